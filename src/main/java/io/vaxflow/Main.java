@@ -1,0 +1,73 @@
+package io.vaxflow;
+
+import io.vaxflow.config.ConfigException;
+import io.vaxflow.config.ConfigLoader;
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.store.RedisLauncher;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts Vaxflow: reads the config, starts the embedded Redis when none is configured, runs the server. */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (List.of(args).contains("--simulate")) env.put("SIMULATE", "true");
+    Path file = Path.of(env.getOrDefault("CONFIG", ConfigLoader.DEFAULT_FILE.toString()));
+    VaxflowConfig config;
+    try {
+      config = ConfigLoader.load(file, env);
+    } catch (ConfigException e) {
+      System.err.println("Bad configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+
+    RedisLauncher embedded = null;
+    String url = config.redis().url();
+    if (config.redis().embedded()) {
+      try {
+        embedded = RedisLauncher.start(config.dataDir());
+        url = embedded.url();
+      } catch (Exception e) {
+        System.err.println("Could not start the embedded Redis: " + e.getMessage());
+        System.exit(3);
+        return;
+      }
+    }
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true)));
+    RedisLauncher redis = embedded;
+    VaxflowServer.start(vertx, config, url).onSuccess(server -> {
+      LOG.info("Vaxflow is serving {} sites on http://localhost:{}/ (Redis {}{})", config.sites().size(), server.port(),
+          redis == null ? "at " : "embedded at ", redis == null ? config.redis().url() : redis.url());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.stop().await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // exiting anyway
+        }
+      }, "vaxflow-stop"));
+    }).onFailure(err -> {
+      LOG.error("Vaxflow failed to start: {}", err.getMessage(), err);
+      vertx.close();
+      if (redis != null) redis.stop();
+      System.exit(1);
+    });
+  }
+}

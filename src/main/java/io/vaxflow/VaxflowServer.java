@@ -1,0 +1,88 @@
+package io.vaxflow;
+
+import io.vaxflow.checkin.Checkin;
+import io.vaxflow.config.SiteConfig;
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.dispatch.Dispatcher;
+import io.vaxflow.flow.SiteFlow;
+import io.vaxflow.flow.TimerSweep;
+import io.vaxflow.gateway.Sessions;
+import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.monitor.Health;
+import io.vaxflow.store.EventStream;
+import io.vaxflow.store.Scripts;
+import io.vaxflow.web.Api;
+import io.vaxflow.web.Pages;
+import io.vaxflow.web.WebServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One Vaxflow server: connects to Redis, loads the scripts, publishes each site's settings, then
+ * deploys the timer sweep and the web server, in that order.
+ */
+public final class VaxflowServer {
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final WebServer web;
+  private final Map<String, SiteFlow> flows;
+
+  private VaxflowServer(Vertx vertx, Redis redis, WebServer web, Map<String, SiteFlow> flows) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.web = web;
+    this.flows = flows;
+  }
+
+  /** Starts against the Redis at {@code redisUrl} (the embedded one is started by {@link Main}). */
+  public static Future<VaxflowServer> start(Vertx vertx, VaxflowConfig config, String redisUrl) {
+    Redis redis = Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(redisUrl)
+        .setMaxPoolSize(config.redis().poolSize())
+        .setMaxPoolWaiting(config.redis().poolSize() * 64)
+        .setMaxWaitingHandlers(4096));
+    Scripts scripts = new Scripts(redis, config.redis().timeoutMs());
+    Clock clock = clock(config);
+    Map<String, SiteFlow> flows = new LinkedHashMap<>();
+    for (SiteConfig s : config.sites()) flows.put(s.id(), new SiteFlow(s, config, scripts, clock));
+
+    Sessions sessions = new Sessions(scripts, config);
+    Api api = new Api(vertx, config, flows, new Checkin(config), new Dispatcher(config, flows), sessions,
+        new EventStream(scripts));
+    WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions), new Health(scripts));
+
+    return scripts.preload()
+        .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
+        .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
+        .compose(v -> vertx.deployVerticle(web))
+        .map(v -> new VaxflowServer(vertx, redis, web, flows))
+        .onFailure(err -> redis.close());
+  }
+
+  /** The real time, or with CLOCK set, a clock that starts at that instant and runs on from it. */
+  static Clock clock(VaxflowConfig config) {
+    return config.clockStart()
+        .map(start -> Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), start)))
+        .orElse(Clock.systemUTC());
+  }
+
+  public int port() {
+    return web.port();
+  }
+
+  public Map<String, SiteFlow> flows() {
+    return flows;
+  }
+
+  public Future<Void> stop() {
+    return vertx.close().onComplete(ar -> redis.close());
+  }
+}

@@ -1,0 +1,19 @@
+package io.vaxflow.announce;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A call: "Number A042, please go to the vaccine waiting room". One event in the site's stream,
+ * said {@code of} times; {@code repeat} is which saying this is. {@code callId} is the event id.
+ */
+public record Call(String callId, String eventId, String siteId, String number, Destination to,
+                   Map<String, String> text, int repeat, int of, Instant at, String batch) {
+
+  /** Where the ticket is called to: kind room | hall | desk | booth | exit, the station id, its label. */
+  public record Destination(String kind, String id, Map<String, String> label) {}
+
+  public Call repetition(int n) {
+    return new Call(callId, eventId, siteId, number, to, text, n, of, at, batch);
+  }
+}

@@ -1,0 +1,36 @@
+package io.vaxflow.config;
+
+import java.time.LocalTime;
+import java.util.Map;
+
+/**
+ * One vaccination site as configured: where it is, when it opens, how its slots and buffers
+ * are sized and how many desks and booths it runs. Capacities here are the defaults; a manager
+ * may change hall and room capacity at run time (kept in Redis).
+ */
+public record SiteConfig(
+    String id,
+    String code,
+    Map<String, String> name,
+    Map<String, String> address,
+    double lat,
+    double lon,
+    boolean walkIns,
+    LocalTime opens,
+    LocalTime closes,
+    int slotMin,
+    int slotCapacity,
+    int hallCapacity,
+    int roomCapacity,
+    int doors,
+    int desks,
+    int booths) {
+
+  public String name(String lang) {
+    return name.getOrDefault(lang, name.getOrDefault("en", id));
+  }
+
+  public String address(String lang) {
+    return address.getOrDefault(lang, address.getOrDefault("en", ""));
+  }
+}

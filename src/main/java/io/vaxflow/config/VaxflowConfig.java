@@ -1,0 +1,54 @@
+package io.vaxflow.config;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The whole configuration of one server, read once at start and validated (see {@link ConfigLoader}). */
+public record VaxflowConfig(
+    Http http,
+    Redis redis,
+    Path dataDir,
+    String voucherSecret,
+    Optional<Instant> clockStart,
+    ZoneId timeZone,
+    boolean simulate,
+    Announce announce,
+    Flow flow,
+    List<SiteConfig> sites,
+    List<Community> communities,
+    List<StaffAccount> staff) {
+
+  public record Http(String host, int port, int bodyLimitBytes) {}
+
+  /** url empty: the server runs its own redis-server in dataDir. */
+  public record Redis(String url, int poolSize, int timeoutMs) {
+    public boolean embedded() { return url == null || url.isBlank(); }
+  }
+
+  public record Announce(int repeats, int intervalSec) {}
+
+  public record Flow(
+      int arrivalTimeoutSec,
+      int leaseSec,
+      int observationSec,
+      int priorityInARow,
+      int checkinEarlyMin,
+      int tickMs,
+      double deskServiceMin,
+      double boothServiceMin) {}
+
+  /** A named place people may type when booking ("Tianlin", "田林"): its location picks the nearest site. */
+  public record Community(Map<String, String> name, double lat, double lon) {}
+
+  public Optional<SiteConfig> site(String id) {
+    return sites.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  public Optional<StaffAccount> staffAccount(String id) {
+    return staff.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+}

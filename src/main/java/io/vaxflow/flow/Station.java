@@ -1,0 +1,30 @@
+package io.vaxflow.flow;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/** A door, desk or booth and what it is doing: its ticket (if any) and who works it. */
+public record Station(StationId id, State state, Optional<String> staffId, Optional<String> ticket, Instant since) {
+
+  public enum State {
+    IDLE, CALLED, SERVING, PAUSED;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  static Station from(StationId id, String today, JsonObject v) {
+    String staff = v.getString("staffId", "");
+    String ticket = v.getString("ticket", "");
+    boolean current = today.equals(v.getString("day", ""));
+    State state = State.valueOf(v.getString("state", "idle").toUpperCase(Locale.ROOT));
+    if (!current && (state == State.CALLED || state == State.SERVING)) state = State.IDLE;
+    return new Station(id, state,
+        staff.isEmpty() || "system".equals(staff) ? Optional.empty() : Optional.of(staff),
+        ticket.isEmpty() || !current ? Optional.empty() : Optional.of(ticket),
+        Instant.ofEpochMilli(v.getLong("since", 0L)));
+  }
+}

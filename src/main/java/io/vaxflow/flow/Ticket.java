@@ -1,0 +1,43 @@
+package io.vaxflow.flow;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+
+/** One patient's ticket as anyone may see it: no name, no ID number. */
+public record Ticket(
+    String number,
+    String siteId,
+    String category,
+    Stage stage,
+    TicketState state,
+    Optional<String> station,
+    int peopleAhead,
+    int predictedWaitMin,
+    Instant createdAt,
+    int recalls,
+    Optional<LastCall> lastCall) {
+
+  /** The latest call of this ticket: which event, where to, when. */
+  public record LastCall(String eventId, String toKind, String toId, Instant at) {}
+
+  /** From a script's ticket view; the predicted wait is filled in by {@link WaitModel}. */
+  static Ticket from(String siteId, JsonObject v) {
+    String station = v.getString("station", "");
+    String callId = v.getString("lastCallId", "");
+    return new Ticket(
+        v.getString("number"), siteId, v.getString("category"),
+        Stage.of(v.getString("stage")), TicketState.of(v.getString("state")),
+        station.isEmpty() ? Optional.empty() : Optional.of(station),
+        v.getInteger("peopleAhead", 0), 0,
+        Instant.ofEpochMilli(v.getLong("createdAt", 0L)), v.getInteger("recalls", 0),
+        callId.isEmpty() ? Optional.empty() : Optional.of(new LastCall(
+            callId, v.getString("lastCallKind"), v.getString("lastCallTo"),
+            Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)))));
+  }
+
+  Ticket withPredictedWait(int minutes) {
+    return new Ticket(number, siteId, category, stage, state, station, peopleAhead, minutes,
+        createdAt, recalls, lastCall);
+  }
+}

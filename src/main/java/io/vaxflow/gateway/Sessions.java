@@ -1,0 +1,72 @@
+package io.vaxflow.gateway;
+
+import io.vaxflow.config.StaffAccount;
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.store.Scripts;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Staff sessions, kept in Redis ({@code vf:session:<token>} → staff id, with a TTL), so any server
+ * instance accepts them and a restart loses none. A resolved session is remembered for a few
+ * seconds so a station action costs one Redis round trip, not two.
+ */
+public final class Sessions {
+
+  public static final String COOKIE = "vf_session";
+  public static final Duration TTL = Duration.ofHours(12);
+  private static final long REMEMBER_MS = 5_000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private record Remembered(String staffId, long until) {}
+
+  private final Scripts store;
+  private final VaxflowConfig config;
+  private final Map<String, Remembered> recent = new ConcurrentHashMap<>();
+
+  public Sessions(Scripts store, VaxflowConfig config) {
+    this.store = store;
+    this.config = config;
+  }
+
+  public Future<String> open(StaffAccount staff) {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return store.send(Request.cmd(Command.SET).arg(key(token)).arg(staff.id()).arg("EX").arg(TTL.toSeconds()))
+        .map(ok -> token);
+  }
+
+  public Future<Optional<StaffAccount>> resolve(String token) {
+    if (token == null || token.length() != 43) return Future.succeededFuture(Optional.empty());
+    long now = System.currentTimeMillis();
+    Remembered r = recent.get(token);
+    if (r != null && r.until() > now) return Future.succeededFuture(config.staffAccount(r.staffId()));
+    return store.send(Request.cmd(Command.GET).arg(key(token))).map(resp -> {
+      if (resp == null) {
+        recent.remove(token);
+        return Optional.<StaffAccount>empty();
+      }
+      String staffId = resp.toString();
+      if (recent.size() > 10_000) recent.clear();
+      recent.put(token, new Remembered(staffId, now + REMEMBER_MS));
+      return config.staffAccount(staffId);
+    });
+  }
+
+  public Future<Void> close(String token) {
+    recent.remove(token);
+    return store.send(Request.cmd(Command.DEL).arg(key(token))).mapEmpty();
+  }
+
+  private static String key(String token) {
+    return "vf:session:" + token;
+  }
+}

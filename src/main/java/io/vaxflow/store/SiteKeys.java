@@ -1,0 +1,31 @@
+package io.vaxflow.store;
+
+/**
+ * Key names a Java caller needs directly. Every key of a site starts with {@code vf:{site}:}, the
+ * hash tag placing all of a site's keys in one Redis Cluster slot; the full list of keys is
+ * documented at the top of lua/lib.lua, where the scripts use them.
+ */
+public final class SiteKeys {
+
+  private SiteKeys() {}
+
+  public static String prefix(String site) {
+    return "vf:{" + site + "}";
+  }
+
+  public static String settings(String site) {
+    return prefix(site) + ":settings";
+  }
+
+  public static String events(String site) {
+    return prefix(site) + ":events";
+  }
+
+  public static String dayStart(String site) {
+    return prefix(site) + ":daystart";
+  }
+
+  public static String pattern(String site) {
+    return prefix(site) + ":*";
+  }
+}

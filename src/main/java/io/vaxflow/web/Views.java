@@ -1,0 +1,113 @@
+package io.vaxflow.web;
+
+import io.vaxflow.announce.Call;
+import io.vaxflow.config.SiteConfig;
+import io.vaxflow.config.StaffAccount;
+import io.vaxflow.flow.SiteSnapshot;
+import io.vaxflow.flow.StageCounts;
+import io.vaxflow.flow.Station;
+import io.vaxflow.flow.Ticket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Map;
+
+/** JSON of the domain's records, as the API contract spells it. Times are ISO-8601 with offset. */
+final class Views {
+
+  private final ZoneId zone;
+
+  Views(ZoneId zone) {
+    this.zone = zone;
+  }
+
+  String time(Instant t) {
+    return OffsetDateTime.ofInstant(t, zone).toString();
+  }
+
+  static JsonObject i18n(Map<String, String> m) {
+    return new JsonObject().put("zh", m.get("zh")).put("en", m.get("en"));
+  }
+
+  JsonObject ticket(Ticket t) {
+    JsonObject j = new JsonObject()
+        .put("number", t.number()).put("siteId", t.siteId())
+        .put("stage", t.stage().wire()).put("state", t.state().wire()).put("category", t.category())
+        .put("peopleAhead", t.peopleAhead()).put("predictedWaitMin", t.predictedWaitMin())
+        .put("createdAt", time(t.createdAt()))
+        .put("station", t.station().orElse(null));
+    t.lastCall().ifPresentOrElse(c -> j.put("lastCall", new JsonObject()
+            .put("callId", c.eventId()).put("eventId", c.eventId())
+            .put("to", new JsonObject().put("kind", c.toKind()).put("id", c.toId()))
+            .put("at", time(c.at()))),
+        () -> j.putNull("lastCall"));
+    return j;
+  }
+
+  JsonObject station(Station s) {
+    return new JsonObject()
+        .put("id", s.id().id()).put("kind", s.id().kind().wire()).put("label", i18n(s.id().label()))
+        .put("state", s.state().wire()).put("staffId", s.staffId().orElse(null))
+        .put("ticket", s.ticket().orElse(null)).put("since", time(s.since()));
+  }
+
+  JsonObject counts(StageCounts c) {
+    return new JsonObject()
+        .put("outside", c.outside()).put("hall", c.hall()).put("calledToRoom", c.toRoom()).put("room", c.room())
+        .put("desk", c.desk()).put("vaccination", c.vaccination()).put("booth", c.booth())
+        .put("observation", c.observation()).put("released", c.released()).put("noShow", c.noShow())
+        .put("issued", c.issued());
+  }
+
+  JsonObject snapshot(SiteSnapshot s, SiteConfig site) {
+    StageCounts c = s.counts();
+    JsonArray stages = new JsonArray()
+        .add(stage("outside", c.outside(), null))
+        .add(stage("hall", c.hall(), c.hallCapacity()))
+        .add(stage("room", c.room() + c.toRoom(), c.roomCapacity()))
+        .add(stage("desk", c.desk(), site.desks()))
+        .add(stage("vaccination", c.vaccination(), null))
+        .add(stage("booth", c.booth(), site.booths()))
+        .add(stage("observation", c.observation(), null))
+        .add(stage("released", c.released(), null))
+        .add(stage("noShow", c.noShow(), null));
+    JsonArray queues = new JsonArray();
+    s.queues().forEach(q -> queues.add(new JsonObject().put("name", q.name()).put("priority", q.priority()).put("regular", q.regular())));
+    JsonArray stations = new JsonArray();
+    s.stations().forEach(st -> stations.add(new JsonObject()
+        .put("id", st.id().id()).put("kind", st.id().kind().wire()).put("label", i18n(st.id().label()))
+        .put("state", st.state().wire()).put("ticket", st.ticket().orElse(null))));
+    JsonArray calls = new JsonArray();
+    s.recentCalls().forEach(rc -> calls.add(call(io.vaxflow.announce.CallText.call(
+        rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1))));
+    return new JsonObject()
+        .put("siteId", s.siteId()).put("at", time(s.at()))
+        .put("stages", stages).put("counts", counts(c))
+        .put("capacities", new JsonObject().put("hall", c.hallCapacity()).put("room", c.roomCapacity()))
+        .put("predictedWaitMin", s.predictedWaitMin())
+        .put("queues", queues).put("stations", stations).put("currentCalls", calls);
+  }
+
+  private static JsonObject stage(String name, int count, Integer capacity) {
+    JsonObject j = new JsonObject().put("stage", name).put("count", count);
+    if (capacity != null) j.put("capacity", capacity);
+    return j;
+  }
+
+  JsonObject call(Call c) {
+    return new JsonObject()
+        .put("callId", c.callId()).put("number", c.number())
+        .put("to", new JsonObject().put("kind", c.to().kind()).put("id", c.to().id()).put("label", i18n(c.to().label())))
+        .put("text", i18n(c.text())).put("repeat", c.repeat()).put("of", c.of())
+        .put("at", time(c.at())).put("eventId", c.eventId()).put("batch", c.batch().isEmpty() ? null : c.batch());
+  }
+
+  JsonObject staff(StaffAccount s) {
+    JsonArray roles = new JsonArray();
+    s.roles().forEach(r -> roles.add(r.name().toLowerCase()));
+    return new JsonObject().put("id", s.id()).put("name", s.name()).put("roles", roles)
+        .put("sites", new JsonArray(s.sites().stream().sorted().toList()));
+  }
+}

@@ -1,0 +1,67 @@
+package io.vaxflow.web;
+
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.monitor.Health;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/** The HTTP server: API, pages, static files, health and metrics on one router with one failure handler. */
+public final class WebServer extends VerticleBase {
+
+  private final VaxflowConfig config;
+  private final Api api;
+  private final Pages pages;
+  private final StaffAuth auth;
+  private final Health health;
+  private HttpServer server;
+
+  public WebServer(VaxflowConfig config, Api api, Pages pages, StaffAuth auth, Health health) {
+    this.config = config;
+    this.api = api;
+    this.pages = pages;
+    this.auth = auth;
+    this.health = health;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response()
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Referrer-Policy", "no-referrer")
+          .putHeader("X-Frame-Options", "DENY");
+      ctx.next();
+    });
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+    router.route("/api/*").handler(auth::identify);
+    router.route("/api/*").handler(ctx -> {
+      ctx.response().putHeader("Cache-Control", "no-store");
+      ctx.next();
+    });
+    api.mount(router);
+    router.get("/health").handler(health::handle);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    pages.mount(router);
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
+    router.route().failureHandler(Errors::handle);
+    router.errorHandler(404, Errors::handle);
+    router.errorHandler(405, Errors::handle);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.http().host()).setPort(config.http().port())
+        .setMaxFormAttributeSize(config.http().bodyLimitBytes()));
+    return server.requestHandler(router).listen();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,7 @@
+-- pause.lua: an idle station stops taking tickets (a break).
+-- ARGV[4] station id
+local s = load_station(ARGV[4])
+if s.state ~= 'idle' or held(s) then return fail('INVALID_TRANSITION', {state = s.state}) end
+set_station(s, 'paused')
+event('station', {'station', s.id, 'from', 'idle', 'to', 'paused'})
+return reply({ok = true, station = station_view(s), counts = counts()})

@@ -1,0 +1,8 @@
+-- recall.lua: a station calls its ticket again (the patient did not come).
+-- ARGV[4] station id
+local s = load_station(ARGV[4])
+local t = held(s)
+if not t or t.state ~= 'called' then return fail('INVALID_TRANSITION', {state = s.state}) end
+call(t, kind_of(s.id), s.id)
+lease(s.id)
+return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})

@@ -1,0 +1,7 @@
+-- resume.lua: a paused station takes tickets again.
+-- ARGV[4] station id
+local s = load_station(ARGV[4])
+if s.state ~= 'paused' then return fail('INVALID_TRANSITION', {state = s.state}) end
+set_station(s, 'idle')
+event('station', {'station', s.id, 'from', 'paused', 'to', 'idle'})
+return reply({ok = true, station = station_view(s), counts = counts()})

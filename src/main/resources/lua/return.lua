@@ -1,0 +1,7 @@
+-- return.lua: the station gives its ticket back to the head of the queue it came from.
+-- ARGV[4] station id
+local s = load_station(ARGV[4])
+local t = held(s)
+if not t then return fail('INVALID_TRANSITION', {state = s.state}) end
+give_back(s, t, 'return')
+return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})

@@ -1,0 +1,309 @@
+package io.vaxflow.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaxflow.gateway.PinHash;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+  private static final Path DEMO = Path.of("config", "vaxflow.yaml");
+
+  private static String hash;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void hashPin() {
+    hash = PinHash.hash("2468");
+  }
+
+  /** A small valid config: two sites, one staff member. */
+  private static String base() {
+    return """
+        voucherSecret: "0123456789abcdef-test"
+        sites:
+          - id: alpha
+            code: AL
+            name: {zh: 甲接种点, en: Alpha}
+            lat: 31.2
+            lon: 121.4
+          - id: beta-2
+            code: BE
+            name: {zh: 乙接种点, en: Beta}
+            lat: 31.3
+            lon: 121.5
+            hallCapacity: 80
+        staff:
+          - id: boss
+            name: Boss
+            pinHash: "%s"
+            roles: [manager]
+            sites: [alpha]
+        """.formatted(hash);
+  }
+
+  private Path write(String name, String yaml) throws IOException {
+    Path f = tmp.resolve(name);
+    Files.writeString(f, yaml, StandardCharsets.UTF_8);
+    return f;
+  }
+
+  @Test
+  void loadsTheDemoCity() {
+    VaxflowConfig c = ConfigLoader.load(DEMO, Map.of());
+
+    assertEquals(List.of("xuhui", "jingan", "pudong"), c.sites().stream().map(SiteConfig::id).toList());
+    assertEquals(List.of("XH", "JA", "PD"), c.sites().stream().map(SiteConfig::code).toList());
+    SiteConfig xuhui = c.site("xuhui").orElseThrow();
+    assertEquals(3, xuhui.desks());
+    assertEquals(4, xuhui.booths());
+    assertFalse(xuhui.walkIns());
+    assertEquals(LocalTime.of(8, 0), xuhui.opens());
+    assertEquals(LocalTime.of(17, 0), xuhui.closes());
+    assertEquals(30, xuhui.slotMin());
+    assertEquals(60, xuhui.slotCapacity());
+    assertTrue(xuhui.name("zh").contains("徐汇"));
+    assertTrue(xuhui.name("en").contains("Xuhui"));
+    assertEquals(31.183, xuhui.lat(), 0.01);
+    SiteConfig pudong = c.site("pudong").orElseThrow();
+    assertTrue(pudong.walkIns());
+    assertEquals(4, pudong.desks());
+    assertEquals(6, pudong.booths());
+    SiteConfig jingan = c.site("jingan").orElseThrow();
+    assertEquals(2, jingan.desks());
+    assertEquals(3, jingan.booths());
+    for (SiteConfig s : c.sites()) {
+      assertTrue(s.hallCapacity() >= 100 && s.hallCapacity() <= 150, s.id());
+      assertTrue(s.roomCapacity() >= 10 && s.roomCapacity() <= 12, s.id());
+      assertFalse(s.address("zh").isBlank());
+    }
+
+    assertEquals(8, c.communities().size());
+    assertTrue(c.communities().stream().anyMatch(k -> k.name().get("zh").equals("田林")));
+    assertTrue(c.communities().stream().anyMatch(k -> k.name().get("en").equals("Century Park")));
+
+    assertEquals(4, c.staff().size());
+    Map<String, String> pins = Map.of("manager", "2468", "door", "1357", "desk", "1234", "booth", "4321");
+    pins.forEach((id, pin) -> {
+      StaffAccount a = c.staffAccount(id).orElseThrow();
+      assertTrue(PinHash.verify(pin, a.pinHash()), id);
+      assertTrue(a.worksAt("pudong"), id);
+      assertEquals(Set.of(StaffAccount.Role.valueOf(id.toUpperCase())), a.roles());
+    });
+    assertFalse(PinHash.verify("0000", c.staffAccount("manager").orElseThrow().pinHash()));
+
+    assertEquals(8080, c.http().port());
+    assertEquals(16384, c.http().bodyLimitBytes());
+    assertTrue(c.redis().embedded());
+    assertEquals(Path.of("./data"), c.dataDir());
+    assertEquals(Optional.empty(), c.clockStart());
+    assertEquals(ZoneId.of("Asia/Shanghai"), c.timeZone());
+    assertEquals(3, c.announce().repeats());
+    assertEquals(600, c.flow().leaseSec());
+    assertEquals(1800, c.flow().observationSec());
+  }
+
+  @Test
+  void environmentOverrides() {
+    Map<String, String> env = new HashMap<>();
+    env.put("HTTP_PORT", "9090");
+    env.put("VAXFLOW_FLOW_LEASESEC", "30");
+    env.put("VAXFLOW_SITES_XUHUI_HALLCAPACITY", "5");
+    env.put("CLOCK", "2026-11-24T01:30:00Z");
+    env.put("vaxflow_announce_repeats", "2");            // names match case-insensitively
+    env.put("VAXFLOW_STAFF_DESK_SITES", "xuhui,jingan");
+    env.put("VAXFLOW_SITES_PUDONG_NAME_EN", "Pudong Site");
+    env.put("REDIS_URL", "redis://10.0.0.5:6379");
+    env.put("SIMULATE", "true");
+    env.put("VAXFLOW_TEST", "true");                     // not config: ignored
+    env.put("DATA_DIR", "  ");                           // blank: ignored
+
+    VaxflowConfig c = ConfigLoader.load(DEMO, env);
+
+    assertEquals(9090, c.http().port());
+    assertEquals(30, c.flow().leaseSec());
+    assertEquals(5, c.site("xuhui").orElseThrow().hallCapacity());
+    assertEquals(100, c.site("jingan").orElseThrow().hallCapacity());
+    assertEquals(Optional.of(Instant.parse("2026-11-24T01:30:00Z")), c.clockStart());
+    assertEquals(2, c.announce().repeats());
+    assertEquals(Set.of("xuhui", "jingan"), c.staffAccount("desk").orElseThrow().sites());
+    assertEquals("Pudong Site", c.site("pudong").orElseThrow().name("en"));
+    assertFalse(c.redis().embedded());
+    assertEquals("redis://10.0.0.5:6379", c.redis().url());
+    assertTrue(c.simulate());
+    assertEquals(Path.of("./data"), c.dataDir());
+  }
+
+  @Test
+  void overridesReachKeysAbsentFromTheFileAndIdsWithDashes() throws IOException {
+    Path f = write("base.yaml", base());
+    VaxflowConfig c = ConfigLoader.load(f, Map.of(
+        "VAXFLOW_SITES_BETA_2_HALLCAPACITY", "7",
+        "VAXFLOW_FLOW_TICKMS", "100",
+        "VAXFLOW_HTTP_HOST", "127.0.0.1",
+        "VAXFLOW_STAFF_BOSS_ROLES", "manager,desk"));
+    assertEquals(7, c.site("beta-2").orElseThrow().hallCapacity());
+    assertEquals(100, c.flow().tickMs());
+    assertEquals("127.0.0.1", c.http().host());
+    assertEquals(EnumSet.of(StaffAccount.Role.MANAGER, StaffAccount.Role.DESK), c.staffAccount("boss").orElseThrow().roles());
+  }
+
+  @Test
+  void defaultsApplyWhenKeysAreAbsent() throws IOException {
+    VaxflowConfig c = ConfigLoader.load(write("base.yaml", base()), Map.of());
+    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384), c.http());
+    assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
+    assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
+    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0), c.flow());
+    assertFalse(c.simulate());
+    assertEquals(ZoneId.of("Asia/Shanghai"), c.timeZone());
+    SiteConfig a = c.site("alpha").orElseThrow();
+    assertFalse(a.walkIns());
+    assertEquals(LocalTime.of(8, 0), a.opens());
+    assertEquals(LocalTime.of(17, 0), a.closes());
+    assertEquals(List.of(30, 60, 100, 10, 1, 2, 3),
+        List.of(a.slotMin(), a.slotCapacity(), a.hallCapacity(), a.roomCapacity(), a.doors(), a.desks(), a.booths()));
+    assertEquals(Map.of(), a.address());
+    assertEquals(List.of(), c.communities());
+    assertTrue(c.staffAccount("boss").orElseThrow().worksAt("alpha"));
+    assertFalse(c.staffAccount("boss").orElseThrow().worksAt("beta-2"));
+  }
+
+  @Test
+  void clockInTheFile() throws IOException {
+    VaxflowConfig c = ConfigLoader.load(write("c.yaml", base() + "clock: 2026-11-24T01:30:00Z\n"), Map.of());
+    assertEquals(Optional.of(Instant.parse("2026-11-24T01:30:00Z")), c.clockStart());
+  }
+
+  @Test
+  void exactMessageFormat() throws IOException {
+    Path f = write("vaxflow.yaml", base().replace("hallCapacity: 80", "hallCapacity: 0"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+    assertEquals(f + ": sites[1].hallCapacity: must be a whole number from 1 to 100000", e.getMessage());
+    assertEquals(f.toString(), e.file());
+    assertEquals("sites[1].hallCapacity", e.key());
+    assertEquals("must be a whole number from 1 to 100000", e.reason());
+  }
+
+  static Stream<Arguments> badConfigs() {
+    return Stream.of(
+        bad("bad hallCapacity", y -> y.replace("hallCapacity: 80", "hallCapacity: lots"), "sites[1].hallCapacity"),
+        bad("hallCapacity too big", y -> y.replace("hallCapacity: 80", "hallCapacity: 100001"), "sites[1].hallCapacity"),
+        bad("duplicate site id", y -> y.replace("id: beta-2", "id: alpha"), "sites[1].id"),
+        bad("duplicate site code", y -> y.replace("code: BE", "code: AL"), "sites[1].code"),
+        bad("bad site id", y -> y.replace("id: beta-2", "id: Beta"), "sites[1].id"),
+        bad("bad site code", y -> y.replace("code: BE", "code: B1"), "sites[1].code"),
+        bad("unknown top-level key", y -> y + "hallCapacty: 5\n", "hallCapacty: unknown key"),
+        bad("unknown nested key", y -> y + "flow:\n  leaseSecs: 30\n", "flow.leaseSecs: unknown key"),
+        bad("unknown site key", y -> y.replace("hallCapacity: 80", "hallCapacity: 80\n    boths: 3"), "sites[1].boths: unknown key"),
+        bad("opens after closes", y -> y.replace("lon: 121.4\n", "lon: 121.4\n    hours: {open: \"18:00\", close: \"09:00\"}\n"), "sites[0].hours"),
+        bad("bad time", y -> y.replace("lon: 121.4\n", "lon: 121.4\n    hours: {open: \"8am\"}\n"), "sites[0].hours.open"),
+        bad("staff naming unknown site", y -> y.replace("sites: [alpha]", "sites: [gamma]"), "staff[0].sites"),
+        bad("unknown role", y -> y.replace("roles: [manager]", "roles: [janitor]"), "staff[0].roles"),
+        bad("bad pin hash", y -> y.replace(hash, "plain-2468"), "staff[0].pinHash"),
+        bad("name without en", y -> y.replace("{zh: 乙接种点, en: Beta}", "{zh: 乙接种点}"), "sites[1].name.en"),
+        bad("lat out of range", y -> y.replace("lat: 31.3", "lat: 91"), "sites[1].lat"),
+        bad("missing lon", y -> y.replace("    lon: 121.5\n", ""), "sites[1].lon"),
+        bad("no sites", y -> y.substring(0, y.indexOf("sites:")) + "sites: []\n", "sites: at least one site"),
+        bad("short voucher secret", y -> y.replace("0123456789abcdef-test", "short"), "voucherSecret"),
+        bad("missing voucher secret", y -> y.replace("voucherSecret: \"0123456789abcdef-test\"\n", ""), "voucherSecret: is required"),
+        bad("desks above 50", y -> y.replace("hallCapacity: 80", "desks: 51"), "sites[1].desks"),
+        bad("bad time zone", y -> y + "timeZone: Mars/Olympus\n", "timeZone"),
+        bad("bad clock", y -> y + "clock: yesterday\n", "clock"),
+        bad("section not a map", y -> y + "flow: fast\n", "flow: must be a mapping"),
+        bad("YAML syntax error", y -> y + "flow: {leaseSec: 3\n", "(syntax): line"),
+        bad("duplicate yaml key", y -> y + "voucherSecret: again-and-again-and-again\n", "(syntax)"));
+  }
+
+  private static Arguments bad(String label, UnaryOperator<String> edit, String expected) {
+    return Arguments.of(label, edit, expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badConfigs")
+  void badConfigFailsNamingTheKey(String label, UnaryOperator<String> edit, String expected) throws IOException {
+    String yaml = edit.apply(base());
+    assertFalse(yaml.equals(base()), "edit changed nothing: " + label);
+    Path f = write("bad.yaml", yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()), label);
+    assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+  }
+
+  @Test
+  void missingFile() {
+    Path f = tmp.resolve("nope.yaml");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+    assertEquals("not found", e.reason());
+    assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+  }
+
+  @Test
+  void syntaxErrorNamesTheLine() throws IOException {
+    Path f = write("syntax.yaml", "voucherSecret: x\nsites:\n  - id: a\n   code: [\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+    assertEquals("(syntax)", e.key());
+    assertTrue(e.reason().matches("line \\d+, column \\d+: .*"), e.reason());
+  }
+
+  @Test
+  void badEnvironmentValuesNameTheVariable() {
+    ConfigException clock = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("CLOCK", "tomorrow morning")));
+    assertEquals("CLOCK", clock.key());
+
+    ConfigException port = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("HTTP_PORT", "eighty")));
+    assertEquals("HTTP_PORT", port.key());
+    assertTrue(port.reason().contains("http.port"), port.reason());
+
+    ConfigException hall = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("VAXFLOW_SITES_XUHUI_HALLCAPACITY", "-1")));
+    assertEquals("VAXFLOW_SITES_XUHUI_HALLCAPACITY", hall.key());
+
+    ConfigException noSite = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("VAXFLOW_SITES_NOWHERE_HALLCAPACITY", "5")));
+    assertEquals("VAXFLOW_SITES_NOWHERE_HALLCAPACITY", noSite.key());
+
+    ConfigException noKey = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("VAXFLOW_FLOW_LEASE", "5")));
+    assertEquals("VAXFLOW_FLOW_LEASE", noKey.key());
+  }
+
+  @Test
+  void pinHashFormat() {
+    String h = PinHash.hash("1234");
+    assertTrue(h.startsWith("pbkdf2-sha256$210000$"), h);
+    assertTrue(PinHash.wellFormed(h));
+    assertTrue(PinHash.verify("1234", h));
+    assertFalse(PinHash.verify("1235", h));
+    assertFalse(PinHash.verify("1234", "pbkdf2-sha256$210000$AAAA$BBBB"));
+    assertFalse(PinHash.wellFormed("pbkdf2$120000$dmF4Zmxvdy1tYW5hZ2Vy$"));
+    assertFalse(PinHash.wellFormed(null));
+    assertFalse(h.equals(PinHash.hash("1234")), "salted");
+  }
+}
