@@ -1,0 +1,228 @@
+package io.vaxflow.support;
+
+import io.vaxflow.VaxflowServer;
+import io.vaxflow.config.ConfigLoader;
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.store.RedisLauncher;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A real Vaxflow for tests: its own redis-server in a temp dir and the server on a free loopback
+ * port, configured from config/vaxflow.yaml plus environment-style overrides. Calls block the test
+ * thread (never an event loop). Close it to stop both.
+ */
+public final class TestCity implements AutoCloseable {
+
+  /** Monday 2026-11-24 10:00 in Shanghai: the demo sites are open. */
+  public static final String MORNING = "2026-11-24T02:00:00Z";
+  public static final String TODAY = "2026-11-24";
+
+  public final RedisLauncher redis;
+  public final Vertx vertx;
+  public final VaxflowConfig config;
+  public final VaxflowServer server;
+  public final WebClient http;
+  private final Redis redisClient;
+  private final boolean ownsRedis;
+
+  private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides) {
+    this.redis = redis;
+    this.ownsRedis = ownsRedis;
+    Map<String, String> env = new HashMap<>();
+    env.put("HTTP_PORT", "0");
+    env.put("CLOCK", MORNING);
+    env.put("VAXFLOW_HTTP_HOST", "127.0.0.1");
+    env.put("VAXFLOW_FLOW_TICKMS", "100");
+    env.putAll(overrides);
+    this.config = ConfigLoader.load(Path.of("config/vaxflow.yaml"), env);
+    this.vertx = Vertx.vertx();
+    this.server = VaxflowServer.start(vertx, config, redis.url()).await();
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(server.port()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    this.redisClient = Redis.createClient(vertx, redis.url());
+  }
+
+  public static TestCity start(Map<String, String> overrides) {
+    try {
+      Path dir = Files.createTempDirectory("vaxflow-test");
+      return new TestCity(RedisLauncher.start(dir), true, overrides);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static TestCity start() {
+    return start(Map.of());
+  }
+
+  /** A second server (or a restarted one) on an existing Redis. */
+  public static TestCity on(RedisLauncher redis, Map<String, String> overrides) {
+    return new TestCity(redis, false, overrides);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  // ---- HTTP ----
+
+  /** A response: status, headers, body as text (and as JSON when it is JSON). */
+  public record Reply(int status, MultiMap headers, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public JsonArray array() {
+      return new JsonArray(body);
+    }
+
+    public String errorCode() {
+      return json().getJsonObject("error").getString("code");
+    }
+  }
+
+  public Reply send(HttpMethod method, String path, String cookie, Map<String, String> headers, Buffer body) {
+    var req = http.request(method, path);
+    if (cookie != null) req.putHeader("Cookie", cookie);
+    headers.forEach(req::putHeader);
+    HttpResponse<Buffer> r = (body == null ? req.send() : req.putHeader("Content-Type", "application/json").sendBuffer(body)).await();
+    return new Reply(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString());
+  }
+
+  public Reply get(String path) {
+    return send(HttpMethod.GET, path, null, Map.of(), null);
+  }
+
+  public Reply get(String path, String cookie) {
+    return send(HttpMethod.GET, path, cookie, Map.of(), null);
+  }
+
+  public Reply post(String path, JsonObject body) {
+    return send(HttpMethod.POST, path, null, Map.of(), body == null ? null : body.toBuffer());
+  }
+
+  public Reply post(String path, String cookie, JsonObject body) {
+    return send(HttpMethod.POST, path, cookie, Map.of(), body == null ? Buffer.buffer() : body.toBuffer());
+  }
+
+  /** Logs a staff member in; returns the Cookie header value for later requests. */
+  public String login(String staffId, String pin) {
+    Reply r = post("/api/v1/auth/login", new JsonObject().put("staffId", staffId).put("pin", pin));
+    if (r.status() != 200) throw new AssertionError("login " + staffId + ": " + r.status() + " " + r.body());
+    String setCookie = r.headers().get("Set-Cookie");
+    return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+
+  /** Books someone at a site for today; returns the booking response. */
+  public JsonObject book(String site, String name, String idNumber, String priority) {
+    JsonObject b = new JsonObject().put("name", name).put("idNumber", idNumber).put("phone", "13800138000")
+        .put("dose", 1).put("day", TODAY).put("siteId", site);
+    if (priority != null) b.put("priority", priority);
+    Reply r = post("/api/v1/bookings", b);
+    if (r.status() != 201) throw new AssertionError("booking: " + r.status() + " " + r.body());
+    return r.json();
+  }
+
+  /** A walk-in check-in at a site that takes them (pudong); returns the ticket. */
+  public JsonObject walkIn(String site, String name, String idNumber) {
+    Reply r = post("/api/v1/sites/" + site + "/checkins",
+        new JsonObject().put("walkIn", new JsonObject().put("name", name).put("idNumber", idNumber).put("dose", 1)));
+    if (r.status() != 201) throw new AssertionError("walk-in: " + r.status() + " " + r.body());
+    return r.json().getJsonObject("ticket");
+  }
+
+  // ---- Redis ----
+
+  public Response redis(Command cmd, Object... args) {
+    Request req = Request.cmd(cmd);
+    for (Object a : args) req.arg(String.valueOf(a));
+    return redisClient.send(req).await();
+  }
+
+  /** Every key of a site with a dump of its value: to show that a failed request changed nothing. */
+  public Map<String, String> siteDump(String site) {
+    Map<String, String> out = new TreeMap<>();
+    String cursor = "0";
+    do {
+      Response r = redis(Command.SCAN, cursor, "MATCH", "vf:{" + site + "}:*", "COUNT", 1000);
+      cursor = r.get(0).toString();
+      for (Response k : r.get(1)) {
+        Response d = redis(Command.DUMP, k.toString());
+        out.put(k.toString(), d == null ? "" : java.util.HexFormat.of().formatHex(d.toBytes()));
+      }
+    } while (!cursor.equals("0"));
+    return out;
+  }
+
+  /** calls of a command in INFO commandstats (e.g. "evalsha"). */
+  public long commandCalls(String command) {
+    String info = redis(Command.INFO, "commandstats").toString();
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("cmdstat_" + command + ":")) {
+        String calls = line.substring(line.indexOf("calls=") + 6);
+        return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+      }
+    }
+    return 0;
+  }
+
+  /** All calls of every command, summed from INFO commandstats. */
+  public long allCommandCalls() {
+    String info = redis(Command.INFO, "commandstats").toString();
+    long sum = 0;
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("cmdstat_")) {
+        String calls = line.substring(line.indexOf("calls=") + 6);
+        sum += Long.parseLong(calls.substring(0, calls.indexOf(',')));
+      }
+    }
+    return sum;
+  }
+
+  /** Stops the server (and its Redis when this city started it). */
+  @Override
+  public void close() {
+    try {
+      redisClient.close();
+      server.stop().await();
+    } finally {
+      if (ownsRedis) {
+        redis.stop();
+        deleteTree(redis.dataDir());
+      }
+    }
+  }
+
+  public static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover temp dir is harmless
+    }
+  }
+
+  /** Stops only the server, leaving Redis running. */
+  public void stopServer() {
+    redisClient.close();
+    server.stop().await();
+  }
+}
