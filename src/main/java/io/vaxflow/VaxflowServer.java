@@ -1,5 +1,8 @@
 package io.vaxflow;
 
+import io.vaxflow.announce.Announcer;
+import io.vaxflow.announce.Displays;
+import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
@@ -57,11 +60,14 @@ public final class VaxflowServer {
     Sessions sessions = new Sessions(scripts, config);
     Api api = new Api(vertx, config, flows, new Checkin(config), new Dispatcher(config, flows), sessions,
         new EventStream(scripts));
-    WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions), new Health(scripts));
+    Displays displays = new Displays(scripts);
+    LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
+    WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions), new Health(scripts), bridge);
 
     return scripts.preload()
         .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
         .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
+        .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays)))
         .compose(v -> vertx.deployVerticle(web))
         .map(v -> new VaxflowServer(vertx, redis, web, flows))
         .onFailure(err -> redis.close());

@@ -119,6 +119,25 @@ public final class SiteFlow {
     return run("settings", staffId, args).map(r -> StageCounts.from(r.getJsonObject("counts")));
   }
 
+  /** Who holds a ticket: for the staff who serve them, never for anonymous routes. */
+  public record Patient(String name, int dose, String category) {}
+
+  public Future<java.util.Optional<Patient>> patient(String number) {
+    String key = SiteKeys.prefix(site.id()) + ":t:" + today() + ":" + number;
+    return scripts.send(Request.cmd(Command.HMGET).arg(key).arg("name").arg("dose").arg("category")).map(r -> {
+      if (r == null || r.get(0) == null) return java.util.Optional.<Patient>empty();
+      return java.util.Optional.of(new Patient(r.get(0).toString(),
+          r.get(1) == null ? 1 : r.get(1).toInteger(), r.get(2) == null ? "" : r.get(2).toString()));
+    });
+  }
+
+  /** The station's tablet is alive: its ticket's lease runs from now again (if it holds one). */
+  public Future<Void> heartbeat(StationId station) {
+    long due = clock.millis() + config.flow().leaseSec() * 1000L;
+    return scripts.send(Request.cmd(Command.ZADD).arg(SiteKeys.prefix(site.id()) + ":timers").arg("XX")
+        .arg(due).arg("lease|" + station.id())).mapEmpty();
+  }
+
   /** Sweeps due timers (arrival timeouts, leases, observation); returns how many it handled. */
   public Future<Integer> tick() {
     return run("tick", "system", List.of("200")).map(r -> r.getInteger("handled", 0));

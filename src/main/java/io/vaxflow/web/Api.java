@@ -75,7 +75,9 @@ public final class Api {
     router.post("/api/v1/auth/logout").handler(this::logout);
     router.get("/api/v1/auth/me").handler(this::me);
     router.get("/api/v1/sites/:site/stations").handler(this::stations);
+    router.get("/api/v1/sites/:site/stations/:station").handler(this::stationDetail);
     router.post("/api/v1/sites/:site/stations/:station/next").handler(this::next);
+    router.post("/api/v1/sites/:site/stations/:station/heartbeat").handler(this::heartbeat);
     router.post("/api/v1/sites/:site/stations/:station/transfer").handler(this::transfer);
     router.post("/api/v1/sites/:site/stations/:station/:action").handler(this::stationAction);
     router.post("/api/v1/sites/:site/door/scan").handler(this::doorScan);
@@ -242,6 +244,50 @@ public final class Api {
       s.stations().forEach(st -> out.add(views.station(st)));
       json(ctx, 200, out);
     }).onFailure(ctx::fail);
+  }
+
+  /** The station, its ticket and (for desks, booths and managers) who the patient is. */
+  private void stationDetail(RoutingContext ctx) {
+    SiteFlow flow = flow(ctx);
+    StationId station = station(ctx, flow);
+    StaffAccount staff = StaffAuth.require(ctx, flow.site().id());
+    flow.snapshot(0).compose(snap -> {
+      var st = snap.stations().stream().filter(x -> x.id().equals(station)).findFirst().orElseThrow();
+      JsonObject out = new JsonObject().put("station", views.station(st));
+      if (st.ticket().isEmpty()) return Future.succeededFuture(out);
+      return flow.ticket(st.ticket().get()).compose(t -> flow.patient(t.number()).map(p -> {
+        out.put("ticket", views.ticket(t));
+        boolean full = staff.has(Role.DESK) || staff.has(Role.BOOTH) || staff.has(Role.MANAGER);
+        p.ifPresent(x -> out.put("patient", new JsonObject()
+            .put("name", full && station.kind() != io.vaxflow.flow.StationKind.DOOR ? x.name() : mask(x.name()))
+            .put("dose", x.dose()).put("category", x.category())));
+        return out;
+      }));
+    }).onSuccess(out -> json(ctx, 200, out)).onFailure(ctx::fail);
+  }
+
+  /** "张三丰" → "张**", "Li Wei" → "L* W**": enough to greet, not to identify. */
+  static String mask(String name) {
+    StringBuilder b = new StringBuilder();
+    boolean start = true;
+    for (int cp : name.codePoints().toArray()) {
+      if (cp == ' ') {
+        b.append(' ');
+        start = true;
+      } else {
+        b.appendCodePoint(start ? cp : '*');
+        start = false;
+      }
+    }
+    return b.toString();
+  }
+
+  private void heartbeat(RoutingContext ctx) {
+    SiteFlow flow = flow(ctx);
+    StationId station = station(ctx, flow);
+    StaffAuth.require(ctx, flow.site().id(), station.kind().role());
+    flow.heartbeat(station).onSuccess(v -> json(ctx, 200, new JsonObject().put("station", station.id())))
+        .onFailure(ctx::fail);
   }
 
   private void next(RoutingContext ctx) {

@@ -15,23 +15,23 @@ import java.time.ZoneId;
 import java.util.Map;
 
 /** JSON of the domain's records, as the API contract spells it. Times are ISO-8601 with offset. */
-final class Views {
+public final class Views {
 
   private final ZoneId zone;
 
-  Views(ZoneId zone) {
+  public Views(ZoneId zone) {
     this.zone = zone;
   }
 
-  String time(Instant t) {
+  public String time(Instant t) {
     return OffsetDateTime.ofInstant(t, zone).toString();
   }
 
-  static JsonObject i18n(Map<String, String> m) {
+  public static JsonObject i18n(Map<String, String> m) {
     return new JsonObject().put("zh", m.get("zh")).put("en", m.get("en"));
   }
 
-  JsonObject ticket(Ticket t) {
+  public JsonObject ticket(Ticket t) {
     JsonObject j = new JsonObject()
         .put("number", t.number()).put("siteId", t.siteId())
         .put("stage", t.stage().wire()).put("state", t.state().wire()).put("category", t.category())
@@ -46,14 +46,14 @@ final class Views {
     return j;
   }
 
-  JsonObject station(Station s) {
+  public JsonObject station(Station s) {
     return new JsonObject()
         .put("id", s.id().id()).put("kind", s.id().kind().wire()).put("label", i18n(s.id().label()))
         .put("state", s.state().wire()).put("staffId", s.staffId().orElse(null))
         .put("ticket", s.ticket().orElse(null)).put("since", time(s.since()));
   }
 
-  JsonObject counts(StageCounts c) {
+  public JsonObject counts(StageCounts c) {
     return new JsonObject()
         .put("outside", c.outside()).put("hall", c.hall()).put("calledToRoom", c.toRoom()).put("room", c.room())
         .put("desk", c.desk()).put("vaccination", c.vaccination()).put("booth", c.booth())
@@ -61,7 +61,7 @@ final class Views {
         .put("issued", c.issued());
   }
 
-  JsonObject snapshot(SiteSnapshot s, SiteConfig site) {
+  public JsonObject snapshot(SiteSnapshot s, SiteConfig site) {
     StageCounts c = s.counts();
     JsonArray stages = new JsonArray()
         .add(stage("outside", c.outside(), null))
@@ -96,7 +96,7 @@ final class Views {
     return j;
   }
 
-  JsonObject call(Call c) {
+  public JsonObject call(Call c) {
     return new JsonObject()
         .put("callId", c.callId()).put("number", c.number())
         .put("to", new JsonObject().put("kind", c.to().kind()).put("id", c.to().id()).put("label", i18n(c.to().label())))
@@ -104,7 +104,7 @@ final class Views {
         .put("at", time(c.at())).put("eventId", c.eventId()).put("batch", c.batch().isEmpty() ? null : c.batch());
   }
 
-  JsonObject staff(StaffAccount s) {
+  public JsonObject staff(StaffAccount s) {
     JsonArray roles = new JsonArray();
     s.roles().forEach(r -> roles.add(r.name().toLowerCase()));
     return new JsonObject().put("id", s.id()).put("name", s.name()).put("roles", roles)

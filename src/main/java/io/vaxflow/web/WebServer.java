@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.Health;
@@ -20,14 +21,16 @@ public final class WebServer extends VerticleBase {
   private final Pages pages;
   private final StaffAuth auth;
   private final Health health;
+  private final LiveBridge bridge;
   private HttpServer server;
 
-  public WebServer(VaxflowConfig config, Api api, Pages pages, StaffAuth auth, Health health) {
+  public WebServer(VaxflowConfig config, Api api, Pages pages, StaffAuth auth, Health health, LiveBridge bridge) {
     this.config = config;
     this.api = api;
     this.pages = pages;
     this.auth = auth;
     this.health = health;
+    this.bridge = bridge;
   }
 
   @Override
@@ -40,6 +43,7 @@ public final class WebServer extends VerticleBase {
           .putHeader("X-Frame-Options", "DENY");
       ctx.next();
     });
+    router.route("/eventbus/*").subRouter(bridge.router());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
     router.route("/api/*").handler(auth::identify);
     router.route("/api/*").handler(ctx -> {

@@ -1,0 +1,20 @@
+# Vaxflow: build with Maven, run on a slim JRE. Redis comes from docker-compose.yml (REDIS_URL);
+# without REDIS_URL the image falls back to the redis-server bundled in the jar (data in /data).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -ntp -q dependency:go-offline
+COPY src src
+RUN mvn -B -ntp -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home /app vaxflow && mkdir -p /app /data && chown vaxflow /data
+WORKDIR /app
+COPY --from=build /src/target/vaxflow.jar /app/vaxflow.jar
+COPY config /app/config
+COPY webroot /app/webroot
+USER vaxflow
+ENV HTTP_PORT=8080 DATA_DIR=/data CONFIG=/app/config/vaxflow.yaml
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s CMD curl -fs http://localhost:8080/health || exit 1
+ENTRYPOINT ["java", "-XX:+UseZGC", "-jar", "/app/vaxflow.jar"]

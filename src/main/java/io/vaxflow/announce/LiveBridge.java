@@ -1,0 +1,81 @@
+package io.vaxflow.announce;
+
+import io.vaxflow.gateway.Sessions;
+import io.vertx.core.Vertx;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SockJS event-bus bridge at {@code /eventbus}: anonymous clients may receive calls and
+ * state; only logged-in staff of a site may register for its {@code .staff} address; the only
+ * thing accepted from browsers is a display's acknowledgement.
+ */
+public final class LiveBridge {
+
+  private static final Pattern STAFF = Pattern.compile("vaxflow\\.site\\.([a-z][a-z0-9-]{0,31})\\.staff");
+
+  private final Vertx vertx;
+  private final Sessions sessions;
+  private final Set<String> sites;
+
+  public LiveBridge(Vertx vertx, Sessions sessions, Set<String> sites) {
+    this.vertx = vertx;
+    this.sessions = sessions;
+    this.sites = sites;
+  }
+
+  public Router router() {
+    SockJSBridgeOptions options = new SockJSBridgeOptions()
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex("vaxflow\\.site\\.[a-z][a-z0-9-]{0,31}\\.(calls|state|staff)"))
+        .addInboundPermitted(new PermittedOptions().setAddressRegex("vaxflow\\.site\\.[a-z][a-z0-9-]{0,31}\\.ack"))
+        .setMaxHandlersPerSocket(16)
+        .setMaxAddressLength(64)
+        .setPingTimeout(30_000);
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+        .setLibraryURL("/vendor/sockjs.min.js")
+        .setRegisterWriteHandler(false)
+        .setHeartbeatInterval(10_000);
+    return SockJSHandler.create(vertx, sockJs).bridge(options, this::guard);
+  }
+
+  /** Staff addresses need a staff session of that site; acks must be sent, not published with a reply. */
+  private void guard(BridgeEvent event) {
+    BridgeEventType type = event.type();
+    if (type == BridgeEventType.REGISTER || type == BridgeEventType.RECEIVE) {
+      String address = event.getRawMessage() == null ? "" : event.getRawMessage().getString("address", "");
+      Matcher m = STAFF.matcher(address);
+      if (!m.matches()) {
+        event.complete(true);
+        return;
+      }
+      String site = m.group(1);
+      // SockJS strips cookies from socket.headers(); the routing context of the opening request has them.
+      Optional<String> token = Optional.ofNullable(event.socket().routingContext())
+          .map(rc -> rc.request().getCookie(Sessions.COOKIE)).map(c -> c.getValue());
+      if (token.isEmpty() || !sites.contains(site)) {
+        event.complete(false);
+        return;
+      }
+      sessions.resolve(token.get()).onComplete(ar -> event.complete(
+          ar.succeeded() && ar.result().map(s -> s.worksAt(site)).orElse(false)));
+      return;
+    }
+    if (type == BridgeEventType.SEND || type == BridgeEventType.PUBLISH) {
+      // Inbound permission already limits the address to .ack; refuse oversized bodies.
+      String body = event.getRawMessage() == null ? "" : String.valueOf(event.getRawMessage().getValue("body"));
+      event.complete(body.length() <= 512);
+      return;
+    }
+    event.complete(true);
+  }
+
+}
