@@ -4,10 +4,16 @@
 -- ARGV[6] idemKey    idempotency key, '' for none
 -- ARGV[7] name, ARGV[8] idNumber, ARGV[9] dose   (mode walkin)
 -- ARGV[10] earlyMs   how long before its slot an appointment may check in
+-- KEYS[2], KEYS[3]   optional rate-limit buckets (client address, site): rate, burst in ARGV[11..14]
 -- Returns {ok, replay, ticket, counts} or {err = VOUCHER_INVALID | VOUCHER_WRONG_DAY (day) |
--- TOO_EARLY (from) | ALREADY_CHECKED_IN (number)}.
+-- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs)}.
 local mode, code, idem = ARGV[4], ARGV[5], ARGV[6]
 local early = tonumber(ARGV[10])
+
+if #KEYS > 1 then
+  local wait = take_tokens(buckets_of(2, 11))
+  if wait > 0 then return fail('RATE_LIMITED', {retryAfterMs = wait}) end
+end
 
 if idem ~= '' then
   local prior = redis.call('GET', P .. 'idem:' .. idem)

@@ -9,6 +9,7 @@ import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.TimerSweep;
+import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.Health;
@@ -58,8 +59,9 @@ public final class VaxflowServer {
     for (SiteConfig s : config.sites()) flows.put(s.id(), new SiteFlow(s, config, scripts, clock));
 
     Sessions sessions = new Sessions(scripts, config);
-    Api api = new Api(vertx, config, flows, new Checkin(config), new Dispatcher(config, flows), sessions,
-        new EventStream(scripts));
+    RateLimiter limiter = new RateLimiter(scripts, config);
+    Api api = new Api(vertx, config, flows, new Checkin(config, limiter), new Dispatcher(config, flows), sessions,
+        new EventStream(scripts), limiter);
     Displays displays = new Displays(scripts);
     LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
     WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions), new Health(scripts), bridge);

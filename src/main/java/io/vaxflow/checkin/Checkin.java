@@ -3,6 +3,7 @@ package io.vaxflow.checkin;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.Ticket;
 import io.vertx.core.Future;
@@ -30,12 +31,15 @@ public final class Checkin {
   public record Result(Ticket ticket, boolean replay) {}
 
   private final VaxflowConfig config;
+  private final RateLimiter limiter;
 
-  public Checkin(VaxflowConfig config) {
+  public Checkin(VaxflowConfig config, RateLimiter limiter) {
     this.config = config;
+    this.limiter = limiter;
   }
 
-  public Future<Result> checkIn(SiteFlow flow, Request request, Optional<String> idempotencyKey) {
+  /** Checks in at the site's kiosk; {@code clientAddress} draws on the kiosk's rate-limit buckets. */
+  public Future<Result> checkIn(SiteFlow flow, Request request, Optional<String> idempotencyKey, String clientAddress) {
     SiteConfig site = flow.site();
     List<String> args;
     if (request instanceof WithVoucher v) {
@@ -55,7 +59,9 @@ public final class Checkin {
       }
       args = List.of("walkin", "", idempotencyKey.orElse(""), w.name(), w.idNumber(), String.valueOf(w.dose()), earlyMs());
     }
-    return flow.run("checkin", "kiosk", args)
+    List<String> argv = new java.util.ArrayList<>(args);
+    argv.addAll(limiter.kioskArgs());
+    return flow.run("checkin", RateLimiter.kioskKeys(site.id(), clientAddress), "kiosk", argv)
         .recover(err -> Future.failedFuture(explain(err, flow)))
         .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)));
   }
@@ -77,6 +83,7 @@ public final class Checkin {
   private Throwable explain(Throwable err, SiteFlow flow) {
     if (!(err instanceof Rejection r)) return err;
     return switch (r.code()) {
+      case "RATE_LIMITED" -> RateLimiter.limited(r.details().getLong("retryAfterMs", 1000L));
       case "TOO_EARLY" -> {
         OffsetDateTime from = OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.details().getLong("from")), config.timeZone());
         yield new Rejection("TOO_EARLY", "Too early for this appointment: please come back at "

@@ -118,6 +118,8 @@ public final class ConfigLoader {
   private static final Obj STAFF = obj(
       "id", LEAF, "name", LEAF, "pinHash", LEAF, "roles", LEAF, "sites", LEAF);
 
+  private static final Obj BUCKET = obj("rate", LEAF, "burst", LEAF);
+
   private static final Obj ROOT = obj(
       "http", obj("host", LEAF, "port", LEAF, "bodyLimitBytes", LEAF),
       "redis", obj("url", LEAF, "poolSize", LEAF, "timeoutMs", LEAF),
@@ -131,6 +133,10 @@ public final class ConfigLoader {
           "arrivalTimeoutSec", LEAF, "leaseSec", LEAF, "observationSec", LEAF,
           "priorityInARow", LEAF, "checkinEarlyMin", LEAF, "tickMs", LEAF,
           "deskServiceMin", LEAF, "boothServiceMin", LEAF),
+      "limits", obj(
+          "kiosk", BUCKET, "site", BUCKET, "booking", BUCKET, "lookup", BUCKET, "login", BUCKET,
+          "loginFailures", LEAF, "lockoutSec", LEAF),
+      "registry", obj("url", LEAF, "port", LEAF, "timeoutMs", LEAF, "breakerFailures", LEAF, "breakerResetMs", LEAF),
       "sites", new Items(SITE),
       "communities", new Items(COMMUNITY),
       "staff", new Items(STAFF));
@@ -514,12 +520,34 @@ public final class ConfigLoader {
         number(fl, "flow", "deskServiceMin", 3.0, 0.01, 240),
         number(fl, "flow", "boothServiceMin", 4.0, 0.01, 240));
 
+    Map<String, Object> lim = section(root, "", "limits");
+    VaxflowConfig.Limits limits = new VaxflowConfig.Limits(
+        bucket(lim, "kiosk", 1.0, 30), bucket(lim, "site", 20.0, 200), bucket(lim, "booking", 0.5, 10),
+        bucket(lim, "lookup", 5.0, 60), bucket(lim, "login", 0.5, 10),
+        integer(lim, "limits", "loginFailures", 5, 1, 1000),
+        integer(lim, "limits", "lockoutSec", 900, 1, 86_400));
+
+    Map<String, Object> reg = section(root, "", "registry");
+    VaxflowConfig.Registry registry = new VaxflowConfig.Registry(
+        string(reg, "registry", "url", "", true),
+        integer(reg, "registry", "port", 0, 0, 65_535),
+        integer(reg, "registry", "timeoutMs", 800, 10, 60_000),
+        integer(reg, "registry", "breakerFailures", 5, 1, 1000),
+        integer(reg, "registry", "breakerResetMs", 10_000, 100, 3_600_000));
+
     List<SiteConfig> sites = sites(root);
     List<VaxflowConfig.Community> communities = communities(root);
     List<StaffAccount> staff = staff(root, sites);
 
     return new VaxflowConfig(http, redis, dataDir, voucherSecret, clockStart, timeZone, simulate,
-        announce, flow, sites, communities, staff);
+        announce, flow, limits, registry, sites, communities, staff);
+  }
+
+  private VaxflowConfig.Bucket bucket(Map<String, Object> limits, String name, double rate, int burst) {
+    Map<String, Object> b = section(limits, "limits", name);
+    return new VaxflowConfig.Bucket(
+        number(b, "limits." + name, "rate", rate, 0.001, 1_000_000),
+        integer(b, "limits." + name, "burst", burst, 1, 1_000_000));
   }
 
   private Optional<Instant> clock(Map<String, Object> root) {

@@ -18,6 +18,8 @@ public record VaxflowConfig(
     boolean simulate,
     Announce announce,
     Flow flow,
+    Limits limits,
+    Registry registry,
     List<SiteConfig> sites,
     List<Community> communities,
     List<StaffAccount> staff) {
@@ -40,6 +42,26 @@ public record VaxflowConfig(
       int tickMs,
       double deskServiceMin,
       double boothServiceMin) {}
+
+  /** A token bucket: {@code rate} tokens a second, at most {@code burst} saved up. */
+  public record Bucket(double rate, int burst) {}
+
+  /**
+   * Rate limits (per client address unless named otherwise; {@code site} is per site) and the
+   * login lockout: {@code loginFailures} wrong PINs for one staff id or from one address lock
+   * login for {@code lockoutSec}.
+   */
+  public record Limits(Bucket kiosk, Bucket site, Bucket booking, Bucket lookup, Bucket login,
+                       int loginFailures, int lockoutSec) {}
+
+  /**
+   * The appointment registry: {@code url} of a remote one, or empty to run the built-in one on
+   * {@code port} (0: a free port). Check-in asks it within {@code timeoutMs}; after
+   * {@code breakerFailures} failures the breaker opens for {@code breakerResetMs}.
+   */
+  public record Registry(String url, int port, int timeoutMs, int breakerFailures, int breakerResetMs) {
+    public boolean builtIn() { return url == null || url.isBlank(); }
+  }
 
   /** A named place people may type when booking ("Tianlin", "田林"): its location picks the nearest site. */
   public record Community(Map<String, String> name, double lat, double lon) {}

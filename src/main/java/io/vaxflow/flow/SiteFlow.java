@@ -81,7 +81,15 @@ public final class SiteFlow {
 
   /** Runs a script as {@code actor} today; a reply with {@code err} fails with a {@link Rejection}. */
   public Future<JsonObject> run(String script, String actor, List<String> args) {
-    return scripts.run(script, site.id(), clock.millis(), today().toString(), actor, args)
+    return run(script, List.of(), actor, args);
+  }
+
+  /** As {@link #run(String, String, List)} with more KEYS after the site prefix (in the site's hash slot). */
+  public Future<JsonObject> run(String script, List<String> moreKeys, String actor, List<String> args) {
+    List<String> keys = new ArrayList<>();
+    keys.add(SiteKeys.prefix(site.id()));
+    keys.addAll(moreKeys);
+    return scripts.run(script, keys, clock.millis(), today().toString(), actor, args)
         .compose(reply -> reply.containsKey("err") ? Future.failedFuture(rejection(reply)) : Future.succeededFuture(reply));
   }
 

@@ -27,7 +27,8 @@ public final class Scripts {
 
   public static final List<String> NAMES = List.of(
       "checkin", "door_scan", "call_next", "recall", "start", "done", "no_show", "return",
-      "transfer", "pause", "resume", "reinstate", "tick", "settings", "snapshot", "ticket", "book");
+      "transfer", "pause", "resume", "reinstate", "tick", "settings", "snapshot", "ticket", "book",
+      "rate_limit", "login_guard");
 
   private record Script(String name, String source, String sha) {}
 
@@ -58,22 +59,28 @@ public final class Scripts {
    * The script's JSON reply comes back as it is; {@code err} in it is a domain rejection.
    */
   public Future<JsonObject> run(String name, String site, long nowMs, String day, String actor, List<String> args) {
+    return run(name, List.of(SiteKeys.prefix(site)), nowMs, day, actor, args);
+  }
+
+  /** Runs a script with the given KEYS (all in one hash slot; KEYS[1] names the site's prefix for site scripts). */
+  public Future<JsonObject> run(String name, List<String> keys, long nowMs, String day, String actor, List<String> args) {
     Script script = scripts.get(name);
     if (script == null) throw new IllegalArgumentException("no script " + name);
-    return evalsha(script, site, nowMs, day, actor, args)
+    return evalsha(script, keys, nowMs, day, actor, args)
         .recover(err -> {
           if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
             return send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source()))
-                .compose(loaded -> evalsha(script, site, nowMs, day, actor, args));
+                .compose(loaded -> evalsha(script, keys, nowMs, day, actor, args));
           }
           return Future.failedFuture(err);
         })
         .map(response -> new JsonObject(response.toString()));
   }
 
-  private Future<Response> evalsha(Script script, String site, long nowMs, String day, String actor, List<String> args) {
-    Request req = Request.cmd(Command.EVALSHA).arg(script.sha()).arg(1).arg(SiteKeys.prefix(site))
-        .arg(nowMs).arg(day).arg(actor);
+  private Future<Response> evalsha(Script script, List<String> keys, long nowMs, String day, String actor, List<String> args) {
+    Request req = Request.cmd(Command.EVALSHA).arg(script.sha()).arg(keys.size());
+    for (String k : keys) req.arg(k);
+    req.arg(nowMs).arg(day).arg(actor);
     for (String a : args) req.arg(a);
     return send(req);
   }

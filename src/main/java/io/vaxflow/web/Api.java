@@ -14,6 +14,8 @@ import io.vaxflow.flow.StationAction;
 import io.vaxflow.flow.StationId;
 import io.vaxflow.flow.StationResult;
 import io.vaxflow.gateway.PinHash;
+import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.gateway.RateLimiter.RouteClass;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.store.EventStream;
@@ -50,9 +52,11 @@ public final class Api {
   private final Sessions sessions;
   private final EventStream events;
   private final Views views;
+  private final RateLimiter limiter;
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
-             Dispatcher dispatcher, Sessions sessions, EventStream events) {
+             Dispatcher dispatcher, Sessions sessions, EventStream events, RateLimiter limiter) {
+    this.limiter = limiter;
     this.vertx = vertx;
     this.config = config;
     this.flows = flows;
@@ -66,12 +70,12 @@ public final class Api {
   public void mount(Router router) {
     router.get("/api/v1/sites").handler(this::sites);
     router.get("/api/v1/sites/:site/state").handler(this::state);
-    router.post("/api/v1/bookings").handler(this::book);
+    router.post("/api/v1/bookings").handler(limiter.per(RouteClass.BOOKING)).handler(this::book);
     router.post("/api/v1/sites/:site/checkins").handler(this::checkIn);
-    router.get("/api/v1/sites/:site/calls").handler(this::calls);
-    router.get("/api/v1/sites/:site/tickets/:number").handler(this::ticket);
+    router.get("/api/v1/sites/:site/calls").handler(limiter.per(RouteClass.LOOKUP)).handler(this::calls);
+    router.get("/api/v1/sites/:site/tickets/:number").handler(limiter.per(RouteClass.LOOKUP)).handler(this::ticket);
     router.post("/api/v1/sites/:site/tickets/:number/reinstate").handler(this::reinstate);
-    router.post("/api/v1/auth/login").handler(this::login);
+    router.post("/api/v1/auth/login").handler(limiter.per(RouteClass.LOGIN)).handler(this::login);
     router.post("/api/v1/auth/logout").handler(this::logout);
     router.get("/api/v1/auth/me").handler(this::me);
     router.get("/api/v1/sites/:site/stations").handler(this::stations);
@@ -172,7 +176,7 @@ public final class Api {
     } else {
       request = new Checkin.WithVoucher(Input.text(b, "voucher", 128, null));
     }
-    checkin.checkIn(flow, request, key)
+    checkin.checkIn(flow, request, key, RateLimiter.address(ctx))
         .onSuccess(r -> json(ctx, r.replay() ? 200 : 201, new JsonObject().put("ticket", views.ticket(r.ticket()))))
         .onFailure(ctx::fail);
   }
@@ -208,10 +212,15 @@ public final class Api {
     String pin = Input.text(b, "pin", 32, null);
     Optional<StaffAccount> account = config.staffAccount(staffId);
     String hash = account.map(StaffAccount::pinHash).orElse(DUMMY_HASH);
-    vertx.<Boolean>executeBlocking(() -> PinHash.verify(pin, hash) && account.isPresent(), false)
+    String address = RateLimiter.address(ctx);
+    limiter.loginAllowed(staffId, address)
+        .compose(v -> vertx.<Boolean>executeBlocking(() -> PinHash.verify(pin, hash) && account.isPresent(), false))
         .compose(ok -> {
-          if (!ok) return Future.failedFuture(new Rejection("BAD_CREDENTIALS", "Wrong staff id or PIN."));
-          return sessions.open(account.get());
+          if (!ok) {
+            return limiter.loginFailed(staffId, address)
+                .compose(v -> Future.failedFuture(new Rejection("BAD_CREDENTIALS", "Wrong staff id or PIN.")));
+          }
+          return limiter.loginSucceeded(staffId, address).compose(v -> sessions.open(account.get()));
         })
         .onSuccess(token -> {
           ctx.response().addCookie(Cookie.cookie(Sessions.COOKIE, token).setPath("/").setHttpOnly(true)

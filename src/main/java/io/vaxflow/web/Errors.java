@@ -37,6 +37,9 @@ final class Errors {
       return;
     }
     if (err instanceof Rejection r) {
+      if (r.details().containsKey("retryAfterSec")) {
+        ctx.response().putHeader("Retry-After", String.valueOf(r.details().getLong("retryAfterSec")));
+      }
       send(ctx, STATUS.getOrDefault(r.code(), 400), r.code(), r.getMessage(), r.details());
     } else if (err instanceof StoreUnavailable || isTimeout(err)) {
       LOG.warn("store unavailable for {} {}: {}", ctx.request().method(), ctx.request().path(), err.getMessage());

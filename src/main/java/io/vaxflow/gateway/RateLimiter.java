@@ -1,0 +1,97 @@
+package io.vaxflow.gateway;
+
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.config.VaxflowConfig.Bucket;
+import io.vaxflow.flow.Rejection;
+import io.vaxflow.store.Scripts;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * The current limit at the entrance: token buckets in Redis (one script, one round trip) per
+ * client address and route class, and the login lockout. Check-in takes its buckets inside its
+ * own script, so a check-in stays one round trip ({@link #kioskKeys}).
+ */
+public final class RateLimiter {
+
+  /** Route classes with a per-address bucket each. */
+  public enum RouteClass { BOOKING, LOOKUP, LOGIN }
+
+  private final Scripts store;
+  private final VaxflowConfig.Limits limits;
+
+  public RateLimiter(Scripts store, VaxflowConfig config) {
+    this.store = store;
+    this.limits = config.limits();
+  }
+
+  /** A route handler taking one token of the client's bucket for that class, else 429. */
+  public Handler<RoutingContext> per(RouteClass cls) {
+    Bucket b = bucket(cls);
+    return ctx -> {
+      String key = "rl:{" + address(ctx) + "}:" + cls.name().toLowerCase();
+      run("rate_limit", List.of(key), List.of(String.valueOf(b.rate()), String.valueOf(b.burst())))
+          .onSuccess(v -> ctx.next()).onFailure(ctx::fail);
+    };
+  }
+
+  /** The kiosk's buckets for a check-in (client address, whole site), in the site's hash slot. */
+  public static List<String> kioskKeys(String site, String address) {
+    return List.of("rl:{" + site + "}:kiosk:" + address, "rl:{" + site + "}:site");
+  }
+
+  /** Rate and burst of the kiosk buckets, in the order of {@link #kioskKeys}. */
+  public List<String> kioskArgs() {
+    return List.of(String.valueOf(limits.kiosk().rate()), String.valueOf(limits.kiosk().burst()),
+        String.valueOf(limits.site().rate()), String.valueOf(limits.site().burst()));
+  }
+
+  /** Fails with 429 while the staff id or the address is locked out. */
+  public Future<Void> loginAllowed(String staffId, String address) {
+    return run("login_guard", loginKeys(staffId, address), List.of("check", lockArgs()[0], lockArgs()[1]));
+  }
+
+  public Future<Void> loginFailed(String staffId, String address) {
+    return run("login_guard", loginKeys(staffId, address), List.of("failed", lockArgs()[0], lockArgs()[1]));
+  }
+
+  public Future<Void> loginSucceeded(String staffId, String address) {
+    return run("login_guard", loginKeys(staffId, address), List.of("succeeded", lockArgs()[0], lockArgs()[1]));
+  }
+
+  public static String address(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  }
+
+  private String[] lockArgs() {
+    return new String[] {String.valueOf(limits.loginFailures()), String.valueOf(limits.lockoutSec())};
+  }
+
+  private static List<String> loginKeys(String staffId, String address) {
+    return List.of("rl:{login}:staff:" + staffId, "rl:{login}:addr:" + address);
+  }
+
+  private Bucket bucket(RouteClass cls) {
+    return switch (cls) {
+      case BOOKING -> limits.booking();
+      case LOOKUP -> limits.lookup();
+      case LOGIN -> limits.login();
+    };
+  }
+
+  private Future<Void> run(String script, List<String> keys, List<String> args) {
+    return store.run(script, keys, System.currentTimeMillis(), "", "gateway", args).compose(reply -> {
+      if (!reply.containsKey("err")) return Future.succeededFuture();
+      return Future.failedFuture(limited(reply.getLong("retryAfterMs", 1000L)));
+    });
+  }
+
+  public static Rejection limited(long retryAfterMs) {
+    long sec = Math.max(1, (retryAfterMs + 999) / 1000);
+    return new Rejection("RATE_LIMITED", "Too many requests; please wait " + sec + " s and try again.",
+        new JsonObject().put("retryAfterSec", sec));
+  }
+}
