@@ -1,10 +1,12 @@
 -- checkin.lua: verify an appointment (or take a walk-in) and issue today's ticket.
--- ARGV[4] mode       'appt' | 'walkin'
--- ARGV[5] code       appointment code (mode appt)
+-- ARGV[4] mode       'appt' (the registry vouched for it) | 'offline' (signed voucher only) | 'walkin'
+-- ARGV[5] code       appointment code ('' for a walk-in)
 -- ARGV[6] idemKey    idempotency key, '' for none
--- ARGV[7] name, ARGV[8] idNumber, ARGV[9] dose   (mode walkin)
+-- ARGV[7] name, ARGV[8] idNumber, ARGV[9] dose   ('' when offline: the desk checks identity)
 -- ARGV[10] earlyMs   how long before its slot an appointment may check in
 -- KEYS[2], KEYS[3]   optional rate-limit buckets (client address, site): rate, burst in ARGV[11..14]
+-- ARGV[15] day, ARGV[16] slot start ms, ARGV[17] category A|P   (modes appt and offline)
+-- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline.
 -- Returns {ok, replay, ticket, counts} or {err = VOUCHER_INVALID | VOUCHER_WRONG_DAY (day) |
 -- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs)}.
 local mode, code, idem = ARGV[4], ARGV[5], ARGV[6]
@@ -26,31 +28,29 @@ if idem ~= '' then
   end
 end
 
-local category, name, id_number, dose, appt_key, person_key
-if mode == 'appt' then
-  appt_key = P .. 'appt:' .. code
-  local a = hgetall(appt_key)
-  if not a.code then return fail('VOUCHER_INVALID') end
-  if a.day ~= DAY then return fail('VOUCHER_WRONG_DAY', {day = a.day}) end
-  if a.ticket then return fail('ALREADY_CHECKED_IN', {number = a.ticket}) end
-  if NOW < tonumber(a.slotStart) - early then
-    return fail('TOO_EARLY', {from = tonumber(a.slotStart) - early})
-  end
-  category = (a.priority ~= nil and a.priority ~= '') and 'P' or 'A'
-  name, id_number, dose = a.name, a.idNumber, a.dose
-else
-  name, id_number, dose = ARGV[7], ARGV[8], ARGV[9]
-  category = 'W'
+local name, id_number, dose = ARGV[7], ARGV[8], ARGV[9]
+local category, used_key, person_key = 'W', nil, nil
+if mode == 'appt' or mode == 'offline' then
+  -- The appointment as the registry told it, or (offline) as its signed voucher says.
+  local appt_day, slot_start = ARGV[15], tonumber(ARGV[16])
+  category = ARGV[17]
+  if appt_day ~= DAY then return fail('VOUCHER_WRONG_DAY', {day = appt_day}) end
+  used_key = P .. 'used:' .. code
+  local used = redis.call('GET', used_key)
+  if used then return fail('ALREADY_CHECKED_IN', {number = used}) end
+  if NOW < slot_start - early then return fail('TOO_EARLY', {from = slot_start - early}) end
 end
-person_key = P .. 'person:' .. DAY .. ':' .. id_number
-local already = redis.call('GET', person_key)
-if already then return fail('ALREADY_CHECKED_IN', {number = already}) end
+if id_number ~= '' then
+  person_key = P .. 'person:' .. DAY .. ':' .. id_number
+  local already = redis.call('GET', person_key)
+  if already then return fail('ALREADY_CHECKED_IN', {number = already}) end
+end
 
 local seq = redis.call('HINCRBY', DAYK, 'seq:' .. category, 1)
 local num = category .. string.format('%03d', seq)
 local t = {number = num, category = category, stage = 'new', state = 'new', createdAt = tostring(NOW)}
 redis.call('HSET', tkey(num), 'number', num, 'category', category, 'name', name, 'idNumber', id_number,
-           'dose', dose, 'appointment', code, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new')
+           'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new')
 redis.call('HINCRBY', DAYK, 'issued', 1)
 bump('new', 1)
 
@@ -63,7 +63,7 @@ else
 end
 fill()
 
-redis.call('SET', person_key, num, 'EX', 172800)
-if appt_key then redis.call('HSET', appt_key, 'ticket', num) end
+if person_key then redis.call('SET', person_key, num, 'EX', 172800) end
+if used_key then redis.call('SET', used_key, num, 'EX', 259200) end
 if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'EX', 172800) end
 return reply({ok = true, replay = false, ticket = view(load_ticket(num)), counts = counts()})

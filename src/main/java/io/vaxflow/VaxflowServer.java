@@ -4,6 +4,8 @@ import io.vaxflow.announce.Announcer;
 import io.vaxflow.announce.Displays;
 import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.checkin.Checkin;
+import io.vaxflow.checkin.RegistryClient;
+import io.vaxflow.registry.AppointmentRegistry;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.dispatch.Dispatcher;
@@ -38,12 +40,18 @@ public final class VaxflowServer {
   private final Redis redis;
   private final WebServer web;
   private final Map<String, SiteFlow> flows;
+  private final RegistryClient registry;
 
-  private VaxflowServer(Vertx vertx, Redis redis, WebServer web, Map<String, SiteFlow> flows) {
+  private VaxflowServer(Vertx vertx, Redis redis, WebServer web, Map<String, SiteFlow> flows, RegistryClient registry) {
     this.vertx = vertx;
     this.redis = redis;
     this.web = web;
     this.flows = flows;
+    this.registry = registry;
+  }
+
+  public RegistryClient registry() {
+    return registry;
   }
 
   /** Starts against the Redis at {@code redisUrl} (the embedded one is started by {@link Main}). */
@@ -60,18 +68,29 @@ public final class VaxflowServer {
 
     Sessions sessions = new Sessions(scripts, config);
     RateLimiter limiter = new RateLimiter(scripts, config);
-    Api api = new Api(vertx, config, flows, new Checkin(config, limiter), new Dispatcher(config, flows), sessions,
-        new EventStream(scripts), limiter);
     Displays displays = new Displays(scripts);
-    LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
-    WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions), new Health(scripts), bridge);
+
+    // The appointment registry: the built-in one on its own port, or a remote one.
+    AppointmentRegistry builtIn = new AppointmentRegistry(config, scripts, "127.0.0.1", config.registry().port());
+    Future<String> registryUrl = config.registry().builtIn()
+        ? vertx.deployVerticle(builtIn).map(id -> "http://127.0.0.1:" + builtIn.port())
+        : Future.succeededFuture(config.registry().url());
 
     return scripts.preload()
         .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
-        .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
-        .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays)))
-        .compose(v -> vertx.deployVerticle(web))
-        .map(v -> new VaxflowServer(vertx, redis, web, flows))
+        .compose(v -> registryUrl)
+        .compose(url -> {
+          RegistryClient registry = new RegistryClient(vertx, config.registry(), url);
+          Api api = new Api(vertx, config, flows, new Checkin(config, limiter, registry), new Dispatcher(config, flows),
+              sessions, new EventStream(scripts), limiter);
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
+          WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions),
+              new Health(scripts, registry), bridge);
+          return vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs()))
+              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays)))
+              .compose(v -> vertx.deployVerticle(web))
+              .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
+        })
         .onFailure(err -> redis.close());
   }
 

@@ -32,24 +32,19 @@ public final class Checkin {
 
   private final VaxflowConfig config;
   private final RateLimiter limiter;
+  private final RegistryClient registry;
 
-  public Checkin(VaxflowConfig config, RateLimiter limiter) {
+  public Checkin(VaxflowConfig config, RateLimiter limiter, RegistryClient registry) {
     this.config = config;
     this.limiter = limiter;
+    this.registry = registry;
   }
 
   /** Checks in at the site's kiosk; {@code clientAddress} draws on the kiosk's rate-limit buckets. */
   public Future<Result> checkIn(SiteFlow flow, Request request, Optional<String> idempotencyKey, String clientAddress) {
     SiteConfig site = flow.site();
-    List<String> args;
-    if (request instanceof WithVoucher v) {
-      Voucher voucher = Voucher.read(config.voucherSecret(), v.voucher())
-          .orElseThrow(() -> new Rejection("VOUCHER_INVALID",
-              "This voucher is not valid. Check the code, book an appointment, or ask staff."));
-      if (!voucher.siteCode().equals(site.code())) throw wrongSite(voucher);
-      args = List.of("appt", voucher.code(), idempotencyKey.orElse(""), "", "", "", earlyMs());
-    } else {
-      WalkIn w = (WalkIn) request;
+    String key = idempotencyKey.orElse("");
+    if (request instanceof WalkIn w) {
       if (!site.walkIns()) {
         JsonArray others = new JsonArray();
         config.sites().stream().filter(SiteConfig::walkIns).forEach(s -> others.add(s.id()));
@@ -57,12 +52,41 @@ public final class Checkin {
             "This site takes appointments only. Book one, or go to a site that takes walk-ins.",
             new JsonObject().put("walkInSites", others));
       }
-      args = List.of("walkin", "", idempotencyKey.orElse(""), w.name(), w.idNumber(), String.valueOf(w.dose()), earlyMs());
+      return issue(flow, clientAddress, List.of("walkin", "", key, w.name(), w.idNumber(), String.valueOf(w.dose()),
+          earlyMs(), "", "", ""));
     }
-    List<String> argv = new java.util.ArrayList<>(args);
+    Voucher voucher = Voucher.read(config.voucherSecret(), ((WithVoucher) request).voucher())
+        .orElseThrow(() -> new Rejection("VOUCHER_INVALID",
+            "This voucher is not valid. Check the code, book an appointment, or ask staff."));
+    if (!voucher.siteCode().equals(site.code())) throw wrongSite(voucher.siteCode());
+    return registry.find(voucher.code()).transform(asked -> {
+      if (asked.succeeded()) {
+        RegistryClient.Appointment a = asked.result().orElseThrow(() -> new Rejection("VOUCHER_INVALID",
+            "No appointment has this code. Check the code, book an appointment, or ask staff."));
+        if (!a.siteId().equals(site.id())) throw wrongSite(a.code().substring(0, 2));
+        return issue(flow, clientAddress, List.of("appt", a.code(), key, a.name(), a.idNumber(), String.valueOf(a.dose()),
+            earlyMs(), a.day(), String.valueOf(a.slotStart()), a.priority().isEmpty() ? "A" : "P"));
+      }
+      // The registry cannot be asked (down, slow, or its breaker open): a signed voucher carries
+      // its site, day, slot and category, so it can be checked here; the desk checks identity.
+      if (voucher.day().isEmpty()) {
+        return Future.failedFuture(new Rejection("UNAVAILABLE",
+            "The appointment registry cannot be reached: please scan the QR code of your voucher, or ask staff.",
+            new JsonObject().put("retryAfterSec", 5)));
+      }
+      long slotStart = voucher.day().get().atTime(voucher.slot().get()).atZone(config.timeZone()).toInstant().toEpochMilli();
+      return issue(flow, clientAddress, List.of("offline", voucher.code(), key, "", "", "1", earlyMs(),
+          voucher.day().get().toString(), String.valueOf(slotStart), voucher.category().get()));
+    });
+  }
+
+  /** Runs the check-in script: args up to earlyMs, then the appointment's day, slot start and category. */
+  private Future<Result> issue(SiteFlow flow, String clientAddress, List<String> args) {
+    List<String> argv = new java.util.ArrayList<>(args.subList(0, 7));
     argv.addAll(limiter.kioskArgs());
-    return flow.run("checkin", RateLimiter.kioskKeys(site.id(), clientAddress), "kiosk", argv)
-        .recover(err -> Future.failedFuture(explain(err, flow)))
+    argv.addAll(args.subList(7, 10));
+    return flow.run("checkin", RateLimiter.kioskKeys(flow.site().id(), clientAddress), "kiosk", argv)
+        .recover(err -> Future.failedFuture(explain(err)))
         .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)));
   }
 
@@ -70,8 +94,8 @@ public final class Checkin {
     return String.valueOf(config.flow().checkinEarlyMin() * 60_000L);
   }
 
-  private Rejection wrongSite(Voucher voucher) {
-    Optional<SiteConfig> right = config.sites().stream().filter(s -> s.code().equals(voucher.siteCode())).findFirst();
+  private Rejection wrongSite(String siteCode) {
+    Optional<SiteConfig> right = config.sites().stream().filter(s -> s.code().equals(siteCode)).findFirst();
     if (right.isEmpty()) return new Rejection("VOUCHER_INVALID", "This voucher is not valid. Book an appointment, or ask staff.");
     SiteConfig s = right.get();
     return new Rejection("VOUCHER_WRONG_SITE", "This appointment is at " + s.name("en") + ". Please go there.",
@@ -80,7 +104,7 @@ public final class Checkin {
   }
 
   /** Rejections from the script get their human sentence and ISO times in the site's zone. */
-  private Throwable explain(Throwable err, SiteFlow flow) {
+  private Throwable explain(Throwable err) {
     if (!(err instanceof Rejection r)) return err;
     return switch (r.code()) {
       case "RATE_LIMITED" -> RateLimiter.limited(r.details().getLong("retryAfterMs", 1000L));
