@@ -666,14 +666,14 @@ public final class ConfigLoader {
       }
       List<String> roleNames = strings(m, p, "roles");
       if (roleNames.isEmpty()) {
-        throw fail(p + ".roles", "at least one role is required (door, desk, booth, manager)");
+        throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
       }
       EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
       for (String r : roleNames) {
         try {
-          roles.add(StaffAccount.Role.valueOf(r.toUpperCase(Locale.ROOT)));
+          roles.add(StaffAccount.Role.of(r));
         } catch (IllegalArgumentException e) {
-          throw fail(p + ".roles", "unknown role " + quote(r) + " (door, desk, booth, manager)");
+          throw fail(p + ".roles", "unknown role " + quote(r) + " (door, desk, vaccinator, manager, admin)");
         }
       }
       List<String> staffSites = strings(m, p, "sites");

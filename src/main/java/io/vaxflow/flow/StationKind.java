@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The kinds of station: the door of the vaccine room, registration desks, vaccination booths. */
 public enum StationKind {
-  DOOR("门口", "Door", Role.DOOR), DESK("登记台", "Desk", Role.DESK), BOOTH("接种台", "Booth", Role.BOOTH);
+  DOOR("门口", "Door", Role.DOOR), DESK("登记台", "Desk", Role.DESK), BOOTH("接种台", "Booth", Role.VACCINATOR);
 
   private final String zh;
   private final String en;

@@ -43,7 +43,7 @@ public final class StaffAuth {
   public static StaffAccount require(RoutingContext ctx, String siteId, Role... anyOf) {
     StaffAccount s = staff(ctx).orElseThrow(() -> new Rejection("UNAUTHENTICATED", "Log in first."));
     if (!s.worksAt(siteId)) throw new Rejection("FORBIDDEN", "You do not work at this site.");
-    if (anyOf.length > 0 && !s.has(Role.MANAGER) && Arrays.stream(anyOf).noneMatch(s::has)) {
+    if (anyOf.length > 0 && !s.runsSites() && Arrays.stream(anyOf).noneMatch(s::has)) {
       throw new Rejection("FORBIDDEN", "Your role does not allow this.");
     }
     return s;

@@ -13,6 +13,7 @@ import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.StationAction;
 import io.vaxflow.flow.StationId;
 import io.vaxflow.flow.StationResult;
+import io.vaxflow.gateway.CsrfGuard;
 import io.vaxflow.gateway.PinHash;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.RateLimiter.RouteClass;
@@ -225,7 +226,8 @@ public final class Api {
         .onSuccess(token -> {
           ctx.response().addCookie(Cookie.cookie(Sessions.COOKIE, token).setPath("/").setHttpOnly(true)
               .setSameSite(CookieSameSite.STRICT).setMaxAge(Sessions.TTL.toSeconds()));
-          json(ctx, 200, new JsonObject().put("staff", views.staff(account.get())));
+          String csrf = CsrfGuard.issue(ctx);
+          json(ctx, 200, new JsonObject().put("staff", views.staff(account.get())).put("csrfToken", csrf));
         })
         .onFailure(ctx::fail);
   }
@@ -266,7 +268,7 @@ public final class Api {
       if (st.ticket().isEmpty()) return Future.succeededFuture(out);
       return flow.ticket(st.ticket().get()).compose(t -> flow.patient(t.number()).map(p -> {
         out.put("ticket", views.ticket(t));
-        boolean full = staff.has(Role.DESK) || staff.has(Role.BOOTH) || staff.has(Role.MANAGER);
+        boolean full = staff.has(Role.DESK) || staff.has(Role.VACCINATOR) || staff.runsSites();
         p.ifPresent(x -> out.put("patient", new JsonObject()
             .put("name", full && station.kind() != io.vaxflow.flow.StationKind.DOOR ? x.name() : mask(x.name()))
             .put("dose", x.dose()).put("category", x.category())));
@@ -339,7 +341,7 @@ public final class Api {
 
   private void reinstate(RoutingContext ctx) {
     SiteFlow flow = flow(ctx);
-    StaffAccount staff = StaffAuth.require(ctx, flow.site().id(), Role.DOOR, Role.DESK, Role.BOOTH);
+    StaffAccount staff = StaffAuth.require(ctx, flow.site().id(), Role.DOOR, Role.DESK, Role.VACCINATOR);
     flow.reinstate(number(ctx), staff.id())
         .onSuccess(t -> json(ctx, 200, new JsonObject().put("ticket", views.ticket(t)))).onFailure(ctx::fail);
   }

@@ -2,6 +2,7 @@ package io.vaxflow.web;
 
 import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.gateway.CsrfGuard;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.Health;
 import io.vertx.core.Future;
@@ -15,6 +16,11 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** The HTTP server: API, pages, static files, health and metrics on one router with one failure handler. */
 public final class WebServer extends VerticleBase {
+
+  /** No inline script or style anywhere; everything from this origin (a clinic LAN may be offline). */
+  static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      + "connect-src 'self' ws: wss:; media-src 'self' data:; object-src 'none'; base-uri 'none'; "
+      + "form-action 'self'; frame-ancestors 'none'";
 
   private final VaxflowConfig config;
   private final Api api;
@@ -38,13 +44,16 @@ public final class WebServer extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response()
+          .putHeader("Content-Security-Policy", CSP)
           .putHeader("X-Content-Type-Options", "nosniff")
           .putHeader("Referrer-Policy", "no-referrer")
-          .putHeader("X-Frame-Options", "DENY");
+          .putHeader("X-Frame-Options", "DENY")
+          .putHeader("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)");
       ctx.next();
     });
     router.route("/eventbus/*").subRouter(bridge.router());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+    router.route("/api/*").handler(CsrfGuard::check);
     router.route("/api/*").handler(auth::identify);
     router.route("/api/*").handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-store");

@@ -108,7 +108,13 @@ public final class TestCity implements AutoCloseable {
 
   public Reply send(HttpMethod method, String path, String cookie, Map<String, String> headers, Buffer body) {
     var req = http.request(method, path);
-    if (cookie != null) req.putHeader("Cookie", cookie);
+    if (cookie != null) {
+      req.putHeader("Cookie", cookie);
+      // staff pages echo the CSRF cookie in a header; so do tests
+      for (String part : cookie.split(";\\s*")) {
+        if (part.startsWith("vf_csrf=")) req.putHeader("X-CSRF-Token", part.substring(8));
+      }
+    }
     headers.forEach(req::putHeader);
     HttpResponse<Buffer> r = (body == null ? req.send() : req.putHeader("Content-Type", "application/json").sendBuffer(body)).await();
     return new Reply(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString());
@@ -134,8 +140,12 @@ public final class TestCity implements AutoCloseable {
   public String login(String staffId, String pin) {
     Reply r = post("/api/v1/auth/login", new JsonObject().put("staffId", staffId).put("pin", pin));
     if (r.status() != 200) throw new AssertionError("login " + staffId + ": " + r.status() + " " + r.body());
-    String setCookie = r.headers().get("Set-Cookie");
-    return setCookie.substring(0, setCookie.indexOf(';'));
+    StringBuilder cookies = new StringBuilder();
+    for (String setCookie : r.headers().getAll("Set-Cookie")) {
+      if (cookies.length() > 0) cookies.append("; ");
+      cookies.append(setCookie, 0, setCookie.indexOf(';'));
+    }
+    return cookies.toString();
   }
 
   /** Books someone at a site for today; returns the booking response. */
@@ -230,5 +240,19 @@ public final class TestCity implements AutoCloseable {
   public void stopServer() {
     redisClient.close();
     server.stop().await();
+  }
+
+  /** What differs between two {@link #siteDump}s, key by key: for assertion messages. */
+  public static String dumpDiff(Map<String, String> before, Map<String, String> after) {
+    StringBuilder b = new StringBuilder();
+    java.util.SortedSet<String> keys = new java.util.TreeSet<>(before.keySet());
+    keys.addAll(after.keySet());
+    for (String k : keys) {
+      String was = before.get(k), is = after.get(k);
+      if (was == null) b.append("\n  + ").append(k);
+      else if (is == null) b.append("\n  - ").append(k);
+      else if (!was.equals(is)) b.append("\n  ~ ").append(k);
+    }
+    return b.length() == 0 ? "(no difference)" : b.toString();
   }
 }
