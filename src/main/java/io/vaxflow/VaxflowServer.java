@@ -50,6 +50,11 @@ public final class VaxflowServer {
     this.registry = registry;
   }
 
+  /** The web server's router (every route it serves). */
+  public io.vertx.ext.web.Router router() {
+    return web.router();
+  }
+
   public RegistryClient registry() {
     return registry;
   }

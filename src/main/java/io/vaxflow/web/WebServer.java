@@ -29,6 +29,7 @@ public final class WebServer extends VerticleBase {
   private final Health health;
   private final LiveBridge bridge;
   private HttpServer server;
+  private Router router;
 
   public WebServer(VaxflowConfig config, Api api, Pages pages, StaffAuth auth, Health health, LiveBridge bridge) {
     this.config = config;
@@ -41,7 +42,7 @@ public final class WebServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response()
           .putHeader("Content-Security-Policy", CSP)
@@ -76,5 +77,10 @@ public final class WebServer extends VerticleBase {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** The routes served, for tests that walk every one of them. */
+  public Router router() {
+    return router;
   }
 }
