@@ -143,7 +143,8 @@ local function people_ahead(t)
   if t.state ~= 'waiting' then return 0 end
   local q = QUEUE_OF[t.stage]
   if not q then return 0 end
-  local pos = redis.call('LPOS', qkey(q, lane_of(t)), t.number)
+  -- Scanned from the tail: a ticket just checked in is found at once, whatever the queue's length.
+  local pos = redis.call('LPOS', qkey(q, lane_of(t)), t.number, 'RANK', -1)
   if not pos then return 0 end
   if lane_of(t) == 'r' then pos = pos + redis.call('LLEN', qkey(q, 'p')) end
   return pos

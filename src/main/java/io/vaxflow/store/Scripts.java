@@ -92,6 +92,11 @@ public final class Scripts {
         .recover(err -> Future.failedFuture(StoreUnavailable.isScriptOrCommandError(err) ? err : new StoreUnavailable(err)));
   }
 
+  /** The SHA1 of a script as loaded (lib.lua prepended): what EVALSHA names. */
+  public String sha(String name) {
+    return scripts.get(name).sha();
+  }
+
   public Redis redis() {
     return redis;
   }

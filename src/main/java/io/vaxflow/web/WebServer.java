@@ -62,6 +62,8 @@ public final class WebServer extends VerticleBase {
     });
     api.mount(router);
     router.get("/health").handler(health::handle);
+    // A no-op: the benchmark's baseline for what the HTTP stack alone costs.
+    router.get("/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"pong\":true}"));
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     pages.mount(router);
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
