@@ -36,6 +36,8 @@ import java.util.Map;
  */
 public final class VaxflowServer {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VaxflowServer.class);
+
   private final Vertx vertx;
   private final Redis redis;
   private final WebServer web;
@@ -81,8 +83,9 @@ public final class VaxflowServer {
         ? vertx.deployVerticle(builtIn).map(id -> "http://127.0.0.1:" + builtIn.port())
         : Future.succeededFuture(config.registry().url());
 
-    return scripts.preload()
-        .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
+    return untilReady(vertx, () -> scripts.preload()
+            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList())),
+        System.currentTimeMillis() + 30_000)
         .compose(v -> registryUrl)
         .compose(url -> {
           RegistryClient registry = new RegistryClient(vertx, config.registry(), url);
@@ -97,6 +100,16 @@ public final class VaxflowServer {
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })
         .onFailure(err -> redis.close());
+  }
+
+  /** Redis may still be starting (a container next to ours): retry the first contact for a while. */
+  private static Future<Void> untilReady(Vertx vertx, java.util.function.Supplier<Future<?>> attempt, long deadline) {
+    return attempt.get().<Void>mapEmpty().recover(err -> {
+      if (System.currentTimeMillis() > deadline) return Future.failedFuture(err);
+      LOG.warn("Redis not ready ({}); retrying", err.getMessage());
+      return Future.<Void>future(p -> vertx.setTimer(500, id -> p.complete()))
+          .compose(v -> untilReady(vertx, attempt, deadline));
+    });
   }
 
   /** The real time, or with CLOCK set, a clock that starts at that instant and runs on from it. */

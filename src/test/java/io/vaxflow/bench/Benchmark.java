@@ -93,6 +93,11 @@ public final class Benchmark {
       openLoop("GET", "/ping", null, 500, 3, false);
       openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, 200, 3, false);
 
+      line("## Redis round trips (seen with MONITOR)");
+      line("");
+      roundTrips(redis);
+      line("");
+
       line("## Throughput and latency (open loop; latency from the intended send time)");
       line("");
       line("| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors |");
@@ -101,15 +106,11 @@ public final class Benchmark {
       for (int rate : RATES) openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, rate, SECONDS, true);
       line("");
 
-      line("## Redis alone: `redis-benchmark` running the same check-in script (EVALSHA), -c " + CONCURRENCY);
+      line("## Redis alone: `redis-benchmark` running the same check-in script (EVALSHA, walk-ins at a site sized alike), -c " + CONCURRENCY);
       line("");
       line(redisBenchmark(redis));
       line("");
 
-      line("## Redis round trips (INFO commandstats)");
-      line("");
-      roundTrips(redis);
-      line("");
 
       line("## Call-to-screen latency at " + CLIENTS + " connected clients (every repetition counted)");
       line("");
@@ -123,7 +124,7 @@ public final class Benchmark {
       line("## Memory");
       line("");
       line("Server resident set size with " + CLIENTS + " SockJS clients connected, after the load above: **"
-          + rss / 1024 + " MiB** (JVM default heap settings, `-Xmx512m`).");
+          + rss / 1024 + " MiB** (server JVM started with `-Xmx512m`).");
       System.out.println(out);
       Files.writeString(Path.of("bench/results.md"), out.toString());
     } finally {
@@ -202,7 +203,7 @@ public final class Benchmark {
     long now = System.currentTimeMillis() + Duration_SKEW;
     List<String> cmd = new ArrayList<>(List.of("redis-benchmark", "-h", "127.0.0.1", "-p", String.valueOf(redis.port()),
         "-c", String.valueOf(CONCURRENCY), "-n", "50000", "-r", "1000000000", "-q",
-        "EVALSHA", sha, "3", "vf:{pudong}", "rl:{pudong}:kiosk:bench", "rl:{pudong}:site",
+        "EVALSHA", sha, "3", "vf:{xuhui}", "rl:{xuhui}:kiosk:bench", "rl:{xuhui}:site",
         String.valueOf(now), "2026-11-24", "kiosk", "walkin", "", "", "Bench Person", "R__rand_int__", "1",
         "3600000", "100000", "1000000", "100000", "1000000", "", "", ""));
     try {
@@ -221,35 +222,66 @@ public final class Benchmark {
 
   // ---- round trips ----
 
-  private void roundTrips(RedisLauncher redis) {
-    Redis r = Redis.createClient(vertx, redis.url());
+  /**
+   * Round trips a request costs: commands clients sent, seen with MONITOR (INFO commandstats also
+   * counts the commands a script runs inside Redis). Left out: commands of scripts ("lua"), the
+   * stream tail's XREAD BLOCK and the background snapshot and timer sweep (actors public, system).
+   */
+  private void roundTrips(RedisLauncher redis) throws Exception {
+    List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.net.Socket monitor = new java.net.Socket("127.0.0.1", redis.port());
+    monitor.getOutputStream().write("MONITOR\r\n".getBytes());
+    var in = new java.io.BufferedReader(new java.io.InputStreamReader(monitor.getInputStream()));
+    in.readLine();
+    Thread reader = new Thread(() -> {
+      try {
+        for (String l; (l = in.readLine()) != null; ) {
+          if (l.contains("[0 lua]") || l.contains("\"xread\"") || l.contains("\"public\"") || l.contains("\"system\"")) continue;
+          seen.add(l);
+        }
+      } catch (IOException ignored) {
+        // closed
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    Thread.sleep(300);
+
     int n = 200;
-    long before = commands(r);
+    seen.clear();
     List<String> numbers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       numbers.add(send("POST", "/api/v1/sites/pudong/checkins", walkIn(), false).await()
           .json().getJsonObject("ticket").getString("number"));
     }
-    long perCheckin = commands(r) - before - 1; // the INFO itself
+    Thread.sleep(300);
+    int perCheckin = seen.size();
     login();
     // desks take tickets from the room queue: the door lets these in first (the room is large here)
     for (String number : numbers) {
-      send("POST", "/api/v1/sites/pudong/door/scan", new JsonObject().put("number", number).toBuffer(), true).await();
+      Reply r = send("POST", "/api/v1/sites/pudong/door/scan", new JsonObject().put("number", number).toBuffer(), true).await();
+      if (r.statusCode() != 200) throw new IllegalStateException("door scan " + number + ": " + r.statusCode() + " " + r.body());
     }
-    long nextCommands = 0;
-    int nexts = 0;
-    for (int i = 0; i < 100; i++) {
-      long b = commands(r);
-      var resp = send("POST", "/api/v1/sites/pudong/stations/desk-1/next", null, true).await();
-      nextCommands += commands(r) - b - 1;
-      nexts++;
-      if (resp.statusCode() == 200) send("POST", "/api/v1/sites/pudong/stations/desk-1/done", null, true).await();
-      else break;
+    Thread.sleep(300);
+    int nexts = 100;
+    seen.clear();
+    for (int i = 0; i < nexts; i++) {
+      Reply r = send("POST", "/api/v1/sites/pudong/stations/desk-1/next", null, true).await();
+      if (r.statusCode() != 200) throw new IllegalStateException("next: " + r.statusCode() + " " + r.body());
+      send("POST", "/api/v1/sites/pudong/stations/desk-1/done", null, true).await();
     }
-    line(String.format(Locale.ROOT, "- check-in: **%.2f** Redis commands per request (%d check-ins)", perCheckin / (double) n, n));
-    line(String.format(Locale.ROOT, "- call-next: **%.2f** Redis commands per request (%d calls; the staff session is "
-        + "looked up at most once per 5 s and remembered in between)", nextCommands / (double) nexts, nexts));
-    r.close();
+    Thread.sleep(300);
+    monitor.close();
+    // every command of the loop but the EVALSHAs of "done": the nexts' scripts and any session reads
+    String doneSha = new Scripts(null, 0).sha("done");
+    long nextCommands;
+    synchronized (seen) {
+      nextCommands = seen.stream().filter(l -> !l.contains(doneSha)).count();
+    }
+    line(String.format(Locale.ROOT, "- check-in (walk-in): **%.2f** Redis round trips per request (%d check-ins)",
+        perCheckin / (double) n, n));
+    line(String.format(Locale.ROOT, "- call-next: **%.2f** Redis round trips per request (%d calls; the staff session "
+        + "is read from Redis at most once per 5 s and remembered in between)", nextCommands / (double) nexts, nexts));
   }
 
   private long commands(Redis r) {
@@ -374,7 +406,9 @@ public final class Benchmark {
   // ---- processes ----
 
   private Process startServer(String redisUrl, Path dir) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", "target/vaxflow.jar")
+    // a copy: a rebuild of target/ during the run must not pull classes from under the server
+    Path jar = Files.copy(Path.of("target/vaxflow.jar"), dir.resolve("vaxflow.jar"));
+    ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", jar.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
     Map<String, String> env = pb.environment();
     env.put("REDIS_URL", redisUrl);
@@ -383,7 +417,10 @@ public final class Benchmark {
     env.put("CLOCK", "2026-11-24T02:00:00Z");
     env.put("VAXFLOW_HTTP_HOST", "127.0.0.1");
     env.put("VAXFLOW_SITES_PUDONG_HALLCAPACITY", "100000");
-    env.put("VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "100000");
+    env.put("VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "10000");
+    // redis-benchmark runs the check-in script against xuhui, sized like pudong
+    env.put("VAXFLOW_SITES_XUHUI_HALLCAPACITY", "100000");
+    env.put("VAXFLOW_SITES_XUHUI_ROOMCAPACITY", "10000");
     env.put("VAXFLOW_SITES_JINGAN_ROOMCAPACITY", "10000");
     env.put("VAXFLOW_SITES_JINGAN_SLOTCAPACITY", "100000");
     env.put("VAXFLOW_ANNOUNCE_INTERVALSEC", "1");
@@ -425,7 +462,7 @@ public final class Benchmark {
   }
 
   private static String redisVersion(RedisLauncher redis) {
-    return redis.binary().getFileName().toString().startsWith("redis-server-") ? "embedded 6.2" : "from PATH";
+    return redis.binary().startsWith(redis.dataDir()) ? "6.2 bundled with embedded-redis" : "from PATH (" + redis.binary() + ")";
   }
 
   private static int freePort() throws IOException {
