@@ -2,7 +2,7 @@
 -- ARGV[4] number
 -- Returns {ok, ticket, counts} or {err = UNKNOWN_TICKET | NOT_CALLED (stage, state)}.
 local t = load_ticket(ARGV[4])
-if not t then return fail('UNKNOWN_TICKET') end
+if not t then return fail('UNKNOWN_TICKET', {field = 'number'}) end
 if not (t.stage == 'hall' and t.state == 'called') then
   return fail('NOT_CALLED', {stage = t.stage, state = t.state})
 end

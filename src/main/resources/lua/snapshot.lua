@@ -5,7 +5,8 @@ local stations = {}
 for i = 5, #ARGV do stations[#stations + 1] = station_view(load_station(ARGV[i])) end
 local recent = {}
 local want = tonumber(ARGV[4])
-local entries = redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20)
+-- XREVRANGE with COUNT 0 answers a nil (false in Lua, not an empty list): ask only when calls are wanted
+local entries = want > 0 and redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20) or {}
 for _, e in ipairs(entries) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end

@@ -17,14 +17,18 @@ final class Input {
   static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 \\-]{4,19}");
   static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   static final Pattern TICKET = Pattern.compile("[APW][0-9]{3,5}");
-  static final Pattern EVENT_ID = Pattern.compile("[0-9]{1,20}-[0-9]{1,20}");
+  // stream ids are two unsigned 64-bit numbers; 19 digits always fit, 20 may not (Redis then errs)
+  static final Pattern EVENT_ID = Pattern.compile("[0-9]{1,19}-[0-9]{1,19}");
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_\\-]{8,64}");
 
   private Input() {}
 
   /** The request body as a JSON object. */
   static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) throw Rejection.invalid("body", "A JSON object is required.");
+    // an empty body has no buffer at all (length -1), not a zero-length one
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
+      throw Rejection.invalid("body", "A JSON object is required.");
+    }
     Object v;
     try {
       v = Json.decodeValue(ctx.body().buffer());

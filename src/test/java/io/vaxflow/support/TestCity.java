@@ -255,4 +255,50 @@ public final class TestCity implements AutoCloseable {
     }
     return b.length() == 0 ? "(no difference)" : b.toString();
   }
+
+  /** Like {@link #send}, but the caller's headers as they are: no Content-Type is added. */
+  public Reply sendRaw(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
+    var req = http.request(method, path);
+    headers.forEach(req::putHeader);
+    HttpResponse<Buffer> r = (body == null ? req.send() : req.sendBuffer(body)).await();
+    return new Reply(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString());
+  }
+
+  /**
+   * Like {@link #start(Map)}, but the city is read from {@code configFile} instead of
+   * config/vaxflow.yaml, and Vert.x runs with Prometheus metrics on, as {@code Main} starts it (so
+   * {@code GET /metrics} answers as in production).
+   */
+  public static TestCity startWithConfig(Path configFile, Map<String, String> overrides) {
+    try {
+      Path dir = Files.createTempDirectory("vaxflow-test");
+      return new TestCity(RedisLauncher.start(dir), true, overrides, configFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The constructor of {@link #startWithConfig}: the same test settings, another config file. */
+  private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides, Path configFile) {
+    this.redis = redis;
+    this.ownsRedis = ownsRedis;
+    Map<String, String> env = new HashMap<>();
+    env.put("HTTP_PORT", "0");
+    env.put("CLOCK", MORNING);
+    env.put("VAXFLOW_HTTP_HOST", "127.0.0.1");
+    env.put("VAXFLOW_FLOW_TICKMS", "100");
+    for (String bucket : new String[] {"KIOSK", "SITE", "BOOKING", "LOOKUP", "LOGIN"}) {
+      env.put("VAXFLOW_LIMITS_" + bucket + "_RATE", "100000");
+      env.put("VAXFLOW_LIMITS_" + bucket + "_BURST", "1000000");
+    }
+    env.put("VAXFLOW_LIMITS_LOGINFAILURES", "1000");
+    env.putAll(overrides);
+    this.config = ConfigLoader.load(configFile, env);
+    this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions()
+        .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
+    this.server = VaxflowServer.start(vertx, config, redis.url()).await();
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(server.port()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    this.redisClient = Redis.createClient(vertx, redis.url());
+  }
 }
