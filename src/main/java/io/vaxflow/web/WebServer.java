@@ -8,6 +8,7 @@ import io.vaxflow.monitor.Health;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -54,8 +55,8 @@ public final class WebServer extends VerticleBase {
     });
     router.route("/eventbus/*").subRouter(bridge.router());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
-    router.route("/api/*").handler(CsrfGuard::check);
     router.route("/api/*").handler(auth::identify);
+    router.route("/api/*").handler(CsrfGuard::check);
     router.route("/api/*").handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-store");
       ctx.next();
@@ -66,10 +67,15 @@ public final class WebServer extends VerticleBase {
     router.get("/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"pong\":true}"));
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     pages.mount(router);
-    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
+    // static files for every GET outside the API, so a wrong method on an API route is a 405
+    router.routeWithRegex(HttpMethod.GET, "^/(?!api/).*")
+        .handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
     router.route().failureHandler(Errors::handle);
-    router.errorHandler(404, Errors::handle);
-    router.errorHandler(405, Errors::handle);
+    // what the router itself refuses (no route, wrong method, an undecodable path)
+    router.errorHandler(400, ctx -> Errors.send(ctx, 400, "INVALID_INPUT", "The request path is malformed.",
+        new io.vertx.core.json.JsonObject().put("field", "path")));
+    router.errorHandler(404, ctx -> Errors.send(ctx, 404, "NOT_FOUND", "There is nothing at this address.", null));
+    router.errorHandler(405, ctx -> Errors.send(ctx, 405, "METHOD_NOT_ALLOWED", "This address does not take that method.", null));
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host()).setPort(config.http().port())

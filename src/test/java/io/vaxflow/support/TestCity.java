@@ -58,6 +58,8 @@ public final class TestCity implements AutoCloseable {
       env.put("VAXFLOW_LIMITS_" + bucket + "_BURST", "1000000");
     }
     env.put("VAXFLOW_LIMITS_LOGINFAILURES", "1000");
+    // a loaded 2-core CI box must not turn slow answers into 503s; outage tests set their own
+    env.put("VAXFLOW_REDIS_TIMEOUTMS", "5000");
     env.putAll(overrides);
     this.config = ConfigLoader.load(Path.of("config/vaxflow.yaml"), env);
     this.vertx = Vertx.vertx();

@@ -347,12 +347,12 @@ class BadInputTest {
 
   @Test
   void brokenEscapeInThePathIsRefusedWithoutHarm() {
-    // Refused before any route runs. NOTE: this 400 comes without the error JSON: the router has
-    // no 400 error handler (WebServer registers Errors::handle for 404 and 405 only).
+    // Refused by the router before any route runs, still with the error JSON.
     for (String path : List.of("/api/v1/sites/%ZZ/state", "/api/v1/sites/pudong/tickets/%E0%A4", "/%")) {
       Map<String, String> before = dumpAll();
       Reply r = city.get(path);
       assertTrue(r.status() >= 400 && r.status() < 500, path + ": " + r.status() + " " + r.body());
+      assertTrue(r.body().startsWith("{\"error\":"), path + ": " + r.body());
       assertUnchanged(before, dumpAll(), path);
     }
   }
