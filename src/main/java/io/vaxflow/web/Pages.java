@@ -9,20 +9,41 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Server-rendered pages (Handlebars templates in src/main/resources/templates), in Chinese or English. */
+/**
+ * Server-rendered pages (Handlebars templates in src/main/resources/templates), in Chinese or
+ * English. Every word a page shows comes from the dictionaries in src/main/resources/i18n, so the
+ * templates carry no language of their own; page data reaches the page scripts through
+ * {@code data-*} attributes on {@code <body>} (no inline scripts or styles: the pages run under the
+ * strict CSP that {@link WebServer} puts on every response).
+ */
 public final class Pages {
 
   private final VaxflowConfig config;
   private final HandlebarsTemplateEngine engine;
+  private final Dictionary dictionary;
 
   public Pages(Vertx vertx, VaxflowConfig config) {
     this.config = config;
     this.engine = HandlebarsTemplateEngine.create(vertx);
+    // The JVM's default charset is not UTF-8 everywhere on Java 17.
+    engine.unwrap().getLoader().setCharset(StandardCharsets.UTF_8);
+    this.dictionary = Dictionary.load();
   }
 
   public void mount(Router router) {
     router.get("/").handler(this::home);
+    router.get("/sites/:site/kiosk").handler(ctx -> sitePage(ctx, "kiosk"));
+    router.get("/sites/:site/hall").handler(ctx -> sitePage(ctx, "hall"));
+    router.get("/sites/:site/staff").handler(ctx -> sitePage(ctx, "staff"));
   }
 
   private void home(RoutingContext ctx) {
@@ -32,16 +53,117 @@ public final class Pages {
       sites.add(new JsonObject().put("id", s.id()).put("name", s.name(lang)).put("address", s.address(lang))
           .put("walkIns", s.walkIns()));
     }
-    render(ctx, "index", new JsonObject().put("lang", lang).put("zh", "zh".equals(lang)).put("sites", sites));
+    render(ctx, 200, "index", page(ctx, lang, "index").put("sites", sites));
   }
 
-  void render(RoutingContext ctx, String template, JsonObject data) {
+  /** The kiosk, hall display and staff tablet of one site; an unknown site gets the 404 page. */
+  private void sitePage(RoutingContext ctx, String template) {
+    String lang = Lang.of(ctx);
+    Optional<SiteConfig> found = config.site(ctx.pathParam("site"));
+    if (found.isEmpty()) {
+      render(ctx, 404, "not-found", page(ctx, lang, "notFound"));
+      return;
+    }
+    SiteConfig site = found.get();
+    JsonObject data = page(ctx, lang, template)
+        .put("pageTitle", dictionary.of(lang).getJsonObject(template).getString("title") + " · " + site.name(lang))
+        .put("site", siteView(site, lang))
+        .put("siteOther", siteView(site, other(lang)))
+        .put("timeZone", config.timeZone().getId())
+        .put("repeats", config.announce().repeats())
+        .put("intervalSec", config.announce().intervalSec());
+    if (template.equals("kiosk")) {
+      JsonArray walkInSites = new JsonArray();
+      config.sites().stream().filter(SiteConfig::walkIns).forEach(s -> walkInSites.add(new JsonObject()
+          .put("id", s.id()).put("name", Views.i18n(s.name())).put("address", Views.i18n(s.address()))));
+      data.put("walkInSitesJson", walkInSites.encode()).put("doses", new JsonArray().add(1).add(2).add(3).add(4));
+    }
+    render(ctx, 200, template, data);
+  }
+
+  /** What every page gets: its language, the other language, both dictionaries and the language-switch link. */
+  private JsonObject page(RoutingContext ctx, String lang, String section) {
+    String other = other(lang);
+    JsonObject scripts = new JsonObject();
+    for (String l : Dictionary.LANGS) {
+      JsonObject d = dictionary.of(l);
+      scripts.put(l, new JsonObject().put("common", d.getJsonObject("common")).put("page", d.getJsonObject(section)));
+    }
+    return new JsonObject()
+        .put("lang", lang).put("zh", "zh".equals(lang)).put("htmlLang", htmlLang(lang))
+        .put("otherLang", other).put("otherHtmlLang", htmlLang(other))
+        .put("t", dictionary.of(lang)).put("t2", dictionary.of(other))
+        .put("pageTitle", dictionary.of(lang).getJsonObject(section).getString("title"))
+        .put("switchHref", ctx.request().path() + "?lang=" + other)
+        .put("i18nJson", scripts.encode());
+  }
+
+  private static JsonObject siteView(SiteConfig s, String lang) {
+    return new JsonObject().put("id", s.id()).put("name", s.name(lang)).put("address", s.address(lang))
+        .put("walkIns", s.walkIns()).put("opens", s.opens().toString()).put("closes", s.closes().toString());
+  }
+
+  private static String other(String lang) {
+    return "zh".equals(lang) ? "en" : "zh";
+  }
+
+  private static String htmlLang(String lang) {
+    return "zh".equals(lang) ? "zh-CN" : "en";
+  }
+
+  void render(RoutingContext ctx, int status, String template, JsonObject data) {
     engine.render(data, "templates/" + template + ".hbs").onSuccess(html ->
-        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(html)
+        ctx.response().setStatusCode(status)
+            .putHeader("Content-Type", "text/html; charset=utf-8")
+            .putHeader("Cache-Control", "no-cache")
+            .putHeader("Vary", "Accept-Language")
+            .end(html)
     ).onFailure(ctx::fail);
   }
 
   static Rejection unknownSite() {
     return new Rejection("UNKNOWN_SITE", "There is no such site.");
+  }
+
+  /** The pages' words in each language, read once at start; both languages must have the same keys. */
+  record Dictionary(Map<String, JsonObject> byLang) {
+
+    static final Set<String> LANGS = Set.of("en", "zh");
+
+    JsonObject of(String lang) {
+      return byLang.get(lang);
+    }
+
+    static Dictionary load() {
+      JsonObject en = read("i18n/en.json");
+      JsonObject zh = read("i18n/zh.json");
+      Set<String> enKeys = keys("", en, new TreeSet<>());
+      Set<String> zhKeys = keys("", zh, new TreeSet<>());
+      if (!enKeys.equals(zhKeys)) {
+        Set<String> onlyEn = new TreeSet<>(enKeys);
+        onlyEn.removeAll(zhKeys);
+        Set<String> onlyZh = new TreeSet<>(zhKeys);
+        onlyZh.removeAll(enKeys);
+        throw new IllegalStateException("i18n/en.json and i18n/zh.json differ: only in en " + onlyEn + ", only in zh " + onlyZh);
+      }
+      return new Dictionary(Map.of("en", en, "zh", zh));
+    }
+
+    private static JsonObject read(String resource) {
+      try (InputStream in = Pages.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) throw new IllegalStateException(resource + " is missing from the classpath");
+        return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(resource, e);
+      }
+    }
+
+    private static Set<String> keys(String prefix, JsonObject o, Set<String> into) {
+      for (String k : o.fieldNames()) {
+        if (o.getValue(k) instanceof JsonObject child) keys(prefix + k + ".", child, into);
+        else into.add(prefix + k);
+      }
+      return into;
+    }
   }
 }

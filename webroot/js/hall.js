@@ -1,0 +1,332 @@
+// hall.js — the wall display: the calls being made now (large, with which saying it is), the
+// last ten calls, people waiting per stage and the predicted wait. Each call message is shown,
+// chimed, spoken (zh-CN then en) and acknowledged. It never shows names or ID numbers: calls
+// carry only ticket numbers and destinations.
+
+import { site, lang, otherLang, t, el, bilingual, destination, hhmm, compareEventIds, clockText, waitText, randomKey } from './page.js';
+import { connectLive } from './live.js';
+
+const body = document.body;
+const INTERVAL_MS = (Number(body.dataset.intervalSec) || 8) * 1000;
+const CURRENT_MAX = 4;
+const RECENT_MAX = 10;
+// A call stays "now calling" this long after its latest saying.
+const CURRENT_HOLD_MS = INTERVAL_MS * 2 + 20000;
+const STAGES = ['outside', 'hall', 'room', 'desk', 'vaccination', 'booth', 'observation'];
+
+const currentList = document.getElementById('current-calls');
+const noCurrent = document.getElementById('no-current');
+const recentList = document.getElementById('recent-calls');
+const noRecent = document.getElementById('no-recent');
+const connectionBox = document.getElementById('connection');
+const connectionText = document.getElementById('connection-text');
+const announcer = document.getElementById('call-announcer');
+const clock = document.getElementById('clock');
+const soundToggle = document.getElementById('sound-toggle');
+
+const current = new Map(); // callId -> { call, shownAt }
+const recent = new Map();  // callId -> call (its latest saying)
+
+function displayId() {
+  const key = `vaxflow.displayId.${site}`;
+  let id = null;
+  try { id = localStorage.getItem(key); } catch (e) { /* private mode */ }
+  if (!id) {
+    id = `hall-${randomKey().slice(0, 12)}`;
+    try { localStorage.setItem(key, id); } catch (e) { /* keep it for this page only */ }
+  }
+  return id;
+}
+
+// ---- rendering ----
+
+function destinationBlock(to, cls) {
+  return el('span', { class: cls }, bilingual(destination(to, lang), destination(to, otherLang)));
+}
+
+function callItem(entry, newest) {
+  const c = entry.call;
+  const repeat = c.repeat || 1;
+  const of = c.of || repeat;
+  return el('li', {
+    class: `call call-${c.to && c.to.kind || 'other'}${newest ? ' call-newest' : ''}${entry.speaking ? ' speaking' : ''}`,
+    'data-event-id': c.eventId || c.callId, 'data-call-id': c.callId, 'data-repeat': repeat, 'data-of': of,
+    'data-number': c.number,
+  },
+  el('span', { class: 'call-number' }, c.number),
+  el('span', { class: 'call-arrow', 'aria-hidden': 'true' }, '\u2192'),
+  destinationBlock(c.to, 'call-to'),
+  el('span', { class: 'call-repeat', title: t('page.repeat', { repeat, of }) },
+    el('span', { class: 'sr-only' }, t('page.repeat', { repeat, of })),
+    el('span', { 'aria-hidden': 'true' }, `${repeat}/${of}`)));
+}
+
+function renderCurrent() {
+  const entries = [...current.values()].sort((a, b) => compareEventIds(b.call.eventId || b.call.callId, a.call.eventId || a.call.callId));
+  currentList.textContent = '';
+  entries.forEach((e, i) => currentList.appendChild(callItem(e, i === 0)));
+  currentList.dataset.count = String(entries.length);
+  noCurrent.hidden = entries.length > 0;
+}
+
+function renderRecent() {
+  const calls = [...recent.values()].sort((a, b) => compareEventIds(b.eventId || b.callId, a.eventId || a.callId)).slice(0, RECENT_MAX);
+  recentList.textContent = '';
+  for (const c of calls) {
+    recentList.appendChild(el('li', { 'data-event-id': c.eventId || c.callId, 'data-number': c.number },
+      el('span', { class: 'recent-number' }, c.number),
+      destinationBlock(c.to, 'recent-to'),
+      el('time', { class: 'recent-time', datetime: c.at }, hhmm(c.at))));
+  }
+  noRecent.hidden = calls.length > 0;
+}
+
+function trimRecent() {
+  if (recent.size <= RECENT_MAX * 3) return;
+  const keep = [...recent.values()].sort((a, b) => compareEventIds(b.eventId || b.callId, a.eventId || a.callId)).slice(0, RECENT_MAX);
+  recent.clear();
+  keep.forEach((c) => recent.set(c.callId, c));
+}
+
+function expireCurrent() {
+  const now = Date.now();
+  let changed = false;
+  for (const [id, e] of current) {
+    if (now - e.shownAt > CURRENT_HOLD_MS && !e.speaking) {
+      current.delete(id);
+      changed = true;
+    }
+  }
+  while (current.size > CURRENT_MAX) {
+    const oldest = [...current.values()].sort((a, b) => compareEventIds(a.call.eventId || a.call.callId, b.call.eventId || b.call.callId))[0];
+    current.delete(oldest.call.callId);
+    changed = true;
+  }
+  if (changed) renderCurrent();
+}
+
+// ---- live messages ----
+
+function onHistory(calls) {
+  const now = live.serverNow();
+  for (const c of calls) {
+    recent.set(c.callId, c);
+    const age = now - Date.parse(c.at);
+    if (Number.isFinite(age) && age >= 0 && age < CURRENT_HOLD_MS) {
+      // The feed lists each call once; by its age it is probably on a later saying by now.
+      const repeat = Math.min(c.of || 1, 1 + Math.floor(age / INTERVAL_MS));
+      current.set(c.callId, { call: { ...c, repeat }, shownAt: Date.now() - (age - (repeat - 1) * INTERVAL_MS) });
+    }
+  }
+  trimRecent();
+  expireCurrent();
+  renderCurrent();
+  renderRecent();
+}
+
+function onCall(call, { replayed }) {
+  recent.set(call.callId, call);
+  trimRecent();
+  const age = live.serverNow() - Date.parse(call.at);
+  // A replayed call long past is history, not "now calling", and is not said again.
+  const stale = replayed && Number.isFinite(age) && age > CURRENT_HOLD_MS;
+  if (!stale) {
+    const entry = current.get(call.callId) || { call, shownAt: 0 };
+    entry.call = call;
+    entry.shownAt = Date.now();
+    current.set(call.callId, entry);
+    expireCurrent();
+    renderCurrent();
+    announcer.textContent = call.text && call.text[lang] ? call.text[lang] : `${call.number} ${destination(call.to, lang)}`;
+    sound.enqueue(call);
+  }
+  renderRecent();
+  live.ack(call);
+}
+
+function onState(state) {
+  const byStage = {};
+  for (const s of state.stages || []) byStage[s.stage] = s;
+  for (const key of STAGES) {
+    const node = document.querySelector(`#stage-counts [data-stage="${key}"]`);
+    if (!node) continue;
+    const s = byStage[key];
+    node.textContent = s ? String(s.count) : '-';
+    const cap = document.querySelector(`#stage-counts [data-capacity-for="${key}"]`);
+    if (cap) cap.textContent = s && s.capacity ? t('page.capacity', { n: s.capacity }) : '';
+    const tile = node.closest('.stage-tile');
+    // Only the buffers (hall, room) fill up; desks and booths "capacity" is how many there are.
+    if (tile) tile.classList.toggle('stage-full', !!(cap && s && s.capacity && s.count >= s.capacity));
+  }
+  const wait = document.getElementById('predicted-wait');
+  wait.textContent = '';
+  wait.appendChild(bilingual(waitText(state.predictedWaitMin, lang), waitText(state.predictedWaitMin, otherLang)));
+}
+
+function onConnection(state) {
+  connectionBox.dataset.state = state;
+  connectionText.textContent = t(`page.connection.${state}`);
+}
+
+// ---- sound: a chime, then the call said in Chinese and in English ----
+
+const sound = (() => {
+  const queue = [];
+  let playing = false;
+  let ctx = null;
+  let voices = [];
+
+  // Browsers start audio only after a user gesture, unless launched to allow it (kiosk mode:
+  // --autoplay-policy=no-user-gesture-required); ask once, then wait for the sound button.
+  let asked = false;
+  function audio() {
+    const AC = window.AudioContext || window.webkitAudioContext;
+    if (!AC) return null;
+    if (!ctx) {
+      try { ctx = new AC(); } catch (e) { return null; }
+    }
+    const activated = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (ctx.state === 'suspended' && (activated || !asked)) {
+      asked = true;
+      ctx.resume().catch(() => {});
+    }
+    return ctx;
+  }
+
+  function loadVoices() {
+    if ('speechSynthesis' in window) voices = window.speechSynthesis.getVoices() || [];
+  }
+
+  function voiceFor(tag) {
+    const base = tag.split('-')[0];
+    return voices.find((v) => v.lang === tag) || voices.find((v) => (v.lang || '').replace('_', '-').startsWith(base)) || null;
+  }
+
+  function sleep(ms) {
+    return new Promise((r) => setTimeout(r, ms));
+  }
+
+  /** Two soft tones, "ding-dong". */
+  function chime() {
+    const a = audio();
+    if (!a || a.state !== 'running') {
+      showToggle();
+      return sleep(300);
+    }
+    const now = a.currentTime;
+    [[880, 0], [659.25, 0.38]].forEach(([freq, at]) => {
+      const osc = a.createOscillator();
+      const gain = a.createGain();
+      osc.type = 'sine';
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, now + at);
+      gain.gain.exponentialRampToValueAtTime(0.35, now + at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.9);
+      osc.connect(gain).connect(a.destination);
+      osc.start(now + at);
+      osc.stop(now + at + 0.95);
+    });
+    return sleep(1300);
+  }
+
+  function say(text, tag) {
+    if (!text || !('speechSynthesis' in window) || typeof window.SpeechSynthesisUtterance !== 'function') return Promise.resolve();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve();
+      };
+      const u = new SpeechSynthesisUtterance(text);
+      u.lang = tag;
+      const v = voiceFor(tag);
+      if (v) u.voice = v;
+      u.rate = 0.9;
+      u.onend = finish;
+      u.onerror = finish;
+      // Some systems never end an utterance they cannot say; do not let the queue stall.
+      const timer = setTimeout(finish, 2500 + text.length * 220);
+      try {
+        window.speechSynthesis.speak(u);
+      } catch (e) {
+        finish();
+      }
+    });
+  }
+
+  function mark(callId, speaking) {
+    const e = current.get(callId);
+    if (e) {
+      e.speaking = speaking;
+      if (!speaking) e.shownAt = Math.max(e.shownAt, Date.now());
+    }
+    const node = currentList.querySelector(`.call[data-call-id="${CSS.escape(callId)}"]`);
+    if (node) node.classList.toggle('speaking', speaking);
+  }
+
+  async function pump() {
+    if (playing) return;
+    playing = true;
+    while (queue.length) {
+      const c = queue.shift();
+      mark(c.callId, true);
+      await chime();
+      await say(c.text && c.text.zh, 'zh-CN');
+      await say(c.text && c.text.en, 'en-GB');
+      mark(c.callId, false);
+      await sleep(500);
+    }
+    playing = false;
+  }
+
+  function enqueue(call) {
+    // A later saying of a call still waiting its turn replaces it: never the same call twice in a row.
+    const i = queue.findIndex((q) => q.callId === call.callId);
+    if (i >= 0) queue[i] = call;
+    else queue.push(call);
+    if (queue.length > 12) queue.splice(0, queue.length - 12);
+    pump();
+  }
+
+  function showToggle() {
+    soundToggle.hidden = false;
+  }
+
+  soundToggle.addEventListener('click', () => {
+    const a = audio();
+    if ('speechSynthesis' in window) {
+      // Speaking once from a user gesture unlocks speech on browsers that require it.
+      try { window.speechSynthesis.speak(new SpeechSynthesisUtterance(' ')); } catch (e) { /* ignore */ }
+    }
+    if (a) a.resume().then(() => { soundToggle.hidden = a.state === 'running'; }).catch(() => {});
+    else soundToggle.hidden = true;
+  });
+
+  loadVoices();
+  if ('speechSynthesis' in window && 'onvoiceschanged' in window.speechSynthesis) {
+    window.speechSynthesis.onvoiceschanged = loadVoices;
+  }
+  // Try to start audio at once (a kiosk-mode browser may allow it); otherwise offer the button.
+  const a = audio();
+  if (a && a.state !== 'running') {
+    setTimeout(() => { if (ctx && ctx.state !== 'running') showToggle(); }, 1500);
+  }
+
+  return { enqueue };
+})();
+
+// ---- clock ----
+
+function tick() {
+  clock.textContent = clockText(live.serverNow());
+  clock.setAttribute('datetime', new Date(live.serverNow()).toISOString());
+  expireCurrent();
+}
+
+const live = connectLive({ site, calls: true, state: true, onHistory, onCall, onState, onConnection, displayId: displayId() });
+renderCurrent();
+renderRecent();
+tick();
+setInterval(tick, 1000);

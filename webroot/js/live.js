@@ -1,0 +1,277 @@
+// live.js — one site's live feed. Connects the SockJS event-bus bridge (/eventbus), registers
+// for the site's addresses, then catches up over HTTP on the calls it missed (dropping any it
+// already showed). While the bridge is down it reconnects with backoff and polls /calls and
+// /state every 2 s, so a page keeps working without it.
+//
+//   const live = connectLive({ site, calls: true, state: true, staff: false,
+//     onHistory(calls), onCall(call, {replayed}), onState(state), onStaff(message),
+//     onConnection('live' | 'polling' | 'reconnecting'), displayId });
+//   live.ack(call); live.serverNow(); live.refresh();
+
+import { api, compareEventIds } from './page.js';
+
+const BACKOFF_MIN_MS = 1000;
+const BACKOFF_MAX_MS = 15000;
+const FIRST_CONNECT_GRACE_MS = 3000;
+const MAX_SEEN = 5000;
+const MAX_PENDING_ACKS = 100;
+
+export function connectLive(options) {
+  const o = {
+    calls: true, state: true, staff: false, pollMs: 2000,
+    onHistory() {}, onCall() {}, onState() {}, onStaff() {}, onStaffDenied() {}, onConnection() {},
+    ...options,
+  };
+  const address = (what) => `vaxflow.site.${o.site}.${what}`;
+  const callsPath = `/api/v1/sites/${encodeURIComponent(o.site)}/calls`;
+  const statePath = `/api/v1/sites/${encodeURIComponent(o.site)}/state`;
+
+  let bus = null;          // the current EventBus, open or opening
+  let open = false;        // registered on an open bridge
+  let attempts = 0;        // failed connects since the last open, for the backoff
+  let reconnectTimer = null;
+  let polling = false;
+  let pollTimer = null;
+  let connection = null;
+  let closed = false;
+
+  let historyLoaded = !o.calls;
+  let lastEventId = null;
+  const seen = new Map();  // callId -> highest repeat shown
+  let syncing = null;      // the running catch-up, if any
+  let syncAgain = false;
+  let held = [];           // live calls that arrived during a catch-up, shown after it
+  const pendingAcks = [];
+  let serverOffsetMs = 0;
+
+  function setConnection(state) {
+    if (state === connection) return;
+    connection = state;
+    o.onConnection(state);
+  }
+
+  function remember(call) {
+    seen.set(call.callId, Math.max(seen.get(call.callId) || 0, call.repeat || 1));
+    if (seen.size > MAX_SEEN) seen.delete(seen.keys().next().value);
+    if (compareEventIds(call.eventId || call.callId, lastEventId) > 0) lastEventId = call.eventId || call.callId;
+  }
+
+  /** A call message from the bridge: each repetition is shown once. */
+  function acceptLive(call) {
+    if (!call || !call.callId) return;
+    if (syncing) {
+      held.push(call);
+      return;
+    }
+    if ((seen.get(call.callId) || 0) >= (call.repeat || 1)) return;
+    remember(call);
+    o.onCall(call, { replayed: false });
+  }
+
+  /** A call fetched over HTTP: shown only if this page never showed any saying of it. */
+  function acceptReplayed(call) {
+    if (!call || !call.callId || seen.has(call.callId)) return;
+    remember(call);
+    o.onCall(call, { replayed: true });
+  }
+
+  /** Fetches the calls after the last one seen (the whole day's on the first run). */
+  function sync() {
+    if (!o.calls) return Promise.resolve(true);
+    if (syncing) {
+      syncAgain = true;
+      return syncing;
+    }
+    syncing = (async () => {
+      let ok = true;
+      do {
+        syncAgain = false;
+        const r = await api('GET', lastEventId ? `${callsPath}?after=${encodeURIComponent(lastEventId)}` : callsPath);
+        if (!r.ok || !Array.isArray(r.data)) {
+          ok = false;
+          break;
+        }
+        if (!historyLoaded) {
+          historyLoaded = true;
+          r.data.forEach(remember);
+          o.onHistory(r.data);
+        } else {
+          r.data.forEach(acceptReplayed);
+        }
+      } while (syncAgain);
+      return ok;
+    })();
+    return syncing.finally(() => {
+      syncing = null;
+      const later = held;
+      held = [];
+      later.forEach(acceptLive);
+    });
+  }
+
+  function acceptState(state) {
+    if (!state || typeof state !== 'object') return;
+    const at = Date.parse(state.at);
+    if (Number.isFinite(at)) serverOffsetMs = at - Date.now();
+    o.onState(state);
+  }
+
+  async function fetchState() {
+    if (!o.state) return true;
+    const r = await api('GET', statePath);
+    if (r.ok) acceptState(r.data);
+    return r.ok;
+  }
+
+  // ---- the bridge ----
+
+  function connect() {
+    if (closed) return;
+    reconnectTimer = null;
+    if (typeof window.EventBus !== 'function') {
+      // No client library: HTTP only.
+      startPolling();
+      return;
+    }
+    let eb;
+    try {
+      eb = new window.EventBus('/eventbus', { vertxbus_ping_interval: 10000 });
+    } catch (e) {
+      startPolling();
+      scheduleReconnect();
+      return;
+    }
+    bus = eb;
+    eb.onerror = () => {};
+    eb.onunhandled = () => {};
+    eb.onopen = () => {
+      if (bus !== eb) return;
+      try {
+        if (o.calls) eb.registerHandler(address('calls'), (err, msg) => { if (!err && msg) acceptLive(msg.body); });
+        if (o.state) eb.registerHandler(address('state'), (err, msg) => { if (!err && msg) acceptState(msg.body); });
+        if (o.staff) {
+          eb.registerHandler(address('staff'), (err, msg) => {
+            if (err) o.onStaffDenied(err);
+            else if (msg) o.onStaff(msg.body);
+          });
+        }
+      } catch (e) {
+        eb.close();
+        return;
+      }
+      open = true;
+      attempts = 0;
+      flushAcks();
+      // Registered first; now catch up on what was missed while away.
+      Promise.all([sync(), fetchState()]).then(([callsOk, stateOk]) => {
+        if (bus !== eb || !open) return;
+        stopPolling();
+        setConnection('live');
+        if (!callsOk || !stateOk) setTimeout(() => { if (bus === eb && open) refresh(); }, o.pollMs);
+      });
+    };
+    eb.onclose = () => {
+      if (bus !== eb) return;
+      bus = null;
+      open = false;
+      startPolling();
+      scheduleReconnect();
+    };
+  }
+
+  function scheduleReconnect() {
+    if (closed || reconnectTimer) return;
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempts);
+    const delay = Math.round(base * (0.7 + Math.random() * 0.6));
+    attempts += 1;
+    reconnectTimer = setTimeout(connect, delay);
+  }
+
+  function reconnectNow() {
+    if (closed || open) return;
+    if (reconnectTimer) clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    attempts = 0;
+    if (bus) {
+      const old = bus;
+      bus = null;
+      try { old.close(); } catch (e) { /* already closed */ }
+    }
+    connect();
+  }
+
+  // ---- polling while the bridge is down ----
+
+  function startPolling() {
+    if (polling || closed) return;
+    polling = true;
+    if (connection !== 'polling') setConnection('reconnecting');
+    const tick = async () => {
+      pollTimer = null;
+      if (!polling) return;
+      const [callsOk, stateOk] = await Promise.all([sync(), fetchState()]);
+      if (!polling) return;
+      setConnection(callsOk && stateOk ? 'polling' : 'reconnecting');
+      pollTimer = setTimeout(tick, o.pollMs);
+    };
+    tick();
+  }
+
+  function stopPolling() {
+    polling = false;
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
+  // ---- display acknowledgements ----
+
+  function ack(call) {
+    if (!o.displayId || !call || !call.callId) return;
+    pendingAcks.push({ callId: call.callId, repeat: call.repeat || 1, displayId: o.displayId });
+    if (pendingAcks.length > MAX_PENDING_ACKS) pendingAcks.shift();
+    flushAcks();
+  }
+
+  function flushAcks() {
+    while (open && bus && pendingAcks.length) {
+      try {
+        bus.send(address('ack'), pendingAcks[0]);
+        pendingAcks.shift();
+      } catch (e) {
+        return;
+      }
+    }
+  }
+
+  function refresh() {
+    return Promise.all([sync(), fetchState()]);
+  }
+
+  // ---- start ----
+
+  setConnection('reconnecting');
+  // The state first: its time lets pages tell how old the day's calls are.
+  fetchState().then(() => sync());
+  connect();
+  setTimeout(() => { if (!open) startPolling(); }, FIRST_CONNECT_GRACE_MS);
+  window.addEventListener('online', reconnectNow);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) {
+      if (open) refresh();
+      else reconnectNow();
+    }
+  });
+
+  return {
+    ack,
+    refresh,
+    serverNow: () => Date.now() + serverOffsetMs,
+    state: () => connection,
+    close() {
+      closed = true;
+      stopPolling();
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      if (bus) try { bus.close(); } catch (e) { /* ignore */ }
+    },
+  };
+}

@@ -1,0 +1,583 @@
+// staff.js — the staff tablet: sign in, pick a station (door, desk N, booth N) allowed by one's
+// roles, and work it. Everything shown is restored from the server on load and on reconnect:
+// the chosen station is remembered in localStorage, its state and ticket come from the API.
+
+import { site, lang, t, el, api, destination, hhmm, compareEventIds, replaceChildren } from './page.js';
+import { connectLive } from './live.js';
+
+const HEARTBEAT_MS = 30000;
+const MY_CALLS_MAX = 6;
+const stationKey = `vaxflow.staff.${site}.station`;
+const lastAdmittedKey = `vaxflow.staff.${site}.lastAdmitted`;
+const base = `/api/v1/sites/${encodeURIComponent(site)}`;
+
+const $ = (id) => document.getElementById(id);
+const views = { loading: $('staff-loading'), login: $('login-view'), select: $('select-view'), station: $('station-view') };
+const actionButtons = [...document.querySelectorAll('#actions button[data-action]')];
+
+let me = null;             // the signed-in staff member {id, name, roles, sites}
+let stationId = null;      // the station being worked
+let station = null;        // its JSON {id, kind, label, state, staffId, ticket}
+let ticket = null;         // its ticket's JSON when known
+let patient = null;        // {name, dose, category} from the station detail route
+let siteState = null;      // the latest GET /state
+let stationList = [];      // every station of the site, from /stations or /state
+let live = null;
+let heartbeatTimer = null;
+let busy = false;
+let refreshTimer = null;
+const calls = new Map();   // callId -> call: the site's calls today (the latest few hundred)
+const CALLS_KEPT = 300;
+
+// ---- views ----
+
+function showView(name) {
+  for (const [k, node] of Object.entries(views)) node.hidden = k !== name;
+  $('logout').hidden = !me;
+  $('staff-who').hidden = !me;
+  if (me) $('staff-who').textContent = t('page.signedInAs', { name: me.name || me.id });
+  $('connection').hidden = name !== 'station';
+}
+
+function errorText(error, vars = {}) {
+  const code = error && error.code ? error.code : 'OTHER';
+  const known = ['STATION_BUSY', 'INVALID_TRANSITION', 'NOT_CALLED', 'UNKNOWN_TICKET', 'UNKNOWN_STATION', 'BAD_CREDENTIALS',
+    'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'INVALID_INPUT'];
+  const key = error && error.reason === 'CSRF' ? 'UNAUTHENTICATED' : known.includes(code) ? code : 'OTHER';
+  return t(`page.errors.${key}`, {
+    code, ticket: error.ticket || '', number: error.number || vars.number || '',
+    field: t(`common.fields.${error.field || 'body'}`), ...vars,
+  });
+}
+
+/** The session is over (expired, signed out elsewhere, or its CSRF cookie is gone): sign in again. */
+function sessionGone(r) {
+  return r.status === 401 || (r.status === 403 && r.error && r.error.reason === 'CSRF');
+}
+
+function feedback(kind, text) {
+  const box = $('feedback');
+  box.dataset.kind = kind;
+  box.textContent = '';
+  if (!text) return;
+  box.appendChild(el('span', { class: 'feedback-icon', 'aria-hidden': 'true' }, kind === 'error' ? '!' : kind === 'info' ? 'i' : '\u2713'));
+  box.appendChild(el('span', null, text));
+}
+
+// ---- sign in and out ----
+
+async function start() {
+  const r = await api('GET', '/api/v1/auth/me');
+  if (!r.ok) {
+    me = null;
+    showView('login');
+    if (r.status !== 401) $('login-error').textContent = errorText(r.error);
+    $('staff-id').focus();
+    return;
+  }
+  me = r.data.staff;
+  await afterSignIn();
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  const staffId = form.elements.staffId.value.trim();
+  const pin = form.elements.pin.value;
+  if (!staffId) return form.elements.staffId.focus();
+  if (!pin) return form.elements.pin.focus();
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  $('login-error').textContent = '';
+  const r = await api('POST', '/api/v1/auth/login', { staffId, pin });
+  button.disabled = false;
+  form.elements.pin.value = '';
+  if (!r.ok) {
+    $('login-error').textContent = errorText(r.error);
+    form.elements.pin.focus();
+    return;
+  }
+  me = r.data.staff;
+  await afterSignIn();
+});
+
+$('logout').addEventListener('click', async () => {
+  await api('POST', '/api/v1/auth/logout');
+  signedOut();
+});
+
+function signedOut(error) {
+  me = null;
+  stationId = null;
+  station = null;
+  ticket = null;
+  patient = null;
+  stopHeartbeat();
+  if (live) {
+    // The bridge authorised this socket for staff messages: a signed-out tablet drops it.
+    live.close();
+    live = null;
+  }
+  try { localStorage.removeItem(stationKey); } catch (e) { /* ignore */ }
+  showView('login');
+  $('login-error').textContent = error ? errorText(error) : '';
+  $('staff-id').focus();
+}
+
+// The staff role that works each kind of station (booth staff are "vaccinators").
+const ROLE_OF_KIND = { door: ['door'], desk: ['desk'], booth: ['vaccinator', 'booth'] };
+
+function runsSites(staff) {
+  const roles = staff && staff.roles || [];
+  return roles.includes('manager') || roles.includes('admin');
+}
+
+function worksHere(staff) {
+  const sites = staff.sites || [];
+  return (staff.roles || []).includes('admin') || sites.includes('*') || sites.includes(site);
+}
+
+function mayWork(kind) {
+  if (!me) return false;
+  return runsSites(me) || (ROLE_OF_KIND[kind] || [kind]).some((r) => (me.roles || []).includes(r));
+}
+
+async function afterSignIn() {
+  if (!worksHere(me)) {
+    showView('select');
+    $('station-select').textContent = '';
+    showSelectMessage(t('page.notAtSite'));
+    return;
+  }
+  let saved = null;
+  try { saved = localStorage.getItem(stationKey); } catch (e) { /* ignore */ }
+  await loadStations();
+  if (saved && stationList.some((s) => s.id === saved) && mayWork(saved.split('-')[0])) enterStation(saved);
+  else showSelect();
+}
+
+// ---- choosing a station ----
+
+async function loadStations() {
+  const r = await api('GET', `${base}/stations`);
+  if (r.ok && Array.isArray(r.data)) {
+    stationList = r.data;
+    return;
+  }
+  if (sessionGone(r)) return signedOut(r.error);
+  // The list of stations is also in the public snapshot (without who holds them).
+  const s = await api('GET', `${base}/state`);
+  if (s.ok && s.data) {
+    siteState = s.data;
+    stationList = s.data.stations || [];
+  }
+}
+
+function showSelectMessage(text) {
+  const m = $('select-message');
+  m.hidden = !text;
+  m.textContent = text || '';
+}
+
+function showSelect() {
+  stopHeartbeat();
+  stationId = null;
+  showView('select');
+  const box = $('station-select');
+  box.textContent = '';
+  const kinds = ['door', 'desk', 'booth'].filter(mayWork);
+  let count = 0;
+  for (const kind of kinds) {
+    const stations = stationList.filter((s) => s.kind === kind);
+    if (!stations.length) continue;
+    const group = el('section', { class: 'station-group', 'aria-labelledby': `group-${kind}` },
+      el('h2', { id: `group-${kind}`, class: 'station-group-title' }, t(`page.kinds.${kind}`)));
+    const row = el('div', { class: 'station-buttons' });
+    for (const s of stations) {
+      count += 1;
+      const active = s.state === 'called' || s.state === 'serving';
+      const held = active && s.staffId && me && s.staffId !== me.id ? t('page.heldBy', { staff: s.staffId }) : '';
+      row.appendChild(el('button', { type: 'button', class: 'btn station-button', 'data-station': s.id, 'data-state': s.state },
+        el('span', { class: 'station-button-label' }, s.label ? s.label[lang] || s.id : s.id),
+        el('span', { class: 'state-badge', 'data-state': s.state }, t(`page.stationStates.${s.state}`)),
+        s.ticket ? el('span', { class: 'station-button-ticket' }, s.ticket) : null,
+        held ? el('span', { class: 'station-button-held' }, held) : null));
+    }
+    group.appendChild(row);
+    box.appendChild(group);
+  }
+  showSelectMessage(count ? '' : t('page.noStations'));
+  const first = box.querySelector('button');
+  if (first) first.focus();
+}
+
+$('station-select').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-station]');
+  if (b) enterStation(b.dataset.station);
+});
+
+$('change-station').addEventListener('click', async () => {
+  try { localStorage.removeItem(stationKey); } catch (e) { /* ignore */ }
+  await loadStations();
+  showSelect();
+});
+
+// ---- working a station ----
+
+function kindOf(id) {
+  return String(id || '').split('-')[0];
+}
+
+function enterStation(id) {
+  stationId = id;
+  try { localStorage.setItem(stationKey, id); } catch (e) { /* ignore */ }
+  station = stationList.find((s) => s.id === id) || { id, kind: kindOf(id), state: '' };
+  ticket = null;
+  patient = null;
+  const door = kindOf(id) === 'door';
+  document.body.dataset.stationKind = kindOf(id);
+  $('door-scan-form').hidden = !door;
+  for (const b of actionButtons) {
+    const a = b.dataset.action;
+    b.hidden = door && a !== 'next';
+    if (a === 'next') b.textContent = door ? b.dataset.labelDoor : b.dataset.label;
+  }
+  $('patient-heading').textContent = door ? t('page.lastAdmitted') : t('page.currentPatient');
+  feedback('', '');
+  showView('station');
+  render();
+  refreshStation();
+  startHeartbeat();
+  ensureLive();
+  if (live) live.refresh();
+  if (door) $('door-number').focus();
+}
+
+/** Reads this station back from the server: its state, its ticket and (at desks and booths) the patient. */
+async function refreshStation() {
+  if (!stationId) return;
+  const id = stationId;
+  const r = await api('GET', `${base}/stations/${encodeURIComponent(id)}`);
+  if (id !== stationId) return;
+  if (r.ok && r.data && r.data.station) {
+    station = r.data.station;
+    ticket = r.data.ticket && typeof r.data.ticket === 'object' ? r.data.ticket : null;
+    patient = r.data.patient || null;
+    render();
+    return;
+  }
+  if (sessionGone(r)) return signedOut(r.error);
+  if (r.error && r.error.code === 'UNKNOWN_STATION') {
+    try { localStorage.removeItem(stationKey); } catch (e) { /* ignore */ }
+    await loadStations();
+    showSelect();
+    return;
+  }
+  // Until the detail route exists (or while it fails): the station from the list.
+  await loadStations();
+  if (id !== stationId) return;
+  const s = stationList.find((x) => x.id === id);
+  if (s) {
+    if (s.ticket !== (station && station.ticket)) patient = null;
+    station = { ...station, ...s };
+    if (ticket && ticket.number !== station.ticket) ticket = null;
+  }
+  render();
+}
+
+function refreshSoon() {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    refreshStation();
+  }, 150);
+}
+
+function currentNumber() {
+  if (kindOf(stationId) === 'door') {
+    try { return localStorage.getItem(lastAdmittedKey) || ''; } catch (e) { return ''; }
+  }
+  return (station && station.ticket) || '';
+}
+
+function render() {
+  if (!stationId) return;
+  const label = station && station.label ? station.label[lang] : stationId;
+  $('station-title').textContent = label || stationId;
+  const state = station && station.state ? station.state : '';
+  const badge = $('station-state');
+  badge.dataset.state = state;
+  badge.textContent = state ? t(`page.stationStates.${state}`) : '';
+  badge.hidden = !state;
+  document.body.dataset.stationState = state;
+
+  const number = currentNumber();
+  const cur = $('current-ticket');
+  cur.textContent = number;
+  cur.dataset.state = ticket && ticket.number === number ? ticket.state : state;
+
+  const facts = $('patient');
+  const showPatient = !!(patient && number && kindOf(stationId) !== 'door');
+  facts.hidden = !showPatient;
+  if (showPatient) {
+    $('patient-name').textContent = patient.name || '';
+    $('patient-dose').textContent = patient.dose ? t('page.doseN', { n: patient.dose }) : '';
+    $('patient-category').textContent = patient.category ? t(`common.categories.${patient.category}`) : '';
+  }
+
+  // The likely next step stands out; the others stay available (the server decides).
+  const suggested = { idle: ['next'], called: ['start'], serving: ['done'], paused: ['resume'] }[state] || [];
+  for (const b of actionButtons) {
+    const a = b.dataset.action;
+    if (kindOf(stationId) !== 'door') {
+      if (a === 'pause') b.hidden = state === 'paused';
+      if (a === 'resume') b.hidden = !!state && state !== 'paused';
+    }
+    b.classList.toggle('btn-primary', suggested.includes(a) || (kindOf(stationId) === 'door' && a === 'next'));
+    b.disabled = busy;
+  }
+  renderQueues();
+  renderMyCalls();
+}
+
+function renderQueues() {
+  const box = $('queue-counts');
+  box.textContent = '';
+  if (!siteState) return;
+  const queues = {};
+  for (const q of siteState.queues || []) queues[q.name] = q;
+  const stages = {};
+  for (const s of siteState.stages || []) stages[s.stage] = s;
+  const kind = kindOf(stationId);
+  const names = kind === 'door' ? ['outside', 'hall'] : kind === 'desk' ? ['room', 'vaccination'] : ['vaccination'];
+  for (const name of names) {
+    const q = queues[name];
+    if (!q) continue;
+    const total = (q.priority || 0) + (q.regular || 0);
+    box.appendChild(el('div', { class: 'queue-row', 'data-queue': name },
+      el('dt', null, t(`page.queueNames.${name}`)),
+      el('dd', null, el('span', { class: 'queue-total', 'data-count': total }, String(total)),
+        el('span', { class: 'queue-split' }, t('page.queueSplit', { p: q.priority || 0, r: q.regular || 0 })))));
+  }
+  const room = stages.room;
+  if (room && kind !== 'booth') {
+    box.appendChild(el('div', { class: 'queue-row', 'data-queue': 'room-occupancy' },
+      el('dt', null, t('page.roomOccupancy')),
+      el('dd', null, el('span', { class: 'queue-total' }, `${room.count}`),
+        el('span', { class: 'queue-split' }, room.capacity ? `/ ${room.capacity}` : ''))));
+  }
+  if (kind === 'booth' && stages.observation) {
+    box.appendChild(el('div', { class: 'queue-row', 'data-queue': 'observation' },
+      el('dt', null, t('common.stages.observation')),
+      el('dd', null, el('span', { class: 'queue-total' }, String(stages.observation.count)))));
+  }
+}
+
+function isMine(call) {
+  if (!call || !call.to || !stationId) return false;
+  if (kindOf(stationId) === 'door') return call.to.kind === 'room';
+  return call.to.id === stationId;
+}
+
+function renderMyCalls() {
+  const list = $('my-calls');
+  list.textContent = '';
+  const mine = [...calls.values()].filter(isMine).sort((a, b) => compareEventIds(b.eventId || b.callId, a.eventId || a.callId)).slice(0, MY_CALLS_MAX);
+  for (const c of mine) {
+    list.appendChild(el('li', { 'data-event-id': c.eventId || c.callId, 'data-number': c.number },
+      el('span', { class: 'my-call-number' }, c.number),
+      el('span', { class: 'my-call-to' }, destination(c.to, lang)),
+      el('span', { class: 'my-call-repeat' }, `${c.repeat || 1}/${c.of || 1}`),
+      el('time', { datetime: c.at }, hhmm(c.at))));
+  }
+  $('no-my-calls').hidden = mine.length > 0;
+}
+
+// ---- actions ----
+
+const resultKey = { next: 'next', recall: 'recall', start: 'start', done: 'done', 'no-show': 'noShow', return: 'return', pause: 'pause', resume: 'resume' };
+
+async function act(action, payload) {
+  if (!stationId || busy) return;
+  const id = stationId;
+  const before = currentNumber();
+  busy = true;
+  render();
+  feedback('', '');
+  const r = await api('POST', `${base}/stations/${encodeURIComponent(id)}/${action}`, payload);
+  busy = false;
+  if (id !== stationId) return;
+  const door = kindOf(id) === 'door';
+  if (r.ok) {
+    if (r.data && r.data.station) station = r.data.station;
+    if (r.data && r.data.ticket) ticket = r.data.ticket;
+    if (station && !station.ticket) {
+      patient = null;
+    }
+    const number = (r.data && r.data.ticket && r.data.ticket.number) || before;
+    let text;
+    if (action === 'next' && door) text = t(r.status === 204 ? 'page.results.batchNone' : 'page.results.batch');
+    else if (action === 'next' && r.status === 204) text = t('page.results.empty');
+    else if (action === 'transfer') text = t('page.results.transfer', { number, to: transferLabel(payload.to) });
+    else text = t(`page.results.${resultKey[action]}`, { number });
+    feedback(r.status === 204 ? 'info' : 'ok', text);
+  } else {
+    if (sessionGone(r)) return signedOut(r.error);
+    feedback('error', errorText(r.error, { number: before }));
+  }
+  render();
+  // The server's word on the station, the patient and the queues.
+  refreshStation();
+  if (live) live.refresh();
+}
+
+$('actions').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-action]');
+  if (!b || b.disabled) return;
+  if (b.dataset.action === 'transfer') openTransfer();
+  else act(b.dataset.action);
+});
+
+// ---- transfer ----
+
+function transferLabel(to) {
+  if (to === 'room') return t('page.queueRoom');
+  if (to === 'vaccination') return t('page.queueVaccination');
+  const s = stationList.find((x) => x.id === to);
+  return s && s.label ? s.label[lang] : destination({ kind: kindOf(to), id: to }, lang);
+}
+
+function openTransfer() {
+  const kind = kindOf(stationId);
+  const select = $('transfer-to');
+  select.textContent = '';
+  for (const s of stationList.filter((x) => x.kind === kind && x.id !== stationId)) {
+    select.appendChild(el('option', { value: s.id }, `${s.label ? s.label[lang] : s.id} \u00b7 ${t(`page.stationStates.${s.state}`)}`));
+  }
+  const queue = kind === 'desk' ? 'room' : kind === 'booth' ? 'vaccination' : null;
+  if (queue) select.appendChild(el('option', { value: queue }, transferLabel(queue)));
+  $('transfer-heading').textContent = t('page.transferHeading', { number: currentNumber() || '' });
+  const dialog = $('transfer-dialog');
+  if (typeof dialog.showModal === 'function') dialog.showModal();
+  else dialog.setAttribute('open', '');
+  select.focus();
+}
+
+function closeTransfer() {
+  const dialog = $('transfer-dialog');
+  if (typeof dialog.close === 'function' && dialog.open) dialog.close();
+  else dialog.removeAttribute('open');
+}
+
+$('transfer-cancel').addEventListener('click', closeTransfer);
+$('transfer-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const to = $('transfer-to').value;
+  closeTransfer();
+  if (to) act('transfer', { to });
+});
+
+// ---- the door ----
+
+$('door-scan-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const input = $('door-number');
+  const number = input.value.trim().toUpperCase();
+  if (!number || busy) return input.focus();
+  busy = true;
+  render();
+  const r = await api('POST', `${base}/door/scan`, { number });
+  busy = false;
+  input.value = '';
+  if (r.ok) {
+    try { localStorage.setItem(lastAdmittedKey, (r.data && r.data.ticket && r.data.ticket.number) || number); } catch (err) { /* ignore */ }
+    feedback('ok', t('page.results.admit', { number }));
+  } else {
+    if (sessionGone(r)) return signedOut(r.error);
+    feedback('error', errorText(r.error, { number }));
+  }
+  render();
+  input.focus();
+  if (live) live.refresh();
+});
+
+// ---- heartbeat: keeps this station's lease while the tablet is here ----
+
+function startHeartbeat() {
+  stopHeartbeat();
+  const beat = async () => {
+    if (!stationId) return;
+    const r = await api('POST', `${base}/stations/${encodeURIComponent(stationId)}/heartbeat`);
+    if (sessionGone(r)) signedOut(r.error);
+  };
+  beat();
+  heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
+}
+
+function stopHeartbeat() {
+  if (heartbeatTimer) clearInterval(heartbeatTimer);
+  heartbeatTimer = null;
+}
+
+// ---- live messages ----
+
+function onState(state) {
+  siteState = state;
+  if (Array.isArray(state.stations) && state.stations.length) {
+    // Merge: the public snapshot has no staffId.
+    const byId = new Map(stationList.map((s) => [s.id, s]));
+    stationList = state.stations.map((s) => ({ ...(byId.get(s.id) || {}), ...s }));
+  }
+  const mine = stationId && (state.stations || []).find((s) => s.id === stationId);
+  if (mine && station && (mine.state !== station.state || (mine.ticket || null) !== (station.ticket || null))) refreshSoon();
+  if (!views.station.hidden) renderQueues();
+}
+
+function onStaff(message) {
+  if (!message || message.type !== 'station' || !message.station) return;
+  const s = message.station;
+  const i = stationList.findIndex((x) => x.id === s.id);
+  if (i >= 0) stationList[i] = { ...stationList[i], ...s };
+  else stationList.push(s);
+  if (s.id === stationId) {
+    const changedTicket = (s.ticket || null) !== (station && station.ticket || null);
+    station = { ...station, ...s };
+    if (changedTicket) {
+      patient = null;
+      ticket = null;
+      refreshSoon();
+    }
+    render();
+  }
+}
+
+function keep(call) {
+  calls.set(call.callId, call);
+  if (calls.size > CALLS_KEPT) calls.delete(calls.keys().next().value);
+}
+
+function onCall(call) {
+  keep(call);
+  if (isMine(call)) renderMyCalls();
+}
+
+function onHistory(history) {
+  history.forEach(keep);
+  renderMyCalls();
+}
+
+function onConnection(state) {
+  $('connection').dataset.state = state;
+  $('connection-text').textContent = t(`page.connection.${state}`);
+  // Back on the bridge: re-read the station in case something changed while away.
+  if (state === 'live') refreshSoon();
+}
+
+function ensureLive() {
+  if (live) return;
+  live = connectLive({ site, calls: true, state: true, staff: true, onState, onStaff, onCall, onHistory, onConnection });
+}
+
+showView('loading');
+start();
+replaceChildren($('feedback'));
