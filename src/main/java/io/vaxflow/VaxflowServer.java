@@ -14,6 +14,7 @@ import io.vaxflow.flow.TimerSweep;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.monitor.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.Scripts;
@@ -76,6 +77,7 @@ public final class VaxflowServer {
     Sessions sessions = new Sessions(scripts, config);
     RateLimiter limiter = new RateLimiter(scripts, config);
     Displays displays = new Displays(scripts);
+    AppMetrics metrics = new AppMetrics();
 
     // The appointment registry: the built-in one on its own port, or a remote one.
     AppointmentRegistry builtIn = new AppointmentRegistry(config, scripts, "127.0.0.1", config.registry().port());
@@ -89,13 +91,14 @@ public final class VaxflowServer {
         .compose(v -> registryUrl)
         .compose(url -> {
           RegistryClient registry = new RegistryClient(vertx, config.registry(), url);
-          Api api = new Api(vertx, config, flows, new Checkin(config, limiter, registry), new Dispatcher(config, flows),
+          metrics.breaker("registry", registry::state);
+          Api api = new Api(vertx, config, flows, new Checkin(config, limiter, registry, metrics), new Dispatcher(config, flows),
               sessions, new EventStream(scripts), limiter);
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions),
               new Health(scripts, registry), bridge);
           return vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs()))
-              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays)))
+              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
               .compose(v -> vertx.deployVerticle(web))
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })

@@ -2,6 +2,7 @@ package io.vaxflow.announce;
 
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteFlow;
+import io.vaxflow.monitor.AppMetrics;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.web.Views;
 import io.vertx.core.Future;
@@ -53,6 +54,7 @@ public final class Announcer extends VerticleBase {
   private final Clock clock;
   private final Views views;
   private final Displays displays;
+  private final AppMetrics metrics;
   private final List<SiteStreamTail> tails = new ArrayList<>();
   /** site → ticket number → timer of its next repetition. */
   private final Map<String, Map<String, Long>> pending = new HashMap<>();
@@ -60,7 +62,9 @@ public final class Announcer extends VerticleBase {
   private final Map<String, Map<String, String>> lastStations = new HashMap<>();
   private long stateTimer;
 
-  public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock, Displays displays) {
+  public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock, Displays displays,
+                   AppMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.flows = flows;
     this.redisUrl = redisUrl;
@@ -112,6 +116,7 @@ public final class Announcer extends VerticleBase {
     JsonObject msg = views.call(call.repetition(repeat)).put("sentAt", System.currentTimeMillis());
     vertx.eventBus().publish(calls(site), msg);
     displays.called(site);
+    metrics.called(site, call.to().kind());
     if (repeat < call.of()) {
       long timer = vertx.setTimer(config.announce().intervalSec() * 1000L, id -> {
         pending.get(site).remove(call.number());
@@ -138,6 +143,7 @@ public final class Announcer extends VerticleBase {
     for (String site : sites) {
       SiteFlow flow = flows.get(site);
       flow.snapshot(10).onSuccess(snap -> {
+        metrics.counts(site, snap.counts());
         vertx.eventBus().publish(state(site), views.snapshot(snap, flow.site()));
         Map<String, String> before = lastStations.computeIfAbsent(site, k -> new HashMap<>());
         snap.stations().forEach(st -> {

@@ -4,6 +4,7 @@ import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.monitor.AppMetrics;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.Ticket;
 import io.vertx.core.Future;
@@ -34,10 +35,13 @@ public final class Checkin {
   private final RateLimiter limiter;
   private final RegistryClient registry;
 
-  public Checkin(VaxflowConfig config, RateLimiter limiter, RegistryClient registry) {
+  private final AppMetrics metrics;
+
+  public Checkin(VaxflowConfig config, RateLimiter limiter, RegistryClient registry, AppMetrics metrics) {
     this.config = config;
     this.limiter = limiter;
     this.registry = registry;
+    this.metrics = metrics;
   }
 
   /** Checks in at the site's kiosk; {@code clientAddress} draws on the kiosk's rate-limit buckets. */
@@ -87,7 +91,10 @@ public final class Checkin {
     argv.addAll(args.subList(7, 10));
     return flow.run("checkin", RateLimiter.kioskKeys(flow.site().id(), clientAddress), "kiosk", argv)
         .recover(err -> Future.failedFuture(explain(err)))
-        .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)));
+        .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)))
+        .onComplete(ar -> metrics.checkIn(flow.site().id(), ar.succeeded()
+            ? (ar.result().replay() ? "replay" : "created")
+            : ar.cause() instanceof Rejection r ? r.code() : "error"));
   }
 
   private String earlyMs() {
