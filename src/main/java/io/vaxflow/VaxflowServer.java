@@ -6,6 +6,7 @@ import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.checkin.RegistryClient;
 import io.vaxflow.registry.AppointmentRegistry;
+import io.vaxflow.simulate.Simulator;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.dispatch.Dispatcher;
@@ -92,14 +93,18 @@ public final class VaxflowServer {
         .compose(url -> {
           RegistryClient registry = new RegistryClient(vertx, config.registry(), url);
           metrics.breaker("registry", registry::state);
-          Api api = new Api(vertx, config, flows, new Checkin(config, limiter, registry, metrics), new Dispatcher(config, flows),
-              sessions, new EventStream(scripts), limiter);
+          Checkin checkin = new Checkin(config, limiter, registry, metrics);
+          Dispatcher dispatcher = new Dispatcher(config, flows);
+          Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, new EventStream(scripts), limiter);
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions),
               new Health(scripts, registry), bridge);
           return vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs()))
               .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
               .compose(v -> vertx.deployVerticle(web))
+              .compose(v -> config.simulate()
+                  ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher)).mapEmpty()
+                  : Future.succeededFuture())
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })
         .onFailure(err -> redis.close());
