@@ -27,6 +27,21 @@ const soundToggle = document.getElementById('sound-toggle');
 const current = new Map(); // callId -> { call, shownAt }
 const recent = new Map();  // callId -> call (its latest saying)
 
+// The display's own record of what it said: one <li data-call-id data-event-id data-number
+// data-to data-repeat data-replayed> per saying shown (a live repetition, or a missed call shown
+// after a reconnect), oldest first, the last SAID_MAX kept. Hidden; nothing reads it but people
+// and browser tests checking how often a call was said (SPEC "Live messages").
+const SAID_MAX = 200;
+const saidLog = document.getElementById('said') || document.body.appendChild(el('ol', { id: 'said', hidden: true, 'aria-hidden': 'true' }));
+
+function logSaying(call, replayed) {
+  saidLog.appendChild(el('li', {
+    'data-call-id': call.callId, 'data-event-id': call.eventId || call.callId, 'data-number': call.number,
+    'data-to': call.to ? call.to.kind : '', 'data-repeat': call.repeat || 1, 'data-replayed': replayed ? 'true' : 'false',
+  }));
+  while (saidLog.childElementCount > SAID_MAX) saidLog.firstElementChild.remove();
+}
+
 function displayId() {
   const key = `vaxflow.displayId.${site}`;
   let id = null;
@@ -139,6 +154,7 @@ function onCall(call, { replayed }) {
     renderCurrent();
     announcer.textContent = call.text && call.text[lang] ? call.text[lang] : `${call.number} ${destination(call.to, lang)}`;
     sound.enqueue(call);
+    logSaying(call, replayed);
   }
   renderRecent();
   live.ack(call);
@@ -161,6 +177,8 @@ function onState(state) {
   const wait = document.getElementById('predicted-wait');
   wait.textContent = '';
   wait.appendChild(bilingual(waitText(state.predictedWaitMin, lang), waitText(state.predictedWaitMin, otherLang)));
+  // The state carries the server's time: show it now, not at the next tick (the browser's own clock may be off).
+  renderClock();
 }
 
 function onConnection(state) {
@@ -319,9 +337,13 @@ const sound = (() => {
 
 // ---- clock ----
 
-function tick() {
+function renderClock() {
   clock.textContent = clockText(live.serverNow());
   clock.setAttribute('datetime', new Date(live.serverNow()).toISOString());
+}
+
+function tick() {
+  renderClock();
   expireCurrent();
 }
 
