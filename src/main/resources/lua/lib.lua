@@ -197,7 +197,8 @@ local function view(t)
           station = t.station or '', createdAt = tonumber(t.createdAt), updatedAt = tonumber(t.updatedAt),
           peopleAhead = people_ahead(t), recalls = tonumber(t.recalls or '0'),
           lastCallId = t.lastCallId or '', lastCallKind = t.lastCallKind or '',
-          lastCallTo = t.lastCallTo or '', lastCallAt = tonumber(t.lastCallAt or '0')}
+          lastCallTo = t.lastCallTo or '', lastCallAt = tonumber(t.lastCallAt or '0'),
+          verified = t.verified or ''}
 end
 
 local function load_station(id)

@@ -17,6 +17,8 @@ import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.AppMetrics;
 import io.vaxflow.monitor.Health;
+import io.vaxflow.monitor.CityOverview;
+import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.web.Api;
@@ -95,9 +97,11 @@ public final class VaxflowServer {
           metrics.breaker("registry", registry::state);
           Checkin checkin = new Checkin(config, limiter, registry, metrics);
           Dispatcher dispatcher = new Dispatcher(config, flows);
-          Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, new EventStream(scripts), limiter);
+          EventStream events = new EventStream(scripts);
+          Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
+              new SiteMetrics(config, events, displays, registry, scripts), new CityOverview(config, flows, scripts));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
-          WebServer web = new WebServer(config, api, new Pages(vertx, config), new StaffAuth(sessions),
+          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry), bridge);
           return vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs()))
               .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))

@@ -16,12 +16,18 @@ public record Ticket(
     int predictedWaitMin,
     Instant createdAt,
     int recalls,
-    Optional<LastCall> lastCall) {
+    Optional<LastCall> lastCall,
+    Optional<String> verified) {
 
   /** The latest call of this ticket: which event, where to, when. */
   public record LastCall(String eventId, String toKind, String toId, Instant at) {}
 
-  /** From a script's ticket view; the predicted wait is filled in by {@link WaitModel}. */
+  /**
+   * From a script's ticket view; the predicted wait is filled in by {@link WaitModel}.
+   * {@code verified} is how check-in verified it: {@code appt} (the registry vouched for the
+   * appointment), {@code offline} (only the signed voucher was checked, the registry being
+   * unreachable: the desk checks identity) or {@code walkin}.
+   */
   static Ticket from(String siteId, JsonObject v) {
     String station = v.getString("station", "");
     String callId = v.getString("lastCallId", "");
@@ -33,11 +39,12 @@ public record Ticket(
         Instant.ofEpochMilli(v.getLong("createdAt", 0L)), v.getInteger("recalls", 0),
         callId.isEmpty() ? Optional.empty() : Optional.of(new LastCall(
             callId, v.getString("lastCallKind"), v.getString("lastCallTo"),
-            Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)))));
+            Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)))),
+        Optional.ofNullable(v.getString("verified")).filter(x -> !x.isEmpty()));
   }
 
   Ticket withPredictedWait(int minutes) {
     return new Ticket(number, siteId, category, stage, state, station, peopleAhead, minutes,
-        createdAt, recalls, lastCall);
+        createdAt, recalls, lastCall, verified);
   }
 }

@@ -19,6 +19,8 @@ import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.RateLimiter.RouteClass;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.monitor.CityOverview;
+import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.store.EventStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,10 +56,16 @@ public final class Api {
   private final EventStream events;
   private final Views views;
   private final RateLimiter limiter;
+  private final SiteMetrics siteMetrics;
+  private final CityOverview city;
+  private final MonitorViews monitorViews;
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
-             Dispatcher dispatcher, Sessions sessions, EventStream events, RateLimiter limiter) {
+             Dispatcher dispatcher, Sessions sessions, EventStream events, RateLimiter limiter,
+             SiteMetrics siteMetrics, CityOverview city) {
     this.limiter = limiter;
+    this.siteMetrics = siteMetrics;
+    this.city = city;
     this.vertx = vertx;
     this.config = config;
     this.flows = flows;
@@ -66,6 +74,7 @@ public final class Api {
     this.sessions = sessions;
     this.events = events;
     this.views = new Views(config.timeZone());
+    this.monitorViews = new MonitorViews(views);
   }
 
   public void mount(Router router) {
@@ -89,6 +98,7 @@ public final class Api {
     router.put("/api/v1/sites/:site/settings").handler(this::settings);
     router.get("/api/v1/sites/:site/metrics").handler(this::metrics);
     router.get("/api/v1/sites/:site/events.csv").handler(this::eventsCsv);
+    router.get("/api/v1/city").handler(limiter.per(RouteClass.LOOKUP)).handler(this::city);
   }
 
   // ---- public ----
@@ -366,7 +376,12 @@ public final class Api {
   private void metrics(RoutingContext ctx) {
     SiteFlow flow = flow(ctx);
     StaffAuth.require(ctx, flow.site().id(), Role.MANAGER);
-    flow.snapshot(10).onSuccess(s -> json(ctx, 200, views.snapshot(s, flow.site()))).onFailure(ctx::fail);
+    siteMetrics.report(flow).onSuccess(r -> json(ctx, 200, monitorViews.report(r, flow.site()))).onFailure(ctx::fail);
+  }
+
+  /** The city operator's overview: every site's load, and where bookings are going and why. */
+  private void city(RoutingContext ctx) {
+    city.report().onSuccess(r -> json(ctx, 200, monitorViews.city(r, Lang.of(ctx)))).onFailure(ctx::fail);
   }
 
   private void eventsCsv(RoutingContext ctx) {

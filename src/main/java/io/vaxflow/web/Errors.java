@@ -64,6 +64,31 @@ final class Errors {
     return err instanceof java.util.concurrent.TimeoutException;
   }
 
+  /**
+   * A request the HTTP codec itself refused before any route saw it (a URL beyond the line limit,
+   * headers too large, a malformed request line): the status Vert.x would give, as error JSON, and
+   * the connection closed (its framing cannot be trusted).
+   */
+  static void invalidRequest(io.vertx.core.http.HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    JsonObject error;
+    int status;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      status = 414;
+      error = new JsonObject().put("code", "URI_TOO_LONG").put("message", "The request URL is too long.").put("field", "url");
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      status = 431;
+      error = new JsonObject().put("code", "HEADERS_TOO_LARGE").put("message", "The request headers are too large.")
+          .put("field", "headers");
+    } else {
+      status = 400;
+      error = new JsonObject().put("code", "INVALID_INPUT").put("message", "The request is malformed.").put("field", "request");
+    }
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(new JsonObject().put("error", error).encode());
+    req.connection().close();
+  }
+
   static void send(RoutingContext ctx, int status, String code, String message, JsonObject details) {
     JsonObject error = new JsonObject().put("code", code).put("message", message);
     if (details != null) details.forEach(e -> error.put(e.getKey(), e.getValue()));

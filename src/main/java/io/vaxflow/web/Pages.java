@@ -13,6 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,9 +34,16 @@ public final class Pages {
   private final VaxflowConfig config;
   private final HandlebarsTemplateEngine engine;
   private final Dictionary dictionary;
+  private final Clock clock;
 
   public Pages(Vertx vertx, VaxflowConfig config) {
+    this(vertx, config, Clock.systemUTC());
+  }
+
+  /** With the server's clock: the booking page offers days from the site's today. */
+  public Pages(Vertx vertx, VaxflowConfig config, Clock clock) {
     this.config = config;
+    this.clock = clock;
     this.engine = HandlebarsTemplateEngine.create(vertx);
     // The JVM's default charset is not UTF-8 everywhere on Java 17.
     engine.unwrap().getLoader().setCharset(StandardCharsets.UTF_8);
@@ -44,6 +55,43 @@ public final class Pages {
     router.get("/sites/:site/kiosk").handler(ctx -> sitePage(ctx, "kiosk"));
     router.get("/sites/:site/hall").handler(ctx -> sitePage(ctx, "hall"));
     router.get("/sites/:site/staff").handler(ctx -> sitePage(ctx, "staff"));
+    router.get("/sites/:site/dashboard").handler(ctx -> sitePage(ctx, "dashboard"));
+    router.get("/book").handler(this::book);
+    router.get("/city").handler(this::city);
+  }
+
+  /** Booking: the person's details, a dose, a day from today to 14 days ahead, a community or their location. */
+  private void book(RoutingContext ctx) {
+    String lang = Lang.of(ctx);
+    LocalDate today = LocalDate.ofInstant(clock.instant(), config.timeZone());
+    Locale locale = "zh".equals(lang) ? Locale.SIMPLIFIED_CHINESE : Locale.US;
+    DateTimeFormatter format = DateTimeFormatter.ofPattern("zh".equals(lang) ? "M月d日 EEEE" : "EEEE, MMMM d", locale);
+    JsonArray days = new JsonArray();
+    for (int i = 0; i <= 14; i++) {
+      LocalDate d = today.plusDays(i);
+      String label = format.format(d);
+      if (i == 0) label = dictionary.of(lang).getJsonObject("book").getString("today") + " · " + label;
+      days.add(new JsonObject().put("value", d.toString()).put("label", label));
+    }
+    JsonArray communities = new JsonArray();
+    config.communities().forEach(c -> communities.add(new JsonObject()
+        .put("value", c.name().getOrDefault("en", c.name().values().iterator().next()))
+        .put("label", c.name().getOrDefault(lang, c.name().get("en")))
+        .put("label2", c.name().getOrDefault(other(lang), ""))));
+    JsonArray sites = new JsonArray();
+    config.sites().forEach(s -> sites.add(new JsonObject().put("id", s.id()).put("slotMin", s.slotMin())));
+    render(ctx, 200, "book", page(ctx, lang, "book")
+        .put("today", today.toString()).put("days", days).put("communities", communities)
+        .put("doses", new JsonArray().add(1).add(2).add(3).add(4))
+        .put("sitesJson", sites.encode()).put("checkinEarlyMin", config.flow().checkinEarlyMin()));
+  }
+
+  /** The city operator's overview; its figures come from GET /api/v1/city and each site's live state. */
+  private void city(RoutingContext ctx) {
+    String lang = Lang.of(ctx);
+    JsonArray sites = new JsonArray();
+    config.sites().forEach(s -> sites.add(siteView(s, lang).put("name2", s.name(other(lang))).put("code", s.code())));
+    render(ctx, 200, "city", page(ctx, lang, "city").put("sites", sites).put("timeZone", config.timeZone().getId()));
   }
 
   private void home(RoutingContext ctx) {
@@ -77,6 +125,10 @@ public final class Pages {
       config.sites().stream().filter(SiteConfig::walkIns).forEach(s -> walkInSites.add(new JsonObject()
           .put("id", s.id()).put("name", Views.i18n(s.name())).put("address", Views.i18n(s.address()))));
       data.put("walkInSitesJson", walkInSites.encode()).put("doses", new JsonArray().add(1).add(2).add(3).add(4));
+    }
+    if (template.equals("dashboard")) {
+      data.put("today", LocalDate.ofInstant(clock.instant(), config.timeZone()).toString())
+          .put("leaseSec", config.flow().leaseSec());
     }
     render(ctx, 200, template, data);
   }

@@ -37,7 +37,8 @@ public final class Views {
         .put("stage", t.stage().wire()).put("state", t.state().wire()).put("category", t.category())
         .put("peopleAhead", t.peopleAhead()).put("predictedWaitMin", t.predictedWaitMin())
         .put("createdAt", time(t.createdAt()))
-        .put("station", t.station().orElse(null));
+        .put("station", t.station().orElse(null))
+        .put("verified", t.verified().orElse(null));
     t.lastCall().ifPresentOrElse(c -> j.put("lastCall", new JsonObject()
             .put("callId", c.eventId()).put("eventId", c.eventId())
             .put("to", new JsonObject().put("kind", c.toKind()).put("id", c.toId()))

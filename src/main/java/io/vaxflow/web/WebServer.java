@@ -54,6 +54,8 @@ public final class WebServer extends VerticleBase {
       ctx.next();
     });
     router.route("/eventbus/*").subRouter(bridge.router());
+    // BodyHandler throws (a 500) on a form content type with a method that cannot carry a form: refuse it first
+    router.route("/api/*").handler(WebServer::noFormWithoutABody);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
     router.route("/api/*").handler(auth::identify);
     router.route("/api/*").handler(CsrfGuard::check);
@@ -80,7 +82,21 @@ public final class WebServer extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host()).setPort(config.http().port())
         .setMaxFormAttributeSize(config.http().bodyLimitBytes()));
+    // what the HTTP codec refuses before routing (URL or headers too long) is error JSON too
+    server.invalidRequestHandler(Errors::invalidRequest);
     return server.requestHandler(router).listen();
+  }
+
+  private static void noFormWithoutABody(io.vertx.ext.web.RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    HttpMethod m = ctx.request().method();
+    String t = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+    if ((t.startsWith("multipart/form-data") || t.startsWith("application/x-www-form-urlencoded"))
+        && m != HttpMethod.POST && m != HttpMethod.PUT && m != HttpMethod.PATCH && m != HttpMethod.DELETE) {
+      throw new io.vaxflow.flow.Rejection("UNSUPPORTED_MEDIA_TYPE", "A " + m.name() + " request takes no form data.",
+          new io.vertx.core.json.JsonObject().put("field", "Content-Type"));
+    }
+    ctx.next();
   }
 
   public int port() {

@@ -1,0 +1,118 @@
+package io.vaxflow.monitor;
+
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.flow.SiteSnapshot;
+import io.vaxflow.flow.Station;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The site manager's dashboard figures for one moment of one day (what {@link SiteMetrics}
+ * computes): the live snapshot, wait-time percentiles, throughput per hour, station utilisation,
+ * displays, the registry breaker, the check-in rate limit and the alerts they raise.
+ */
+public record SiteReport(
+    LocalDate day,
+    SiteSnapshot snapshot,
+    Waits waits,
+    List<Hour> throughput,
+    Totals totals,
+    List<StationUse> stations,
+    List<Display> displays,
+    Breaker registry,
+    RateLimit rateLimit,
+    List<Alert> alerts,
+    int eventsRead,
+    boolean truncated) {
+
+  /** Minutes from check-in to the first desk call, and from desk done to the first booth call. */
+  public record Waits(Percentiles checkinToDesk, Percentiles deskToBooth) {}
+
+  /** Nearest-rank percentiles of a sample of waits, in minutes; empty without samples. */
+  public record Percentiles(int samples, OptionalDouble p50, OptionalDouble p90, OptionalDouble max) {
+
+    static Percentiles of(List<Long> millis) {
+      if (millis.isEmpty()) return new Percentiles(0, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
+      long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+      return new Percentiles(sorted.length, OptionalDouble.of(minutes(rank(sorted, 50))),
+          OptionalDouble.of(minutes(rank(sorted, 90))), OptionalDouble.of(minutes(sorted[sorted.length - 1])));
+    }
+
+    private static long rank(long[] sorted, int p) {
+      int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+  }
+
+  /** One local hour of the day ({@code hour} 0–23): tickets issued, shots given, people released. */
+  public record Hour(int hour, int checkins, int vaccinated, int released) {}
+
+  /** The day so far. {@code noShowsMarked} counts every no-show marking, also those later reinstated. */
+  public record Totals(int checkins, int vaccinated, int released, int noShowsMarked, int doorScans, int bookingsMade) {}
+
+  /**
+   * A station now and over the day: minutes holding a ticket (called or serving), minutes paused,
+   * minutes open (since the site opened, less the pauses), tickets served (done; door: scanned in).
+   */
+  public record StationUse(Station station, long heldSec, double busyMin, double pausedMin, double openMin,
+                           int served, int noShows) {
+
+    /** Busy share of the open time, 0..1; empty before the site opens. */
+    public OptionalDouble utilisation() {
+      return openMin <= 0 ? OptionalDouble.empty() : OptionalDouble.of(Math.min(1.0, busyMin / openMin));
+    }
+  }
+
+  /** A hall display: when it last acknowledged a call, and whether it is still acknowledging. */
+  public record Display(String id, Instant lastAckAt, boolean online) {}
+
+  /** The appointment registry's circuit breaker: CLOSED, HALF_OPEN or OPEN, and its failure count. */
+  public record Breaker(String state, long failures) {}
+
+  /** The check-in limits and the tokens left now in the site-wide check-in bucket. */
+  public record RateLimit(VaxflowConfig.Limits limits, double siteTokens) {}
+
+  public enum Level {
+    INFO, WARNING, CRITICAL;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** What an alert is about; each has a fixed level. */
+  public enum AlertCode {
+    HALL_NEARLY_FULL(Level.WARNING),
+    PEOPLE_OUTSIDE(Level.INFO),
+    LONG_WAIT(Level.WARNING),
+    STATION_HELD_TOO_LONG(Level.WARNING),
+    NO_DESK_OPEN(Level.CRITICAL),
+    NO_BOOTH_OPEN(Level.CRITICAL),
+    DISPLAY_OFFLINE(Level.WARNING),
+    NO_DISPLAY(Level.INFO),
+    BREAKER_OPEN(Level.CRITICAL),
+    BREAKER_HALF_OPEN(Level.WARNING),
+    CHECKIN_LIMIT_LOW(Level.WARNING);
+
+    private final Level level;
+
+    AlertCode(Level level) {
+      this.level = level;
+    }
+
+    public Level level() {
+      return level;
+    }
+  }
+
+  /** An alert: its code, what it is about (a station, a display; empty for the site), a value against its limit. */
+  public record Alert(AlertCode code, Optional<String> subject, long value, long limit) {}
+
+  static double minutes(long millis) {
+    return Math.round(millis / 6_000.0) / 10.0;
+  }
+}

@@ -1,0 +1,434 @@
+// dashboard.js — the site manager's dashboard: live counts and capacities per stage (the site's
+// .state over the bridge), and every 5 s the day's figures from GET /metrics: wait percentiles,
+// throughput per hour, station utilisation (with pause/resume), displays, the registry breaker,
+// rate limits and alerts. Capacities are changed with PUT /settings.
+
+import { site, lang, t, el, api, replaceChildren, waitText, hhmm, htmlLang } from './page.js';
+import { connectLive } from './live.js';
+import { meter, level, barChart } from './charts.js';
+
+const REFRESH_MS = 5000;
+const base = `/api/v1/sites/${encodeURIComponent(site)}`;
+const $ = (id) => document.getElementById(id);
+const views = { loading: $('dash-loading'), login: $('login-view'), denied: $('denied-view'), dash: $('dash-view') };
+
+let me = null;
+let metrics = null;        // the latest GET /metrics
+let liveState = null;      // the latest .state message (newer counts than metrics between polls)
+let live = null;
+let refreshTimer = null;
+let soonTimer = null;
+let capacityDirty = false;
+const acting = new Set();  // stations with a pause/resume on its way
+
+const fmt = (n) => new Intl.NumberFormat(htmlLang(lang)).format(n);
+
+// ---- views and session ----
+
+function showView(name) {
+  for (const [k, node] of Object.entries(views)) node.hidden = k !== name;
+  $('logout').hidden = !me;
+  $('who').hidden = !me;
+  if (me) $('who').textContent = t('page.signedInAs', { name: me.name || me.id });
+  $('connection').hidden = name !== 'dash';
+  $('updated').hidden = name !== 'dash';
+}
+
+function errorText(error) {
+  const e = error || {};
+  const code = e.code || 'OTHER';
+  const known = ['INVALID_INPUT', 'INVALID_TRANSITION', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_CREDENTIALS', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK'];
+  const key = e.reason === 'CSRF' ? 'UNAUTHENTICATED' : known.includes(code) ? code : 'OTHER';
+  const field = e.field && ['hallCapacity', 'roomCapacity'].includes(e.field) ? t(`page.fields.${e.field}`) : t('page.fields.body');
+  return t(`page.errors.${key}`, { code, field, message: e.message || '' });
+}
+
+function sessionGone(r) {
+  return r.status === 401 || (r.status === 403 && r.error && r.error.reason === 'CSRF');
+}
+
+function mayManage(staff) {
+  const roles = staff.roles || [];
+  const sites = staff.sites || [];
+  if (roles.includes('admin')) return true;
+  return roles.includes('manager') && (sites.includes('*') || sites.includes(site));
+}
+
+async function start() {
+  const r = await api('GET', '/api/v1/auth/me');
+  if (!r.ok) {
+    me = null;
+    showView('login');
+    if (r.status !== 401) $('login-error').textContent = errorText(r.error);
+    $('staff-id').focus();
+    return;
+  }
+  me = r.data.staff;
+  afterSignIn();
+}
+
+function afterSignIn() {
+  if (!mayManage(me)) {
+    showView('denied');
+    return;
+  }
+  showView('dash');
+  refresh();
+  if (!live) {
+    live = connectLive({ site, calls: false, state: true, staff: true, onState, onStaff, onConnection });
+  }
+}
+
+function signedOut(error) {
+  me = null;
+  metrics = null;
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  if (live) {
+    live.close();
+    live = null;
+  }
+  showView('login');
+  $('login-error').textContent = error ? errorText(error) : '';
+  $('staff-id').focus();
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  const staffId = form.elements.staffId.value.trim();
+  const pin = form.elements.pin.value;
+  if (!staffId) return form.elements.staffId.focus();
+  if (!pin) return form.elements.pin.focus();
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  $('login-error').textContent = '';
+  const r = await api('POST', '/api/v1/auth/login', { staffId, pin });
+  button.disabled = false;
+  form.elements.pin.value = '';
+  if (!r.ok) {
+    $('login-error').textContent = errorText(r.error);
+    form.elements.pin.focus();
+    return;
+  }
+  me = r.data.staff;
+  afterSignIn();
+});
+
+$('logout').addEventListener('click', async () => {
+  await api('POST', '/api/v1/auth/logout');
+  signedOut();
+});
+
+// ---- figures ----
+
+async function refresh() {
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  const r = await api('GET', `${base}/metrics`);
+  if (!me) return;
+  const err = $('dash-error');
+  if (r.ok && r.data) {
+    metrics = r.data;
+    err.hidden = true;
+    render();
+  } else if (sessionGone(r)) {
+    signedOut(r.error);
+    return;
+  } else if (r.status === 403) {
+    showView('denied');
+    return;
+  } else {
+    err.hidden = false;
+    err.textContent = errorText(r.error);
+  }
+  refreshTimer = setTimeout(refresh, REFRESH_MS);
+}
+
+function refreshSoon() {
+  if (soonTimer) return;
+  soonTimer = setTimeout(() => {
+    soonTimer = null;
+    if (me && metrics) refresh();
+  }, 400);
+}
+
+/** Counts, capacities, wait and stations: the live state when it is newer than the figures. */
+function now() {
+  if (liveState && (!metrics || Date.parse(liveState.at) >= Date.parse(metrics.at))) return liveState;
+  return metrics;
+}
+
+function render() {
+  if (!metrics) return;
+  renderStages();
+  renderKpis();
+  renderThroughput();
+  renderStations();
+  renderAlerts();
+  renderDisplays();
+  renderSystem();
+  renderCapacities();
+  $('updated').textContent = t('page.updated', { time: hhmm(metrics.at) });
+}
+
+function renderStages() {
+  const s = now();
+  if (!s || !Array.isArray(s.stages)) return;
+  const items = s.stages.map((st) => {
+    const cap = st.capacity;
+    const f = cap ? st.count / cap : NaN;
+    // only the hall overflows; the vaccine room is filled in batches and full by design
+    const lvl = st.stage === 'hall' ? level(f) : 'none';
+    return el('li', { class: `dash-stage stage-${st.stage}`, 'data-stage': st.stage, 'data-level': lvl },
+      el('span', { class: 'dash-stage-name' }, t(`common.stages.${st.stage}`)),
+      el('span', { class: 'dash-stage-count' }, fmt(st.count)),
+      cap ? el('span', { class: 'dash-stage-cap' }, t('page.capacityOf', { n: fmt(cap) })) : el('span', { class: 'dash-stage-cap' }, '\u00a0'),
+      cap ? meter(f, lvl) : null);
+  });
+  replaceChildren($('stage-list'), items);
+}
+
+function waitFigure(id, p) {
+  const value = $(id);
+  const sub = $(`${id}-sub`);
+  if (!p || !p.samples) {
+    value.textContent = '–';
+    sub.textContent = t('page.noSamples');
+    return;
+  }
+  replaceChildren(value, el('span', null, t('page.minutes', { n: p.p50Min })), el('span', { class: 'kpi-unit' }, ` ${t('page.median')}`));
+  sub.textContent = `${t('page.p90')} ${t('page.minutes', { n: p.p90Min })} · ${t('page.samples', { n: p.samples })}`;
+}
+
+function renderKpis() {
+  const s = now();
+  replaceChildren($('kpi-wait'), waitText(s.predictedWaitMin));
+  $('kpi-wait').dataset.level = level((s.predictedWaitMin || 0) / 60, 0.5, 1);
+  waitFigure('kpi-to-desk', metrics.waits && metrics.waits.checkinToDesk);
+  waitFigure('kpi-to-booth', metrics.waits && metrics.waits.deskToBooth);
+  const totals = metrics.totals || {};
+  $('kpi-checkins').textContent = fmt(totals.checkins || 0);
+  $('kpi-vaccinated').textContent = fmt(totals.vaccinated || 0);
+  $('kpi-released').textContent = `${t('page.released')} ${fmt(totals.released || 0)}`;
+  $('kpi-no-shows').textContent = fmt((metrics.noShows && metrics.noShows.now) || 0);
+  $('kpi-no-shows-sub').textContent = t('page.noShowsValue', { marked: fmt((metrics.noShows && metrics.noShows.markedToday) || 0) });
+}
+
+function renderThroughput() {
+  const rows = (metrics.throughput || []).map((h) => ({
+    label: String(h.hour).padStart(2, '0'),
+    values: { checkins: h.checkins, vaccinated: h.vaccinated, released: h.released },
+  }));
+  const series = [
+    { key: 'checkins', label: t('page.checkins'), cls: 'bar-checkins' },
+    { key: 'vaccinated', label: t('page.vaccinated'), cls: 'bar-vaccinated' },
+    { key: 'released', label: t('page.released'), cls: 'bar-released' },
+  ];
+  replaceChildren($('throughput'), barChart(rows, series, { title: t('page.throughputLabel'), width: 760, height: 380 }));
+}
+
+function stationLabel(id) {
+  const s = metrics && (metrics.stations || []).find((x) => x.id === id);
+  return s && s.label ? s.label[lang] || id : id;
+}
+
+function renderStations() {
+  const liveById = new Map(((liveState && liveState.stations) || []).map((s) => [s.id, s]));
+  const liveNewer = liveState && Date.parse(liveState.at) > Date.parse(metrics.at);
+  const rows = (metrics.stations || []).map((m) => {
+    const s = liveNewer && liveById.has(m.id) ? { ...m, ...liveById.get(m.id) } : m;
+    const holding = s.state === 'called' || s.state === 'serving';
+    const paused = s.state === 'paused';
+    const util = typeof m.utilisation === 'number' ? m.utilisation : null;
+    const pct = util === null ? null : Math.round(util * 100);
+    const action = paused ? 'resume' : 'pause';
+    const button = el('button', {
+      type: 'button', class: `btn btn-small ${paused ? 'btn-primary' : 'btn-secondary'}`,
+      'data-station': s.id, 'data-action': action,
+      title: !paused && holding ? t('page.pauseBusy') : null,
+      disabled: acting.has(s.id) || (!paused && holding),
+    }, t(`page.${action}`));
+    return el('tr', { 'data-station': s.id, 'data-state': s.state, 'data-kind': s.kind },
+      el('th', { scope: 'row' }, el('span', { class: 'station-name' }, s.label ? s.label[lang] || s.id : s.id),
+        m.staffId ? el('span', { class: 'secondary' }, m.staffId) : null),
+      el('td', null, el('span', { class: 'state-badge', 'data-state': s.state }, t(`page.stationStates.${s.state}`))),
+      el('td', null, s.ticket ? el('span', { class: 'ticket-cell' }, el('span', { class: 'ticket-no' }, s.ticket),
+        holding && m.ticket === s.ticket && m.heldSec >= 60 ? el('span', { class: 'secondary' }, t('page.minutes', { n: Math.floor(m.heldSec / 60) })) : null) : '–'),
+      el('td', { class: 'util-cell' }, util === null ? '–' : [meter(util, 'none'),
+        el('span', { class: 'util-text' }, t('page.utilValue', { pct, busy: Math.round(m.busyMin), open: Math.round(m.openMin) }))]),
+      el('td', { class: 'num served' }, fmt(m.served || 0)),
+      el('td', { class: 'action-col' }, button));
+  });
+  replaceChildren($('stations-body'), rows);
+}
+
+$('stations-body').addEventListener('click', async (e) => {
+  const b = e.target.closest('button[data-station]');
+  if (!b || b.disabled) return;
+  const id = b.dataset.station;
+  const action = b.dataset.action;
+  acting.add(id);
+  renderStations();
+  const r = await api('POST', `${base}/stations/${encodeURIComponent(id)}/${action}`);
+  acting.delete(id);
+  if (r.ok) {
+    stationFeedback('ok', t(action === 'pause' ? 'page.paused' : 'page.resumed', { station: stationLabel(id) }));
+  } else {
+    if (sessionGone(r)) return signedOut(r.error);
+    stationFeedback('error', errorText(r.error));
+  }
+  refresh();
+});
+
+function stationFeedback(kind, text) {
+  const box = $('station-feedback');
+  box.dataset.kind = kind;
+  replaceChildren(box, text ? [el('span', { class: 'feedback-icon', 'aria-hidden': 'true' }, kind === 'error' ? '!' : '\u2713'), el('span', null, text)] : []);
+}
+
+function alertSubject(a) {
+  if (!a.subject) return '';
+  if (a.code === 'STATION_HELD_TOO_LONG') return stationLabel(a.subject);
+  return a.subject;
+}
+
+function renderAlerts() {
+  const list = metrics.alerts || [];
+  if (!list.length) {
+    replaceChildren($('alerts'), el('li', { class: 'alert alert-clear' },
+      el('span', { class: 'alert-icon', 'aria-hidden': 'true' }, '\u2713'), el('span', null, t('page.noAlerts'))));
+    return;
+  }
+  replaceChildren($('alerts'), list.map((a) => el('li', { class: `alert alert-${a.level}`, 'data-code': a.code },
+    el('span', { class: 'alert-icon', 'aria-hidden': 'true' }, a.level === 'info' ? 'i' : '!'),
+    el('span', { class: 'alert-text' },
+      el('span', { class: 'alert-level' }, t(`page.levels.${a.level}`)),
+      el('span', null, t(`page.alerts.${a.code}`, { value: a.value, limit: a.limit, subject: alertSubject(a) }))))));
+}
+
+function renderDisplays() {
+  const list = metrics.displays || [];
+  if (!list.length) {
+    replaceChildren($('displays'), el('li', { class: 'muted' }, t('page.noDisplays')));
+    return;
+  }
+  replaceChildren($('displays'), list.map((d) => el('li', { class: 'display-row', 'data-online': d.online ? 'true' : 'false' },
+    el('span', { class: 'display-id' }, d.id),
+    el('span', { class: 'display-seen muted', title: clock(d.lastAckAt) }, t('page.lastAck', { time: ago(d.lastAckAgeSec) })),
+    el('span', { class: 'status-pill', 'data-online': d.online ? 'true' : 'false' }, d.online ? t('page.online') : t('page.offline')))));
+}
+
+function ago(sec) {
+  const s = Number(sec) || 0;
+  if (s < 90) return t('page.secondsAgo', { n: s });
+  if (s < 5400) return t('page.minutesAgo', { n: Math.round(s / 60) });
+  return t('page.hoursAgo', { n: Math.round(s / 3600) });
+}
+
+function clock(iso) {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return '';
+  try {
+    return new Intl.DateTimeFormat(htmlLang(lang), { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: document.body.dataset.timeZone }).format(new Date(ms));
+  } catch (e) {
+    return hhmm(iso);
+  }
+}
+
+function renderSystem() {
+  const reg = metrics.registry || {};
+  const breaker = $('breaker');
+  breaker.dataset.state = reg.breaker || '';
+  breaker.textContent = reg.breaker ? t(`page.breakerStates.${reg.breaker}`) : '–';
+  $('failures').textContent = fmt(reg.failures || 0);
+  const rl = metrics.rateLimits || {};
+  if (rl.site) {
+    $('site-bucket').textContent = t('page.siteBucketValue', { tokens: fmt(Math.floor(rl.site.tokens)), burst: fmt(rl.site.burst), rate: fmt(rl.site.rate) });
+  }
+  if (rl.kiosk) $('kiosk-limit').textContent = t('page.limitValue', { rate: fmt(rl.kiosk.rate), burst: fmt(rl.kiosk.burst) });
+  if (rl.booking) $('booking-limit').textContent = t('page.limitValue', { rate: fmt(rl.booking.rate), burst: fmt(rl.booking.burst) });
+}
+
+function renderCapacities() {
+  const caps = (now() || {}).capacities;
+  if (!caps || capacityDirty) return;
+  const form = $('capacity-form');
+  if (form.contains(document.activeElement) && document.activeElement.tagName === 'INPUT') return;
+  $('hallCapacity').value = caps.hall;
+  $('roomCapacity').value = caps.room;
+}
+
+// ---- capacities ----
+
+function setFieldError(field, text) {
+  const box = $(`${field}-error`);
+  box.textContent = text || '';
+  box.closest('.field').classList.toggle('field-invalid', !!text);
+  if (text) $(field).setAttribute('aria-invalid', 'true');
+  else $(field).removeAttribute('aria-invalid');
+}
+
+$('capacity-form').addEventListener('input', () => {
+  capacityDirty = true;
+  $('capacity-feedback').textContent = '';
+});
+
+$('capacity-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  setFieldError('hallCapacity', '');
+  setFieldError('roomCapacity', '');
+  const feedback = $('capacity-feedback');
+  feedback.textContent = '';
+  feedback.dataset.kind = '';
+  const body = {};
+  for (const f of ['hallCapacity', 'roomCapacity']) {
+    const v = $(f).value.trim();
+    // sent as typed when it is not a whole number: the server names the field
+    body[f] = /^\d+$/.test(v) ? Number(v) : v;
+  }
+  const button = e.currentTarget.querySelector('button[type=submit]');
+  button.disabled = true;
+  const r = await api('PUT', `${base}/settings`, body);
+  button.disabled = false;
+  if (r.ok) {
+    capacityDirty = false;
+    const caps = r.data.capacities || {};
+    feedback.dataset.kind = 'ok';
+    feedback.textContent = t('page.saved', { hall: caps.hall, room: caps.room });
+    refresh();
+    return;
+  }
+  if (sessionGone(r)) return signedOut(r.error);
+  const field = r.error && r.error.field;
+  if (field === 'hallCapacity' || field === 'roomCapacity') {
+    setFieldError(field, errorText(r.error));
+    $(field).focus();
+  } else {
+    feedback.dataset.kind = 'error';
+    feedback.textContent = errorText(r.error);
+  }
+});
+
+// ---- live ----
+
+function onState(state) {
+  liveState = state;
+  if (!metrics) return;
+  renderStages();
+  renderKpis();
+  renderStations();
+  renderCapacities();
+}
+
+function onStaff(message) {
+  if (message && message.type === 'station') refreshSoon();
+}
+
+function onConnection(state) {
+  $('connection').dataset.state = state;
+  $('connection-text').textContent = t(`page.connection.${state}`);
+}
+
+showView('loading');
+start();
