@@ -51,7 +51,9 @@ local num = category .. string.format('%03d', seq)
 local t = {number = num, category = category, stage = 'new', state = 'new', createdAt = tostring(NOW)}
 redis.call('HSET', tkey(num), 'number', num, 'category', category, 'name', name, 'idNumber', id_number,
            'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new')
+redis.call('EXPIRE', tkey(num), KEEP)
 redis.call('HINCRBY', DAYK, 'issued', 1)
+redis.call('EXPIRE', DAYK, KEEP)
 bump('new', 1)
 
 if count('hall') < setting('hallCapacity') and queue_length('outside') == 0 then

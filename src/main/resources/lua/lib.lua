@@ -116,8 +116,18 @@ local function call(t, to_kind, to_id, batch)
 end
 
 local function lane_of(t) if t.category == 'P' then return 'p' end return 'r' end
-local function enqueue(q, t) redis.call('RPUSH', qkey(q, lane_of(t)), t.number) end
-local function enqueue_head(q, t) redis.call('LPUSH', qkey(q, lane_of(t)), t.number) end
+-- A day's keys outlive it by KEEP seconds (the day's report can still be read), then expire.
+local KEEP = 259200
+local function enqueue(q, t)
+  local key = qkey(q, lane_of(t))
+  redis.call('RPUSH', key, t.number)
+  redis.call('EXPIRE', key, KEEP)
+end
+local function enqueue_head(q, t)
+  local key = qkey(q, lane_of(t))
+  redis.call('LPUSH', key, t.number)
+  redis.call('EXPIRE', key, KEEP)
+end
 
 -- Take the next ticket of queue q: priority first, but at most priorityInARow in a row while
 -- regular tickets wait.
