@@ -1,0 +1,226 @@
+package io.vaxflow.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaxflow.support.TestCity;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.Command;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The current limit at the entrance, with the limits of the config put back (TestCity lifts them):
+ * a burst of 1,000 kiosk check-ins from one address gets no more than the bucket's budget, the
+ * rest 429 RATE_LIMITED with Retry-After, and another address is unaffected; the per-site bucket
+ * caps several addresses together; five wrong PINs lock a staff id (and the address) out.
+ *
+ * <p>Other client addresses are real: Linux routes all of 127.0.0.0/8 to loopback, so a client
+ * bound to 127.0.0.2 reaches the server on 127.0.0.1 and the server sees 127.0.0.2.
+ */
+class RateLimitTest {
+
+  private static final String SITE = "pudong";
+  private static final String CHECKINS = "/api/v1/sites/" + SITE + "/checkins";
+
+  /** What a burst got: statuses, and the time from the first request sent to the last answer. */
+  record Burst(List<HttpResponse<Buffer>> replies, double elapsedSec) {
+    long count(int status) {
+      return replies.stream().filter(r -> r.statusCode() == status).count();
+    }
+  }
+
+  @Test
+  void aBurstOfAThousandKioskRequestsGetsTheBudgetAndTheRest429() {
+    int rate = 1;
+    int burst = 20;
+    try (TestCity city = TestCity.start(Map.of(
+        "VAXFLOW_LIMITS_KIOSK_RATE", String.valueOf(rate), "VAXFLOW_LIMITS_KIOSK_BURST", String.valueOf(burst)))) {
+      WebClient one = client(city, "127.0.0.1");
+      WebClient two = client(city, "127.0.0.2");
+      try {
+        Burst b = checkInBurst(one, 1000, "1");
+        long ok = b.count(201);
+        long limited = b.count(429);
+        long budget = burst + (long) Math.floor(rate * b.elapsedSec()) + 1;
+        System.out.printf("RateLimitTest kiosk: 1000 requests in %.2f s from 127.0.0.1: %d × 201, %d × 429; budget %d "
+            + "(burst %d + rate %d/s × elapsed + 1)%n", b.elapsedSec(), ok, limited, budget, burst, rate);
+        assertEquals(1000, ok + limited, "every answer is 201 or 429: " + statuses(b));
+        assertTrue(ok >= burst, "the burst itself is served: " + ok);
+        assertTrue(ok <= budget, ok + " check-ins succeeded, more than the budget " + budget);
+        for (HttpResponse<Buffer> r : b.replies()) {
+          if (r.statusCode() == 429) assertRateLimited(r);
+        }
+        // only the acknowledged check-ins issued tickets
+        JsonObject state = city.get("/api/v1/sites/" + SITE + "/state").json();
+        assertEquals(ok, state.getJsonObject("counts").getLong("issued").longValue(), "tickets issued");
+
+        // another address has its own bucket: its check-ins go through at once
+        for (int i = 0; i < 5; i++) {
+          HttpResponse<Buffer> r = checkIn(two, "31010119900202" + String.format("%04d", i)).await();
+          assertEquals(201, r.statusCode(), "from 127.0.0.2: " + r.bodyAsString());
+        }
+        assertEquals(1L, city.redis(Command.EXISTS, "rl:{" + SITE + "}:kiosk:127.0.0.2").toLong(),
+            "the server saw the second address as 127.0.0.2");
+      } finally {
+        one.close();
+        two.close();
+      }
+    }
+  }
+
+  @Test
+  void theSiteBucketCapsAllAddressesTogether() {
+    int siteRate = 1;
+    int siteBurst = 10;
+    // the kiosk (per-address) buckets stay lifted: only the site's bucket can refuse
+    try (TestCity city = TestCity.start(Map.of(
+        "VAXFLOW_LIMITS_SITE_RATE", String.valueOf(siteRate), "VAXFLOW_LIMITS_SITE_BURST", String.valueOf(siteBurst)))) {
+      WebClient one = client(city, "127.0.0.1");
+      WebClient two = client(city, "127.0.0.2");
+      try {
+        long started = System.nanoTime();
+        List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+          all.add(checkIn(one, "31010119800303" + String.format("%04d", i)));
+          all.add(checkIn(two, "31010119800404" + String.format("%04d", i)));
+        }
+        Future.join(all).await();
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long ok = 0;
+        long okOne = 0;
+        long okTwo = 0;
+        for (int i = 0; i < all.size(); i++) {
+          HttpResponse<Buffer> r = all.get(i).result();
+          if (r.statusCode() == 201) {
+            ok++;
+            if (i % 2 == 0) okOne++;
+            else okTwo++;
+          } else {
+            assertEquals(429, r.statusCode(), r.bodyAsString());
+            assertRateLimited(r);
+          }
+        }
+        long budget = siteBurst + (long) Math.floor(siteRate * elapsed) + 1;
+        System.out.printf("RateLimitTest site: 2 × 30 requests in %.2f s: %d × 201 (127.0.0.1: %d, 127.0.0.2: %d); "
+            + "site budget %d%n", elapsed, ok, okOne, okTwo, budget);
+        assertTrue(ok >= siteBurst, "the site's burst is served: " + ok);
+        assertTrue(ok <= budget, "two addresses together got " + ok + " check-ins, more than the site's budget " + budget);
+        assertTrue(60 - ok > 0 && okOne < 30 && okTwo < 30, "each address was refused some, though its own bucket was full");
+
+        // the bucket is the site's: another site checks in as usual
+        JsonObject booking = city.book("xuhui", "Wang Fang", "310101197001010011", null);
+        TestCity.Reply r = city.post("/api/v1/sites/xuhui/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
+        assertEquals(201, r.status(), "xuhui is not limited by pudong's bucket: " + r.body());
+      } finally {
+        one.close();
+        two.close();
+      }
+    }
+  }
+
+  @Test
+  void fiveWrongPinsLockTheStaffIdAndTheAddressOut() {
+    try (TestCity city = TestCity.start(Map.of("VAXFLOW_LIMITS_LOGINFAILURES", "5"))) {
+      WebClient one = client(city, "127.0.0.1");
+      WebClient two = client(city, "127.0.0.2");
+      try {
+        for (int i = 1; i <= 5; i++) {
+          HttpResponse<Buffer> r = login(one, "desk", "000" + i);
+          assertEquals(401, r.statusCode(), "wrong PIN " + i + ": " + r.bodyAsString());
+          assertEquals("BAD_CREDENTIALS", error(r).getString("code"));
+        }
+        long sessionsBefore = sessions(city);
+        HttpResponse<Buffer> locked = login(one, "desk", "1234");
+        assertEquals(429, locked.statusCode(), "the 6th attempt, with the right PIN: " + locked.bodyAsString());
+        assertRateLimited(locked);
+        long retryAfter = Long.parseLong(locked.getHeader("Retry-After"));
+        System.out.println("RateLimitTest login: locked out, Retry-After " + retryAfter + " s");
+        assertTrue(retryAfter > 60, "locked for the lockout time (900 s), not a token: " + retryAfter);
+        assertEquals(null, locked.getHeader("Set-Cookie"), "no session cookie while locked");
+
+        // the staff id is locked from any address, and the address for any staff id
+        HttpResponse<Buffer> deskElsewhere = login(two, "desk", "1234");
+        assertEquals(429, deskElsewhere.statusCode(), "desk from 127.0.0.2: " + deskElsewhere.bodyAsString());
+        HttpResponse<Buffer> otherHere = login(one, "manager", "2468");
+        assertEquals(429, otherHere.statusCode(), "manager from the locked address: " + otherHere.bodyAsString());
+        assertEquals(sessionsBefore, sessions(city), "no session was opened while locked");
+
+        // another staff id from another address is unaffected
+        HttpResponse<Buffer> door = login(two, "door", "1357");
+        assertEquals(200, door.statusCode(), "door from 127.0.0.2: " + door.bodyAsString());
+        assertEquals("door", door.bodyAsJsonObject().getJsonObject("staff").getString("id"));
+      } finally {
+        one.close();
+        two.close();
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  /** A client whose connections come from {@code localAddress}. */
+  private static WebClient client(TestCity city, String localAddress) {
+    return WebClient.create(city.vertx, new WebClientOptions().setLocalAddress(localAddress)
+        .setDefaultHost("127.0.0.1").setDefaultPort(city.port()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(32));
+  }
+
+  private static Burst checkInBurst(WebClient client, int n, String idPrefix) {
+    long started = System.nanoTime();
+    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) all.add(checkIn(client, "3101011990010" + idPrefix + String.format("%04d", i)));
+    Future.join(all).await();
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    List<HttpResponse<Buffer>> replies = new ArrayList<>();
+    for (Future<HttpResponse<Buffer>> f : all) {
+      assertTrue(f.succeeded(), "a request failed at the client: " + f.cause());
+      replies.add(f.result());
+    }
+    return new Burst(replies, elapsed);
+  }
+
+  private static Future<HttpResponse<Buffer>> checkIn(WebClient client, String idNumber) {
+    return client.post(CHECKINS).sendJsonObject(new JsonObject().put("walkIn",
+        new JsonObject().put("name", "Chen Jie").put("idNumber", idNumber).put("dose", 1)));
+  }
+
+  private static HttpResponse<Buffer> login(WebClient client, String staffId, String pin) {
+    return client.post("/api/v1/auth/login").sendJsonObject(new JsonObject().put("staffId", staffId).put("pin", pin)).await();
+  }
+
+  private static JsonObject error(HttpResponse<Buffer> r) {
+    return r.bodyAsJsonObject().getJsonObject("error");
+  }
+
+  /** 429 RATE_LIMITED as error JSON, with a Retry-After of at least a second that matches the body. */
+  private static void assertRateLimited(HttpResponse<Buffer> r) {
+    assertEquals(429, r.statusCode(), r.bodyAsString());
+    assertTrue(r.getHeader("Content-Type").startsWith("application/json"), r.getHeader("Content-Type"));
+    JsonObject error = error(r);
+    assertEquals("RATE_LIMITED", error.getString("code"), r.bodyAsString());
+    String retryAfter = r.getHeader("Retry-After");
+    assertNotNull(retryAfter, "429 without Retry-After: " + r.bodyAsString());
+    long sec = Long.parseLong(retryAfter);
+    assertTrue(sec >= 1, "Retry-After " + retryAfter);
+    assertEquals(sec, error.getLong("retryAfterSec").longValue(), "header and body agree");
+  }
+
+  private static long sessions(TestCity city) {
+    return city.redis(Command.KEYS, "vf:session:*").size();
+  }
+
+  private static String statuses(Burst b) {
+    Map<Integer, Long> m = new java.util.TreeMap<>();
+    b.replies().forEach(r -> m.merge(r.statusCode(), 1L, Long::sum));
+    return m.toString();
+  }
+}
