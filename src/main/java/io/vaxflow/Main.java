@@ -22,6 +22,14 @@ public final class Main {
 
   private Main() {}
 
+  /** Vert.x as the server runs it: Prometheus metrics (Vert.x's, the JVM's and ours) on {@code /metrics}. */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true));
+  }
+
   public static void main(String[] args) {
     Map<String, String> env = new HashMap<>(System.getenv());
     if (List.of(args).contains("--simulate")) env.put("SIMULATE", "true");
@@ -48,10 +56,7 @@ public final class Main {
       }
     }
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-        .setJvmMetricsEnabled(true)
-        .setEnabled(true)));
+    Vertx vertx = Vertx.vertx(vertxOptions());
     RedisLauncher redis = embedded;
     VaxflowServer.start(vertx, config, url).onSuccess(server -> {
       LOG.info("Vaxflow is serving {} sites on http://localhost:{}/ (Redis {}{})", config.sites().size(), server.port(),

@@ -12,6 +12,10 @@ class SmokeTest {
       var t = city.walkIn("pudong", "Wang Fang", "310101199001011234");
       assertEquals("W001", t.getString("number"));
       assertEquals(200, city.get("/health").status());
+      var metrics = city.get("/metrics");
+      assertEquals(200, metrics.status());
+      org.junit.jupiter.api.Assertions.assertTrue(java.util.regex.Pattern.compile("vaxflow_checkins_total\\{outcome=\"created\",site=\"pudong\"} [1-9]").matcher(metrics.body()).find(), metrics.body());
+      org.junit.jupiter.api.Assertions.assertTrue(metrics.body().contains("vaxflow_breaker_state{breaker=\"registry\"} 0.0"));
     }
   }
 }

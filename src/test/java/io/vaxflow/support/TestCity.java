@@ -45,6 +45,11 @@ public final class TestCity implements AutoCloseable {
   private final boolean ownsRedis;
 
   private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides) {
+    this(redis, ownsRedis, overrides, Path.of("config/vaxflow.yaml"));
+  }
+
+  /** The city of {@code configFile} with the test settings below; Vert.x as {@code Main} starts it (metrics on). */
+  private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides, Path configFile) {
     this.redis = redis;
     this.ownsRedis = ownsRedis;
     Map<String, String> env = new HashMap<>();
@@ -61,8 +66,8 @@ public final class TestCity implements AutoCloseable {
     // a loaded 2-core CI box must not turn slow answers into 503s; outage tests set their own
     env.put("VAXFLOW_REDIS_TIMEOUTMS", "5000");
     env.putAll(overrides);
-    this.config = ConfigLoader.load(Path.of("config/vaxflow.yaml"), env);
-    this.vertx = Vertx.vertx();
+    this.config = ConfigLoader.load(configFile, env);
+    this.vertx = Vertx.vertx(io.vaxflow.Main.vertxOptions());
     this.server = VaxflowServer.start(vertx, config, redis.url()).await();
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(server.port()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
@@ -266,11 +271,7 @@ public final class TestCity implements AutoCloseable {
     return new Reply(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString());
   }
 
-  /**
-   * Like {@link #start(Map)}, but the city is read from {@code configFile} instead of
-   * config/vaxflow.yaml, and Vert.x runs with Prometheus metrics on, as {@code Main} starts it (so
-   * {@code GET /metrics} answers as in production).
-   */
+  /** Like {@link #start(Map)}, but the city is read from {@code configFile} instead of config/vaxflow.yaml. */
   public static TestCity startWithConfig(Path configFile, Map<String, String> overrides) {
     try {
       Path dir = Files.createTempDirectory("vaxflow-test");
@@ -280,27 +281,4 @@ public final class TestCity implements AutoCloseable {
     }
   }
 
-  /** The constructor of {@link #startWithConfig}: the same test settings, another config file. */
-  private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides, Path configFile) {
-    this.redis = redis;
-    this.ownsRedis = ownsRedis;
-    Map<String, String> env = new HashMap<>();
-    env.put("HTTP_PORT", "0");
-    env.put("CLOCK", MORNING);
-    env.put("VAXFLOW_HTTP_HOST", "127.0.0.1");
-    env.put("VAXFLOW_FLOW_TICKMS", "100");
-    for (String bucket : new String[] {"KIOSK", "SITE", "BOOKING", "LOOKUP", "LOGIN"}) {
-      env.put("VAXFLOW_LIMITS_" + bucket + "_RATE", "100000");
-      env.put("VAXFLOW_LIMITS_" + bucket + "_BURST", "1000000");
-    }
-    env.put("VAXFLOW_LIMITS_LOGINFAILURES", "1000");
-    env.putAll(overrides);
-    this.config = ConfigLoader.load(configFile, env);
-    this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions()
-        .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
-    this.server = VaxflowServer.start(vertx, config, redis.url()).await();
-    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(server.port()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-    this.redisClient = Redis.createClient(vertx, redis.url());
-  }
 }
