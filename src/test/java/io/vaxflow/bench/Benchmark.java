@@ -54,7 +54,7 @@ public final class Benchmark {
 
   private static final int CLIENTS = Integer.getInteger("bench.clients", 500);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
-  private static final int[] RATES = Arrays.stream(System.getProperty("bench.rates", "250,500,1000").split(","))
+  private static final int[] RATES = Arrays.stream(System.getProperty("bench.rates", "250,500,1000,2000,3000").split(","))
       .mapToInt(Integer::parseInt).toArray();
   private static final int CONCURRENCY = 64;
 
