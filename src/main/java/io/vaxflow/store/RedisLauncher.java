@@ -159,7 +159,32 @@ public final class RedisLauncher {
     return dir;
   }
 
+  /**
+   * A redis-server left running on this data directory by an earlier server that was killed (its
+   * shutdown hook never ran) would write the same append-only file as ours: stop it first. Its
+   * pid is in redis.pid; SIGTERM lets it flush the file before it exits.
+   */
+  private static void stopLeftover(Path dir) throws IOException {
+    Path pidFile = dir.resolve("redis.pid");
+    if (!Files.exists(pidFile)) return;
+    String text = Files.readString(pidFile).strip();
+    Files.deleteIfExists(pidFile);
+    if (!text.matches("[0-9]{1,10}")) return;
+    java.util.Optional<ProcessHandle> old = ProcessHandle.of(Long.parseLong(text))
+        .filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().command().map(c -> c.contains("redis-server")).orElse(false));
+    if (old.isEmpty()) return;
+    LOG.warn("stopping redis-server pid {} left running on {} by an earlier Vaxflow", text, dir);
+    old.get().destroy();
+    try {
+      old.get().onExit().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      old.get().destroyForcibly();
+    }
+  }
+
   private static RedisLauncher launch(Path binary, Path dir, int port) throws IOException {
+    stopLeftover(dir);
     Path logFile = dir.resolve("redis.log");
     List<String> command = new ArrayList<>(List.of(
         binary.toString(),
@@ -171,7 +196,8 @@ public final class RedisLauncher {
         "--save", "",
         "--daemonize", "no",
         "--protected-mode", "yes",
-        "--logfile", logFile.toString()));
+        "--logfile", logFile.toString(),
+        "--pidfile", dir.resolve("redis.pid").toString()));
     long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
     ProcessBuilder pb = new ProcessBuilder(command)
         .directory(dir.toFile())

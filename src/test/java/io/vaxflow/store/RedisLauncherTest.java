@@ -97,6 +97,21 @@ class RedisLauncherTest {
       throw e;
     }
   }
+  /** A redis-server left behind by a killed server (same data dir) is stopped, not run twice. */
+  @Test
+  void aLeftoverRedisOnTheSameDataIsStoppedFirst() throws Exception {
+    RedisLauncher leftover = RedisLauncher.start(dir);
+    try (Socket s = connect(leftover.port())) {
+      assertEquals("+OK", call(s, "SET", "vf:{pudong}:probe", "W007"));
+    }
+    assertTrue(Files.exists(dir.resolve("redis.pid")), "redis writes its pid file");
+    redis = RedisLauncher.start(dir); // as if the first server had died without stopping its Redis
+    assertFalse(leftover.isRunning(), "the leftover redis-server was stopped");
+    try (Socket s = connect(redis.port())) {
+      assertEquals("W007", call(s, "GET", "vf:{pudong}:probe"), "its data carried over");
+    }
+    leftover.stop();
+  }
 
   /** Sends a RESP command; returns a status/error line as is, a bulk string's content, or null. */
   private static String call(Socket s, String... args) throws IOException {
