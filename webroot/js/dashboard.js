@@ -3,7 +3,7 @@
 // throughput per hour, station utilisation (with pause/resume), displays, the registry breaker,
 // rate limits and alerts. Capacities are changed with PUT /settings.
 
-import { site, lang, t, el, api, replaceChildren, waitText, hhmm, htmlLang } from './page.js';
+import { site, lang, t, el, api, replaceChildren, waitText, hhmm, htmlLang, wireLogin } from './page.js';
 import { connectLive } from './live.js';
 import { meter, level, barChart } from './charts.js';
 
@@ -93,25 +93,8 @@ function signedOut(error) {
   $('staff-id').focus();
 }
 
-$('login-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const form = e.currentTarget;
-  const staffId = form.elements.staffId.value.trim();
-  const pin = form.elements.pin.value;
-  if (!staffId) return form.elements.staffId.focus();
-  if (!pin) return form.elements.pin.focus();
-  const button = form.querySelector('button[type=submit]');
-  button.disabled = true;
-  $('login-error').textContent = '';
-  const r = await api('POST', '/api/v1/auth/login', { staffId, pin });
-  button.disabled = false;
-  form.elements.pin.value = '';
-  if (!r.ok) {
-    $('login-error').textContent = errorText(r.error);
-    form.elements.pin.focus();
-    return;
-  }
-  me = r.data.staff;
+wireLogin($('login-form'), $('login-error'), errorText, (staff) => {
+  me = staff;
   afterSignIn();
 });
 

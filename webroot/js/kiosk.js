@@ -4,6 +4,7 @@
 // back to the start by itself.
 
 import { site, lang, otherLang, t, bilingual, replaceChildren, api, waitText, destination, hhmm, dayText, randomKey, parseJson } from './page.js';
+import { drawQr } from './qr.js';
 
 const RETURN_AFTER_S = 20;
 const body = document.body;
@@ -210,41 +211,6 @@ function both(fn) {
 
 function ticketUrl(number) {
   return `${location.origin}/sites/${encodeURIComponent(site)}/kiosk?lang=${lang}&ticket=${encodeURIComponent(number)}`;
-}
-
-/** Draws a QR code as SVG built node by node (no markup strings, no inline styles). */
-function drawQr(box, text) {
-  box.textContent = '';
-  if (typeof window.qrcode !== 'function') return;
-  const qr = window.qrcode(0, 'M');
-  qr.addData(text);
-  qr.make();
-  const n = qr.getModuleCount();
-  const quiet = 4;
-  const size = n + quiet * 2;
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
-  svg.setAttribute('class', 'qr-svg');
-  svg.setAttribute('shape-rendering', 'crispEdges');
-  svg.setAttribute('aria-hidden', 'true');
-  const bg = document.createElementNS(ns, 'rect');
-  bg.setAttribute('width', size);
-  bg.setAttribute('height', size);
-  bg.setAttribute('fill', '#fff');
-  svg.appendChild(bg);
-  let d = '';
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) {
-      if (qr.isDark(r, c)) d += `M${c + quiet} ${r + quiet}h1v1h-1z`;
-    }
-  }
-  const path = document.createElementNS(ns, 'path');
-  path.setAttribute('d', d);
-  path.setAttribute('fill', '#000');
-  svg.appendChild(path);
-  box.appendChild(svg);
-  box.dataset.content = text;
 }
 
 function showTicket(ticket) {

@@ -2,7 +2,7 @@
 // roles, and work it. Everything shown is restored from the server on load and on reconnect:
 // the chosen station is remembered in localStorage, its state and ticket come from the API.
 
-import { site, lang, t, el, api, destination, hhmm, compareEventIds, replaceChildren } from './page.js';
+import { site, lang, t, el, api, destination, hhmm, compareEventIds, replaceChildren, wireLogin } from './page.js';
 import { connectLive } from './live.js';
 
 const HEARTBEAT_MS = 30000;
@@ -79,25 +79,8 @@ async function start() {
   await afterSignIn();
 }
 
-$('login-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const form = e.currentTarget;
-  const staffId = form.elements.staffId.value.trim();
-  const pin = form.elements.pin.value;
-  if (!staffId) return form.elements.staffId.focus();
-  if (!pin) return form.elements.pin.focus();
-  const button = form.querySelector('button[type=submit]');
-  button.disabled = true;
-  $('login-error').textContent = '';
-  const r = await api('POST', '/api/v1/auth/login', { staffId, pin });
-  button.disabled = false;
-  form.elements.pin.value = '';
-  if (!r.ok) {
-    $('login-error').textContent = errorText(r.error);
-    form.elements.pin.focus();
-    return;
-  }
-  me = r.data.staff;
+wireLogin($('login-form'), $('login-error'), errorText, async (staff) => {
+  me = staff;
   await afterSignIn();
 });
 
