@@ -124,7 +124,7 @@ public final class Dispatcher {
   }
 
   /** Great-circle distance in kilometres. */
-  static double km(double lat1, double lon1, double lat2, double lon2) {
+  public static double km(double lat1, double lon1, double lat2, double lon2) {
     double dLat = Math.toRadians(lat2 - lat1), dLon = Math.toRadians(lon2 - lon1);
     double a = Math.pow(Math.sin(dLat / 2), 2)
         + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.pow(Math.sin(dLon / 2), 2);

@@ -2,6 +2,7 @@ package io.vaxflow.monitor;
 
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.StageCounts;
 import io.vaxflow.store.Scripts;
@@ -98,27 +99,19 @@ public final class CityOverview {
 
   private static Community choose(VaxflowConfig.Community c, List<SiteLoad> sites, LocalDate today) {
     List<SiteLoad> byDistance = new ArrayList<>(sites);
-    byDistance.sort(Comparator.comparingDouble(l -> km(c.lat(), c.lon(), l.site().lat(), l.site().lon())));
+    byDistance.sort(Comparator.comparingDouble(l -> Dispatcher.km(c.lat(), c.lon(), l.site().lat(), l.site().lon())));
     List<String> skipped = new ArrayList<>();
     for (SiteLoad l : byDistance) {
       if (l.bookedOn(today) < l.dailyCapacity()) {
-        return new Community(c, l.site().id(), round(km(c.lat(), c.lon(), l.site().lat(), l.site().lon())), skipped);
+        return new Community(c, l.site().id(), round(Dispatcher.km(c.lat(), c.lon(), l.site().lat(), l.site().lon())), skipped);
       }
       skipped.add(l.site().id());
     }
     SiteLoad nearest = byDistance.get(0);
-    return new Community(c, nearest.site().id(), round(km(c.lat(), c.lon(), nearest.site().lat(), nearest.site().lon())), skipped);
+    return new Community(c, nearest.site().id(), round(Dispatcher.km(c.lat(), c.lon(), nearest.site().lat(), nearest.site().lon())), skipped);
   }
 
   private static double round(double km) {
     return Math.round(km * 10) / 10.0;
-  }
-
-  /** Great-circle distance in kilometres, as the dispatcher measures it. */
-  static double km(double lat1, double lon1, double lat2, double lon2) {
-    double dLat = Math.toRadians(lat2 - lat1), dLon = Math.toRadians(lon2 - lon1);
-    double a = Math.pow(Math.sin(dLat / 2), 2)
-        + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.pow(Math.sin(dLon / 2), 2);
-    return 6371.0 * 2 * Math.asin(Math.sqrt(a));
   }
 }
