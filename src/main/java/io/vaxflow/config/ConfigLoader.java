@@ -169,6 +169,10 @@ public final class ConfigLoader {
     Map<String, Object> root = loader.parse(file);
     loader.checkKeys(ROOT, root, "");
     loader.applyEnv(env == null ? Map.of() : env, root);
+    if (!loader.fromEnv.isEmpty()) {
+      LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
+          String.join(", ", loader.fromEnv.keySet()));
+    }
     return loader.build(root);
   }
 
@@ -446,7 +450,6 @@ public final class ConfigLoader {
       if (last) {
         map.put(key, value);
         fromEnv.put(path.toString(), var);
-        LOG.info("config {} set from environment variable {}", path, var);
         return;
       }
       Object child = map.get(key);
