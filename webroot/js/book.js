@@ -199,10 +199,20 @@ function addMinutes(hhmmText, minutes) {
 }
 
 function reasonIn(a, l) {
-  if (l === 'en' && a.reason) return a.reason;
-  return a.distanceKm !== null && a.distanceKm !== undefined
-    ? t('page.reasonNearest', { km: Number(a.distanceKm).toFixed(1) }, l)
-    : t('page.reasonChosen', null, l);
+  const km = (v) => Number(v).toFixed(1);
+  const n = a.nearest || {};
+  const nearestName = (n.siteNames || {})[l] || n.siteId || '';
+  switch (a.reasonCode) {
+    case 'LESS_WAIT':
+      return t('page.reasonLessWait', { km: km(a.distanceKm), wait: a.sitePredictedWaitMin, nearest: nearestName,
+        nearestKm: km(n.distanceKm), nearestWait: n.predictedWaitMin }, l);
+    case 'NEAREST_FULL':
+      return t('page.reasonNearestFull', { km: km(a.distanceKm), nearest: nearestName }, l);
+    case 'NEAREST':
+      return t('page.reasonNearest', { km: km(a.distanceKm) }, l);
+    default:
+      return t('page.reasonChosen', null, l);
+  }
 }
 
 function showVoucher(a, again) {

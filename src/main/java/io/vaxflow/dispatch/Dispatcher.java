@@ -14,12 +14,15 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The city's dispatcher (the essay's global load balancing): books a person onto a site — the one
- * asked for, else the nearest one with a free slot that day — and issues the signed voucher.
+ * The city's dispatcher (the essay's global load balancing, its "intelligent DNS": the nearest
+ * line, or an idle one): books a person onto the site asked for, else the one with the least
+ * travel plus predicted wait that has a free slot that day, and issues the signed voucher.
+ * Waits are the sites' live predictions for today; for a later day only distance counts.
  */
 public final class Dispatcher {
 
@@ -29,11 +32,27 @@ public final class Dispatcher {
                         Optional<Double> lat, Optional<Double> lon, Optional<String> community,
                         Optional<String> siteId, Optional<Priority> priority) {}
 
-  public record Appointment(String appointmentId, String code, SiteConfig site, LocalDate day, LocalTime slot,
-                            String voucher, int predictedWaitMin, String reason, Optional<Double> distanceKm,
-                            boolean again) {}
+  /** Why a site was chosen. */
+  public enum Reason { REQUESTED, NEAREST, LESS_WAIT, NEAREST_FULL }
 
-  private record Candidate(SiteConfig site, Optional<Double> km) {}
+  /** A site considered: its distance (none when asked for by id) and its predicted wait now. */
+  public record Candidate(SiteConfig site, Optional<Double> km, int waitMin) {
+    double cost() {
+      return Dispatcher.cost(km.orElse(0.0), waitMin);
+    }
+  }
+
+  public record Appointment(String appointmentId, String code, SiteConfig site, LocalDate day, LocalTime slot,
+                            String voucher, int predictedWaitMin, String reason, Reason reasonCode,
+                            Optional<Double> distanceKm, int siteWaitMin, Optional<Candidate> nearest, boolean again) {}
+
+  /** Minutes to cover a kilometre across the city, door to door (about 20 km/h). */
+  public static final double MINUTES_PER_KM = 3.0;
+
+  /** What a site costs a person: the trip there plus the predicted wait, in minutes. */
+  public static double cost(double km, int waitMin) {
+    return km * MINUTES_PER_KM + waitMin;
+  }
 
   private final VaxflowConfig config;
   private final Map<String, SiteFlow> flows;
@@ -44,25 +63,36 @@ public final class Dispatcher {
   }
 
   public Future<Appointment> book(Booking b) {
-    List<Candidate> candidates = candidates(b);
-    return tryBook(b, candidates, 0);
+    List<Candidate> byDistance = candidates(b);
+    boolean today = b.day().equals(flows.values().iterator().next().today());
+    if (byDistance.size() == 1 || !today) return tryBook(b, byDistance, byDistance, 0);
+    // Today the sites' live predicted waits count too: each snapshot is one read, all at once.
+    List<Future<Candidate>> withWaits = byDistance.stream()
+        .map(c -> flows.get(c.site().id()).snapshot(0).map(snap -> new Candidate(c.site(), c.km(), snap.predictedWaitMin())))
+        .toList();
+    return Future.all(withWaits).compose(all -> {
+      List<Candidate> measured = withWaits.stream().map(Future::result).toList();
+      List<Candidate> byCost = new ArrayList<>(measured);
+      byCost.sort(Comparator.comparingDouble(Candidate::cost));
+      return tryBook(b, byCost, measured, 0);
+    });
   }
 
-  private Future<Appointment> tryBook(Booking b, List<Candidate> candidates, int i) {
-    Candidate c = candidates.get(i);
-    return bookAt(b, c).recover(err -> {
+  private Future<Appointment> tryBook(Booking b, List<Candidate> order, List<Candidate> byDistance, int i) {
+    Candidate c = order.get(i);
+    return bookAt(b, c, byDistance.get(0)).recover(err -> {
       boolean full = err instanceof Rejection r && r.code().equals("NO_CAPACITY");
-      if (full && i + 1 < candidates.size()) return tryBook(b, candidates, i + 1);
+      if (full && i + 1 < order.size()) return tryBook(b, order, byDistance, i + 1);
       return Future.failedFuture(err);
     });
   }
 
-  /** The requested site alone, or every site nearest first. */
+  /** The requested site alone, or every site nearest first (waits not known yet). */
   private List<Candidate> candidates(Booking b) {
     if (b.siteId().isPresent()) {
       SiteConfig s = config.site(b.siteId().get())
           .orElseThrow(() -> Rejection.invalid("siteId", "There is no site with that id."));
-      return List.of(new Candidate(s, Optional.empty()));
+      return List.of(new Candidate(s, Optional.empty(), 0));
     }
     double lat, lon;
     if (b.lat().isPresent() && b.lon().isPresent()) {
@@ -80,12 +110,12 @@ public final class Dispatcher {
       throw Rejection.invalid("community", "Give a community, a location (lat and lon) or a site.");
     }
     List<Candidate> all = new ArrayList<>();
-    for (SiteConfig s : config.sites()) all.add(new Candidate(s, Optional.of(km(lat, lon, s.lat(), s.lon()))));
+    for (SiteConfig s : config.sites()) all.add(new Candidate(s, Optional.of(km(lat, lon, s.lat(), s.lon())), 0));
     all.sort(Comparator.comparingDouble(c -> c.km().orElse(0.0)));
     return all;
   }
 
-  private Future<Appointment> bookAt(Booking b, Candidate c) {
+  private Future<Appointment> bookAt(Booking b, Candidate c, Candidate nearest) {
     SiteConfig site = c.site();
     SiteFlow flow = flows.get(site.id());
     LocalDate today = flow.today();
@@ -115,12 +145,27 @@ public final class Dispatcher {
       // The slot's people arrive together and are served in order: the n-th waits for n-1 ahead.
       int place = Math.max(1, reply.getInteger("position", 1));
       int wait = (int) Math.ceil((place - 1) * config.flow().deskServiceMin() / site.desks());
-      String reason = c.km().isEmpty()
-          ? "You chose " + site.name("en") + "."
-          : String.format("Nearest site with a free slot: %s, %.1f km away.", site.name("en"), c.km().get());
+      Reason why = c.km().isEmpty() ? Reason.REQUESTED
+          : c.site().equals(nearest.site()) ? Reason.NEAREST
+          : c.cost() < nearest.cost() ? Reason.LESS_WAIT : Reason.NEAREST_FULL;
       return new Appointment(a.getString("code"), Voucher.display(a.getString("code")), site, b.day(), slot, voucher,
-          wait, reason, c.km(), reply.getBoolean("again", false));
+          wait, reason(why, c, nearest), why, c.km(), c.waitMin(),
+          why == Reason.REQUESTED ? Optional.empty() : Optional.of(nearest), reply.getBoolean("again", false));
     });
+  }
+
+  private static String reason(Reason why, Candidate c, Candidate nearest) {
+    String site = c.site().name("en");
+    return switch (why) {
+      case REQUESTED -> "You chose " + site + ".";
+      case NEAREST -> String.format(Locale.ROOT, "%s is the nearest site with a free slot, %.1f km away.", site, c.km().get());
+      case LESS_WAIT -> String.format(Locale.ROOT,
+          "%s is %.1f km away with about %d min wait: quicker than the nearest, %s (%.1f km, about %d min wait).",
+          site, c.km().get(), c.waitMin(), nearest.site().name("en"), nearest.km().get(), nearest.waitMin());
+      case NEAREST_FULL -> String.format(Locale.ROOT,
+          "The nearest site, %s, is fully booked that day; %s, %.1f km away, has a free slot.",
+          nearest.site().name("en"), site, c.km().get());
+    };
   }
 
   /** Great-circle distance in kilometres. */

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * The city operator's view (SPEC "/city"): every site's load and predicted wait, and where
  * bookings are going — appointments booked per site and day (from the slot counters the booking
- * script keeps) — and why: each community's nearest sites, the rule the dispatcher books by.
+ * script keeps) — and why: for each community, the site the dispatcher would choose now.
  */
 public final class CityOverview {
 
@@ -43,8 +43,8 @@ public final class CityOverview {
   public record DayBookings(LocalDate day, int booked) {}
 
   /**
-   * A community people book from: its sites by distance, and the one a booking for today goes to
-   * (the nearest with slots left; {@code skipped} are nearer ones that are fully booked today).
+   * A community people book from, and the site a booking for today goes to: the least trip plus
+   * predicted wait with slots left ({@code skipped}: better ranked ones fully booked today).
    */
   public record Community(VaxflowConfig.Community place, String siteId, double distanceKm, List<String> skipped) {}
 
@@ -98,16 +98,18 @@ public final class CityOverview {
   }
 
   private static Community choose(VaxflowConfig.Community c, List<SiteLoad> sites, LocalDate today) {
-    List<SiteLoad> byDistance = new ArrayList<>(sites);
-    byDistance.sort(Comparator.comparingDouble(l -> Dispatcher.km(c.lat(), c.lon(), l.site().lat(), l.site().lon())));
+    List<SiteLoad> ranked = new ArrayList<>(sites);
+    // as the dispatcher ranks sites for a booking today: the trip plus the predicted wait
+    ranked.sort(Comparator.comparingDouble(l ->
+        Dispatcher.cost(Dispatcher.km(c.lat(), c.lon(), l.site().lat(), l.site().lon()), l.predictedWaitMin())));
     List<String> skipped = new ArrayList<>();
-    for (SiteLoad l : byDistance) {
+    for (SiteLoad l : ranked) {
       if (l.bookedOn(today) < l.dailyCapacity()) {
         return new Community(c, l.site().id(), round(Dispatcher.km(c.lat(), c.lon(), l.site().lat(), l.site().lon())), skipped);
       }
       skipped.add(l.site().id());
     }
-    SiteLoad nearest = byDistance.get(0);
+    SiteLoad nearest = ranked.get(0);
     return new Community(c, nearest.site().id(), round(Dispatcher.km(c.lat(), c.lon(), nearest.site().lat(), nearest.site().lon())), skipped);
   }
 

@@ -166,7 +166,11 @@ public final class Api {
             .put("address", Views.i18n(a.site().address()))
             .put("day", a.day().toString()).put("slot", a.slot().toString())
             .put("voucher", a.voucher()).put("predictedWaitMin", a.predictedWaitMin())
-            .put("reason", a.reason()).put("distanceKm", a.distanceKm().orElse(null))
+            .put("reason", a.reason()).put("reasonCode", a.reasonCode().name())
+            .put("distanceKm", a.distanceKm().orElse(null)).put("sitePredictedWaitMin", a.siteWaitMin())
+            .put("nearest", a.nearest().map(n -> new JsonObject().put("siteId", n.site().id())
+                .put("siteNames", Views.i18n(n.site().name())).put("distanceKm", n.km().orElse(null))
+                .put("predictedWaitMin", n.waitMin())).orElse(null))
             .put("priority", booking.priority().map(p -> p.name().toLowerCase(Locale.ROOT)).orElse(null))))
         .onFailure(ctx::fail);
   }
