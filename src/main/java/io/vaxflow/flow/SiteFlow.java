@@ -53,9 +53,6 @@ public final class SiteFlow {
     return site;
   }
 
-  public WaitModel waits() {
-    return waits;
-  }
 
   /** The site's local date. */
   public LocalDate today() {

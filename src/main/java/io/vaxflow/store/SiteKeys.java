@@ -25,7 +25,4 @@ public final class SiteKeys {
     return prefix(site) + ":daystart";
   }
 
-  public static String pattern(String site) {
-    return prefix(site) + ":*";
-  }
 }

@@ -2,7 +2,6 @@ package io.vaxflow.web;
 
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
-import io.vaxflow.flow.Rejection;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -173,9 +172,6 @@ public final class Pages {
     ).onFailure(ctx::fail);
   }
 
-  static Rejection unknownSite() {
-    return new Rejection("UNKNOWN_SITE", "There is no such site.");
-  }
 
   /** The pages' words in each language, read once at start; both languages must have the same keys. */
   record Dictionary(Map<String, JsonObject> byLang) {
