@@ -3,6 +3,7 @@
 -- ARGV[4] station id (desk-1, booth-2, door-1)
 -- Returns {ok, ticket?, station, counts} (no ticket: the queue is empty) or
 -- {err = STATION_BUSY (ticket) | INVALID_TRANSITION (state)}.
+if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local kind = kind_of(s.id)
 if s.state == 'paused' then return fail('INVALID_TRANSITION', {state = s.state}) end
@@ -23,10 +24,9 @@ if not num then
 end
 local t = load_ticket(num)
 transition(t, kind, 'called', 'station_call', {'station', s.id})
-redis.call('HSET', tkey(num), 'station', s.id)
+redis.call('HSET', tkey(t), 'station', s.id)
 t.station = s.id
 call(t, kind, s.id)
-set_station(s, 'called', num)
+set_station(s, 'called', t)
 lease(s.id)
-if kind == 'desk' then fill() end
 return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})

@@ -5,10 +5,14 @@
 -- ARGV[7] name, ARGV[8] idNumber, ARGV[9] dose   ('' when offline: the desk checks identity)
 -- ARGV[10] earlyMs   how long before its slot an appointment may check in
 -- KEYS[2], KEYS[3]   optional rate-limit buckets (client address, site): rate, burst in ARGV[11..14]
+--                    (absent when the caller already took the tokens, before asking the registry)
 -- ARGV[15] day, ARGV[16] slot start ms, ARGV[17] category A|P   (modes appt and offline)
--- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline.
--- Returns {ok, replay, ticket, counts} or {err = VOUCHER_INVALID | VOUCHER_WRONG_DAY (day) |
--- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs)}.
+-- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline. An ID
+-- number typed at the kiosk proves nothing, so it neither refuses nor answers another ticket: a
+-- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
+-- Returns {ok, replay, ticket, counts} or {err = VOUCHER_WRONG_DAY (day) | TOO_EARLY (from) |
+-- ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | STORE_RESET}.
+if not site_ready() then return fail('STORE_RESET') end
 local mode, code, idem = ARGV[4], ARGV[5], ARGV[6]
 local early = tonumber(ARGV[10])
 
@@ -18,18 +22,17 @@ if #KEYS > 1 then
 end
 
 if idem ~= '' then
+  -- A retry, even one that crosses midnight, gets the ticket the first attempt made.
   local prior = redis.call('GET', P .. 'idem:' .. idem)
   if prior then
     local day, num = string.match(prior, '^([^|]+)|(.+)$')
-    if day == DAY then
-      local t = load_ticket(num)
-      if t then return reply({ok = true, replay = true, ticket = view(t), counts = counts()}) end
-    end
+    local t = day and load_ticket_on(day, num)
+    if t then return reply({ok = true, replay = true, ticket = view(t), counts = counts()}) end
   end
 end
 
 local name, id_number, dose = ARGV[7], ARGV[8], ARGV[9]
-local category, used_key, person_key = 'W', nil, nil
+local category, used_key = 'W', nil
 if mode == 'appt' or mode == 'offline' then
   -- The appointment as the registry told it, or (offline) as its signed voucher says.
   local appt_day, slot_start = ARGV[15], tonumber(ARGV[16])
@@ -40,18 +43,37 @@ if mode == 'appt' or mode == 'offline' then
   if used then return fail('ALREADY_CHECKED_IN', {number = used}) end
   if NOW < slot_start - early then return fail('TOO_EARLY', {from = slot_start - early}) end
 end
+
+-- The day's next number of the category that no ticket still in the site holds (people from an
+-- earlier day keep theirs). A no-show of an earlier day gives its number up.
+local function free(num)
+  local day = redis.call('HGET', LIVE, num)
+  if not day then return true end
+  if day == DAY then return false end
+  local old = load_ticket_on(day, num)
+  if old and old.state ~= 'no_show' then return false end
+  redis.call('HDEL', LIVE, num)
+  return true
+end
+local num
+repeat
+  local seq = redis.call('HINCRBY', DAYK, 'seq:' .. category, 1)
+  num = category .. string.format('%03d', seq)
+until free(num)
+
+local same_id = ''
 if id_number ~= '' then
-  person_key = P .. 'person:' .. DAY .. ':' .. id_number
-  local already = redis.call('GET', person_key)
-  if already then return fail('ALREADY_CHECKED_IN', {number = already}) end
+  local person_key = P .. 'person:' .. DAY .. ':' .. id_number
+  same_id = redis.call('GET', person_key) or ''
+  if same_id == '' then redis.call('SET', person_key, num, 'EX', 172800) end
 end
 
-local seq = redis.call('HINCRBY', DAYK, 'seq:' .. category, 1)
-local num = category .. string.format('%03d', seq)
-local t = {number = num, category = category, stage = 'new', state = 'new', createdAt = tostring(NOW)}
-redis.call('HSET', tkey(num), 'number', num, 'category', category, 'name', name, 'idNumber', id_number,
-           'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new')
-redis.call('EXPIRE', tkey(num), KEEP)
+local t = {number = num, day = DAY, category = category, stage = 'new', state = 'new', createdAt = tostring(NOW)}
+redis.call('HSET', tkey(t), 'number', num, 'day', DAY, 'category', category, 'name', name, 'idNumber', id_number,
+           'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new',
+           'sameIdAs', same_id)
+redis.call('EXPIRE', tkey(t), KEEP)
+redis.call('HSET', LIVE, num, DAY)
 redis.call('HINCRBY', DAYK, 'issued', 1)
 redis.call('EXPIRE', DAYK, KEEP)
 bump('new', 1)
@@ -65,7 +87,6 @@ else
 end
 fill()
 
-if person_key then redis.call('SET', person_key, num, 'EX', 172800) end
 if used_key then redis.call('SET', used_key, num, 'EX', 259200) end
 if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'EX', 172800) end
-return reply({ok = true, replay = false, ticket = view(load_ticket(num)), counts = counts()})
+return reply({ok = true, replay = false, ticket = view(load_ticket_on(DAY, num)), counts = counts()})

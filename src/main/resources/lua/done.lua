@@ -1,6 +1,7 @@
 -- done.lua: the station finished its patient. From a desk the ticket joins the one vaccination
 -- queue shared by every booth; from a booth it starts the observation timer.
 -- ARGV[4] station id
+if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)
 if not t then return fail('INVALID_TRANSITION', {state = s.state}) end
@@ -11,10 +12,11 @@ if kind == 'desk' then
 else
   transition(t, 'observation', 'waiting', 'done', {'station', s.id})
   local due = NOW + setting('observationSec') * 1000
-  redis.call('HSET', tkey(t.number), 'observeUntil', due)
-  redis.call('ZADD', TIMERS, due, 'observe|' .. DAY .. '|' .. t.number)
+  redis.call('HSET', tkey(t), 'observeUntil', due)
+  redis.call('ZADD', TIMERS, due, 'observe|' .. t.day .. '|' .. t.number)
 end
-redis.call('HDEL', tkey(t.number), 'station')
+redis.call('HDEL', tkey(t), 'station')
 redis.call('ZREM', TIMERS, 'lease|' .. s.id)
 set_station(s, 'idle')
+if kind == 'desk' then fill() end -- the patient's room seat is free
 return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})

@@ -8,31 +8,43 @@
 --   ARGV[4..]               the script's own arguments, named at its top
 -- Every script returns one JSON string: {ok = ...} or {err = 'CODE', ...details}.
 --
--- Keys of a site (P = 'vf:{site}:', D = day):
---   P..'day:'..D             hash: counters n:<bucket>, seq:<A|P|W>, streak:<queue>, callseq
---   P..'t:'..D..':'..num     hash: one ticket
---   P..'q:'..D..':'..q..':p' list: priority lane of queue q (outside, hall, room, vacc)
---   P..'q:'..D..':'..q..':r' list: regular lane of queue q
+-- Keys of a site (P = 'vf:{site}:', D = a day, the one a ticket was issued on or today):
+--   P..'now'                 hash: people in the site now, n:<stage bucket>; streak:<queue>
+--   P..'live'                hash: number -> D, every ticket still in the site (not released); a
+--                            new number never collides with one of these, and lookups resolve here
+--   P..'day:'..D             hash: the day's tallies: seq:<A|P|W>, issued, n:released, n:no_show
+--                            (terminal buckets are counted on the ticket's own day)
+--   P..'t:'..D..':'..num     hash: one ticket (day, number, stage, state, ...)
+--   P..'q:'..q..':p'         list: priority lane of queue q (outside, hall, room, vacc)
+--   P..'q:'..q..':r'         list: regular lane of queue q
 --   P..'st:'..id             hash: one station (state, ticket, day, staffId, since)
 --   P..'timers'              zset: 'arrive|D|num', 'lease|station', 'observe|D|num' scored by due ms
---   P..'settings'            hash: cfg.<name> from the config file, <name> overridden by a manager
+--   P..'settings'            hash: cfg.<name> from the config file (cfg.epoch marks a Redis that
+--                            has the site's data), <name> overridden by a manager
 --   P..'events'              stream: every transition (the audit log and the calls feed)
 --   P..'daystart'            hash: D -> id of the day's first event
 --   P..'appt:'..code         hash: one appointment
 --   P..'slots:'..D           hash: slot HH:MM -> appointments booked
 --   P..'booked:'..D..':'..id string: appointment code of a person's booking that day
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
---   P..'person:'..D..':'..id string: ticket number of a person checked in that day
+--   P..'used:'..code         string: the number a voucher was checked in as
+--   P..'person:'..D..':'..id string: first ticket number of an ID number that day (shown to desks)
 
 local P = KEYS[1] .. ':'
 local NOW = tonumber(ARGV[1])
 local DAY = ARGV[2]
 local ACTOR = ARGV[3]
 local DAYK = P .. 'day:' .. DAY
+local NOWK = P .. 'now'
+local LIVE = P .. 'live'
 local TIMERS = P .. 'timers'
+-- A day's keys outlive their last write by KEEP seconds (the day's report can still be read).
+local KEEP = 259200
 
-local function tkey(num) return P .. 't:' .. DAY .. ':' .. num end
-local function qkey(q, lane) return P .. 'q:' .. DAY .. ':' .. q .. ':' .. lane end
+local function daykey(day) return P .. 'day:' .. day end
+local function tkey_on(day, num) return P .. 't:' .. day .. ':' .. num end
+local function tkey(t) return tkey_on(t.day, t.number) end
+local function qkey(q, lane) return P .. 'q:' .. q .. ':' .. lane end
 local function skey(id) return P .. 'st:' .. id end
 
 local function reply(t) return cjson.encode(t) end
@@ -56,8 +68,29 @@ local function setting(name)
   return tonumber(v or '0')
 end
 
-local function count(bucket) return tonumber(redis.call('HGET', DAYK, 'n:' .. bucket) or '0') end
-local function bump(bucket, by) redis.call('HINCRBY', DAYK, 'n:' .. bucket, by) end
+-- A Redis that lost its data (restarted empty, a failover to an empty replica) has no marker:
+-- scripts refuse with STORE_RESET instead of running on zero capacities and restarted numbers.
+local function site_ready()
+  if not settings_cache then settings_cache = hgetall(P .. 'settings') end
+  return settings_cache['cfg.epoch'] ~= nil
+end
+
+-- Stage buckets of people in the site now are site-wide (they carry over midnight); the terminal
+-- buckets are tallies of the ticket's own day.
+local TERMINAL = {released = true, no_show = true}
+local function count(bucket, day)
+  local key = TERMINAL[bucket] and daykey(day or DAY) or NOWK
+  return tonumber(redis.call('HGET', key, 'n:' .. bucket) or '0')
+end
+local function bump(bucket, by, day)
+  if TERMINAL[bucket] then
+    local key = daykey(day or DAY)
+    redis.call('HINCRBY', key, 'n:' .. bucket, by)
+    redis.call('EXPIRE', key, KEEP)
+  else
+    redis.call('HINCRBY', NOWK, 'n:' .. bucket, by)
+  end
+end
 
 -- The bucket a ticket is counted in: its stage, or no_show; 'to_room' counts hall tickets called
 -- to the room (they hold a room seat and still count in the hall until the door scans them).
@@ -66,10 +99,16 @@ local function bucket(stage, state)
   return stage
 end
 
-local function load_ticket(num)
-  local t = hgetall(tkey(num))
+local function load_ticket_on(day, num)
+  local t = hgetall(tkey_on(day, num))
   if not t.number then return nil end
+  t.day = day
   return t
+end
+
+-- The ticket with this number still in the site (whatever day it was issued), else today's.
+local function load_ticket(num)
+  return load_ticket_on(redis.call('HGET', LIVE, num) or DAY, num)
 end
 
 -- Append one event to the site's stream; every transition goes through here.
@@ -91,8 +130,8 @@ end
 local function transition(t, stage, state, kind, extra)
   local from_b, to_b = bucket(t.stage, t.state), bucket(stage, state)
   if from_b ~= to_b then
-    bump(from_b, -1)
-    bump(to_b, 1)
+    bump(from_b, -1, t.day)
+    bump(to_b, 1, t.day)
   end
   local was_to_room = t.stage == 'hall' and t.state == 'called'
   local is_to_room = stage == 'hall' and state == 'called'
@@ -101,7 +140,9 @@ local function transition(t, stage, state, kind, extra)
   for _, v in ipairs(extra or {}) do fields[#fields + 1] = v end
   local id = event(kind, fields)
   t.stage, t.state, t.updatedAt = stage, state, tostring(NOW)
-  redis.call('HSET', tkey(t.number), 'stage', stage, 'state', state, 'updatedAt', t.updatedAt)
+  redis.call('HSET', tkey(t), 'stage', stage, 'state', state, 'updatedAt', t.updatedAt)
+  redis.call('EXPIRE', tkey(t), KEEP)
+  if stage == 'released' then redis.call('HDEL', LIVE, t.number) end
   return id
 end
 
@@ -109,38 +150,28 @@ end
 local function call(t, to_kind, to_id, batch)
   local id = event('call', {'number', t.number, 'toKind', to_kind, 'toId', to_id,
                             'stage', t.stage, 'batch', batch})
-  redis.call('HSET', tkey(t.number), 'lastCallId', id, 'lastCallKind', to_kind,
+  redis.call('HSET', tkey(t), 'lastCallId', id, 'lastCallKind', to_kind,
              'lastCallTo', to_id, 'lastCallAt', tostring(NOW))
   t.lastCallId, t.lastCallKind, t.lastCallTo, t.lastCallAt = id, to_kind, to_id, tostring(NOW)
   return id
 end
 
 local function lane_of(t) if t.category == 'P' then return 'p' end return 'r' end
--- A day's keys outlive it by KEEP seconds (the day's report can still be read), then expire.
-local KEEP = 259200
-local function enqueue(q, t)
-  local key = qkey(q, lane_of(t))
-  redis.call('RPUSH', key, t.number)
-  redis.call('EXPIRE', key, KEEP)
-end
-local function enqueue_head(q, t)
-  local key = qkey(q, lane_of(t))
-  redis.call('LPUSH', key, t.number)
-  redis.call('EXPIRE', key, KEEP)
-end
+local function enqueue(q, t) redis.call('RPUSH', qkey(q, lane_of(t)), t.number) end
+local function enqueue_head(q, t) redis.call('LPUSH', qkey(q, lane_of(t)), t.number) end
 
 -- Take the next ticket of queue q: priority first, but at most priorityInARow in a row while
 -- regular tickets wait.
 local function pick(q)
   local p, r = qkey(q, 'p'), qkey(q, 'r')
   local field = 'streak:' .. q
-  local streak = tonumber(redis.call('HGET', DAYK, field) or '0')
+  local streak = tonumber(redis.call('HGET', NOWK, field) or '0')
   if redis.call('LLEN', p) > 0 and (streak < setting('priorityInARow') or redis.call('LLEN', r) == 0) then
-    redis.call('HINCRBY', DAYK, field, 1)
+    redis.call('HINCRBY', NOWK, field, 1)
     return redis.call('LPOP', p)
   end
   local num = redis.call('LPOP', r)
-  if num then redis.call('HSET', DAYK, field, 0) end
+  if num then redis.call('HSET', NOWK, field, 0) end
   return num
 end
 
@@ -160,6 +191,13 @@ local function people_ahead(t)
   return pos
 end
 
+-- Seats of the vaccine room not taken: a seat is held from the call to the room until the desk
+-- is done with the patient (waiting in the room, on the way in, or at a desk), so a ticket given
+-- back to the room by its desk always has its seat.
+local function room_free()
+  return setting('roomCapacity') - count('room') - count('to_room') - count('desk')
+end
+
 -- Fill the buffers downstream: outside -> hall while the hall has seats, then hall -> vaccine
 -- room while the room has seats (one batch of calls). Returns the numbers called to the room.
 local function fill()
@@ -172,7 +210,7 @@ local function fill()
     enqueue('hall', t)
     call(t, 'hall', 'hall')
   end
-  local free = setting('roomCapacity') - count('room') - count('to_room')
+  local free = room_free()
   local called = {}
   local batch
   while free > 0 do
@@ -181,9 +219,9 @@ local function fill()
     local t = load_ticket(num)
     batch = batch or (t.number)
     transition(t, 'hall', 'called', 'call_room')
-    redis.call('HSET', tkey(num), 'recalls', 0)
+    redis.call('HSET', tkey(t), 'recalls', 0)
     call(t, 'room', 'room', batch)
-    redis.call('ZADD', TIMERS, NOW + setting('arrivalTimeoutSec') * 1000, 'arrive|' .. DAY .. '|' .. num)
+    redis.call('ZADD', TIMERS, NOW + setting('arrivalTimeoutSec') * 1000, 'arrive|' .. t.day .. '|' .. num)
     called[#called + 1] = num
     free = free - 1
   end
@@ -203,7 +241,7 @@ end
 
 -- The public view of a ticket: no name, no id number.
 local function view(t)
-  return {number = t.number, category = t.category, stage = t.stage, state = t.state,
+  return {number = t.number, day = t.day, category = t.category, stage = t.stage, state = t.state,
           station = t.station or '', createdAt = tonumber(t.createdAt), updatedAt = tonumber(t.updatedAt),
           peopleAhead = people_ahead(t), recalls = tonumber(t.recalls or '0'),
           lastCallId = t.lastCallId or '', lastCallKind = t.lastCallKind or '',
@@ -223,11 +261,12 @@ local function station_view(s)
           staffId = s.staffId or '', since = tonumber(s.since or '0')}
 end
 
-local function set_station(s, state, num)
+-- The station's state and the ticket it now holds (a ticket table), or none.
+local function set_station(s, state, t)
   s.state, s.since = state, tostring(NOW)
-  if num then
-    s.ticket, s.day = num, DAY
-    redis.call('HSET', skey(s.id), 'state', state, 'ticket', num, 'day', DAY, 'staffId', ACTOR, 'since', s.since)
+  if t then
+    s.ticket, s.day = t.number, t.day
+    redis.call('HSET', skey(s.id), 'state', state, 'ticket', t.number, 'day', t.day, 'staffId', ACTOR, 'since', s.since)
   else
     s.ticket, s.day = nil, nil
     redis.call('HDEL', skey(s.id), 'ticket', 'day')
@@ -244,17 +283,17 @@ local KIND_WAIT_STAGE = {desk = 'room', booth = 'vaccination'}
 
 local function kind_of(station_id) return string.match(station_id, '^(%a+)%-') end
 
--- The ticket a station holds, or an error reply when it holds none.
+-- The ticket a station holds (issued on any day: a station keeps its patient over midnight), or nil.
 local function held(s)
-  if not s.ticket or s.day ~= DAY then return nil end
-  return load_ticket(s.ticket)
+  if not s.ticket then return nil end
+  return load_ticket_on(s.day or DAY, s.ticket)
 end
 
 -- Give a station's ticket back to the head of the queue it came from; the station goes idle.
 local function give_back(s, t, kind)
   local k = kind_of(s.id)
   transition(t, KIND_WAIT_STAGE[k], 'waiting', kind, {'station', s.id})
-  redis.call('HDEL', tkey(t.number), 'station')
+  redis.call('HDEL', tkey(t), 'station')
   enqueue_head(KIND_QUEUE[k], t)
   redis.call('ZREM', TIMERS, 'lease|' .. s.id)
   set_station(s, 'idle')

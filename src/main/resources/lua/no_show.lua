@@ -1,10 +1,12 @@
 -- no_show.lua: the called patient never came to the station; staff may reinstate the ticket later.
 -- ARGV[4] station id
+if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)
 if not t or t.state ~= 'called' then return fail('INVALID_TRANSITION', {state = s.state}) end
 transition(t, t.stage, 'no_show', 'no_show', {'station', s.id})
-redis.call('HDEL', tkey(t.number), 'station')
+redis.call('HDEL', tkey(t), 'station')
 redis.call('ZREM', TIMERS, 'lease|' .. s.id)
 set_station(s, 'idle')
+fill() -- a desk's no-show frees a room seat
 return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})

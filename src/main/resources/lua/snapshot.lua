@@ -1,6 +1,7 @@
 -- snapshot.lua (read only): the site's counts, capacities, stations, queue lengths and the
 -- latest calls, for the state API, dashboards and displays. No personal data.
 -- ARGV[4] how many recent calls, ARGV[5..] station ids
+if not site_ready() then return fail('STORE_RESET') end
 local stations = {}
 for i = 5, #ARGV do stations[#stations + 1] = station_view(load_station(ARGV[i])) end
 local recent = {}
@@ -10,7 +11,7 @@ local entries = want > 0 and redis.call('XREVRANGE', P .. 'events', '+', '-', 'C
 for _, e in ipairs(entries) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
-  if f.type == 'call' and f.day == DAY then
+  if f.type == 'call' then
     recent[#recent + 1] = {eventId = e[1], number = f.number, toKind = f.toKind, toId = f.toId,
                            at = tonumber(f.at), batch = f.batch or ''}
     if #recent >= want then break end

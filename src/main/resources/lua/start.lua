@@ -1,9 +1,10 @@
 -- start.lua: the called patient is at the station; serving begins (repeats of the call stop).
 -- ARGV[4] station id
+if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)
 if not t or t.state ~= 'called' then return fail('INVALID_TRANSITION', {state = s.state}) end
 transition(t, t.stage, 'serving', 'start', {'station', s.id})
-set_station(s, 'serving', t.number)
+set_station(s, 'serving', t)
 lease(s.id)
 return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})

@@ -1,17 +1,19 @@
 -- tick.lua: sweep the site's due timers. Arrival timeout: re-call once, then no-show. Lease:
 -- a silent station's ticket goes back to the head of its queue. Observation: call to the exit,
--- released. Safe to run from every server at once: each due timer is handled exactly once.
+-- released. Timers of tickets issued on an earlier day run like today's (a day ends with people
+-- still inside). Safe to run from every server at once: each due timer is handled exactly once.
 -- ARGV[4] how many due timers at most
+if not site_ready() then return fail('STORE_RESET') end
 local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, tonumber(ARGV[4]))
 local handled = 0
 for _, member in ipairs(due) do
   redis.call('ZREM', TIMERS, member)
   local what, a, b = string.match(member, '^(%a+)|([^|]+)|?(.*)$')
-  if what == 'arrive' and a == DAY then
-    local t = load_ticket(b)
+  if what == 'arrive' then
+    local t = load_ticket_on(a, b)
     if t and t.stage == 'hall' and t.state == 'called' then
       if tonumber(t.recalls or '0') < 1 then
-        redis.call('HSET', tkey(t.number), 'recalls', 1)
+        redis.call('HSET', tkey(t), 'recalls', 1)
         call(t, 'room', 'room')
         redis.call('ZADD', TIMERS, NOW + setting('arrivalTimeoutSec') * 1000, member)
       else
@@ -22,8 +24,8 @@ for _, member in ipairs(due) do
     local s = load_station(a)
     local t = held(s)
     if t then give_back(s, t, 'lease_expired') end
-  elseif what == 'observe' and a == DAY then
-    local t = load_ticket(b)
+  elseif what == 'observe' then
+    local t = load_ticket_on(a, b)
     if t and t.stage == 'observation' then
       transition(t, 'released', 'done', 'release')
       call(t, 'exit', 'exit')

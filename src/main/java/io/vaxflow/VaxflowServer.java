@@ -10,6 +10,7 @@ import io.vaxflow.simulate.Simulator;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.dispatch.Dispatcher;
+import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.TimerSweep;
 import io.vaxflow.gateway.RateLimiter;
@@ -75,7 +76,8 @@ public final class VaxflowServer {
     Scripts scripts = new Scripts(redis, config.redis().timeoutMs());
     Clock clock = clock(config);
     Map<String, SiteFlow> flows = new LinkedHashMap<>();
-    for (SiteConfig s : config.sites()) flows.put(s.id(), new SiteFlow(s, config, scripts, clock));
+    DataGuard guard = new DataGuard();
+    for (SiteConfig s : config.sites()) flows.put(s.id(), new SiteFlow(s, config, scripts, clock, guard));
 
     Sessions sessions = new Sessions(scripts, config);
     RateLimiter limiter = new RateLimiter(scripts, config);
@@ -102,7 +104,7 @@ public final class VaxflowServer {
               new SiteMetrics(config, events, displays, registry, scripts), new CityOverview(config, flows, scripts));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
-              new Health(scripts, registry), bridge);
+              new Health(scripts, registry, guard, flows), bridge);
           return vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs()))
               .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
               .compose(v -> vertx.deployVerticle(web))

@@ -44,31 +44,52 @@ public final class Checkin {
     this.metrics = metrics;
   }
 
-  /** Checks in at the site's kiosk; {@code clientAddress} draws on the kiosk's rate-limit buckets. */
+  /**
+   * Checks in at the site's kiosk. Every attempt draws on the kiosk's rate-limit buckets of
+   * {@code clientAddress} and the site, whatever its outcome: a walk-in or an offline voucher inside
+   * the check-in script (one round trip), a voucher the registry must be asked about before it is
+   * asked (a forged code never reaches the registry unthrottled), and a voucher refused here before
+   * it is refused.
+   */
   public Future<Result> checkIn(SiteFlow flow, Request request, Optional<String> idempotencyKey, String clientAddress) {
+    Future<Result> outcome;
+    try {
+      outcome = attempt(flow, request, idempotencyKey, clientAddress);
+    } catch (Rejection r) {
+      outcome = Future.failedFuture(r);
+    }
+    return outcome.onComplete(ar -> metrics.checkIn(flow.site().id(), ar.succeeded()
+        ? (ar.result().replay() ? "replay" : "created")
+        : ar.cause() instanceof Rejection r ? r.code() : "error"));
+  }
+
+  private Future<Result> attempt(SiteFlow flow, Request request, Optional<String> idempotencyKey, String clientAddress) {
     SiteConfig site = flow.site();
     String key = idempotencyKey.orElse("");
     if (request instanceof WalkIn w) {
       if (!site.walkIns()) {
         JsonArray others = new JsonArray();
         config.sites().stream().filter(SiteConfig::walkIns).forEach(s -> others.add(s.id()));
-        throw new Rejection("WALK_IN_NOT_ALLOWED",
+        return refuse(flow, clientAddress, new Rejection("WALK_IN_NOT_ALLOWED",
             "This site takes appointments only. Book one, or go to a site that takes walk-ins.",
-            new JsonObject().put("walkInSites", others));
+            new JsonObject().put("walkInSites", others)));
       }
-      return issue(flow, clientAddress, List.of("walkin", "", key, w.name(), w.idNumber(), String.valueOf(w.dose()),
+      return issue(flow, clientAddress, true, List.of("walkin", "", key, w.name(), w.idNumber(), String.valueOf(w.dose()),
           earlyMs(), "", "", ""));
     }
-    Voucher voucher = Voucher.read(config.voucherSecret(), ((WithVoucher) request).voucher())
-        .orElseThrow(() -> new Rejection("VOUCHER_INVALID",
-            "This voucher is not valid. Check the code, book an appointment, or ask staff."));
-    if (!voucher.siteCode().equals(site.code())) throw wrongSite(voucher.siteCode());
-    return registry.find(voucher.code()).transform(asked -> {
+    Optional<Voucher> read = Voucher.read(config.voucherSecret(), ((WithVoucher) request).voucher());
+    if (read.isEmpty()) {
+      return refuse(flow, clientAddress, new Rejection("VOUCHER_INVALID",
+          "This voucher is not valid. Check the code, book an appointment, or ask staff."));
+    }
+    Voucher voucher = read.get();
+    if (!voucher.siteCode().equals(site.code())) return refuse(flow, clientAddress, wrongSite(voucher.siteCode()));
+    return limiter.kiosk(site.id(), clientAddress).compose(charged -> registry.find(voucher.code()).transform(asked -> {
       if (asked.succeeded()) {
         RegistryClient.Appointment a = asked.result().orElseThrow(() -> new Rejection("VOUCHER_INVALID",
             "No appointment has this code. Check the code, book an appointment, or ask staff."));
         if (!a.siteId().equals(site.id())) throw wrongSite(a.code().substring(0, 2));
-        return issue(flow, clientAddress, List.of("appt", a.code(), key, a.name(), a.idNumber(), String.valueOf(a.dose()),
+        return issue(flow, clientAddress, false, List.of("appt", a.code(), key, a.name(), a.idNumber(), String.valueOf(a.dose()),
             earlyMs(), a.day(), String.valueOf(a.slotStart()), a.priority().isEmpty() ? "A" : "P"));
       }
       // The registry cannot be asked (down, slow, or its breaker open): a signed voucher carries
@@ -79,22 +100,28 @@ public final class Checkin {
             new JsonObject().put("retryAfterSec", 5)));
       }
       long slotStart = voucher.day().get().atTime(voucher.slot().get()).atZone(config.timeZone()).toInstant().toEpochMilli();
-      return issue(flow, clientAddress, List.of("offline", voucher.code(), key, "", "", "1", earlyMs(),
+      return issue(flow, clientAddress, false, List.of("offline", voucher.code(), key, "", "", "1", earlyMs(),
           voucher.day().get().toString(), String.valueOf(slotStart), voucher.category().get()));
-    });
+    }));
   }
 
-  /** Runs the check-in script: args up to earlyMs, then the appointment's day, slot start and category. */
-  private Future<Result> issue(SiteFlow flow, String clientAddress, List<String> args) {
+  /** A check-in refused before it reached Redis: it still takes its tokens, and says 429 once they are gone. */
+  private Future<Result> refuse(SiteFlow flow, String clientAddress, Rejection why) {
+    return limiter.kiosk(flow.site().id(), clientAddress).compose(v -> Future.failedFuture(why));
+  }
+
+  /**
+   * Runs the check-in script: args up to earlyMs, then the appointment's day, slot start and
+   * category; {@code takeTokens} when the script takes the kiosk's tokens itself.
+   */
+  private Future<Result> issue(SiteFlow flow, String clientAddress, boolean takeTokens, List<String> args) {
     List<String> argv = new java.util.ArrayList<>(args.subList(0, 7));
-    argv.addAll(limiter.kioskArgs());
+    argv.addAll(takeTokens ? limiter.kioskArgs() : List.of("0", "0", "0", "0"));
     argv.addAll(args.subList(7, 10));
-    return flow.run("checkin", RateLimiter.kioskKeys(flow.site().id(), clientAddress), "kiosk", argv)
+    List<String> keys = takeTokens ? RateLimiter.kioskKeys(flow.site().id(), clientAddress) : List.of();
+    return flow.run("checkin", keys, "kiosk", argv)
         .recover(err -> Future.failedFuture(explain(err)))
-        .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)))
-        .onComplete(ar -> metrics.checkIn(flow.site().id(), ar.succeeded()
-            ? (ar.result().replay() ? "replay" : "created")
-            : ar.cause() instanceof Rejection r ? r.code() : "error"));
+        .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)));
   }
 
   private String earlyMs() {

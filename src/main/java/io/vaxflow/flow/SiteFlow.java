@@ -22,6 +22,8 @@ import java.util.Map;
  */
 public final class SiteFlow {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteFlow.class);
+
   private static final Map<String, String> MESSAGES = Map.ofEntries(
       Map.entry("UNKNOWN_TICKET", "There is no ticket with that number today."),
       Map.entry("NOT_CALLED", "This number has not been called to the vaccine room."),
@@ -31,7 +33,8 @@ public final class SiteFlow {
       Map.entry("VOUCHER_INVALID", "The voucher is not valid. Book an appointment first, or ask staff."),
       Map.entry("VOUCHER_WRONG_DAY", "The voucher is for another day."),
       Map.entry("TOO_EARLY", "It is too early to check in for this appointment."),
-      Map.entry("ALREADY_CHECKED_IN", "This person has already checked in today."));
+      Map.entry("ALREADY_CHECKED_IN", "This person has already checked in today."),
+      Map.entry("STORE_RESET", "The site's data is being restored; please try again."));
 
   private final SiteConfig site;
   private final VaxflowConfig config;
@@ -39,12 +42,15 @@ public final class SiteFlow {
   private final Clock clock;
   private final WaitModel waits;
   private final List<String> stationIds;
+  private final DataGuard guard;
+  private Future<Void> restoring;
 
-  public SiteFlow(SiteConfig site, VaxflowConfig config, Scripts scripts, Clock clock) {
+  public SiteFlow(SiteConfig site, VaxflowConfig config, Scripts scripts, Clock clock, DataGuard guard) {
     this.site = site;
     this.config = config;
     this.scripts = scripts;
     this.clock = clock;
+    this.guard = guard;
     this.waits = new WaitModel(site, config.flow());
     this.stationIds = StationId.all(site).stream().map(StationId::id).toList();
   }
@@ -63,17 +69,52 @@ public final class SiteFlow {
     return clock.instant();
   }
 
-  /** Writes the configured capacities and timings where the scripts read them (cfg.* fields). */
+  /** Writes the configured capacities and timings where the scripts read them (cfg.* fields) and the data marker. */
   public Future<Void> publishSettings() {
+    return restore("start").mapEmpty();
+  }
+
+  /**
+   * Settings and the data marker written again; with {@code reset}, the day's numbering lifted
+   * above every number this server has seen issued. Answers whether the marker was missing.
+   */
+  private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    Request req = Request.cmd(Command.HSET).arg(SiteKeys.settings(site.id()))
-        .arg("cfg.hallCapacity").arg(site.hallCapacity())
-        .arg("cfg.roomCapacity").arg(site.roomCapacity())
-        .arg("cfg.arrivalTimeoutSec").arg(f.arrivalTimeoutSec())
-        .arg("cfg.leaseSec").arg(f.leaseSec())
-        .arg("cfg.observationSec").arg(f.observationSec())
-        .arg("cfg.priorityInARow").arg(f.priorityInARow());
-    return scripts.send(req).mapEmpty();
+    List<String> args = new ArrayList<>(List.of(reason, "6",
+        "cfg.hallCapacity", String.valueOf(site.hallCapacity()),
+        "cfg.roomCapacity", String.valueOf(site.roomCapacity()),
+        "cfg.arrivalTimeoutSec", String.valueOf(f.arrivalTimeoutSec()),
+        "cfg.leaseSec", String.valueOf(f.leaseSec()),
+        "cfg.observationSec", String.valueOf(f.observationSec()),
+        "cfg.priorityInARow", String.valueOf(f.priorityInARow())));
+    guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
+      String[] dc = dayAndCategory.split("\\|");
+      args.add(dc[0]);
+      args.add(dc[1]);
+      args.add(String.valueOf(seq));
+    });
+    return scripts.run("restore", List.of(SiteKeys.prefix(site.id())), clock.millis(), today().toString(), "system", args)
+        .map(r -> r.getBoolean("fresh", false));
+  }
+
+  /**
+   * The site's data is gone from Redis (restarted empty, failed over to an empty replica): settings
+   * and numbering restored once however many requests (or health probes) found it at once, and
+   * said loudly.
+   */
+  public Future<Void> recoverLostData() {
+    if (restoring == null) {
+      restoring = restore("reset").<Void>map(fresh -> {
+        if (fresh) {
+          guard.lost(clock.instant());
+          LOG.error("REDIS LOST THE DATA OF SITE {}: settings restored from the config, numbering continued above "
+              + "the highest numbers this server saw issued {}; tickets, queues and events before the loss are gone",
+              site.id(), guard.highest(site.id()));
+        }
+        return null;
+      }).onComplete(ar -> restoring = null);
+    }
+    return restoring;
   }
 
   /** Runs a script as {@code actor} today; a reply with {@code err} fails with a {@link Rejection}. */
@@ -87,7 +128,14 @@ public final class SiteFlow {
     keys.add(SiteKeys.prefix(site.id()));
     keys.addAll(moreKeys);
     return scripts.run(script, keys, clock.millis(), today().toString(), actor, args)
-        .compose(reply -> reply.containsKey("err") ? Future.failedFuture(rejection(reply)) : Future.succeededFuture(reply));
+        .compose(reply -> "STORE_RESET".equals(reply.getString("err"))
+            ? recoverLostData().compose(v -> scripts.run(script, keys, clock.millis(), today().toString(), actor, args))
+            : Future.succeededFuture(reply))
+        .compose(reply -> {
+          if (reply.containsKey("err")) return Future.failedFuture(rejection(reply));
+          if (reply.getValue("ticket") instanceof JsonObject t) guard.issued(site.id(), t.getString("day"), t.getString("number"));
+          return Future.succeededFuture(reply);
+        });
   }
 
   public Future<StationResult> callNext(StationId station, String staffId) {
@@ -125,14 +173,15 @@ public final class SiteFlow {
   }
 
   /** Who holds a ticket: for the staff who serve them, never for anonymous routes. */
-  public record Patient(String name, int dose, String category) {}
+  public record Patient(String name, int dose, String category, String sameIdAs) {}
 
-  public Future<java.util.Optional<Patient>> patient(String number) {
-    String key = SiteKeys.prefix(site.id()) + ":t:" + today() + ":" + number;
-    return scripts.send(Request.cmd(Command.HMGET).arg(key).arg("name").arg("dose").arg("category")).map(r -> {
+  public Future<java.util.Optional<Patient>> patient(Ticket ticket) {
+    String key = SiteKeys.ticket(site.id(), ticket.day(), ticket.number());
+    return scripts.send(Request.cmd(Command.HMGET).arg(key).arg("name").arg("dose").arg("category").arg("sameIdAs")).map(r -> {
       if (r == null || r.get(0) == null) return java.util.Optional.<Patient>empty();
       return java.util.Optional.of(new Patient(r.get(0).toString(),
-          r.get(1) == null ? 1 : r.get(1).toInteger(), r.get(2) == null ? "" : r.get(2).toString()));
+          r.get(1) == null ? 1 : r.get(1).toInteger(), r.get(2) == null ? "" : r.get(2).toString(),
+          r.get(3) == null ? "" : r.get(3).toString()));
     });
   }
 
@@ -152,14 +201,13 @@ public final class SiteFlow {
     List<String> args = new ArrayList<>();
     args.add(String.valueOf(recentCalls));
     args.addAll(stationIds);
-    String day = today().toString();
     return run("snapshot", "public", args).map(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       List<Station> stations = new ArrayList<>();
       JsonArray st = array(r, "stations");
       for (int i = 0; i < st.size(); i++) {
         JsonObject s = st.getJsonObject(i);
-        stations.add(Station.from(StationId.parse(s.getString("id"), site).orElseThrow(), day, s));
+        stations.add(Station.from(StationId.parse(s.getString("id"), site).orElseThrow(), s));
       }
       List<SiteSnapshot.CallRecord> calls = new ArrayList<>();
       JsonArray rc = array(r, "recentCalls");
@@ -178,13 +226,12 @@ public final class SiteFlow {
   }
 
   private Future<StationResult> stationScript(String script, StationId station, String staffId, List<String> args) {
-    String day = today().toString();
     return run(script, staffId, args).map(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       JsonObject t = r.getJsonObject("ticket");
       return new StationResult(
           t == null ? java.util.Optional.empty() : java.util.Optional.of(ticket(t, counts)),
-          Station.from(station, day, r.getJsonObject("station")), counts);
+          Station.from(station, r.getJsonObject("station")), counts);
     });
   }
 

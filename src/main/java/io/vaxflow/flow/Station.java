@@ -16,15 +16,13 @@ public record Station(StationId id, State state, Optional<String> staffId, Optio
     }
   }
 
-  static Station from(StationId id, String today, JsonObject v) {
+  static Station from(StationId id, JsonObject v) {
     String staff = v.getString("staffId", "");
     String ticket = v.getString("ticket", "");
-    boolean current = today.equals(v.getString("day", ""));
     State state = State.valueOf(v.getString("state", "idle").toUpperCase(Locale.ROOT));
-    if (!current && (state == State.CALLED || state == State.SERVING)) state = State.IDLE;
     return new Station(id, state,
         staff.isEmpty() || "system".equals(staff) ? Optional.empty() : Optional.of(staff),
-        ticket.isEmpty() || !current ? Optional.empty() : Optional.of(ticket),
+        ticket.isEmpty() ? Optional.empty() : Optional.of(ticket),
         Instant.ofEpochMilli(v.getLong("since", 0L)));
   }
 }

@@ -17,7 +17,10 @@ public record Ticket(
     Instant createdAt,
     int recalls,
     Optional<LastCall> lastCall,
-    Optional<String> verified) {
+    Optional<String> verified,
+    String day) {
+
+  // day: the site-local date the ticket was issued on (a ticket may outlive its day, see lib.lua).
 
   /** The latest call of this ticket: which event, where to, when. */
   public record LastCall(String eventId, String toKind, String toId, Instant at) {}
@@ -40,11 +43,12 @@ public record Ticket(
         callId.isEmpty() ? Optional.empty() : Optional.of(new LastCall(
             callId, v.getString("lastCallKind"), v.getString("lastCallTo"),
             Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)))),
-        Optional.ofNullable(v.getString("verified")).filter(x -> !x.isEmpty()));
+        Optional.ofNullable(v.getString("verified")).filter(x -> !x.isEmpty()),
+        v.getString("day", ""));
   }
 
   Ticket withPredictedWait(int minutes) {
     return new Ticket(number, siteId, category, stage, state, station, peopleAhead, minutes,
-        createdAt, recalls, lastCall, verified);
+        createdAt, recalls, lastCall, verified, day);
   }
 }

@@ -43,6 +43,11 @@ public final class RateLimiter {
     return List.of("rl:{" + site + "}:kiosk:" + address, "rl:{" + site + "}:site");
   }
 
+  /** Takes one token of the kiosk's buckets (client address, whole site), else fails with 429. */
+  public Future<Void> kiosk(String site, String address) {
+    return run("rate_limit", kioskKeys(site, address), kioskArgs());
+  }
+
   /** Rate and burst of the kiosk buckets, in the order of {@link #kioskKeys}. */
   public List<String> kioskArgs() {
     return List.of(String.valueOf(limits.kiosk().rate()), String.valueOf(limits.kiosk().burst()),

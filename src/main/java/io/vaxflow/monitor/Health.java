@@ -1,35 +1,67 @@
 package io.vaxflow.monitor;
 
 import io.vaxflow.checkin.RegistryClient;
+import io.vaxflow.flow.DataGuard;
+import io.vaxflow.flow.SiteFlow;
+import io.vaxflow.store.SiteKeys;
 import io.vaxflow.store.Scripts;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
- * {@code GET /health}: UP while Redis answers a PING, else 503 DOWN (fast, thanks to the store's
- * timeout). The registry's breaker is reported too: while it is open check-in works offline, so
- * the server stays UP.
+ * {@code GET /health}: UP while Redis answers and holds every site's data, else 503 DOWN (fast,
+ * thanks to the store's timeout). A Redis that answers but lost a site's data (its marker is
+ * gone) is DOWN with {@code DATA_LOST} until the site is restored, which the next timer sweep
+ * does. The registry's breaker is reported too: while it is open check-in works offline, so the
+ * server stays UP.
  */
 public final class Health {
 
   private final Scripts store;
   private final RegistryClient registry;
+  private final DataGuard guard;
+  private final Map<String, SiteFlow> flows;
 
-  public Health(Scripts store, RegistryClient registry) {
+  public Health(Scripts store, RegistryClient registry, DataGuard guard, Map<String, SiteFlow> flows) {
     this.store = store;
     this.registry = registry;
+    this.guard = guard;
+    this.flows = flows;
   }
 
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
-    store.send(Request.cmd(Command.PING)).onComplete(ar -> {
+    List<Future<Response>> markers = new ArrayList<>();
+    for (String site : flows.keySet()) {
+      markers.add(store.send(Request.cmd(Command.HEXISTS).arg(SiteKeys.settings(site)).arg("cfg.epoch")));
+    }
+    Future.all(markers).onComplete(ar -> {
       long ms = (System.nanoTime() - started) / 1_000_000;
-      JsonObject redis = new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN").put("latencyMs", ms);
+      JsonArray lost = new JsonArray();
+      if (ar.succeeded()) {
+        int i = 0;
+        for (String site : flows.keySet()) {
+          if (markers.get(i++).result().toInteger() == 0) {
+            lost.add(site);
+            flows.get(site).recoverLostData(); // this probe says DOWN; the next finds it restored
+          }
+        }
+      }
+      String status = ar.failed() ? "DOWN" : lost.isEmpty() ? "UP" : "DATA_LOST";
+      JsonObject redis = new JsonObject().put("status", status).put("latencyMs", ms);
       if (ar.failed()) redis.put("reason", ar.cause().getMessage());
-      boolean up = ar.succeeded();
+      if (!lost.isEmpty()) redis.put("reason", "Redis answers but has lost these sites' data; restoring").put("sites", lost);
+      guard.lastLoss().ifPresent(at -> redis.put("lastDataLoss", at.toString()).put("dataLosses", guard.losses()));
+      boolean up = status.equals("UP");
       ctx.response().setStatusCode(up ? 200 : 503)
           .putHeader("Content-Type", "application/json; charset=utf-8")
           .putHeader("Cache-Control", "no-store")

@@ -21,6 +21,11 @@ public final class SiteKeys {
     return prefix(site) + ":events";
   }
 
+  /** One ticket, under the day it was issued on. */
+  public static String ticket(String site, String day, String number) {
+    return prefix(site) + ":t:" + day + ":" + number;
+  }
+
   public static String dayStart(String site) {
     return prefix(site) + ":daystart";
   }

@@ -280,12 +280,13 @@ public final class Api {
       var st = snap.stations().stream().filter(x -> x.id().equals(station)).findFirst().orElseThrow();
       JsonObject out = new JsonObject().put("station", views.station(st));
       if (st.ticket().isEmpty()) return Future.succeededFuture(out);
-      return flow.ticket(st.ticket().get()).compose(t -> flow.patient(t.number()).map(p -> {
+      return flow.ticket(st.ticket().get()).compose(t -> flow.patient(t).map(p -> {
         out.put("ticket", views.ticket(t));
         boolean full = staff.has(Role.DESK) || staff.has(Role.VACCINATOR) || staff.runsSites();
         p.ifPresent(x -> out.put("patient", new JsonObject()
             .put("name", full && station.kind() != io.vaxflow.flow.StationKind.DOOR ? x.name() : mask(x.name()))
-            .put("dose", x.dose()).put("category", x.category())));
+            .put("dose", x.dose()).put("category", x.category())
+            .put("sameIdAs", x.sameIdAs().isEmpty() ? null : x.sameIdAs())));
         return out;
       }));
     }).onSuccess(out -> json(ctx, 200, out)).onFailure(ctx::fail);

@@ -2,6 +2,7 @@ package io.vaxflow.checkin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -156,15 +157,29 @@ class CheckinRejectionTest {
     assertEquals(number, e.getString("number"));
   }
 
+  /**
+   * An ID number typed at the kiosk proves nothing: a walk-in with someone else's ID number learns
+   * nothing of their ticket and blocks nothing (neither their walk-in nor their appointment). The
+   * second ticket is marked for the desk, which sees the person and their ID card.
+   */
   @Test
-  void secondWalkInOfAPersonNamesTheTicket() {
+  void aWalkInWithAnotherPersonsIdNumberNeitherLearnsTheirNumberNorBlocksThem() {
     String id = nextId();
-    JsonObject t = city.walkIn("pudong", "Wu Hua", id);
-    String number = t.getString("number");
-    assertTrue(number.startsWith("W"), number);
-    JsonObject again = new JsonObject().put("walkIn", new JsonObject().put("name", "Wu Hua").put("idNumber", id).put("dose", 1));
-    JsonObject e = reject(city, "pudong", again, 422, "ALREADY_CHECKED_IN", "pudong");
-    assertEquals(number, e.getString("number"), e.encode());
+    String victim = city.walkIn("pudong", "Wu Hua", id).getString("number");
+    var stranger = city.post("/api/v1/sites/pudong/checkins",
+        new JsonObject().put("walkIn", new JsonObject().put("name", "Mallory").put("idNumber", id).put("dose", 1)));
+    assertEquals(201, stranger.status(), stranger.body());
+    assertFalse(stranger.body().contains(victim), "the stranger is not told the victim's number: " + stranger.body());
+    assertNotEquals(victim, stranger.json().getJsonObject("ticket").getString("number"));
+
+    // Walking in first with a victim's ID number does not block the victim's appointment.
+    String booked = nextId();
+    String voucher = city.book("pudong", "Qian Li", booked, null).getString("voucher");
+    var first = city.post("/api/v1/sites/pudong/checkins",
+        new JsonObject().put("walkIn", new JsonObject().put("name", "Mallory").put("idNumber", booked).put("dose", 1)));
+    assertEquals(201, first.status(), first.body());
+    var own = city.post("/api/v1/sites/pudong/checkins", new JsonObject().put("voucher", voucher));
+    assertEquals(201, own.status(), "the victim's own appointment still checks in: " + own.body());
   }
 
   // ---- WALK_IN_NOT_ALLOWED ----

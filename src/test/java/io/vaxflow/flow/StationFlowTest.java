@@ -296,9 +296,12 @@ class StationFlowTest {
       expectError(FlowKit.scan(city, staff.desk, b), 403, "FORBIDDEN", "desk staff at the door");
       assertAt(city, c, "hall", "waiting", 0);
 
-      // Once the room has a seat (a desk takes a), c is called in and can pass.
+      // A patient at a desk keeps a room seat (a desk may give them back to the room); once the
+      // desk is done with a, c is called in and can pass.
       ok(FlowKit.scan(city, staff.door, b), "scan b");
       ok(FlowKit.next(city, staff.desk, "desk-1"), "next");
+      assertAt(city, c, "hall", "waiting", 0);
+      ok(FlowKit.act(city, staff.desk, "desk-1", "done"), "done");
       assertAt(city, c, "hall", "called", 0);
       ok(FlowKit.scan(city, staff.door, c), "scan c");
       assertStraight(FlowKit.state(city), "end");
