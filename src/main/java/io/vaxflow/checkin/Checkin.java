@@ -47,6 +47,8 @@ public final class Checkin {
   /** Checks in at the site's kiosk; {@code clientAddress} draws on the kiosk's rate-limit buckets. */
   public Future<Result> checkIn(SiteFlow flow, Request request, Optional<String> idempotencyKey, String clientAddress) {
     SiteConfig site = flow.site();
+    Instant now = flow.now();
+    if (!site.hours().isOpen(now)) throw Rejection.siteClosed(site, now);
     String key = idempotencyKey.orElse("");
     if (request instanceof WalkIn w) {
       if (!site.walkIns()) {
