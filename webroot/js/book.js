@@ -75,8 +75,8 @@ function showError(error) {
     formError(text || t('page.fields.body'));
     return;
   }
-  if (code === 'NO_CAPACITY') {
-    setFieldError('day', t('page.errors.NO_CAPACITY'));
+  if (code === 'NO_CAPACITY' || code === 'SITE_CLOSED') {
+    setFieldError('day', t(`page.errors.${code}`, error.hours));
     focusField('day');
     return;
   }

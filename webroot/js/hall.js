@@ -174,6 +174,8 @@ function onState(state) {
     // Only the buffers (hall, room) fill up; desks and booths "capacity" is how many there are.
     if (tile) tile.classList.toggle('stage-full', !!(cap && s && s.capacity && s.count >= s.capacity));
   }
+  // everyone still waiting, each once (the stages above are disjoint too)
+  document.getElementById('waiting-total').textContent = String(state.waiting ?? '-');
   const wait = document.getElementById('predicted-wait');
   wait.textContent = '';
   wait.appendChild(bilingual(waitText(state.predictedWaitMin, lang), waitText(state.predictedWaitMin, otherLang)));

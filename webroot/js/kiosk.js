@@ -238,13 +238,15 @@ function siteList(l) {
 function rejectionText(error, l) {
   const code = error.code;
   const known = ['VOUCHER_INVALID', 'VOUCHER_WRONG_SITE', 'VOUCHER_WRONG_DAY', 'TOO_EARLY', 'ALREADY_CHECKED_IN',
-    'WALK_IN_NOT_ALLOWED', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'INVALID_INPUT', 'UNKNOWN_TICKET'];
+    'WALK_IN_NOT_ALLOWED', 'SITE_CLOSED', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'INVALID_INPUT', 'UNKNOWN_TICKET'];
   const key = known.includes(code) ? code : 'OTHER';
   const vars = {
     siteName: error.siteName ? (error.siteName[l] || error.siteName.en) : (error.siteId || ''),
     address: error.address ? (error.address[l] || error.address.en) : '',
-    day: dayText(error.day, l),
-    time: hhmm(error.from),
+    day: dayText(error.day || (error.opensAt || '').slice(0, 10), l),
+    time: hhmm(error.from || error.opensAt),
+    open: error.hours ? error.hours.open : '',
+    close: error.hours ? error.hours.close : '',
     number: error.number || '',
     sites: siteList(l),
     field: t(`common.fields.${error.field || 'body'}`, null, l),
@@ -331,10 +333,16 @@ async function refreshWait() {
     box.hidden = true;
     return;
   }
-  const waiting = (r.data.stages || []).filter((s) => ['outside', 'hall', 'room', 'vaccination'].includes(s.stage))
-    .reduce((n, s) => n + (s.count || 0), 0);
+  const waiting = r.data.waiting || 0; // each person once (a ticket called to the room is still in the hall)
   document.getElementById('wait-now').textContent = t('page.waitNowValue', { waiting, wait: waitText(r.data.predictedWaitMin) });
   box.hidden = false;
+  // Closed: say when it opens, with its hours, in both languages.
+  const closed = document.getElementById('closed-now');
+  closed.hidden = r.data.open !== false;
+  if (!closed.hidden) {
+    const vars = { time: hhmm(r.data.opensAt), open: r.data.hours.open, close: r.data.hours.close };
+    replaceChildren(closed, both((l) => t('page.closedNow', vars, l)));
+  }
 }
 
 refreshWait();

@@ -65,6 +65,8 @@ public final class Checkin {
 
   private Future<Result> attempt(SiteFlow flow, Request request, Optional<String> idempotencyKey, String clientAddress) {
     SiteConfig site = flow.site();
+    Instant now = flow.now();
+    if (!site.hours().isOpen(now)) throw Rejection.siteClosed(site, now);
     String key = idempotencyKey.orElse("");
     if (request instanceof WalkIn w) {
       if (!site.walkIns()) {

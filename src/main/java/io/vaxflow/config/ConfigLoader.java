@@ -538,7 +538,7 @@ public final class ConfigLoader {
         integer(reg, "registry", "breakerFailures", 5, 1, 1000),
         integer(reg, "registry", "breakerResetMs", 10_000, 100, 3_600_000));
 
-    List<SiteConfig> sites = sites(root);
+    List<SiteConfig> sites = sites(root, timeZone);
     List<VaxflowConfig.Community> communities = communities(root);
     List<StaffAccount> staff = staff(root, sites);
 
@@ -576,7 +576,7 @@ public final class ConfigLoader {
     }
   }
 
-  private List<SiteConfig> sites(Map<String, Object> root) {
+  private List<SiteConfig> sites(Map<String, Object> root, ZoneId timeZone) {
     List<Object> list = list(root, "", "sites");
     if (list.isEmpty()) {
       throw fail("sites", "at least one site is required");
@@ -608,16 +608,19 @@ public final class ConfigLoader {
       boolean walkIns = bool(m, p, "walkIns", false);
       String hp = p + ".hours";
       Map<String, Object> hours = section(m, p, "hours");
-      LocalTime opens = time(hours, hp, "open", "08:00");
-      LocalTime closes = time(hours, hp, "close", "17:00");
-      if (!opens.isBefore(closes)) {
-        throw fail(hp, "open (" + opens + ") must be before close (" + closes + ")");
+      int opens = minuteOfDay(hours, hp, "open", "08:00", false);
+      int closes = minuteOfDay(hours, hp, "close", "17:00", true);
+      if (opens >= closes) {
+        throw fail(hp, "open (" + hours.getOrDefault("open", "08:00") + ") must be before close ("
+            + hours.getOrDefault("close", "17:00") + "); a site open around the clock has open \"00:00\", close \"24:00\"");
       }
+      OpeningHours openingHours = new OpeningHours(opens, closes, timeZone);
       int slotMin = integer(m, p, "slotMin", 30, 1, 240);
-      if (slotMin > java.time.Duration.between(opens, closes).toMinutes()) {
-        throw fail(p + ".slotMin", "must not be longer than the opening hours (" + opens + "-" + closes + ")");
+      if (slotMin > openingHours.minutes()) {
+        throw fail(p + ".slotMin", "must not be longer than the opening hours ("
+            + openingHours.openText() + "-" + openingHours.closeText() + ")");
       }
-      sites.add(new SiteConfig(id, code, name, address, lat, lon, walkIns, opens, closes,
+      sites.add(new SiteConfig(id, code, name, address, lat, lon, walkIns, openingHours,
           slotMin,
           integer(m, p, "slotCapacity", 60, 1, 100_000),
           integer(m, p, "hallCapacity", 100, 1, 100_000),
@@ -836,17 +839,25 @@ public final class ConfigLoader {
     throw fail(path, "must be true or false");
   }
 
-  private LocalTime time(Map<String, Object> m, String prefix, String key, String def) {
+  /** A time of day HH:mm as minutes since midnight; "24:00" (1440, the end of the day) only where {@code endOfDay}. */
+  private int minuteOfDay(Map<String, Object> m, String prefix, String key, String def, boolean endOfDay) {
     String path = join(prefix, key);
     Object v = m.get(key);
     String text = v == null ? def : String.valueOf(v).strip();
+    String shape = endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
+        : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00";
     if (v instanceof Map || v instanceof List) {
-      throw fail(path, "must be a time of day HH:mm, e.g. 08:00");
+      throw fail(path, shape);
+    }
+    if (text.equals("24:00")) {
+      if (endOfDay) return OpeningHours.DAY_MINUTES;
+      throw fail(path, "24:00 is the end of a day, only a closing time; a site open around the clock opens at 00:00");
     }
     try {
-      return LocalTime.parse(text, HH_MM);
+      LocalTime t = LocalTime.parse(text, HH_MM);
+      return t.getHour() * 60 + t.getMinute();
     } catch (DateTimeParseException e) {
-      throw fail(path, "must be a time of day HH:mm, e.g. 08:00; not " + quote(text));
+      throw fail(path, shape + "; not " + quote(text));
     }
   }
 

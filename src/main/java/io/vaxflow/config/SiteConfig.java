@@ -1,6 +1,5 @@
 package io.vaxflow.config;
 
-import java.time.LocalTime;
 import java.util.Map;
 
 /**
@@ -16,8 +15,7 @@ public record SiteConfig(
     double lat,
     double lon,
     boolean walkIns,
-    LocalTime opens,
-    LocalTime closes,
+    OpeningHours hours,
     int slotMin,
     int slotCapacity,
     int hallCapacity,

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZonedDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -63,8 +63,15 @@ public final class Dispatcher {
   }
 
   public Future<Appointment> book(Booking b) {
-    List<Candidate> byDistance = candidates(b);
-    boolean today = b.day().equals(flows.values().iterator().next().today());
+    List<Candidate> candidates = candidates(b);
+    SiteFlow any = flows.values().iterator().next();
+    Instant now = any.now();
+    boolean today = b.day().equals(any.today());
+    // A site closed for the rest of today takes no booking for today: the one asked for says so
+    // (and when it opens), otherwise the choice is among the sites still open today.
+    List<Candidate> byDistance = candidates.stream().filter(c -> c.site().hours().bookable(b.day(), now)).toList();
+    if (today && byDistance.isEmpty()) return Future.failedFuture(Rejection.siteClosed(candidates.get(0).site(), now));
+    if (byDistance.isEmpty()) byDistance = candidates; // a past or far day: bookAt says which days may be booked
     if (byDistance.size() == 1 || !today) return tryBook(b, byDistance, byDistance, 0);
     // Today the sites' live predicted waits count too: each snapshot is one read, all at once.
     List<Future<Candidate>> withWaits = byDistance.stream()
@@ -128,13 +135,12 @@ public final class Dispatcher {
         b.priority().map(p -> p.name().toLowerCase()).orElse(""), String.valueOf(site.slotCapacity()),
         String.valueOf(Duration.ofDays(3).toSeconds() + Duration.between(today.atStartOfDay(), b.day().atStartOfDay()).toSeconds()),
         b.day().toString()));
-    ZonedDateTime now = ZonedDateTime.ofInstant(flow.now(), config.timeZone());
-    for (LocalTime t = site.opens(); t.isBefore(site.closes()); t = t.plusMinutes(site.slotMin())) {
-      ZonedDateTime start = b.day().atTime(t).atZone(config.timeZone());
-      if (!start.plusMinutes(site.slotMin()).isAfter(now)) continue; // slot already over
+    Instant now = flow.now();
+    for (LocalTime t : site.hours().slotStarts(site.slotMin())) {
+      Instant start = site.hours().start(b.day(), t);
+      if (!start.plus(Duration.ofMinutes(site.slotMin())).isAfter(now)) continue; // slot already over
       args.add(t.toString());
-      args.add(String.valueOf(start.toInstant().toEpochMilli()));
-      if (t.plusMinutes(site.slotMin()).isBefore(t)) break; // wrapped past midnight
+      args.add(String.valueOf(start.toEpochMilli()));
     }
     if (args.size() == 9) return Future.failedFuture(new Rejection("NO_CAPACITY", "No slot is left that day at " + site.name("en") + "."));
     return flow.run("book", "public", args).map(reply -> {

@@ -13,7 +13,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,7 +43,8 @@ public final class CityOverview {
 
   /**
    * A community people book from, and the site a booking for today goes to: the least trip plus
-   * predicted wait with slots left ({@code skipped}: better ranked ones fully booked today).
+   * predicted wait with slots left ({@code skipped}: better ranked ones fully booked or closed for
+   * the rest of today, as the dispatcher skips them).
    */
   public record Community(VaxflowConfig.Community place, String siteId, double distanceKm, List<String> skipped) {}
 
@@ -66,7 +66,7 @@ public final class CityOverview {
       SiteFlow any = flows.values().iterator().next();
       LocalDate today = any.today();
       List<Community> communities = new ArrayList<>();
-      for (VaxflowConfig.Community c : config.communities()) communities.add(choose(c, sites, today));
+      for (VaxflowConfig.Community c : config.communities()) communities.add(choose(c, sites, today, any.now()));
       return new Report(any.now(), today, sites, communities);
     });
   }
@@ -82,29 +82,23 @@ public final class CityOverview {
         return new DayBookings(day, booked);
       }));
     }
-    LocalTime now = LocalTime.ofInstant(flow.now(), config.timeZone());
-    boolean open = !now.isBefore(s.opens()) && now.isBefore(s.closes());
+    boolean open = s.hours().isOpen(flow.now());
     return flow.snapshot(0).compose(snap -> Future.all(days).map(v -> new SiteLoad(s, open, snap.counts(),
         snap.predictedWaitMin(), dailyCapacity(s), days.stream().map(Future::result).toList())));
   }
 
   private static int dailyCapacity(SiteConfig s) {
-    int slots = 0;
-    for (LocalTime t = s.opens(); t.isBefore(s.closes()); t = t.plusMinutes(s.slotMin())) {
-      slots++;
-      if (t.plusMinutes(s.slotMin()).isBefore(t)) break; // wrapped past midnight
-    }
-    return slots * s.slotCapacity();
+    return s.hours().slotStarts(s.slotMin()).size() * s.slotCapacity();
   }
 
-  private static Community choose(VaxflowConfig.Community c, List<SiteLoad> sites, LocalDate today) {
+  private static Community choose(VaxflowConfig.Community c, List<SiteLoad> sites, LocalDate today, Instant now) {
     List<SiteLoad> ranked = new ArrayList<>(sites);
     // as the dispatcher ranks sites for a booking today: the trip plus the predicted wait
     ranked.sort(Comparator.comparingDouble(l ->
         Dispatcher.cost(Dispatcher.km(c.lat(), c.lon(), l.site().lat(), l.site().lon()), l.predictedWaitMin())));
     List<String> skipped = new ArrayList<>();
     for (SiteLoad l : ranked) {
-      if (l.bookedOn(today) < l.dailyCapacity()) {
+      if (l.bookedOn(today) < l.dailyCapacity() && l.site().hours().bookable(today, now)) {
         return new Community(c, l.site().id(), round(Dispatcher.km(c.lat(), c.lon(), l.site().lat(), l.site().lon())), skipped);
       }
       skipped.add(l.site().id());

@@ -122,7 +122,7 @@ public final class SiteMetrics {
   private SiteReport compute(SiteConfig site, LocalDate day, SiteSnapshot snap, List<Entry> entries, JsonArray shown, double tokens) {
     ZoneId zone = config.timeZone();
     long now = snap.at().toEpochMilli();
-    long opens = day.atTime(site.opens()).atZone(zone).toInstant().toEpochMilli();
+    long opens = site.hours().start(day, site.hours().opens()).toEpochMilli();
     long windowStart = entries.isEmpty() ? opens : Math.min(opens, at(entries.get(0)));
 
     Map<String, Long> checkedIn = new HashMap<>();
@@ -276,9 +276,8 @@ public final class SiteMetrics {
 
   /** The site's opening hours, widened to any hour that had events. */
   private static List<Hour> hours(SiteConfig site, int[] checkins, int[] vaccinated, int[] released) {
-    int first = site.opens().getHour();
-    int last = site.closes().minusMinutes(1).getHour();
-    if (last < first) last = 23; // closes after midnight
+    int first = site.hours().openMinute() / 60;
+    int last = (site.hours().closeMinute() - 1) / 60;
     for (int h = 0; h < 24; h++) {
       if (checkins[h] + vaccinated[h] + released[h] > 0) {
         first = Math.min(first, h);

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Synthetic patients and staff for a demo ({@code --simulate}): people book and check in (or walk
- * in) every few seconds at each site, the door lets in whoever is called to the room, and every
+ * in) every few seconds at each site while it is open, the door lets in whoever is called to the room, and every
  * desk and booth except desk-1 and booth-1 (left for a person with a tablet) calls, starts and
  * finishes patients. It uses the same API objects as real users, so displays and dashboards show
  * exactly what they would on a real day.
@@ -52,6 +52,7 @@ public final class Simulator extends VerticleBase {
 
   private void arrive(SiteFlow flow) {
     SiteConfig site = flow.site();
+    if (!site.hours().isOpen(flow.now())) return; // nobody comes to a closed site; those inside are still served
     long n = people.incrementAndGet();
     String name = NAMES[random.nextInt(NAMES.length)];
     String idNumber = "SIM" + String.format("%012d", n);

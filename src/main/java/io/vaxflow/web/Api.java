@@ -111,7 +111,7 @@ public final class Api {
       each.add(flow.snapshot(0).map(snap -> new JsonObject()
           .put("id", s.id()).put("name", s.name(lang)).put("names", Views.i18n(s.name()))
           .put("address", s.address(lang)).put("lat", s.lat()).put("lon", s.lon())
-          .put("open", isOpen(flow, s)).put("walkIns", s.walkIns())
+          .put("open", s.hours().isOpen(snap.at())).put("walkIns", s.walkIns())
           .put("load", new JsonObject().put("waiting", snap.counts().waiting()).put("predictedWaitMin", snap.predictedWaitMin()))));
     }
     Future.all(each).onSuccess(all -> {
@@ -119,11 +119,6 @@ public final class Api {
       each.forEach(f -> out.add(f.result()));
       json(ctx, 200, out);
     }).onFailure(ctx::fail);
-  }
-
-  private boolean isOpen(SiteFlow flow, SiteConfig s) {
-    var t = java.time.LocalTime.ofInstant(flow.now(), config.timeZone());
-    return !t.isBefore(s.opens()) && t.isBefore(s.closes());
   }
 
   private void state(RoutingContext ctx) {

@@ -21,7 +21,7 @@ final class Errors {
       Map.entry("UNKNOWN_STATION", 404),
       Map.entry("METHOD_NOT_ALLOWED", 405),
       Map.entry("STATION_BUSY", 409), Map.entry("INVALID_TRANSITION", 409), Map.entry("NOT_CALLED", 409),
-      Map.entry("NO_CAPACITY", 409),
+      Map.entry("NO_CAPACITY", 409), Map.entry("SITE_CLOSED", 409),
       Map.entry("PAYLOAD_TOO_LARGE", 413), Map.entry("UNSUPPORTED_MEDIA_TYPE", 415),
       Map.entry("VOUCHER_INVALID", 422), Map.entry("VOUCHER_WRONG_SITE", 422), Map.entry("VOUCHER_WRONG_DAY", 422),
       Map.entry("TOO_EARLY", 422), Map.entry("ALREADY_CHECKED_IN", 422), Map.entry("WALK_IN_NOT_ALLOWED", 422),

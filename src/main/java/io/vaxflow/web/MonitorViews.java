@@ -119,7 +119,7 @@ final class MonitorViews {
           .put("id", c.id()).put("name", c.name(lang)).put("names", Views.i18n(c.name()))
           .put("address", c.address(lang)).put("lat", c.lat()).put("lon", c.lon())
           .put("open", s.open()).put("walkIns", c.walkIns())
-          .put("hours", new JsonObject().put("opens", c.opens().toString()).put("closes", c.closes().toString()))
+          .put("hours", new JsonObject().put("opens", c.hours().openText()).put("closes", c.hours().closeText()))
           .put("load", new JsonObject().put("waiting", s.counts().waiting()).put("predictedWaitMin", s.predictedWaitMin()))
           .put("counts", views.counts(s.counts()))
           .put("capacities", new JsonObject().put("hall", s.counts().hallCapacity()).put("room", s.counts().roomCapacity()))

@@ -151,7 +151,7 @@ public final class Pages {
 
   private static JsonObject siteView(SiteConfig s, String lang) {
     return new JsonObject().put("id", s.id()).put("name", s.name(lang)).put("address", s.address(lang))
-        .put("walkIns", s.walkIns()).put("opens", s.opens().toString()).put("closes", s.closes().toString());
+        .put("walkIns", s.walkIns()).put("opens", s.hours().openText()).put("closes", s.hours().closeText());
   }
 
   private static String other(String lang) {

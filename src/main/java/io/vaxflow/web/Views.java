@@ -62,12 +62,18 @@ public final class Views {
         .put("issued", c.issued());
   }
 
+  /**
+   * Each person is counted at one stage: a ticket called to the room is in the hall until the door
+   * scans it (it holds a room seat meanwhile: the room's {@code calledIn}). {@code waiting} is
+   * everyone still waiting for their shot; {@code open}, {@code opensAt} and {@code hours} are the
+   * site's opening hours at that moment.
+   */
   public JsonObject snapshot(SiteSnapshot s, SiteConfig site) {
     StageCounts c = s.counts();
     JsonArray stages = new JsonArray()
         .add(stage("outside", c.outside(), null))
         .add(stage("hall", c.hall(), c.hallCapacity()))
-        .add(stage("room", c.room() + c.toRoom(), c.roomCapacity()))
+        .add(stage("room", c.room(), c.roomCapacity()).put("calledIn", c.toRoom()))
         .add(stage("desk", c.desk(), site.desks()))
         .add(stage("vaccination", c.vaccination(), null))
         .add(stage("booth", c.booth(), site.booths()))
@@ -85,6 +91,9 @@ public final class Views {
         rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1))));
     return new JsonObject()
         .put("siteId", s.siteId()).put("at", time(s.at()))
+        .put("open", site.hours().isOpen(s.at())).put("opensAt", time(site.hours().opensAt(s.at())))
+        .put("hours", new JsonObject().put("open", site.hours().openText()).put("close", site.hours().closeText()))
+        .put("waiting", c.waiting())
         .put("stages", stages).put("counts", counts(c))
         .put("capacities", new JsonObject().put("hall", c.hallCapacity()).put("room", c.roomCapacity()))
         .put("predictedWaitMin", s.predictedWaitMin())

@@ -82,8 +82,7 @@ class ConfigLoaderTest {
     assertEquals(3, xuhui.desks());
     assertEquals(4, xuhui.booths());
     assertFalse(xuhui.walkIns());
-    assertEquals(LocalTime.of(8, 0), xuhui.opens());
-    assertEquals(LocalTime.of(17, 0), xuhui.closes());
+    assertEquals(new OpeningHours(8 * 60, 17 * 60, ZoneId.of("Asia/Shanghai")), xuhui.hours());
     assertEquals(30, xuhui.slotMin());
     assertEquals(60, xuhui.slotCapacity());
     assertTrue(xuhui.name("zh").contains("徐汇"));
@@ -183,14 +182,30 @@ class ConfigLoaderTest {
     assertEquals(ZoneId.of("Asia/Shanghai"), c.timeZone());
     SiteConfig a = c.site("alpha").orElseThrow();
     assertFalse(a.walkIns());
-    assertEquals(LocalTime.of(8, 0), a.opens());
-    assertEquals(LocalTime.of(17, 0), a.closes());
+    assertEquals(List.of("08:00", "17:00"), List.of(a.hours().openText(), a.hours().closeText()));
     assertEquals(List.of(30, 60, 100, 10, 1, 2, 3),
         List.of(a.slotMin(), a.slotCapacity(), a.hallCapacity(), a.roomCapacity(), a.doors(), a.desks(), a.booths()));
     assertEquals(Map.of(), a.address());
     assertEquals(List.of(), c.communities());
     assertTrue(c.staffAccount("boss").orElseThrow().worksAt("alpha"));
     assertFalse(c.staffAccount("boss").orElseThrow().worksAt("beta-2"));
+  }
+
+  @Test
+  void aSiteOpenAroundTheClockClosesAt2400() throws IOException {
+    VaxflowConfig c = ConfigLoader.load(write("h.yaml", hours(base(), "00:00", "24:00")), Map.of());
+    OpeningHours h = c.site("alpha").orElseThrow().hours();
+    assertTrue(h.aroundTheClock());
+    assertEquals(List.of("00:00", "24:00"), List.of(h.openText(), h.closeText()));
+    assertEquals(48, h.slotStarts(30).size());
+    assertEquals(LocalTime.of(23, 30), h.slotStarts(30).get(47));
+    // unquoted too, and from the environment
+    VaxflowConfig late = ConfigLoader.load(write("h2.yaml",
+        base().replace("lon: 121.4\n", "lon: 121.4\n    hours: {open: 20:00, close: 24:00}\n")), Map.of());
+    assertEquals("24:00", late.site("alpha").orElseThrow().hours().closeText());
+    VaxflowConfig env = ConfigLoader.load(write("h3.yaml", base()),
+        Map.of("VAXFLOW_SITES_ALPHA_HOURS_OPEN", "00:00", "VAXFLOW_SITES_ALPHA_HOURS_CLOSE", "24:00"));
+    assertTrue(env.site("alpha").orElseThrow().hours().aroundTheClock());
   }
 
   @Test
@@ -222,6 +237,14 @@ class ConfigLoaderTest {
         bad("unknown site key", y -> y.replace("hallCapacity: 80", "hallCapacity: 80\n    boths: 3"), "sites[1].boths: unknown key"),
         bad("opens after closes", y -> y.replace("lon: 121.4\n", "lon: 121.4\n    hours: {open: \"18:00\", close: \"09:00\"}\n"), "sites[0].hours"),
         bad("bad time", y -> y.replace("lon: 121.4\n", "lon: 121.4\n    hours: {open: \"8am\"}\n"), "sites[0].hours.open"),
+        bad("close before open", y -> hours(y, "09:00", "08:30"), "sites[0].hours: open (09:00) must be before close (08:30)"),
+        bad("close equal to open", y -> hours(y, "09:00", "09:00"), "sites[0].hours: open"),
+        bad("24:00 as open", y -> hours(y, "24:00", "24:00"), "sites[0].hours.open: 24:00 is the end of a day"),
+        bad("00:00 as close", y -> hours(y, "00:00", "00:00"), "close \"24:00\""),
+        bad("close past 24:00", y -> hours(y, "08:00", "24:30"), "sites[0].hours.close"),
+        bad("hour 25", y -> hours(y, "08:00", "25:00"), "sites[0].hours.close"),
+        bad("minutes 60", y -> hours(y, "08:60", "17:00"), "sites[0].hours.open"),
+        bad("slot longer than the hours", y -> hours(y, "23:50", "24:00"), "sites[0].slotMin"),
         bad("staff naming unknown site", y -> y.replace("sites: [alpha]", "sites: [gamma]"), "staff[0].sites"),
         bad("unknown role", y -> y.replace("roles: [manager]", "roles: [janitor]"), "staff[0].roles"),
         bad("bad pin hash", y -> y.replace(hash, "plain-2468"), "staff[0].pinHash"),
@@ -237,6 +260,11 @@ class ConfigLoaderTest {
         bad("section not a map", y -> y + "flow: fast\n", "flow: must be a mapping"),
         bad("YAML syntax error", y -> y + "flow: {leaseSec: 3\n", "(syntax): line"),
         bad("duplicate yaml key", y -> y + "voucherSecret: again-and-again-and-again\n", "(syntax)"));
+  }
+
+  /** The base config with site alpha open from {@code open} to {@code close}. */
+  private static String hours(String yaml, String open, String close) {
+    return yaml.replace("lon: 121.4\n", "lon: 121.4\n    hours: {open: \"" + open + "\", close: \"" + close + "\"}\n");
   }
 
   private static Arguments bad(String label, UnaryOperator<String> edit, String expected) {

@@ -1,6 +1,7 @@
 package io.vaxflow.simulate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.TestCity;
@@ -8,7 +9,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** With SIMULATE on, a fresh city comes alive by itself: people check in and simulated desks serve them. */
+/**
+ * With SIMULATE on, a fresh city comes alive by itself: people check in and simulated desks serve
+ * them; nobody arrives at a site while it is closed.
+ */
 class SimulatorTest {
 
   @Test
@@ -36,5 +40,37 @@ class SimulatorTest {
           .map(JsonObject.class::cast).filter(s -> s.getString("id").equals("desk-1")).findFirst().orElseThrow();
       assertEquals("idle", desk1.getString("state"));
     }
+  }
+
+  /**
+   * 07:30 in Shanghai, before the demo sites open at 08:00 (a voucher for the 08:00 slot could
+   * already check in then, so arrivals would show): only pudong, open around the clock for this
+   * test, gets people; xuhui and jingan stay empty, without even a booking for today.
+   */
+  @Test
+  void nobodyArrivesAtAClosedSite() throws Exception {
+    try (TestCity city = TestCity.start(Map.of("SIMULATE", "true", "CLOCK", "2026-11-23T23:30:00Z",
+        "VAXFLOW_SITES_PUDONG_HOURS_OPEN", "00:00", "VAXFLOW_SITES_PUDONG_HOURS_CLOSE", "24:00"))) {
+      long start = System.currentTimeMillis();
+      int pudong = 0;
+      // a site gets someone about every 7.5 s: wait for a few at pudong, and at least 20 s in all
+      while (System.currentTimeMillis() - start < 90_000 && (pudong < 3 || System.currentTimeMillis() - start < 20_000)) {
+        Thread.sleep(1000);
+        pudong = issued(city, "pudong");
+      }
+      assertTrue(pudong >= 3, "the simulator works at the open site: " + pudong + " people");
+      JsonObject overview = city.get("/api/v1/city").json();
+      for (String closed : new String[] {"xuhui", "jingan"}) {
+        assertEquals(0, issued(city, closed), closed + " is closed: nobody checked in");
+        JsonObject site = overview.getJsonArray("sites").stream().map(JsonObject.class::cast)
+            .filter(s -> s.getString("id").equals(closed)).findFirst().orElseThrow();
+        assertFalse(site.getBoolean("open"));
+        assertEquals(0, site.getJsonArray("bookings").getJsonObject(0).getInteger("booked"), closed + ": no booking for today");
+      }
+    }
+  }
+
+  private static int issued(TestCity city, String site) {
+    return city.get("/api/v1/sites/" + site + "/state").json().getJsonObject("counts").getInteger("issued");
   }
 }

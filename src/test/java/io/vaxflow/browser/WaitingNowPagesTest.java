@@ -1,0 +1,73 @@
+package io.vaxflow.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaxflow.support.Browser;
+import io.vaxflow.support.TestCity;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+
+/**
+ * The figures people read, in a real browser: 8 walk-ins are 8 people waiting on the hall display
+ * and on the kiosk (not 16: a ticket called to the room is still in the hall); at night the kiosk
+ * says the site is closed, when it opens and its hours, in both languages, and refuses a walk-in.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class WaitingNowPagesTest {
+
+  @Test
+  void eightWalkInsShowAsEightOnTheHallAndTheKiosk() {
+    Browser.assumeAvailable();
+    try (TestCity city = TestCity.start(Screens.FAST); Browser hall = Browser.open(1920, 1080);
+         Browser kiosk = Browser.open(1080, 1920)) {
+      for (int i = 0; i < 8; i++) city.walkIn("pudong", "Walker " + (char) ('A' + i), "31010119900101" + (1000 + i));
+      String base = Screens.base(city);
+      Screens.openHall(hall, base, "en");
+      hall.until("the hall's total showing 8", d -> d.findElement(By.id("waiting-total")).getText().trim().equals("8") ? true : null);
+      int tiles = 0;
+      for (String stage : List.of("outside", "hall", "room", "desk", "vaccination")) tiles += Screens.stageCount(hall, stage);
+      assertEquals(8, tiles, "the stage tiles count each person once");
+
+      kiosk.get(base + "/sites/pudong/kiosk?lang=en");
+      String shown = kiosk.until("the kiosk's waiting figure", d -> {
+        String text = d.findElement(By.id("wait-now")).getText().trim();
+        return text.isEmpty() ? null : text;
+      });
+      assertTrue(shown.startsWith("8 people"), shown);
+      assertTrue(kiosk.find("#closed-now").getAttribute("hidden") != null, "open at 10:00: no closed notice");
+      hall.assertCleanConsole();
+      kiosk.assertCleanConsole();
+    }
+  }
+
+  @Test
+  void atNightTheKioskSaysWhenTheSiteOpens() {
+    Browser.assumeAvailable();
+    try (TestCity city = TestCity.start(Map.of("CLOCK", "2026-11-24T14:31:00Z")); Browser kiosk = Browser.open(1080, 1920)) {
+      kiosk.get(Screens.base(city) + "/sites/pudong/kiosk?lang=en");
+      String notice = kiosk.until("the closed notice", d -> {
+        String text = d.findElement(By.id("closed-now")).getText().trim();
+        return text.isEmpty() ? null : text;
+      });
+      assertTrue(notice.contains("Closed — opens at 08:00") && notice.contains("08:00–17:00"), notice);
+      assertTrue(notice.contains("已关闭 — 08:00 开放"), "and in Chinese: " + notice);
+
+      kiosk.find("#walk-in-open").click();
+      kiosk.find("#walkin-name").sendKeys("Late Walker");
+      kiosk.find("#walkin-id").sendKeys("310101199001011234");
+      kiosk.find("#walkin-form button[type=submit]").click();
+      kiosk.until("the refusal", d -> d.findElements(By.cssSelector("#rejection[data-code=SITE_CLOSED]")).isEmpty() ? null : true);
+      String title = kiosk.find("#rejection-title").getText();
+      String next = kiosk.find("#rejection-next").getText();
+      assertEquals("Closed — opens at 08:00", title);
+      assertTrue(next.contains("08:00–17:00") && next.contains("November 25"), next);
+      assertEquals("已关闭 — 08:00 开放", kiosk.find("#rejection-title-2").getText());
+      kiosk.assertCleanConsole(line -> line.contains("409"));
+    }
+  }
+}
