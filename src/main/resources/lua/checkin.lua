@@ -45,13 +45,14 @@ if mode == 'appt' or mode == 'offline' then
 end
 
 -- The day's next number of the category that no ticket still in the site holds (people from an
--- earlier day keep theirs). A no-show of an earlier day gives its number up.
+-- earlier day keep theirs). A ticket of an earlier day that has left (released, or a no-show)
+-- gives its number up.
 local function free(num)
   local day = redis.call('HGET', LIVE, num)
   if not day then return true end
   if day == DAY then return false end
   local old = load_ticket_on(day, num)
-  if old and old.state ~= 'no_show' then return false end
+  if old and old.state ~= 'no_show' and old.stage ~= 'released' then return false end
   redis.call('HDEL', LIVE, num)
   return true
 end

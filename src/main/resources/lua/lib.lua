@@ -10,8 +10,9 @@
 --
 -- Keys of a site (P = 'vf:{site}:', D = a day, the one a ticket was issued on or today):
 --   P..'now'                 hash: people in the site now, n:<stage bucket>; streak:<queue>
---   P..'live'                hash: number -> D, every ticket still in the site (not released); a
---                            new number never collides with one of these, and lookups resolve here
+--   P..'live'                hash: number -> D of the latest ticket with that number: lookups resolve
+--                            here, and a new number never collides with a ticket still in the site
+--                            (a released or no-show ticket of an earlier day gives its number up)
 --   P..'day:'..D             hash: the day's tallies: seq:<A|P|W>, issued, n:released, n:no_show
 --                            (terminal buckets are counted on the ticket's own day)
 --   P..'t:'..D..':'..num     hash: one ticket (day, number, stage, state, ...)
@@ -142,7 +143,6 @@ local function transition(t, stage, state, kind, extra)
   t.stage, t.state, t.updatedAt = stage, state, tostring(NOW)
   redis.call('HSET', tkey(t), 'stage', stage, 'state', state, 'updatedAt', t.updatedAt)
   redis.call('EXPIRE', tkey(t), KEEP)
-  if stage == 'released' then redis.call('HDEL', LIVE, t.number) end
   return id
 end
 
