@@ -91,7 +91,8 @@ public final class Views {
         rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1))));
     return new JsonObject()
         .put("siteId", s.siteId()).put("at", time(s.at()))
-        .put("open", site.hours().isOpen(s.at())).put("opensAt", time(site.hours().opensAt(s.at())))
+        .put("open", site.hours().isOpen(s.at()))
+        .put("opensAt", site.hours().isOpen(s.at()) ? null : time(site.hours().opensAt(s.at())))
         .put("hours", new JsonObject().put("open", site.hours().openText()).put("close", site.hours().closeText()))
         .put("waiting", c.waiting())
         .put("stages", stages).put("counts", counts(c))
