@@ -124,6 +124,10 @@ public final class Pages {
       config.sites().stream().filter(SiteConfig::walkIns).forEach(s -> walkInSites.add(new JsonObject()
           .put("id", s.id()).put("name", Views.i18n(s.name())).put("address", Views.i18n(s.address()))));
       data.put("walkInSitesJson", walkInSites.encode()).put("doses", new JsonArray().add(1).add(2).add(3).add(4));
+      // the voucher's shape as this site's own codes start (XH-, PD-, ...)
+      JsonObject words = dictionary.of(lang).getJsonObject("kiosk");
+      data.put("voucherHint", words.getString("voucherHint").replace("{code}", site.code()))
+          .put("voucherPlaceholder", words.getString("voucherPlaceholder").replace("{code}", site.code()));
     }
     if (template.equals("dashboard")) {
       data.put("today", LocalDate.ofInstant(clock.instant(), config.timeZone()).toString())
