@@ -149,6 +149,15 @@ final class Screens {
         d.findElements(By.cssSelector("#station-state[data-state=" + state + "]")).isEmpty() ? null : true);
   }
 
+  /** Waits until the tablet shows its station holding a called ticket, with the patient, queues and a live feed. */
+  static void awaitHoldingACalledTicket(Browser tablet) {
+    awaitStationState(tablet, "called");
+    currentTicket(tablet);
+    tablet.waitVisible("#patient");
+    tablet.waitFor("#queue-counts .queue-row");
+    tablet.waitFor("#connection[data-state=live]");
+  }
+
   /** The number on the tablet's "current patient", once there is one. */
   static String currentTicket(Browser tablet) {
     return tablet.until("a current ticket on the tablet", d -> {
