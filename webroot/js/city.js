@@ -14,7 +14,7 @@ document.querySelectorAll('.city-site[data-site]').forEach((c) => cards.set(c.da
 
 let city = null;                 // the latest GET /api/v1/city
 const states = new Map();        // site -> latest live state
-const connections = new Map();   // site -> 'live' | 'polling' | 'reconnecting'
+const connections = new Map();   // site -> 'live' | 'polling' | 'reconnecting' | 'offline'
 
 const waitingOf = (c) => (c.outside || 0) + (c.hall || 0) + (c.room || 0) + (c.desk || 0) + (c.vaccination || 0);
 const fmtNumber = (n) => new Intl.NumberFormat(htmlLang(lang)).format(n);
@@ -265,7 +265,8 @@ async function load() {
 
 function showConnection() {
   const all = [...connections.values()];
-  const state = all.includes('reconnecting') || !all.length ? 'reconnecting' : all.includes('polling') ? 'polling' : 'live';
+  const state = all.includes('offline') ? 'offline'
+    : all.includes('reconnecting') || !all.length ? 'reconnecting' : all.includes('polling') ? 'polling' : 'live';
   $('connection').dataset.state = state;
   $('connection-text').textContent = t(`page.connection.${state}`);
 }

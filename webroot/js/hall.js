@@ -26,6 +26,10 @@ const soundToggle = document.getElementById('sound-toggle');
 
 const current = new Map(); // callId -> { call, shownAt }
 const recent = new Map();  // callId -> call (its latest saying)
+// Cut off, the display cannot know whether a call was answered: "now calling" stays as it was.
+let cutOff = true;
+// Desks and booths still waiting for the person they called (from the latest state): station -> number.
+let waitingAt = new Map();
 
 // The display's own record of what it said: one <li data-call-id data-event-id data-number
 // data-to data-repeat data-replayed> per saying shown (a live repetition, or a missed call shown
@@ -107,7 +111,8 @@ function expireCurrent() {
   const now = Date.now();
   let changed = false;
   for (const [id, e] of current) {
-    if (now - e.shownAt > CURRENT_HOLD_MS && !e.speaking) {
+    const stillCalled = e.call.to && waitingAt.get(e.call.to.id) === e.call.number;
+    if (now - e.shownAt > CURRENT_HOLD_MS && !e.speaking && !cutOff && !stillCalled) {
       current.delete(id);
       changed = true;
     }
@@ -142,9 +147,9 @@ function onHistory(calls) {
 function onCall(call, { replayed }) {
   recent.set(call.callId, call);
   trimRecent();
-  const age = live.serverNow() - Date.parse(call.at);
-  // A replayed call long past is history, not "now calling", and is not said again.
-  const stale = replayed && Number.isFinite(age) && age > CURRENT_HOLD_MS;
+  // A replayed call whose last saying is long past is history, not "now calling", and is not said again.
+  const sinceLastSaying = live.serverNow() - Date.parse(call.at) - ((call.of || 1) - 1) * INTERVAL_MS;
+  const stale = replayed && Number.isFinite(sinceLastSaying) && sinceLastSaying > CURRENT_HOLD_MS;
   if (!stale) {
     const entry = current.get(call.callId) || { call, shownAt: 0 };
     entry.call = call;
@@ -161,6 +166,7 @@ function onCall(call, { replayed }) {
 }
 
 function onState(state) {
+  waitingAt = new Map((state.stations || []).filter((st) => st.state === 'called' && st.ticket).map((st) => [st.id, st.ticket]));
   const byStage = {};
   for (const s of state.stages || []) byStage[s.stage] = s;
   for (const key of STAGES) {
@@ -184,6 +190,7 @@ function onState(state) {
 }
 
 function onConnection(state) {
+  cutOff = state === 'offline' || state === 'reconnecting';
   connectionBox.dataset.state = state;
   connectionText.textContent = t(`page.connection.${state}`);
 }

@@ -3,9 +3,15 @@
 // already showed). While the bridge is down it reconnects with backoff and polls /calls and
 // /state every 2 s, so a page keeps working without it.
 //
+// A cut network often closes nothing: no close event comes, the socket just goes quiet. So the
+// feed keeps its own heartbeat: after a few quiet seconds it asks the server for /state (the
+// answer is the ping's reply); no answer in time means cut off ('offline'), and the bridge is
+// dropped and dialled again with backoff. A bridge that goes without even the server's SockJS
+// heartbeat for too long is dropped too, as is a connect that hangs.
+//
 //   const live = connectLive({ site, calls: true, state: true, staff: false,
 //     onHistory(calls), onCall(call, {replayed}), onState(state), onStaff(message),
-//     onConnection('live' | 'polling' | 'reconnecting'), displayId });
+//     onConnection('live' | 'polling' | 'reconnecting' | 'offline'), displayId });
 //   live.ack(call); live.serverNow(); live.refresh();
 
 import { api, compareEventIds } from './page.js';
@@ -15,6 +21,13 @@ const BACKOFF_MAX_MS = 15000;
 const FIRST_CONNECT_GRACE_MS = 3000;
 const MAX_SEEN = 5000;
 const MAX_PENDING_ACKS = 100;
+// The heartbeat: quiet this long, the server is asked; no answer within PROBE_TIMEOUT_MS is a cut.
+const QUIET_MS = 2000;
+const PROBE_TIMEOUT_MS = 3000;
+// The server's SockJS heartbeat comes every 10 s; two missed and the bridge is taken for dead.
+const BRIDGE_SILENT_MS = 25000;
+const CONNECT_TIMEOUT_MS = 12000;
+const WATCHDOG_MS = 1000;
 
 export function connectLive(options) {
   const o = {
@@ -34,6 +47,11 @@ export function connectLive(options) {
   let pollTimer = null;
   let connection = null;
   let closed = false;
+  let connectStartedAt = 0;
+  let lastBridgeAt = Date.now(); // the last thing the bridge said (a message or a heartbeat)
+  let lastHeardAt = Date.now();  // the last answer from the server, on the bridge or over HTTP
+  let probing = false;
+  let reachable = true;          // the last request got an answer (any status)
 
   let historyLoaded = !o.calls;
   let lastEventId = null;
@@ -48,6 +66,18 @@ export function connectLive(options) {
     if (state === connection) return;
     connection = state;
     o.onConnection(state);
+  }
+
+  /** An API call that also tells whether the server could be reached at all (status 0: it could not). */
+  async function request(path, timeoutMs) {
+    const r = await api('GET', path, undefined, undefined, timeoutMs);
+    if (r.status === 0) {
+      reachable = false;
+    } else {
+      reachable = true;
+      lastHeardAt = Date.now();
+    }
+    return r;
   }
 
   function remember(call) {
@@ -86,7 +116,7 @@ export function connectLive(options) {
       let ok = true;
       do {
         syncAgain = false;
-        const r = await api('GET', lastEventId ? `${callsPath}?after=${encodeURIComponent(lastEventId)}` : callsPath);
+        const r = await request(lastEventId ? `${callsPath}?after=${encodeURIComponent(lastEventId)}` : callsPath);
         if (!r.ok || !Array.isArray(r.data)) {
           ok = false;
           break;
@@ -118,7 +148,7 @@ export function connectLive(options) {
 
   async function fetchState() {
     if (!o.state) return true;
-    const r = await api('GET', statePath);
+    const r = await request(statePath);
     if (r.ok) acceptState(r.data);
     return r.ok;
   }
@@ -142,17 +172,26 @@ export function connectLive(options) {
       return;
     }
     bus = eb;
+    connectStartedAt = Date.now();
+    const heard = () => {
+      if (bus !== eb) return;
+      lastBridgeAt = Date.now();
+      lastHeardAt = lastBridgeAt;
+    };
+    if (eb.sockJSConn && typeof eb.sockJSConn.addEventListener === 'function') eb.sockJSConn.addEventListener('heartbeat', heard);
     eb.onerror = () => {};
     eb.onunhandled = () => {};
     eb.onopen = () => {
       if (bus !== eb) return;
       try {
-        if (o.calls) eb.registerHandler(address('calls'), (err, msg) => { if (!err && msg) acceptLive(msg.body); });
-        if (o.state) eb.registerHandler(address('state'), (err, msg) => { if (!err && msg) acceptState(msg.body); });
+        // A dropped bus may still deliver what was held up in the network: only the current one is heard.
+        if (o.calls) eb.registerHandler(address('calls'), (err, msg) => { if (bus === eb && !err && msg) { heard(); acceptLive(msg.body); } });
+        if (o.state) eb.registerHandler(address('state'), (err, msg) => { if (bus === eb && !err && msg) { heard(); acceptState(msg.body); } });
         if (o.staff) {
           eb.registerHandler(address('staff'), (err, msg) => {
+            if (bus !== eb) return;
             if (err) o.onStaffDenied(err);
-            else if (msg) o.onStaff(msg.body);
+            else if (msg) { heard(); o.onStaff(msg.body); }
           });
         }
       } catch (e) {
@@ -161,6 +200,7 @@ export function connectLive(options) {
       }
       open = true;
       attempts = 0;
+      heard();
       flushAcks();
       // Registered first; now catch up on what was missed while away.
       Promise.all([sync(), fetchState()]).then(([callsOk, stateOk]) => {
@@ -200,18 +240,54 @@ export function connectLive(options) {
     connect();
   }
 
+  /** Gives up on the current bridge (cut off, silent, or a connect that hangs) and dials again with backoff. */
+  function dropBridge(why) {
+    if (closed) return;
+    const old = bus;
+    bus = null;
+    open = false;
+    if (why === 'offline') setConnection('offline');
+    if (old) try { old.close(); } catch (e) { /* already closed */ }
+    startPolling();
+    scheduleReconnect();
+  }
+
+  /** The heartbeat's ping: /state, answered quickly or taken as a cut. */
+  async function probe() {
+    probing = true;
+    const r = await request(statePath, PROBE_TIMEOUT_MS);
+    probing = false;
+    if (r.ok && o.state) acceptState(r.data);
+    if (r.status === 0 && open) dropBridge('offline');
+  }
+
+  function watchdog() {
+    if (closed) return;
+    const now = Date.now();
+    if (open) {
+      if (now - lastBridgeAt > BRIDGE_SILENT_MS) dropBridge('silent');
+      else if (!probing && now - lastHeardAt > QUIET_MS) probe();
+    } else if (bus && now - connectStartedAt > CONNECT_TIMEOUT_MS) {
+      dropBridge('hung');
+    }
+  }
+
   // ---- polling while the bridge is down ----
 
   function startPolling() {
     if (polling || closed) return;
     polling = true;
-    if (connection !== 'polling') setConnection('reconnecting');
+    if (connection !== 'polling' && connection !== 'offline') setConnection('reconnecting');
     const tick = async () => {
       pollTimer = null;
       if (!polling) return;
       const [callsOk, stateOk] = await Promise.all([sync(), fetchState()]);
       if (!polling) return;
-      setConnection(callsOk && stateOk ? 'polling' : 'reconnecting');
+      const wasOffline = connection === 'offline';
+      if (!reachable) setConnection('offline');
+      else setConnection(callsOk && stateOk ? 'polling' : 'reconnecting');
+      // The network is back: dial the bridge now rather than at the end of a long backoff.
+      if (wasOffline && reachable && !open) reconnectNow();
       pollTimer = setTimeout(tick, o.pollMs);
     };
     tick();
@@ -254,7 +330,10 @@ export function connectLive(options) {
   fetchState().then(() => sync());
   connect();
   setTimeout(() => { if (!open) startPolling(); }, FIRST_CONNECT_GRACE_MS);
+  const watchdogTimer = setInterval(watchdog, WATCHDOG_MS);
   window.addEventListener('online', reconnectNow);
+  // The browser knows it lost the network: ask at once rather than after the quiet time.
+  window.addEventListener('offline', () => { if (open && !probing) probe(); });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) {
       if (open) refresh();
@@ -269,6 +348,7 @@ export function connectLive(options) {
     state: () => connection,
     close() {
       closed = true;
+      clearInterval(watchdogTimer);
       stopPolling();
       if (reconnectTimer) clearTimeout(reconnectTimer);
       if (bus) try { bus.close(); } catch (e) { /* ignore */ }

@@ -92,6 +92,7 @@ $('logout').addEventListener('click', async () => {
 function signedOut(error) {
   me = null;
   stationId = null;
+  clearUndo();
   station = null;
   ticket = null;
   patient = null;
@@ -212,6 +213,7 @@ function kindOf(id) {
 }
 
 function enterStation(id) {
+  if (id !== stationId) clearUndo();
   stationId = id;
   try { localStorage.setItem(stationKey, id); } catch (e) { /* ignore */ }
   station = stationList.find((s) => s.id === id) || { id, kind: kindOf(id), state: '' };
@@ -404,6 +406,7 @@ async function act(action, payload) {
     else if (action === 'transfer') text = t('page.results.transfer', { number, to: transferLabel(payload.to) });
     else text = t(`page.results.${resultKey[action]}`, { number });
     feedback(r.status === 204 ? 'info' : 'ok', text);
+    if (action === 'no-show') offerUndo(number);
   } else {
     if (sessionGone(r)) return signedOut(r.error);
     feedback('error', errorText(r.error, { number: before }));
@@ -440,24 +443,77 @@ function openTransfer() {
   const queue = kind === 'desk' ? 'room' : kind === 'booth' ? 'vaccination' : null;
   if (queue) select.appendChild(el('option', { value: queue }, transferLabel(queue)));
   $('transfer-heading').textContent = t('page.transferHeading', { number: currentNumber() || '' });
-  const dialog = $('transfer-dialog');
-  if (typeof dialog.showModal === 'function') dialog.showModal();
-  else dialog.setAttribute('open', '');
+  openDialog($('transfer-dialog'));
   select.focus();
 }
 
-function closeTransfer() {
-  const dialog = $('transfer-dialog');
+function openDialog(dialog) {
+  if (typeof dialog.showModal === 'function') dialog.showModal();
+  else dialog.setAttribute('open', '');
+}
+
+function closeDialog(dialog) {
   if (typeof dialog.close === 'function' && dialog.open) dialog.close();
   else dialog.removeAttribute('open');
 }
 
-$('transfer-cancel').addEventListener('click', closeTransfer);
+$('transfer-cancel').addEventListener('click', () => closeDialog($('transfer-dialog')));
 $('transfer-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const to = $('transfer-to').value;
-  closeTransfer();
+  closeDialog($('transfer-dialog'));
   if (to) act('transfer', { to });
+});
+
+// ---- undoing a no-show ----
+// A no-show pressed by mistake is taken back from the tablet for a while, after a confirmation:
+// the ticket is reinstated at the head of the queue it was called from.
+
+const UNDO_MS = 2 * 60 * 1000;
+let undoable = null; // { number, timer }
+
+function offerUndo(number) {
+  clearUndo();
+  if (!number) return;
+  undoable = { number, timer: setTimeout(clearUndo, UNDO_MS) };
+  $('undo-text').textContent = t('page.undo.offer', { number });
+  $('undo-bar').hidden = false;
+}
+
+function clearUndo() {
+  if (undoable) clearTimeout(undoable.timer);
+  undoable = null;
+  $('undo-bar').hidden = true;
+}
+
+$('undo-open').addEventListener('click', () => {
+  if (!undoable) return;
+  $('undo-heading').textContent = t('page.undo.heading', { number: undoable.number });
+  openDialog($('undo-dialog'));
+  $('undo-cancel').focus();
+});
+$('undo-cancel').addEventListener('click', () => closeDialog($('undo-dialog')));
+$('undo-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  closeDialog($('undo-dialog'));
+  if (!undoable || busy) return;
+  const { number } = undoable;
+  busy = true;
+  render();
+  const r = await api('POST', `${base}/tickets/${encodeURIComponent(number)}/reinstate`, {});
+  busy = false;
+  if (r.ok) {
+    clearUndo();
+    feedback('ok', t('page.undo.done', { number }));
+  } else {
+    if (sessionGone(r)) return signedOut(r.error);
+    feedback('error', errorText(r.error, { number }));
+    // no longer a no-show (reinstated elsewhere) or gone: nothing left to undo
+    if (r.status === 404 || r.status === 409) clearUndo();
+  }
+  render();
+  refreshStation();
+  if (live) live.refresh();
 });
 
 // ---- the door ----

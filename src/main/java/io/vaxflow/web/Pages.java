@@ -108,7 +108,7 @@ public final class Pages {
     String lang = Lang.of(ctx);
     Optional<SiteConfig> found = config.site(ctx.pathParam("site"));
     if (found.isEmpty()) {
-      render(ctx, 404, "not-found", page(ctx, lang, "notFound"));
+      notFound(ctx, "site");
       return;
     }
     SiteConfig site = found.get();
@@ -124,12 +124,36 @@ public final class Pages {
       config.sites().stream().filter(SiteConfig::walkIns).forEach(s -> walkInSites.add(new JsonObject()
           .put("id", s.id()).put("name", Views.i18n(s.name())).put("address", Views.i18n(s.address()))));
       data.put("walkInSitesJson", walkInSites.encode()).put("doses", new JsonArray().add(1).add(2).add(3).add(4));
+      // the voucher's shape as this site's own codes start (XH-, PD-, ...)
+      JsonObject words = dictionary.of(lang).getJsonObject("kiosk");
+      data.put("voucherHint", words.getString("voucherHint").replace("{code}", site.code()))
+          .put("voucherPlaceholder", words.getString("voucherPlaceholder").replace("{code}", site.code()));
     }
     if (template.equals("dashboard")) {
       data.put("today", LocalDate.ofInstant(clock.instant(), config.timeZone()).toString())
           .put("leaseSec", config.flow().leaseSec());
     }
     render(ctx, 200, template, data);
+  }
+
+  /**
+   * The 404 page, in the page's language: for a site that does not exist ({@code what} "site") or any
+   * other address a person mistyped ("page"). Only for browsers asking for a page; the API answers JSON.
+   */
+  void notFound(RoutingContext ctx, String what) {
+    String lang = Lang.of(ctx);
+    JsonObject words = dictionary.of(lang).getJsonObject("notFound");
+    JsonObject other = dictionary.of(other(lang)).getJsonObject("notFound");
+    render(ctx, 404, "not-found", page(ctx, lang, "notFound")
+        .put("pageTitle", words.getString(what + "Title"))
+        .put("heading", words.getString(what + "Title")).put("text", words.getString(what + "Text"))
+        .put("text2", other.getString(what + "Text")));
+  }
+
+  /** Whether a request that found nothing came from a browser wanting a page (not the API, HTML accepted). */
+  static boolean wantsPage(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    return !ctx.request().path().startsWith("/api/") && accept != null && accept.contains("text/html");
   }
 
   /** What every page gets: its language, the other language, both dictionaries and the language-switch link. */
@@ -145,7 +169,8 @@ public final class Pages {
         .put("otherLang", other).put("otherHtmlLang", htmlLang(other))
         .put("t", dictionary.of(lang)).put("t2", dictionary.of(other))
         .put("pageTitle", dictionary.of(lang).getJsonObject(section).getString("title"))
-        .put("switchHref", ctx.request().path() + "?lang=" + other)
+        // one leading slash: "//host" would be a link off the site
+        .put("switchHref", "/" + ctx.request().path().replaceFirst("^/+", "") + "?lang=" + other)
         .put("i18nJson", scripts.encode());
   }
 

@@ -76,7 +76,10 @@ public final class WebServer extends VerticleBase {
     // what the router itself refuses (no route, wrong method, an undecodable path)
     router.errorHandler(400, ctx -> Errors.send(ctx, 400, "INVALID_INPUT", "The request path is malformed.",
         new io.vertx.core.json.JsonObject().put("field", "path")));
-    router.errorHandler(404, ctx -> Errors.send(ctx, 404, "NOT_FOUND", "There is nothing at this address.", null));
+    router.errorHandler(404, ctx -> {
+      if (Pages.wantsPage(ctx)) pages.notFound(ctx, "page");
+      else Errors.send(ctx, 404, "NOT_FOUND", "There is nothing at this address.", null);
+    });
     router.errorHandler(405, ctx -> Errors.send(ctx, 405, "METHOD_NOT_ALLOWED", "This address does not take that method.", null));
 
     server = vertx.createHttpServer(new HttpServerOptions()

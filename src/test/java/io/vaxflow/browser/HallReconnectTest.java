@@ -2,16 +2,13 @@ package io.vaxflow.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.Browser;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonArray;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,20 +75,7 @@ class HallReconnectTest {
       samePort.put("HTTP_PORT", String.valueOf(port));
       restarted = TestCity.on(city.redis, samePort);
       Screens.waitLive(hall, Duration.ofSeconds(45));
-      hall.until("every missed call under recent calls", d -> new HashSet<>(Screens.recentEventIds(hall)).containsAll(missed) ? true : null);
-
-      List<String> recent = Screens.recentEventIds(hall);
-      for (String id : missed) assertEquals(1, Collections.frequency(recent, id), "missed call " + id + " listed once: " + recent);
-      assertEquals(1, Collections.frequency(recent, lastSeen), "the call seen before the outage listed once: " + recent);
-      assertEquals(recent.size(), new HashSet<>(recent).size(), "a call listed twice: " + recent);
-      List<String> sayings = Screens.sayings(hall);
-      assertEquals(sayings.size(), new HashSet<>(sayings).size(), "a saying shown twice: " + sayings);
-      for (String id : missed) {
-        long n = sayings.stream().filter(s -> s.startsWith(id + "#")).count();
-        assertTrue(n <= 1, "missed call " + id + " shown " + n + " times on reconnect: " + sayings);
-      }
-      assertEquals(3, sayings.stream().filter(s -> s.startsWith(lastSeen + "#")).count(),
-          "the call seen before the outage is not said again: " + sayings);
+      Screens.assertCaughtUpOnce(hall, missed, lastSeen);
       hall.assertCleanConsole(SERVER_DOWN);
     } finally {
       if (restarted != null) restarted.stopServer();

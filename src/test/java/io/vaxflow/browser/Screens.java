@@ -81,6 +81,28 @@ final class Screens {
     return hall.js("return [...document.querySelectorAll('#recent-calls li[data-event-id]')].map(li => li.dataset.eventId);");
   }
 
+  /**
+   * After a reconnection: every {@code missed} call is listed once under recent calls (as is
+   * {@code lastSeen}, the last call seen before), no saying is shown twice, each missed call is said
+   * at most once, and the call seen before (said three times then) is not said again.
+   */
+  static void assertCaughtUpOnce(Browser hall, List<String> missed, String lastSeen) {
+    hall.until("every missed call under recent calls", Duration.ofSeconds(20),
+        d -> new java.util.HashSet<>(recentEventIds(hall)).containsAll(missed) ? true : null);
+    List<String> recent = recentEventIds(hall);
+    for (String id : missed) assertEquals(1, java.util.Collections.frequency(recent, id), "missed call " + id + " listed once: " + recent);
+    assertEquals(1, java.util.Collections.frequency(recent, lastSeen), "the call seen before listed once: " + recent);
+    assertEquals(recent.size(), new java.util.HashSet<>(recent).size(), "a call listed twice: " + recent);
+    List<String> sayings = sayings(hall);
+    assertEquals(sayings.size(), new java.util.HashSet<>(sayings).size(), "a saying shown twice: " + sayings);
+    for (String id : missed) {
+      long n = sayings.stream().filter(s -> s.startsWith(id + "#")).count();
+      org.junit.jupiter.api.Assertions.assertTrue(n <= 1, "missed call " + id + " shown " + n + " times on reconnection: " + sayings);
+    }
+    assertEquals(3, sayings.stream().filter(s -> s.startsWith(lastSeen + "#")).count(),
+        "the call seen before is not said again: " + sayings);
+  }
+
   // ---- kiosk ----
 
   /** A walk-in checked in through the kiosk's walk-in form; returns the ticket element once shown. */
@@ -125,6 +147,15 @@ final class Screens {
   static void awaitStationState(Browser tablet, String state) {
     tablet.until("the station " + state, d ->
         d.findElements(By.cssSelector("#station-state[data-state=" + state + "]")).isEmpty() ? null : true);
+  }
+
+  /** Waits until the tablet shows its station holding a called ticket, with the patient, queues and a live feed. */
+  static void awaitHoldingACalledTicket(Browser tablet) {
+    awaitStationState(tablet, "called");
+    currentTicket(tablet);
+    tablet.waitVisible("#patient");
+    tablet.waitFor("#queue-counts .queue-row");
+    tablet.waitFor("#connection[data-state=live]");
   }
 
   /** The number on the tablet's "current patient", once there is one. */

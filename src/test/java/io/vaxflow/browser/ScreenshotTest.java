@@ -119,11 +119,7 @@ class ScreenshotTest {
           Screens.press(tablet, "next");
         }
         // the second language: the same tablet, reloaded, restores its station from the server
-        Screens.awaitStationState(tablet, "called");
-        Screens.currentTicket(tablet);
-        tablet.waitVisible("#patient");
-        tablet.waitFor("#queue-counts .queue-row");
-        tablet.waitFor("#connection[data-state=live]");
+        Screens.awaitHoldingACalledTicket(tablet);
         assertLanguage(tablet, lang, "#patient-heading", dictionary(lang).getJsonObject("staff").getString("currentPatient"));
         shoot(tablet, "staff-" + lang);
         tablet.assertCleanConsole();

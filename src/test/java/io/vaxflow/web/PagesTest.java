@@ -102,6 +102,43 @@ class PagesTest {
   }
 
   @Test
+  void aMistypedPageAddressGetsTheNotFoundPageInItsLanguage() {
+    for (String path : List.of("/sites/pudong/kiosc", "/sitess", "/sites/pudong/hall/extra", "/js/nothing.js")) {
+      for (String lang : List.of("zh", "en")) {
+        Reply r = city.send(HttpMethod.GET, path + "?lang=" + lang, null,
+            Map.of("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"), null);
+        assertEquals(404, r.status(), path);
+        assertTrue(r.headers().get("Content-Type").startsWith("text/html"), path + ": " + r.body());
+        assertTrue(r.body().contains("<html lang=\"" + ("zh".equals(lang) ? "zh-CN" : "en") + "\">"), path);
+        assertTrue(r.body().contains("zh".equals(lang) ? "找不到该页面" : "Page not found"), r.body());
+        assertTrue(r.headers().get("Content-Security-Policy").contains("script-src 'self'"), path);
+      }
+      Reply zh = city.send(HttpMethod.GET, path, null, Map.of("Accept", "text/html", "Accept-Language", "zh-CN"), null);
+      assertTrue(zh.body().contains("找不到该页面"), "Accept-Language chooses the language: " + zh.body());
+      // not a browser asking for a page: the API's error JSON, as before
+      Reply json = city.get(path);
+      assertEquals(404, json.status());
+      assertEquals("NOT_FOUND", json.errorCode(), json.body());
+    }
+    Reply api = city.send(HttpMethod.GET, "/api/v1/sitess", null, Map.of("Accept", "text/html"), null);
+    assertEquals(404, api.status());
+    assertEquals("NOT_FOUND", api.errorCode(), "the API keeps its JSON even for a browser: " + api.body());
+    Reply slashes = city.send(HttpMethod.GET, "//example.org/x", null, Map.of("Accept", "text/html"), null);
+    assertFalse(unescape(slashes.body()).contains("href=\"//example.org"), "the language switch stays on the site");
+  }
+
+  @Test
+  void theKioskShowsItsOwnSitesVoucherCode() {
+    for (String lang : List.of("zh", "en")) {
+      String pudong = html("/sites/pudong/kiosk?lang=" + lang, 200).body();
+      assertTrue(pudong.contains("PD-7K3M-9Q2P") && pudong.contains("placeholder=\"PD-____-____\""), pudong);
+      assertFalse(pudong.contains("XH-"), "no other site's code at pudong");
+      String jingan = html("/sites/jingan/kiosk?lang=" + lang, 200).body();
+      assertTrue(jingan.contains("JA-7K3M-9Q2P") && !jingan.contains("XH-"), "jingan's own code");
+    }
+  }
+
+  @Test
   void nothingHostileIsEchoed() {
     String q = "?lang=" + encode(HOSTILE) + "&q=" + encode(HOSTILE) + "&site=" + encode("\"><img src=x onerror=alert(1)>");
     for (Page p : PAGES) {
