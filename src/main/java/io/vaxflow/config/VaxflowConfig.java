@@ -48,8 +48,9 @@ public record VaxflowConfig(
 
   /**
    * Rate limits (per client address unless named otherwise; {@code site} is per site) and the
-   * login lockout: {@code loginFailures} wrong PINs for one staff id or from one address lock
-   * login for {@code lockoutSec}.
+   * login lockout: {@code loginFailures} wrong PINs from one address lock login from it for
+   * {@code lockoutSec}; as many for one staff id from all addresses only slow down the addresses
+   * that failed for it.
    */
   public record Limits(Bucket kiosk, Bucket site, Bucket booking, Bucket lookup, Bucket login,
                        int loginFailures, int lockoutSec) {}
