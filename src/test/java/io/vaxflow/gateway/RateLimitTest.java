@@ -130,62 +130,48 @@ class RateLimitTest {
 
   @Test
   void aStrangersWrongPinsLockOutTheStrangerNotTheStaffMember() {
-    try (TestCity city = TestCity.start(Map.of("VAXFLOW_LIMITS_LOGINFAILURES", "5"))) {
-      WebClient staff = client(city, "127.0.0.1");
-      WebClient attacker = client(city, "127.0.0.2");
-      try {
-        for (int i = 1; i <= 6; i++) {
-          HttpResponse<Buffer> r = login(attacker, "door", "000" + i);
-          if (i <= 5) {
-            assertEquals(401, r.statusCode(), "wrong PIN " + i + ": " + r.bodyAsString());
-            assertEquals("BAD_CREDENTIALS", error(r).getString("code"));
-          } else {
-            assertRateLimited(r);
-          }
+    fromTwoAddresses(Map.of("VAXFLOW_LIMITS_LOGINFAILURES", "5"), (city, staff, attacker) -> {
+      for (int i = 1; i <= 6; i++) {
+        HttpResponse<Buffer> r = login(attacker, "door", "000" + i);
+        if (i <= 5) {
+          assertEquals(401, r.statusCode(), "wrong PIN " + i + ": " + r.bodyAsString());
+          assertEquals("BAD_CREDENTIALS", error(r).getString("code"));
+        } else {
+          assertRateLimited(r);
         }
-        long sessionsBefore = sessions(city);
-        // the attacker's address is locked for the lockout time, the right PIN and other staff ids included
-        HttpResponse<Buffer> locked = login(attacker, "door", "1357");
-        assertRateLimited(locked);
-        long retryAfter = Long.parseLong(locked.getHeader("Retry-After"));
-        System.out.println("RateLimitTest login: the attacker's address locked out, Retry-After " + retryAfter + " s");
-        assertTrue(retryAfter > 60, "locked for the lockout time (900 s), not a token: " + retryAfter);
-        assertEquals(null, locked.getHeader("Set-Cookie"), "no session cookie while locked");
-        assertRateLimited(login(attacker, "manager", "2468"));
-        assertEquals(sessionsBefore, sessions(city), "no session was opened from the locked address");
-
-        // the staff member, from an address of their own, logs in with the right PIN at once
-        HttpResponse<Buffer> door = login(staff, "door", "1357");
-        assertEquals(200, door.statusCode(), "door from 127.0.0.1: " + door.bodyAsString());
-        assertEquals("door", door.bodyAsJsonObject().getJsonObject("staff").getString("id"));
-      } finally {
-        staff.close();
-        attacker.close();
       }
-    }
+      long sessionsBefore = sessions(city);
+      // the attacker's address is locked for the lockout time, the right PIN and other staff ids included
+      HttpResponse<Buffer> locked = login(attacker, "door", "1357");
+      assertRateLimited(locked);
+      long retryAfter = Long.parseLong(locked.getHeader("Retry-After"));
+      System.out.println("RateLimitTest login: the attacker's address locked out, Retry-After " + retryAfter + " s");
+      assertTrue(retryAfter > 60, "locked for the lockout time (900 s), not a token: " + retryAfter);
+      assertEquals(null, locked.getHeader("Set-Cookie"), "no session cookie while locked");
+      assertRateLimited(login(attacker, "manager", "2468"));
+      assertEquals(sessionsBefore, sessions(city), "no session was opened from the locked address");
+
+      // the staff member, from an address of their own, logs in with the right PIN at once
+      HttpResponse<Buffer> door = login(staff, "door", "1357");
+      assertEquals(200, door.statusCode(), "door from 127.0.0.1: " + door.bodyAsString());
+      assertEquals("door", door.bodyAsJsonObject().getJsonObject("staff").getString("id"));
+    });
   }
 
   @Test
   void guessingAcrossStaffIdsFromOneAddressIsLockedOut() {
-    try (TestCity city = TestCity.start(Map.of("VAXFLOW_LIMITS_LOGINFAILURES", "5"))) {
-      WebClient attacker = client(city, "127.0.0.2");
-      WebClient staff = client(city, "127.0.0.1");
-      try {
-        List<String> ids = List.of("door", "desk", "manager", "booth", "nobody");
-        for (String id : ids) {
-          HttpResponse<Buffer> r = login(attacker, id, "0000");
-          assertEquals(401, r.statusCode(), id + ": " + r.bodyAsString());
-        }
-        // one wrong PIN per staff id, five in all: the address is locked for every staff id, right PINs too
-        assertRateLimited(login(attacker, "vaccinator", "0000"));
-        assertRateLimited(login(attacker, "door", "1357"));
-        // no staff id was locked by it
-        assertEquals(200, login(staff, "desk", "1234").statusCode(), "desk from 127.0.0.1");
-      } finally {
-        staff.close();
-        attacker.close();
+    fromTwoAddresses(Map.of("VAXFLOW_LIMITS_LOGINFAILURES", "5"), (city, staff, attacker) -> {
+      List<String> ids = List.of("door", "desk", "manager", "booth", "nobody");
+      for (String id : ids) {
+        HttpResponse<Buffer> r = login(attacker, id, "0000");
+        assertEquals(401, r.statusCode(), id + ": " + r.bodyAsString());
       }
-    }
+      // one wrong PIN per staff id, five in all: the address is locked for every staff id, right PINs too
+      assertRateLimited(login(attacker, "vaccinator", "0000"));
+      assertRateLimited(login(attacker, "door", "1357"));
+      // no staff id was locked by it
+      assertEquals(200, login(staff, "desk", "1234").statusCode(), "desk from 127.0.0.1");
+    });
   }
 
   @Test
@@ -216,6 +202,24 @@ class RateLimitTest {
   }
 
   // ---- helpers ----
+
+  interface TwoAddresses {
+    void run(TestCity city, WebClient one, WebClient two);
+  }
+
+  /** A city with these overrides and clients from 127.0.0.1 and 127.0.0.2, all closed after. */
+  private static void fromTwoAddresses(Map<String, String> env, TwoAddresses body) {
+    try (TestCity city = TestCity.start(env)) {
+      WebClient one = client(city, "127.0.0.1");
+      WebClient two = client(city, "127.0.0.2");
+      try {
+        body.run(city, one, two);
+      } finally {
+        one.close();
+        two.close();
+      }
+    }
+  }
 
   /** A client whose connections come from {@code localAddress}. */
   private static WebClient client(TestCity city, String localAddress) {
