@@ -17,6 +17,7 @@ import io.vaxflow.gateway.CsrfGuard;
 import io.vaxflow.gateway.PinHash;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.RateLimiter.RouteClass;
+import io.vaxflow.gateway.SecureCookies;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.CityOverview;
@@ -25,7 +26,6 @@ import io.vaxflow.store.EventStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -233,8 +233,7 @@ public final class Api {
           return limiter.loginSucceeded(staffId, address).compose(v -> sessions.open(account.get()));
         })
         .onSuccess(token -> {
-          ctx.response().addCookie(Cookie.cookie(Sessions.COOKIE, token).setPath("/").setHttpOnly(true)
-              .setSameSite(CookieSameSite.STRICT).setMaxAge(Sessions.TTL.toSeconds()));
+          ctx.response().addCookie(SecureCookies.cookie(ctx, Sessions.COOKIE, token, Sessions.TTL.toSeconds()).setHttpOnly(true));
           String csrf = CsrfGuard.issue(ctx);
           json(ctx, 200, new JsonObject().put("staff", views.staff(account.get())).put("csrfToken", csrf));
         })
@@ -245,8 +244,7 @@ public final class Api {
     Cookie c = ctx.request().getCookie(Sessions.COOKIE);
     Future<Void> closed = c == null ? Future.succeededFuture() : sessions.close(c.getValue());
     closed.onSuccess(v -> {
-      ctx.response().addCookie(Cookie.cookie(Sessions.COOKIE, "").setPath("/").setHttpOnly(true)
-          .setSameSite(CookieSameSite.STRICT).setMaxAge(0));
+      ctx.response().addCookie(SecureCookies.cookie(ctx, Sessions.COOKIE, "", 0).setHttpOnly(true));
       json(ctx, 200, new JsonObject().put("loggedOut", true));
     }).onFailure(ctx::fail);
   }
