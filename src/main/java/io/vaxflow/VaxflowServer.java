@@ -104,7 +104,7 @@ public final class VaxflowServer {
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry), bridge);
           return vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs()))
-              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
+              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, scripts, displays, metrics)))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
                   ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher)).mapEmpty()
