@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the bridge lets in from browsers: well-formed display acknowledgements, a few a second per
  * SockJS connection and a bounded number a second in all. Each connection speaks for one display
  * of one site (the first it names), so one socket cannot fill the dashboard with made-up displays.
- * A connection's allowance is forgotten when it closes.
+ * A connection that keeps sending beyond its allowance is closed; its allowance is forgotten then.
  */
 final class AckGate {
 
@@ -20,6 +20,8 @@ final class AckGate {
   static final double TOTAL_BURST = 400;
   /** More open connections than this are not given an allowance (acks from them are refused). */
   static final int MAX_SOCKETS = 20_000;
+  /** A connection that sends this many acks in a row beyond its allowance is closed (a display holds at most 100). */
+  static final int CLOSE_AFTER_REFUSED = 300;
 
   /** A token bucket; callers synchronize on it. */
   private static final class Bucket {
@@ -44,7 +46,7 @@ final class AckGate {
     }
   }
 
-  private record Speaker(String address, String displayId, Bucket bucket) {}
+  private record Speaker(String address, String displayId, Bucket bucket, int[] refusedInARow) {}
 
   private final Map<SockJSSocket, Speaker> speakers = new ConcurrentHashMap<>();
   private final Bucket total = new Bucket(TOTAL_RATE, TOTAL_BURST);
@@ -59,12 +61,20 @@ final class AckGate {
     if (speaker == null) {
       if (speakers.size() >= MAX_SOCKETS) return false;
       speaker = speakers.computeIfAbsent(socket,
-          s -> new Speaker(address, ack.get().displayId(), new Bucket(PER_SOCKET_RATE, PER_SOCKET_BURST)));
+          s -> new Speaker(address, ack.get().displayId(), new Bucket(PER_SOCKET_RATE, PER_SOCKET_BURST), new int[1]));
     }
-    if (!speaker.address().equals(address) || !speaker.displayId().equals(ack.get().displayId())) return false;
+    boolean allowed;
     synchronized (speaker.bucket()) {
-      if (!speaker.bucket().take()) return false;
+      allowed = speaker.address().equals(address) && speaker.displayId().equals(ack.get().displayId())
+          && speaker.bucket().take();
+      if (allowed) {
+        speaker.refusedInARow()[0] = 0;
+      } else if (++speaker.refusedInARow()[0] >= CLOSE_AFTER_REFUSED) {
+        speakers.remove(socket);
+        socket.close();
+      }
     }
+    if (!allowed) return false;
     synchronized (total) {
       return total.take();
     }
