@@ -80,7 +80,7 @@ public final class Api {
   public void mount(Router router) {
     router.get("/api/v1/sites").handler(this::sites);
     router.get("/api/v1/sites/:site/state").handler(this::state);
-    router.post("/api/v1/bookings").handler(limiter.per(RouteClass.BOOKING)).handler(this::book);
+    router.post("/api/v1/bookings").handler(limiter.per(RouteClass.BOOKING)).handler(dispatcher.admission()).handler(this::book);
     router.post("/api/v1/sites/:site/checkins").handler(this::checkIn);
     router.get("/api/v1/sites/:site/calls").handler(limiter.per(RouteClass.LOOKUP)).handler(this::calls);
     router.get("/api/v1/sites/:site/tickets/:number").handler(limiter.per(RouteClass.LOOKUP)).handler(this::ticket);

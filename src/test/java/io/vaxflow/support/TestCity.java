@@ -92,6 +92,11 @@ public final class TestCity implements AutoCloseable {
     return new TestCity(redis, false, overrides);
   }
 
+  /** A server on an existing Redis, configured from {@code configFile} (a test's own city) plus overrides. */
+  public static TestCity on(RedisLauncher redis, Path configFile, Map<String, String> overrides) {
+    return new TestCity(redis, false, overrides, configFile);
+  }
+
   public int port() {
     return server.port();
   }
