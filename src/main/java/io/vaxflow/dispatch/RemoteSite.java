@@ -92,6 +92,17 @@ public final class RemoteSite {
     return breaker.state();
   }
 
+  /** For /city: the site, the server that runs it, whether it answers and its load as last polled. */
+  public JsonObject view(String lang) {
+    JsonObject out = new JsonObject().put("id", site.id()).put("name", site.name(lang))
+        .put("server", base()).put("health", up ? "up" : "down").put("breaker", breaker.state().name())
+        .put("lastAnswer", lastAnswer.map(Instant::toString).orElse(null))
+        .put("lastError", lastError.isEmpty() ? null : lastError);
+    load.ifPresent(l -> out.put("open", l.open())
+        .put("load", new JsonObject().put("waiting", l.waiting()).put("predictedWaitMin", l.predictedWaitMin())));
+    return out;
+  }
+
   /** Asks the remote server for its sites' load and keeps this site's. */
   Future<Void> poll() {
     return breaker.<Void>execute(() -> http.get(port, host, basePath + "/api/v1/sites").ssl(ssl)

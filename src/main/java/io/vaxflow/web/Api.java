@@ -381,7 +381,12 @@ public final class Api {
 
   /** The city operator's overview: every site's load, and where bookings are going and why. */
   private void city(RoutingContext ctx) {
-    city.report().onSuccess(r -> json(ctx, 200, monitorViews.city(r, Lang.of(ctx)))).onFailure(ctx::fail);
+    city.report().onSuccess(r -> {
+      // the sites other servers run: which server, and whether it answers
+      JsonArray remote = new JsonArray();
+      dispatcher.remotes().forEach(s -> remote.add(s.view(Lang.of(ctx))));
+      json(ctx, 200, monitorViews.city(r, Lang.of(ctx)).put("remoteSites", remote));
+    }).onFailure(ctx::fail);
   }
 
   private void eventsCsv(RoutingContext ctx) {
