@@ -99,6 +99,7 @@ public final class VaxflowServer {
           metrics.breaker("registry", registry::state);
           Checkin checkin = new Checkin(config, limiter, registry, metrics);
           Dispatcher dispatcher = new Dispatcher(vertx, config, flows, scripts);
+          dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
               new SiteMetrics(config, events, displays, registry, scripts), new CityOverview(config, flows, scripts));
