@@ -99,7 +99,8 @@ public final class VaxflowServer {
           RegistryClient registry = new RegistryClient(vertx, config.registry(), url);
           metrics.breaker("registry", registry::state);
           Checkin checkin = new Checkin(config, limiter, registry, metrics);
-          Dispatcher dispatcher = new Dispatcher(config, flows);
+          Dispatcher dispatcher = new Dispatcher(vertx, config, flows, scripts);
+          dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
               new SiteMetrics(config, events, displays, registry, scripts), new CityOverview(config, flows, scripts));

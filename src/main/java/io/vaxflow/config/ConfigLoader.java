@@ -109,7 +109,7 @@ public final class ConfigLoader {
 
   private static final Obj SITE = obj(
       "id", LEAF, "code", LEAF, "name", LANG_MAP, "address", LANG_MAP, "lat", LEAF, "lon", LEAF,
-      "walkIns", LEAF, "hours", obj("open", LEAF, "close", LEAF), "slotMin", LEAF,
+      "walkIns", LEAF, "hours", obj("open", LEAF, "close", LEAF), "slotMin", LEAF, "remote", LEAF,
       "slotCapacity", LEAF, "hallCapacity", LEAF, "roomCapacity", LEAF, "doors", LEAF,
       "desks", LEAF, "booths", LEAF);
 
@@ -136,8 +136,9 @@ public final class ConfigLoader {
           "deskServiceMin", LEAF, "boothServiceMin", LEAF),
       "limits", obj(
           "kiosk", BUCKET, "site", BUCKET, "booking", BUCKET, "lookup", BUCKET, "login", BUCKET,
-          "loginFailures", LEAF, "lockoutSec", LEAF),
+          "loginFailures", LEAF, "lockoutSec", LEAF, "bookings", BUCKET, "bookingQueueSec", LEAF),
       "registry", obj("url", LEAF, "port", LEAF, "timeoutMs", LEAF, "breakerFailures", LEAF, "breakerResetMs", LEAF),
+      "remote", obj("pollMs", LEAF, "timeoutMs", LEAF, "breakerFailures", LEAF, "breakerResetMs", LEAF),
       "sites", new Items(SITE),
       "communities", new Items(COMMUNITY),
       "staff", new Items(STAFF));
@@ -537,7 +538,8 @@ public final class ConfigLoader {
         bucket(lim, "kiosk", 1.0, 30), bucket(lim, "site", 20.0, 200), bucket(lim, "booking", 0.5, 10),
         bucket(lim, "lookup", 5.0, 60), bucket(lim, "login", 0.5, 10),
         integer(lim, "limits", "loginFailures", 5, 1, 1000),
-        integer(lim, "limits", "lockoutSec", 900, 1, 86_400));
+        integer(lim, "limits", "lockoutSec", 900, 1, 86_400),
+        bucket(lim, "bookings", 200.0, 400), integer(lim, "limits", "bookingQueueSec", 30, 0, 3600));
 
     Map<String, Object> reg = section(root, "", "registry");
     VaxflowConfig.Registry registry = new VaxflowConfig.Registry(
@@ -547,12 +549,20 @@ public final class ConfigLoader {
         integer(reg, "registry", "breakerFailures", 5, 1, 1000),
         integer(reg, "registry", "breakerResetMs", 10_000, 100, 3_600_000));
 
+    Map<String, Object> rem = section(root, "", "remote");
+    VaxflowConfig.Remote remote = new VaxflowConfig.Remote(
+        integer(rem, "remote", "pollMs", 5000, 50, 600_000),
+        integer(rem, "remote", "timeoutMs", 1000, 10, 60_000),
+        integer(rem, "remote", "breakerFailures", 3, 1, 1000),
+        integer(rem, "remote", "breakerResetMs", 5000, 50, 3_600_000));
+
     List<SiteConfig> sites = sites(root, timeZone);
     List<VaxflowConfig.Community> communities = communities(root);
     List<StaffAccount> staff = staff(root, sites);
 
     return new VaxflowConfig(http, redis, dataDir, voucherSecret, clockStart, timeZone, simulate,
-        announce, flow, limits, registry, sites, communities, staff);
+        announce, flow, limits, registry, sites.stream().filter(s -> !s.isRemote()).toList(), communities, staff,
+        sites.stream().filter(SiteConfig::isRemote).toList(), remote);
   }
 
   private VaxflowConfig.Bucket bucket(Map<String, Object> limits, String name, double rate, int burst) {
@@ -636,9 +646,23 @@ public final class ConfigLoader {
           integer(m, p, "roomCapacity", 10, 1, 10_000),
           integer(m, p, "doors", 1, 1, 10),
           integer(m, p, "desks", 2, 1, 50),
-          integer(m, p, "booths", 3, 1, 50)));
+          integer(m, p, "booths", 3, 1, 50),
+          remote(m, p)));
+    }
+    if (sites.stream().allMatch(SiteConfig::isRemote)) {
+      throw fail("sites", "at least one site must be run by this server (without remote)");
     }
     return List.copyOf(sites);
+  }
+
+  /** The base URL of the Vaxflow server that runs the site, when another server runs it. */
+  private Optional<String> remote(Map<String, Object> m, String p) {
+    String url = string(m, p, "remote", "", true).strip();
+    if (url.isEmpty()) return Optional.empty();
+    if (!url.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+      throw fail(p + ".remote", "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(url));
+    }
+    return Optional.of(url.replaceAll("/+$", ""));
   }
 
   private List<VaxflowConfig.Community> communities(Map<String, Object> root) {

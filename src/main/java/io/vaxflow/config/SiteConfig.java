@@ -1,11 +1,13 @@
 package io.vaxflow.config;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One vaccination site as configured: where it is, when it opens, how its slots and buffers
  * are sized and how many desks and booths it runs. Capacities here are the defaults; a manager
- * may change hall and room capacity at run time (kept in Redis).
+ * may change hall and room capacity at run time (kept in Redis). A site with {@code remote} is run
+ * by the Vaxflow server at that base URL.
  */
 public record SiteConfig(
     String id,
@@ -22,7 +24,13 @@ public record SiteConfig(
     int roomCapacity,
     int doors,
     int desks,
-    int booths) {
+    int booths,
+    Optional<String> remote) {
+
+  /** Run by another Vaxflow server ({@link #remote} is its base URL): no local flow, kiosk or hall. */
+  public boolean isRemote() {
+    return remote.isPresent();
+  }
 
   public String name(String lang) {
     return name.getOrDefault(lang, name.getOrDefault("en", id));

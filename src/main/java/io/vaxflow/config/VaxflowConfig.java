@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The whole configuration of one server, read once at start and validated (see {@link ConfigLoader}). */
+/**
+ * The whole configuration of one server, read once at start and validated (see {@link ConfigLoader}).
+ * {@code sites} are the sites this server runs; {@code remoteSites} those that other Vaxflow
+ * servers run ({@link SiteConfig#remote}), which this server's dispatcher books onto.
+ */
 public record VaxflowConfig(
     Http http,
     Redis redis,
@@ -22,7 +26,9 @@ public record VaxflowConfig(
     Registry registry,
     List<SiteConfig> sites,
     List<Community> communities,
-    List<StaffAccount> staff) {
+    List<StaffAccount> staff,
+    List<SiteConfig> remoteSites,
+    Remote remote) {
 
   /**
    * The HTTP server. A connection's first request head must arrive within {@code requestTimeoutMs}
@@ -57,10 +63,11 @@ public record VaxflowConfig(
    * Rate limits (per client address unless named otherwise; {@code site} is per site) and the
    * login lockout: {@code loginFailures} wrong PINs from one address lock login from it for
    * {@code lockoutSec}; as many for one staff id from all addresses only slow down the addresses
-   * that failed for it.
+   * that failed for it. {@code bookings} shapes the city's bookings as a whole (the 8:00 spike):
+   * beyond it a booking waits its turn, up to {@code bookingQueueSec}, instead of failing.
    */
   public record Limits(Bucket kiosk, Bucket site, Bucket booking, Bucket lookup, Bucket login,
-                       int loginFailures, int lockoutSec) {}
+                       int loginFailures, int lockoutSec, Bucket bookings, int bookingQueueSec) {}
 
   /**
    * The appointment registry: {@code url} of a remote one, or empty to run the built-in one on
@@ -71,11 +78,23 @@ public record VaxflowConfig(
     public boolean builtIn() { return url == null || url.isBlank(); }
   }
 
+  /**
+   * Sites run by other servers: each one's load is polled every {@code pollMs} (GET its server's
+   * /api/v1/sites, answered within {@code timeoutMs}); after {@code breakerFailures} failures its
+   * breaker opens for {@code breakerResetMs}, then one probe decides.
+   */
+  public record Remote(int pollMs, int timeoutMs, int breakerFailures, int breakerResetMs) {}
+
   /** A named place people may type when booking ("Tianlin", "田林"): its location picks the nearest site. */
   public record Community(Map<String, String> name, double lat, double lon) {}
 
   public Optional<SiteConfig> site(String id) {
     return sites.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  /** A site of the city, run here or by another server. */
+  public Optional<SiteConfig> anySite(String id) {
+    return site(id).or(() -> remoteSites.stream().filter(s -> s.id().equals(id)).findFirst());
   }
 
   public Optional<StaffAccount> staffAccount(String id) {

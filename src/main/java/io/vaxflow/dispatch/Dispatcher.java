@@ -5,14 +5,23 @@ import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.flow.SiteFlow;
+import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +32,8 @@ import java.util.Optional;
  * line, or an idle one): books a person onto the site asked for, else the one with the least
  * travel plus predicted wait that has a free slot that day, and issues the signed voucher.
  * Waits are the sites' live predictions for today; for a later day only distance counts.
+ * Sites other servers run ({@link RemoteSite}) are polled for their load and booked through their
+ * server's API; one that does not answer is left out until it answers again.
  */
 public final class Dispatcher {
 
@@ -54,12 +65,65 @@ public final class Dispatcher {
     return km * MINUTES_PER_KM + waitMin;
   }
 
+  /** The city-wide bucket the booking spike is shaped by (one per city, in its own hash slot). */
+  static final String SPIKE_BUCKET = "rl:{bookings}:city";
+
+  private final Vertx vertx;
   private final VaxflowConfig config;
   private final Map<String, SiteFlow> flows;
+  private final Scripts store;
+  private final WebClient http; // kept in a field: an unreferenced client is closed mid-request
+  private final Map<String, RemoteSite> remotes = new LinkedHashMap<>();
 
-  public Dispatcher(VaxflowConfig config, Map<String, SiteFlow> flows) {
+  public Dispatcher(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Scripts store) {
+    this.vertx = vertx;
     this.config = config;
     this.flows = flows;
+    this.store = store;
+    this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(config.remote().timeoutMs())
+        .setKeepAlive(true).setIdleTimeout(30));
+    for (SiteConfig s : config.remoteSites()) remotes.put(s.id(), new RemoteSite(vertx, http, s, config.remote()));
+    if (!remotes.isEmpty()) {
+      pollRemotes();
+      vertx.setPeriodic(config.remote().pollMs(), id -> pollRemotes());
+    }
+  }
+
+  /** The sites other servers run, as last polled. */
+  public Collection<RemoteSite> remotes() {
+    return remotes.values();
+  }
+
+  private void pollRemotes() {
+    remotes.values().forEach(RemoteSite::poll);
+  }
+
+  /**
+   * The booking spike's admission (traffic shaping): each booking takes its place in line at the
+   * city-wide bucket and goes on when its turn comes, in arrival order at the bucket's rate; only
+   * one that would wait longer than {@code limits.bookingQueueSec} gets 429 with Retry-After. A
+   * person who gave up (closed the connection) while waiting is not booked.
+   */
+  public Handler<RoutingContext> admission() {
+    VaxflowConfig.Bucket b = config.limits().bookings();
+    String maxWaitMs = String.valueOf(config.limits().bookingQueueSec() * 1000L);
+    return ctx -> store.run("rate_queue", List.of(SPIKE_BUCKET), System.currentTimeMillis(), "", "public",
+            List.of(String.valueOf(b.rate()), String.valueOf(b.burst()), maxWaitMs))
+        .onSuccess(reply -> {
+          if (reply.containsKey("err")) {
+            ctx.fail(RateLimiter.limited(reply.getLong("retryAfterMs", 1000L)));
+            return;
+          }
+          long wait = reply.getLong("waitMs", 0L);
+          if (wait <= 0) {
+            ctx.next();
+            return;
+          }
+          vertx.setTimer(wait, id -> {
+            if (!ctx.response().closed() && !ctx.response().ended()) ctx.next();
+          });
+        })
+        .onFailure(ctx::fail);
   }
 
   public Future<Appointment> book(Booking b) {
@@ -73,9 +137,13 @@ public final class Dispatcher {
     if (today && byDistance.isEmpty()) return Future.failedFuture(Rejection.siteClosed(candidates.get(0).site(), now));
     if (byDistance.isEmpty()) byDistance = candidates; // a past or far day: bookAt says which days may be booked
     if (byDistance.size() == 1 || !today) return tryBook(b, byDistance, byDistance, 0);
-    // Today the sites' live predicted waits count too: each snapshot is one read, all at once.
+    // Today the sites' live predicted waits count too: each snapshot is one read, all at once
+    // (a remote site's as its server last told).
     List<Future<Candidate>> withWaits = byDistance.stream()
-        .map(c -> flows.get(c.site().id()).snapshot(0).map(snap -> new Candidate(c.site(), c.km(), snap.predictedWaitMin())))
+        .map(c -> c.site().isRemote()
+            ? Future.succeededFuture(new Candidate(c.site(), c.km(),
+                remotes.get(c.site().id()).load().map(RemoteSite.Load::predictedWaitMin).orElse(0)))
+            : flows.get(c.site().id()).snapshot(0).map(snap -> new Candidate(c.site(), c.km(), snap.predictedWaitMin())))
         .toList();
     return Future.all(withWaits).compose(all -> {
       List<Candidate> measured = withWaits.stream().map(Future::result).toList();
@@ -88,7 +156,9 @@ public final class Dispatcher {
   private Future<Appointment> tryBook(Booking b, List<Candidate> order, List<Candidate> byDistance, int i) {
     Candidate c = order.get(i);
     return bookAt(b, c, byDistance.get(0)).recover(err -> {
-      boolean full = err instanceof Rejection r && r.code().equals("NO_CAPACITY");
+      // full, or (when the person left the choice to us) a remote site that cannot be reached now
+      boolean full = err instanceof Rejection r && (r.code().equals("NO_CAPACITY")
+          || (r.code().equals("UNAVAILABLE") && c.site().isRemote() && b.siteId().isEmpty()));
       if (full && i + 1 < order.size()) return tryBook(b, order, byDistance, i + 1);
       return Future.failedFuture(err);
     });
@@ -97,8 +167,9 @@ public final class Dispatcher {
   /** The requested site alone, or every site nearest first (waits not known yet). */
   private List<Candidate> candidates(Booking b) {
     if (b.siteId().isPresent()) {
-      SiteConfig s = config.site(b.siteId().get())
+      SiteConfig s = config.anySite(b.siteId().get())
           .orElseThrow(() -> Rejection.invalid("siteId", "There is no site with that id."));
+      if (s.isRemote() && !remotes.get(s.id()).up()) throw unreachable(s);
       return List.of(new Candidate(s, Optional.empty(), 0));
     }
     double lat, lon;
@@ -118,17 +189,27 @@ public final class Dispatcher {
     }
     List<Candidate> all = new ArrayList<>();
     for (SiteConfig s : config.sites()) all.add(new Candidate(s, Optional.of(km(lat, lon, s.lat(), s.lon())), 0));
+    // a remote site while its server answers
+    for (RemoteSite r : remotes.values()) {
+      if (r.up()) all.add(new Candidate(r.site(), Optional.of(km(lat, lon, r.site().lat(), r.site().lon())), 0));
+    }
     all.sort(Comparator.comparingDouble(c -> c.km().orElse(0.0)));
     return all;
+  }
+
+  private static Rejection unreachable(SiteConfig s) {
+    return new Rejection("UNAVAILABLE", s.name("en") + " cannot be reached now; please try again shortly or choose another site.",
+        new JsonObject().put("siteId", s.id()));
   }
 
   private Future<Appointment> bookAt(Booking b, Candidate c, Candidate nearest) {
     SiteConfig site = c.site();
     SiteFlow flow = flows.get(site.id());
-    LocalDate today = flow.today();
+    LocalDate today = flows.values().iterator().next().today();
     if (b.day().isBefore(today) || b.day().isAfter(today.plusDays(14))) {
       throw Rejection.invalid("day", "Book a day from today to 14 days ahead.");
     }
+    if (site.isRemote()) return bookRemote(b, c, nearest);
     String code = Voucher.newCode(site.code());
     String category = b.priority().isPresent() ? "P" : "A";
     List<String> args = new ArrayList<>(List.of(code, b.name(), b.idNumber(), b.phone(), String.valueOf(b.dose()),
@@ -151,13 +232,28 @@ public final class Dispatcher {
       // The slot's people arrive together and are served in order: the n-th waits for n-1 ahead.
       int place = Math.max(1, reply.getInteger("position", 1));
       int wait = (int) Math.ceil((place - 1) * config.flow().deskServiceMin() / site.desks());
-      Reason why = c.km().isEmpty() ? Reason.REQUESTED
-          : c.site().equals(nearest.site()) ? Reason.NEAREST
-          : c.cost() < nearest.cost() ? Reason.LESS_WAIT : Reason.NEAREST_FULL;
-      return new Appointment(a.getString("code"), Voucher.display(a.getString("code")), site, b.day(), slot, voucher,
-          wait, reason(why, c, nearest), why, c.km(), c.waitMin(),
-          why == Reason.REQUESTED ? Optional.empty() : Optional.of(nearest), reply.getBoolean("again", false));
+      return appointment(b, c, nearest, a.getString("code"), Voucher.display(a.getString("code")), slot, voucher, wait,
+          reply.getBoolean("again", false));
     });
+  }
+
+  /** Books onto a site another server runs, through its public API; its voucher is that server's. */
+  private Future<Appointment> bookRemote(Booking b, Candidate c, Candidate nearest) {
+    JsonObject body = new JsonObject().put("name", b.name()).put("idNumber", b.idNumber()).put("phone", b.phone())
+        .put("dose", b.dose()).put("day", b.day().toString());
+    b.priority().ifPresent(p -> body.put("priority", p.name().toLowerCase(Locale.ROOT)));
+    return remotes.get(c.site().id()).book(body).map(a -> appointment(b, c, nearest, a.getString("appointmentId"),
+        a.getString("code"), LocalTime.parse(a.getString("slot")), a.getString("voucher"),
+        a.getInteger("predictedWaitMin", 0), a.getBoolean("again", false)));
+  }
+
+  private static Appointment appointment(Booking b, Candidate c, Candidate nearest, String id, String code, LocalTime slot,
+                                         String voucher, int wait, boolean again) {
+    Reason why = c.km().isEmpty() ? Reason.REQUESTED
+        : c.site().equals(nearest.site()) ? Reason.NEAREST
+        : c.cost() < nearest.cost() ? Reason.LESS_WAIT : Reason.NEAREST_FULL;
+    return new Appointment(id, code, c.site(), b.day(), slot, voucher, wait, reason(why, c, nearest), why, c.km(),
+        c.waitMin(), why == Reason.REQUESTED ? Optional.empty() : Optional.of(nearest), again);
   }
 
   private static String reason(Reason why, Candidate c, Candidate nearest) {

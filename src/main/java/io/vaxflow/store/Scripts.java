@@ -28,7 +28,7 @@ public final class Scripts {
   public static final List<String> NAMES = List.of(
       "checkin", "door_scan", "call_next", "recall", "start", "done", "no_show", "return",
       "transfer", "pause", "resume", "reinstate", "tick", "settings", "snapshot", "ticket", "book",
-      "rate_limit", "login_guard", "restore", "say", "display_acks");
+      "rate_limit", "login_guard", "restore", "say", "display_acks", "rate_queue");
 
   private record Script(String name, String source, String sha) {}
 

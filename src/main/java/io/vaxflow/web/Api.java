@@ -81,7 +81,7 @@ public final class Api {
   public void mount(Router router) {
     router.get("/api/v1/sites").handler(this::sites);
     router.get("/api/v1/sites/:site/state").handler(this::state);
-    router.post("/api/v1/bookings").handler(limiter.per(RouteClass.BOOKING)).handler(this::book);
+    router.post("/api/v1/bookings").handler(limiter.per(RouteClass.BOOKING)).handler(dispatcher.admission()).handler(this::book);
     router.post("/api/v1/sites/:site/checkins").handler(this::checkIn);
     router.get("/api/v1/sites/:site/calls").handler(limiter.per(RouteClass.LOOKUP)).handler(this::calls);
     router.get("/api/v1/sites/:site/tickets/:number").handler(limiter.per(RouteClass.LOOKUP)).handler(this::ticket);
@@ -378,7 +378,12 @@ public final class Api {
 
   /** The city operator's overview: every site's load, and where bookings are going and why. */
   private void city(RoutingContext ctx) {
-    city.report().onSuccess(r -> json(ctx, 200, monitorViews.city(r, Lang.of(ctx)))).onFailure(ctx::fail);
+    city.report().onSuccess(r -> {
+      // the sites other servers run: which server, and whether it answers
+      JsonArray remote = new JsonArray();
+      dispatcher.remotes().forEach(s -> remote.add(s.view(Lang.of(ctx))));
+      json(ctx, 200, monitorViews.city(r, Lang.of(ctx)).put("remoteSites", remote));
+    }).onFailure(ctx::fail);
   }
 
   private void eventsCsv(RoutingContext ctx) {

@@ -107,6 +107,13 @@ public final class Pages {
   private void sitePage(RoutingContext ctx, String template) {
     String lang = Lang.of(ctx);
     Optional<SiteConfig> found = config.site(ctx.pathParam("site"));
+    Optional<String> remote = config.anySite(ctx.pathParam("site")).flatMap(SiteConfig::remote);
+    if (remote.isPresent()) {
+      // another server runs this site: its kiosk, hall and staff pages are there
+      String query = ctx.request().query();
+      ctx.redirect(remote.get() + "/sites/" + ctx.pathParam("site") + "/" + template + (query == null ? "" : "?" + query));
+      return;
+    }
     if (found.isEmpty()) {
       notFound(ctx, "site");
       return;

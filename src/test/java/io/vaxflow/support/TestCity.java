@@ -58,7 +58,7 @@ public final class TestCity implements AutoCloseable {
     env.put("VAXFLOW_HTTP_HOST", "127.0.0.1");
     env.put("VAXFLOW_FLOW_TICKMS", "100");
     // Tests drive thousands of requests from one address: limits are lifted unless a test sets them.
-    for (String bucket : new String[] {"KIOSK", "SITE", "BOOKING", "LOOKUP", "LOGIN"}) {
+    for (String bucket : new String[] {"KIOSK", "SITE", "BOOKING", "BOOKINGS", "LOOKUP", "LOGIN"}) {
       env.put("VAXFLOW_LIMITS_" + bucket + "_RATE", "100000");
       env.put("VAXFLOW_LIMITS_" + bucket + "_BURST", "1000000");
     }
@@ -90,6 +90,11 @@ public final class TestCity implements AutoCloseable {
   /** A second server (or a restarted one) on an existing Redis. */
   public static TestCity on(RedisLauncher redis, Map<String, String> overrides) {
     return new TestCity(redis, false, overrides);
+  }
+
+  /** A server on an existing Redis, configured from {@code configFile} (a test's own city) plus overrides. */
+  public static TestCity on(RedisLauncher redis, Path configFile, Map<String, String> overrides) {
+    return new TestCity(redis, false, overrides, configFile);
   }
 
   public int port() {

@@ -1,0 +1,126 @@
+package io.vaxflow.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaxflow.support.TestCity;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Booking opens at 8:00: 2,000 people book at once for a day with 1,000 seats. Each seat is taken
+ * exactly once (the booking script takes the slot's capacity atomically), and the city-wide
+ * booking bucket shapes the spike: people wait their turn instead of getting errors.
+ */
+class BookingSpikeTest {
+
+  private static final int PEOPLE = 2000;
+  private static final int IN_FLIGHT = 200;
+  private static final String DAY = "2026-11-25"; // tomorrow: every slot of the day is bookable
+
+  @Test
+  void twoThousandBookingsForAThousandSeatsGiveExactlyAThousandAppointments() {
+    Map<String, String> env = new HashMap<>();
+    // xuhui: 08:00-18:00 in 60-minute slots of 100 people = 1,000 seats that day
+    env.put("VAXFLOW_SITES_XUHUI_HOURS_OPEN", "08:00");
+    env.put("VAXFLOW_SITES_XUHUI_HOURS_CLOSE", "18:00");
+    env.put("VAXFLOW_SITES_XUHUI_SLOTMIN", "60");
+    env.put("VAXFLOW_SITES_XUHUI_SLOTCAPACITY", "100");
+    // the city-wide bucket is far below the spike: 2,000 requests at once against 300/s with a burst
+    // of 100 — without a place in line most of them would be refused
+    env.put("VAXFLOW_LIMITS_BOOKINGS_RATE", "300");
+    env.put("VAXFLOW_LIMITS_BOOKINGS_BURST", "100");
+    env.put("VAXFLOW_LIMITS_BOOKINGQUEUESEC", "60");
+    try (TestCity city = TestCity.start(env)) {
+      Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+      Map<String, Integer> errorCodes = new ConcurrentHashMap<>();
+      Map<String, String> codeOf = new ConcurrentHashMap<>();
+      AtomicInteger next = new AtomicInteger();
+      long started = System.nanoTime();
+      // IN_FLIGHT requests in flight at all times until every person has been answered
+      Future<Void> all = Future.all(java.util.stream.IntStream.range(0, IN_FLIGHT)
+          .mapToObj(i -> lane(city, next, statuses, errorCodes, codeOf)).toList()).mapEmpty();
+      all.await();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      System.out.printf("booking spike: %d bookings, %d in flight, %.1f s, statuses %s, errors %s%n",
+          PEOPLE, IN_FLIGHT, seconds, new TreeMap<>(statuses), errorCodes);
+
+      assertEquals(1000, statuses.getOrDefault(201, 0), "201s: " + statuses + " " + errorCodes);
+      assertEquals(1000, statuses.getOrDefault(409, 0), "409s: " + statuses + " " + errorCodes);
+      assertEquals(Map.of("NO_CAPACITY", 1000), errorCodes);
+      assertTrue(statuses.keySet().stream().allMatch(s -> s == 201 || s == 409), "only 201 and 409: " + statuses);
+
+      // Redis: the day's slot counters sum to the seats, none above its capacity
+      Response slots = city.redis(Command.HGETALL, "vf:{xuhui}:slots:" + DAY);
+      int sum = 0;
+      for (String slot : slots.getKeys()) {
+        int n = slots.get(slot).toInteger();
+        assertTrue(n <= 100, slot + " holds " + n);
+        sum += n;
+      }
+      assertEquals(1000, sum, "slot counters " + slots);
+      // every appointment belongs to a different person, and every person's booking key names theirs
+      Set<String> people = new HashSet<>();
+      List<String> codes = new ArrayList<>(codeOf.values());
+      for (String code : codes) {
+        Response a = city.redis(Command.HGET, "vf:{xuhui}:appt:" + code, "idNumber");
+        assertTrue(a != null, "appointment " + code + " is in Redis");
+        assertTrue(people.add(a.toString()), a + " holds two appointments");
+        assertEquals(code, city.redis(Command.GET, "vf:{xuhui}:booked:" + DAY + ":" + a).toString());
+      }
+      assertEquals(1000, people.size());
+      assertEquals(1000L, countKeys(city, "vf:{xuhui}:appt:*"), "appointments in Redis");
+    }
+  }
+
+  /** One lane of the load: books the next person until everyone has been answered. */
+  private static Future<Void> lane(TestCity city, AtomicInteger next, Map<Integer, Integer> statuses,
+                                   Map<String, Integer> errorCodes, Map<String, String> codeOf) {
+    int i = next.getAndIncrement();
+    if (i >= PEOPLE) return Future.succeededFuture();
+    String id = String.format("3101011990%08d", i);
+    JsonObject body = new JsonObject().put("name", "Spike Person").put("idNumber", id).put("phone", "13800138000")
+        .put("dose", 1).put("day", DAY).put("siteId", "xuhui");
+    return city.http.post("/api/v1/bookings").putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer())
+        .compose(r -> {
+          record(r, id, statuses, errorCodes, codeOf);
+          return lane(city, next, statuses, errorCodes, codeOf);
+        });
+  }
+
+  private static void record(HttpResponse<Buffer> r, String id, Map<Integer, Integer> statuses,
+                             Map<String, Integer> errorCodes, Map<String, String> codeOf) {
+    statuses.merge(r.statusCode(), 1, Integer::sum);
+    JsonObject json = r.bodyAsJsonObject();
+    if (r.statusCode() == 201) {
+      if (codeOf.put(id, json.getString("appointmentId")) != null) throw new AssertionError(id + " booked twice");
+    } else if (json != null && json.containsKey("error")) {
+      errorCodes.merge(json.getJsonObject("error").getString("code"), 1, Integer::sum);
+    }
+  }
+
+  private static long countKeys(TestCity city, String pattern) {
+    long n = 0;
+    String cursor = "0";
+    do {
+      Response r = city.redis(Command.SCAN, cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = r.get(0).toString();
+      n += r.get(1).size();
+    } while (!cursor.equals("0"));
+    return n;
+  }
+}
