@@ -4,6 +4,7 @@ import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.monitor.AppMetrics;
 import io.vaxflow.store.EventStream.Entry;
+import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.web.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -77,7 +78,7 @@ public final class Announcer extends VerticleBase {
   public Future<?> start() {
     for (String site : flows.keySet()) {
       pending.put(site, new HashMap<>());
-      SiteStreamTail tail = new SiteStreamTail(vertx, redisUrl, site, e -> onEvent(site, e));
+      SiteStreamTail tail = new SiteStreamTail(vertx, RedisDeployment.options(config.redis(), redisUrl), site, e -> onEvent(site, e));
       tails.add(tail);
       tail.start();
       vertx.eventBus().<JsonObject>consumer(ack(site), msg -> onAck(site, msg.body()));
