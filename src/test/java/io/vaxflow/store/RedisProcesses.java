@@ -31,6 +31,11 @@ final class RedisProcesses implements AutoCloseable {
       return "redis://127.0.0.1:" + port;
     }
 
+    /** SIGSTOP / SIGCONT: the process hangs (answers nothing) until resumed. */
+    void signal(String sig) {
+      run(List.of("kill", "-" + sig, String.valueOf(process.pid())));
+    }
+
     void kill() {
       process.destroyForcibly();
       try {
