@@ -59,6 +59,18 @@ class ClusterTest {
       env.put("REDIS_URL", nodes.get(0).url() + "," + nodes.get(1).url());
       try (TestCity city = TestCity.onDeployment(env)) {
         FullDayTest.runDay(city);
+
+        // Each site's stream tail reads from its own shard: a booking's event reaches the state feed.
+        int i = 0;
+        for (String site : SITES) {
+          List<Object> states = java.util.Collections.synchronizedList(new ArrayList<>());
+          var consumer = city.vertx.eventBus().consumer(io.vaxflow.announce.Announcer.state(site), m -> states.add(m.body()));
+          RedisProcesses.await(1_000, () -> false);
+          states.clear();
+          city.book(site, "Shard Aa", String.format("310188199001%06d", i++), null);
+          assertTrue(RedisProcesses.await(10_000, () -> !states.isEmpty()), "no state of " + site + " after its booking");
+          consumer.unregister();
+        }
       }
 
       // Each site's data is on the master of its slot; the others redirect there.
