@@ -22,7 +22,11 @@
 --   P..'timers'              zset: 'arrive|D|num', 'lease|station', 'observe|D|num' scored by due ms
 --   P..'settings'            hash: cfg.<name> from the config file (cfg.epoch marks a Redis that
 --                            has the site's data), <name> overridden by a manager
---   P..'events'              stream: every transition (the audit log and the calls feed)
+--   P..'events'              stream: every transition (the audit log)
+--   P..'calls'               stream: the call events only, same ids, capped (the calls feed)
+--   P..'says'                zset: a call's repeat sayings 'callId|n' scored by due ms (lua/say.lua)
+--   P..'displays:acks'       zset: hall display id scored by ms of its last ack (bounded, expires)
+--   P..'displays:last'       hash: hall display id -> 'ms|callId' of its last ack (same members)
 --   P..'daystart'            hash: D -> id of the day's first event
 --   P..'appt:'..code         hash: one appointment
 --   P..'slots:'..D           hash: slot HH:MM -> appointments booked
@@ -150,6 +154,10 @@ end
 local function call(t, to_kind, to_id, batch)
   local id = event('call', {'number', t.number, 'toKind', to_kind, 'toId', to_id,
                             'stage', t.stage, 'batch', batch})
+  -- The calls feed's own index, so /calls never scans the other events (same id; pcall: a
+  -- stream whose top id is newer, e.g. restored by hand, must not abort the transition).
+  redis.pcall('XADD', P .. 'calls', 'MAXLEN', '~', '2000', id, 'number', t.number, 'toKind', to_kind,
+              'toId', to_id, 'batch', batch or '', 'at', tostring(NOW))
   redis.call('HSET', tkey(t), 'lastCallId', id, 'lastCallKind', to_kind,
              'lastCallTo', to_id, 'lastCallAt', tostring(NOW))
   t.lastCallId, t.lastCallKind, t.lastCallTo, t.lastCallAt = id, to_kind, to_id, tostring(NOW)

@@ -14,6 +14,7 @@ import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.TimerSweep;
 import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.gateway.SessionRevocations;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.AppMetrics;
@@ -107,8 +108,9 @@ public final class VaxflowServer {
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry, guard, flows), bridge);
-          return vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs()))
-              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
+          return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
+              .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
+              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, scripts, displays, metrics)))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
                   ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher)).mapEmpty()

@@ -5,10 +5,14 @@ import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.monitor.AppMetrics;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.RedisDeployment;
+import io.vaxflow.store.Scripts;
+import io.vaxflow.store.SiteKeys;
 import io.vaxflow.web.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,21 +21,24 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loudspeaker: turns the site streams into live messages on this server's event bus (and so
- * to its SockJS clients). Each call is said {@code announce.repeats} times {@code intervalSec}
- * apart and stops once the ticket is acted on; counts go out on {@code .state}, coalesced;
- * station changes on {@code .staff}; display acknowledgements come back on {@code .ack}.
+ * to its SockJS clients). A call is said {@code announce.repeats} times {@code intervalSec} apart:
+ * the first saying is the call event itself; the later ones are state in Redis (lua/say.lua), so
+ * whichever server is up says them, once, and they stop once the ticket is acted on. Counts go
+ * out on {@code .state}, coalesced; station changes on {@code .staff}; display acknowledgements
+ * come back on {@code .ack}.
  */
 public final class Announcer extends VerticleBase {
 
-  /** Events after which a ticket's pending call is no longer repeated. */
-  private static final Set<String> ACTED_ON = Set.of(
-      "door_scan", "start", "no_show", "return", "transfer", "release", "reinstate", "lease_expired", "done");
-  private static final Pattern DISPLAY_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+  private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
   private static final long STATE_EVERY_MS = 250;
+  /** Due sayings one claim takes at most; more are claimed right after. */
+  private static final int SAYINGS_PER_CLAIM = 100;
+  private static final long CLAIM_RETRY_MS = 1_000;
 
   public static String calls(String site) {
     return "vaxflow.site." + site + ".calls";
@@ -54,43 +61,51 @@ public final class Announcer extends VerticleBase {
   private final String redisUrl;
   private final Clock clock;
   private final Views views;
+  private final Scripts store;
   private final Displays displays;
   private final AppMetrics metrics;
   private final List<SiteStreamTail> tails = new ArrayList<>();
-  /** site → ticket number → timer of its next repetition. */
-  private final Map<String, Map<String, Long>> pending = new HashMap<>();
+  /** A site's claim timer, set for when its next saying is due. */
+  private record Armed(long dueMs, long timer) {}
+
+  private final Map<String, Armed> claims = new HashMap<>();
   private final Set<String> dirty = new HashSet<>();
   private final Map<String, Map<String, String>> lastStations = new HashMap<>();
   private long stateTimer;
+  private long ackTimer;
 
-  public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock, Displays displays,
-                   AppMetrics metrics) {
+  public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock, Scripts store,
+                   Displays displays, AppMetrics metrics) {
     this.metrics = metrics;
     this.config = config;
     this.flows = flows;
     this.redisUrl = redisUrl;
     this.clock = clock;
     this.views = new Views(config.timeZone());
+    this.store = store;
     this.displays = displays;
   }
 
   @Override
   public Future<?> start() {
     for (String site : flows.keySet()) {
-      pending.put(site, new HashMap<>());
       SiteStreamTail tail = new SiteStreamTail(vertx, RedisDeployment.options(config.redis(), redisUrl), site, e -> onEvent(site, e));
       tails.add(tail);
       tail.start();
-      vertx.eventBus().<JsonObject>consumer(ack(site), msg -> onAck(site, msg.body()));
+      vertx.eventBus().<JsonObject>consumer(ack(site), msg -> Ack.of(msg.body()).ifPresent(a -> displays.acknowledged(site, a)));
       dirty.add(site);
+      claim(site); // sayings left due by a server that stopped, and when the next one is
     }
     stateTimer = vertx.setPeriodic(STATE_EVERY_MS, id -> publishStates());
+    ackTimer = vertx.setPeriodic(Displays.FLUSH_MS, id -> displays.flush());
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(stateTimer);
+    vertx.cancelTimer(ackTimer);
+    claims.values().forEach(c -> vertx.cancelTimer(c.timer()));
     tails.forEach(SiteStreamTail::stop);
     return Future.succeededFuture();
   }
@@ -98,43 +113,77 @@ public final class Announcer extends VerticleBase {
   private void onEvent(String site, Entry e) {
     dirty.add(site);
     String type = e.get("type");
-    String number = e.get("number");
-    if (!number.isEmpty() && (ACTED_ON.contains(type) || "call".equals(type))) {
-      Long timer = pending.get(site).remove(number);
-      if (timer != null) vertx.cancelTimer(timer);
+    if ("call".equals(type)) {
+      Call call = CallText.call(e.id(), site, e.get("number"), e.get("toKind"), e.get("toId"), at(e, "at"),
+          e.get("batch"), config.announce().repeats());
+      // A call read late (after a reconnect) is not shouted again: displays replay it from the API.
+      if (late(e)) return;
+      say(site, call);
+      schedule(site, call);
+    } else if ("say".equals(type) && !late(e)) {
+      Call call = CallText.call(e.get("callId"), site, e.get("number"), e.get("toKind"), e.get("toId"),
+          at(e, "callAt"), e.get("batch"), config.announce().repeats());
+      say(site, call.repetition(Integer.parseInt(e.get("repeat"))));
     }
-    if (!"call".equals(type)) return;
-    Instant at = Instant.ofEpochMilli(Long.parseLong(e.get("at")));
-    int of = config.announce().repeats();
-    Call call = CallText.call(e.id(), site, number, e.get("toKind"), e.get("toId"), at, e.get("batch"), of);
-    // A call read late (after a reconnect) is not shouted again: displays replay it from the API.
-    long lateMs = clock.millis() - at.toEpochMilli();
-    if (lateMs > (long) of * config.announce().intervalSec() * 1000L) return;
-    say(site, call, 1);
   }
 
-  private void say(String site, Call call, int repeat) {
-    JsonObject msg = views.call(call.repetition(repeat)).put("sentAt", System.currentTimeMillis());
+  private boolean late(Entry e) {
+    return clock.millis() - at(e, "at").toEpochMilli() > sayingsMs();
+  }
+
+  /** From a call to its last saying. */
+  private long sayingsMs() {
+    return (long) config.announce().repeats() * config.announce().intervalSec() * 1000L;
+  }
+
+  private static Instant at(Entry e, String field) {
+    return Instant.ofEpochMilli(Long.parseLong(e.get(field)));
+  }
+
+  private void say(String site, Call call) {
+    JsonObject msg = views.call(call).put("sentAt", System.currentTimeMillis());
     vertx.eventBus().publish(calls(site), msg);
     displays.called(site);
     metrics.called(site, call.to().kind());
-    if (repeat < call.of()) {
-      long timer = vertx.setTimer(config.announce().intervalSec() * 1000L, id -> {
-        pending.get(site).remove(call.number());
-        say(site, call, repeat + 1);
-      });
-      pending.get(site).put(call.number(), timer);
-    } else {
-      pending.get(site).remove(call.number());
-    }
   }
 
-  private void onAck(String site, JsonObject body) {
-    if (body == null) return;
-    String display = body.getValue("displayId") instanceof String s ? s : "";
-    if (!DISPLAY_ID.matcher(display).matches()) return;
-    String callId = body.getValue("callId") instanceof String s ? s : "";
-    displays.acknowledged(site, display, callId.length() <= 41 ? callId : "");
+  /** The call's later sayings, due one interval apart: every server reading the call adds the same ones. */
+  private void schedule(String site, Call call) {
+    if (call.of() < 2) return;
+    long interval = config.announce().intervalSec() * 1000L;
+    Request zadd = Request.cmd(Command.ZADD).arg(SiteKeys.says(site)).arg("NX");
+    for (int n = 2; n <= call.of(); n++) {
+      zadd.arg(call.at().toEpochMilli() + (n - 1) * interval).arg(call.callId() + "|" + n);
+    }
+    long first = call.at().toEpochMilli() + interval;
+    store.send(zadd).onComplete(ar -> {
+      if (ar.failed()) LOG.warn("repeats of call {} at {} not scheduled: {}", call.callId(), site, ar.cause().getMessage());
+      claimAt(site, first);
+    });
+  }
+
+  /** Arms the site's claim timer for {@code dueMs}, unless it is already armed for earlier. */
+  private void claimAt(String site, long dueMs) {
+    Armed armed = claims.get(site);
+    if (armed != null) {
+      if (armed.dueMs() <= dueMs) return;
+      vertx.cancelTimer(armed.timer());
+    }
+    long timer = vertx.setTimer(Math.max(1, dueMs - clock.millis()), id -> {
+      claims.remove(site);
+      claim(site);
+    });
+    claims.put(site, new Armed(dueMs, timer));
+  }
+
+  /** Claims the site's due sayings (each server tries; each saying goes to one), then waits for the next. */
+  private void claim(String site) {
+    flows.get(site).run("say", "system", List.of(String.valueOf(SAYINGS_PER_CLAIM), String.valueOf(sayingsMs())))
+        .onSuccess(r -> {
+          Long next = r.getLong("next");
+          if (next != null) claimAt(site, next);
+        })
+        .onFailure(err -> claimAt(site, clock.millis() + CLAIM_RETRY_MS));
   }
 
   private void publishStates() {

@@ -7,23 +7,35 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which hall displays are listening: each acknowledges every call it shows. A display that has
  * not acknowledged calls made well after its last acknowledgement is offline. Acks are kept in
- * Redis ({@code vf:{site}:displays}: display id → last ack ms) so every instance and the
- * dashboard see them.
+ * Redis (lua/display_acks.lua) so every instance and the dashboard see them; a server holds the
+ * acks it heard and writes the latest of each display once per {@link #FLUSH_MS}, so however many
+ * acks arrive, a site costs one Redis write a second. At most {@link #MAX_PER_SITE} displays are
+ * kept per site (the most recently heard), and one not heard for {@link #KEEP_MS} is forgotten.
  */
 public final class Displays {
 
   /** A call not acknowledged within this is missed. */
   static final long GRACE_MS = 5_000;
+  static final long FLUSH_MS = 1_000;
+  static final int MAX_PER_SITE = 50;
+  static final long KEEP_MS = 24 * 3_600_000L;
+
+  private record Heard(String callId, long at) {}
 
   private final Scripts store;
   private final Map<String, Long> lastCallAt = new ConcurrentHashMap<>();
+  /** site → display → its latest ack not yet written. */
+  private final Map<String, Map<String, Heard>> heard = new ConcurrentHashMap<>();
+  private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
   public Displays(Scripts store) {
     this.store = store;
@@ -33,21 +45,38 @@ public final class Displays {
     lastCallAt.put(site, System.currentTimeMillis());
   }
 
-  void acknowledged(String site, String displayId, String callId) {
-    store.send(Request.cmd(Command.HSET).arg(key(site)).arg(displayId)
-        .arg(System.currentTimeMillis() + "|" + callId));
+  void acknowledged(String site, Ack ack) {
+    Map<String, Heard> displays = heard.computeIfAbsent(site, k -> new ConcurrentHashMap<>());
+    if (displays.size() >= MAX_PER_SITE && !displays.containsKey(ack.displayId())) return;
+    displays.put(ack.displayId(), new Heard(ack.callId(), System.currentTimeMillis()));
   }
 
-  /** [{id, lastAckAt, online}] of the site's displays. */
+  /** Writes each site's latest acks, unless its previous write is still under way. */
+  void flush() {
+    for (String site : heard.keySet()) {
+      if (!writing.add(site)) continue;
+      Map<String, Heard> batch = heard.remove(site);
+      if (batch == null || batch.isEmpty()) {
+        writing.remove(site);
+        continue;
+      }
+      long now = System.currentTimeMillis();
+      List<String> args = new ArrayList<>(List.of(String.valueOf(now - KEEP_MS), String.valueOf(KEEP_MS),
+          String.valueOf(MAX_PER_SITE)));
+      batch.forEach((display, h) -> args.addAll(List.of(display, String.valueOf(h.at()), h.callId())));
+      store.run("display_acks", site, now, "", "system", args).onComplete(ar -> writing.remove(site));
+    }
+  }
+
+  /** [{id, lastAckAt, lastCallId, online}] of the site's displays (at most {@link #MAX_PER_SITE}). */
   public Future<JsonArray> status(String site) {
-    return store.send(Request.cmd(Command.HGETALL).arg(key(site))).map(r -> {
+    return store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.displayLast(site))).map(r -> {
       long lastCall = lastCallAt.getOrDefault(site, 0L);
       long now = System.currentTimeMillis();
       JsonArray out = new JsonArray();
       if (r == null) return out;
       for (String id : r.getKeys()) {
-        Response v = r.get(id);
-        String[] parts = v.toString().split("\\|", 2);
+        String[] parts = r.get(id).toString().split("\\|", 2);
         long ack = Long.parseLong(parts[0]);
         boolean missed = lastCall > ack + GRACE_MS && now - lastCall > GRACE_MS;
         out.add(new JsonObject().put("id", id).put("lastAckAt", ack)
@@ -55,9 +84,5 @@ public final class Displays {
       }
       return out;
     });
-  }
-
-  private static String key(String site) {
-    return SiteKeys.prefix(site) + ":displays";
   }
 }

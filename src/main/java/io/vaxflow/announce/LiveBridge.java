@@ -17,15 +17,17 @@ import java.util.regex.Pattern;
 /**
  * The SockJS event-bus bridge at {@code /eventbus}: anonymous clients may receive calls and
  * state; only logged-in staff of a site may register for its {@code .staff} address; the only
- * thing accepted from browsers is a display's acknowledgement.
+ * thing accepted from browsers is a display's acknowledgement, throttled by {@link AckGate}.
  */
 public final class LiveBridge {
 
   private static final Pattern STAFF = Pattern.compile("vaxflow\\.site\\.([a-z][a-z0-9-]{0,31})\\.staff");
+  private static final Pattern ACK = Pattern.compile("vaxflow\\.site\\.[a-z][a-z0-9-]{0,31}\\.ack");
 
   private final Vertx vertx;
   private final Sessions sessions;
   private final Set<String> sites;
+  private final AckGate acks = new AckGate();
 
   public LiveBridge(Vertx vertx, Sessions sessions, Set<String> sites) {
     this.vertx = vertx;
@@ -36,7 +38,7 @@ public final class LiveBridge {
   public Router router() {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddressRegex("vaxflow\\.site\\.[a-z][a-z0-9-]{0,31}\\.(calls|state|staff)"))
-        .addInboundPermitted(new PermittedOptions().setAddressRegex("vaxflow\\.site\\.[a-z][a-z0-9-]{0,31}\\.ack"))
+        .addInboundPermitted(new PermittedOptions().setAddressRegex(ACK.pattern()))
         .setMaxHandlersPerSocket(16)
         .setMaxAddressLength(64)
         .setPingTimeout(30_000);
@@ -47,7 +49,7 @@ public final class LiveBridge {
     return SockJSHandler.create(vertx, sockJs).bridge(options, this::guard);
   }
 
-  /** Staff addresses need a staff session of that site; acks must be sent, not published with a reply. */
+  /** Staff addresses need a staff session of that site; acks pass the {@link AckGate}. */
   private void guard(BridgeEvent event) {
     BridgeEventType type = event.type();
     if (type == BridgeEventType.REGISTER || type == BridgeEventType.RECEIVE) {
@@ -70,11 +72,12 @@ public final class LiveBridge {
       return;
     }
     if (type == BridgeEventType.SEND || type == BridgeEventType.PUBLISH) {
-      // Inbound permission already limits the address to .ack; refuse oversized bodies.
-      String body = event.getRawMessage() == null ? "" : String.valueOf(event.getRawMessage().getValue("body"));
-      event.complete(body.length() <= 512);
+      // The inbound permissions (checked after this hook) refuse every address but .ack; acks pass the gate.
+      String address = event.getRawMessage() == null ? "" : event.getRawMessage().getString("address", "");
+      event.complete(!ACK.matcher(address).matches() || acks.admit(event.socket(), event.getRawMessage()));
       return;
     }
+    if (type == BridgeEventType.SOCKET_CLOSED) acks.closed(event.socket());
     event.complete(true);
   }
 

@@ -1,5 +1,6 @@
 package io.vaxflow.announce;
 
+import io.vaxflow.store.EventStream;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Vertx;
@@ -10,8 +11,6 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,15 +83,12 @@ final class SiteStreamTail {
       if (r != null) {
         for (Response stream : r) {
           for (Response e : stream.get(1)) {
-            String id = e.get(0).toString();
-            Response f = e.get(1);
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (int i = 0; i + 1 < f.size(); i += 2) fields.put(f.get(i).toString(), f.get(i + 1).toString());
-            lastId = id;
+            Entry entry = EventStream.entry(e);
+            lastId = entry.id();
             try {
-              onEntry.handle(new Entry(id, fields));
+              onEntry.handle(entry);
             } catch (RuntimeException ex) {
-              LOG.error("event {} of {} not handled", id, site, ex);
+              LOG.error("event {} of {} not handled", entry.id(), site, ex);
             }
           }
         }

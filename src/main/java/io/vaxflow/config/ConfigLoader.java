@@ -122,7 +122,8 @@ public final class ConfigLoader {
   private static final Obj BUCKET = obj("rate", LEAF, "burst", LEAF);
 
   private static final Obj ROOT = obj(
-      "http", obj("host", LEAF, "port", LEAF, "bodyLimitBytes", LEAF),
+      "http", obj("host", LEAF, "port", LEAF, "bodyLimitBytes", LEAF, "idleTimeoutSec", LEAF,
+          "requestTimeoutMs", LEAF, "trustedProxies", LEAF),
       "redis", obj("type", LEAF, "url", LEAF, "master", LEAF, "waitReplicas", LEAF, "poolSize", LEAF, "timeoutMs", LEAF),
       "dataDir", LEAF,
       "voucherSecret", LEAF,
@@ -474,7 +475,15 @@ public final class ConfigLoader {
     VaxflowConfig.Http http = new VaxflowConfig.Http(
         string(httpMap, "http", "host", "0.0.0.0", false),
         integer(httpMap, "http", "port", 8080, 0, 65535),
-        integer(httpMap, "http", "bodyLimitBytes", 16384, 256, 64 * 1024 * 1024));
+        integer(httpMap, "http", "bodyLimitBytes", 16384, 256, 64 * 1024 * 1024),
+        integer(httpMap, "http", "idleTimeoutSec", 60, 1, 86_400),
+        integer(httpMap, "http", "requestTimeoutMs", 10_000, 100, 600_000),
+        httpMap.containsKey("trustedProxies") ? strings(httpMap, "http", "trustedProxies") : List.of("loopback"));
+    for (String proxy : http.trustedProxies()) {
+      if (!proxy.equals("loopback") && !proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*")) {
+        throw fail("http.trustedProxies", quote(proxy) + " is not an IP address (or loopback)");
+      }
+    }
 
     VaxflowConfig.Redis redis = redis(section(root, "", "redis"));
 

@@ -24,7 +24,14 @@ public record VaxflowConfig(
     List<Community> communities,
     List<StaffAccount> staff) {
 
-  public record Http(String host, int port, int bodyLimitBytes) {}
+  /**
+   * The HTTP server. A connection's first request head must arrive within {@code requestTimeoutMs}
+   * of its opening, a later one within {@code idleTimeoutSec} of the previous response; a
+   * connection silent for {@code idleTimeoutSec} is closed. {@code trustedProxies}: addresses (or {@code loopback}) whose
+   * {@code X-Forwarded-Proto} is believed.
+   */
+  public record Http(String host, int port, int bodyLimitBytes, int idleTimeoutSec, int requestTimeoutMs,
+                     List<String> trustedProxies) {}
 
   /**
    * url empty: the server runs its own redis-server in dataDir. Otherwise {@code endpoints} are the
@@ -61,8 +68,9 @@ public record VaxflowConfig(
 
   /**
    * Rate limits (per client address unless named otherwise; {@code site} is per site) and the
-   * login lockout: {@code loginFailures} wrong PINs for one staff id or from one address lock
-   * login for {@code lockoutSec}.
+   * login lockout: {@code loginFailures} wrong PINs from one address lock login from it for
+   * {@code lockoutSec}; as many for one staff id from all addresses only slow down the addresses
+   * that failed for it.
    */
   public record Limits(Bucket kiosk, Bucket site, Bucket booking, Bucket lookup, Bucket login,
                        int loginFailures, int lockoutSec) {}

@@ -2,7 +2,6 @@ package io.vaxflow.gateway;
 
 import io.vaxflow.flow.Rejection;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
@@ -14,7 +13,8 @@ import java.util.Set;
 /**
  * CSRF protection for staff pages (besides SameSite=Strict session cookies): a state-changing
  * request made with a live staff session must echo the {@code vf_csrf} cookie in an
- * {@code X-CSRF-Token} header (double submit), and a cross-origin {@code Origin} is refused.
+ * {@code X-CSRF-Token} header (double submit), and a cross-origin or {@code null} {@code Origin} is
+ * refused (login included, which has no session yet).
  */
 public final class CsrfGuard {
 
@@ -30,8 +30,7 @@ public final class CsrfGuard {
     byte[] b = new byte[24];
     RANDOM.nextBytes(b);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    ctx.response().addCookie(Cookie.cookie(COOKIE, token).setPath("/").setSameSite(CookieSameSite.STRICT)
-        .setMaxAge(Sessions.TTL.toSeconds()));
+    ctx.response().addCookie(SecureCookies.cookie(ctx, COOKIE, token, Sessions.TTL.toSeconds()));
     return token;
   }
 
@@ -41,8 +40,9 @@ public final class CsrfGuard {
       return;
     }
     String origin = ctx.request().getHeader("Origin");
-    if (origin != null && !origin.equals("null") && !sameHost(origin, ctx.request().authority() == null
-        ? ctx.request().getHeader("Host") : ctx.request().authority().toString())) {
+    // "null" is an opaque origin (a sandboxed frame, a file, a data: URL): never ours
+    if (origin != null && (origin.equals("null") || !sameHost(origin, ctx.request().authority() == null
+        ? ctx.request().getHeader("Host") : ctx.request().authority().toString()))) {
       throw new Rejection("FORBIDDEN", "Cross-origin requests are not accepted.");
     }
     if (StaffAuth.staff(ctx).isPresent()) { // a live staff session: the request must prove it comes from our page

@@ -54,7 +54,12 @@ public final class RateLimiter {
         String.valueOf(limits.site().rate()), String.valueOf(limits.site().burst()));
   }
 
-  /** Fails with 429 while the staff id or the address is locked out. */
+  /**
+   * Fails with 429 while the address is locked out (too many wrong PINs from it, for any staff
+   * ids), or while the staff id is slowed down (too many wrong PINs for it from everywhere) and
+   * this address is one that failed for it. A stranger's wrong PINs never refuse the staff
+   * member's right PIN from an address of their own (see login_guard.lua).
+   */
   public Future<Void> loginAllowed(String staffId, String address) {
     return run("login_guard", loginKeys(staffId, address), List.of("check", lockArgs()[0], lockArgs()[1]));
   }
@@ -76,7 +81,8 @@ public final class RateLimiter {
   }
 
   private static List<String> loginKeys(String staffId, String address) {
-    return List.of("rl:{login}:staff:" + staffId, "rl:{login}:addr:" + address);
+    return List.of("rl:{login}:addr:" + address, "rl:{login}:pair:" + staffId + ":" + address,
+        "rl:{login}:staff:" + staffId, "rl:{login}:slow:" + staffId);
   }
 
   private Bucket bucket(RouteClass cls) {

@@ -12,11 +12,14 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Staff sessions, kept in Redis ({@code vf:session:<token>} → staff id, with a TTL), so any server
  * instance accepts them and a restart loses none. A resolved session is remembered for a few
- * seconds so a station action costs one Redis round trip, not two.
+ * seconds so a station action costs one Redis round trip, not two; closing a session publishes
+ * its token on {@link #REVOKED}, and every instance forgets it at once ({@link SessionRevocations}).
+ * Only while that subscription is up is anything remembered.
  */
 public final class Sessions {
 
@@ -24,12 +27,18 @@ public final class Sessions {
   public static final Duration TTL = Duration.ofHours(12);
   private static final long REMEMBER_MS = 5_000;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The pub/sub channel on which closed sessions' tokens are announced to every instance. */
+  public static final String REVOKED = "vf:sessions:revoked";
 
   private record Remembered(String staffId, long until) {}
 
   private final Scripts store;
   private final VaxflowConfig config;
   private final Map<String, Remembered> recent = new ConcurrentHashMap<>();
+  /** Revocations are being received: what is remembered can be trusted. */
+  private volatile boolean following;
+  /** Bumped on every revocation: a lookup that raced one is not remembered. */
+  private final AtomicLong revocations = new AtomicLong();
 
   public Sessions(Scripts store, VaxflowConfig config) {
     this.store = store;
@@ -47,8 +56,9 @@ public final class Sessions {
   public Future<Optional<StaffAccount>> resolve(String token) {
     if (token == null || token.length() != 43) return Future.succeededFuture(Optional.empty());
     long now = System.currentTimeMillis();
-    Remembered r = recent.get(token);
+    Remembered r = following ? recent.get(token) : null;
     if (r != null && r.until() > now) return Future.succeededFuture(config.staffAccount(r.staffId()));
+    long seen = revocations.get();
     return store.send(Request.cmd(Command.GET).arg(key(token))).map(resp -> {
       if (resp == null) {
         recent.remove(token);
@@ -56,14 +66,30 @@ public final class Sessions {
       }
       String staffId = resp.toString();
       if (recent.size() > 10_000) recent.clear();
-      recent.put(token, new Remembered(staffId, now + REMEMBER_MS));
+      if (following && revocations.get() == seen) recent.put(token, new Remembered(staffId, now + REMEMBER_MS));
       return config.staffAccount(staffId);
     });
   }
 
+  /** Deletes the session, then tells every instance (this one included) to forget it. */
   public Future<Void> close(String token) {
+    revoked(token);
+    return store.send(Request.cmd(Command.DEL).arg(key(token)))
+        .compose(v -> store.send(Request.cmd(Command.PUBLISH).arg(REVOKED).arg(token)))
+        .mapEmpty();
+  }
+
+  /** A session closed (on any instance): forget it. */
+  void revoked(String token) {
+    revocations.incrementAndGet();
     recent.remove(token);
-    return store.send(Request.cmd(Command.DEL).arg(key(token))).mapEmpty();
+  }
+
+  /** Whether revocations are being received; when that changes, forget everything (some may have been missed). */
+  void following(boolean on) {
+    following = on;
+    revocations.incrementAndGet();
+    recent.clear();
   }
 
   private static String key(String token) {

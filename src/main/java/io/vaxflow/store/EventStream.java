@@ -5,12 +5,16 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads a site's event stream (the audit log): one day's entries, from its first event or after a given id. */
+/**
+ * Reads a site's event stream (the audit log): one day's entries, from its first event or after a
+ * given id; and its calls index, which holds the call events alone (same ids), capped.
+ */
 public final class EventStream {
 
   /** One entry: its stream id and its fields. */
@@ -40,16 +44,49 @@ public final class EventStream {
     });
   }
 
+  /**
+   * The day's calls after {@code after} (exclusive; from the day's first event when it is older or
+   * absent), the latest {@code max} of them, oldest first: one bounded read of the calls index.
+   */
+  public Future<List<Entry>> calls(String site, String day, Optional<String> after, int max) {
+    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.dayStart(site)).arg(day)).compose(r -> {
+      if (r == null) return Future.succeededFuture(List.of());
+      String dayStart = r.toString();
+      String from = after.filter(a -> compare(a, dayStart) >= 0).map(a -> "(" + a).orElse(dayStart);
+      Request req = Request.cmd(Command.XREVRANGE).arg(SiteKeys.calls(site)).arg("+").arg(from).arg("COUNT").arg(max);
+      return store.send(req).map(resp -> {
+        List<Entry> out = new ArrayList<>();
+        for (Response e : resp) out.add(entry(e));
+        Collections.reverse(out);
+        return out;
+      });
+    });
+  }
+
+  /** Orders two stream ids (ms-seq). */
+  static int compare(String a, String b) {
+    String[] x = a.split("-", 2), y = b.split("-", 2);
+    int c = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
+    if (c != 0) return c;
+    return Long.compareUnsigned(x.length > 1 ? Long.parseUnsignedLong(x[1]) : 0, y.length > 1 ? Long.parseUnsignedLong(y[1]) : 0);
+  }
+
+  /** One entry of an XRANGE, XREVRANGE or XREAD reply. */
+  public static Entry entry(Response e) {
+    Response f = e.get(1);
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < f.size(); i += 2) fields.put(f.get(i).toString(), f.get(i + 1).toString());
+    return new Entry(e.get(0).toString(), fields);
+  }
+
   private Future<List<Entry>> page(String site, String day, String from, int limit, List<Entry> out) {
     Request req = Request.cmd(Command.XRANGE).arg(SiteKeys.events(site)).arg(from).arg("+").arg("COUNT").arg(PAGE);
     return store.send(req).compose(resp -> {
       String last = null;
       for (Response e : resp) {
-        last = e.get(0).toString();
-        Response f = e.get(1);
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < f.size(); i += 2) fields.put(f.get(i).toString(), f.get(i + 1).toString());
-        if (day.equals(fields.get("day"))) out.add(new Entry(last, fields));
+        Entry entry = entry(e);
+        last = entry.id();
+        if (day.equals(entry.get("day"))) out.add(entry);
         if (out.size() >= limit) return Future.succeededFuture(out);
       }
       if (resp.size() < PAGE || last == null) return Future.succeededFuture(out);

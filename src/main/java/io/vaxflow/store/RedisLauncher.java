@@ -41,6 +41,10 @@ public final class RedisLauncher {
   private static final int LOG_TAIL_BYTES = 4096;
   /** Attempts with a fresh free port when the chosen one is taken before redis binds it. */
   private static final int FREE_PORT_ATTEMPTS = 3;
+  /** Where we note the port of the redis-server running on a data directory (for {@link #stopLeftover}). */
+  private static final String PORT_FILE = "redis.port";
+  /** Chooses the redis-server binary: auto (default), path, bundled, or an executable's path. */
+  static final String SERVER_ENV = "REDIS_SERVER";
 
   private final Process process;
   private final int port;
@@ -162,7 +166,11 @@ public final class RedisLauncher {
   /**
    * A redis-server left running on this data directory by an earlier server that was killed (its
    * shutdown hook never ran) would write the same append-only file as ours: stop it first. Its
-   * pid is in redis.pid; SIGTERM lets it flush the file before it exits.
+   * pid is in redis.pid (written by redis), its port in redis.port (written by us). It is ours
+   * when the process itself says so: on that port it answers INFO with that pid and CONFIG GET dir
+   * with this directory. Where it does not answer, a Linux process whose working directory is this
+   * one (redis chdirs to its dir) counts too. Never by the binary's name: Debian's
+   * /usr/bin/redis-server is a link to redis-check-rdb. SIGTERM lets it flush the file first.
    */
   private static void stopLeftover(Path dir) throws IOException {
     Path pidFile = dir.resolve("redis.pid");
@@ -170,16 +178,44 @@ public final class RedisLauncher {
     String text = Files.readString(pidFile).strip();
     Files.deleteIfExists(pidFile);
     if (!text.matches("[0-9]{1,10}")) return;
-    java.util.Optional<ProcessHandle> old = ProcessHandle.of(Long.parseLong(text))
-        .filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().command().map(c -> c.contains("redis-server")).orElse(false));
-    if (old.isEmpty()) return;
+    long pid = Long.parseLong(text);
+    java.util.Optional<ProcessHandle> old = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (old.isEmpty() || !servesDir(pid, recordedPort(dir), dir)) return;
     LOG.warn("stopping redis-server pid {} left running on {} by an earlier Vaxflow", text, dir);
     old.get().destroy();
     try {
       old.get().onExit().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       old.get().destroyForcibly();
+    }
+  }
+
+  private static int recordedPort(Path dir) {
+    try {
+      String p = Files.readString(dir.resolve(PORT_FILE)).strip();
+      return p.matches("[0-9]{1,5}") ? Integer.parseInt(p) : -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Whether process {@code pid} is a redis-server working on {@code dir} (see {@link #stopLeftover}). */
+  static boolean servesDir(long pid, int port, Path dir) {
+    if (port > 0) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(LOOPBACK, port), 250);
+        socket.setSoTimeout(1000);
+        if (serverPid(socket) == pid) {
+          return dir.equals(Path.of(configGet(socket, "dir")).toAbsolutePath().normalize());
+        }
+      } catch (IOException | RuntimeException e) {
+        // no answer (e.g. hung): fall back to what the OS says
+      }
+    }
+    try {
+      return Files.isSameFile(Path.of("/proc", Long.toString(pid), "cwd"), dir);
+    } catch (IOException | RuntimeException e) {
+      return false; // not Linux, or not our process to look into
     }
   }
 
@@ -220,6 +256,7 @@ public final class RedisLauncher {
       }
       throw e;
     }
+    Files.writeString(dir.resolve(PORT_FILE), Integer.toString(port));
     Runtime.getRuntime().addShutdownHook(launcher.shutdownHook);
     LOG.info("redis-server {} (pid {}) listening on {}:{}, data in {}", binary, process.pid(), LOOPBACK, port, dir);
     return launcher;
@@ -321,6 +358,23 @@ public final class RedisLauncher {
     return -1;
   }
 
+  /** CONFIG GET of one parameter: its value. */
+  private static String configGet(Socket socket, String name) throws IOException {
+    String header = command(socket, "CONFIG", "GET", name);
+    if (!header.equals("*2")) throw new IOException("CONFIG GET " + name + ": " + header);
+    InputStream in = socket.getInputStream();
+    bulk(in);
+    return bulk(in);
+  }
+
+  private static String bulk(InputStream in) throws IOException {
+    String header = readLine(in);
+    if (!header.startsWith("$")) throw new IOException("not a bulk string: " + header);
+    int len = Integer.parseInt(header.substring(1));
+    byte[] b = in.readNBytes(len + 2);
+    return new String(b, 0, Math.min(len, b.length), StandardCharsets.UTF_8);
+  }
+
   private static String tail(Path logFile, long from) {
     try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
       long len = f.length();
@@ -345,11 +399,28 @@ public final class RedisLauncher {
 
   // ---------------------------------------------------------------- finding the binary
 
+  /**
+   * Which redis-server runs, by {@code REDIS_SERVER}: unset or {@code auto}, the one on PATH else
+   * the bundled one; {@code path}, the one on PATH only; {@code bundled}, the bundled one only;
+   * anything else, the path of a redis-server executable.
+   */
   private static Path binary(Path dataDir) throws IOException {
-    Path onPath = findOnPath();
+    String choice = System.getenv().getOrDefault(SERVER_ENV, "").strip();
+    if (!choice.isEmpty() && !choice.equals("auto") && !choice.equals("path") && !choice.equals("bundled")) {
+      Path given = Path.of(choice).toAbsolutePath();
+      if (!Files.isRegularFile(given) || !Files.isExecutable(given)) {
+        throw new IOException(SERVER_ENV + "=" + choice + " is not an executable file (or use auto, path, bundled)");
+      }
+      LOG.info("using redis-server from {}: {}", SERVER_ENV, given);
+      return given;
+    }
+    Path onPath = choice.equals("bundled") ? null : findOnPath();
     if (onPath != null) {
       LOG.info("using redis-server from PATH: {}", onPath);
       return onPath;
+    }
+    if (choice.equals("path")) {
+      throw new IOException(SERVER_ENV + "=path but there is no redis-server on PATH");
     }
     String resource = bundledResource();
     Path target = dataDir.resolve("bin").resolve(isWindows() ? "redis-server.exe" : "redis-server");

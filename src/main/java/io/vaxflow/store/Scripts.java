@@ -41,7 +41,7 @@ public final class Scripts {
   public static final List<String> NAMES = List.of(
       "checkin", "door_scan", "call_next", "recall", "start", "done", "no_show", "return",
       "transfer", "pause", "resume", "reinstate", "tick", "settings", "snapshot", "ticket", "book",
-      "rate_limit", "login_guard", "restore");
+      "rate_limit", "login_guard", "restore", "say", "display_acks");
 
   /** Scripts that change nothing a client is told about: not waited for (rate_limit's buckets are best effort). */
   private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit");

@@ -30,4 +30,18 @@ public final class SiteKeys {
     return prefix(site) + ":daystart";
   }
 
+  /** The call events only, with their event ids: the calls feed's bounded index. */
+  public static String calls(String site) {
+    return prefix(site) + ":calls";
+  }
+
+  /** Repeat sayings due: 'callId|n' scored by due ms. */
+  public static String says(String site) {
+    return prefix(site) + ":says";
+  }
+
+  public static String displayLast(String site) {
+    return prefix(site) + ":displays:last";
+  }
+
 }

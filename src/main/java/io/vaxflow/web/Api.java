@@ -17,6 +17,7 @@ import io.vaxflow.gateway.CsrfGuard;
 import io.vaxflow.gateway.PinHash;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.RateLimiter.RouteClass;
+import io.vaxflow.gateway.SecureCookies;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.CityOverview;
@@ -25,7 +26,6 @@ import io.vaxflow.store.EventStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -43,7 +43,8 @@ import java.util.Optional;
 /** The HTTP API v1 (SPEC "The HTTP API"): routes built from method references, JSON at this edge only. */
 public final class Api {
 
-  private static final int MAX_CALLS = 2000;
+  /** /calls answers at most the latest this many (README "HTTP API"). */
+  private static final int MAX_CALLS = 500;
   // Verified against when the staff id is unknown, so a wrong id costs the same time as a wrong PIN.
   private static final String DUMMY_HASH = PinHash.hash("0000");
 
@@ -195,14 +196,12 @@ public final class Api {
     SiteFlow flow = flow(ctx);
     Optional<String> after = Optional.ofNullable(ctx.request().getParam("after"))
         .map(a -> Input.param(a, Input.EVENT_ID, Rejection.invalid("after", "after must be an event id like 1732400000000-0.")));
-    events.day(flow.site().id(), flow.today().toString(), after, MAX_CALLS * 10).onSuccess(entries -> {
+    events.calls(flow.site().id(), flow.today().toString(), after, MAX_CALLS).onSuccess(entries -> {
       JsonArray out = new JsonArray();
       for (EventStream.Entry e : entries) {
-        if (!"call".equals(e.get("type"))) continue;
         Call c = CallText.call(e.id(), flow.site().id(), e.get("number"), e.get("toKind"), e.get("toId"),
             Instant.ofEpochMilli(Long.parseLong(e.get("at"))), e.get("batch"), config.announce().repeats());
         out.add(views.call(c));
-        if (out.size() >= MAX_CALLS) break;
       }
       json(ctx, 200, out);
     }).onFailure(ctx::fail);
@@ -233,8 +232,7 @@ public final class Api {
           return limiter.loginSucceeded(staffId, address).compose(v -> sessions.open(account.get()));
         })
         .onSuccess(token -> {
-          ctx.response().addCookie(Cookie.cookie(Sessions.COOKIE, token).setPath("/").setHttpOnly(true)
-              .setSameSite(CookieSameSite.STRICT).setMaxAge(Sessions.TTL.toSeconds()));
+          ctx.response().addCookie(SecureCookies.cookie(ctx, Sessions.COOKIE, token, Sessions.TTL.toSeconds()).setHttpOnly(true));
           String csrf = CsrfGuard.issue(ctx);
           json(ctx, 200, new JsonObject().put("staff", views.staff(account.get())).put("csrfToken", csrf));
         })
@@ -245,8 +243,7 @@ public final class Api {
     Cookie c = ctx.request().getCookie(Sessions.COOKIE);
     Future<Void> closed = c == null ? Future.succeededFuture() : sessions.close(c.getValue());
     closed.onSuccess(v -> {
-      ctx.response().addCookie(Cookie.cookie(Sessions.COOKIE, "").setPath("/").setHttpOnly(true)
-          .setSameSite(CookieSameSite.STRICT).setMaxAge(0));
+      ctx.response().addCookie(SecureCookies.cookie(ctx, Sessions.COOKIE, "", 0).setHttpOnly(true));
       json(ctx, 200, new JsonObject().put("loggedOut", true));
     }).onFailure(ctx::fail);
   }

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Reading request input strictly: every problem is a 400 INVALID_INPUT naming the field. */
-final class Input {
+public final class Input {
 
   /** Names: letters of any script, spaces and the marks names use (· . ' -). No markup, no controls. */
   static final Pattern NAME = Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M} ·.'\\-]{0,63}");
@@ -18,7 +18,7 @@ final class Input {
   static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   static final Pattern TICKET = Pattern.compile("[APW][0-9]{3,5}");
   // stream ids are two unsigned 64-bit numbers; 19 digits always fit, 20 may not (Redis then errs)
-  static final Pattern EVENT_ID = Pattern.compile("[0-9]{1,19}-[0-9]{1,19}");
+  public static final Pattern EVENT_ID = Pattern.compile("[0-9]{1,19}-[0-9]{1,19}");
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_\\-]{8,64}");
 
   private Input() {}

@@ -3,6 +3,7 @@ package io.vaxflow.web;
 import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.CsrfGuard;
+import io.vaxflow.gateway.SecureCookies;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.Health;
 import io.vertx.core.Future;
@@ -44,6 +45,10 @@ public final class WebServer extends VerticleBase {
   @Override
   public Future<?> start() {
     router = Router.router(vertx);
+    RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutMs(),
+        config.http().idleTimeoutSec() * 1000L);
+    router.route().handler(deadline::handle);
+    router.route().handler(SecureCookies.detector(config.http().trustedProxies()));
     router.route().handler(ctx -> {
       ctx.response()
           .putHeader("Content-Security-Policy", CSP)
@@ -84,7 +89,12 @@ public final class WebServer extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host()).setPort(config.http().port())
-        .setMaxFormAttributeSize(config.http().bodyLimitBytes()));
+        .setMaxFormAttributeSize(config.http().bodyLimitBytes())
+        .setIdleTimeout(config.http().idleTimeoutSec())
+        // HTTP/1.1 only (browsers never speak cleartext HTTP/2): sniffing for h2c holds a new
+        // connection's bytes before there is a connection to put a deadline on
+        .setHttp2ClearTextEnabled(false));
+    server.connectionHandler(deadline::opened);
     // what the HTTP codec refuses before routing (URL or headers too long) is error JSON too
     server.invalidRequestHandler(Errors::invalidRequest);
     return server.requestHandler(router).listen();

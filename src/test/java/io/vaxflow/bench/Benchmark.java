@@ -57,6 +57,9 @@ public final class Benchmark {
   private static final int[] RATES = Arrays.stream(System.getProperty("bench.rates", "250,500,1000,2000,3000").split(","))
       .mapToInt(Integer::parseInt).toArray();
   private static final int CONCURRENCY = 64;
+  /** {@code -Dbench.ackflood=only}: just the check-in latency with and without an ack flood. */
+  private static final boolean ACK_FLOOD_ONLY = "only".equals(System.getProperty("bench.ackflood"));
+  private static final int ACK_FLOOD_RATE = Integer.getInteger("bench.ackflood.rate", 250);
 
   private final StringBuilder out = new StringBuilder();
   private final Vertx vertx = Vertx.vertx();
@@ -93,6 +96,12 @@ public final class Benchmark {
       openLoop("GET", "/ping", null, 500, 3, false);
       openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, 200, 3, false);
 
+      if (ACK_FLOOD_ONLY) {
+        ackFlood();
+        System.out.println(out);
+        return;
+      }
+
       line("## Redis round trips (seen with MONITOR)");
       line("");
       roundTrips(redis);
@@ -111,6 +120,9 @@ public final class Benchmark {
       line(redisBenchmark(redis));
       line("");
 
+
+      ackFlood();
+      line("");
 
       line("## Call-to-screen latency at " + CLIENTS + " connected clients (every repetition counted)");
       line("");
@@ -194,6 +206,68 @@ public final class Benchmark {
     if (sortedNs.length == 0) return "-";
     int i = Math.min(sortedNs.length - 1, (int) Math.ceil(q * sortedNs.length) - 1);
     return String.format(Locale.ROOT, "%.1f", sortedNs[Math.max(0, i)] / 1e6);
+  }
+
+  // ---- an anonymous ack flood ----
+
+  /**
+   * Check-in latency at {@link #ACK_FLOOD_RATE}/s, first alone, then while 4 anonymous SockJS
+   * sockets send display acks as fast as they can (each naming another display), in the same run.
+   */
+  private void ackFlood() throws Exception {
+    line("## Check-in while anonymous sockets flood display acks (open loop, " + ACK_FLOOD_RATE + "/s, " + SECONDS + " s each)");
+    line("");
+    line("| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors |");
+    line("|---|---:|---:|---:|---:|---:|---:|---:|");
+    openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
+    WebSocketClient wsc = vertx.createWebSocketClient();
+    List<WebSocket> flooders = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 4; i++) {
+      flooders.add(wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+          .setURI("/eventbus/websocket")).await());
+    }
+    AtomicLong acks = new AtomicLong();
+    AtomicLong reconnects = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread flood = new Thread(() -> {
+      long i = 0;
+      while (flooding.get() && i < 50_000_000L) {
+        int slot = (int) (i % flooders.size());
+        WebSocket ws = flooders.get(slot);
+        if (ws.isClosed()) { // closed by the server: connect again, as an attacker would
+          try {
+            flooders.set(slot, wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+                .setURI("/eventbus/websocket")).await());
+            reconnects.incrementAndGet();
+          } catch (RuntimeException e) {
+            Thread.onSpinWait();
+          }
+          continue;
+        }
+        if (ws.writeQueueFull()) {
+          Thread.onSpinWait();
+          i++;
+          continue;
+        }
+        ws.writeTextMessage(new JsonObject().put("type", "send").put("address", "vaxflow.site.pudong.ack")
+            .put("body", new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "flood-" + i)).encode());
+        acks.incrementAndGet();
+        i++;
+      }
+    }, "ack-flood");
+    flood.start();
+    Thread.sleep(1000);
+    long before = acks.get();
+    long t0 = System.nanoTime();
+    openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
+    double ackRate = (acks.get() - before) / ((System.nanoTime() - t0) / 1e9);
+    flooding.set(false);
+    flood.join();
+    for (WebSocket ws : flooders) ws.close();
+    wsc.close();
+    line("");
+    line(String.format(Locale.ROOT, "Second row: during a flood of %.0f acks/s from 4 sockets (%d sent in all; "
+        + "the server closed flooding sockets and they connected again %d times).", ackRate, acks.get(), reconnects.get()));
   }
 
   // ---- redis-benchmark ----
@@ -407,8 +481,11 @@ public final class Benchmark {
 
   private Process startServer(String redisUrl, Path dir) throws IOException {
     // a copy: a rebuild of target/ during the run must not pull classes from under the server
-    Path jar = Files.copy(Path.of("target/vaxflow.jar"), dir.resolve("vaxflow.jar"));
-    ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", jar.toString())
+    // without the packaged jar (an offline build), the classes this benchmark runs from
+    List<String> command = Files.exists(Path.of("target/vaxflow.jar"))
+        ? List.of("java", "-Xmx512m", "-jar", Files.copy(Path.of("target/vaxflow.jar"), dir.resolve("vaxflow.jar")).toString())
+        : List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.vaxflow.Main");
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
     Map<String, String> env = pb.environment();
     env.put("REDIS_URL", redisUrl);

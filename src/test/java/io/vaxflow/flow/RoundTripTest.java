@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * "public" with every station id). MONITOR identifies both; the snapshot's EVALSHA calls are
  * subtracted from the commandstats figure. The timer sweep also runs EVALSHA (as "system"); it is
  * set to its slowest (once a minute, the most the config allows) and each window is checked to
- * contain no sweep.
+ * contain no sweep. Calls are said once here (announce.repeats 1): the announcer's scheduling and
+ * claiming of repeat sayings is a live feed of its own, like the sweep.
  *
  * <p>A voucher check-in also asks the appointment registry, a separate service (remote in
  * production); the built-in stand-in reads the appointment from the same Redis. Those reads are
@@ -50,6 +51,8 @@ class RoundTripTest {
   static void start() throws Exception {
     city = TestCity.start(Map.of(
         "VAXFLOW_FLOW_TICKMS", "60000",
+        // a call's repeats are scheduled (ZADD) and said (say.lua) by the announcer, after the request: one saying
+        "VAXFLOW_ANNOUNCE_REPEATS", "1",
         "VAXFLOW_SITES_PUDONG_DESKS", String.valueOf(DESKS),
         "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "1000",
         "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "1000"));

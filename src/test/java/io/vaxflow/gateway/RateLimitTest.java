@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The current limit at the entrance, with the limits of the config put back (TestCity lifts them):
  * a burst of 1,000 kiosk check-ins from one address gets no more than the bucket's budget, the
  * rest 429 RATE_LIMITED with Retry-After, and another address is unaffected; the per-site bucket
- * caps several addresses together; five wrong PINs lock a staff id (and the address) out.
+ * caps several addresses together; five wrong PINs lock the address out, never the staff id.
  *
  * <p>Other client addresses are real: Linux routes all of 127.0.0.0/8 to loopback, so a client
  * bound to 127.0.0.2 reaches the server on 127.0.0.1 and the server sees 127.0.0.2.
@@ -129,44 +129,97 @@ class RateLimitTest {
   }
 
   @Test
-  void fiveWrongPinsLockTheStaffIdAndTheAddressOut() {
+  void aStrangersWrongPinsLockOutTheStrangerNotTheStaffMember() {
+    fromTwoAddresses(Map.of("VAXFLOW_LIMITS_LOGINFAILURES", "5"), (city, staff, attacker) -> {
+      for (int i = 1; i <= 6; i++) {
+        HttpResponse<Buffer> r = login(attacker, "door", "000" + i);
+        if (i <= 5) {
+          assertEquals(401, r.statusCode(), "wrong PIN " + i + ": " + r.bodyAsString());
+          assertEquals("BAD_CREDENTIALS", error(r).getString("code"));
+        } else {
+          assertRateLimited(r);
+        }
+      }
+      long sessionsBefore = sessions(city);
+      // the attacker's address is locked for the lockout time, the right PIN and other staff ids included
+      HttpResponse<Buffer> locked = login(attacker, "door", "1357");
+      assertRateLimited(locked);
+      long retryAfter = Long.parseLong(locked.getHeader("Retry-After"));
+      System.out.println("RateLimitTest login: the attacker's address locked out, Retry-After " + retryAfter + " s");
+      assertTrue(retryAfter > 60, "locked for the lockout time (900 s), not a token: " + retryAfter);
+      assertEquals(null, locked.getHeader("Set-Cookie"), "no session cookie while locked");
+      assertRateLimited(login(attacker, "manager", "2468"));
+      assertEquals(sessionsBefore, sessions(city), "no session was opened from the locked address");
+
+      // the staff member, from an address of their own, logs in with the right PIN at once
+      HttpResponse<Buffer> door = login(staff, "door", "1357");
+      assertEquals(200, door.statusCode(), "door from 127.0.0.1: " + door.bodyAsString());
+      assertEquals("door", door.bodyAsJsonObject().getJsonObject("staff").getString("id"));
+    });
+  }
+
+  @Test
+  void guessingAcrossStaffIdsFromOneAddressIsLockedOut() {
+    fromTwoAddresses(Map.of("VAXFLOW_LIMITS_LOGINFAILURES", "5"), (city, staff, attacker) -> {
+      List<String> ids = List.of("door", "desk", "manager", "booth", "nobody");
+      for (String id : ids) {
+        HttpResponse<Buffer> r = login(attacker, id, "0000");
+        assertEquals(401, r.statusCode(), id + ": " + r.bodyAsString());
+      }
+      // one wrong PIN per staff id, five in all: the address is locked for every staff id, right PINs too
+      assertRateLimited(login(attacker, "vaccinator", "0000"));
+      assertRateLimited(login(attacker, "door", "1357"));
+      // no staff id was locked by it
+      assertEquals(200, login(staff, "desk", "1234").statusCode(), "desk from 127.0.0.1");
+    });
+  }
+
+  @Test
+  void guessingOneStaffIdFromManyAddressesSlowsThoseAddressesOnly() {
     try (TestCity city = TestCity.start(Map.of("VAXFLOW_LIMITS_LOGINFAILURES", "5"))) {
+      List<WebClient> attackers = new ArrayList<>();
+      for (int i = 2; i <= 7; i++) attackers.add(client(city, "127.0.0." + i));
+      WebClient staff = client(city, "127.0.0.1");
+      try {
+        for (WebClient a : attackers) {
+          HttpResponse<Buffer> r = login(a, "door", "0000");
+          assertEquals(401, r.statusCode(), r.bodyAsString());
+        }
+        // six failures for door from six addresses, none locked: each that failed must now wait
+        HttpResponse<Buffer> slowed = login(attackers.get(0), "door", "0001");
+        assertRateLimited(slowed);
+        System.out.println("RateLimitTest login: door guessed from 6 addresses, a guessing address waits "
+            + slowed.getHeader("Retry-After") + " s");
+        // while an address that has not failed for door logs in with the right PIN at once
+        assertEquals(200, login(staff, "door", "1357").statusCode(), "door from 127.0.0.1");
+        // and a guessing address may still log in other staff ids
+        assertEquals(200, login(attackers.get(1), "desk", "1234").statusCode(), "desk from 127.0.0.3");
+      } finally {
+        staff.close();
+        attackers.forEach(WebClient::close);
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  interface TwoAddresses {
+    void run(TestCity city, WebClient one, WebClient two);
+  }
+
+  /** A city with these overrides and clients from 127.0.0.1 and 127.0.0.2, all closed after. */
+  private static void fromTwoAddresses(Map<String, String> env, TwoAddresses body) {
+    try (TestCity city = TestCity.start(env)) {
       WebClient one = client(city, "127.0.0.1");
       WebClient two = client(city, "127.0.0.2");
       try {
-        for (int i = 1; i <= 5; i++) {
-          HttpResponse<Buffer> r = login(one, "desk", "000" + i);
-          assertEquals(401, r.statusCode(), "wrong PIN " + i + ": " + r.bodyAsString());
-          assertEquals("BAD_CREDENTIALS", error(r).getString("code"));
-        }
-        long sessionsBefore = sessions(city);
-        HttpResponse<Buffer> locked = login(one, "desk", "1234");
-        assertEquals(429, locked.statusCode(), "the 6th attempt, with the right PIN: " + locked.bodyAsString());
-        assertRateLimited(locked);
-        long retryAfter = Long.parseLong(locked.getHeader("Retry-After"));
-        System.out.println("RateLimitTest login: locked out, Retry-After " + retryAfter + " s");
-        assertTrue(retryAfter > 60, "locked for the lockout time (900 s), not a token: " + retryAfter);
-        assertEquals(null, locked.getHeader("Set-Cookie"), "no session cookie while locked");
-
-        // the staff id is locked from any address, and the address for any staff id
-        HttpResponse<Buffer> deskElsewhere = login(two, "desk", "1234");
-        assertEquals(429, deskElsewhere.statusCode(), "desk from 127.0.0.2: " + deskElsewhere.bodyAsString());
-        HttpResponse<Buffer> otherHere = login(one, "manager", "2468");
-        assertEquals(429, otherHere.statusCode(), "manager from the locked address: " + otherHere.bodyAsString());
-        assertEquals(sessionsBefore, sessions(city), "no session was opened while locked");
-
-        // another staff id from another address is unaffected
-        HttpResponse<Buffer> door = login(two, "door", "1357");
-        assertEquals(200, door.statusCode(), "door from 127.0.0.2: " + door.bodyAsString());
-        assertEquals("door", door.bodyAsJsonObject().getJsonObject("staff").getString("id"));
+        body.run(city, one, two);
       } finally {
         one.close();
         two.close();
       }
     }
   }
-
-  // ---- helpers ----
 
   /** A client whose connections come from {@code localAddress}. */
   private static WebClient client(TestCity city, String localAddress) {

@@ -113,6 +113,29 @@ class RedisLauncherTest {
     leftover.stop();
   }
 
+  /** Known by what it does, not by its binary's name: with no port on record, by its working directory. */
+  @Test
+  void aLeftoverRedisWithNoPortOnRecordIsStoppedToo() throws Exception {
+    RedisLauncher leftover = RedisLauncher.start(dir);
+    Files.delete(dir.resolve("redis.port"));
+    redis = RedisLauncher.start(dir);
+    assertFalse(leftover.isRunning(), "the leftover redis-server was stopped");
+    leftover.stop();
+  }
+
+  /** A stale redis.pid naming some other process of ours: that process is left alone. */
+  @Test
+  void aStalePidFileNamingAnotherProcessLeavesItAlone(@TempDir Path elsewhere) throws Exception {
+    Process other = new ProcessBuilder("sleep", "60").directory(elsewhere.toFile()).start();
+    try {
+      Files.writeString(dir.resolve("redis.pid"), Long.toString(other.pid()));
+      redis = RedisLauncher.start(dir);
+      assertTrue(other.isAlive(), "an unrelated process is not stopped");
+    } finally {
+      other.destroyForcibly().waitFor();
+    }
+  }
+
   /** Sends a RESP command; returns a status/error line as is, a bulk string's content, or null. */
   private static String call(Socket s, String... args) throws IOException {
     send(s, args);

@@ -1,0 +1,171 @@
+package io.vaxflow.announce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaxflow.store.SiteKeys;
+import io.vaxflow.support.TestCity;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 7 item 3: an anonymous SockJS client flooding display acknowledgements must not stall
+ * check-in nor fill Redis and the dashboard with made-up displays; a real display stays online.
+ */
+class AckFloodTest {
+
+  private static final String SITE = "pudong";
+  private static TestCity city;
+
+  @BeforeAll
+  static void start() {
+    city = TestCity.start(Map.of(
+        "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "100000",
+        "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "10000"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (city != null) city.close();
+  }
+
+  @Test
+  void anAckFloodLeavesCheckInAloneAndTheDisplaysBounded() throws Exception {
+    String calls = Announcer.calls(SITE);
+    String ack = Announcer.ack(SITE);
+    String manager = city.login("manager", "2468");
+    List<BridgeClient> flooders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (BridgeClient display = new BridgeClient(city.vertx, city.port(), null)) {
+      display.register(calls);
+      for (int c = 0; c < 4; c++) flooders.add(new BridgeClient(city.vertx, city.port(), null));
+      Thread.sleep(300);
+
+      // 4 anonymous sockets, 3,000 acks each, every one naming another display; a socket the server
+      // closes connects again, as an attacker's would
+      AtomicInteger sent = new AtomicInteger();
+      AtomicInteger reconnects = new AtomicInteger();
+      List<BridgeClient> everyFlooder = new java.util.concurrent.CopyOnWriteArrayList<>(flooders);
+      Thread flood = new Thread(() -> {
+        for (int i = 0; i < 3_000; i++) {
+          for (int c = 0; c < flooders.size(); c++) {
+            JsonObject frame = new JsonObject().put("type", "send").put("address", ack).put("body",
+                new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "fake-" + c + "-" + i));
+            try {
+              flooders.get(c).send(frame);
+            } catch (RuntimeException closed) {
+              BridgeClient again = new BridgeClient(city.vertx, city.port(), null);
+              flooders.set(c, again);
+              everyFlooder.add(again);
+              reconnects.incrementAndGet();
+            }
+            sent.incrementAndGet();
+          }
+        }
+      }, "ack-flood");
+      flood.start();
+
+      // check-ins meanwhile; the real display acknowledges what it shows
+      int checkins = 0;
+      int acked = 0;
+      while (flood.isAlive() && checkins < 400) {
+        TestCity.Reply r = city.post("/api/v1/sites/" + SITE + "/checkins", new JsonObject().put("walkIn",
+            new JsonObject().put("name", "Flood Test").put("idNumber", String.format("3101011980%08d", checkins)).put("dose", 1)));
+        assertEquals(201, r.status(), "check-in " + checkins + " during the flood: " + r.body());
+        checkins++;
+        List<JsonObject> shown = display.received(calls);
+        for (; acked < shown.size(); acked++) {
+          display.send(new JsonObject().put("type", "send").put("address", ack).put("body", new JsonObject()
+              .put("callId", shown.get(acked).getString("callId")).put("repeat", 1).put("displayId", "hall-real")));
+        }
+      }
+      assertEquals(200, city.get("/health").status(), "/health during the flood");
+      flood.join(120_000);
+      assertEquals(12_000, sent.get());
+      assertTrue(checkins > 0);
+      assertTrue(everyFlooder.get(0).errors().stream().anyMatch(e -> "rejected".equals(e.getString("body"))),
+          "the flood was throttled at the bridge");
+      assertTrue(reconnects.get() > 0, "flooding sockets are closed by the server");
+      flooders.clear();
+      flooders.addAll(everyFlooder);
+
+      // pings are not acks: they never use up a connection's allowance
+      for (int i = 0; i < 50; i++) display.send(new JsonObject().put("type", "ping"));
+      int errors = display.errors().size();
+      Thread.sleep(1_000); // the per-connection allowance refills
+      String last = display.received(calls).get(display.received(calls).size() - 1).getString("callId");
+      display.send(new JsonObject().put("type", "send").put("address", ack)
+          .put("body", new JsonObject().put("callId", last).put("repeat", 1).put("displayId", "hall-real")));
+      Thread.sleep(300);
+      assertEquals(errors, display.errors().size(), "the display's ack after 50 pings was accepted");
+
+      BridgeClient.await("the real display online on the dashboard", 10,
+          () -> display(manager, "hall-real").map(d -> d.getBoolean("online")).orElse(false));
+      JsonArray shown = city.get("/api/v1/sites/" + SITE + "/metrics", manager).json().getJsonArray("displays");
+      // each socket speaks for one display: the 12,000 made-up ids came to one entry per socket, at most 50
+      assertTrue(shown.size() <= Displays.MAX_PER_SITE, "displays on the dashboard: " + shown.size());
+    } finally {
+      flooders.forEach(AckFloodTest::closeQuietly);
+    }
+
+    // bounded keys that expire; the unbounded hash of the old code is gone
+    String acks = SiteKeys.prefix(SITE) + ":displays:acks";
+    String lastAcks = SiteKeys.displayLast(SITE);
+    assertEquals(0, city.redis(Command.EXISTS, SiteKeys.prefix(SITE) + ":displays").toInteger(), "the old unbounded hash");
+    assertTrue(city.redis(Command.ZCARD, acks).toInteger() <= Displays.MAX_PER_SITE);
+    assertTrue(city.redis(Command.HLEN, lastAcks).toInteger() <= Displays.MAX_PER_SITE);
+    for (String key : List.of(acks, lastAcks)) {
+      long ttl = city.redis(Command.PTTL, key).toLong();
+      assertTrue(ttl > 0 && ttl <= Displays.KEEP_MS, key + " expires: PTTL " + ttl);
+    }
+  }
+
+  @Test
+  void displaysNotHeardForADayAreForgottenAndAtMostFiftyAreKept() throws Exception {
+    String site = "xuhui";
+    String acks = SiteKeys.prefix(site) + ":displays:acks";
+    String lastAcks = SiteKeys.displayLast(site);
+    long now = System.currentTimeMillis();
+    city.redis(Command.ZADD, acks, now - Displays.KEEP_MS - 60_000, "hall-gone");
+    city.redis(Command.HSET, lastAcks, "hall-gone", (now - Displays.KEEP_MS - 60_000) + "|1-0");
+    // 60 sockets, each one display: more than a site keeps
+    List<BridgeClient> displays = new ArrayList<>();
+    try {
+      for (int i = 0; i < 60; i++) {
+        BridgeClient d = new BridgeClient(city.vertx, city.port(), null);
+        displays.add(d);
+        d.send(new JsonObject().put("type", "send").put("address", Announcer.ack(site))
+            .put("body", new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "hall-" + i)));
+      }
+      BridgeClient.await("the acks written", 10, () -> city.redis(Command.ZCARD, acks).toInteger() >= Displays.MAX_PER_SITE);
+      Thread.sleep(2 * Displays.FLUSH_MS + 500);
+      assertEquals(Displays.MAX_PER_SITE, city.redis(Command.ZCARD, acks).toInteger());
+      assertEquals(Displays.MAX_PER_SITE, city.redis(Command.HLEN, lastAcks).toInteger());
+      assertFalse(city.redis(Command.HEXISTS, lastAcks, "hall-gone").toBoolean(), "a display not heard for a day is forgotten");
+    } finally {
+      displays.forEach(BridgeClient::close);
+    }
+  }
+
+  private static void closeQuietly(BridgeClient client) {
+    try {
+      client.close();
+    } catch (RuntimeException alreadyClosed) {
+      // closed by the server
+    }
+  }
+
+  private static Optional<JsonObject> display(String cookie, String id) {
+    return city.get("/api/v1/sites/" + SITE + "/metrics", cookie).json().getJsonArray("displays").stream()
+        .map(JsonObject.class::cast).filter(d -> id.equals(d.getString("id"))).findFirst();
+  }
+}

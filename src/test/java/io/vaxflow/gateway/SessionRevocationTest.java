@@ -1,0 +1,63 @@
+package io.vaxflow.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vaxflow.support.TestCity;
+import io.vaxflow.support.TestCity.Reply;
+import io.vertx.redis.client.Command;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A logout holds on every instance at once: two servers on one Redis, the session used (and so
+ * remembered) on B, logged out on A; B's very next station action is 401. Also after B's
+ * subscription to revocations was cut and came back.
+ */
+class SessionRevocationTest {
+
+  private static final String API = "/api/v1/sites/pudong";
+  private static final Map<String, String> PATIENT_STORE = Map.of("VAXFLOW_REDIS_TIMEOUTMS", "5000");
+
+  @Test
+  void aLogoutOnOneInstanceHoldsOnTheOtherAtOnce() {
+    try (TestCity a = TestCity.start(PATIENT_STORE); TestCity b = TestCity.on(a.redis, PATIENT_STORE)) {
+      awaitSubscribers(a, 2);
+      for (int round = 1; round <= 3; round++) logOutOnAThenActOnB(a, b, "round " + round);
+
+      // B's subscription is cut: it reconnects, and logouts hold again
+      long killed = a.redis(Command.CLIENT, "KILL", "TYPE", "pubsub").toLong();
+      assertTrue(killed >= 2, "the instances' subscriptions were cut: " + killed);
+      awaitSubscribers(a, 2);
+      logOutOnAThenActOnB(a, b, "after the subscription came back");
+    }
+  }
+
+  private static void logOutOnAThenActOnB(TestCity a, TestCity b, String when) {
+    String cookie = a.login("desk", "1234");
+    Reply paused = b.post(API + "/stations/desk-4/pause", cookie, null);
+    assertEquals(200, paused.status(), when + ", B with a live session: " + paused.body());
+    Reply resumed = b.post(API + "/stations/desk-4/resume", cookie, null); // served from B's memory of it
+    assertEquals(200, resumed.status(), when + ", B again: " + resumed.body());
+
+    Reply logout = a.post("/api/v1/auth/logout", cookie, null);
+    assertEquals(200, logout.status(), logout.body());
+    Reply after = b.post(API + "/stations/desk-4/pause", cookie, null);
+    assertEquals(401, after.status(), when + ", B right after the logout on A: " + after.body());
+    assertEquals("UNAUTHENTICATED", after.errorCode());
+  }
+
+  /** Waits (bounded) until this many connections listen for revocations. */
+  private static void awaitSubscribers(TestCity city, int n) {
+    for (int i = 0; i < 200; i++) {
+      if (city.redis(Command.PUBSUB, "NUMSUB", Sessions.REVOKED).get(1).toLong() >= n) return;
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("fewer than " + n + " instances subscribed to " + Sessions.REVOKED);
+  }
+}
