@@ -22,6 +22,7 @@ import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.store.EventStream;
+import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.web.Api;
 import io.vaxflow.web.Pages;
@@ -29,7 +30,6 @@ import io.vaxflow.web.WebServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,14 +67,16 @@ public final class VaxflowServer {
     return registry;
   }
 
-  /** Starts against the Redis at {@code redisUrl} (the embedded one is started by {@link Main}). */
+  /**
+   * Starts against the configured Redis deployment; {@code redisUrl} is the standalone Redis' URL
+   * (the embedded one is started by {@link Main}); a cluster or sentinel deployment uses its endpoints.
+   */
   public static Future<VaxflowServer> start(Vertx vertx, VaxflowConfig config, String redisUrl) {
-    Redis redis = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(redisUrl)
+    Redis redis = Redis.createClient(vertx, RedisDeployment.options(config.redis(), redisUrl)
         .setMaxPoolSize(config.redis().poolSize())
         .setMaxPoolWaiting(config.redis().poolSize() * 64)
         .setMaxWaitingHandlers(4096));
-    Scripts scripts = new Scripts(redis, config.redis().timeoutMs());
+    Scripts scripts = new Scripts(redis, config.redis().timeoutMs(), config.redis().waitReplicas());
     Clock clock = clock(config);
     Map<String, SiteFlow> flows = new LinkedHashMap<>();
     DataGuard guard = new DataGuard();
@@ -107,7 +109,7 @@ public final class VaxflowServer {
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry, guard, flows), bridge);
-          return vertx.deployVerticle(new SessionRevocations(sessions, redisUrl))
+          return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
               .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, scripts, displays, metrics)))
               .compose(v -> vertx.deployVerticle(web))

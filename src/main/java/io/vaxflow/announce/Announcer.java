@@ -4,6 +4,7 @@ import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.monitor.AppMetrics;
 import io.vaxflow.store.EventStream.Entry;
+import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.web.Views;
@@ -88,7 +89,7 @@ public final class Announcer extends VerticleBase {
   @Override
   public Future<?> start() {
     for (String site : flows.keySet()) {
-      SiteStreamTail tail = new SiteStreamTail(vertx, redisUrl, site, e -> onEvent(site, e));
+      SiteStreamTail tail = new SiteStreamTail(vertx, RedisDeployment.options(config.redis(), redisUrl), site, e -> onEvent(site, e));
       tails.add(tail);
       tail.start();
       vertx.eventBus().<JsonObject>consumer(ack(site), msg -> Ack.of(msg.body()).ifPresent(a -> displays.acknowledged(site, a)));

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * Follows one site's event stream with {@code XREAD BLOCK} on a dedicated connection, so that
  * every server instance sees every transition, whichever instance made it. Reconnects by itself
  * (with backoff) and resumes after the last entry it delivered, so an outage loses nothing.
+ * Each connect goes through the configured deployment: on a Cluster the connection routes XREAD to
+ * the master of the site's slot (following MOVED after a resharding); on Sentinel it asks the
+ * sentinels for the current master, so the reconnect after a failover reaches the promoted replica.
  */
 final class SiteStreamTail {
 
@@ -34,9 +37,9 @@ final class SiteStreamTail {
   private long backoffMs = 250;
   private boolean stopped;
 
-  SiteStreamTail(Vertx vertx, String redisUrl, String site, Handler<Entry> onEntry) {
+  SiteStreamTail(Vertx vertx, RedisOptions redis, String site, Handler<Entry> onEntry) {
     this.vertx = vertx;
-    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
+    this.client = Redis.createClient(vertx, redis);
     this.site = site;
     this.onEntry = onEntry;
   }

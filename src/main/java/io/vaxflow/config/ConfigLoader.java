@@ -51,7 +51,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *
  * <p>Environment overrides (variable names match case-insensitively; blank values are ignored):
  * <ul>
- *   <li>{@code HTTP_PORT} → http.port, {@code REDIS_URL} → redis.url, {@code DATA_DIR} → dataDir,
+ *   <li>{@code HTTP_PORT} → http.port, {@code REDIS_URL} → redis.url, {@code REDIS_TYPE} → redis.type,
+ *       {@code REDIS_MASTER} → redis.master, {@code REDIS_WAIT_REPLICAS} → redis.waitReplicas, {@code DATA_DIR} → dataDir,
  *       {@code VOUCHER_SECRET} → voucherSecret, {@code CLOCK} → clock, {@code SIMULATE} → simulate;
  *   <li>{@code VAXFLOW_<PATH>}: any value by its path in upper case with dots (and dashes) as
  *       underscores, e.g. {@code VAXFLOW_FLOW_LEASESEC=30}, {@code VAXFLOW_ANNOUNCE_REPEATS=2}; list
@@ -123,7 +124,7 @@ public final class ConfigLoader {
   private static final Obj ROOT = obj(
       "http", obj("host", LEAF, "port", LEAF, "bodyLimitBytes", LEAF, "idleTimeoutSec", LEAF,
           "requestTimeoutMs", LEAF, "trustedProxies", LEAF),
-      "redis", obj("url", LEAF, "poolSize", LEAF, "timeoutMs", LEAF),
+      "redis", obj("type", LEAF, "url", LEAF, "master", LEAF, "waitReplicas", LEAF, "poolSize", LEAF, "timeoutMs", LEAF),
       "dataDir", LEAF,
       "voucherSecret", LEAF,
       "clock", LEAF,
@@ -147,6 +148,9 @@ public final class ConfigLoader {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("HTTP_PORT", "http.port");
     m.put("REDIS_URL", "redis.url");
+    m.put("REDIS_TYPE", "redis.type");
+    m.put("REDIS_MASTER", "redis.master");
+    m.put("REDIS_WAIT_REPLICAS", "redis.waitReplicas");
     m.put("DATA_DIR", "dataDir");
     m.put("VOUCHER_SECRET", "voucherSecret");
     m.put("CLOCK", "clock");
@@ -482,15 +486,7 @@ public final class ConfigLoader {
       }
     }
 
-    Map<String, Object> redisMap = section(root, "", "redis");
-    String url = string(redisMap, "redis", "url", "", true).strip();
-    if (!url.isEmpty() && !(url.startsWith("redis://") || url.startsWith("rediss://") || url.startsWith("unix://"))) {
-      throw fail("redis.url", "must be empty (embedded redis-server) or a redis://, rediss:// or unix:// URL");
-    }
-    VaxflowConfig.Redis redis = new VaxflowConfig.Redis(
-        url,
-        integer(redisMap, "redis", "poolSize", 32, 1, 4096),
-        integer(redisMap, "redis", "timeoutMs", 2000, 10, 600_000));
+    VaxflowConfig.Redis redis = redis(section(root, "", "redis"));
 
     String dataDirText = string(root, "", "dataDir", "./data", false);
     Path dataDir;
@@ -563,6 +559,53 @@ public final class ConfigLoader {
     return new VaxflowConfig(http, redis, dataDir, voucherSecret, clockStart, timeZone, simulate,
         announce, flow, limits, registry, sites.stream().filter(s -> !s.isRemote()).toList(), communities, staff,
         sites.stream().filter(SiteConfig::isRemote).toList(), remote);
+  }
+
+  /** The Redis deployment: its type, endpoints (a comma-separated list), Sentinel master name and WAIT count. */
+  private VaxflowConfig.Redis redis(Map<String, Object> redisMap) {
+    String typeText = string(redisMap, "redis", "type", "standalone", false).strip();
+    VaxflowConfig.Redis.Type type;
+    try {
+      type = VaxflowConfig.Redis.Type.valueOf(typeText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw fail("redis.type", "must be standalone, cluster or sentinel, not " + quote(typeText));
+    }
+    String url = string(redisMap, "redis", "url", "", true).strip();
+    List<String> endpoints = new ArrayList<>();
+    for (String part : url.split(",")) {
+      String endpoint = part.strip();
+      if (endpoint.isEmpty()) {
+        if (!url.isEmpty()) throw fail("redis.url", "has an empty entry in its comma-separated list");
+        continue;
+      }
+      if (!(endpoint.startsWith("redis://") || endpoint.startsWith("rediss://") || endpoint.startsWith("unix://"))) {
+        throw fail("redis.url", "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not "
+            + quote(endpoint));
+      }
+      endpoints.add(endpoint);
+    }
+    if (type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1) {
+      throw fail("redis.url", "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
+    }
+    if (type != VaxflowConfig.Redis.Type.STANDALONE && endpoints.isEmpty()) {
+      throw fail("redis.url", "is required for redis.type " + typeText + " (the embedded redis-server is standalone)");
+    }
+    String master = string(redisMap, "redis", "master", "", true).strip();
+    if (type == VaxflowConfig.Redis.Type.SENTINEL && master.isEmpty()) {
+      throw fail("redis.master", "is required for redis.type sentinel (the master name the sentinels monitor)");
+    }
+    if (type != VaxflowConfig.Redis.Type.SENTINEL && !master.isEmpty()) {
+      throw fail("redis.master", "is only for redis.type sentinel");
+    }
+    int waitReplicas = integer(redisMap, "redis", "waitReplicas", 0, 0, 16);
+    if (waitReplicas > 0 && endpoints.isEmpty()) {
+      throw fail("redis.waitReplicas", "must be 0 with the embedded redis-server (it has no replicas)");
+    }
+    return new VaxflowConfig.Redis(
+        url,
+        integer(redisMap, "redis", "poolSize", 32, 1, 4096),
+        integer(redisMap, "redis", "timeoutMs", 2000, 10, 600_000),
+        type, List.copyOf(endpoints), master, waitReplicas);
   }
 
   private VaxflowConfig.Bucket bucket(Map<String, Object> limits, String name, double rate, int burst) {

@@ -39,8 +39,21 @@ public record VaxflowConfig(
   public record Http(String host, int port, int bodyLimitBytes, int idleTimeoutSec, int requestTimeoutMs,
                      List<String> trustedProxies) {}
 
-  /** url empty: the server runs its own redis-server in dataDir. */
-  public record Redis(String url, int poolSize, int timeoutMs) {
+  /**
+   * url empty: the server runs its own redis-server in dataDir. Otherwise {@code endpoints} are the
+   * URLs of {@code url} (a comma-separated list): the one standalone Redis, any nodes of a Cluster,
+   * or the Sentinels that monitor {@code master}. {@code waitReplicas} &gt; 0: every write a
+   * client is told succeeded has first been confirmed by that many replicas ({@code WAIT}).
+   */
+  public record Redis(String url, int poolSize, int timeoutMs, Type type, List<String> endpoints, String master,
+                      int waitReplicas) {
+    public enum Type { STANDALONE, CLUSTER, SENTINEL }
+
+    /** A standalone Redis at {@code url} (empty: embedded), no replicas waited for. */
+    public Redis(String url, int poolSize, int timeoutMs) {
+      this(url, poolSize, timeoutMs, Type.STANDALONE, url == null || url.isBlank() ? List.of() : List.of(url), "", 0);
+    }
+
     public boolean embedded() { return url == null || url.isBlank(); }
   }
 

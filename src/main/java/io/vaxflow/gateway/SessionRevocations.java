@@ -23,20 +23,21 @@ public final class SessionRevocations extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRevocations.class);
 
   private final Sessions sessions;
-  private final String redisUrl;
+  /** The deployment's options (store.RedisDeployment): on a Cluster any master relays the channel. */
+  private final RedisOptions redis;
   private Redis client;
   private RedisConnection conn;
   private long backoffMs = 250;
   private boolean stopped;
 
-  public SessionRevocations(Sessions sessions, String redisUrl) {
+  public SessionRevocations(Sessions sessions, RedisOptions redis) {
     this.sessions = sessions;
-    this.redisUrl = redisUrl;
+    this.redis = redis;
   }
 
   @Override
   public Future<?> start() {
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
+    client = Redis.createClient(vertx, redis);
     connect();
     return Future.succeededFuture();
   }

@@ -21,7 +21,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * The site's transitions as Lua scripts (src/main/resources/lua), each run with one EVALSHA:
  * one round trip per transition. {@code lib.lua} is prepended to every script. After a Redis
- * restart the script cache is empty: a NOSCRIPT reply loads the script and runs it again.
+ * restart the script cache is empty: a NOSCRIPT reply runs the script once with EVAL, which caches
+ * it on that Redis (on a Cluster, the node of the site's slot: SCRIPT LOAD, having no key, would
+ * reach any node).
+ *
+ * <p>On a Cluster every script runs unchanged: the keys it declares share one hash tag ({@code
+ * {site}}, or {@code {login}} / the client address for the gateway's), and the keys it builds from
+ * {@code KEYS[1]} carry the same tag, so they are in the declared slot on the same node. Redis 6.2
+ * and 7 (EVAL without a {@code #!lua} shebang, as here) allow such undeclared keys as long as they are
+ * local to the node; 7.x refuses only keys of another slot.
+ *
+ * <p>With {@code waitReplicas} &gt; 0 a writing script is sent together with {@code WAIT n} in one
+ * batch, on one connection (on a Cluster: to the master of the script's slot): its reply is given
+ * only once {@code n} replicas confirmed the write, else the call fails as {@link StoreUnavailable}
+ * (503; a retry with the same idempotency key replays the write that did happen).
  */
 public final class Scripts {
 
@@ -30,15 +43,25 @@ public final class Scripts {
       "transfer", "pause", "resume", "reinstate", "tick", "settings", "snapshot", "ticket", "book",
       "rate_limit", "login_guard", "restore", "say", "display_acks", "rate_queue");
 
+  /** Scripts that change nothing a client is told about: not waited for (rate_limit's buckets are best effort). */
+  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit");
+
   private record Script(String name, String source, String sha) {}
 
   private final Redis redis;
   private final long timeoutMs;
+  private final int waitReplicas;
   private final Map<String, Script> scripts = new LinkedHashMap<>();
 
   public Scripts(Redis redis, long timeoutMs) {
+    this(redis, timeoutMs, 0);
+  }
+
+  /** {@code waitReplicas}: replicas that must confirm each writing script before its reply counts. */
+  public Scripts(Redis redis, long timeoutMs, int waitReplicas) {
     this.redis = redis;
     this.timeoutMs = timeoutMs;
+    this.waitReplicas = waitReplicas;
     String lib = resource("lib.lua");
     for (String name : NAMES) {
       String source = lib + "\n-- " + name + ".lua\n" + resource(name + ".lua");
@@ -66,24 +89,52 @@ public final class Scripts {
   public Future<JsonObject> run(String name, List<String> keys, long nowMs, String day, String actor, List<String> args) {
     Script script = scripts.get(name);
     if (script == null) throw new IllegalArgumentException("no script " + name);
-    return evalsha(script, keys, nowMs, day, actor, args)
-        .recover(err -> {
-          if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
-            return send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source()))
-                .compose(loaded -> evalsha(script, keys, nowMs, day, actor, args));
-          }
-          return Future.failedFuture(err);
-        })
+    return exec(script, call(Command.EVALSHA, script.sha(), keys, nowMs, day, actor, args))
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")
+            ? exec(script, call(Command.EVAL, script.source(), keys, nowMs, day, actor, args))
+            : Future.failedFuture(err))
         .map(response -> new JsonObject(response.toString()));
   }
 
-  private Future<Response> evalsha(Script script, List<String> keys, long nowMs, String day, String actor, List<String> args) {
-    Request req = Request.cmd(Command.EVALSHA).arg(script.sha()).arg(keys.size());
+  private static Request call(Command cmd, String shaOrSource, List<String> keys, long nowMs, String day, String actor,
+                              List<String> args) {
+    Request req = Request.cmd(cmd).arg(shaOrSource).arg(keys.size());
     for (String k : keys) req.arg(k);
     req.arg(nowMs).arg(day).arg(actor);
     for (String a : args) req.arg(a);
-    return send(req);
+    return req;
   }
+
+  /** The script call, followed on the same connection by WAIT when its writes must reach replicas first. */
+  private Future<Response> exec(Script script, Request call) {
+    if (waitReplicas == 0 || NO_WAIT.contains(script.name())) return send(call);
+    long waitMs = Math.max(1, timeoutMs / 2);
+    return redis.batch(List.of(call, Request.cmd(Command.WAIT).arg(waitReplicas).arg(waitMs)))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(unbatched(err)))
+        .compose(replies -> {
+          int confirmed = replies.get(1).toInteger();
+          if (confirmed < waitReplicas) {
+            return Future.failedFuture(new StoreUnavailable(new io.vertx.core.VertxException(
+                confirmed + " of " + waitReplicas + " replicas confirmed the write within " + waitMs + " ms", true)));
+          }
+          return Future.succeededFuture(replies.get(0));
+        });
+  }
+
+  /**
+   * A failed batch says "ERR [i] &lt;error&gt;": the error itself, as {@link #send} would have
+   * classified it (NOSCRIPT, a script error, or an outage such as READONLY or a lost connection).
+   */
+  private static Throwable unbatched(Throwable err) {
+    String m = err.getMessage() == null ? "" : err.getMessage();
+    java.util.regex.Matcher inner = BATCH_ERROR.matcher(m);
+    if (inner.find()) m = inner.group(1);
+    io.vertx.core.VertxException e = new io.vertx.core.VertxException(m, err, true);
+    return StoreUnavailable.isScriptOrCommandError(e) ? e : new StoreUnavailable(e);
+  }
+
+  private static final java.util.regex.Pattern BATCH_ERROR = java.util.regex.Pattern.compile("^ERR \\[\\d+\\] (.*)", java.util.regex.Pattern.DOTALL);
 
   /** Any Redis command with the store's timeout; connection problems become {@link StoreUnavailable}. */
   public Future<Response> send(Request request) {

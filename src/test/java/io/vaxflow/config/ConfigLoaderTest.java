@@ -259,7 +259,21 @@ class ConfigLoaderTest {
         bad("bad clock", y -> y + "clock: yesterday\n", "clock"),
         bad("section not a map", y -> y + "flow: fast\n", "flow: must be a mapping"),
         bad("YAML syntax error", y -> y + "flow: {leaseSec: 3\n", "(syntax): line"),
-        bad("duplicate yaml key", y -> y + "voucherSecret: again-and-again-and-again\n", "(syntax)"));
+        bad("duplicate yaml key", y -> y + "voucherSecret: again-and-again-and-again\n", "(syntax)"),
+        bad("unknown redis type", y -> y + "redis: {type: replicated, url: \"redis://10.0.0.5:6379\"}\n",
+            "redis.type: must be standalone, cluster or sentinel"),
+        bad("cluster without endpoints", y -> y + "redis: {type: cluster}\n", "redis.url: is required for redis.type cluster"),
+        bad("sentinel without master", y -> y + "redis: {type: sentinel, url: \"redis://10.0.0.5:26379\"}\n",
+            "redis.master: is required for redis.type sentinel"),
+        bad("master without sentinel", y -> y + "redis: {url: \"redis://10.0.0.5:6379\", master: mymaster}\n",
+            "redis.master: is only for redis.type sentinel"),
+        bad("two standalone endpoints", y -> y + "redis: {url: \"redis://a:6379,redis://b:6379\"}\n", "redis.url: names 2 endpoints"),
+        bad("empty endpoint in the list", y -> y + "redis: {type: cluster, url: \"redis://a:6379,,redis://b:6379\"}\n",
+            "redis.url: has an empty entry"),
+        bad("endpoint not a redis url", y -> y + "redis: {type: cluster, url: \"redis://a:6379, http://b:6379\"}\n",
+            "redis.url: must be empty (embedded redis-server) or redis://"),
+        bad("negative waitReplicas", y -> y + "redis: {url: \"redis://a:6379\", waitReplicas: -1}\n", "redis.waitReplicas: must be a whole number"),
+        bad("waitReplicas on the embedded redis", y -> y + "redis: {waitReplicas: 1}\n", "redis.waitReplicas: must be 0 with the embedded"));
   }
 
   /** The base config with site alpha open from {@code open} to {@code close}. */
@@ -320,6 +334,32 @@ class ConfigLoaderTest {
     ConfigException noKey = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(DEMO, Map.of("VAXFLOW_FLOW_LEASE", "5")));
     assertEquals("VAXFLOW_FLOW_LEASE", noKey.key());
+  }
+
+  @Test
+  void redisDeploymentsFromTheEnvironment() {
+    VaxflowConfig.Redis sentinel = ConfigLoader.load(DEMO, Map.of("REDIS_TYPE", "sentinel", "REDIS_MASTER", "vaxflow",
+        "REDIS_URL", "redis://10.0.0.5:26379, redis://10.0.0.6:26379,redis://10.0.0.7:26379", "REDIS_WAIT_REPLICAS", "1")).redis();
+    assertEquals(VaxflowConfig.Redis.Type.SENTINEL, sentinel.type());
+    assertEquals(List.of("redis://10.0.0.5:26379", "redis://10.0.0.6:26379", "redis://10.0.0.7:26379"), sentinel.endpoints());
+    assertEquals("vaxflow", sentinel.master());
+    assertEquals(1, sentinel.waitReplicas());
+
+    VaxflowConfig.Redis cluster = ConfigLoader.load(DEMO, Map.of("REDIS_TYPE", "Cluster",
+        "REDIS_URL", "redis://10.0.0.5:7000")).redis();
+    assertEquals(VaxflowConfig.Redis.Type.CLUSTER, cluster.type());
+    assertEquals(List.of("redis://10.0.0.5:7000"), cluster.endpoints());
+    assertEquals(0, cluster.waitReplicas());
+
+    ConfigException type = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("REDIS_TYPE", "shard", "REDIS_URL", "redis://10.0.0.5:7000")));
+    assertEquals("REDIS_TYPE", type.key());
+    ConfigException master = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("REDIS_TYPE", "sentinel", "REDIS_URL", "redis://10.0.0.5:26379")));
+    assertEquals("redis.master", master.key());
+    ConfigException wait = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("REDIS_WAIT_REPLICAS", "one", "REDIS_URL", "redis://10.0.0.5:6379")));
+    assertEquals("REDIS_WAIT_REPLICAS", wait.key());
   }
 
   @Test

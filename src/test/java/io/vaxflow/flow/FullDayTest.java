@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * from check-in to release, driven by door, desk and booth staff, with the books checked after
  * every step and every ticket's history and every queue's order checked against the event log.
  */
-class FullDayTest {
+public class FullDayTest {
 
   private static final int PEOPLE = 200;
   private static final int HALL = 40;
@@ -43,142 +43,149 @@ class FullDayTest {
 
   private record Patient(int i, String kind, String voucher) {}
 
+  /** The settings the day runs with (short observation, fast ticks, our capacities). */
+  public static final Map<String, String> SETTINGS = Map.of(
+      "VAXFLOW_FLOW_OBSERVATIONSEC", "1",
+      "VAXFLOW_FLOW_TICKMS", "50",
+      "VAXFLOW_SITES_PUDONG_HALLCAPACITY", String.valueOf(HALL),
+      "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", String.valueOf(ROOM));
+
   @Test
   void twoHundredPeopleFromCheckInToRelease() {
-    try (TestCity city = TestCity.start(Map.of(
-        "VAXFLOW_FLOW_OBSERVATIONSEC", "1",
-        "VAXFLOW_FLOW_TICKMS", "50",
-        "VAXFLOW_SITES_PUDONG_HALLCAPACITY", String.valueOf(HALL),
-        "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", String.valueOf(ROOM)))) {
+    try (TestCity city = TestCity.start(SETTINGS)) {
+      runDay(city);
+    }
+  }
 
-      // The site as configured: 4 desks, 6 booths, our capacities.
-      JsonObject first = FlowKit.state(city);
-      Map<String, Integer> caps = new HashMap<>();
-      for (Object o : first.getJsonArray("stages")) {
-        JsonObject s = (JsonObject) o;
-        if (s.containsKey("capacity")) caps.put(s.getString("stage"), s.getInteger("capacity"));
+  /** The whole day on a city started with {@link #SETTINGS} (any Redis deployment). */
+  public static void runDay(TestCity city) {
+    // The site as configured: 4 desks, 6 booths, our capacities.
+    JsonObject first = FlowKit.state(city);
+    Map<String, Integer> caps = new HashMap<>();
+    for (Object o : first.getJsonArray("stages")) {
+      JsonObject s = (JsonObject) o;
+      if (s.containsKey("capacity")) caps.put(s.getString("stage"), s.getInteger("capacity"));
+    }
+    assertEquals(Map.of("hall", HALL, "room", ROOM, "desk", 4, "booth", 6), caps, first.encode());
+    List<String> stationIds = new ArrayList<>();
+    first.getJsonArray("stations").forEach(o -> stationIds.add(((JsonObject) o).getString("id")));
+    List<String> expectedStations = new ArrayList<>(List.of("door-1"));
+    expectedStations.addAll(DESKS);
+    expectedStations.addAll(BOOTHS);
+    assertEquals(expectedStations, stationIds);
+
+    String door = city.login("door", "1357");
+    String desk = city.login("desk", "1234");
+    String booth = city.login("booth", "4321");
+    String manager = city.login("manager", "2468");
+
+    // 100 walk-ins, 70 appointments, 30 priority appointments, arriving in a shuffled order.
+    List<Patient> people = new ArrayList<>();
+    for (int i = 0; i < PEOPLE; i++) {
+      String kind = i < 100 ? "W" : i < 170 ? "A" : "P";
+      String voucher = null;
+      if (!kind.equals("W")) {
+        JsonObject b = city.book(SITE, FlowKit.name("Booked", i), FlowKit.idNumber(1, i), kind.equals("P") ? "elderly" : null);
+        voucher = b.getString("voucher");
+        assertNotNull(voucher);
       }
-      assertEquals(Map.of("hall", HALL, "room", ROOM, "desk", 4, "booth", 6), caps, first.encode());
-      List<String> stationIds = new ArrayList<>();
-      first.getJsonArray("stations").forEach(o -> stationIds.add(((JsonObject) o).getString("id")));
-      List<String> expectedStations = new ArrayList<>(List.of("door-1"));
-      expectedStations.addAll(DESKS);
-      expectedStations.addAll(BOOTHS);
-      assertEquals(expectedStations, stationIds);
+      people.add(new Patient(i, kind, voucher));
+    }
+    Collections.shuffle(people, new Random(20261124));
+    Deque<Patient> arriving = new ArrayDeque<>(people);
 
-      String door = city.login("door", "1357");
-      String desk = city.login("desk", "1234");
-      String booth = city.login("booth", "4321");
-      String manager = city.login("manager", "2468");
+    Map<String, Patient> issued = new LinkedHashMap<>();
+    Map<String, String> stationState = new HashMap<>(); // station -> idle | called | serving
+    DESKS.forEach(d -> stationState.put(d, "idle"));
+    BOOTHS.forEach(b -> stationState.put(b, "idle"));
+    Set<String> toScan = new LinkedHashSet<>();
+    String[] lastCall = {null};
+    int[] steps = {0};
+    int maxOutside = 0;
 
-      // 100 walk-ins, 70 appointments, 30 priority appointments, arriving in a shuffled order.
-      List<Patient> people = new ArrayList<>();
-      for (int i = 0; i < PEOPLE; i++) {
-        String kind = i < 100 ? "W" : i < 170 ? "A" : "P";
-        String voucher = null;
-        if (!kind.equals("W")) {
-          JsonObject b = city.book(SITE, FlowKit.name("Booked", i), FlowKit.idNumber(1, i), kind.equals("P") ? "elderly" : null);
-          voucher = b.getString("voucher");
-          assertNotNull(voucher);
-        }
-        people.add(new Patient(i, kind, voucher));
-      }
-      Collections.shuffle(people, new Random(20261124));
-      Deque<Patient> arriving = new ArrayDeque<>(people);
+    Runnable step = () -> {
+      steps[0]++;
+      assertStraight(FlowKit.state(city), "after step " + steps[0]);
+    };
 
-      Map<String, Patient> issued = new LinkedHashMap<>();
-      Map<String, String> stationState = new HashMap<>(); // station -> idle | called | serving
-      DESKS.forEach(d -> stationState.put(d, "idle"));
-      BOOTHS.forEach(b -> stationState.put(b, "idle"));
-      Set<String> toScan = new LinkedHashSet<>();
-      String[] lastCall = {null};
-      int[] steps = {0};
-      int maxOutside = 0;
+    // A morning rush: 90 people check in before anyone is served, so the hall fills and people wait outside.
+    for (int k = 0; k < 90; k++) {
+      checkIn(city, arriving.poll(), issued);
+      step.run();
+    }
+    maxOutside = Math.max(maxOutside, FlowKit.state(city).getJsonObject("counts").getInteger("outside"));
 
-      Runnable step = () -> {
-        steps[0]++;
-        assertStraight(FlowKit.state(city), "after step " + steps[0]);
-      };
-
-      // A morning rush: 90 people check in before anyone is served, so the hall fills and people wait outside.
-      for (int k = 0; k < 90; k++) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      boolean progress = false;
+      for (int k = 0; k < 2 && !arriving.isEmpty(); k++) {
         checkIn(city, arriving.poll(), issued);
         step.run();
+        progress = true;
       }
-      maxOutside = Math.max(maxOutside, FlowKit.state(city).getJsonObject("counts").getInteger("outside"));
-
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (true) {
-        boolean progress = false;
-        for (int k = 0; k < 2 && !arriving.isEmpty(); k++) {
-          checkIn(city, arriving.poll(), issued);
-          step.run();
-          progress = true;
-        }
-        // The door follows the calls feed and scans whoever is called to the room.
-        JsonArray calls = FlowKit.calls(city, lastCall[0]);
-        for (Object o : calls) {
-          JsonObject c = (JsonObject) o;
-          lastCall[0] = c.getString("eventId");
-          if (c.getJsonObject("to").getString("kind").equals("room")) toScan.add(c.getString("number"));
-        }
-        for (String n : List.copyOf(toScan)) {
-          JsonObject t = ok(FlowKit.scan(city, door, n), "door scan " + n).getJsonObject("ticket");
-          assertEquals("room", t.getString("stage"));
-          toScan.remove(n);
-          step.run();
-          progress = true;
-        }
-        for (String st : stationState.keySet().stream().sorted().toList()) {
-          String cookie = st.startsWith("desk") ? desk : booth;
-          switch (stationState.get(st)) {
-            case "idle" -> {
-              Reply r = FlowKit.next(city, cookie, st);
-              if (r.status() == 204) continue;
-              JsonObject t = ok(r, st + " next").getJsonObject("ticket");
-              assertEquals(st.startsWith("desk") ? "desk" : "booth", t.getString("stage"));
-              assertEquals("called", t.getString("state"));
-              assertEquals(st, t.getString("station"));
-              stationState.put(st, "called");
-            }
-            case "called" -> {
-              JsonObject t = ok(FlowKit.act(city, cookie, st, "start"), st + " start").getJsonObject("ticket");
-              assertEquals("serving", t.getString("state"));
-              stationState.put(st, "serving");
-            }
-            default -> {
-              JsonObject t = ok(FlowKit.act(city, cookie, st, "done"), st + " done").getJsonObject("ticket");
-              assertEquals(st.startsWith("desk") ? "vaccination" : "observation", t.getString("stage"));
-              stationState.put(st, "idle");
-            }
+      // The door follows the calls feed and scans whoever is called to the room.
+      JsonArray calls = FlowKit.calls(city, lastCall[0]);
+      for (Object o : calls) {
+        JsonObject c = (JsonObject) o;
+        lastCall[0] = c.getString("eventId");
+        if (c.getJsonObject("to").getString("kind").equals("room")) toScan.add(c.getString("number"));
+      }
+      for (String n : List.copyOf(toScan)) {
+        JsonObject t = ok(FlowKit.scan(city, door, n), "door scan " + n).getJsonObject("ticket");
+        assertEquals("room", t.getString("stage"));
+        toScan.remove(n);
+        step.run();
+        progress = true;
+      }
+      for (String st : stationState.keySet().stream().sorted().toList()) {
+        String cookie = st.startsWith("desk") ? desk : booth;
+        switch (stationState.get(st)) {
+          case "idle" -> {
+            Reply r = FlowKit.next(city, cookie, st);
+            if (r.status() == 204) continue;
+            JsonObject t = ok(r, st + " next").getJsonObject("ticket");
+            assertEquals(st.startsWith("desk") ? "desk" : "booth", t.getString("stage"));
+            assertEquals("called", t.getString("state"));
+            assertEquals(st, t.getString("station"));
+            stationState.put(st, "called");
           }
-          step.run();
-          progress = true;
+          case "called" -> {
+            JsonObject t = ok(FlowKit.act(city, cookie, st, "start"), st + " start").getJsonObject("ticket");
+            assertEquals("serving", t.getString("state"));
+            stationState.put(st, "serving");
+          }
+          default -> {
+            JsonObject t = ok(FlowKit.act(city, cookie, st, "done"), st + " done").getJsonObject("ticket");
+            assertEquals(st.startsWith("desk") ? "vaccination" : "observation", t.getString("stage"));
+            stationState.put(st, "idle");
+          }
         }
-        JsonObject s = FlowKit.state(city);
-        JsonObject c = assertStraight(s, "after round");
-        maxOutside = Math.max(maxOutside, c.getInteger("outside"));
-        if (c.getInteger("released") == PEOPLE && arriving.isEmpty()) break;
-        if (System.currentTimeMillis() > deadline) fail("the day did not finish; counts " + c);
-        if (!progress) FlowKit.sleep(25); // only observation timers left to run out
+        step.run();
+        progress = true;
       }
-
-      assertTrue(maxOutside > 0, "nobody ever waited outside; the test would not show the hall's overflow");
-      assertEquals(PEOPLE, issued.size());
-      JsonObject end = assertStraight(FlowKit.state(city), "at the end");
-      assertEquals(PEOPLE, end.getInteger("issued"));
-      assertEquals(PEOPLE, end.getInteger("released"));
-      for (String n : issued.keySet()) {
-        JsonObject t = FlowKit.ticket(city, n);
-        assertEquals("released", t.getString("stage"), n);
-        assertEquals("done", t.getString("state"), n);
-        assertEquals("exit", t.getJsonObject("lastCall").getJsonObject("to").getString("kind"), n);
-      }
-
-      List<Event> log = FlowKit.events(city, manager);
-      checkHistories(log, issued);
-      checkQueueOrder(log);
+      JsonObject s = FlowKit.state(city);
+      JsonObject c = assertStraight(s, "after round");
+      maxOutside = Math.max(maxOutside, c.getInteger("outside"));
+      if (c.getInteger("released") == PEOPLE && arriving.isEmpty()) break;
+      if (System.currentTimeMillis() > deadline) fail("the day did not finish; counts " + c);
+      if (!progress) FlowKit.sleep(25); // only observation timers left to run out
     }
+
+    assertTrue(maxOutside > 0, "nobody ever waited outside; the test would not show the hall's overflow");
+    assertEquals(PEOPLE, issued.size());
+    JsonObject end = assertStraight(FlowKit.state(city), "at the end");
+    assertEquals(PEOPLE, end.getInteger("issued"));
+    assertEquals(PEOPLE, end.getInteger("released"));
+    for (String n : issued.keySet()) {
+      JsonObject t = FlowKit.ticket(city, n);
+      assertEquals("released", t.getString("stage"), n);
+      assertEquals("done", t.getString("state"), n);
+      assertEquals("exit", t.getJsonObject("lastCall").getJsonObject("to").getString("kind"), n);
+    }
+
+    List<Event> log = FlowKit.events(city, manager);
+    checkHistories(log, issued);
+    checkQueueOrder(log);
   }
 
   /** 6 priority and 6 regular tickets in the room: one desk takes them P P A P P A P P A A A A. */

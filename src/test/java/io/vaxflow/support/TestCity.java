@@ -50,6 +50,11 @@ public final class TestCity implements AutoCloseable {
 
   /** The city of {@code configFile} with the test settings below; Vert.x as {@code Main} starts it (metrics on). */
   private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides, Path configFile) {
+    this(redis, redis.url(), ownsRedis, overrides, configFile);
+  }
+
+  /** {@code redis} null: the deployment named by {@code overrides} (REDIS_TYPE, REDIS_URL, ...). */
+  private TestCity(RedisLauncher redis, String redisUrl, boolean ownsRedis, Map<String, String> overrides, Path configFile) {
     this.redis = redis;
     this.ownsRedis = ownsRedis;
     Map<String, String> env = new HashMap<>();
@@ -68,10 +73,15 @@ public final class TestCity implements AutoCloseable {
     env.putAll(overrides);
     this.config = ConfigLoader.load(configFile, env);
     this.vertx = Vertx.vertx(io.vaxflow.Main.vertxOptions());
-    this.server = VaxflowServer.start(vertx, config, redis.url()).await();
+    this.server = VaxflowServer.start(vertx, config, redisUrl).await();
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(server.port()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-    this.redisClient = Redis.createClient(vertx, redis.url());
+    this.redisClient = Redis.createClient(vertx, io.vaxflow.store.RedisDeployment.options(config.redis(), redisUrl));
+  }
+
+  /** A server on a Redis deployment the test runs itself, named by {@code overrides} (REDIS_TYPE, REDIS_URL, ...). */
+  public static TestCity onDeployment(Map<String, String> overrides) {
+    return new TestCity(null, overrides.get("REDIS_URL"), false, overrides, Path.of("config/vaxflow.yaml"));
   }
 
   public static TestCity start(Map<String, String> overrides) {
