@@ -501,7 +501,7 @@ public final class Benchmark {
     env.put("VAXFLOW_SITES_JINGAN_ROOMCAPACITY", "10000");
     env.put("VAXFLOW_SITES_JINGAN_SLOTCAPACITY", "100000");
     env.put("VAXFLOW_ANNOUNCE_INTERVALSEC", "1");
-    for (String b : List.of("KIOSK", "SITE", "BOOKING", "LOOKUP", "LOGIN")) {
+    for (String b : List.of("KIOSK", "SITE", "BOOKING", "BOOKINGS", "LOOKUP", "LOGIN")) {
       env.put("VAXFLOW_LIMITS_" + b + "_RATE", "1000000");
       env.put("VAXFLOW_LIMITS_" + b + "_BURST", "1000000");
     }
