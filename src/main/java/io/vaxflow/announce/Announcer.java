@@ -128,7 +128,15 @@ public final class Announcer extends VerticleBase {
   }
 
   private boolean late(Entry e) {
-    return clock.millis() - at(e, "at").toEpochMilli() > sayingsMs();
+    return clock.millis() - at(e, "at").toEpochMilli() > staleMs();
+  }
+
+  /**
+   * How late a call or saying may still be said: its sayings' span, but never under 15 s, so a
+   * busy server (a stream tail or a timer running a few seconds behind) still says every saying.
+   */
+  private long staleMs() {
+    return Math.max(sayingsMs(), 15_000L);
   }
 
   /** From a call to its last saying. */
@@ -178,7 +186,7 @@ public final class Announcer extends VerticleBase {
 
   /** Claims the site's due sayings (each server tries; each saying goes to one), then waits for the next. */
   private void claim(String site) {
-    flows.get(site).run("say", "system", List.of(String.valueOf(SAYINGS_PER_CLAIM), String.valueOf(sayingsMs())))
+    flows.get(site).run("say", "system", List.of(String.valueOf(SAYINGS_PER_CLAIM), String.valueOf(staleMs())))
         .onSuccess(r -> {
           Long next = r.getLong("next");
           if (next != null) claimAt(site, next);
