@@ -1,10 +1,51 @@
 -- restore.lua: write the site's configured settings and its data marker (cfg.epoch). At start it
--- publishes the config; after a Redis that lost its data it also lifts the day's numbering above
--- every number this server knows was issued, so no number is issued twice.
+-- publishes the config (and carries on a day written by the release that kept the people of a
+-- site per day, see below); after a Redis that lost its data it also lifts the day's numbering
+-- above every number this server knows was issued, so no number is issued twice.
 -- ARGV[4] reason 'start' | 'reset', ARGV[5] n, ARGV[6 .. 5+2n] setting name, value pairs,
 -- then day, category, highest sequence number known triples.
 -- Returns {ok, fresh}: fresh when the marker was missing (a new or an emptied Redis).
 local reason, n = ARGV[4], tonumber(ARGV[5])
+
+-- The previous release kept the people of a site in today's keys: stage counts and priority
+-- streaks in P..'day:'..D, queues in P..'q:'..D..':'..q..':'..lane, and no number index. Today's
+-- day in progress moves into the site-wide keys once, before anything else runs on them.
+local LIVE_BUCKETS = {'new', 'outside', 'hall', 'to_room', 'room', 'desk', 'vaccination', 'booth', 'observation'}
+if reason == 'start' and redis.call('EXISTS', NOWK) == 0 and redis.call('EXISTS', DAYK) == 1 then
+  local moved = 0
+  for _, b in ipairs(LIVE_BUCKETS) do
+    local v = redis.call('HGET', DAYK, 'n:' .. b)
+    if v then
+      redis.call('HSET', NOWK, 'n:' .. b, v)
+      redis.call('HDEL', DAYK, 'n:' .. b)
+    end
+  end
+  for _, q in ipairs({'outside', 'hall', 'room', 'vacc'}) do
+    local v = redis.call('HGET', DAYK, 'streak:' .. q)
+    if v then
+      redis.call('HSET', NOWK, 'streak:' .. q, v)
+      redis.call('HDEL', DAYK, 'streak:' .. q)
+    end
+    for _, lane in ipairs({'p', 'r'}) do
+      local old = P .. 'q:' .. DAY .. ':' .. q .. ':' .. lane
+      if redis.call('EXISTS', old) == 1 and redis.call('EXISTS', qkey(q, lane)) == 0 then
+        redis.call('RENAME', old, qkey(q, lane))
+        redis.call('PERSIST', qkey(q, lane))
+      end
+    end
+  end
+  for _, category in ipairs({'A', 'P', 'W'}) do
+    for seq = 1, tonumber(redis.call('HGET', DAYK, 'seq:' .. category) or '0') do
+      local num = category .. string.format('%03d', seq)
+      if redis.call('EXISTS', tkey_on(DAY, num)) == 1 then
+        redis.call('HSET', LIVE, num, DAY)
+        moved = moved + 1
+      end
+    end
+  end
+  redis.call('HSET', NOWK, 'migratedAt', tostring(NOW))
+  event('migrated', {'tickets', moved})
+end
 local i = 6
 for _ = 1, n do
   redis.call('HSET', P .. 'settings', ARGV[i], ARGV[i + 1])

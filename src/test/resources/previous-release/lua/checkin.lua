@@ -1,0 +1,71 @@
+-- checkin.lua: verify an appointment (or take a walk-in) and issue today's ticket.
+-- ARGV[4] mode       'appt' (the registry vouched for it) | 'offline' (signed voucher only) | 'walkin'
+-- ARGV[5] code       appointment code ('' for a walk-in)
+-- ARGV[6] idemKey    idempotency key, '' for none
+-- ARGV[7] name, ARGV[8] idNumber, ARGV[9] dose   ('' when offline: the desk checks identity)
+-- ARGV[10] earlyMs   how long before its slot an appointment may check in
+-- KEYS[2], KEYS[3]   optional rate-limit buckets (client address, site): rate, burst in ARGV[11..14]
+-- ARGV[15] day, ARGV[16] slot start ms, ARGV[17] category A|P   (modes appt and offline)
+-- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline.
+-- Returns {ok, replay, ticket, counts} or {err = VOUCHER_INVALID | VOUCHER_WRONG_DAY (day) |
+-- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs)}.
+local mode, code, idem = ARGV[4], ARGV[5], ARGV[6]
+local early = tonumber(ARGV[10])
+
+if #KEYS > 1 then
+  local wait = take_tokens(buckets_of(2, 11))
+  if wait > 0 then return fail('RATE_LIMITED', {retryAfterMs = wait}) end
+end
+
+if idem ~= '' then
+  local prior = redis.call('GET', P .. 'idem:' .. idem)
+  if prior then
+    local day, num = string.match(prior, '^([^|]+)|(.+)$')
+    if day == DAY then
+      local t = load_ticket(num)
+      if t then return reply({ok = true, replay = true, ticket = view(t), counts = counts()}) end
+    end
+  end
+end
+
+local name, id_number, dose = ARGV[7], ARGV[8], ARGV[9]
+local category, used_key, person_key = 'W', nil, nil
+if mode == 'appt' or mode == 'offline' then
+  -- The appointment as the registry told it, or (offline) as its signed voucher says.
+  local appt_day, slot_start = ARGV[15], tonumber(ARGV[16])
+  category = ARGV[17]
+  if appt_day ~= DAY then return fail('VOUCHER_WRONG_DAY', {day = appt_day}) end
+  used_key = P .. 'used:' .. code
+  local used = redis.call('GET', used_key)
+  if used then return fail('ALREADY_CHECKED_IN', {number = used}) end
+  if NOW < slot_start - early then return fail('TOO_EARLY', {from = slot_start - early}) end
+end
+if id_number ~= '' then
+  person_key = P .. 'person:' .. DAY .. ':' .. id_number
+  local already = redis.call('GET', person_key)
+  if already then return fail('ALREADY_CHECKED_IN', {number = already}) end
+end
+
+local seq = redis.call('HINCRBY', DAYK, 'seq:' .. category, 1)
+local num = category .. string.format('%03d', seq)
+local t = {number = num, category = category, stage = 'new', state = 'new', createdAt = tostring(NOW)}
+redis.call('HSET', tkey(num), 'number', num, 'category', category, 'name', name, 'idNumber', id_number,
+           'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new')
+redis.call('EXPIRE', tkey(num), KEEP)
+redis.call('HINCRBY', DAYK, 'issued', 1)
+redis.call('EXPIRE', DAYK, KEEP)
+bump('new', 1)
+
+if count('hall') < setting('hallCapacity') and queue_length('outside') == 0 then
+  transition(t, 'hall', 'waiting', 'checkin', {'category', category})
+  enqueue('hall', t)
+else
+  transition(t, 'outside', 'waiting', 'checkin', {'category', category})
+  enqueue('outside', t)
+end
+fill()
+
+if person_key then redis.call('SET', person_key, num, 'EX', 172800) end
+if used_key then redis.call('SET', used_key, num, 'EX', 259200) end
+if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'EX', 172800) end
+return reply({ok = true, replay = false, ticket = view(load_ticket(num)), counts = counts()})

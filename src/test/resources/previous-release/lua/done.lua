@@ -1,0 +1,20 @@
+-- done.lua: the station finished its patient. From a desk the ticket joins the one vaccination
+-- queue shared by every booth; from a booth it starts the observation timer.
+-- ARGV[4] station id
+local s = load_station(ARGV[4])
+local t = held(s)
+if not t then return fail('INVALID_TRANSITION', {state = s.state}) end
+local kind = kind_of(s.id)
+if kind == 'desk' then
+  transition(t, 'vaccination', 'waiting', 'done', {'station', s.id})
+  enqueue('vacc', t)
+else
+  transition(t, 'observation', 'waiting', 'done', {'station', s.id})
+  local due = NOW + setting('observationSec') * 1000
+  redis.call('HSET', tkey(t.number), 'observeUntil', due)
+  redis.call('ZADD', TIMERS, due, 'observe|' .. DAY .. '|' .. t.number)
+end
+redis.call('HDEL', tkey(t.number), 'station')
+redis.call('ZREM', TIMERS, 'lease|' .. s.id)
+set_station(s, 'idle')
+return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})

@@ -1,0 +1,13 @@
+-- door_scan.lua: the door checks a number called to the vaccine room and lets it in.
+-- ARGV[4] number
+-- Returns {ok, ticket, counts} or {err = UNKNOWN_TICKET | NOT_CALLED (stage, state)}.
+local t = load_ticket(ARGV[4])
+if not t then return fail('UNKNOWN_TICKET', {field = 'number'}) end
+if not (t.stage == 'hall' and t.state == 'called') then
+  return fail('NOT_CALLED', {stage = t.stage, state = t.state})
+end
+transition(t, 'room', 'waiting', 'door_scan')
+enqueue('room', t)
+redis.call('ZREM', TIMERS, 'arrive|' .. DAY .. '|' .. t.number)
+fill()
+return reply({ok = true, ticket = view(t), counts = counts()})

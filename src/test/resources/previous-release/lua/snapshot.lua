@@ -1,0 +1,23 @@
+-- snapshot.lua (read only): the site's counts, capacities, stations, queue lengths and the
+-- latest calls, for the state API, dashboards and displays. No personal data.
+-- ARGV[4] how many recent calls, ARGV[5..] station ids
+local stations = {}
+for i = 5, #ARGV do stations[#stations + 1] = station_view(load_station(ARGV[i])) end
+local recent = {}
+local want = tonumber(ARGV[4])
+-- XREVRANGE with COUNT 0 answers a nil (false in Lua, not an empty list): ask only when calls are wanted
+local entries = want > 0 and redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20) or {}
+for _, e in ipairs(entries) do
+  local f = {}
+  for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+  if f.type == 'call' and f.day == DAY then
+    recent[#recent + 1] = {eventId = e[1], number = f.number, toKind = f.toKind, toId = f.toId,
+                           at = tonumber(f.at), batch = f.batch or ''}
+    if #recent >= want then break end
+  end
+end
+local queues = {}
+for name, q in pairs({outside = 'outside', hall = 'hall', room = 'room', vaccination = 'vacc'}) do
+  queues[name] = {priority = redis.call('LLEN', qkey(q, 'p')), regular = redis.call('LLEN', qkey(q, 'r'))}
+end
+return reply({ok = true, counts = counts(), stations = stations, recentCalls = recent, queues = queues})

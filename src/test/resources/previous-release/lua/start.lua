@@ -1,0 +1,9 @@
+-- start.lua: the called patient is at the station; serving begins (repeats of the call stop).
+-- ARGV[4] station id
+local s = load_station(ARGV[4])
+local t = held(s)
+if not t or t.state ~= 'called' then return fail('INVALID_TRANSITION', {state = s.state}) end
+transition(t, t.stage, 'serving', 'start', {'station', s.id})
+set_station(s, 'serving', t.number)
+lease(s.id)
+return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})

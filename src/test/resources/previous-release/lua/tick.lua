@@ -1,0 +1,35 @@
+-- tick.lua: sweep the site's due timers. Arrival timeout: re-call once, then no-show. Lease:
+-- a silent station's ticket goes back to the head of its queue. Observation: call to the exit,
+-- released. Safe to run from every server at once: each due timer is handled exactly once.
+-- ARGV[4] how many due timers at most
+local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, tonumber(ARGV[4]))
+local handled = 0
+for _, member in ipairs(due) do
+  redis.call('ZREM', TIMERS, member)
+  local what, a, b = string.match(member, '^(%a+)|([^|]+)|?(.*)$')
+  if what == 'arrive' and a == DAY then
+    local t = load_ticket(b)
+    if t and t.stage == 'hall' and t.state == 'called' then
+      if tonumber(t.recalls or '0') < 1 then
+        redis.call('HSET', tkey(t.number), 'recalls', 1)
+        call(t, 'room', 'room')
+        redis.call('ZADD', TIMERS, NOW + setting('arrivalTimeoutSec') * 1000, member)
+      else
+        transition(t, 'hall', 'no_show', 'no_show')
+      end
+    end
+  elseif what == 'lease' then
+    local s = load_station(a)
+    local t = held(s)
+    if t then give_back(s, t, 'lease_expired') end
+  elseif what == 'observe' and a == DAY then
+    local t = load_ticket(b)
+    if t and t.stage == 'observation' then
+      transition(t, 'released', 'done', 'release')
+      call(t, 'exit', 'exit')
+    end
+  end
+  handled = handled + 1
+end
+local called = fill()
+return reply({ok = true, handled = handled, called = #called})
