@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.Yaml;
  * city's dispatcher, listing pudong as remote (B's base URL). Bookings for pudong made through A
  * reach B; B stopped, pudong is left out and bookings go elsewhere; B back, pudong is taken back.
  */
-class RemoteSitesTest {
+public class RemoteSitesTest {
 
   private static final int POLL_MS = 300;
 
@@ -121,7 +121,7 @@ class RemoteSitesTest {
 
   /** The config file with only the named sites (the same staff, limits and the rest). */
   @SuppressWarnings("unchecked")
-  static void writeOnlySites(Path from, Path to, List<String> ids) throws IOException {
+  public static void writeOnlySites(Path from, Path to, List<String> ids) throws IOException {
     Map<String, Object> root;
     try (Reader r = Files.newBufferedReader(from)) {
       root = new Yaml().load(r);
