@@ -52,12 +52,7 @@ class CityServersTest {
       b = TestCity.on(redisB, configB, Map.of());
       bRunning = true;
       String baseB = "http://127.0.0.1:" + b.port();
-      a = TestCity.start(Map.of(
-          "VAXFLOW_SITES_PUDONG_REMOTE", baseB,
-          "VAXFLOW_REMOTE_POLLMS", String.valueOf(POLL_MS),
-          "VAXFLOW_REMOTE_TIMEOUTMS", "500",
-          "VAXFLOW_REMOTE_BREAKERFAILURES", "2",
-          "VAXFLOW_REMOTE_BREAKERRESETMS", "500"));
+      a = RemoteSitesTest.startWithRemotePudong(baseB, POLL_MS);
       Map<String, Browser> pages = Map.of("en", en, "zh", zh);
 
       for (String lang : List.of("en", "zh")) {
