@@ -1,8 +1,9 @@
 // city.js — the city operator's overview: every site's load and predicted wait (live from each
-// site's .state address over the bridge, and from GET /api/v1/city every few seconds), and where
-// bookings are going and why (appointments per site and day; each community's site).
+// site's .state address over the bridge, and from GET /api/v1/city every few seconds), which
+// server runs each site and its health (sites of other servers as this server last polled them),
+// and where bookings are going and why (appointments per site and day; each community's site).
 
-import { lang, otherLang, t, el, api, replaceChildren, waitText, hhmm, htmlLang } from './page.js';
+import { lang, otherLang, t, el, api, replaceChildren, waitText, hhmm, htmlLang, timeZone } from './page.js';
 import { connectLive } from './live.js';
 import { meter, level, svg } from './charts.js';
 
@@ -11,6 +12,7 @@ const $ = (id) => document.getElementById(id);
 
 const cards = new Map();
 document.querySelectorAll('.city-site[data-site]').forEach((c) => cards.set(c.dataset.site, c));
+const remoteCards = new Map();   // site run by another server -> its card (made from the overview)
 
 let city = null;                 // the latest GET /api/v1/city
 const states = new Map();        // site -> latest live state
@@ -19,6 +21,9 @@ const connections = new Map();   // site -> 'live' | 'polling' | 'reconnecting' 
 const waitingOf = (c) => (c.outside || 0) + (c.hall || 0) + (c.room || 0) + (c.desk || 0) + (c.vaccination || 0);
 const fmtNumber = (n) => new Intl.NumberFormat(htmlLang(lang)).format(n);
 const siteOf = (id) => (city ? city.sites.find((s) => s.id === id) : null);
+const remotes = () => (city && Array.isArray(city.remoteSites) ? city.remoteSites : []);
+/** A remote site's load, when its server answered the last poll (a stale load is not shown). */
+const remoteLoad = (r) => (r.health === 'up' && r.load ? r.load : null);
 
 function siteName(s, l = lang) {
   return (s.names && s.names[l]) || s.name || s.id;
@@ -88,6 +93,15 @@ function renderKpis() {
   if (!city) return;
   let waiting = 0, open = 0, booked = 0;
   let shortest = null;
+  for (const r of remotes()) {
+    const l = remoteLoad(r);
+    if (!l) continue;
+    waiting += l.waiting || 0;
+    if (r.open) {
+      open += 1;
+      if (!shortest || l.predictedWaitMin < shortest.wait) shortest = { wait: l.predictedWaitMin, site: r };
+    }
+  }
   for (const s of city.sites) {
     const now = current(s.id);
     waiting += waitingOf(now.counts);
@@ -98,7 +112,7 @@ function renderKpis() {
     }
   }
   $('kpi-waiting').textContent = fmtNumber(waiting);
-  $('kpi-open').textContent = t('page.sitesOpenValue', { open, all: city.sites.length });
+  $('kpi-open').textContent = t('page.sitesOpenValue', { open, all: city.sites.length + remotes().length });
   $('kpi-booked').textContent = fmtNumber(booked);
   const k = $('kpi-shortest');
   if (shortest) replaceChildren(k, el('span', null, waitText(shortest.wait)), el('span', { class: 'kpi-sub' }, siteName(shortest.site)));
@@ -237,9 +251,103 @@ function renderMap() {
   fig.insertBefore(root, fig.firstChild);
 }
 
+// ---- which server runs each site, and its health ----
+
+/** HH:MM:SS of an instant, in the city's time zone. */
+function clock(iso) {
+  const ms = Date.parse(iso || '');
+  if (!Number.isFinite(ms)) return '';
+  return new Intl.DateTimeFormat(htmlLang(lang), { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone }).format(new Date(ms));
+}
+
+/** up | down as a badge; a remote site's health is its server's answer to the last poll. */
+function setHealth(badge, health) {
+  badge.dataset.health = health;
+  badge.textContent = t(`page.servers.${health}`);
+}
+
+function healthDetail(r) {
+  if (r.health === 'up') return t('page.servers.lastAnswer', { time: clock(r.lastAnswer) });
+  return r.lastAnswer ? t('page.servers.downSince', { time: clock(r.lastAnswer) }) : t('page.servers.neverAnswered');
+}
+
+function figure(label, f) {
+  return el('div', { class: 'figure' }, el('p', { class: 'figure-label' }, label), el('p', { class: 'figure-value', 'data-f': f }, '–'));
+}
+
+/** The card of a site another server runs: made once, then kept up to date. */
+function renderRemoteCard(r) {
+  let card = remoteCards.get(r.id);
+  if (!card) {
+    const link = (page) => el('a', { href: `/sites/${encodeURIComponent(r.id)}/${page}?lang=${lang}` }, t(`page.links.${page}`));
+    card = el('article', { class: 'card city-site city-site-remote', 'data-remote-site': r.id },
+      el('header', { class: 'city-site-head' },
+        el('span', { class: 'site-code', 'aria-hidden': 'true' }, codeOf(r.id)),
+        el('div', { class: 'city-site-title' }, el('h2', { 'data-f': 'name' }, r.name),
+          el('p', { class: 'muted', 'data-f': 'health-detail' }))),
+      el('p', { class: 'badges' },
+        el('span', { class: 'badge', 'data-f': 'open', 'data-state': 'unknown' }, '–'),
+        el('span', { class: 'badge badge-plain' }, t('page.servers.remoteBadge')),
+        el('span', { class: 'badge', 'data-f': 'health' })),
+      el('p', { class: 'site-server muted' }, el('span', null, t('page.servers.runBy')), ' ',
+        el('span', { 'data-f': 'server', class: 'server-url' }, r.server)),
+      el('div', { class: 'city-figures' }, figure(t('page.predictedWait'), 'wait'), figure(t('page.waiting'), 'waiting')),
+      el('p', { class: 'site-links' }, link('dashboard'), link('hall'), link('kiosk')));
+    $('city-sites').appendChild(card);
+    remoteCards.set(r.id, card);
+  }
+  const l = remoteLoad(r);
+  card.dataset.health = r.health;
+  card.dataset.open = l ? String(Boolean(r.open)) : 'unknown'; // not dimmed while its server is silent: the badge says why
+  card.querySelector('[data-f=name]').textContent = r.name;
+  card.querySelector('[data-f=server]').textContent = r.server;
+  card.querySelector('[data-f=health-detail]').textContent = healthDetail(r);
+  card.querySelector('[data-f=health-detail]').title = r.lastError || '';
+  setHealth(card.querySelector('[data-f=health]'), r.health);
+  const open = card.querySelector('[data-f=open]');
+  open.dataset.state = l ? (r.open ? 'open' : 'closed') : 'unknown';
+  open.textContent = l ? (r.open ? t('page.open') : t('page.closed')) : '–';
+  card.querySelector('[data-f=wait]').textContent = l ? waitText(l.predictedWaitMin) : '–';
+  card.querySelector('[data-f=wait]').dataset.level = l ? level((l.predictedWaitMin || 0) / 60, 0.5, 1) : 'none';
+  card.querySelector('[data-f=waiting]').textContent = l ? fmtNumber(l.waiting || 0) : '–';
+}
+
+function renderServers() {
+  const rows = [];
+  for (const s of city.sites) {
+    const now = current(s.id);
+    const card = cards.get(s.id);
+    if (card) setHealth(card.querySelector('[data-f=health]'), 'up');
+    rows.push(el('tr', { 'data-site': s.id, 'data-health': 'up' },
+      el('th', { scope: 'row', class: 'site-cell', title: siteName(s) },
+        el('span', { class: 'site-code site-code-sm', 'aria-hidden': 'true' }, codeOf(s.id)), shortName(s)),
+      el('td', { 'data-f': 'server' }, t('page.servers.thisServer')),
+      el('td', null, el('span', { class: 'badge', 'data-f': 'health', 'data-health': 'up' }, t('page.servers.up'))),
+      el('td', { 'data-f': 'breaker' }, t('page.servers.noBreaker')),
+      el('td', { class: 'num' }, fmtNumber(waitingOf(now.counts))),
+      el('td', { class: 'num' }, waitText(now.wait))));
+  }
+  for (const r of remotes()) {
+    renderRemoteCard(r);
+    const l = remoteLoad(r);
+    rows.push(el('tr', { 'data-site': r.id, 'data-remote': 'true', 'data-health': r.health },
+      el('th', { scope: 'row', class: 'site-cell', title: r.name },
+        el('span', { class: 'site-code site-code-sm', 'aria-hidden': 'true' }, codeOf(r.id)), shortName(r)),
+      el('td', { 'data-f': 'server', class: 'server-url' }, r.server),
+      el('td', { title: r.lastError || null },
+        el('span', { class: 'badge', 'data-f': 'health', 'data-health': r.health }, t(`page.servers.${r.health}`)),
+        el('span', { class: 'health-detail muted' }, healthDetail(r))),
+      el('td', { 'data-f': 'breaker', 'data-breaker': r.breaker }, t(`page.servers.breakerStates.${r.breaker}`)),
+      el('td', { class: 'num' }, l ? fmtNumber(l.waiting || 0) : '–'),
+      el('td', { class: 'num' }, l ? waitText(l.predictedWaitMin) : '–')));
+  }
+  replaceChildren($('servers-table').tBodies[0], rows);
+}
+
 function render() {
   if (!city) return;
   for (const id of cards.keys()) renderSite(id);
+  renderServers();
   renderKpis();
   renderBookings();
   renderCommunities();
@@ -278,6 +386,7 @@ for (const id of cards.keys()) {
       states.set(id, state);
       if (!city) return;
       renderSite(id);
+      renderServers();
       renderKpis();
     },
     onConnection(state) {

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.Yaml;
  * city's dispatcher, listing pudong as remote (B's base URL). Bookings for pudong made through A
  * reach B; B stopped, pudong is left out and bookings go elsewhere; B back, pudong is taken back.
  */
-class RemoteSitesTest {
+public class RemoteSitesTest {
 
   private static final int POLL_MS = 300;
 
@@ -36,12 +36,7 @@ class RemoteSitesTest {
     String baseB = "http://127.0.0.1:" + portB;
     TestCity a = null;
     try {
-      a = TestCity.start(Map.of(
-          "VAXFLOW_SITES_PUDONG_REMOTE", baseB,
-          "VAXFLOW_REMOTE_POLLMS", String.valueOf(POLL_MS),
-          "VAXFLOW_REMOTE_TIMEOUTMS", "500",
-          "VAXFLOW_REMOTE_BREAKERFAILURES", "2",
-          "VAXFLOW_REMOTE_BREAKERRESETMS", "500"));
+      a = startWithRemotePudong(baseB, POLL_MS);
       assertEquals(List.of("xuhui", "jingan"), a.config.sites().stream().map(s -> s.id()).toList());
       assertEquals(List.of("pudong"), b.config.sites().stream().map(s -> s.id()).toList());
       awaitHealth(a, "up");
@@ -119,9 +114,22 @@ class RemoteSitesTest {
     }
   }
 
+  /**
+   * Server A: the demo city, with pudong run by the server at {@code baseB}, polled every
+   * {@code pollMs}; its breaker opens after two failures and is probed again after 500 ms.
+   */
+  public static TestCity startWithRemotePudong(String baseB, int pollMs) {
+    return TestCity.start(Map.of(
+        "VAXFLOW_SITES_PUDONG_REMOTE", baseB,
+        "VAXFLOW_REMOTE_POLLMS", String.valueOf(pollMs),
+        "VAXFLOW_REMOTE_TIMEOUTMS", "500",
+        "VAXFLOW_REMOTE_BREAKERFAILURES", "2",
+        "VAXFLOW_REMOTE_BREAKERRESETMS", "500"));
+  }
+
   /** The config file with only the named sites (the same staff, limits and the rest). */
   @SuppressWarnings("unchecked")
-  static void writeOnlySites(Path from, Path to, List<String> ids) throws IOException {
+  public static void writeOnlySites(Path from, Path to, List<String> ids) throws IOException {
     Map<String, Object> root;
     try (Reader r = Files.newBufferedReader(from)) {
       root = new Yaml().load(r);
