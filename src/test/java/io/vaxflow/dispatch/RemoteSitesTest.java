@@ -116,13 +116,14 @@ public class RemoteSitesTest {
 
   /**
    * Server A: the demo city, with pudong run by the server at {@code baseB}, polled every
-   * {@code pollMs}; its breaker opens after two failures and is probed again after 500 ms.
+   * {@code pollMs}; its breaker opens after two failures (a stopped server refuses at once; a slow answer
+   * on a loaded test machine gets 3 s) and is probed again after 500 ms.
    */
   public static TestCity startWithRemotePudong(String baseB, int pollMs) {
     return TestCity.start(Map.of(
         "VAXFLOW_SITES_PUDONG_REMOTE", baseB,
         "VAXFLOW_REMOTE_POLLMS", String.valueOf(pollMs),
-        "VAXFLOW_REMOTE_TIMEOUTMS", "500",
+        "VAXFLOW_REMOTE_TIMEOUTMS", "3000",
         "VAXFLOW_REMOTE_BREAKERFAILURES", "2",
         "VAXFLOW_REMOTE_BREAKERRESETMS", "500"));
   }
