@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.config.VaxflowConfig.Bucket;
 import io.vaxflow.flow.Rejection;
@@ -102,7 +103,7 @@ public final class RateLimiter {
 
   public static Rejection limited(long retryAfterMs) {
     long sec = Math.max(1, (retryAfterMs + 999) / 1000);
-    return new Rejection("RATE_LIMITED", "Too many requests; please wait " + sec + " s and try again.",
+    return new Rejection(ErrorCode.RATE_LIMITED, "Too many requests; please wait " + sec + " s and try again.",
         new JsonObject().put("retryAfterSec", sec));
   }
 }
