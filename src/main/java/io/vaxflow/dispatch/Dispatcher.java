@@ -67,7 +67,7 @@ public final class Dispatcher {
   }
 
   /** The city-wide bucket the booking spike is shaped by (one per city, in its own hash slot). */
-  static final String SPIKE_BUCKET = "rl:{bookings}:city";
+  static final String SPIKE_BUCKET = io.vaxflow.store.SiteKeys.BOOKINGS_BUCKET;
 
   private final Vertx vertx;
   private final VaxflowConfig config;

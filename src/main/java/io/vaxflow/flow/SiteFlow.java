@@ -177,7 +177,7 @@ public final class SiteFlow {
   /** The station's tablet is alive: its ticket's lease runs from now again (if it holds one). */
   public Future<Void> heartbeat(StationId station) {
     long due = clock.millis() + config.flow().leaseSec() * 1000L;
-    return scripts.send(Request.cmd(Command.ZADD).arg(SiteKeys.prefix(site.id()) + ":timers").arg("XX")
+    return scripts.send(Request.cmd(Command.ZADD).arg(SiteKeys.timers(site.id())).arg("XX")
         .arg(due).arg("lease|" + station.id())).mapEmpty();
   }
 
