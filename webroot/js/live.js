@@ -35,7 +35,9 @@ export function connectLive(options) {
     onHistory() {}, onCall() {}, onState() {}, onStaff() {}, onStaffDenied() {}, onConnection() {},
     ...options,
   };
-  const address = (what) => `vaxflow.site.${o.site}.${what}`;
+  // the addresses' prefix comes from the server (announce/Addresses), in a meta tag of every page
+  const busPrefix = document.querySelector('meta[name="vf-bus-prefix"]').content;
+  const address = (what) => `${busPrefix}${o.site}.${what}`;
   const callsPath = `/api/v1/sites/${encodeURIComponent(o.site)}/calls`;
   const statePath = `/api/v1/sites/${encodeURIComponent(o.site)}/state`;
 

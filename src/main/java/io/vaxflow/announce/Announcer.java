@@ -40,22 +40,6 @@ public final class Announcer extends VerticleBase {
   private static final int SAYINGS_PER_CLAIM = 100;
   private static final long CLAIM_RETRY_MS = 1_000;
 
-  public static String calls(String site) {
-    return "vaxflow.site." + site + ".calls";
-  }
-
-  public static String state(String site) {
-    return "vaxflow.site." + site + ".state";
-  }
-
-  public static String staff(String site) {
-    return "vaxflow.site." + site + ".staff";
-  }
-
-  public static String ack(String site) {
-    return "vaxflow.site." + site + ".ack";
-  }
-
   private final VaxflowConfig config;
   private final Map<String, SiteFlow> flows;
   private final String redisUrl;
@@ -92,7 +76,7 @@ public final class Announcer extends VerticleBase {
       SiteStreamTail tail = new SiteStreamTail(vertx, RedisDeployment.options(config.redis(), redisUrl), site, e -> onEvent(site, e));
       tails.add(tail);
       tail.start();
-      vertx.eventBus().<JsonObject>consumer(ack(site), msg -> Ack.of(msg.body()).ifPresent(a -> displays.acknowledged(site, a)));
+      vertx.eventBus().<JsonObject>consumer(Addresses.ack(site), msg -> Ack.of(msg.body()).ifPresent(a -> displays.acknowledged(site, a)));
       dirty.add(site);
       claim(site); // sayings left due by a server that stopped, and when the next one is
     }
@@ -150,7 +134,7 @@ public final class Announcer extends VerticleBase {
 
   private void say(String site, Call call) {
     JsonObject msg = views.call(call).put("sentAt", System.currentTimeMillis());
-    vertx.eventBus().publish(calls(site), msg);
+    vertx.eventBus().publish(Addresses.calls(site), msg);
     displays.called(site);
     metrics.called(site, call.to().kind());
   }
@@ -202,14 +186,14 @@ public final class Announcer extends VerticleBase {
       SiteFlow flow = flows.get(site);
       flow.snapshot(10).onSuccess(snap -> {
         metrics.counts(site, snap.counts());
-        vertx.eventBus().publish(state(site), views.snapshot(snap, flow.site()));
+        vertx.eventBus().publish(Addresses.state(site), views.snapshot(snap, flow.site()));
         Map<String, String> before = lastStations.computeIfAbsent(site, k -> new HashMap<>());
         snap.stations().forEach(st -> {
           JsonObject json = views.station(st);
           json.remove("since");
           String enc = json.encode();
           if (!enc.equals(before.put(st.id().id(), enc))) {
-            vertx.eventBus().publish(staff(site), new JsonObject().put("type", "station").put("station", views.station(st)));
+            vertx.eventBus().publish(Addresses.staff(site), new JsonObject().put("type", "station").put("station", views.station(st)));
           }
         });
       }).onFailure(err -> dirty.add(site)); // try again next round

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class LiveBridge {
 
-  private static final Pattern STAFF = Pattern.compile("vaxflow\\.site\\.([a-z][a-z0-9-]{0,31})\\.staff");
-  private static final Pattern ACK = Pattern.compile("vaxflow\\.site\\.[a-z][a-z0-9-]{0,31}\\.ack");
+  private static final Pattern STAFF = Addresses.STAFF_ONLY;
+  private static final Pattern ACK = Addresses.INBOUND;
 
   private final Vertx vertx;
   private final Sessions sessions;
@@ -37,7 +37,7 @@ public final class LiveBridge {
 
   public Router router() {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex("vaxflow\\.site\\.[a-z][a-z0-9-]{0,31}\\.(calls|state|staff)"))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.OUTBOUND.pattern()))
         .addInboundPermitted(new PermittedOptions().setAddressRegex(ACK.pattern()))
         .setMaxHandlersPerSocket(16)
         .setMaxAddressLength(64)

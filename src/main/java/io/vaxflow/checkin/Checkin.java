@@ -1,5 +1,6 @@
 package io.vaxflow.checkin;
 
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
@@ -72,7 +73,7 @@ public final class Checkin {
       if (!site.walkIns()) {
         JsonArray others = new JsonArray();
         config.sites().stream().filter(SiteConfig::walkIns).forEach(s -> others.add(s.id()));
-        return refuse(flow, clientAddress, new Rejection("WALK_IN_NOT_ALLOWED",
+        return refuse(flow, clientAddress, new Rejection(ErrorCode.WALK_IN_NOT_ALLOWED,
             "This site takes appointments only. Book one, or go to a site that takes walk-ins.",
             new JsonObject().put("walkInSites", others)));
       }
@@ -81,14 +82,14 @@ public final class Checkin {
     }
     Optional<Voucher> read = Voucher.read(config.voucherSecret(), ((WithVoucher) request).voucher());
     if (read.isEmpty()) {
-      return refuse(flow, clientAddress, new Rejection("VOUCHER_INVALID",
+      return refuse(flow, clientAddress, new Rejection(ErrorCode.VOUCHER_INVALID,
           "This voucher is not valid. Check the code, book an appointment, or ask staff."));
     }
     Voucher voucher = read.get();
     if (!voucher.siteCode().equals(site.code())) return refuse(flow, clientAddress, wrongSite(voucher.siteCode()));
     return limiter.kiosk(site.id(), clientAddress).compose(charged -> registry.find(voucher.code()).transform(asked -> {
       if (asked.succeeded()) {
-        RegistryClient.Appointment a = asked.result().orElseThrow(() -> new Rejection("VOUCHER_INVALID",
+        RegistryClient.Appointment a = asked.result().orElseThrow(() -> new Rejection(ErrorCode.VOUCHER_INVALID,
             "No appointment has this code. Check the code, book an appointment, or ask staff."));
         if (!a.siteId().equals(site.id())) throw wrongSite(a.code().substring(0, 2));
         return issue(flow, clientAddress, false, List.of("appt", a.code(), key, a.name(), a.idNumber(), String.valueOf(a.dose()),
@@ -97,7 +98,7 @@ public final class Checkin {
       // The registry cannot be asked (down, slow, or its breaker open): a signed voucher carries
       // its site, day, slot and category, so it can be checked here; the desk checks identity.
       if (voucher.day().isEmpty()) {
-        return Future.failedFuture(new Rejection("UNAVAILABLE",
+        return Future.failedFuture(new Rejection(ErrorCode.UNAVAILABLE,
             "The appointment registry cannot be reached: please scan the QR code of your voucher, or ask staff.",
             new JsonObject().put("retryAfterSec", 5)));
       }
@@ -132,27 +133,27 @@ public final class Checkin {
 
   private Rejection wrongSite(String siteCode) {
     Optional<SiteConfig> right = config.sites().stream().filter(s -> s.code().equals(siteCode)).findFirst();
-    if (right.isEmpty()) return new Rejection("VOUCHER_INVALID", "This voucher is not valid. Book an appointment, or ask staff.");
+    if (right.isEmpty()) return new Rejection(ErrorCode.VOUCHER_INVALID, "This voucher is not valid. Book an appointment, or ask staff.");
     SiteConfig s = right.get();
-    return new Rejection("VOUCHER_WRONG_SITE", "This appointment is at " + s.name("en") + ". Please go there.",
+    return new Rejection(ErrorCode.VOUCHER_WRONG_SITE, "This appointment is at " + s.name("en") + ". Please go there.",
         new JsonObject().put("siteId", s.id()).put("siteName", new JsonObject().put("zh", s.name("zh")).put("en", s.name("en")))
             .put("address", new JsonObject().put("zh", s.address("zh")).put("en", s.address("en"))));
   }
 
   /** Rejections from the script get their human sentence and ISO times in the site's zone. */
   private Throwable explain(Throwable err) {
-    if (!(err instanceof Rejection r)) return err;
-    return switch (r.code()) {
-      case "RATE_LIMITED" -> RateLimiter.limited(r.details().getLong("retryAfterMs", 1000L));
-      case "TOO_EARLY" -> {
+    if (!(err instanceof Rejection r) || r.errorCode().isEmpty()) return err;
+    return switch (r.errorCode().get()) {
+      case RATE_LIMITED -> RateLimiter.limited(r.details().getLong("retryAfterMs", 1000L));
+      case TOO_EARLY -> {
         OffsetDateTime from = OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.details().getLong("from")), config.timeZone());
-        yield new Rejection("TOO_EARLY", "Too early for this appointment: please come back at "
+        yield new Rejection(ErrorCode.TOO_EARLY, "Too early for this appointment: please come back at "
             + String.format("%02d:%02d", from.getHour(), from.getMinute()) + ".",
             new JsonObject().put("from", from.toString()));
       }
-      case "VOUCHER_WRONG_DAY" -> new Rejection("VOUCHER_WRONG_DAY",
+      case VOUCHER_WRONG_DAY -> new Rejection(ErrorCode.VOUCHER_WRONG_DAY,
           "This appointment is for " + r.details().getString("day") + ", not today.", r.details());
-      case "ALREADY_CHECKED_IN" -> new Rejection("ALREADY_CHECKED_IN",
+      case ALREADY_CHECKED_IN -> new Rejection(ErrorCode.ALREADY_CHECKED_IN,
           "Already checked in today: your number is " + r.details().getString("number") + ".", r.details());
       default -> r;
     };

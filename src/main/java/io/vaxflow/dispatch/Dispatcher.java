@@ -1,5 +1,6 @@
 package io.vaxflow.dispatch;
 
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.checkin.Voucher;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
@@ -66,7 +67,7 @@ public final class Dispatcher {
   }
 
   /** The city-wide bucket the booking spike is shaped by (one per city, in its own hash slot). */
-  static final String SPIKE_BUCKET = "rl:{bookings}:city";
+  static final String SPIKE_BUCKET = io.vaxflow.store.SiteKeys.BOOKINGS_BUCKET;
 
   private final Vertx vertx;
   private final VaxflowConfig config;
@@ -157,8 +158,8 @@ public final class Dispatcher {
     Candidate c = order.get(i);
     return bookAt(b, c, byDistance.get(0)).recover(err -> {
       // full, or (when the person left the choice to us) a remote site that cannot be reached now
-      boolean full = err instanceof Rejection r && (r.code().equals("NO_CAPACITY")
-          || (r.code().equals("UNAVAILABLE") && c.site().isRemote() && b.siteId().isEmpty()));
+      boolean full = err instanceof Rejection r && (r.is(ErrorCode.NO_CAPACITY)
+          || (r.is(ErrorCode.UNAVAILABLE) && c.site().isRemote() && b.siteId().isEmpty()));
       if (full && i + 1 < order.size()) return tryBook(b, order, byDistance, i + 1);
       return Future.failedFuture(err);
     });
@@ -198,7 +199,7 @@ public final class Dispatcher {
   }
 
   private static Rejection unreachable(SiteConfig s) {
-    return new Rejection("UNAVAILABLE", s.name("en") + " cannot be reached now; please try again shortly or choose another site.",
+    return new Rejection(ErrorCode.UNAVAILABLE, s.name("en") + " cannot be reached now; please try again shortly or choose another site.",
         new JsonObject().put("siteId", s.id()));
   }
 
@@ -223,7 +224,7 @@ public final class Dispatcher {
       args.add(t.toString());
       args.add(String.valueOf(start.toEpochMilli()));
     }
-    if (args.size() == 9) return Future.failedFuture(new Rejection("NO_CAPACITY", "No slot is left that day at " + site.name("en") + "."));
+    if (args.size() == 9) return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, "No slot is left that day at " + site.name("en") + "."));
     return flow.run("book", "public", args).map(reply -> {
       JsonObject a = reply.getJsonObject("appointment");
       LocalTime slot = LocalTime.parse(a.getString("slot"));

@@ -1,5 +1,6 @@
 package io.vaxflow.dispatch;
 
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
@@ -141,7 +142,7 @@ public final class RemoteSite {
             .compose(r -> r.statusCode() >= 500 ? Future.failedFuture("answered " + r.statusCode()) : Future.succeededFuture(r)))
         .recover(err -> {
           down(err);
-          return Future.failedFuture(new Rejection("UNAVAILABLE", site.name("en") + " cannot be reached now; please try again shortly.",
+          return Future.failedFuture(new Rejection(ErrorCode.UNAVAILABLE, site.name("en") + " cannot be reached now; please try again shortly.",
               new JsonObject().put("siteId", site.id())));
         })
         .compose(r -> {
@@ -149,7 +150,7 @@ public final class RemoteSite {
           try {
             json = r.bodyAsJsonObject();
           } catch (RuntimeException e) {
-            return Future.failedFuture(new Rejection("UNAVAILABLE", site.name("en") + " gave an unreadable answer.",
+            return Future.failedFuture(new Rejection(ErrorCode.UNAVAILABLE, site.name("en") + " gave an unreadable answer.",
                 new JsonObject().put("siteId", site.id())));
           }
           if (r.statusCode() == 200 || r.statusCode() == 201) return Future.succeededFuture(json.put("again", r.statusCode() == 200));
@@ -157,7 +158,7 @@ public final class RemoteSite {
           JsonObject details = error.copy();
           details.remove("code");
           details.remove("message");
-          return Future.failedFuture(new Rejection(error.getString("code", "UNAVAILABLE"),
+          return Future.failedFuture(new Rejection(error.getString("code", ErrorCode.UNAVAILABLE.code()),
               error.getString("message", site.name("en") + " refused the booking."), details));
         });
   }

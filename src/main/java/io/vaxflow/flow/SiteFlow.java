@@ -2,6 +2,7 @@ package io.vaxflow.flow;
 
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
@@ -23,18 +24,6 @@ import java.util.Map;
 public final class SiteFlow {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteFlow.class);
-
-  private static final Map<String, String> MESSAGES = Map.ofEntries(
-      Map.entry("UNKNOWN_TICKET", "There is no ticket with that number today."),
-      Map.entry("NOT_CALLED", "This number has not been called to the vaccine room."),
-      Map.entry("STATION_BUSY", "The station already has a patient; finish or return it first."),
-      Map.entry("INVALID_TRANSITION", "That action does not apply to the station's current state."),
-      Map.entry("NO_CAPACITY", "Every slot of that day is fully booked."),
-      Map.entry("VOUCHER_INVALID", "The voucher is not valid. Book an appointment first, or ask staff."),
-      Map.entry("VOUCHER_WRONG_DAY", "The voucher is for another day."),
-      Map.entry("TOO_EARLY", "It is too early to check in for this appointment."),
-      Map.entry("ALREADY_CHECKED_IN", "This person has already checked in today."),
-      Map.entry("STORE_RESET", "The site's data is being restored; please try again."));
 
   private final SiteConfig site;
   private final VaxflowConfig config;
@@ -128,7 +117,7 @@ public final class SiteFlow {
     keys.add(SiteKeys.prefix(site.id()));
     keys.addAll(moreKeys);
     return scripts.run(script, keys, clock.millis(), today().toString(), actor, args)
-        .compose(reply -> "STORE_RESET".equals(reply.getString("err"))
+        .compose(reply -> ErrorCode.STORE_RESET.code().equals(reply.getString("err"))
             ? recoverLostData().compose(v -> scripts.run(script, keys, clock.millis(), today().toString(), actor, args))
             : Future.succeededFuture(reply))
         .compose(reply -> {
@@ -188,7 +177,7 @@ public final class SiteFlow {
   /** The station's tablet is alive: its ticket's lease runs from now again (if it holds one). */
   public Future<Void> heartbeat(StationId station) {
     long due = clock.millis() + config.flow().leaseSec() * 1000L;
-    return scripts.send(Request.cmd(Command.ZADD).arg(SiteKeys.prefix(site.id()) + ":timers").arg("XX")
+    return scripts.send(Request.cmd(Command.ZADD).arg(SiteKeys.timers(site.id())).arg("XX")
         .arg(due).arg("lease|" + station.id())).mapEmpty();
   }
 
@@ -254,6 +243,6 @@ public final class SiteFlow {
     String code = reply.getString("err");
     JsonObject details = reply.copy();
     details.remove("err");
-    return new Rejection(code, MESSAGES.getOrDefault(code, code), details);
+    return new Rejection(code, ErrorCode.of(code).map(ErrorCode::message).orElse(code), details);
   }
 }

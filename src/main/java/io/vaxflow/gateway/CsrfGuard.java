@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
@@ -43,14 +44,14 @@ public final class CsrfGuard {
     // "null" is an opaque origin (a sandboxed frame, a file, a data: URL): never ours
     if (origin != null && (origin.equals("null") || !sameHost(origin, ctx.request().authority() == null
         ? ctx.request().getHeader("Host") : ctx.request().authority().toString()))) {
-      throw new Rejection("FORBIDDEN", "Cross-origin requests are not accepted.");
+      throw new Rejection(ErrorCode.FORBIDDEN, "Cross-origin requests are not accepted.");
     }
     if (StaffAuth.staff(ctx).isPresent()) { // a live staff session: the request must prove it comes from our page
       Cookie c = ctx.request().getCookie(COOKIE);
       String header = ctx.request().getHeader(HEADER);
       if (c == null || header == null || !MessageDigest.isEqual(
           c.getValue().getBytes(StandardCharsets.US_ASCII), header.getBytes(StandardCharsets.US_ASCII))) {
-        throw new Rejection("FORBIDDEN", "Missing or wrong CSRF token; reload the page.",
+        throw new Rejection(ErrorCode.FORBIDDEN, "Missing or wrong CSRF token; reload the page.",
             new io.vertx.core.json.JsonObject().put("reason", "CSRF"));
       }
     }

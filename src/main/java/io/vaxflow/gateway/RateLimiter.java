@@ -1,9 +1,11 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.config.VaxflowConfig.Bucket;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +34,7 @@ public final class RateLimiter {
   public Handler<RoutingContext> per(RouteClass cls) {
     Bucket b = bucket(cls);
     return ctx -> {
-      String key = "rl:{" + address(ctx) + "}:" + cls.name().toLowerCase();
+      String key = SiteKeys.routeBucket(address(ctx), cls.name().toLowerCase());
       run("rate_limit", List.of(key), List.of(String.valueOf(b.rate()), String.valueOf(b.burst())))
           .onSuccess(v -> ctx.next()).onFailure(ctx::fail);
     };
@@ -40,7 +42,7 @@ public final class RateLimiter {
 
   /** The kiosk's buckets for a check-in (client address, whole site), in the site's hash slot. */
   public static List<String> kioskKeys(String site, String address) {
-    return List.of("rl:{" + site + "}:kiosk:" + address, "rl:{" + site + "}:site");
+    return SiteKeys.kioskBuckets(site, address);
   }
 
   /** Takes one token of the kiosk's buckets (client address, whole site), else fails with 429. */
@@ -81,8 +83,7 @@ public final class RateLimiter {
   }
 
   private static List<String> loginKeys(String staffId, String address) {
-    return List.of("rl:{login}:addr:" + address, "rl:{login}:pair:" + staffId + ":" + address,
-        "rl:{login}:staff:" + staffId, "rl:{login}:slow:" + staffId);
+    return SiteKeys.loginGuard(staffId, address);
   }
 
   private Bucket bucket(RouteClass cls) {
@@ -102,7 +103,7 @@ public final class RateLimiter {
 
   public static Rejection limited(long retryAfterMs) {
     long sec = Math.max(1, (retryAfterMs + 999) / 1000);
-    return new Rejection("RATE_LIMITED", "Too many requests; please wait " + sec + " s and try again.",
+    return new Rejection(ErrorCode.RATE_LIMITED, "Too many requests; please wait " + sec + " s and try again.",
         new JsonObject().put("retryAfterSec", sec));
   }
 }

@@ -3,6 +3,7 @@ package io.vaxflow.gateway;
 import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -28,7 +29,7 @@ public final class Sessions {
   private static final long REMEMBER_MS = 5_000;
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The pub/sub channel on which closed sessions' tokens are announced to every instance. */
-  public static final String REVOKED = "vf:sessions:revoked";
+  public static final String REVOKED = SiteKeys.SESSIONS_REVOKED;
 
   private record Remembered(String staffId, long until) {}
 
@@ -93,6 +94,6 @@ public final class Sessions {
   }
 
   private static String key(String token) {
-    return "vf:session:" + token;
+    return SiteKeys.session(token);
   }
 }

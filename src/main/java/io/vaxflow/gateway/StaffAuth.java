@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.StaffAccount.Role;
 import io.vaxflow.flow.Rejection;
@@ -41,10 +42,10 @@ public final class StaffAuth {
 
   /** The staff member working at this site, or 401/403. */
   public static StaffAccount require(RoutingContext ctx, String siteId, Role... anyOf) {
-    StaffAccount s = staff(ctx).orElseThrow(() -> new Rejection("UNAUTHENTICATED", "Log in first."));
-    if (!s.worksAt(siteId)) throw new Rejection("FORBIDDEN", "You do not work at this site.");
+    StaffAccount s = staff(ctx).orElseThrow(() -> new Rejection(ErrorCode.UNAUTHENTICATED, "Log in first."));
+    if (!s.worksAt(siteId)) throw new Rejection(ErrorCode.FORBIDDEN, "You do not work at this site.");
     if (anyOf.length > 0 && !s.runsSites() && Arrays.stream(anyOf).noneMatch(s::has)) {
-      throw new Rejection("FORBIDDEN", "Your role does not allow this.");
+      throw new Rejection(ErrorCode.FORBIDDEN, "Your role does not allow this.");
     }
     return s;
   }

@@ -1,6 +1,6 @@
 package io.vaxflow.simulate;
 
-import io.vaxflow.announce.Announcer;
+import io.vaxflow.announce.Addresses;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.dispatch.Dispatcher;
@@ -45,7 +45,7 @@ public final class Simulator extends VerticleBase {
       String site = flow.site().id();
       vertx.setPeriodic(2_000 + random.nextInt(1_000), id -> { if (random.nextInt(3) == 0) arrive(flow); });
       vertx.setPeriodic(3_000, id -> stationsWork(flow));
-      vertx.eventBus().<JsonObject>consumer(Announcer.calls(site), msg -> onCall(flow, msg.body()));
+      vertx.eventBus().<JsonObject>consumer(Addresses.calls(site), msg -> onCall(flow, msg.body()));
     }
     return Future.succeededFuture();
   }

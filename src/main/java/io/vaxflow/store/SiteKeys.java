@@ -1,47 +1,171 @@
 package io.vaxflow.store;
 
+import java.util.List;
+
 /**
- * Key names a Java caller needs directly. Every key of a site starts with {@code vf:{site}:}, the
- * hash tag placing all of a site's keys in one Redis Cluster slot; the full list of keys is
- * documented at the top of lua/lib.lua, where the scripts use them.
+ * Every Redis key (and the one pub/sub channel) of the system, the one place they are named;
+ * Java builds keys only through here, the Lua scripts write the same site key names after
+ * {@code P = KEYS[1] .. ':'} ({@code LuaNamesTest} checks the two agree).
+ *
+ * <p>Keys of a site start with {@code vf:{<site>}:}, the hash tag placing all of a site's keys in
+ * one Redis Cluster slot, so a script can touch any of them; {@link Site} lists them (D is a day,
+ * yyyy-mm-dd: the one a ticket was issued on, or today). Keys outside a site:
+ * <ul>
+ *   <li>{@code vf:session:<token>} string, a staff session: the staff id, with a TTL ({@link #session});
+ *   <li>{@code vf:sessions:revoked} pub/sub channel: tokens of closed sessions ({@link #SESSIONS_REVOKED});
+ *   <li>{@code rl:{<address>}:<class>} hash, a token bucket per client address and route class ({@link #routeBucket});
+ *   <li>{@code rl:{<site>}:kiosk:<address>}, {@code rl:{<site>}:site} token buckets of check-ins, in the site's
+ *       slot so checkin.lua takes them with the check-in ({@link #kioskBuckets});
+ *   <li>{@code rl:{login}:addr:<address>}, {@code :pair:<staff>:<address>}, {@code :staff:<staff>},
+ *       {@code :slow:<staff>} the login guard's counters ({@link #loginGuard}, lua/login_guard.lua);
+ *   <li>{@code rl:{bookings}:city} the city's booking queue bucket ({@link #BOOKINGS_BUCKET}, lua/rate_queue.lua).
+ * </ul>
  */
 public final class SiteKeys {
 
+  private static final String SYSTEM = "vf:";
+  private static final String LIMITS = "rl:";
+
+  /** The keys of a site: what follows {@code vf:{<site>}:} (a name ending in ':' takes more parts). */
+  public enum Site {
+    /** hash: people in the site now, n:&lt;stage bucket&gt;; streak:&lt;queue&gt;. */
+    NOW("now"),
+    /** hash: number -> D of the latest ticket with that number (lookups resolve here). */
+    LIVE("live"),
+    /** hash per D: the day's tallies: seq:&lt;A|P|W&gt;, issued, n:released, n:no_show. */
+    DAY("day:"),
+    /** hash per D and number: one ticket (day, number, stage, state, ...). */
+    TICKET("t:"),
+    /** list per queue and lane: q:&lt;outside|hall|room|vacc&gt;:&lt;p|r&gt;. */
+    QUEUE("q:"),
+    /** hash per station id: one station (state, ticket, day, staffId, since). */
+    STATION("st:"),
+    /** zset: 'arrive|D|num', 'lease|station', 'observe|D|num' scored by due ms. */
+    TIMERS("timers"),
+    /** hash: cfg.&lt;name&gt; from the config (cfg.epoch marks a Redis that has the site's data), &lt;name&gt; set by a manager. */
+    SETTINGS("settings"),
+    /** stream: every transition (the audit log). */
+    EVENTS("events"),
+    /** stream: the call events only, same ids, capped (the calls feed). */
+    CALLS("calls"),
+    /** zset: a call's repeat sayings 'callId|n' scored by due ms. */
+    SAYS("says"),
+    /** hash of an earlier release (hall display -> last ack, unbounded); removed when found. */
+    DISPLAYS_OLD("displays"),
+    /** zset: hall display id scored by ms of its last ack (bounded, expires). */
+    DISPLAY_ACKS("displays:acks"),
+    /** hash: hall display id -> 'ms|callId' of its last ack. */
+    DISPLAY_LAST("displays:last"),
+    /** hash: D -> id of the day's first event. */
+    DAY_START("daystart"),
+    /** hash per appointment code: one appointment. */
+    APPOINTMENT("appt:"),
+    /** hash per D: slot HH:MM -> appointments booked. */
+    SLOTS("slots:"),
+    /** string per D and ID number: the appointment code of a person's booking that day. */
+    BOOKED("booked:"),
+    /** string per idempotency key: 'D|num' of the check-in made with it. */
+    IDEMPOTENCY("idem:"),
+    /** string per voucher code: the number it was checked in as. */
+    USED("used:"),
+    /** string per D and ID number: the first ticket number of that ID number that day. */
+    PERSON("person:");
+
+    private final String name;
+
+    Site(String name) {
+      this.name = name;
+    }
+
+    /** The name as the scripts write it after the site prefix. */
+    public String keyName() {
+      return name;
+    }
+
+    /** This key of {@code site}, with {@code parts} joined by ':' after a name that takes them. */
+    public String of(String site, String... parts) {
+      return prefix(site) + ":" + name + String.join(":", parts);
+    }
+  }
+
+  /** Channel on which a closed session's token is published to every instance. */
+  public static final String SESSIONS_REVOKED = SYSTEM + "sessions:revoked";
+
+  /** The city's booking bucket (one queue for every site). */
+  public static final String BOOKINGS_BUCKET = LIMITS + "{bookings}:city";
+
   private SiteKeys() {}
 
+  /** {@code vf:{<site>}}: KEYS[1] of every site script. */
   public static String prefix(String site) {
-    return "vf:{" + site + "}";
+    return SYSTEM + "{" + site + "}";
   }
 
   public static String settings(String site) {
-    return prefix(site) + ":settings";
+    return Site.SETTINGS.of(site);
   }
 
   public static String events(String site) {
-    return prefix(site) + ":events";
+    return Site.EVENTS.of(site);
   }
 
   /** One ticket, under the day it was issued on. */
   public static String ticket(String site, String day, String number) {
-    return prefix(site) + ":t:" + day + ":" + number;
+    return Site.TICKET.of(site, day, number);
   }
 
   public static String dayStart(String site) {
-    return prefix(site) + ":daystart";
+    return Site.DAY_START.of(site);
   }
 
   /** The call events only, with their event ids: the calls feed's bounded index. */
   public static String calls(String site) {
-    return prefix(site) + ":calls";
+    return Site.CALLS.of(site);
   }
 
   /** Repeat sayings due: 'callId|n' scored by due ms. */
   public static String says(String site) {
-    return prefix(site) + ":says";
+    return Site.SAYS.of(site);
   }
 
   public static String displayLast(String site) {
-    return prefix(site) + ":displays:last";
+    return Site.DISPLAY_LAST.of(site);
   }
 
+  public static String displayAcks(String site) {
+    return Site.DISPLAY_ACKS.of(site);
+  }
+
+  public static String timers(String site) {
+    return Site.TIMERS.of(site);
+  }
+
+  public static String appointment(String site, String code) {
+    return Site.APPOINTMENT.of(site, code);
+  }
+
+  public static String slots(String site, String day) {
+    return Site.SLOTS.of(site, day);
+  }
+
+  /** A staff session. */
+  public static String session(String token) {
+    return SYSTEM + "session:" + token;
+  }
+
+  /** The token bucket of a client address for a class of routes ("booking", "read", ...). */
+  public static String routeBucket(String address, String routeClass) {
+    return LIMITS + "{" + address + "}:" + routeClass;
+  }
+
+  /** The check-in buckets (client address, whole site), in the site's hash slot. */
+  public static List<String> kioskBuckets(String site, String address) {
+    return List.of(LIMITS + "{" + site + "}:kiosk:" + address, LIMITS + "{" + site + "}:site");
+  }
+
+  /** The login guard's KEYS (see lua/login_guard.lua): address, staff id from address, staff id, slow-down. */
+  public static List<String> loginGuard(String staffId, String address) {
+    String p = LIMITS + "{login}:";
+    return List.of(p + "addr:" + address, p + "pair:" + staffId + ":" + address, p + "staff:" + staffId, p + "slow:" + staffId);
+  }
 }

@@ -178,7 +178,8 @@ public final class Pages {
         .put("pageTitle", dictionary.of(lang).getJsonObject(section).getString("title"))
         // one leading slash: "//host" would be a link off the site
         .put("switchHref", "/" + ctx.request().path().replaceFirst("^/+", "") + "?lang=" + other)
-        .put("i18nJson", scripts.encode());
+        .put("i18nJson", scripts.encode())
+        .put("busPrefix", io.vaxflow.announce.Addresses.PREFIX); // live.js: the event-bus addresses
   }
 
   private static JsonObject siteView(SiteConfig s, String lang) {

@@ -79,13 +79,13 @@ public final class WebServer extends VerticleBase {
         .handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
     router.route().failureHandler(Errors::handle);
     // what the router itself refuses (no route, wrong method, an undecodable path)
-    router.errorHandler(400, ctx -> Errors.send(ctx, 400, "INVALID_INPUT", "The request path is malformed.",
+    router.errorHandler(400, ctx -> Errors.send(ctx, io.vaxflow.errors.ErrorCode.INVALID_INPUT, "The request path is malformed.",
         new io.vertx.core.json.JsonObject().put("field", "path")));
     router.errorHandler(404, ctx -> {
       if (Pages.wantsPage(ctx)) pages.notFound(ctx, "page");
-      else Errors.send(ctx, 404, "NOT_FOUND", "There is nothing at this address.", null);
+      else Errors.send(ctx, io.vaxflow.errors.ErrorCode.NOT_FOUND, null);
     });
-    router.errorHandler(405, ctx -> Errors.send(ctx, 405, "METHOD_NOT_ALLOWED", "This address does not take that method.", null));
+    router.errorHandler(405, ctx -> Errors.send(ctx, io.vaxflow.errors.ErrorCode.METHOD_NOT_ALLOWED, null));
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host()).setPort(config.http().port())
@@ -106,7 +106,7 @@ public final class WebServer extends VerticleBase {
     String t = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
     if ((t.startsWith("multipart/form-data") || t.startsWith("application/x-www-form-urlencoded"))
         && m != HttpMethod.POST && m != HttpMethod.PUT && m != HttpMethod.PATCH && m != HttpMethod.DELETE) {
-      throw new io.vaxflow.flow.Rejection("UNSUPPORTED_MEDIA_TYPE", "A " + m.name() + " request takes no form data.",
+      throw new io.vaxflow.flow.Rejection(io.vaxflow.errors.ErrorCode.UNSUPPORTED_MEDIA_TYPE, "A " + m.name() + " request takes no form data.",
           new io.vertx.core.json.JsonObject().put("field", "Content-Type"));
     }
     ctx.next();

@@ -41,8 +41,8 @@ class AckFloodTest {
 
   @Test
   void anAckFloodLeavesCheckInAloneAndTheDisplaysBounded() throws Exception {
-    String calls = Announcer.calls(SITE);
-    String ack = Announcer.ack(SITE);
+    String calls = Addresses.calls(SITE);
+    String ack = Addresses.ack(SITE);
     String manager = city.login("manager", "2468");
     List<BridgeClient> flooders = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (BridgeClient display = new BridgeClient(city.vertx, city.port(), null)) {
@@ -143,7 +143,7 @@ class AckFloodTest {
       for (int i = 0; i < 60; i++) {
         BridgeClient d = new BridgeClient(city.vertx, city.port(), null);
         displays.add(d);
-        d.send(new JsonObject().put("type", "send").put("address", Announcer.ack(site))
+        d.send(new JsonObject().put("type", "send").put("address", Addresses.ack(site))
             .put("body", new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "hall-" + i)));
       }
       BridgeClient.await("the acks written", 10, () -> city.redis(Command.ZCARD, acks).toInteger() >= Displays.MAX_PER_SITE);

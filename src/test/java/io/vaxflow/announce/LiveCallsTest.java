@@ -33,7 +33,7 @@ class LiveCallsTest {
 
   @Test
   void aCallIsSaidThreeTimesAndReachesDisplaysOnEveryInstance() {
-    String calls = Announcer.calls("pudong");
+    String calls = Addresses.calls("pudong");
     try (BridgeClient here = new BridgeClient(city.vertx, city.port(), null);
          BridgeClient there = new BridgeClient(second.vertx, second.port(), null)) {
       here.register(calls);
@@ -56,7 +56,7 @@ class LiveCallsTest {
 
   @Test
   void repeatsStopOnceTheStationStarts() {
-    String calls = Announcer.calls("pudong");
+    String calls = Addresses.calls("pudong");
     String desk = city.login("desk", "1234");
     String door = city.login("door", "1357");
     try (BridgeClient display = new BridgeClient(city.vertx, city.port(), null)) {
@@ -86,7 +86,7 @@ class LiveCallsTest {
 
   @Test
   void anonymousClientsGetNothingFromStaffAndCanSendOnlyAcks() {
-    String staff = Announcer.staff("pudong");
+    String staff = Addresses.staff("pudong");
     try (BridgeClient anon = new BridgeClient(city.vertx, city.port(), null);
          BridgeClient desk = new BridgeClient(city.vertx, city.port(), city.login("desk", "1234"))) {
       anon.register(staff);
@@ -106,15 +106,15 @@ class LiveCallsTest {
       assertFalse(anon.errors().isEmpty(), "the anonymous register was refused");
 
       // inbound: only acks are accepted
-      anon.send(new JsonObject().put("type", "send").put("address", Announcer.calls("pudong"))
+      anon.send(new JsonObject().put("type", "send").put("address", Addresses.calls("pudong"))
           .put("body", new JsonObject().put("number", "A999")));
-      anon.send(new JsonObject().put("type", "publish").put("address", Announcer.state("pudong"))
+      anon.send(new JsonObject().put("type", "publish").put("address", Addresses.state("pudong"))
           .put("body", new JsonObject()));
       anon.send(new JsonObject().put("type", "send").put("address", "vaxflow.internal")
           .put("body", new JsonObject()));
       BridgeClient.await("the three refusals", 5, () -> anon.errors().size() >= 4);
       int errorsBefore = anon.errors().size();
-      anon.send(new JsonObject().put("type", "send").put("address", Announcer.ack("pudong"))
+      anon.send(new JsonObject().put("type", "send").put("address", Addresses.ack("pudong"))
           .put("body", new JsonObject().put("callId", "1-0").put("repeat", 1).put("displayId", "hall-test")));
       sleep(500);
       // the register is refused by the bridge's guard ("rejected"), the sends by its permissions ("access_denied")
@@ -127,7 +127,7 @@ class LiveCallsTest {
 
   @Test
   void aDisplayThatStopsAcknowledgingIsShownOffline() {
-    String calls = Announcer.calls("jingan");
+    String calls = Addresses.calls("jingan");
     String manager = city.login("manager", "2468");
     try (BridgeClient display = new BridgeClient(city.vertx, city.port(), null)) {
       display.register(calls);
@@ -135,7 +135,7 @@ class LiveCallsTest {
       callOnce("jingan", "Sun Yue", "310101198001017777");
       BridgeClient.await("a call on the display", 5, () -> !display.received(calls).isEmpty());
       JsonObject shown = display.received(calls).get(0);
-      display.send(new JsonObject().put("type", "send").put("address", Announcer.ack("jingan")).put("body",
+      display.send(new JsonObject().put("type", "send").put("address", Addresses.ack("jingan")).put("body",
           new JsonObject().put("callId", shown.getString("callId")).put("repeat", 1).put("displayId", "hall-east")));
       BridgeClient.await("the display online", 5, () -> displayOnline(manager, "hall-east").orElse(false));
     }

@@ -50,7 +50,7 @@ class RepeatsSurviveTest {
     String number;
     JsonObject said;
     try (BridgeClient before = new BridgeClient(clients, first.port(), null)) {
-      before.register(Announcer.calls(SITE));
+      before.register(Addresses.calls(SITE));
       Thread.sleep(300);
       number = first.walkIn(SITE, "Lu Fang", "310101198001019001").getString("number");
       BridgeClient.await("1/3 of the room call", 5, () -> !roomCalls(before, number).isEmpty());
@@ -61,7 +61,7 @@ class RepeatsSurviveTest {
     }
     TestCity restarted = TestCity.on(redis, SLOW);
     try (BridgeClient after = new BridgeClient(clients, restarted.port(), null)) {
-      after.register(Announcer.calls(SITE));
+      after.register(Addresses.calls(SITE));
       BridgeClient.await("2/3 and 3/3 from the restarted server", 40, () -> roomCalls(after, number).size() >= 2);
       Thread.sleep(1_000);
       assertSaidOnceEach(roomCalls(after, number), said);
@@ -77,8 +77,8 @@ class RepeatsSurviveTest {
     TestCity other = TestCity.on(redis, SLOW);
     try (BridgeClient here = new BridgeClient(clients, one.port(), null);
          BridgeClient there = new BridgeClient(clients, other.port(), null)) {
-      here.register(Announcer.calls(SITE));
-      there.register(Announcer.calls(SITE));
+      here.register(Addresses.calls(SITE));
+      there.register(Addresses.calls(SITE));
       Thread.sleep(300);
       String number = one.walkIn(SITE, "Gu Ming", "310101198001019002").getString("number");
       BridgeClient.await("1/3 on both instances", 5,
@@ -107,7 +107,7 @@ class RepeatsSurviveTest {
   }
 
   private static List<JsonObject> roomCalls(BridgeClient client, String number) {
-    return client.received(Announcer.calls(SITE)).stream()
+    return client.received(Addresses.calls(SITE)).stream()
         .filter(c -> number.equals(c.getString("number")) && "room".equals(c.getJsonObject("to").getString("kind")))
         .toList();
   }

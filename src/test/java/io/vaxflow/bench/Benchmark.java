@@ -1,5 +1,6 @@
 package io.vaxflow.bench;
 
+import io.vaxflow.announce.Addresses;
 import io.vaxflow.store.RedisLauncher;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
@@ -249,7 +250,7 @@ public final class Benchmark {
           i++;
           continue;
         }
-        ws.writeTextMessage(new JsonObject().put("type", "send").put("address", "vaxflow.site.pudong.ack")
+        ws.writeTextMessage(new JsonObject().put("type", "send").put("address", Addresses.ack("pudong"))
             .put("body", new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "flood-" + i)).encode());
         acks.incrementAndGet();
         i++;
@@ -416,7 +417,7 @@ public final class Benchmark {
         latencies.add(now - f.getJsonObject("body").getLong("sentAt"));
         received.incrementAndGet();
       });
-      ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "vaxflow.site.jingan.calls").encode());
+      ws.writeTextMessage(new JsonObject().put("type", "register").put("address", Addresses.calls("jingan")).encode());
       sockets.add(ws);
     }
     Thread.sleep(1000);

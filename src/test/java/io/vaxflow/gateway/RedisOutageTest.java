@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.announce.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class RedisOutageTest {
           "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "10000",
           "VAXFLOW_FLOW_ARRIVALTIMEOUTSEC", "3"));
       ConcurrentLinkedQueue<JsonObject> live = new ConcurrentLinkedQueue<>();
-      city.vertx.eventBus().<JsonObject>consumer("vaxflow.site." + SITE + ".calls", m -> live.add(m.body()));
+      city.vertx.eventBus().<JsonObject>consumer(Addresses.calls(SITE), m -> live.add(m.body()));
 
       List<String> acknowledged = new CopyOnWriteArrayList<>();
       for (int i = 0; i < 5; i++) acknowledged.add(city.walkIn(SITE, "Zhao Lei", idNumber()).getString("number"));

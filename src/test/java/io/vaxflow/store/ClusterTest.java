@@ -1,5 +1,6 @@
 package io.vaxflow.store;
 
+import io.vaxflow.announce.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,7 +65,7 @@ class ClusterTest {
         int i = 0;
         for (String site : SITES) {
           List<Object> states = java.util.Collections.synchronizedList(new ArrayList<>());
-          var consumer = city.vertx.eventBus().consumer(io.vaxflow.announce.Announcer.state(site), m -> states.add(m.body()));
+          var consumer = city.vertx.eventBus().consumer(io.vaxflow.announce.Addresses.state(site), m -> states.add(m.body()));
           RedisProcesses.await(1_000, () -> false);
           states.clear();
           city.book(site, "Shard Aa", String.format("310188199001%06d", i++), null);

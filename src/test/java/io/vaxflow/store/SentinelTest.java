@@ -1,5 +1,6 @@
 package io.vaxflow.store;
 
+import io.vaxflow.announce.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,7 +133,7 @@ class SentinelTest {
 
         // The stream tail followed the failover: a check-in now still reaches the displays' state feed.
         List<JsonObject> states = java.util.Collections.synchronizedList(new ArrayList<>());
-        var consumer = city.vertx.eventBus().<JsonObject>consumer(io.vaxflow.announce.Announcer.state(SITE), m -> states.add(m.body()));
+        var consumer = city.vertx.eventBus().<JsonObject>consumer(io.vaxflow.announce.Addresses.state(SITE), m -> states.add(m.body()));
         RedisProcesses.await(3_000, () -> false); // let earlier state messages drain
         states.clear();
         JsonObject lateBody = new JsonObject().put("walkIn", new JsonObject()

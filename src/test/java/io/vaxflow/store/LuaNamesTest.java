@@ -1,0 +1,72 @@
+package io.vaxflow.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.vaxflow.errors.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The Lua scripts and the Java catalogues name the same keys and error codes. */
+class LuaNamesTest {
+
+  private static final Path LUA = Path.of("src/main/resources/lua");
+  /** {@code P .. 'name'}: a site key as a script writes it (P is the site prefix with its ':'). */
+  private static final Pattern SITE_KEY = Pattern.compile("\\bP\\s*\\.\\.\\s*'([a-z_:]+)'");
+  private static final Pattern FAIL = Pattern.compile("\\bfail\\(\\s*'([A-Z_]+)'");
+
+  private static Set<String> found(Pattern p) throws IOException {
+    Set<String> names = new TreeSet<>();
+    try (Stream<Path> files = Files.list(LUA)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".lua")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (line.strip().startsWith("--")) continue; // the key list in lib.lua's comment is documentation
+          Matcher m = p.matcher(line);
+          while (m.find()) names.add(m.group(1));
+        }
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void everySiteKeyTheScriptsWriteIsInTheCatalogueAndBack() throws IOException {
+    Set<String> lua = found(SITE_KEY);
+    assertFalse(lua.isEmpty(), "the scripts were read");
+    Set<String> catalogue = Arrays.stream(SiteKeys.Site.values()).map(SiteKeys.Site::keyName)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(catalogue, lua, "site keys of SiteKeys.Site vs. P .. '<name>' in lua/*.lua");
+  }
+
+  @Test
+  void everyCodeAScriptFailsWithIsInTheErrorCatalogue() throws IOException {
+    Set<String> codes = found(FAIL);
+    assertFalse(codes.isEmpty(), "the scripts were read");
+    codes.forEach(c -> assertFalse(ErrorCode.of(c).isEmpty(), c + " (a script's err) is not in ErrorCode"));
+  }
+
+  @Test
+  void theKeysJavaBuildsHaveTheNamesTheScriptsUse() {
+    assertEquals("vf:{pudong}", SiteKeys.prefix("pudong"));
+    assertEquals("vf:{pudong}:t:2026-11-24:A001", SiteKeys.ticket("pudong", "2026-11-24", "A001"));
+    assertEquals("vf:{pudong}:appt:PD123", SiteKeys.appointment("pudong", "PD123"));
+    assertEquals("vf:{pudong}:slots:2026-11-24", SiteKeys.slots("pudong", "2026-11-24"));
+    assertEquals("vf:{pudong}:displays:last", SiteKeys.displayLast("pudong"));
+    assertEquals("vf:session:abc", SiteKeys.session("abc"));
+    assertEquals("vf:sessions:revoked", SiteKeys.SESSIONS_REVOKED);
+    assertEquals("rl:{127.0.0.1}:read", SiteKeys.routeBucket("127.0.0.1", "read"));
+    assertEquals(java.util.List.of("rl:{pudong}:kiosk:127.0.0.2", "rl:{pudong}:site"), SiteKeys.kioskBuckets("pudong", "127.0.0.2"));
+    assertEquals(java.util.List.of("rl:{login}:addr:a", "rl:{login}:pair:s:a", "rl:{login}:staff:s", "rl:{login}:slow:s"),
+        SiteKeys.loginGuard("s", "a"));
+    assertEquals("rl:{bookings}:city", SiteKeys.BOOKINGS_BUCKET);
+  }
+}
