@@ -3,7 +3,8 @@
 // throughput per hour, station utilisation (with pause/resume), displays, the registry breaker,
 // rate limits and alerts. Capacities are changed with PUT /settings.
 
-import { site, lang, t, el, api, replaceChildren, waitText, hhmm, htmlLang, wireLogin } from './page.js';
+import { site, lang, t, el, api, replaceChildren, waitText, hhmm, htmlLang } from './page.js';
+import { staffSession, sessionGone } from './signin.js';
 import { connectLive } from './live.js';
 import { meter, level, barChart } from './charts.js';
 
@@ -12,7 +13,6 @@ const base = `/api/v1/sites/${encodeURIComponent(site)}`;
 const $ = (id) => document.getElementById(id);
 const views = { loading: $('dash-loading'), login: $('login-view'), denied: $('denied-view'), dash: $('dash-view') };
 
-let me = null;
 let metrics = null;        // the latest GET /metrics
 let liveState = null;      // the latest .state message (newer counts than metrics between polls)
 let live = null;
@@ -27,6 +27,7 @@ const fmt = (n) => new Intl.NumberFormat(htmlLang(lang)).format(n);
 
 function showView(name) {
   for (const [k, node] of Object.entries(views)) node.hidden = k !== name;
+  const me = session && session.me;
   $('logout').hidden = !me;
   $('who').hidden = !me;
   if (me) $('who').textContent = t('page.signedInAs', { name: me.name || me.id });
@@ -43,32 +44,13 @@ function errorText(error) {
   return t(`page.errors.${key}`, { code, field, message: e.message || '' });
 }
 
-function sessionGone(r) {
-  return r.status === 401 || (r.status === 403 && r.error && r.error.reason === 'CSRF');
-}
-
-function mayManage(staff) {
-  const roles = staff.roles || [];
-  const sites = staff.sites || [];
-  if (roles.includes('admin')) return true;
-  return roles.includes('manager') && (sites.includes('*') || sites.includes(site));
-}
-
-async function start() {
-  const r = await api('GET', '/api/v1/auth/me');
-  if (!r.ok) {
-    me = null;
-    showView('login');
-    if (r.status !== 401) $('login-error').textContent = errorText(r.error);
-    $('staff-id').focus();
-    return;
-  }
-  me = r.data.staff;
-  afterSignIn();
-}
+// who may see the dashboard (a manager of this site) comes from the server: signin.js
+const session = staffSession({ showLogin: () => showView('login'), errorText, signedIn: afterSignIn, signedOut: stopFigures });
+const signedOut = (error) => session.signOut(error);
 
 function afterSignIn() {
-  if (!mayManage(me)) {
+  const here = session.here();
+  if (!here || !here.manage) {
     showView('denied');
     return;
   }
@@ -79,8 +61,7 @@ function afterSignIn() {
   }
 }
 
-function signedOut(error) {
-  me = null;
+function stopFigures() {
   metrics = null;
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
@@ -88,20 +69,7 @@ function signedOut(error) {
     live.close();
     live = null;
   }
-  showView('login');
-  $('login-error').textContent = error ? errorText(error) : '';
-  $('staff-id').focus();
 }
-
-wireLogin($('login-form'), $('login-error'), errorText, (staff) => {
-  me = staff;
-  afterSignIn();
-});
-
-$('logout').addEventListener('click', async () => {
-  await api('POST', '/api/v1/auth/logout');
-  signedOut();
-});
 
 // ---- figures ----
 
@@ -109,7 +77,7 @@ async function refresh() {
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
   const r = await api('GET', `${base}/metrics`);
-  if (!me) return;
+  if (!session.me) return;
   const err = $('dash-error');
   if (r.ok && r.data) {
     metrics = r.data;
@@ -132,7 +100,7 @@ function refreshSoon() {
   if (soonTimer) return;
   soonTimer = setTimeout(() => {
     soonTimer = null;
-    if (me && metrics) refresh();
+    if (session.me && metrics) refresh();
   }, 400);
 }
 
@@ -414,4 +382,4 @@ function onConnection(state) {
 }
 
 showView('loading');
-start();
+session.start();

@@ -192,29 +192,3 @@ export function dayText(day, l = lang) {
     return day;
   }
 }
-
-/**
- * Wires a staff login form (fields staffId and pin): the PIN is cleared after each try, errors are
- * shown in errorBox (worded by errorText), and signedIn(staff) runs on success.
- */
-export function wireLogin(form, errorBox, errorText, signedIn) {
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const staffId = form.elements.staffId.value.trim();
-    const pin = form.elements.pin.value;
-    if (!staffId) return form.elements.staffId.focus();
-    if (!pin) return form.elements.pin.focus();
-    const button = form.querySelector('button[type=submit]');
-    button.disabled = true;
-    errorBox.textContent = '';
-    const r = await api('POST', '/api/v1/auth/login', { staffId, pin });
-    button.disabled = false;
-    form.elements.pin.value = '';
-    if (!r.ok) {
-      errorBox.textContent = errorText(r.error);
-      form.elements.pin.focus();
-      return;
-    }
-    await signedIn(r.data.staff);
-  });
-}

@@ -2,7 +2,8 @@
 // roles, and work it. Everything shown is restored from the server on load and on reconnect:
 // the chosen station is remembered in localStorage, its state and ticket come from the API.
 
-import { site, lang, t, el, api, destination, hhmm, compareEventIds, replaceChildren, wireLogin } from './page.js';
+import { site, lang, t, el, api, destination, hhmm, compareEventIds, replaceChildren } from './page.js';
+import { staffSession, sessionGone } from './signin.js';
 import { connectLive } from './live.js';
 
 const HEARTBEAT_MS = 30000;
@@ -15,7 +16,6 @@ const $ = (id) => document.getElementById(id);
 const views = { loading: $('staff-loading'), login: $('login-view'), select: $('select-view'), station: $('station-view') };
 const actionButtons = [...document.querySelectorAll('#actions button[data-action]')];
 
-let me = null;             // the signed-in staff member {id, name, roles, sites}
 let stationId = null;      // the station being worked
 let station = null;        // its JSON {id, kind, label, state, staffId, ticket}
 let ticket = null;         // its ticket's JSON when known
@@ -33,6 +33,7 @@ const CALLS_KEPT = 300;
 
 function showView(name) {
   for (const [k, node] of Object.entries(views)) node.hidden = k !== name;
+  const me = session && session.me;
   $('logout').hidden = !me;
   $('staff-who').hidden = !me;
   if (me) $('staff-who').textContent = t('page.signedInAs', { name: me.name || me.id });
@@ -50,11 +51,6 @@ function errorText(error, vars = {}) {
   });
 }
 
-/** The session is over (expired, signed out elsewhere, or its CSRF cookie is gone): sign in again. */
-function sessionGone(r) {
-  return r.status === 401 || (r.status === 403 && r.error && r.error.reason === 'CSRF');
-}
-
 function feedback(kind, text) {
   const box = $('feedback');
   box.dataset.kind = kind;
@@ -66,31 +62,11 @@ function feedback(kind, text) {
 
 // ---- sign in and out ----
 
-async function start() {
-  const r = await api('GET', '/api/v1/auth/me');
-  if (!r.ok) {
-    me = null;
-    showView('login');
-    if (r.status !== 401) $('login-error').textContent = errorText(r.error);
-    $('staff-id').focus();
-    return;
-  }
-  me = r.data.staff;
-  await afterSignIn();
-}
+// what this staff member may do here (the stations they may work) comes from the server: signin.js
+const session = staffSession({ showLogin: () => showView('login'), errorText, signedIn: afterSignIn, signedOut: clearStation });
+const signedOut = (error) => session.signOut(error);
 
-wireLogin($('login-form'), $('login-error'), errorText, async (staff) => {
-  me = staff;
-  await afterSignIn();
-});
-
-$('logout').addEventListener('click', async () => {
-  await api('POST', '/api/v1/auth/logout');
-  signedOut();
-});
-
-function signedOut(error) {
-  me = null;
+function clearStation() {
   stationId = null;
   clearUndo();
   station = null;
@@ -103,31 +79,15 @@ function signedOut(error) {
     live = null;
   }
   try { localStorage.removeItem(stationKey); } catch (e) { /* ignore */ }
-  showView('login');
-  $('login-error').textContent = error ? errorText(error) : '';
-  $('staff-id').focus();
-}
-
-// The staff role that works each kind of station (booth staff are "vaccinators").
-const ROLE_OF_KIND = { door: ['door'], desk: ['desk'], booth: ['vaccinator', 'booth'] };
-
-function runsSites(staff) {
-  const roles = staff && staff.roles || [];
-  return roles.includes('manager') || roles.includes('admin');
-}
-
-function worksHere(staff) {
-  const sites = staff.sites || [];
-  return (staff.roles || []).includes('admin') || sites.includes('*') || sites.includes(site);
 }
 
 function mayWork(kind) {
-  if (!me) return false;
-  return runsSites(me) || (ROLE_OF_KIND[kind] || [kind]).some((r) => (me.roles || []).includes(r));
+  const here = session.here();
+  return !!here && (here.stations || []).includes(kind);
 }
 
 async function afterSignIn() {
-  if (!worksHere(me)) {
+  if (!session.here()) {
     showView('select');
     $('station-select').textContent = '';
     showSelectMessage(t('page.notAtSite'));
@@ -180,7 +140,7 @@ function showSelect() {
     for (const s of stations) {
       count += 1;
       const active = s.state === 'called' || s.state === 'serving';
-      const held = active && s.staffId && me && s.staffId !== me.id ? t('page.heldBy', { staff: s.staffId }) : '';
+      const held = active && s.staffId && session.me && s.staffId !== session.me.id ? t('page.heldBy', { staff: s.staffId }) : '';
       row.appendChild(el('button', { type: 'button', class: 'btn station-button', 'data-station': s.id, 'data-state': s.state },
         el('span', { class: 'station-button-label' }, s.label ? s.label[lang] || s.id : s.id),
         el('span', { class: 'state-badge', 'data-state': s.state }, t(`page.stationStates.${s.state}`)),
@@ -618,5 +578,5 @@ function ensureLive() {
 }
 
 showView('loading');
-start();
+session.start();
 replaceChildren($('feedback'));

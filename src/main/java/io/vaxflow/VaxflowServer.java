@@ -63,6 +63,11 @@ public final class VaxflowServer {
     return web.router();
   }
 
+  /** Every route with the access rule it declares. */
+  public java.util.List<io.vaxflow.web.RouteSpec> routes() {
+    return web.routes();
+  }
+
   public RegistryClient registry() {
     return registry;
   }

@@ -2,14 +2,12 @@ package io.vaxflow.gateway;
 
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.StaffAccount;
-import io.vaxflow.config.StaffAccount.Role;
 import io.vaxflow.flow.Rejection;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
 import java.util.Optional;
 
-/** Who is asking: resolves the session cookie and guards staff routes by role and site. */
+/** Who is asking: resolves the session cookie and the rules of who may call a route are {@link Access}. */
 public final class StaffAuth {
 
   private static final String KEY = "staff";
@@ -40,13 +38,8 @@ public final class StaffAuth {
     return Optional.ofNullable(ctx.get(KEY));
   }
 
-  /** The staff member working at this site, or 401/403. */
-  public static StaffAccount require(RoutingContext ctx, String siteId, Role... anyOf) {
-    StaffAccount s = staff(ctx).orElseThrow(() -> new Rejection(ErrorCode.UNAUTHENTICATED, "Log in first."));
-    if (!s.worksAt(siteId)) throw new Rejection(ErrorCode.FORBIDDEN, "You do not work at this site.");
-    if (anyOf.length > 0 && !s.runsSites() && Arrays.stream(anyOf).noneMatch(s::has)) {
-      throw new Rejection(ErrorCode.FORBIDDEN, "Your role does not allow this.");
-    }
-    return s;
+  /** The signed-in staff member, or 401: what a route behind an {@link Access} rule acts as. */
+  public static StaffAccount current(RoutingContext ctx) {
+    return staff(ctx).orElseThrow(() -> new Rejection(ErrorCode.UNAUTHENTICATED, "Log in first."));
   }
 }

@@ -2,10 +2,10 @@ package io.vaxflow.web;
 
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.gateway.Access;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
 import java.io.IOException;
@@ -49,14 +49,15 @@ public final class Pages {
     this.dictionary = Dictionary.load();
   }
 
-  public void mount(Router router) {
-    router.get("/").handler(this::home);
-    router.get("/sites/:site/kiosk").handler(ctx -> sitePage(ctx, "kiosk"));
-    router.get("/sites/:site/hall").handler(ctx -> sitePage(ctx, "hall"));
-    router.get("/sites/:site/staff").handler(ctx -> sitePage(ctx, "staff"));
-    router.get("/sites/:site/dashboard").handler(ctx -> sitePage(ctx, "dashboard"));
-    router.get("/book").handler(this::book);
-    router.get("/city").handler(this::city);
+  /** Every page is public: the staff pages sign in through the API, whose routes guard what they show. */
+  public void mount(Routes routes) {
+    routes.get("/", Access.anyone()).handler(this::home);
+    routes.get("/sites/:site/kiosk", Access.anyone()).handler(ctx -> sitePage(ctx, "kiosk"));
+    routes.get("/sites/:site/hall", Access.anyone()).handler(ctx -> sitePage(ctx, "hall"));
+    routes.get("/sites/:site/staff", Access.anyone()).handler(ctx -> sitePage(ctx, "staff"));
+    routes.get("/sites/:site/dashboard", Access.anyone()).handler(ctx -> sitePage(ctx, "dashboard"));
+    routes.get("/book", Access.anyone()).handler(this::book);
+    routes.get("/city", Access.anyone()).handler(this::city);
   }
 
   /** Booking: the person's details, a dose, a day from today to 14 days ahead, a community or their location. */

@@ -2,6 +2,7 @@ package io.vaxflow.web;
 
 import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.CsrfGuard;
 import io.vaxflow.gateway.SecureCookies;
 import io.vaxflow.gateway.StaffAuth;
@@ -32,6 +33,7 @@ public final class WebServer extends VerticleBase {
   private final LiveBridge bridge;
   private HttpServer server;
   private Router router;
+  private Routes routes;
 
   public WebServer(VaxflowConfig config, Api api, Pages pages, StaffAuth auth, Health health, LiveBridge bridge) {
     this.config = config;
@@ -45,11 +47,12 @@ public final class WebServer extends VerticleBase {
   @Override
   public Future<?> start() {
     router = Router.router(vertx);
+    routes = new Routes(router);
     RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutMs(),
         config.http().idleTimeoutSec() * 1000L);
-    router.route().handler(deadline::handle);
-    router.route().handler(SecureCookies.detector(config.http().trustedProxies()));
-    router.route().handler(ctx -> {
+    routes.declare(router.route(), Access.plumbing()).handler(deadline::handle);
+    routes.declare(router.route(), Access.plumbing()).handler(SecureCookies.detector(config.http().trustedProxies()));
+    routes.declare(router.route(), Access.plumbing()).handler(ctx -> {
       ctx.response()
           .putHeader("Content-Security-Policy", CSP)
           .putHeader("X-Content-Type-Options", "nosniff")
@@ -58,26 +61,27 @@ public final class WebServer extends VerticleBase {
           .putHeader("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)");
       ctx.next();
     });
-    router.route("/eventbus/*").subRouter(bridge.router());
+    // the bridge guards itself (LiveBridge): who may listen to which address
+    routes.declare(router.route("/eventbus/*"), Access.plumbing()).subRouter(bridge.router());
     // BodyHandler throws (a 500) on a form content type with a method that cannot carry a form: refuse it first
-    router.route("/api/*").handler(WebServer::noFormWithoutABody);
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
-    router.route("/api/*").handler(auth::identify);
-    router.route("/api/*").handler(CsrfGuard::check);
-    router.route("/api/*").handler(ctx -> {
+    routes.declare(router.route("/api/*"), Access.plumbing()).handler(WebServer::noFormWithoutABody);
+    routes.declare(router.route("/api/*"), Access.plumbing()).handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+    routes.declare(router.route("/api/*"), Access.plumbing()).handler(auth::identify);
+    routes.declare(router.route("/api/*"), Access.plumbing()).handler(CsrfGuard::check);
+    routes.declare(router.route("/api/*"), Access.plumbing()).handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-store");
       ctx.next();
     });
-    api.mount(router);
-    router.get("/health").handler(health::handle);
+    api.mount(routes);
+    routes.get("/health", Access.anyone()).handler(health::handle);
     // A no-op: the benchmark's baseline for what the HTTP stack alone costs.
-    router.get("/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"pong\":true}"));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    pages.mount(router);
+    routes.get("/ping", Access.anyone()).handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"pong\":true}"));
+    routes.get("/metrics", Access.anyone()).handler(PrometheusScrapingHandler.create());
+    pages.mount(routes);
     // static files for every GET outside the API, so a wrong method on an API route is a 405
-    router.routeWithRegex(HttpMethod.GET, "^/(?!api/).*")
+    routes.declare(router.routeWithRegex(HttpMethod.GET, "^/(?!api/).*"), Access.plumbing())
         .handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
-    router.route().failureHandler(Errors::handle);
+    routes.declare(router.route(), Access.plumbing()).failureHandler(Errors::handle);
     // what the router itself refuses (no route, wrong method, an undecodable path)
     router.errorHandler(400, ctx -> Errors.send(ctx, io.vaxflow.errors.ErrorCode.INVALID_INPUT, "The request path is malformed.",
         new io.vertx.core.json.JsonObject().put("field", "path")));
@@ -119,5 +123,10 @@ public final class WebServer extends VerticleBase {
   /** The routes served, for tests that walk every one of them. */
   public Router router() {
     return router;
+  }
+
+  /** Every route as declared with its access rule (the router's routes, one per method). */
+  public java.util.List<RouteSpec> routes() {
+    return routes.specs();
   }
 }

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vaxflow.config.ConfigLoader;
+import io.vaxflow.config.StaffAccount;
+import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.StationAction;
+import io.vaxflow.flow.StationKind;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
+import io.vaxflow.web.RouteSpec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -30,12 +36,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Walks every route the server's router has (not a list kept by hand): each one is classified as
- * public, a staff route with its access rule, or plumbing (middleware, static files, the event-bus
- * bridge); a route the classification does not know fails the test, so a new route cannot slip
- * in unguarded. Every staff route, for every method, station kind and action, answers 401
- * UNAUTHENTICATED without a live session, 403 FORBIDDEN to a role that may not act there and to
- * staff of another site, and changes nothing in Redis; the right staff pass the guard.
+ * Walks every route the server's router has (not a list kept by hand) and reads the access rule
+ * each route declares where it is mounted ({@link io.vaxflow.VaxflowServer#routes()}, the table the
+ * route modules build as they mount): a route of the router without a declaration fails the test,
+ * so a new route cannot slip in unguarded. Every staff route, for every method, station kind and
+ * action, answers 401 UNAUTHENTICATED without a live session, 403 FORBIDDEN to a role its rule does
+ * not name and to staff of another site, and changes nothing in Redis; the staff its rule names
+ * pass the guard; and GET /api/v1/auth/me tells each staff member exactly what the guards let them do.
  *
  * <p>The staff of another site are real config entries, added with {@link StaffTool#add} to a
  * copy of config/vaxflow.yaml: {@code xh-manager} (manager of xuhui only) and {@code xh-staff}
@@ -47,66 +54,21 @@ class RouteAccessTest {
   private static final List<String> STATIONS = List.of("door-1", "desk-1", "booth-1");
   private static final String TICKET = "W001";
 
-  /** Who may use a route. */
-  enum Access {
-    PUBLIC,        // anyone
-    ME,            // anyone may ask; without a session the answer is 401
-    STAFF,         // any staff member of the site
-    STATION_KIND,  // staff of the station's kind (door, desk, vaccinator), or a manager
-    DOOR,          // door staff, or a manager
-    STATION_STAFF, // door, desk or vaccinator staff, or a manager
-    MANAGER,       // a manager of the site
-    PLUMBING       // no path and method of its own: middleware, static files, the event-bus bridge
-  }
-
   /**
-   * Every route the server may have, by "METHOD path" ("*" for a route without methods; a regex
-   * route by its name, the regex; "(none)" for one without either). A route not listed here fails
-   * the test: whoever adds one decides here who may use it.
+   * The routes under a site anyone may use (this test's own knowledge of the public surface, so a
+   * staff route declared public by mistake fails): every other site route must need a staff session.
    */
-  static final Map<String, Access> CLASSIFICATION = new LinkedHashMap<>();
-
-  static {
-    Map<String, Access> c = CLASSIFICATION;
-    c.put("* (none)", Access.PLUMBING);            // security headers, failure handler
-    c.put("* /api/", Access.PLUMBING);             // body limit, CSRF guard, session lookup, no-store
-    c.put("GET ^/(?!api/).*", Access.PLUMBING);    // static files from webroot/ (a regex route: keyed by its name)
-    c.put("* /eventbus/", Access.PLUMBING);        // SockJS bridge: its own guard (LiveBridge)
-    c.put("GET /api/v1/sites", Access.PUBLIC);
-    c.put("GET /api/v1/sites/:site/state", Access.PUBLIC);
-    c.put("GET /api/v1/city", Access.PUBLIC);
-    c.put("POST /api/v1/bookings", Access.PUBLIC);
-    c.put("POST /api/v1/sites/:site/checkins", Access.PUBLIC);
-    c.put("GET /api/v1/sites/:site/calls", Access.PUBLIC);
-    c.put("GET /api/v1/sites/:site/tickets/:number", Access.PUBLIC);
-    c.put("POST /api/v1/auth/login", Access.PUBLIC);
-    c.put("POST /api/v1/auth/logout", Access.PUBLIC);
-    c.put("GET /api/v1/auth/me", Access.ME);
-    c.put("GET /health", Access.PUBLIC);
-    c.put("GET /ping", Access.PUBLIC);
-    c.put("GET /metrics", Access.PUBLIC);
-    c.put("GET /", Access.PUBLIC);
-    c.put("GET /book", Access.PUBLIC);
-    c.put("GET /city", Access.PUBLIC);
-    c.put("GET /sites/:site/kiosk", Access.PUBLIC);
-    c.put("GET /sites/:site/hall", Access.PUBLIC);
-    c.put("GET /sites/:site/staff", Access.PUBLIC);
-    c.put("GET /sites/:site/dashboard", Access.PUBLIC);
-    c.put("GET /api/v1/sites/:site/stations", Access.STAFF);
-    c.put("GET /api/v1/sites/:site/stations/:station", Access.STAFF);
-    c.put("POST /api/v1/sites/:site/stations/:station/next", Access.STATION_KIND);
-    c.put("POST /api/v1/sites/:site/stations/:station/heartbeat", Access.STATION_KIND);
-    c.put("POST /api/v1/sites/:site/stations/:station/transfer", Access.STATION_KIND);
-    c.put("POST /api/v1/sites/:site/stations/:station/:action", Access.STATION_KIND);
-    c.put("POST /api/v1/sites/:site/tickets/:number/reinstate", Access.STATION_STAFF);
-    c.put("POST /api/v1/sites/:site/door/scan", Access.DOOR);
-    c.put("PUT /api/v1/sites/:site/settings", Access.MANAGER);
-    c.put("GET /api/v1/sites/:site/metrics", Access.MANAGER);
-    c.put("GET /api/v1/sites/:site/events.csv", Access.MANAGER);
-  }
+  private static final Set<String> PUBLIC_SITE_ROUTES = Set.of(
+      "GET /api/v1/sites/:site/state", "GET /api/v1/sites/:site/calls",
+      "GET /api/v1/sites/:site/tickets/:number", "POST /api/v1/sites/:site/checkins");
 
   /** One concrete request to a route: parameters filled in. */
   record Call(String route, Access access, HttpMethod method, String path, String station, JsonObject body) {
+    /** The kind of the route's station, for a station route. */
+    Optional<StationKind> kind() {
+      return station == null ? Optional.empty() : Optional.of(StationKind.valueOf(station.substring(0, station.indexOf('-')).toUpperCase(java.util.Locale.ROOT)));
+    }
+
     Reply send(TestCity c, String cookie) {
       Buffer b = body == null ? (method == HttpMethod.GET ? null : Buffer.buffer()) : body.toBuffer();
       return c.send(method, path, cookie, Map.of(), b);
@@ -133,6 +95,8 @@ class RouteAccessTest {
   private static String xhStaff;
   private static String loggedOut;
 
+  private static VaxflowConfig config;
+
   @BeforeAll
   static void start() throws Exception {
     configDir = Files.createTempDirectory("vaxflow-route-access");
@@ -140,7 +104,8 @@ class RouteAccessTest {
     Files.copy(Path.of("config/vaxflow.yaml"), config, StandardCopyOption.REPLACE_EXISTING);
     StaffTool.add(config, "xh-manager", "Xuhui Manager", List.of("manager"), List.of("xuhui"), "8642");
     StaffTool.add(config, "xh-staff", "Xuhui Staff", List.of("door", "desk", "vaccinator"), List.of("xuhui"), "9753");
-    city = TestCity.startWithConfig(config, Map.of());
+    city = TestCity.startWithConfig(config, Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1")); // no background sayings between dumps
+    RouteAccessTest.config = ConfigLoader.load(config);
     manager = city.login("manager", "2468");
     door = city.login("door", "1357");
     desk = city.login("desk", "1234");
@@ -160,20 +125,26 @@ class RouteAccessTest {
   }
 
   @Test
-  void everyRouteOfTheRouterIsClassified() {
-    Set<String> unknown = new TreeSet<>();
-    Set<String> seen = new TreeSet<>();
-    for (String key : routeKeys()) {
-      seen.add(key);
-      if (!CLASSIFICATION.containsKey(key)) unknown.add(key);
+  void everyRouteOfTheRouterIsDeclaredWithItsRule() {
+    List<String> router = new ArrayList<>(routeKeys());
+    List<String> declared = new ArrayList<>(city.server.routes().stream().map(RouteSpec::key).toList());
+    Set<String> undeclared = new TreeSet<>(router);
+    undeclared.removeAll(declared);
+    assertTrue(undeclared.isEmpty(), "routes mounted without an access rule (declare them where they are mounted): " + undeclared);
+    java.util.Collections.sort(router);
+    java.util.Collections.sort(declared);
+    assertEquals(router, declared, "one declaration for each route of the router, and no declaration without a route");
+    // the walk really sees the staff routes, of every kind of rule (a router that lost them must not pass quietly)
+    Set<Access.Rule> rules = new TreeSet<>();
+    for (String key : router) rules.add(declared(key).rule());
+    assertEquals(Set.of(Access.Rule.values()), rules, "every kind of rule is in use");
+    assertTrue(staffCalls().size() >= 30, "the staff routes: " + staffCalls());
+    // a site route not on the short public list must need a session
+    for (String key : router) {
+      if (!key.contains("/sites/:site/") || !key.contains(" /api/") || PUBLIC_SITE_ROUTES.contains(key)) continue;
+      assertTrue(declared(key).needsStaff() && declared(key).siteScoped(), key + " is declared " + declared(key));
     }
-    assertTrue(unknown.isEmpty(), "routes this test does not classify (decide who may use them, then add them): " + unknown);
-    // the walk really sees the staff routes (a router that lost them must not pass quietly)
-    for (Map.Entry<String, Access> e : CLASSIFICATION.entrySet()) {
-      if (e.getValue() != Access.PUBLIC && e.getValue() != Access.PLUMBING && e.getValue() != Access.ME) {
-        assertTrue(seen.contains(e.getKey()), "staff route missing from the router: " + e.getKey());
-      }
-    }
+    for (String key : PUBLIC_SITE_ROUTES) assertEquals(Access.Rule.PUBLIC, declared(key).rule(), key);
   }
 
   @Test
@@ -213,7 +184,7 @@ class RouteAccessTest {
       // the other site's staff are let in at their own site (so their 403 at pudong was the site)
       Call atXuhui = call.at("xuhui");
       for (String xh : List.of(xhManager, xhStaff)) {
-        if (xh.equals(xhStaff) && call.access() == Access.MANAGER) continue;
+        if (!call.access().permits(account(xh), "xuhui", call.kind())) continue;
         Reply own = atXuhui.send(city, xh);
         assertNotEquals(401, own.status(), atXuhui + ": " + own.body());
         assertNotEquals(403, own.status(), atXuhui + " by xuhui's own staff: " + own.body());
@@ -223,13 +194,56 @@ class RouteAccessTest {
   }
 
   @Test
+  void meTellsEachStaffMemberWhatTheGuardsLetThemDo() {
+    Map<String, String> accounts = new LinkedHashMap<>();
+    accounts.put("manager", manager);
+    accounts.put("door", door);
+    accounts.put("desk", desk);
+    accounts.put("booth", booth);
+    accounts.put("xh-manager", xhManager);
+    accounts.put("xh-staff", xhStaff);
+    int checked = 0;
+    for (Map.Entry<String, String> a : accounts.entrySet()) {
+      Reply me = city.get("/api/v1/auth/me", a.getValue());
+      assertEquals(200, me.status(), me.body());
+      assertEquals(a.getKey(), me.json().getJsonObject("staff").getString("id"));
+      JsonObject may = me.json().getJsonObject("may");
+      assertNotNull(may, me.body());
+      assertEquals(a.getKey().startsWith("xh-") ? Set.of("xuhui") : Set.of("xuhui", "jingan", "pudong"), may.fieldNames(), a.getKey());
+      for (Call call : staffCalls()) {
+        JsonObject here = may.getJsonObject(SITE);
+        boolean allowed = here != null && (call.access().rule() == Access.Rule.STATION_KIND
+            ? here.getJsonArray("stations").contains(call.kind().get().name().toLowerCase(java.util.Locale.ROOT))
+            : here.getJsonArray("routes").contains(call.route()));
+        Reply r = call.send(city, a.getValue());
+        assertNotEquals(401, r.status(), call + " as " + a.getKey() + ": " + r.body());
+        assertEquals(allowed, r.status() != 403, call + " as " + a.getKey() + ", who /auth/me says " + (allowed ? "may" : "may not")
+            + " (" + may.encode() + "): " + r.status() + " " + r.body());
+        checked++;
+      }
+    }
+    // what the pages read: the stations one may work and whether one runs the site
+    JsonObject managerMay = city.get("/api/v1/auth/me", manager).json().getJsonObject("may").getJsonObject(SITE);
+    assertEquals(new io.vertx.core.json.JsonArray().add("door").add("desk").add("booth"), managerMay.getJsonArray("stations"));
+    assertTrue(managerMay.getBoolean("manage"));
+    JsonObject doorMay = city.get("/api/v1/auth/me", door).json().getJsonObject("may").getJsonObject(SITE);
+    assertEquals(new io.vertx.core.json.JsonArray().add("door"), doorMay.getJsonArray("stations"));
+    assertFalse(doorMay.getBoolean("manage"));
+    // the login answer says the same as /auth/me
+    Reply login = city.post("/api/v1/auth/login", null, new JsonObject().put("staffId", "desk").put("pin", "1234"));
+    assertEquals(200, login.status(), login.body());
+    assertEquals(city.get("/api/v1/auth/me", desk).json().getJsonObject("may"), login.json().getJsonObject("may"));
+    System.out.println("RouteAccessTest: /auth/me agreed with the guards on " + checked + " requests");
+  }
+
+  @Test
   void publicRoutesNeedNoSession() {
     Map<String, Reply> replies = new TreeMap<>();
     for (Call call : publicCalls()) {
       Reply r = call.send(city, null);
       replies.put(call.toString(), r);
       assertTrue(r.status() < 500, call + ": " + r.status() + " " + r.body());
-      if (call.access() == Access.ME) {
+      if (call.access().rule() == Access.Rule.SIGNED_IN) {
         assertEquals(401, r.status(), call + ": " + r.body());
         assertEquals("UNAUTHENTICATED", r.errorCode());
       } else {
@@ -255,13 +269,20 @@ class RouteAccessTest {
     return keys;
   }
 
+  /** The rule the route of this key declares. */
+  private static Access declared(String key) {
+    Set<Access> rules = new java.util.HashSet<>();
+    for (RouteSpec r : city.server.routes()) if (r.key().equals(key)) rules.add(r.access());
+    assertEquals(1, rules.size(), key + " declares " + rules);
+    return rules.iterator().next();
+  }
+
   /** Every staff route of the router as concrete requests: each station kind, each action. */
   private static List<Call> staffCalls() {
     List<Call> out = new ArrayList<>();
     for (String key : routeKeys()) {
-      Access access = CLASSIFICATION.get(key);
-      if (access == null || access == Access.PUBLIC || access == Access.ME || access == Access.PLUMBING) continue;
-      out.addAll(expand(key, access));
+      Access access = declared(key);
+      if (access.needsStaff() && access.rule() != Access.Rule.SIGNED_IN) out.addAll(expand(key, access));
     }
     return out;
   }
@@ -269,8 +290,8 @@ class RouteAccessTest {
   private static List<Call> publicCalls() {
     List<Call> out = new ArrayList<>();
     for (String key : routeKeys()) {
-      Access access = CLASSIFICATION.get(key);
-      if (access == Access.PUBLIC || access == Access.ME) out.addAll(expand(key, access));
+      Access access = declared(key);
+      if (access.rule() == Access.Rule.PUBLIC || access.rule() == Access.Rule.SIGNED_IN) out.addAll(expand(key, access));
     }
     return out;
   }
@@ -312,34 +333,23 @@ class RouteAccessTest {
     return method == HttpMethod.GET ? null : new JsonObject();
   }
 
-  /** The demo accounts (door, desk, vaccinator; all sites) whose role may not use this request. */
+  /** The demo accounts (door, desk, vaccinator; all sites) whose role the route's rule does not let in. */
   private static List<String> wrongRoles(Call call) {
-    Map<String, String> byRole = Map.of("door", door, "desk", desk, "booth", booth);
-    Set<String> allowed = switch (call.access()) {
-      case STAFF, STATION_STAFF -> Set.of("door", "desk", "booth");
-      case STATION_KIND -> Set.of(call.station().substring(0, call.station().indexOf('-')));
-      case DOOR -> Set.of("door");
-      case MANAGER -> Set.of();
-      default -> throw new IllegalArgumentException(call.toString());
-    };
     List<String> wrong = new ArrayList<>();
-    for (String role : List.of("door", "desk", "booth")) if (!allowed.contains(role)) wrong.add(byRole.get(role));
+    for (String who : List.of(door, desk, booth)) if (!call.access().permits(account(who), SITE, call.kind())) wrong.add(who);
     return wrong;
   }
 
-  /** An account the request is meant for. */
+  /** An account the request is meant for: the first of booth, desk, door, manager its rule lets in. */
   private static String rightAccount(Call call) {
-    return switch (call.access()) {
-      case STAFF, STATION_STAFF -> booth;
-      case STATION_KIND -> switch (call.station().substring(0, call.station().indexOf('-'))) {
-        case "door" -> door;
-        case "desk" -> desk;
-        default -> booth;
-      };
-      case DOOR -> door;
-      case MANAGER -> manager;
-      default -> throw new IllegalArgumentException(call.toString());
-    };
+    for (String who : List.of(booth, desk, door, manager)) if (call.access().permits(account(who), SITE, call.kind())) return who;
+    throw new IllegalArgumentException(call + ": its rule " + call.access() + " lets none of the demo staff in");
+  }
+
+  /** The config's account behind a session cookie of this test. */
+  private static StaffAccount account(String cookie) {
+    String id = describe(cookie);
+    return config.staffAccount(id).orElseThrow(() -> new IllegalArgumentException(id));
   }
 
   /** The request is refused with this status and code as the API's error JSON, by the guard (not the CSRF check). */
@@ -359,7 +369,7 @@ class RouteAccessTest {
 
   private static String describe(String cookie) {
     if (cookie == null) return "no cookie";
-    for (Map.Entry<String, String> e : Map.of("door", String.valueOf(door), "desk", String.valueOf(desk),
+    for (Map.Entry<String, String> e : Map.of("manager", String.valueOf(manager), "door", String.valueOf(door), "desk", String.valueOf(desk),
         "booth", String.valueOf(booth), "xh-manager", String.valueOf(xhManager), "xh-staff", String.valueOf(xhStaff),
         "a logged-out session", String.valueOf(loggedOut)).entrySet()) {
       if (e.getValue().equals(cookie)) return e.getKey();

@@ -1,0 +1,167 @@
+package io.vaxflow.web;
+
+import static io.vaxflow.web.SiteParams.json;
+
+import io.vaxflow.announce.Call;
+import io.vaxflow.announce.CallText;
+import io.vaxflow.config.SiteConfig;
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.dispatch.Dispatcher;
+import io.vaxflow.flow.Rejection;
+import io.vaxflow.flow.SiteFlow;
+import io.vaxflow.gateway.Access;
+import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.gateway.RateLimiter.RouteClass;
+import io.vaxflow.monitor.CityOverview;
+import io.vaxflow.store.EventStream;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** What anyone may ask: the sites and their load, a site's state, its calls, a ticket, booking, the city overview. */
+final class PublicRoutes {
+
+  /** /calls answers at most the latest this many (README "HTTP API"). */
+  private static final int MAX_CALLS = 500;
+
+  private final VaxflowConfig config;
+  private final Map<String, SiteFlow> flows;
+  private final Dispatcher dispatcher;
+  private final EventStream events;
+  private final RateLimiter limiter;
+  private final CityOverview city;
+  private final Views views;
+  private final MonitorViews monitorViews;
+
+  PublicRoutes(VaxflowConfig config, Map<String, SiteFlow> flows, Dispatcher dispatcher, EventStream events,
+               RateLimiter limiter, CityOverview city, Views views, MonitorViews monitorViews) {
+    this.config = config;
+    this.flows = flows;
+    this.dispatcher = dispatcher;
+    this.events = events;
+    this.limiter = limiter;
+    this.city = city;
+    this.views = views;
+    this.monitorViews = monitorViews;
+  }
+
+  void mount(Routes routes) {
+    routes.get("/api/v1/sites", Access.anyone()).handler(this::sites);
+    routes.get("/api/v1/sites/:site/state", Access.anyone()).handler(this::state);
+    routes.post("/api/v1/bookings", Access.anyone(), limiter.per(RouteClass.BOOKING), dispatcher.admission()).handler(this::book);
+    routes.get("/api/v1/sites/:site/calls", Access.anyone(), limiter.per(RouteClass.LOOKUP)).handler(this::calls);
+    routes.get("/api/v1/sites/:site/tickets/:number", Access.anyone(), limiter.per(RouteClass.LOOKUP)).handler(this::ticket);
+    routes.get("/api/v1/city", Access.anyone(), limiter.per(RouteClass.LOOKUP)).handler(this::city);
+  }
+
+  private void sites(RoutingContext ctx) {
+    String lang = Lang.of(ctx);
+    List<Future<JsonObject>> each = new ArrayList<>();
+    for (SiteConfig s : config.sites()) {
+      SiteFlow flow = flows.get(s.id());
+      each.add(flow.snapshot(0).map(snap -> new JsonObject()
+          .put("id", s.id()).put("name", s.name(lang)).put("names", Views.i18n(s.name()))
+          .put("address", s.address(lang)).put("lat", s.lat()).put("lon", s.lon())
+          .put("open", s.hours().isOpen(snap.at())).put("walkIns", s.walkIns())
+          .put("load", new JsonObject().put("waiting", snap.counts().waiting()).put("predictedWaitMin", snap.predictedWaitMin()))));
+    }
+    Future.all(each).onSuccess(all -> {
+      JsonArray out = new JsonArray();
+      each.forEach(f -> out.add(f.result()));
+      json(ctx, 200, out);
+    }).onFailure(ctx::fail);
+  }
+
+  private void state(RoutingContext ctx) {
+    SiteFlow flow = SiteParams.flow(ctx);
+    flow.snapshot(10).onSuccess(s -> json(ctx, 200, views.snapshot(s, flow.site()))).onFailure(ctx::fail);
+  }
+
+  /** The booking form's body as the dispatcher's record. */
+  static Dispatcher.Booking booking(JsonObject b) {
+    String dayText = Input.text(b, "day", 10, null);
+    LocalDate day;
+    try {
+      day = LocalDate.parse(dayText);
+    } catch (DateTimeParseException e) {
+      throw Rejection.invalid("day", "day must be a date like 2026-11-24.");
+    }
+    Optional<Dispatcher.Priority> priority = Input.optionalText(b, "priority", 16, null).map(p -> {
+      try {
+        return Dispatcher.Priority.valueOf(p.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw Rejection.invalid("priority", "priority must be elderly, disabled or pregnant.");
+      }
+    });
+    Optional<Double> lat = Input.number(b, "lat", -90, 90);
+    Optional<Double> lon = Input.number(b, "lon", -180, 180);
+    if (lat.isPresent() != lon.isPresent()) throw Rejection.invalid(lat.isPresent() ? "lon" : "lat", "Give both lat and lon.");
+    return new Dispatcher.Booking(
+        Input.text(b, "name", 64, Input.NAME),
+        Input.text(b, "idNumber", 24, Input.ID_NUMBER),
+        Input.text(b, "phone", 20, Input.PHONE),
+        Input.integer(b, "dose", 1, 4),
+        day, lat, lon,
+        Input.optionalText(b, "community", 64, null),
+        Input.optionalText(b, "siteId", 32, Input.SLUG),
+        priority);
+  }
+
+  private void book(RoutingContext ctx) {
+    Dispatcher.Booking booking = booking(Input.body(ctx));
+    dispatcher.book(booking).onSuccess(a -> json(ctx, a.again() ? 200 : 201, new JsonObject()
+            .put("appointmentId", a.appointmentId()).put("code", a.code())
+            .put("siteId", a.site().id()).put("siteName", a.site().name(Lang.of(ctx)))
+            .put("siteNames", Views.i18n(a.site().name()))
+            .put("address", Views.i18n(a.site().address()))
+            .put("day", a.day().toString()).put("slot", a.slot().toString())
+            .put("voucher", a.voucher()).put("predictedWaitMin", a.predictedWaitMin())
+            .put("reason", a.reason()).put("reasonCode", a.reasonCode().name())
+            .put("distanceKm", a.distanceKm().orElse(null)).put("sitePredictedWaitMin", a.siteWaitMin())
+            .put("nearest", a.nearest().map(n -> new JsonObject().put("siteId", n.site().id())
+                .put("siteNames", Views.i18n(n.site().name())).put("distanceKm", n.km().orElse(null))
+                .put("predictedWaitMin", n.waitMin())).orElse(null))
+            .put("priority", booking.priority().map(p -> p.name().toLowerCase(Locale.ROOT)).orElse(null))))
+        .onFailure(ctx::fail);
+  }
+
+  private void calls(RoutingContext ctx) {
+    SiteFlow flow = SiteParams.flow(ctx);
+    Optional<String> after = Optional.ofNullable(ctx.request().getParam("after"))
+        .map(a -> Input.param(a, Input.EVENT_ID, Rejection.invalid("after", "after must be an event id like 1732400000000-0.")));
+    events.calls(flow.site().id(), flow.today().toString(), after, MAX_CALLS).onSuccess(entries -> {
+      JsonArray out = new JsonArray();
+      for (EventStream.Entry e : entries) {
+        Call c = CallText.call(e.id(), flow.site().id(), e.get("number"), e.get("toKind"), e.get("toId"),
+            Instant.ofEpochMilli(Long.parseLong(e.get("at"))), e.get("batch"), config.announce().repeats());
+        out.add(views.call(c));
+      }
+      json(ctx, 200, out);
+    }).onFailure(ctx::fail);
+  }
+
+  private void ticket(RoutingContext ctx) {
+    SiteFlow flow = SiteParams.flow(ctx);
+    String number = SiteParams.number(ctx);
+    flow.ticket(number).onSuccess(t -> json(ctx, 200, views.ticket(t))).onFailure(ctx::fail);
+  }
+
+  /** The city operator's overview: every site's load, and where bookings are going and why. */
+  private void city(RoutingContext ctx) {
+    city.report().onSuccess(r -> {
+      // the sites other servers run: which server, and whether it answers
+      JsonArray remote = new JsonArray();
+      dispatcher.remotes().forEach(s -> remote.add(s.view(Lang.of(ctx))));
+      json(ctx, 200, monitorViews.city(r, Lang.of(ctx)).put("remoteSites", remote));
+    }).onFailure(ctx::fail);
+  }
+}
