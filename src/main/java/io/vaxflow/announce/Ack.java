@@ -1,6 +1,6 @@
 package io.vaxflow.announce;
 
-import io.vaxflow.web.Input;
+import io.vaxflow.store.EventStream;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -15,7 +15,7 @@ record Ack(String displayId, String callId) {
     if (!(body instanceof JsonObject b)) return Optional.empty();
     String display = b.getValue("displayId") instanceof String s ? s : "";
     String callId = b.getValue("callId") instanceof String s ? s : "";
-    if (!DISPLAY_ID.matcher(display).matches() || !Input.EVENT_ID.matcher(callId).matches()) return Optional.empty();
+    if (!DISPLAY_ID.matcher(display).matches() || !EventStream.ID.matcher(callId).matches()) return Optional.empty();
     return Optional.of(new Ack(display, callId));
   }
 }

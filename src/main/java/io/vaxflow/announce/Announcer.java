@@ -1,13 +1,15 @@
 package io.vaxflow.announce;
 
+import io.vaxflow.view.Call;
+import io.vaxflow.view.CallText;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteFlow;
-import io.vaxflow.monitor.AppMetrics;
+import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
-import io.vaxflow.web.Views;
+import io.vaxflow.view.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,13 @@
 package io.vaxflow.checkin;
 
+import io.vaxflow.appointment.Voucher;
+import io.vaxflow.appointment.RegistryClient;
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.gateway.RateLimiter;
-import io.vaxflow.monitor.AppMetrics;
+import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.Ticket;
 import io.vertx.core.Future;

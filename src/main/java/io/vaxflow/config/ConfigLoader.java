@@ -1,6 +1,6 @@
 package io.vaxflow.config;
 
-import io.vaxflow.gateway.PinHash;
+import io.vaxflow.security.PinHash;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -744,7 +744,7 @@ public final class ConfigLoader {
       String name = string(m, p, "name", id, false);
       String pinHash = string(m, p, "pinHash", null, false);
       if (!PinHash.wellFormed(pinHash)) {
-        throw fail(p + ".pinHash", "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.gateway.PinHash <pin>");
+        throw fail(p + ".pinHash", "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.security.PinHash <pin>");
       }
       List<String> roleNames = strings(m, p, "roles");
       if (roleNames.isEmpty()) {

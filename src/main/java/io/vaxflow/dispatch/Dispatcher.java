@@ -1,7 +1,7 @@
 package io.vaxflow.dispatch;
 
 import io.vaxflow.errors.ErrorCode;
-import io.vaxflow.checkin.Voucher;
+import io.vaxflow.appointment.Voucher;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;

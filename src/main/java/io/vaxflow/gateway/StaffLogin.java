@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.security.PinHash;
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.VaxflowConfig;

@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.security.PinHash;
 import io.vaxflow.config.ConfigException;
 import io.vaxflow.config.ConfigLoader;
 import java.io.Console;

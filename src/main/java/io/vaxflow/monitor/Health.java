@@ -1,6 +1,6 @@
 package io.vaxflow.monitor;
 
-import io.vaxflow.checkin.RegistryClient;
+import io.vaxflow.appointment.RegistryClient;
 import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.store.SiteKeys;

@@ -1,7 +1,7 @@
 package io.vaxflow.monitor;
 
 import io.vaxflow.announce.Displays;
-import io.vaxflow.checkin.RegistryClient;
+import io.vaxflow.appointment.RegistryClient;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteFlow;

@@ -17,6 +17,9 @@ import java.util.Optional;
  */
 public final class EventStream {
 
+  /** A stream entry id as Redis writes it: milliseconds, a dash, a sequence number. */
+  public static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9]{1,19}-[0-9]{1,19}");
+
   /** One entry: its stream id and its fields. */
   public record Entry(String id, Map<String, String> fields) {
     public String get(String field) {

@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.view.Views;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.dispatch.Dispatcher;

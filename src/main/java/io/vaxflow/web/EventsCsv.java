@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.view.Views;
 import io.vaxflow.store.EventStream;
 import java.time.Instant;
 import java.util.List;

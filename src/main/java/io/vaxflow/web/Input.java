@@ -18,7 +18,7 @@ public final class Input {
   static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   static final Pattern TICKET = Pattern.compile("[APW][0-9]{3,5}");
   // stream ids are two unsigned 64-bit numbers; 19 digits always fit, 20 may not (Redis then errs)
-  public static final Pattern EVENT_ID = Pattern.compile("[0-9]{1,19}-[0-9]{1,19}");
+  public static final Pattern EVENT_ID = io.vaxflow.store.EventStream.ID;
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_\\-]{8,64}");
 
   private Input() {}

@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.view.Views;
 import static io.vaxflow.web.SiteParams.json;
 
 import io.vaxflow.checkin.Checkin;

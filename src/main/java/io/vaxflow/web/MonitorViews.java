@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.view.Views;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.monitor.CityOverview;

@@ -1,9 +1,10 @@
 package io.vaxflow.web;
 
+import io.vaxflow.view.Views;
 import static io.vaxflow.web.SiteParams.json;
 
-import io.vaxflow.announce.Call;
-import io.vaxflow.announce.CallText;
+import io.vaxflow.view.Call;
+import io.vaxflow.view.CallText;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.dispatch.Dispatcher;

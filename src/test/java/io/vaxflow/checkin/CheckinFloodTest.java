@@ -1,5 +1,6 @@
 package io.vaxflow.checkin;
 
+import io.vaxflow.appointment.Voucher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

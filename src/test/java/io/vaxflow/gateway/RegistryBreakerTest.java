@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vaxflow.registry.AppointmentRegistry;
+import io.vaxflow.appointment.AppointmentRegistry;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;

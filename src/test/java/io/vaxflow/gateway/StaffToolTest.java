@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.security.PinHash;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,6 @@
-package io.vaxflow.web;
+package io.vaxflow.view;
 
-import io.vaxflow.announce.Call;
+import io.vaxflow.view.Call;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.StaffAccount;
 import io.vaxflow.flow.SiteSnapshot;
@@ -87,7 +87,7 @@ public final class Views {
         .put("id", st.id().id()).put("kind", st.id().kind().wire()).put("label", i18n(st.id().label()))
         .put("state", st.state().wire()).put("ticket", st.ticket().orElse(null))));
     JsonArray calls = new JsonArray();
-    s.recentCalls().forEach(rc -> calls.add(call(io.vaxflow.announce.CallText.call(
+    s.recentCalls().forEach(rc -> calls.add(call(io.vaxflow.view.CallText.call(
         rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1))));
     return new JsonObject()
         .put("siteId", s.siteId()).put("at", time(s.at()))

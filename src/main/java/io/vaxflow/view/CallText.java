@@ -1,6 +1,6 @@
-package io.vaxflow.announce;
+package io.vaxflow.view;
 
-import io.vaxflow.announce.Call.Destination;
+import io.vaxflow.view.Call.Destination;
 import java.time.Instant;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.vaxflow.monitor;
+package io.vaxflow.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package io.vaxflow.checkin;
+package io.vaxflow.appointment;
 
 import io.vaxflow.config.VaxflowConfig;
 import io.vertx.circuitbreaker.CircuitBreaker;

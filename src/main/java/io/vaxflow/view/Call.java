@@ -1,4 +1,4 @@
-package io.vaxflow.announce;
+package io.vaxflow.view;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.vaxflow.checkin;
+package io.vaxflow.appointment;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

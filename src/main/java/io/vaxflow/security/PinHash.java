@@ -1,4 +1,4 @@
-package io.vaxflow.gateway;
+package io.vaxflow.security;
 
 import java.io.BufferedReader;
 import java.io.Console;
@@ -19,7 +19,7 @@ import javax.crypto.spec.PBEKeySpec;
  * salt, 210000 iterations and a 32-byte key, written
  * {@code pbkdf2-sha256$210000$<base64 salt>$<base64 key>}.
  *
- * <p>To hash a PIN for the config: {@code java -cp target/vaxflow.jar io.vaxflow.gateway.PinHash 2468}
+ * <p>To hash a PIN for the config: {@code java -cp target/vaxflow.jar io.vaxflow.security.PinHash 2468}
  * (or give no argument and type the PIN on standard input).
  *
  * <p>{@link #verify} costs a few hundred milliseconds of CPU by design: never call it on an event loop.

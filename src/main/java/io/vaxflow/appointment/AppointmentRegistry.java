@@ -1,4 +1,4 @@
-package io.vaxflow.registry;
+package io.vaxflow.appointment;
 
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
