@@ -1,5 +1,20 @@
 package io.vaxflow.config;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vaxflow.gateway.PinHash;
 import java.io.IOException;
 import java.io.Reader;
@@ -17,8 +32,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.Date;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,22 +47,18 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.NodeId;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Reads {@code config/vaxflow.yaml}, applies environment overrides and builds a validated
- * {@link VaxflowConfig}. Every problem is a {@link ConfigException} naming the file, the key and the
- * reason, so a bad config fails at start, not at the first patient.
+ * Reads {@code config/vaxflow.yaml} with Jackson's YAML binding, applies environment overrides and
+ * builds a validated {@link VaxflowConfig}. Every problem is a {@link ConfigException} naming the
+ * file, the key and the reason, so a bad config fails at start, not at the first patient.
+ *
+ * <p>The steps: the file is read as a tree and laid over {@link #DEFAULTS} (the one place defaults
+ * are written); environment overrides are set on that tree; {@link #RANGES} checks every number;
+ * Jackson binds the tree into the records (an unknown key fails there) and {@link #validate} checks
+ * the rest (formats, ids, cross-field rules) while building {@link VaxflowConfig}.
  *
  * <p>Environment overrides (variable names match case-insensitively; blank values are ignored):
  * <ul>
@@ -72,9 +83,64 @@ public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("config", "vaxflow.yaml");
 
   private static final String GENERIC_PREFIX = "VAXFLOW_";
+  private static final Map<String, String> NAMED_ENV = Map.of("HTTP_PORT", "http.port", "REDIS_URL", "redis.url",
+      "REDIS_TYPE", "redis.type", "REDIS_MASTER", "redis.master", "REDIS_WAIT_REPLICAS", "redis.waitReplicas",
+      "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate");
 
-  /** Short environment variables and the path each sets. */
-  private static final Map<String, String> NAMED_ENV = namedEnv();
+  /**
+   * Every key and its default ({@code null}: required). A list holding one mapping is the template of
+   * each entry (every site gets the site defaults); a list of scalars is a plain default value.
+   */
+  private static final String DEFAULTS = """
+      http: {host: 0.0.0.0, port: 8080, bodyLimitBytes: 16384, idleTimeoutSec: 60, requestTimeoutMs: 10000,
+             trustedProxies: [loopback]}
+      redis: {type: standalone, url: "", master: "", waitReplicas: 0, poolSize: 32, timeoutMs: 2000}
+      dataDir: ./data
+      voucherSecret: null
+      clock: ""
+      timeZone: Asia/Shanghai
+      simulate: false
+      announce: {repeats: 3, intervalSec: 8}
+      flow: {arrivalTimeoutSec: 300, leaseSec: 600, observationSec: 1800, priorityInARow: 2, checkinEarlyMin: 60,
+             tickMs: 1000, deskServiceMin: 3.0, boothServiceMin: 4.0}
+      limits: {kiosk: {rate: 1.0, burst: 30}, site: {rate: 20.0, burst: 200}, booking: {rate: 0.5, burst: 10},
+               lookup: {rate: 5.0, burst: 60}, login: {rate: 0.5, burst: 10}, loginFailures: 5, lockoutSec: 900,
+               bookings: {rate: 200.0, burst: 400}, bookingQueueSec: 30}
+      registry: {url: "", port: 0, timeoutMs: 800, breakerFailures: 5, breakerResetMs: 10000}
+      remote: {pollMs: 5000, timeoutMs: 1000, breakerFailures: 3, breakerResetMs: 5000}
+      sites:
+        - {id: null, code: null, name: null, address: {}, lat: null, lon: null, walkIns: false,
+           hours: {open: "08:00", close: "17:00"}, slotMin: 30, slotCapacity: 60, hallCapacity: 100,
+           roomCapacity: 10, doors: 1, desks: 2, booths: 3, remote: ""}
+      communities:
+        - {name: null, lat: null, lon: null}
+      staff:
+        - {id: null, name: null, pinHash: null, roles: [], sites: []}
+      """;
+
+  /** The range of every number ("a.b min max"; a list entry as {@code []}; a decimal min: not only whole numbers). */
+  private static final String RANGES = """
+      http.port 0 65535 | http.bodyLimitBytes 256 67108864 | http.idleTimeoutSec 1 86400 | http.requestTimeoutMs 100 600000
+      redis.waitReplicas 0 16 | redis.poolSize 1 4096 | redis.timeoutMs 10 600000
+      announce.repeats 1 10 | announce.intervalSec 1 600
+      flow.arrivalTimeoutSec 1 86400 | flow.leaseSec 1 86400 | flow.observationSec 1 86400 | flow.priorityInARow 1 1000
+      flow.checkinEarlyMin 0 1440 | flow.tickMs 10 60000 | flow.deskServiceMin 0.01 240 | flow.boothServiceMin 0.01 240
+      limits.loginFailures 1 1000 | limits.lockoutSec 1 86400 | limits.bookingQueueSec 0 3600
+      limits.*.rate 0.001 1000000 | limits.*.burst 1 1000000
+      registry.port 0 65535 | registry.timeoutMs 10 60000 | registry.breakerFailures 1 1000 | registry.breakerResetMs 100 3600000
+      remote.pollMs 50 600000 | remote.timeoutMs 10 60000 | remote.breakerFailures 1 1000 | remote.breakerResetMs 50 3600000
+      sites[].lat -90.0 90 | sites[].lon -180.0 180 | sites[].slotMin 1 240 | sites[].slotCapacity 1 100000
+      sites[].hallCapacity 1 100000 | sites[].roomCapacity 1 10000 | sites[].doors 1 10 | sites[].desks 1 50
+      sites[].booths 1 50 | communities[].lat -90.0 90 | communities[].lon -180.0 180
+      """;
+  private static final Map<String, double[]> RANGE = new HashMap<>();
+  static {
+    for (String rule : RANGES.split("[|\\n]")) {
+      String[] w = rule.strip().split(" ");
+      if (w.length == 3) RANGE.put(w[0], new double[] {Double.parseDouble(w[1]), Double.parseDouble(w[2]), w[1].contains(".") ? 1 : 0});
+    }
+  }
+  private static final Set<String> BOOLEANS = Set.of("simulate", "sites[].walkIns");
 
   private static final Pattern SITE_ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
   private static final Pattern SITE_CODE = Pattern.compile("[A-Z]{2}");
@@ -82,81 +148,34 @@ public final class ConfigLoader {
   private static final Pattern LANG = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("H:mm");
 
-  // ---------------------------------------------------------------- schema (known keys)
+  private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder().loaderOptions(loaderOptions()).build())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY,
+          DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .build();
 
-  private sealed interface Node permits Leaf, Obj, Items, LangMap {}
-
-  /** A scalar or a list of scalars (roles, sites). */
-  private record Leaf() implements Node {}
-
-  private record Obj(Map<String, Node> fields) implements Node {}
-
-  /** A list of objects, addressed from the environment by their {@code id} or index. */
-  private record Items(Obj element) implements Node {}
-
-  /** A map from language ({@code zh}, {@code en}) to text. */
-  private record LangMap() implements Node {}
-
-  private static final Leaf LEAF = new Leaf();
-  private static final LangMap LANG_MAP = new LangMap();
-
-  private static Obj obj(Object... nameThenNode) {
-    Map<String, Node> fields = new LinkedHashMap<>();
-    for (int i = 0; i < nameThenNode.length; i += 2) {
-      fields.put((String) nameThenNode[i], (Node) nameThenNode[i + 1]);
-    }
-    return new Obj(Collections.unmodifiableMap(fields));
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(50);
+    options.setCodePointLimit(4 * 1024 * 1024);
+    return options;
   }
 
-  private static final Obj SITE = obj(
-      "id", LEAF, "code", LEAF, "name", LANG_MAP, "address", LANG_MAP, "lat", LEAF, "lon", LEAF,
-      "walkIns", LEAF, "hours", obj("open", LEAF, "close", LEAF), "slotMin", LEAF, "remote", LEAF,
-      "slotCapacity", LEAF, "hallCapacity", LEAF, "roomCapacity", LEAF, "doors", LEAF,
-      "desks", LEAF, "booths", LEAF);
+  // ---------------------------------------------------------------- the file's shape where it differs from the records
 
-  private static final Obj COMMUNITY = obj("name", LANG_MAP, "lat", LEAF, "lon", LEAF);
+  record File(VaxflowConfig.Http http, RedisFile redis, String dataDir, String voucherSecret, String clock,
+              String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
+              VaxflowConfig.Limits limits, VaxflowConfig.Registry registry, VaxflowConfig.Remote remote,
+              List<Site> sites, List<VaxflowConfig.Community> communities, List<Staff> staff) {}
 
-  private static final Obj STAFF = obj(
-      "id", LEAF, "name", LEAF, "pinHash", LEAF, "roles", LEAF, "sites", LEAF);
+  record RedisFile(String type, String url, String master, int waitReplicas, int poolSize, int timeoutMs) {}
 
-  private static final Obj BUCKET = obj("rate", LEAF, "burst", LEAF);
+  record Site(String id, String code, Map<String, String> name, Map<String, String> address, double lat, double lon,
+              boolean walkIns, Hours hours, int slotMin, int slotCapacity, int hallCapacity, int roomCapacity,
+              int doors, int desks, int booths, String remote) {}
 
-  private static final Obj ROOT = obj(
-      "http", obj("host", LEAF, "port", LEAF, "bodyLimitBytes", LEAF, "idleTimeoutSec", LEAF,
-          "requestTimeoutMs", LEAF, "trustedProxies", LEAF),
-      "redis", obj("type", LEAF, "url", LEAF, "master", LEAF, "waitReplicas", LEAF, "poolSize", LEAF, "timeoutMs", LEAF),
-      "dataDir", LEAF,
-      "voucherSecret", LEAF,
-      "clock", LEAF,
-      "timeZone", LEAF,
-      "simulate", LEAF,
-      "announce", obj("repeats", LEAF, "intervalSec", LEAF),
-      "flow", obj(
-          "arrivalTimeoutSec", LEAF, "leaseSec", LEAF, "observationSec", LEAF,
-          "priorityInARow", LEAF, "checkinEarlyMin", LEAF, "tickMs", LEAF,
-          "deskServiceMin", LEAF, "boothServiceMin", LEAF),
-      "limits", obj(
-          "kiosk", BUCKET, "site", BUCKET, "booking", BUCKET, "lookup", BUCKET, "login", BUCKET,
-          "loginFailures", LEAF, "lockoutSec", LEAF, "bookings", BUCKET, "bookingQueueSec", LEAF),
-      "registry", obj("url", LEAF, "port", LEAF, "timeoutMs", LEAF, "breakerFailures", LEAF, "breakerResetMs", LEAF),
-      "remote", obj("pollMs", LEAF, "timeoutMs", LEAF, "breakerFailures", LEAF, "breakerResetMs", LEAF),
-      "sites", new Items(SITE),
-      "communities", new Items(COMMUNITY),
-      "staff", new Items(STAFF));
+  record Hours(String open, String close) {}
 
-  private static Map<String, String> namedEnv() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("HTTP_PORT", "http.port");
-    m.put("REDIS_URL", "redis.url");
-    m.put("REDIS_TYPE", "redis.type");
-    m.put("REDIS_MASTER", "redis.master");
-    m.put("REDIS_WAIT_REPLICAS", "redis.waitReplicas");
-    m.put("DATA_DIR", "dataDir");
-    m.put("VOUCHER_SECRET", "voucherSecret");
-    m.put("CLOCK", "clock");
-    m.put("SIMULATE", "simulate");
-    return Collections.unmodifiableMap(m);
-  }
+  record Staff(String id, String name, String pinHash, List<String> roles, List<String> sites) {}
 
   // ---------------------------------------------------------------- entry points
 
@@ -172,14 +191,22 @@ public final class ConfigLoader {
    */
   public static VaxflowConfig load(Path file, Map<String, String> env) {
     ConfigLoader loader = new ConfigLoader(file);
-    Map<String, Object> root = loader.parse(file);
-    loader.checkKeys(ROOT, root, "");
-    loader.applyEnv(env == null ? Map.of() : env, root);
+    ObjectNode tree = (ObjectNode) merge(read(DEFAULTS), loader.parse(file));
+    loader.applyEnv(env == null ? Map.of() : env, tree);
     if (!loader.fromEnv.isEmpty()) {
       LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
-          String.join(", ", loader.fromEnv.keySet()));
+          String.join(", ", new TreeMap<>(loader.fromEnv).values()));
     }
-    return loader.build(root);
+    loader.checkScalars(tree, "", "");
+    File bound;
+    try {
+      bound = MAPPER.treeToValue(tree, File.class);
+    } catch (JsonMappingException e) {
+      throw loader.bindingError(e, tree);
+    } catch (JacksonException e) {
+      throw new ConfigException(loader.fileName, "(syntax)", e.getOriginalMessage(), e);
+    }
+    return loader.validate(bound);
   }
 
   private final String fileName;
@@ -190,133 +217,76 @@ public final class ConfigLoader {
     this.fileName = file.toString();
   }
 
-  // ---------------------------------------------------------------- parsing
+  // ---------------------------------------------------------------- reading and defaults
 
-  /** YAML 1.1 without sexagesimal numbers, so {@code 17:00} stays the text "17:00". */
-  private static final class NoSexagesimalResolver extends Resolver {
-    private static final Pattern SEXAGESIMAL =
-        Pattern.compile("[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?");
-
-    @Override
-    public Tag resolve(NodeId kind, String value, boolean implicit) {
-      if (kind == NodeId.scalar && implicit && value != null && SEXAGESIMAL.matcher(value).matches()) {
-        return Tag.STR;
-      }
-      return super.resolve(kind, value, implicit);
+  private static JsonNode read(String yaml) {
+    try {
+      return MAPPER.readTree(yaml);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> parse(Path file) {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setAllowRecursiveKeys(false);
-    options.setMaxAliasesForCollections(50);
-    options.setCodePointLimit(4 * 1024 * 1024);
-    DumperOptions dumper = new DumperOptions();
-    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options,
-        new NoSexagesimalResolver());
+  private JsonNode parse(Path file) {
     if (Files.isDirectory(file)) {
       throw new ConfigException(fileName, "(file)", "is a directory, not a file");
     }
-    Object doc;
+    JsonNode doc;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      doc = yaml.load(in);
+      doc = MAPPER.readTree(in);
     } catch (NoSuchFileException e) {
       throw new ConfigException(fileName, "(file)", "not found");
-    } catch (MarkedYAMLException e) {
-      throw new ConfigException(fileName, "(syntax)", describe(e), e);
-    } catch (YAMLException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CharacterCodingException) {
+    } catch (JacksonException e) {
+      if (e.getCause() instanceof CharacterCodingException) {
         throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
       }
-      if (cause instanceof IOException io) {
-        throw new ConfigException(fileName, "(file)", "cannot be read: " + io.getMessage(), e);
-      }
-      throw new ConfigException(fileName, "(syntax)", String.valueOf(e.getMessage()), e);
+      String problem = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
+          ? m.getProblem().strip() + (m.getContext() == null ? "" : " (" + m.getContext().strip() + ")")
+          : e.getOriginalMessage().replaceAll("\\s+", " ");
+      JsonLocation at = e.getLocation();
+      String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+      throw new ConfigException(fileName, "(syntax)", where + problem, e);
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
     } catch (IOException e) {
       throw new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
     }
-    if (doc == null) {
-      return new LinkedHashMap<>();
+    if (doc == null || doc.isMissingNode() || doc.isNull()) {
+      return JsonNodeFactory.instance.objectNode();
     }
-    if (!(doc instanceof Map)) {
+    if (!doc.isObject()) {
       throw new ConfigException(fileName, "(root)", "must be a mapping of keys to values");
     }
-    return (Map<String, Object>) doc;
+    return doc;
   }
 
-  private static String describe(MarkedYAMLException e) {
-    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-    StringBuilder sb = new StringBuilder();
-    if (mark != null) {
-      sb.append("line ").append(mark.getLine() + 1).append(", column ").append(mark.getColumn() + 1).append(": ");
+  /** {@code file} laid over {@code defaults}; a null in the file is an absent key; template lists apply to each entry. */
+  private static JsonNode merge(JsonNode defaults, JsonNode file) {
+    boolean template = defaults.isArray() && defaults.size() == 1 && defaults.get(0).isObject();
+    if (file == null || file.isNull()) {
+      return template ? JsonNodeFactory.instance.arrayNode() : defaults.deepCopy();
     }
-    String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-    sb.append(problem == null ? "invalid YAML" : problem.strip());
-    if (e.getContext() != null && e.getProblem() != null) {
-      sb.append(" (").append(e.getContext().strip());
-      Mark ctx = e.getContextMark();
-      if (ctx != null && mark != null && ctx.getLine() != mark.getLine()) {
-        sb.append(" at line ").append(ctx.getLine() + 1);
-      }
-      sb.append(')');
+    if (template && file.isArray()) {
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      file.forEach(entry -> out.add(merge(defaults.get(0), entry)));
+      return out;
     }
-    return sb.toString();
-  }
-
-  // ---------------------------------------------------------------- unknown keys
-
-  private void checkKeys(Node node, Object data, String path) {
-    if (data == null) {
-      return;
+    if (!defaults.isObject() || !file.isObject() || defaults.isEmpty()) {
+      return file.deepCopy();
     }
-    if (node instanceof Obj o) {
-      if (!(data instanceof Map<?, ?> map)) {
-        return; // reported with the right wording when the value is read
-      }
-      for (Object k : map.keySet()) {
-        String key = String.valueOf(k);
-        String keyPath = join(path, key);
-        if (!(k instanceof String) || !o.fields().containsKey(key)) {
-          String hint = "";
-          for (String f : o.fields().keySet()) {
-            if (f.equalsIgnoreCase(key)) {
-              hint = " (did you mean " + f + "?)";
-            }
-          }
-          if (hint.isEmpty()) {
-            hint = " (known: " + String.join(", ", o.fields().keySet()) + ")";
-          }
-          throw new ConfigException(fileName, keyPath, "unknown key" + hint);
-        }
-        checkKeys(o.fields().get(key), map.get(k), keyPath);
-      }
-    } else if (node instanceof Items items && data instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        checkKeys(items.element(), list.get(i), path + "[" + i + "]");
-      }
-    } else if (node instanceof LangMap && data instanceof Map<?, ?> map) {
-      for (Object k : map.keySet()) {
-        if (!(k instanceof String s) || !LANG.matcher(s).matches()) {
-          throw new ConfigException(fileName, join(path, String.valueOf(k)),
-              "unknown key (expected a language code such as zh or en)");
-        }
-      }
-    }
+    ObjectNode out = ((ObjectNode) file).deepCopy();
+    defaults.properties().forEach(d -> out.set(d.getKey(), merge(d.getValue(), file.get(d.getKey()))));
+    return out;
   }
 
   // ---------------------------------------------------------------- environment overrides
 
-  private void applyEnv(Map<String, String> env, Map<String, Object> root) {
+  private void applyEnv(Map<String, String> env, ObjectNode root) {
     // Deterministic order: generic form first (sorted), then the short names, which win.
     Map<String, String> generic = new TreeMap<>();
-    Map<String, Map.Entry<String, String>> named = new LinkedHashMap<>();
+    Map<String, Map.Entry<String, String>> named = new TreeMap<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
-      if (e.getKey() == null || e.getValue() == null || e.getValue().isBlank()) {
-        continue;
-      }
+      if (e.getKey() == null || e.getValue() == null || e.getValue().isBlank()) continue;
       String upper = e.getKey().toUpperCase(Locale.ROOT);
       if (upper.startsWith(GENERIC_PREFIX) && upper.length() > GENERIC_PREFIX.length()) {
         generic.put(e.getKey(), e.getValue());
@@ -325,36 +295,17 @@ public final class ConfigLoader {
       }
     }
     for (Map.Entry<String, String> e : generic.entrySet()) {
-      String var = e.getKey();
-      List<String> tokens = List.of(var.substring(GENERIC_PREFIX.length()).toUpperCase(Locale.ROOT).split("_", -1));
-      List<Object> steps = tokens.contains("") ? null : resolve(ROOT, root, tokens, 0);
-      if (steps == null) {
-        if (namesSection(tokens)) {
-          throw new ConfigException(fileName, var,
-              "names no config value (check the key, and the id for sites and staff)");
-        }
-        LOG.debug("{} is not a config override; ignored", var);
-        continue;
-      }
-      set(root, steps, e.getValue().strip(), var);
-    }
-    for (String upper : NAMED_ENV.keySet()) {
-      Map.Entry<String, String> e = named.get(upper);
-      if (e != null) {
-        List<Object> steps = List.of((Object[]) NAMED_ENV.get(upper).split("\\."));
+      List<String> tokens = List.of(e.getKey().substring(GENERIC_PREFIX.length()).toUpperCase(Locale.ROOT).split("_", -1));
+      List<Object> steps = tokens.contains("") ? null : resolve(root, null, tokens, 0);
+      if (steps != null) {
         set(root, steps, e.getValue().strip(), e.getKey());
+      } else if (root.properties().stream().anyMatch(f -> String.join("_", tokens).startsWith(norm(f.getKey())))) {
+        throw new ConfigException(fileName, e.getKey(), "names no config value (check the key, and the id for sites and staff)");
+      } else {
+        LOG.debug("{} is not a config override; ignored", e.getKey());
       }
     }
-  }
-
-  private static boolean namesSection(List<String> tokens) {
-    for (String field : ROOT.fields().keySet()) {
-      List<String> parts = List.of(norm(field).split("_"));
-      if (tokens.size() >= parts.size() && tokens.subList(0, parts.size()).equals(parts)) {
-        return true;
-      }
-    }
-    return false;
+    named.forEach((upper, e) -> set(root, List.of((Object[]) NAMED_ENV.get(upper).split("\\.")), e.getValue().strip(), e.getKey()));
   }
 
   private static String norm(String s) {
@@ -362,227 +313,205 @@ public final class ConfigLoader {
   }
 
   /**
-   * The steps (map keys as String, list indices as Integer) that {@code tokens[i..]} names under
-   * {@code node}, or null. Tries the longest match first and backtracks, so ids with dashes work.
+   * The steps (keys as String, list indices as Integer) that {@code tokens[i..]} names in {@code node}
+   * (reached by key {@code key}), or null. Longest match first with backtracking, so ids with dashes work.
    */
-  private static List<Object> resolve(Node node, Object data, List<String> tokens, int i) {
+  private static List<Object> resolve(JsonNode node, String key, List<String> tokens, int i) {
     int n = tokens.size();
-    if (node instanceof Leaf) {
-      return i == n ? new ArrayList<>() : null;
+    boolean leaf = node.isValueNode() || node.isNull() || node.isArray() && !(node.size() > 0 && node.get(0).isObject());
+    if (leaf || i == n) {
+      return leaf && i == n ? new ArrayList<>() : null;
     }
-    if (i == n) {
-      return null;
+    if (node.isObject() && ("name".equals(key) || "address".equals(key)) && i == n - 1) {
+      return new ArrayList<>(List.of(tokens.get(i).toLowerCase(Locale.ROOT))); // a language of a text
     }
-    if (node instanceof LangMap) {
-      if (i != n - 1) {
-        return null;
-      }
-      String lang = tokens.get(i).toLowerCase(Locale.ROOT);
-      if (data instanceof Map<?, ?> map) {
-        for (Object k : map.keySet()) {
-          if (String.valueOf(k).equalsIgnoreCase(lang)) {
-            lang = String.valueOf(k);
-          }
-        }
-      }
-      List<Object> steps = new ArrayList<>();
-      steps.add(lang);
-      return steps;
-    }
-    if (node instanceof Obj o) {
-      Map<?, ?> map = data instanceof Map<?, ?> m ? m : Map.of();
-      for (int k = n; k > i; k--) {
-        String candidate = String.join("_", tokens.subList(i, k));
-        for (Map.Entry<String, Node> f : o.fields().entrySet()) {
-          if (norm(f.getKey()).equals(candidate)) {
-            List<Object> rest = resolve(f.getValue(), map.get(f.getKey()), tokens, k);
-            if (rest != null) {
-              rest.add(0, f.getKey());
-              return rest;
-            }
-          }
-        }
-      }
-      return null;
-    }
-    if (node instanceof Items items) {
-      List<?> list = data instanceof List<?> l ? l : List.of();
-      for (int k = n - 1; k > i; k--) {
-        String candidate = String.join("_", tokens.subList(i, k));
-        int index = -1;
-        if (candidate.matches("[0-9]{1,6}")) {
-          int idx = Integer.parseInt(candidate);
-          index = idx < list.size() ? idx : -1;
-        } else {
-          for (int j = 0; j < list.size(); j++) {
-            if (list.get(j) instanceof Map<?, ?> m && m.get("id") != null
-                && norm(String.valueOf(m.get("id"))).equals(candidate)) {
-              index = j;
-              break;
-            }
-          }
-        }
-        if (index >= 0) {
-          List<Object> rest = resolve(items.element(), list.get(index), tokens, k);
+    for (int k = node.isObject() ? n : n - 1; k > i; k--) {
+      String candidate = String.join("_", tokens.subList(i, k));
+      if (node.isObject()) {
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+          List<Object> rest = norm(f.getKey()).equals(candidate) ? resolve(f.getValue(), f.getKey(), tokens, k) : null;
           if (rest != null) {
-            rest.add(0, index);
+            rest.add(0, f.getKey());
+            return rest;
+          }
+        }
+      } else {
+        for (int j = 0; j < node.size(); j++) {
+          boolean hit = candidate.equals(String.valueOf(j)) || norm(node.get(j).path("id").asText("")).equals(candidate);
+          List<Object> rest = hit ? resolve(node.get(j), null, tokens, k) : null;
+          if (rest != null) {
+            rest.add(0, j);
             return rest;
           }
         }
       }
-      return null;
     }
     return null;
   }
 
-  @SuppressWarnings("unchecked")
-  private void set(Map<String, Object> root, List<Object> steps, String value, String var) {
-    Object current = root;
+  private void set(ObjectNode root, List<Object> steps, String value, String var) {
+    JsonNode parent = root;
     StringBuilder path = new StringBuilder();
-    for (int s = 0; s < steps.size(); s++) {
-      Object step = steps.get(s);
-      boolean last = s == steps.size() - 1;
-      if (step instanceof Integer idx) {
-        path.append('[').append(idx).append(']');
-        current = ((List<Object>) current).get(idx);
-        if (!(current instanceof Map)) {
-          throw new ConfigException(fileName, path.toString(), "must be a mapping");
-        }
-        continue;
-      }
-      String key = (String) step;
-      path.append(path.length() == 0 ? "" : ".").append(key);
-      Map<String, Object> map = (Map<String, Object>) current;
-      if (last) {
-        map.put(key, value);
-        fromEnv.put(path.toString(), var);
-        return;
-      }
-      Object child = map.get(key);
-      if (child == null) {
-        child = new LinkedHashMap<String, Object>();
-        map.put(key, child);
-      } else if (!(child instanceof Map) && !(child instanceof List)) {
-        throw new ConfigException(fileName, path.toString(), "must be a mapping");
-      }
-      current = child;
+    for (int s = 0; s < steps.size() - 1; s++) {
+      parent = steps.get(s) instanceof Integer idx ? parent.get(idx) : parent.get((String) steps.get(s));
+      path.append(steps.get(s) instanceof Integer idx ? "[" + idx + "]" : (path.length() == 0 ? "" : ".") + steps.get(s));
     }
+    String key = (String) steps.get(steps.size() - 1);
+    if (!(parent instanceof ObjectNode obj)) {
+      throw new ConfigException(fileName, path.toString(), "must be a mapping");
+    }
+    if (obj.path(key).isArray()) { // a list from the environment: comma-separated
+      ArrayNode list = obj.putArray(key);
+      for (String part : value.split(",")) if (!part.isBlank()) list.add(part.strip());
+    } else {
+      obj.put(key, value);
+    }
+    fromEnv.put(path.append(path.length() == 0 ? "" : ".").append(key).toString(), var);
   }
 
-  // ---------------------------------------------------------------- building the records
+  // ---------------------------------------------------------------- checks on the tree and on the bound records
 
-  private VaxflowConfig build(Map<String, Object> root) {
-    Map<String, Object> httpMap = section(root, "", "http");
-    VaxflowConfig.Http http = new VaxflowConfig.Http(
-        string(httpMap, "http", "host", "0.0.0.0", false),
-        integer(httpMap, "http", "port", 8080, 0, 65535),
-        integer(httpMap, "http", "bodyLimitBytes", 16384, 256, 64 * 1024 * 1024),
-        integer(httpMap, "http", "idleTimeoutSec", 60, 1, 86_400),
-        integer(httpMap, "http", "requestTimeoutMs", 10_000, 100, 600_000),
-        httpMap.containsKey("trustedProxies") ? strings(httpMap, "http", "trustedProxies") : List.of("loopback"));
-    for (String proxy : http.trustedProxies()) {
+  /** Every number within its {@link #RANGES}, every switch true or false; text (from the environment) becomes typed. */
+  private JsonNode checkScalars(JsonNode node, String path, String rule) {
+    if (node instanceof ObjectNode obj) {
+      for (Map.Entry<String, JsonNode> f : obj.properties()) {
+        String k = f.getKey();
+        f.setValue(checkScalars(f.getValue(), path.isEmpty() ? k : path + "." + k, rule.isEmpty() ? k : rule + "." + k));
+      }
+    } else if (node instanceof ArrayNode list) {
+      for (int i = 0; i < list.size(); i++) list.set(i, checkScalars(list.get(i), path + "[" + i + "]", rule + "[]"));
+    }
+    double[] range = RANGE.get(rule.replaceFirst("^limits\\.[a-z]+\\.", "limits.*."));
+    String text = node.asText().strip();
+    if (node.isNull() || node.isContainerNode() && range == null) {
+      return node;
+    } else if (range != null) {
+      boolean whole = range[2] == 0;
+      boolean ok = whole ? node.isIntegralNumber() && node.canConvertToLong() || node.isTextual() && text.matches("[-+]?[0-9]{1,12}")
+          : node.isNumber() && !node.isBigInteger() || node.isTextual() && text.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+      double d = ok ? Double.parseDouble(text) : Double.NaN;
+      if (!ok || !Double.isFinite(d) || d < range[0] || d > range[1]) {
+        throw fail(path, "must be a " + (whole ? "whole " : "") + "number from " + fmt(range[0]) + " to " + fmt(range[1]));
+      }
+      return whole ? LongNode.valueOf((long) d) : DoubleNode.valueOf(d);
+    } else if (BOOLEANS.contains(rule) && node.isTextual()) {
+      return switch (text.toLowerCase(Locale.ROOT)) {
+        case "true", "yes", "on", "1" -> BooleanNode.TRUE;
+        case "false", "no", "off", "0" -> BooleanNode.FALSE;
+        default -> throw fail(path, "must be true or false");
+      };
+    }
+    return node;
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** A Jackson binding error as file, key (today's {@code sites[1].boths} form) and reason. */
+  private ConfigException bindingError(JsonMappingException e, JsonNode tree) {
+    StringBuilder path = new StringBuilder();
+    JsonNode at = tree;
+    for (JsonMappingException.Reference r : e.getPath()) {
+      boolean field = r.getFieldName() != null;
+      path.append(field ? (path.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
+      at = field ? at.path(r.getFieldName()) : at.path(r.getIndex());
+    }
+    Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType() : null;
+    String reason;
+    if (e instanceof UnrecognizedPropertyException u) {
+      reason = "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds());
+    } else if (at.isNull() || at.isMissingNode()) {
+      reason = "is required";
+    } else if (type == String.class) {
+      reason = "must be text";
+    } else if (type == boolean.class || type == Boolean.class) {
+      reason = "must be true or false";
+    } else if (type != null && (Collection.class.isAssignableFrom(type) || type.isArray())) {
+      reason = "must be a list, e.g. [a, b]";
+    } else if (type != null && (Map.class.isAssignableFrom(type) || type.isRecord())) {
+      reason = "must be a mapping of keys to values";
+    } else {
+      reason = e.getOriginalMessage();
+    }
+    return fail(path.toString(), reason);
+  }
+
+  private static String hint(String key, Collection<Object> known) {
+    for (Object k : known) {
+      if (String.valueOf(k).equalsIgnoreCase(key)) return " (did you mean " + k + "?)";
+    }
+    return " (known: " + String.join(", ", known.stream().map(String::valueOf).sorted().toList()) + ")";
+  }
+
+  private ConfigException fail(String path, String reason) {
+    String var = fromEnv.get(path);
+    return var == null ? new ConfigException(fileName, path, reason)
+        : new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
+  }
+
+  private static String quote(String s) {
+    return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
+  }
+
+  private static String required(String value, String path, ConfigLoader at) {
+    if (value == null) throw at.fail(path, "is required");
+    if (value.isBlank()) throw at.fail(path, "is required (empty)");
+    return value;
+  }
+
+  /** The rules a type cannot say: formats, ids, references and cross-field rules; builds the config. */
+  private VaxflowConfig validate(File f) {
+    for (String proxy : f.http().trustedProxies()) {
       if (!proxy.equals("loopback") && !proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*")) {
         throw fail("http.trustedProxies", quote(proxy) + " is not an IP address (or loopback)");
       }
     }
-
-    VaxflowConfig.Redis redis = redis(section(root, "", "redis"));
-
-    String dataDirText = string(root, "", "dataDir", "./data", false);
     Path dataDir;
     try {
-      dataDir = Path.of(dataDirText);
+      dataDir = Path.of(required(f.dataDir(), "dataDir", this));
     } catch (InvalidPathException e) {
       throw fail("dataDir", "is not a valid path: " + e.getReason());
     }
-
-    String voucherSecret = string(root, "", "voucherSecret", null, true);
-    if (voucherSecret.length() < 16) {
-      throw fail("voucherSecret", "must be at least 16 characters");
-    }
-
-    Optional<Instant> clockStart = clock(root);
-
-    String zone = string(root, "", "timeZone", "Asia/Shanghai", false);
+    if (f.voucherSecret() == null) throw fail("voucherSecret", "is required");
+    if (f.voucherSecret().length() < 16) throw fail("voucherSecret", "must be at least 16 characters");
     ZoneId timeZone;
     try {
-      timeZone = ZoneId.of(zone);
+      timeZone = ZoneId.of(required(f.timeZone(), "timeZone", this).strip());
     } catch (DateTimeException e) {
-      throw fail("timeZone", "unknown time zone " + zone + " (use a region id such as Asia/Shanghai)");
+      throw fail("timeZone", "unknown time zone " + f.timeZone() + " (use a region id such as Asia/Shanghai)");
     }
-
-    boolean simulate = bool(root, "", "simulate", false);
-
-    Map<String, Object> ann = section(root, "", "announce");
-    VaxflowConfig.Announce announce = new VaxflowConfig.Announce(
-        integer(ann, "announce", "repeats", 3, 1, 10),
-        integer(ann, "announce", "intervalSec", 8, 1, 600));
-
-    Map<String, Object> fl = section(root, "", "flow");
-    VaxflowConfig.Flow flow = new VaxflowConfig.Flow(
-        integer(fl, "flow", "arrivalTimeoutSec", 300, 1, 86_400),
-        integer(fl, "flow", "leaseSec", 600, 1, 86_400),
-        integer(fl, "flow", "observationSec", 1800, 1, 86_400),
-        integer(fl, "flow", "priorityInARow", 2, 1, 1000),
-        integer(fl, "flow", "checkinEarlyMin", 60, 0, 1440),
-        integer(fl, "flow", "tickMs", 1000, 10, 60_000),
-        number(fl, "flow", "deskServiceMin", 3.0, 0.01, 240),
-        number(fl, "flow", "boothServiceMin", 4.0, 0.01, 240));
-
-    Map<String, Object> lim = section(root, "", "limits");
-    VaxflowConfig.Limits limits = new VaxflowConfig.Limits(
-        bucket(lim, "kiosk", 1.0, 30), bucket(lim, "site", 20.0, 200), bucket(lim, "booking", 0.5, 10),
-        bucket(lim, "lookup", 5.0, 60), bucket(lim, "login", 0.5, 10),
-        integer(lim, "limits", "loginFailures", 5, 1, 1000),
-        integer(lim, "limits", "lockoutSec", 900, 1, 86_400),
-        bucket(lim, "bookings", 200.0, 400), integer(lim, "limits", "bookingQueueSec", 30, 0, 3600));
-
-    Map<String, Object> reg = section(root, "", "registry");
-    VaxflowConfig.Registry registry = new VaxflowConfig.Registry(
-        string(reg, "registry", "url", "", true),
-        integer(reg, "registry", "port", 0, 0, 65_535),
-        integer(reg, "registry", "timeoutMs", 800, 10, 60_000),
-        integer(reg, "registry", "breakerFailures", 5, 1, 1000),
-        integer(reg, "registry", "breakerResetMs", 10_000, 100, 3_600_000));
-
-    Map<String, Object> rem = section(root, "", "remote");
-    VaxflowConfig.Remote remote = new VaxflowConfig.Remote(
-        integer(rem, "remote", "pollMs", 5000, 50, 600_000),
-        integer(rem, "remote", "timeoutMs", 1000, 10, 60_000),
-        integer(rem, "remote", "breakerFailures", 3, 1, 1000),
-        integer(rem, "remote", "breakerResetMs", 5000, 50, 3_600_000));
-
-    List<SiteConfig> sites = sites(root, timeZone);
-    List<VaxflowConfig.Community> communities = communities(root);
-    List<StaffAccount> staff = staff(root, sites);
-
-    return new VaxflowConfig(http, redis, dataDir, voucherSecret, clockStart, timeZone, simulate,
-        announce, flow, limits, registry, sites.stream().filter(s -> !s.isRemote()).toList(), communities, staff,
-        sites.stream().filter(SiteConfig::isRemote).toList(), remote);
+    List<SiteConfig> sites = sites(f.sites(), timeZone);
+    List<VaxflowConfig.Community> communities = new ArrayList<>();
+    for (VaxflowConfig.Community c : f.communities()) {
+      communities.add(new VaxflowConfig.Community(lang(c.name(), "communities[" + communities.size() + "].name", true), c.lat(), c.lon()));
+    }
+    return new VaxflowConfig(f.http(), redis(f.redis()), dataDir, f.voucherSecret(), clock(f.clock()), timeZone,
+        f.simulate(), f.announce(), f.flow(), f.limits(), f.registry(),
+        sites.stream().filter(s -> !s.isRemote()).toList(), List.copyOf(communities), staff(f.staff(), sites),
+        sites.stream().filter(SiteConfig::isRemote).toList(), f.remote());
   }
 
   /** The Redis deployment: its type, endpoints (a comma-separated list), Sentinel master name and WAIT count. */
-  private VaxflowConfig.Redis redis(Map<String, Object> redisMap) {
-    String typeText = string(redisMap, "redis", "type", "standalone", false).strip();
+  private VaxflowConfig.Redis redis(RedisFile r) {
+    String typeText = String.valueOf(r.type()).strip();
     VaxflowConfig.Redis.Type type;
     try {
       type = VaxflowConfig.Redis.Type.valueOf(typeText.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw fail("redis.type", "must be standalone, cluster or sentinel, not " + quote(typeText));
     }
-    String url = string(redisMap, "redis", "url", "", true).strip();
+    String url = r.url() == null ? "" : r.url().strip();
     List<String> endpoints = new ArrayList<>();
     for (String part : url.split(",")) {
       String endpoint = part.strip();
       if (endpoint.isEmpty()) {
         if (!url.isEmpty()) throw fail("redis.url", "has an empty entry in its comma-separated list");
-        continue;
+      } else if (!endpoint.matches("(redis|rediss|unix)://.*")) {
+        throw fail("redis.url", "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not " + quote(endpoint));
+      } else {
+        endpoints.add(endpoint);
       }
-      if (!(endpoint.startsWith("redis://") || endpoint.startsWith("rediss://") || endpoint.startsWith("unix://"))) {
-        throw fail("redis.url", "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not "
-            + quote(endpoint));
-      }
-      endpoints.add(endpoint);
     }
     if (type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1) {
       throw fail("redis.url", "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
@@ -590,43 +519,22 @@ public final class ConfigLoader {
     if (type != VaxflowConfig.Redis.Type.STANDALONE && endpoints.isEmpty()) {
       throw fail("redis.url", "is required for redis.type " + typeText + " (the embedded redis-server is standalone)");
     }
-    String master = string(redisMap, "redis", "master", "", true).strip();
+    String master = r.master() == null ? "" : r.master().strip();
     if (type == VaxflowConfig.Redis.Type.SENTINEL && master.isEmpty()) {
       throw fail("redis.master", "is required for redis.type sentinel (the master name the sentinels monitor)");
     }
     if (type != VaxflowConfig.Redis.Type.SENTINEL && !master.isEmpty()) {
       throw fail("redis.master", "is only for redis.type sentinel");
     }
-    int waitReplicas = integer(redisMap, "redis", "waitReplicas", 0, 0, 16);
-    if (waitReplicas > 0 && endpoints.isEmpty()) {
+    if (r.waitReplicas() > 0 && endpoints.isEmpty()) {
       throw fail("redis.waitReplicas", "must be 0 with the embedded redis-server (it has no replicas)");
     }
-    return new VaxflowConfig.Redis(
-        url,
-        integer(redisMap, "redis", "poolSize", 32, 1, 4096),
-        integer(redisMap, "redis", "timeoutMs", 2000, 10, 600_000),
-        type, List.copyOf(endpoints), master, waitReplicas);
+    return new VaxflowConfig.Redis(url, r.poolSize(), r.timeoutMs(), type, List.copyOf(endpoints), master, r.waitReplicas());
   }
 
-  private VaxflowConfig.Bucket bucket(Map<String, Object> limits, String name, double rate, int burst) {
-    Map<String, Object> b = section(limits, "limits", name);
-    return new VaxflowConfig.Bucket(
-        number(b, "limits." + name, "rate", rate, 0.001, 1_000_000),
-        integer(b, "limits." + name, "burst", burst, 1, 1_000_000));
-  }
-
-  private Optional<Instant> clock(Map<String, Object> root) {
-    Object v = root.get("clock");
-    if (v == null || (v instanceof String s && s.isBlank())) {
-      return Optional.empty();
-    }
-    if (v instanceof Date d) {
-      return Optional.of(d.toInstant());
-    }
-    if (!(v instanceof String s)) {
-      throw fail("clock", "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z");
-    }
-    String text = s.strip();
+  private Optional<Instant> clock(String clock) {
+    String text = clock == null ? "" : clock.strip();
+    if (text.isEmpty()) return Optional.empty();
     try {
       return Optional.of(Instant.parse(text));
     } catch (DateTimeParseException e) {
@@ -638,59 +546,40 @@ public final class ConfigLoader {
     }
   }
 
-  private List<SiteConfig> sites(Map<String, Object> root, ZoneId timeZone) {
-    List<Object> list = list(root, "", "sites");
-    if (list.isEmpty()) {
-      throw fail("sites", "at least one site is required");
-    }
+  private List<SiteConfig> sites(List<Site> list, ZoneId timeZone) {
+    if (list.isEmpty()) throw fail("sites", "at least one site is required");
     List<SiteConfig> sites = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
     Map<String, String> codes = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
       String p = "sites[" + i + "]";
-      Map<String, Object> m = element(list, i, p);
-      String id = string(m, p, "id", null, false);
+      Site s = list.get(i);
+      String id = required(s.id(), p + ".id", this);
       if (!SITE_ID.matcher(id).matches()) {
         throw fail(p + ".id", "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
       }
-      if (ids.putIfAbsent(id, p) != null) {
-        throw fail(p + ".id", "duplicate site id " + id + " (also " + ids.get(id) + ")");
-      }
-      String code = string(m, p, "code", null, false);
-      if (!SITE_CODE.matcher(code).matches()) {
-        throw fail(p + ".code", "must be two capital letters (A-Z), not " + quote(code));
-      }
-      if (codes.putIfAbsent(code, p) != null) {
-        throw fail(p + ".code", "duplicate site code " + code + " (also " + codes.get(code) + ")");
-      }
-      Map<String, String> name = lang(m, p, "name", true);
-      Map<String, String> address = lang(m, p, "address", false);
-      double lat = number(m, p, "lat", null, -90, 90);
-      double lon = number(m, p, "lon", null, -180, 180);
-      boolean walkIns = bool(m, p, "walkIns", false);
+      if (ids.putIfAbsent(id, p) != null) throw fail(p + ".id", "duplicate site id " + id + " (also " + ids.get(id) + ")");
+      String code = required(s.code(), p + ".code", this);
+      if (!SITE_CODE.matcher(code).matches()) throw fail(p + ".code", "must be two capital letters (A-Z), not " + quote(code));
+      if (codes.putIfAbsent(code, p) != null) throw fail(p + ".code", "duplicate site code " + code + " (also " + codes.get(code) + ")");
       String hp = p + ".hours";
-      Map<String, Object> hours = section(m, p, "hours");
-      int opens = minuteOfDay(hours, hp, "open", "08:00", false);
-      int closes = minuteOfDay(hours, hp, "close", "17:00", true);
+      int opens = minuteOfDay(s.hours().open(), hp + ".open", false);
+      int closes = minuteOfDay(s.hours().close(), hp + ".close", true);
       if (opens >= closes) {
-        throw fail(hp, "open (" + hours.getOrDefault("open", "08:00") + ") must be before close ("
-            + hours.getOrDefault("close", "17:00") + "); a site open around the clock has open \"00:00\", close \"24:00\"");
+        throw fail(hp, "open (" + s.hours().open() + ") must be before close (" + s.hours().close()
+            + "); a site open around the clock has open \"00:00\", close \"24:00\"");
       }
-      OpeningHours openingHours = new OpeningHours(opens, closes, timeZone);
-      int slotMin = integer(m, p, "slotMin", 30, 1, 240);
-      if (slotMin > openingHours.minutes()) {
-        throw fail(p + ".slotMin", "must not be longer than the opening hours ("
-            + openingHours.openText() + "-" + openingHours.closeText() + ")");
+      OpeningHours hours = new OpeningHours(opens, closes, timeZone);
+      if (s.slotMin() > hours.minutes()) {
+        throw fail(p + ".slotMin", "must not be longer than the opening hours (" + hours.openText() + "-" + hours.closeText() + ")");
       }
-      sites.add(new SiteConfig(id, code, name, address, lat, lon, walkIns, openingHours,
-          slotMin,
-          integer(m, p, "slotCapacity", 60, 1, 100_000),
-          integer(m, p, "hallCapacity", 100, 1, 100_000),
-          integer(m, p, "roomCapacity", 10, 1, 10_000),
-          integer(m, p, "doors", 1, 1, 10),
-          integer(m, p, "desks", 2, 1, 50),
-          integer(m, p, "booths", 3, 1, 50),
-          remote(m, p)));
+      String remote = s.remote() == null ? "" : s.remote().strip();
+      if (!remote.isEmpty() && !remote.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+        throw fail(p + ".remote", "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(remote));
+      }
+      sites.add(new SiteConfig(id, code, lang(s.name(), p + ".name", true), lang(s.address(), p + ".address", false),
+          s.lat(), s.lon(), s.walkIns(), hours, s.slotMin(), s.slotCapacity(), s.hallCapacity(), s.roomCapacity(),
+          s.doors(), s.desks(), s.booths(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
     }
     if (sites.stream().allMatch(SiteConfig::isRemote)) {
       throw fail("sites", "at least one site must be run by this server (without remote)");
@@ -698,233 +587,49 @@ public final class ConfigLoader {
     return List.copyOf(sites);
   }
 
-  /** The base URL of the Vaxflow server that runs the site, when another server runs it. */
-  private Optional<String> remote(Map<String, Object> m, String p) {
-    String url = string(m, p, "remote", "", true).strip();
-    if (url.isEmpty()) return Optional.empty();
-    if (!url.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
-      throw fail(p + ".remote", "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(url));
-    }
-    return Optional.of(url.replaceAll("/+$", ""));
-  }
-
-  private List<VaxflowConfig.Community> communities(Map<String, Object> root) {
-    List<Object> list = list(root, "", "communities");
-    List<VaxflowConfig.Community> out = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      String p = "communities[" + i + "]";
-      Map<String, Object> m = element(list, i, p);
-      out.add(new VaxflowConfig.Community(
-          lang(m, p, "name", true),
-          number(m, p, "lat", null, -90, 90),
-          number(m, p, "lon", null, -180, 180)));
-    }
-    return List.copyOf(out);
-  }
-
-  private List<StaffAccount> staff(Map<String, Object> root, List<SiteConfig> sites) {
-    List<Object> list = list(root, "", "staff");
-    if (list.isEmpty()) {
-      LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", fileName);
-    }
+  private List<StaffAccount> staff(List<Staff> list, List<SiteConfig> sites) {
+    if (list.isEmpty()) LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", fileName);
     Set<String> siteIds = new LinkedHashSet<>();
     sites.forEach(s -> siteIds.add(s.id()));
     List<StaffAccount> out = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
       String p = "staff[" + i + "]";
-      Map<String, Object> m = element(list, i, p);
-      String id = string(m, p, "id", null, false);
+      Staff s = list.get(i);
+      String id = required(s.id(), p + ".id", this);
       if (!STAFF_ID.matcher(id).matches()) {
         throw fail(p + ".id", "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits, _ or -; not " + quote(id));
       }
-      if (ids.putIfAbsent(id, p) != null) {
-        throw fail(p + ".id", "duplicate staff id " + id + " (also " + ids.get(id) + ")");
-      }
-      String name = string(m, p, "name", id, false);
-      String pinHash = string(m, p, "pinHash", null, false);
-      if (!PinHash.wellFormed(pinHash)) {
+      if (ids.putIfAbsent(id, p) != null) throw fail(p + ".id", "duplicate staff id " + id + " (also " + ids.get(id) + ")");
+      if (!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash", this))) {
         throw fail(p + ".pinHash", "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.gateway.PinHash <pin>");
       }
-      List<String> roleNames = strings(m, p, "roles");
-      if (roleNames.isEmpty()) {
-        throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
-      }
+      if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
       EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
-      for (String r : roleNames) {
+      for (String r : s.roles()) {
         try {
           roles.add(StaffAccount.Role.of(r));
-        } catch (IllegalArgumentException e) {
-          throw fail(p + ".roles", "unknown role " + quote(r) + " (door, desk, vaccinator, manager, admin)");
+        } catch (IllegalArgumentException | NullPointerException e) {
+          throw fail(p + ".roles", "unknown role " + quote(String.valueOf(r)) + " (door, desk, vaccinator, manager, admin)");
         }
       }
-      List<String> staffSites = strings(m, p, "sites");
-      if (staffSites.isEmpty()) {
-        throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");
-      }
-      for (String s : staffSites) {
-        if (!s.equals("*") && !siteIds.contains(s)) {
-          throw fail(p + ".sites", "unknown site " + quote(s) + " (sites: " + String.join(", ", siteIds) + ", or *)");
+      if (s.sites().isEmpty()) throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");
+      for (String site : s.sites()) {
+        if (!"*".equals(site) && !siteIds.contains(site)) {
+          throw fail(p + ".sites", "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
         }
       }
-      out.add(new StaffAccount(id, name, pinHash, Collections.unmodifiableSet(roles),
-          Collections.unmodifiableSet(new LinkedHashSet<>(staffSites))));
+      String name = s.name() == null ? id : s.name();
+      if (name.isBlank()) throw fail(p + ".name", "must not be empty");
+      out.add(new StaffAccount(id, name, s.pinHash(), Collections.unmodifiableSet(roles),
+          Collections.unmodifiableSet(new LinkedHashSet<>(s.sites()))));
     }
     return List.copyOf(out);
   }
 
-  // ---------------------------------------------------------------- typed getters
-
-  private ConfigException fail(String path, String reason) {
-    String var = fromEnv.get(path);
-    if (var != null) {
-      return new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
-    }
-    return new ConfigException(fileName, path, reason);
-  }
-
-  private static String join(String prefix, String key) {
-    return prefix.isEmpty() ? key : prefix + "." + key;
-  }
-
-  private static String quote(String s) {
-    return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> section(Map<String, Object> m, String prefix, String key) {
-    Object v = m.get(key);
-    if (v == null) {
-      return Map.of();
-    }
-    if (!(v instanceof Map)) {
-      throw fail(join(prefix, key), "must be a mapping of keys to values");
-    }
-    return (Map<String, Object>) v;
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<Object> list(Map<String, Object> m, String prefix, String key) {
-    Object v = m.get(key);
-    if (v == null) {
-      return List.of();
-    }
-    if (!(v instanceof List)) {
-      throw fail(join(prefix, key), "must be a list");
-    }
-    return (List<Object>) v;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> element(List<Object> list, int i, String path) {
-    Object v = list.get(i);
-    if (!(v instanceof Map)) {
-      throw fail(path, "must be a mapping of keys to values");
-    }
-    return (Map<String, Object>) v;
-  }
-
-  /** A text value; {@code def == null} means required. */
-  private String string(Map<String, Object> m, String prefix, String key, String def, boolean allowEmpty) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    if (v == null) {
-      if (def == null) {
-        throw fail(path, "is required");
-      }
-      return def;
-    }
-    if (v instanceof Map || v instanceof List) {
-      throw fail(path, "must be text");
-    }
-    String s = String.valueOf(v);
-    if (!allowEmpty && s.isBlank()) {
-      throw fail(path, def == null ? "is required (empty)" : "must not be empty");
-    }
-    return s;
-  }
-
-  private int integer(Map<String, Object> m, String prefix, String key, Integer def, int min, int max) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    String rule = "must be a whole number from " + min + " to " + max;
-    if (v == null) {
-      if (def == null) {
-        throw fail(path, "is required; " + rule);
-      }
-      return def;
-    }
-    long n;
-    if (v instanceof Integer || v instanceof Long) {
-      n = ((Number) v).longValue();
-    } else if (v instanceof String s && s.strip().matches("[-+]?[0-9]{1,12}")) {
-      n = Long.parseLong(s.strip());
-    } else {
-      throw fail(path, rule);
-    }
-    if (n < min || n > max) {
-      throw fail(path, rule);
-    }
-    return (int) n;
-  }
-
-  private double number(Map<String, Object> m, String prefix, String key, Double def, double min, double max) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    String rule = "must be a number from " + fmt(min) + " to " + fmt(max);
-    if (v == null) {
-      if (def == null) {
-        throw fail(path, "is required; " + rule);
-      }
-      return def;
-    }
-    double d;
-    if (v instanceof Number num && !(v instanceof java.math.BigInteger)) {
-      d = num.doubleValue();
-    } else if (v instanceof String s && s.strip().matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?")) {
-      d = Double.parseDouble(s.strip());
-    } else {
-      throw fail(path, rule);
-    }
-    if (!Double.isFinite(d) || d < min || d > max) {
-      throw fail(path, rule);
-    }
-    return d;
-  }
-
-  private static String fmt(double d) {
-    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-  }
-
-  private boolean bool(Map<String, Object> m, String prefix, String key, boolean def) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    if (v == null) {
-      return def;
-    }
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    if (v instanceof String s) {
-      switch (s.strip().toLowerCase(Locale.ROOT)) {
-        case "true", "yes", "on", "1" -> { return true; }
-        case "false", "no", "off", "0" -> { return false; }
-        default -> { }
-      }
-    }
-    throw fail(path, "must be true or false");
-  }
-
   /** A time of day HH:mm as minutes since midnight; "24:00" (1440, the end of the day) only where {@code endOfDay}. */
-  private int minuteOfDay(Map<String, Object> m, String prefix, String key, String def, boolean endOfDay) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    String text = v == null ? def : String.valueOf(v).strip();
-    String shape = endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
-        : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00";
-    if (v instanceof Map || v instanceof List) {
-      throw fail(path, shape);
-    }
+  private int minuteOfDay(String value, String path, boolean endOfDay) {
+    String text = value == null ? "" : value.strip();
     if (text.equals("24:00")) {
       if (endOfDay) return OpeningHours.DAY_MINUTES;
       throw fail(path, "24:00 is the end of a day, only a closing time; a site open around the clock opens at 00:00");
@@ -933,67 +638,23 @@ public final class ConfigLoader {
       LocalTime t = LocalTime.parse(text, HH_MM);
       return t.getHour() * 60 + t.getMinute();
     } catch (DateTimeParseException e) {
-      throw fail(path, shape + "; not " + quote(text));
+      throw fail(path, (endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
+          : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00") + "; not " + quote(text));
     }
   }
 
-  private Map<String, String> lang(Map<String, Object> m, String prefix, String key, boolean required) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    if (v == null) {
-      if (required) {
-        throw fail(path, "is required, with zh and en");
-      }
-      return Map.of();
-    }
-    if (!(v instanceof Map<?, ?> map)) {
-      throw fail(path, "must be a mapping with zh and en, e.g. {zh: 徐汇, en: Xuhui}");
-    }
+  /** A text in several languages: language codes as keys, non-empty texts, zh and en where {@code required}. */
+  private Map<String, String> lang(Map<String, String> texts, String path, boolean required) {
+    if (texts == null) throw fail(path, "is required, with zh and en");
     Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      String lang = String.valueOf(e.getKey());
-      String lp = path + "." + lang;
-      Object text = e.getValue();
-      if (text == null || text instanceof Map || text instanceof List || String.valueOf(text).isBlank()) {
-        throw fail(lp, "must be non-empty text");
-      }
-      out.put(lang, String.valueOf(text).strip());
-    }
-    if (required) {
-      for (String need : List.of("zh", "en")) {
-        if (!out.containsKey(need)) {
-          throw fail(path + "." + need, "is required");
-        }
-      }
+    texts.forEach((lang, text) -> {
+      if (!LANG.matcher(lang).matches()) throw fail(path + "." + lang, "unknown key (expected a language code such as zh or en)");
+      if (text == null || text.isBlank()) throw fail(path + "." + lang, "must be non-empty text");
+      out.put(lang, text.strip());
+    });
+    for (String need : required ? List.of("zh", "en") : List.<String>of()) {
+      if (!out.containsKey(need)) throw fail(path + "." + need, "is required");
     }
     return Collections.unmodifiableMap(out);
-  }
-
-  /** A list of text values; a comma-separated string (from the environment) counts as a list. */
-  private List<String> strings(Map<String, Object> m, String prefix, String key) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    List<String> out = new ArrayList<>();
-    if (v == null) {
-      return out;
-    }
-    if (v instanceof String s) {
-      for (String part : s.split(",")) {
-        if (!part.isBlank()) {
-          out.add(part.strip());
-        }
-      }
-      return out;
-    }
-    if (!(v instanceof List<?> list)) {
-      throw fail(path, "must be a list, e.g. [a, b]");
-    }
-    for (Object o : list) {
-      if (o == null || o instanceof Map || o instanceof List) {
-        throw fail(path, "must be a list of names");
-      }
-      out.add(String.valueOf(o).strip());
-    }
-    return out;
   }
 }
