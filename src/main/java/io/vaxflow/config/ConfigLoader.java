@@ -7,12 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.*;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vaxflow.gateway.PinHash;
@@ -20,30 +15,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
+import java.nio.file.*;
+import java.time.*;
+import java.time.format.*;
+import java.util.*;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,8 +135,6 @@ public final class ConfigLoader {
     return options;
   }
 
-  // ---------------------------------------------------------------- the file's shape where it differs from the records
-
   record File(VaxflowConfig.Http http, RedisFile redis, String dataDir, String voucherSecret, String clock,
               String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
               VaxflowConfig.Limits limits, VaxflowConfig.Registry registry, VaxflowConfig.Remote remote,
@@ -177,72 +150,50 @@ public final class ConfigLoader {
 
   record Staff(String id, String name, String pinHash, List<String> roles, List<String> sites) {}
 
-  // ---------------------------------------------------------------- entry points
-
   /** Loads {@code file} with overrides from the process environment. */
   public static VaxflowConfig load(Path file) {
     return load(file, System.getenv());
   }
 
-  /**
-   * Loads and validates {@code file}, applying overrides from {@code env}.
-   *
-   * @throws ConfigException naming file, key and reason for any problem
-   */
+  /** Loads and validates {@code file}, applying overrides from {@code env}; a problem is a {@link ConfigException}. */
   public static VaxflowConfig load(Path file, Map<String, String> env) {
     ConfigLoader loader = new ConfigLoader(file);
     ObjectNode tree = (ObjectNode) merge(read(DEFAULTS), loader.parse(file));
     loader.applyEnv(env == null ? Map.of() : env, tree);
-    if (!loader.fromEnv.isEmpty()) {
-      LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
+    if (!loader.fromEnv.isEmpty()) LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
           String.join(", ", new TreeMap<>(loader.fromEnv).values()));
-    }
     loader.checkScalars(tree, "", "");
-    File bound;
     try {
-      bound = MAPPER.treeToValue(tree, File.class);
+      return loader.validate(MAPPER.treeToValue(tree, File.class));
     } catch (JsonMappingException e) {
       throw loader.bindingError(e, tree);
     } catch (JacksonException e) {
       throw new ConfigException(loader.fileName, "(syntax)", e.getOriginalMessage(), e);
     }
-    return loader.validate(bound);
   }
 
   private final String fileName;
   /** Config path → the environment variable that set it. */
   private final Map<String, String> fromEnv = new HashMap<>();
 
-  private ConfigLoader(Path file) {
-    this.fileName = file.toString();
-  }
-
-  // ---------------------------------------------------------------- reading and defaults
+  private ConfigLoader(Path file) { this.fileName = file.toString(); }
 
   private static JsonNode read(String yaml) {
-    try {
-      return MAPPER.readTree(yaml);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    try { return MAPPER.readTree(yaml); } catch (IOException e) { throw new IllegalStateException(e); }
   }
 
   private JsonNode parse(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new ConfigException(fileName, "(file)", "is a directory, not a file");
-    }
+    if (Files.isDirectory(file)) throw new ConfigException(fileName, "(file)", "is a directory, not a file");
     JsonNode doc;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       doc = MAPPER.readTree(in);
     } catch (NoSuchFileException e) {
       throw new ConfigException(fileName, "(file)", "not found");
     } catch (JacksonException e) {
-      if (e.getCause() instanceof CharacterCodingException) {
-        throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
-      }
+      if (e.getCause() instanceof CharacterCodingException) throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
       String problem = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
           ? m.getProblem().strip() + (m.getContext() == null ? "" : " (" + m.getContext().strip() + ")")
-          : e.getOriginalMessage().replaceAll("\\s+", " ");
+          : e.getOriginalMessage().replaceAll("(?s)Duplicate field '(.*?)'.*", "duplicate key $1");
       JsonLocation at = e.getLocation();
       String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
       throw new ConfigException(fileName, "(syntax)", where + problem, e);
@@ -251,35 +202,30 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
     }
-    if (doc == null || doc.isMissingNode() || doc.isNull()) {
-      return JsonNodeFactory.instance.objectNode();
-    }
-    if (!doc.isObject()) {
-      throw new ConfigException(fileName, "(root)", "must be a mapping of keys to values");
-    }
+    if (doc == null || doc.isMissingNode() || doc.isNull()) return JsonNodeFactory.instance.objectNode();
+    if (!doc.isObject()) throw new ConfigException(fileName, "(root)", "must be a mapping of keys to values");
     return doc;
   }
 
   /** {@code file} laid over {@code defaults}; a null in the file is an absent key; template lists apply to each entry. */
   private static JsonNode merge(JsonNode defaults, JsonNode file) {
     boolean template = defaults.isArray() && defaults.size() == 1 && defaults.get(0).isObject();
-    if (file == null || file.isNull()) {
-      return template ? JsonNodeFactory.instance.arrayNode() : defaults.deepCopy();
+    if (file == null || file.isNull()) return template ? JsonNodeFactory.instance.arrayNode() : defaults.deepCopy();
+    if (defaults.isArray() && !template && file.isTextual()) { // a list written as comma-separated text
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      Arrays.stream(file.asText().split(",")).map(String::strip).filter(t -> !t.isEmpty()).forEach(out::add);
+      return out;
     }
     if (template && file.isArray()) {
       ArrayNode out = JsonNodeFactory.instance.arrayNode();
       file.forEach(entry -> out.add(merge(defaults.get(0), entry)));
       return out;
     }
-    if (!defaults.isObject() || !file.isObject() || defaults.isEmpty()) {
-      return file.deepCopy();
-    }
+    if (!defaults.isObject() || !file.isObject() || defaults.isEmpty()) return file.deepCopy();
     ObjectNode out = ((ObjectNode) file).deepCopy();
     defaults.properties().forEach(d -> out.set(d.getKey(), merge(d.getValue(), file.get(d.getKey()))));
     return out;
   }
-
-  // ---------------------------------------------------------------- environment overrides
 
   private void applyEnv(Map<String, String> env, ObjectNode root) {
     // Deterministic order: generic form first (sorted), then the short names, which win.
@@ -299,7 +245,7 @@ public final class ConfigLoader {
       List<Object> steps = tokens.contains("") ? null : resolve(root, null, tokens, 0);
       if (steps != null) {
         set(root, steps, e.getValue().strip(), e.getKey());
-      } else if (root.properties().stream().anyMatch(f -> String.join("_", tokens).startsWith(norm(f.getKey())))) {
+      } else if (root.properties().stream().anyMatch(f -> (String.join("_", tokens) + "_").startsWith(norm(f.getKey()) + "_"))) {
         throw new ConfigException(fileName, e.getKey(), "names no config value (check the key, and the id for sites and staff)");
       } else {
         LOG.debug("{} is not a config override; ignored", e.getKey());
@@ -319,9 +265,7 @@ public final class ConfigLoader {
   private static List<Object> resolve(JsonNode node, String key, List<String> tokens, int i) {
     int n = tokens.size();
     boolean leaf = node.isValueNode() || node.isNull() || node.isArray() && !(node.size() > 0 && node.get(0).isObject());
-    if (leaf || i == n) {
-      return leaf && i == n ? new ArrayList<>() : null;
-    }
+    if (leaf || i == n) return leaf && i == n ? new ArrayList<>() : null;
     if (node.isObject() && ("name".equals(key) || "address".equals(key)) && i == n - 1) {
       return new ArrayList<>(List.of(tokens.get(i).toLowerCase(Locale.ROOT))); // a language of a text
     }
@@ -330,23 +274,22 @@ public final class ConfigLoader {
       if (node.isObject()) {
         for (Map.Entry<String, JsonNode> f : node.properties()) {
           List<Object> rest = norm(f.getKey()).equals(candidate) ? resolve(f.getValue(), f.getKey(), tokens, k) : null;
-          if (rest != null) {
-            rest.add(0, f.getKey());
-            return rest;
-          }
+          if (rest != null) return prepend(f.getKey(), rest);
         }
       } else {
         for (int j = 0; j < node.size(); j++) {
           boolean hit = candidate.equals(String.valueOf(j)) || norm(node.get(j).path("id").asText("")).equals(candidate);
           List<Object> rest = hit ? resolve(node.get(j), null, tokens, k) : null;
-          if (rest != null) {
-            rest.add(0, j);
-            return rest;
-          }
+          if (rest != null) return prepend(j, rest);
         }
       }
     }
     return null;
+  }
+
+  private static List<Object> prepend(Object step, List<Object> rest) {
+    rest.add(0, step);
+    return rest;
   }
 
   private void set(ObjectNode root, List<Object> steps, String value, String var) {
@@ -357,19 +300,10 @@ public final class ConfigLoader {
       path.append(steps.get(s) instanceof Integer idx ? "[" + idx + "]" : (path.length() == 0 ? "" : ".") + steps.get(s));
     }
     String key = (String) steps.get(steps.size() - 1);
-    if (!(parent instanceof ObjectNode obj)) {
-      throw new ConfigException(fileName, path.toString(), "must be a mapping");
-    }
-    if (obj.path(key).isArray()) { // a list from the environment: comma-separated
-      ArrayNode list = obj.putArray(key);
-      for (String part : value.split(",")) if (!part.isBlank()) list.add(part.strip());
-    } else {
-      obj.put(key, value);
-    }
+    if (!(parent instanceof ObjectNode obj)) throw new ConfigException(fileName, path.toString(), "must be a mapping");
+    obj.set(key, merge(obj.path(key).isArray() ? obj.get(key) : TextNode.valueOf(""), TextNode.valueOf(value)));
     fromEnv.put(path.append(path.length() == 0 ? "" : ".").append(key).toString(), var);
   }
-
-  // ---------------------------------------------------------------- checks on the tree and on the bound records
 
   /** Every number within its {@link #RANGES}, every switch true or false; text (from the environment) becomes typed. */
   private JsonNode checkScalars(JsonNode node, String path, String rule) {
@@ -390,9 +324,8 @@ public final class ConfigLoader {
       boolean ok = whole ? node.isIntegralNumber() && node.canConvertToLong() || node.isTextual() && text.matches("[-+]?[0-9]{1,12}")
           : node.isNumber() && !node.isBigInteger() || node.isTextual() && text.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
       double d = ok ? Double.parseDouble(text) : Double.NaN;
-      if (!ok || !Double.isFinite(d) || d < range[0] || d > range[1]) {
-        throw fail(path, "must be a " + (whole ? "whole " : "") + "number from " + fmt(range[0]) + " to " + fmt(range[1]));
-      }
+      failIf(!ok || !Double.isFinite(d) || d < range[0] || d > range[1], path,
+          "must be a " + (whole ? "whole " : "") + "number from " + fmt(range[0]) + " to " + fmt(range[1]));
       return whole ? LongNode.valueOf((long) d) : DoubleNode.valueOf(d);
     } else if (BOOLEANS.contains(rule) && node.isTextual()) {
       return switch (text.toLowerCase(Locale.ROOT)) {
@@ -450,6 +383,10 @@ public final class ConfigLoader {
         : new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
   }
 
+  private void failIf(boolean bad, String path, String reason) {
+    if (bad) throw fail(path, reason);
+  }
+
   private static String quote(String s) {
     return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
   }
@@ -463,9 +400,8 @@ public final class ConfigLoader {
   /** The rules a type cannot say: formats, ids, references and cross-field rules; builds the config. */
   private VaxflowConfig validate(File f) {
     for (String proxy : f.http().trustedProxies()) {
-      if (!proxy.equals("loopback") && !proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*")) {
-        throw fail("http.trustedProxies", quote(proxy) + " is not an IP address (or loopback)");
-      }
+      failIf(!proxy.equals("loopback") && !proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*"), "http.trustedProxies",
+          quote(proxy) + " is not an IP address (or loopback)");
     }
     Path dataDir;
     try {
@@ -513,22 +449,16 @@ public final class ConfigLoader {
         endpoints.add(endpoint);
       }
     }
-    if (type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1) {
-      throw fail("redis.url", "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
-    }
-    if (type != VaxflowConfig.Redis.Type.STANDALONE && endpoints.isEmpty()) {
-      throw fail("redis.url", "is required for redis.type " + typeText + " (the embedded redis-server is standalone)");
-    }
+    failIf(type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1, "redis.url",
+        "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
+    failIf(type != VaxflowConfig.Redis.Type.STANDALONE && endpoints.isEmpty(), "redis.url",
+        "is required for redis.type " + typeText + " (the embedded redis-server is standalone)");
     String master = r.master() == null ? "" : r.master().strip();
-    if (type == VaxflowConfig.Redis.Type.SENTINEL && master.isEmpty()) {
-      throw fail("redis.master", "is required for redis.type sentinel (the master name the sentinels monitor)");
-    }
-    if (type != VaxflowConfig.Redis.Type.SENTINEL && !master.isEmpty()) {
-      throw fail("redis.master", "is only for redis.type sentinel");
-    }
-    if (r.waitReplicas() > 0 && endpoints.isEmpty()) {
-      throw fail("redis.waitReplicas", "must be 0 with the embedded redis-server (it has no replicas)");
-    }
+    failIf(type == VaxflowConfig.Redis.Type.SENTINEL && master.isEmpty(), "redis.master",
+        "is required for redis.type sentinel (the master name the sentinels monitor)");
+    if (type != VaxflowConfig.Redis.Type.SENTINEL && !master.isEmpty()) throw fail("redis.master", "is only for redis.type sentinel");
+    failIf(r.waitReplicas() > 0 && endpoints.isEmpty(), "redis.waitReplicas",
+        "must be 0 with the embedded redis-server (it has no replicas)");
     return new VaxflowConfig.Redis(url, r.poolSize(), r.timeoutMs(), type, List.copyOf(endpoints), master, r.waitReplicas());
   }
 
@@ -536,13 +466,9 @@ public final class ConfigLoader {
     String text = clock == null ? "" : clock.strip();
     if (text.isEmpty()) return Optional.empty();
     try {
-      return Optional.of(Instant.parse(text));
+      return Optional.of(OffsetDateTime.parse(text).toInstant()); // 2026-11-24T01:30:00Z or with an offset
     } catch (DateTimeParseException e) {
-      try {
-        return Optional.of(OffsetDateTime.parse(text).toInstant());
-      } catch (DateTimeParseException e2) {
-        throw fail("clock", "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + quote(text));
-      }
+      throw fail("clock", "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + quote(text));
     }
   }
 
@@ -555,9 +481,8 @@ public final class ConfigLoader {
       String p = "sites[" + i + "]";
       Site s = list.get(i);
       String id = required(s.id(), p + ".id", this);
-      if (!SITE_ID.matcher(id).matches()) {
-        throw fail(p + ".id", "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
-      }
+      failIf(!SITE_ID.matcher(id).matches(), p + ".id",
+          "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
       if (ids.putIfAbsent(id, p) != null) throw fail(p + ".id", "duplicate site id " + id + " (also " + ids.get(id) + ")");
       String code = required(s.code(), p + ".code", this);
       if (!SITE_CODE.matcher(code).matches()) throw fail(p + ".code", "must be two capital letters (A-Z), not " + quote(code));
@@ -570,20 +495,16 @@ public final class ConfigLoader {
             + "); a site open around the clock has open \"00:00\", close \"24:00\"");
       }
       OpeningHours hours = new OpeningHours(opens, closes, timeZone);
-      if (s.slotMin() > hours.minutes()) {
-        throw fail(p + ".slotMin", "must not be longer than the opening hours (" + hours.openText() + "-" + hours.closeText() + ")");
-      }
+      failIf(s.slotMin() > hours.minutes(), p + ".slotMin",
+          "must not be longer than the opening hours (" + hours.openText() + "-" + hours.closeText() + ")");
       String remote = s.remote() == null ? "" : s.remote().strip();
-      if (!remote.isEmpty() && !remote.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
-        throw fail(p + ".remote", "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(remote));
-      }
+      failIf(!remote.isEmpty() && !remote.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?"), p + ".remote",
+          "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(remote));
       sites.add(new SiteConfig(id, code, lang(s.name(), p + ".name", true), lang(s.address(), p + ".address", false),
           s.lat(), s.lon(), s.walkIns(), hours, s.slotMin(), s.slotCapacity(), s.hallCapacity(), s.roomCapacity(),
           s.doors(), s.desks(), s.booths(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
     }
-    if (sites.stream().allMatch(SiteConfig::isRemote)) {
-      throw fail("sites", "at least one site must be run by this server (without remote)");
-    }
+    if (sites.stream().allMatch(SiteConfig::isRemote)) throw fail("sites", "at least one site must be run by this server (without remote)");
     return List.copyOf(sites);
   }
 
@@ -597,13 +518,11 @@ public final class ConfigLoader {
       String p = "staff[" + i + "]";
       Staff s = list.get(i);
       String id = required(s.id(), p + ".id", this);
-      if (!STAFF_ID.matcher(id).matches()) {
-        throw fail(p + ".id", "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits, _ or -; not " + quote(id));
-      }
+      failIf(!STAFF_ID.matcher(id).matches(), p + ".id",
+          "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits, _ or -; not " + quote(id));
       if (ids.putIfAbsent(id, p) != null) throw fail(p + ".id", "duplicate staff id " + id + " (also " + ids.get(id) + ")");
-      if (!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash", this))) {
-        throw fail(p + ".pinHash", "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.gateway.PinHash <pin>");
-      }
+      failIf(!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash", this)), p + ".pinHash",
+          "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.gateway.PinHash <pin>");
       if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
       EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
       for (String r : s.roles()) {
@@ -615,9 +534,8 @@ public final class ConfigLoader {
       }
       if (s.sites().isEmpty()) throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");
       for (String site : s.sites()) {
-        if (!"*".equals(site) && !siteIds.contains(site)) {
-          throw fail(p + ".sites", "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
-        }
+        failIf(!"*".equals(site) && !siteIds.contains(site), p + ".sites",
+            "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
       }
       String name = s.name() == null ? id : s.name();
       if (name.isBlank()) throw fail(p + ".name", "must not be empty");
