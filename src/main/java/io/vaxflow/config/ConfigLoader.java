@@ -2,19 +2,14 @@ package io.vaxflow.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.*;
+import com.fasterxml.jackson.databind.exc.*;
 import com.fasterxml.jackson.databind.node.*;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vaxflow.gateway.PinHash;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
+import java.io.*;
+import java.nio.charset.*;
 import java.nio.file.*;
 import java.time.*;
 import java.time.format.*;
@@ -26,29 +21,20 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads {@code config/vaxflow.yaml} with Jackson's YAML binding, applies environment overrides and
- * builds a validated {@link VaxflowConfig}. Every problem is a {@link ConfigException} naming the
- * file, the key and the reason, so a bad config fails at start, not at the first patient.
+ * Reads {@code config/vaxflow.yaml} into a validated {@link VaxflowConfig}; every problem is a
+ * {@link ConfigException} naming the file, the key and the reason, so a bad config fails at start.
+ * The file is read as a Jackson tree and laid over {@link #DEFAULTS}; environment overrides are set on
+ * that tree; {@link #RANGES} checks every number; Jackson binds the tree (an unknown key fails there)
+ * and {@link #validate} checks formats, ids, references and cross-field rules.
  *
- * <p>The steps: the file is read as a tree and laid over {@link #DEFAULTS} (the one place defaults
- * are written); environment overrides are set on that tree; {@link #RANGES} checks every number;
- * Jackson binds the tree into the records (an unknown key fails there) and {@link #validate} checks
- * the rest (formats, ids, cross-field rules) while building {@link VaxflowConfig}.
- *
- * <p>Environment overrides (variable names match case-insensitively; blank values are ignored):
- * <ul>
- *   <li>{@code HTTP_PORT} → http.port, {@code REDIS_URL} → redis.url, {@code REDIS_TYPE} → redis.type,
- *       {@code REDIS_MASTER} → redis.master, {@code REDIS_WAIT_REPLICAS} → redis.waitReplicas, {@code DATA_DIR} → dataDir,
- *       {@code VOUCHER_SECRET} → voucherSecret, {@code CLOCK} → clock, {@code SIMULATE} → simulate;
- *   <li>{@code VAXFLOW_<PATH>}: any value by its path in upper case with dots (and dashes) as
- *       underscores, e.g. {@code VAXFLOW_FLOW_LEASESEC=30}, {@code VAXFLOW_ANNOUNCE_REPEATS=2}; list
- *       entries by id (sites, staff) or index, e.g. {@code VAXFLOW_SITES_XUHUI_HALLCAPACITY=80},
- *       {@code VAXFLOW_STAFF_DESK_SITES=xuhui,jingan}.
- * </ul>
- * The short names win over the {@code VAXFLOW_} form. A {@code VAXFLOW_} variable whose first part
- * names a config section but which matches no value (say, a site id that does not exist) is an
- * error; other {@code VAXFLOW_} variables are not config and are ignored. An error in a value that
- * came from the environment names the variable as its key.
+ * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
+ * {@code HTTP_PORT, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
+ * CLOCK, SIMULATE} ({@link #NAMED_ENV}), and {@code VAXFLOW_<PATH>} for any value by its path in upper
+ * case with dots and dashes as underscores, list entries by id or index: {@code VAXFLOW_FLOW_LEASESEC=30},
+ * {@code VAXFLOW_SITES_XUHUI_HALLCAPACITY=80}, {@code VAXFLOW_STAFF_DESK_SITES=xuhui,jingan}. The short
+ * names win. A {@code VAXFLOW_} variable that starts with a section's name but names no value is an
+ * error; other ones are not config and are ignored. An error in a value from the environment names the
+ * variable as its key.
  */
 public final class ConfigLoader {
 
@@ -228,81 +214,52 @@ public final class ConfigLoader {
   }
 
   private void applyEnv(Map<String, String> env, ObjectNode root) {
-    // Deterministic order: generic form first (sorted), then the short names, which win.
-    Map<String, String> generic = new TreeMap<>();
-    Map<String, Map.Entry<String, String>> named = new TreeMap<>();
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      if (e.getKey() == null || e.getValue() == null || e.getValue().isBlank()) continue;
-      String upper = e.getKey().toUpperCase(Locale.ROOT);
-      if (upper.startsWith(GENERIC_PREFIX) && upper.length() > GENERIC_PREFIX.length()) {
-        generic.put(e.getKey(), e.getValue());
-      } else if (NAMED_ENV.containsKey(upper)) {
-        named.put(upper, e);
+    Map<String, Target> targets = new HashMap<>();
+    index(root, "VAXFLOW", null, null, "", targets);
+    Map<String, String> vars = new TreeMap<>(Comparator.comparing((String k) -> !k.startsWith(GENERIC_PREFIX)).thenComparing(k -> k));
+    env.forEach((var, value) -> {
+      String upper = var == null || value == null || value.isBlank() ? "" : var.toUpperCase(Locale.ROOT);
+      if (upper.startsWith(GENERIC_PREFIX) || NAMED_ENV.containsKey(upper)) vars.put(upper, var);
+    });
+    vars.forEach((upper, var) -> {
+      String named = NAMED_ENV.get(upper);
+      Target t = targets.get(named != null ? "VAXFLOW_" + norm(named) : upper);
+      Target texts = targets.get(upper.substring(0, upper.lastIndexOf('_') + 1)); // VAXFLOW_SITES_XUHUI_NAME_FR
+      if (t == null && texts != null) {
+        String lang = upper.substring(upper.lastIndexOf('_') + 1).toLowerCase(Locale.ROOT);
+        t = new Target((ObjectNode) texts.parent().get(texts.key()), lang, texts.path() + "." + lang);
       }
-    }
-    for (Map.Entry<String, String> e : generic.entrySet()) {
-      List<String> tokens = List.of(e.getKey().substring(GENERIC_PREFIX.length()).toUpperCase(Locale.ROOT).split("_", -1));
-      List<Object> steps = tokens.contains("") ? null : resolve(root, null, tokens, 0);
-      if (steps != null) {
-        set(root, steps, e.getValue().strip(), e.getKey());
-      } else if (root.properties().stream().anyMatch(f -> (String.join("_", tokens) + "_").startsWith(norm(f.getKey()) + "_"))) {
-        throw new ConfigException(fileName, e.getKey(), "names no config value (check the key, and the id for sites and staff)");
-      } else {
-        LOG.debug("{} is not a config override; ignored", e.getKey());
+      if (t == null && root.properties().stream().anyMatch(f -> (upper + "_").startsWith("VAXFLOW_" + norm(f.getKey()) + "_"))) {
+        throw new ConfigException(fileName, var, "names no config value (check the key, and the id for sites and staff)");
+      } else if (t != null) {
+        String value = env.get(var).strip();
+        t.parent().set(t.key(), merge(t.parent().path(t.key()).isArray() ? t.parent().get(t.key()) : TextNode.valueOf(""), TextNode.valueOf(value)));
+        fromEnv.put(t.path(), var);
       }
+    });
+  }
+
+  /** A value the environment may set: {@code key} of {@code parent}, at config path {@code path}. */
+  private record Target(ObjectNode parent, String key, String path) {}
+
+  /** Every value by its environment name, list entries by id and by index (VAXFLOW_SITES_XUHUI_…, VAXFLOW_SITES_0_…). */
+  private static void index(JsonNode node, String env, ObjectNode parent, String key, String path, Map<String, Target> out) {
+    if (node.isObject()) {
+      if ("name".equals(key) || "address".equals(key)) out.put(env + "_", new Target(parent, key, path)); // a text by language
+      node.properties().forEach(f -> index(f.getValue(), env + "_" + norm(f.getKey()), (ObjectNode) node, f.getKey(),
+          path.isEmpty() ? f.getKey() : path + "." + f.getKey(), out));
+    } else if (node.isArray() && !node.isEmpty() && node.get(0).isObject()) {
+      for (int j = 0; j < node.size(); j++) {
+        index(node.get(j), env + "_" + j, null, null, path + "[" + j + "]", out);
+        if (node.get(j).hasNonNull("id")) index(node.get(j), env + "_" + norm(node.get(j).get("id").asText()), null, null, path + "[" + j + "]", out);
+      }
+    } else {
+      out.put(env, new Target(parent, key, path));
     }
-    named.forEach((upper, e) -> set(root, List.of((Object[]) NAMED_ENV.get(upper).split("\\.")), e.getValue().strip(), e.getKey()));
   }
 
   private static String norm(String s) {
     return s.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
-  }
-
-  /**
-   * The steps (keys as String, list indices as Integer) that {@code tokens[i..]} names in {@code node}
-   * (reached by key {@code key}), or null. Longest match first with backtracking, so ids with dashes work.
-   */
-  private static List<Object> resolve(JsonNode node, String key, List<String> tokens, int i) {
-    int n = tokens.size();
-    boolean leaf = node.isValueNode() || node.isNull() || node.isArray() && !(node.size() > 0 && node.get(0).isObject());
-    if (leaf || i == n) return leaf && i == n ? new ArrayList<>() : null;
-    if (node.isObject() && ("name".equals(key) || "address".equals(key)) && i == n - 1) {
-      return new ArrayList<>(List.of(tokens.get(i).toLowerCase(Locale.ROOT))); // a language of a text
-    }
-    for (int k = node.isObject() ? n : n - 1; k > i; k--) {
-      String candidate = String.join("_", tokens.subList(i, k));
-      if (node.isObject()) {
-        for (Map.Entry<String, JsonNode> f : node.properties()) {
-          List<Object> rest = norm(f.getKey()).equals(candidate) ? resolve(f.getValue(), f.getKey(), tokens, k) : null;
-          if (rest != null) return prepend(f.getKey(), rest);
-        }
-      } else {
-        for (int j = 0; j < node.size(); j++) {
-          boolean hit = candidate.equals(String.valueOf(j)) || norm(node.get(j).path("id").asText("")).equals(candidate);
-          List<Object> rest = hit ? resolve(node.get(j), null, tokens, k) : null;
-          if (rest != null) return prepend(j, rest);
-        }
-      }
-    }
-    return null;
-  }
-
-  private static List<Object> prepend(Object step, List<Object> rest) {
-    rest.add(0, step);
-    return rest;
-  }
-
-  private void set(ObjectNode root, List<Object> steps, String value, String var) {
-    JsonNode parent = root;
-    StringBuilder path = new StringBuilder();
-    for (int s = 0; s < steps.size() - 1; s++) {
-      parent = steps.get(s) instanceof Integer idx ? parent.get(idx) : parent.get((String) steps.get(s));
-      path.append(steps.get(s) instanceof Integer idx ? "[" + idx + "]" : (path.length() == 0 ? "" : ".") + steps.get(s));
-    }
-    String key = (String) steps.get(steps.size() - 1);
-    if (!(parent instanceof ObjectNode obj)) throw new ConfigException(fileName, path.toString(), "must be a mapping");
-    obj.set(key, merge(obj.path(key).isArray() ? obj.get(key) : TextNode.valueOf(""), TextNode.valueOf(value)));
-    fromEnv.put(path.append(path.length() == 0 ? "" : ".").append(key).toString(), var);
   }
 
   /** Every number within its {@link #RANGES}, every switch true or false; text (from the environment) becomes typed. */
@@ -383,6 +340,11 @@ public final class ConfigLoader {
         : new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
   }
 
+  private void unique(Map<String, String> seen, String value, String path, String what) {
+    String before = seen.putIfAbsent(what + " " + value, path.substring(0, path.lastIndexOf('.')));
+    if (before != null) throw fail(path, "duplicate " + what + " " + value + " (also " + before + ")");
+  }
+
   private void failIf(boolean bad, String path, String reason) {
     if (bad) throw fail(path, reason);
   }
@@ -391,9 +353,9 @@ public final class ConfigLoader {
     return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
   }
 
-  private static String required(String value, String path, ConfigLoader at) {
-    if (value == null) throw at.fail(path, "is required");
-    if (value.isBlank()) throw at.fail(path, "is required (empty)");
+  private String required(String value, String path) {
+    if (value == null) throw fail(path, "is required");
+    if (value.isBlank()) throw fail(path, "is required (empty)");
     return value;
   }
 
@@ -405,7 +367,7 @@ public final class ConfigLoader {
     }
     Path dataDir;
     try {
-      dataDir = Path.of(required(f.dataDir(), "dataDir", this));
+      dataDir = Path.of(required(f.dataDir(), "dataDir"));
     } catch (InvalidPathException e) {
       throw fail("dataDir", "is not a valid path: " + e.getReason());
     }
@@ -413,7 +375,7 @@ public final class ConfigLoader {
     if (f.voucherSecret().length() < 16) throw fail("voucherSecret", "must be at least 16 characters");
     ZoneId timeZone;
     try {
-      timeZone = ZoneId.of(required(f.timeZone(), "timeZone", this).strip());
+      timeZone = ZoneId.of(required(f.timeZone(), "timeZone").strip());
     } catch (DateTimeException e) {
       throw fail("timeZone", "unknown time zone " + f.timeZone() + " (use a region id such as Asia/Shanghai)");
     }
@@ -476,17 +438,16 @@ public final class ConfigLoader {
     if (list.isEmpty()) throw fail("sites", "at least one site is required");
     List<SiteConfig> sites = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
-    Map<String, String> codes = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
       String p = "sites[" + i + "]";
       Site s = list.get(i);
-      String id = required(s.id(), p + ".id", this);
+      String id = required(s.id(), p + ".id");
       failIf(!SITE_ID.matcher(id).matches(), p + ".id",
           "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
-      if (ids.putIfAbsent(id, p) != null) throw fail(p + ".id", "duplicate site id " + id + " (also " + ids.get(id) + ")");
-      String code = required(s.code(), p + ".code", this);
+      unique(ids, id, p + ".id", "site id");
+      String code = required(s.code(), p + ".code");
       if (!SITE_CODE.matcher(code).matches()) throw fail(p + ".code", "must be two capital letters (A-Z), not " + quote(code));
-      if (codes.putIfAbsent(code, p) != null) throw fail(p + ".code", "duplicate site code " + code + " (also " + codes.get(code) + ")");
+      unique(ids, code, p + ".code", "site code");
       String hp = p + ".hours";
       int opens = minuteOfDay(s.hours().open(), hp + ".open", false);
       int closes = minuteOfDay(s.hours().close(), hp + ".close", true);
@@ -517,11 +478,11 @@ public final class ConfigLoader {
     for (int i = 0; i < list.size(); i++) {
       String p = "staff[" + i + "]";
       Staff s = list.get(i);
-      String id = required(s.id(), p + ".id", this);
+      String id = required(s.id(), p + ".id");
       failIf(!STAFF_ID.matcher(id).matches(), p + ".id",
           "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits, _ or -; not " + quote(id));
-      if (ids.putIfAbsent(id, p) != null) throw fail(p + ".id", "duplicate staff id " + id + " (also " + ids.get(id) + ")");
-      failIf(!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash", this)), p + ".pinHash",
+      unique(ids, id, p + ".id", "staff id");
+      failIf(!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash")), p + ".pinHash",
           "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.gateway.PinHash <pin>");
       if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
       EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
