@@ -176,21 +176,23 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException(fileName, "(file)", "not found");
     } catch (JacksonException e) {
-      if (e.getCause() instanceof CharacterCodingException) throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
+      if (e.getCause() instanceof CharacterCodingException c) throw utf8(c);
       String problem = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
           ? m.getProblem().strip() + (m.getContext() == null ? "" : " (" + m.getContext().strip() + ")")
           : e.getOriginalMessage().replaceAll("(?s)Duplicate field '(.*?)'.*", "duplicate key $1");
       JsonLocation at = e.getLocation();
       String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
       throw new ConfigException(fileName, "(syntax)", where + problem, e);
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
     } catch (IOException e) {
-      throw new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
+      throw e instanceof CharacterCodingException c ? utf8(c) : new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
     }
     if (doc == null || doc.isMissingNode() || doc.isNull()) return JsonNodeFactory.instance.objectNode();
     if (!doc.isObject()) throw new ConfigException(fileName, "(root)", "must be a mapping of keys to values");
     return doc;
+  }
+
+  private ConfigException utf8(CharacterCodingException e) {
+    return new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
   }
 
   /** {@code file} laid over {@code defaults}; a null in the file is an absent key; template lists apply to each entry. */
@@ -307,24 +309,14 @@ public final class ConfigLoader {
       path.append(field ? (path.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
       at = field ? at.path(r.getFieldName()) : at.path(r.getIndex());
     }
-    Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType() : null;
-    String reason;
-    if (e instanceof UnrecognizedPropertyException u) {
-      reason = "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds());
-    } else if (at.isNull() || at.isMissingNode()) {
-      reason = "is required";
-    } else if (type == String.class) {
-      reason = "must be text";
-    } else if (type == boolean.class || type == Boolean.class) {
-      reason = "must be true or false";
-    } else if (type != null && (Collection.class.isAssignableFrom(type) || type.isArray())) {
-      reason = "must be a list, e.g. [a, b]";
-    } else if (type != null && (Map.class.isAssignableFrom(type) || type.isRecord())) {
-      reason = "must be a mapping of keys to values";
-    } else {
-      reason = e.getOriginalMessage();
-    }
-    return fail(path.toString(), reason);
+    Class<?> type = e instanceof MismatchedInputException m && m.getTargetType() != null ? m.getTargetType() : Void.class;
+    return fail(path.toString(), e instanceof UnrecognizedPropertyException u ? "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds())
+        : at.isNull() || at.isMissingNode() ? "is required"
+        : type == String.class ? "must be text"
+        : type == boolean.class || type == Boolean.class ? "must be true or false"
+        : Collection.class.isAssignableFrom(type) ? "must be a list, e.g. [a, b]"
+        : Map.class.isAssignableFrom(type) || type.isRecord() ? "must be a mapping of keys to values"
+        : e.getOriginalMessage());
   }
 
   private static String hint(String key, Collection<Object> known) {
@@ -393,23 +385,14 @@ public final class ConfigLoader {
   /** The Redis deployment: its type, endpoints (a comma-separated list), Sentinel master name and WAIT count. */
   private VaxflowConfig.Redis redis(RedisFile r) {
     String typeText = String.valueOf(r.type()).strip();
-    VaxflowConfig.Redis.Type type;
-    try {
-      type = VaxflowConfig.Redis.Type.valueOf(typeText.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw fail("redis.type", "must be standalone, cluster or sentinel, not " + quote(typeText));
-    }
+    VaxflowConfig.Redis.Type type = Arrays.stream(VaxflowConfig.Redis.Type.values()).filter(t -> t.name().equalsIgnoreCase(typeText))
+        .findFirst().orElseThrow(() -> fail("redis.type", "must be standalone, cluster or sentinel, not " + quote(typeText)));
     String url = r.url() == null ? "" : r.url().strip();
-    List<String> endpoints = new ArrayList<>();
-    for (String part : url.split(",")) {
-      String endpoint = part.strip();
-      if (endpoint.isEmpty()) {
-        if (!url.isEmpty()) throw fail("redis.url", "has an empty entry in its comma-separated list");
-      } else if (!endpoint.matches("(redis|rediss|unix)://.*")) {
-        throw fail("redis.url", "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not " + quote(endpoint));
-      } else {
-        endpoints.add(endpoint);
-      }
+    List<String> endpoints = url.isEmpty() ? List.of() : Arrays.stream(url.split(",")).map(String::strip).toList();
+    failIf(endpoints.contains(""), "redis.url", "has an empty entry in its comma-separated list");
+    for (String endpoint : endpoints) {
+      failIf(!endpoint.matches("(redis|rediss|unix)://.*"), "redis.url",
+          "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not " + quote(endpoint));
     }
     failIf(type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1, "redis.url",
         "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
