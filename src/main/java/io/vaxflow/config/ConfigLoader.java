@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.*;
 import com.fasterxml.jackson.databind.exc.*;
 import com.fasterxml.jackson.databind.node.*;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vaxflow.gateway.PinHash;
 import java.io.*;
@@ -17,14 +16,13 @@ import java.util.*;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads {@code config/vaxflow.yaml} into a validated {@link VaxflowConfig}; every problem is a
  * {@link ConfigException} naming the file, the key and the reason, so a bad config fails at start.
  * The file is read as a Jackson tree and laid over {@link #DEFAULTS}; environment overrides are set on
- * that tree; {@link #RANGES} checks every number; Jackson binds the tree (an unknown key fails there)
+ * that tree; the ranges in {@link #DEFAULTS} check every number; Jackson binds the tree (an unknown key fails there)
  * and {@link #validate} checks formats, ids, references and cross-field rules.
  *
  * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
@@ -49,58 +47,37 @@ public final class ConfigLoader {
       "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate");
 
   /**
-   * Every key and its default ({@code null}: required). A list holding one mapping is the template of
-   * each entry (every site gets the site defaults); a list of scalars is a plain default value.
+   * Every key and its default ({@code null}: required); a number as {@code [default, min, max]} (a decimal
+   * min: not only whole numbers). A list holding one mapping is the template of each entry.
    */
   private static final String DEFAULTS = """
-      http: {host: 0.0.0.0, port: 8080, bodyLimitBytes: 16384, idleTimeoutSec: 60, requestTimeoutMs: 10000,
-             trustedProxies: [loopback]}
-      redis: {type: standalone, url: "", master: "", waitReplicas: 0, poolSize: 32, timeoutMs: 2000}
+      http: {host: 0.0.0.0, port: [8080, 0, 65535], bodyLimitBytes: [16384, 256, 67108864], idleTimeoutSec: [60, 1, 86400],
+             requestTimeoutMs: [10000, 100, 600000], trustedProxies: [loopback]}
+      redis: {type: standalone, url: "", master: "", waitReplicas: [0, 0, 16], poolSize: [32, 1, 4096], timeoutMs: [2000, 10, 600000]}
       dataDir: ./data
       voucherSecret: null
       clock: ""
       timeZone: Asia/Shanghai
       simulate: false
-      announce: {repeats: 3, intervalSec: 8}
-      flow: {arrivalTimeoutSec: 300, leaseSec: 600, observationSec: 1800, priorityInARow: 2, checkinEarlyMin: 60,
-             tickMs: 1000, deskServiceMin: 3.0, boothServiceMin: 4.0}
-      limits: {kiosk: {rate: 1.0, burst: 30}, site: {rate: 20.0, burst: 200}, booking: {rate: 0.5, burst: 10},
-               lookup: {rate: 5.0, burst: 60}, login: {rate: 0.5, burst: 10}, loginFailures: 5, lockoutSec: 900,
-               bookings: {rate: 200.0, burst: 400}, bookingQueueSec: 30}
-      registry: {url: "", port: 0, timeoutMs: 800, breakerFailures: 5, breakerResetMs: 10000}
-      remote: {pollMs: 5000, timeoutMs: 1000, breakerFailures: 3, breakerResetMs: 5000}
+      announce: {repeats: [3, 1, 10], intervalSec: [8, 1, 600]}
+      flow: {arrivalTimeoutSec: [300, 1, 86400], leaseSec: [600, 1, 86400], observationSec: [1800, 1, 86400],
+             priorityInARow: [2, 1, 1000], checkinEarlyMin: [60, 0, 1440], tickMs: [1000, 10, 60000],
+             deskServiceMin: [3.0, 0.01, 240], boothServiceMin: [4.0, 0.01, 240]}
+      limits: {kiosk: {rate: [1.0, 0.001, 1000000], burst: [30, 1, 1000000]}, site: {rate: [20.0, 0.001, 1000000], burst: [200, 1, 1000000]},
+               booking: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, lookup: {rate: [5.0, 0.001, 1000000], burst: [60, 1, 1000000]},
+               login: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, loginFailures: [5, 1, 1000], lockoutSec: [900, 1, 86400],
+               bookings: {rate: [200.0, 0.001, 1000000], burst: [400, 1, 1000000]}, bookingQueueSec: [30, 0, 3600]}
+      registry: {url: "", port: [0, 0, 65535], timeoutMs: [800, 10, 60000], breakerFailures: [5, 1, 1000], breakerResetMs: [10000, 100, 3600000]}
+      remote: {pollMs: [5000, 50, 600000], timeoutMs: [1000, 10, 60000], breakerFailures: [3, 1, 1000], breakerResetMs: [5000, 50, 3600000]}
       sites:
-        - {id: null, code: null, name: null, address: {}, lat: null, lon: null, walkIns: false,
-           hours: {open: "08:00", close: "17:00"}, slotMin: 30, slotCapacity: 60, hallCapacity: 100,
-           roomCapacity: 10, doors: 1, desks: 2, booths: 3, remote: ""}
+        - {id: null, code: null, name: null, address: {}, lat: [null, -90.0, 90], lon: [null, -180.0, 180], walkIns: false,
+           hours: {open: "08:00", close: "17:00"}, slotMin: [30, 1, 240], slotCapacity: [60, 1, 100000], hallCapacity: [100, 1, 100000],
+           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], remote: ""}
       communities:
-        - {name: null, lat: null, lon: null}
+        - {name: null, lat: [null, -90.0, 90], lon: [null, -180.0, 180]}
       staff:
         - {id: null, name: null, pinHash: null, roles: [], sites: []}
       """;
-
-  /** The range of every number ("a.b min max"; a list entry as {@code []}; a decimal min: not only whole numbers). */
-  private static final String RANGES = """
-      http.port 0 65535 | http.bodyLimitBytes 256 67108864 | http.idleTimeoutSec 1 86400 | http.requestTimeoutMs 100 600000
-      redis.waitReplicas 0 16 | redis.poolSize 1 4096 | redis.timeoutMs 10 600000
-      announce.repeats 1 10 | announce.intervalSec 1 600
-      flow.arrivalTimeoutSec 1 86400 | flow.leaseSec 1 86400 | flow.observationSec 1 86400 | flow.priorityInARow 1 1000
-      flow.checkinEarlyMin 0 1440 | flow.tickMs 10 60000 | flow.deskServiceMin 0.01 240 | flow.boothServiceMin 0.01 240
-      limits.loginFailures 1 1000 | limits.lockoutSec 1 86400 | limits.bookingQueueSec 0 3600
-      limits.*.rate 0.001 1000000 | limits.*.burst 1 1000000
-      registry.port 0 65535 | registry.timeoutMs 10 60000 | registry.breakerFailures 1 1000 | registry.breakerResetMs 100 3600000
-      remote.pollMs 50 600000 | remote.timeoutMs 10 60000 | remote.breakerFailures 1 1000 | remote.breakerResetMs 50 3600000
-      sites[].lat -90.0 90 | sites[].lon -180.0 180 | sites[].slotMin 1 240 | sites[].slotCapacity 1 100000
-      sites[].hallCapacity 1 100000 | sites[].roomCapacity 1 10000 | sites[].doors 1 10 | sites[].desks 1 50
-      sites[].booths 1 50 | communities[].lat -90.0 90 | communities[].lon -180.0 180
-      """;
-  private static final Map<String, double[]> RANGE = new HashMap<>();
-  static {
-    for (String rule : RANGES.split("[|\\n]")) {
-      String[] w = rule.strip().split(" ");
-      if (w.length == 3) RANGE.put(w[0], new double[] {Double.parseDouble(w[1]), Double.parseDouble(w[2]), w[1].contains(".") ? 1 : 0});
-    }
-  }
   private static final Set<String> BOOLEANS = Set.of("simulate", "sites[].walkIns");
 
   private static final Pattern SITE_ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
@@ -109,31 +86,34 @@ public final class ConfigLoader {
   private static final Pattern LANG = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("H:mm");
 
-  private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder().loaderOptions(loaderOptions()).build())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY,
-          DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .build();
+  private static final YAMLMapper MAPPER = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+      DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
-  private static LoaderOptions loaderOptions() {
-    LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(50);
-    options.setCodePointLimit(4 * 1024 * 1024);
-    return options;
+  /** The range of each number by its rule path ({@code http.port}, {@code sites[].hallCapacity}): min, max, 1 if decimal. */
+  private static final Map<String, double[]> RANGE = new HashMap<>();
+  private static final JsonNode DEFAULT_TREE = ranges(read(DEFAULTS), "");
+
+  /** Takes the ranges out of the defaults: {@code [default, min, max]} becomes {@code default}. */
+  private static JsonNode ranges(JsonNode node, String rule) {
+    if (node.isArray() && node.size() == 3 && node.get(1).isNumber() && node.get(2).isNumber()) {
+      RANGE.put(rule, new double[] {node.get(1).asDouble(), node.get(2).asDouble(), node.get(1).isIntegralNumber() ? 0 : 1});
+      return node.get(0);
+    }
+    if (node instanceof ObjectNode o) o.properties().forEach(f -> f.setValue(ranges(f.getValue(), dot(rule, f.getKey()))));
+    if (node instanceof ArrayNode list) for (int i = 0; i < list.size(); i++) list.set(i, ranges(list.get(i), rule + "[]"));
+    return node;
   }
 
+  /** The file's shape where it differs from the config records; the sections that match bind into those directly. */
   record File(VaxflowConfig.Http http, RedisFile redis, String dataDir, String voucherSecret, String clock,
               String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
               VaxflowConfig.Limits limits, VaxflowConfig.Registry registry, VaxflowConfig.Remote remote,
               List<Site> sites, List<VaxflowConfig.Community> communities, List<Staff> staff) {}
-
   record RedisFile(String type, String url, String master, int waitReplicas, int poolSize, int timeoutMs) {}
-
   record Site(String id, String code, Map<String, String> name, Map<String, String> address, double lat, double lon,
               boolean walkIns, Hours hours, int slotMin, int slotCapacity, int hallCapacity, int roomCapacity,
               int doors, int desks, int booths, String remote) {}
-
   record Hours(String open, String close) {}
-
   record Staff(String id, String name, String pinHash, List<String> roles, List<String> sites) {}
 
   /** Loads {@code file} with overrides from the process environment. */
@@ -144,7 +124,7 @@ public final class ConfigLoader {
   /** Loads and validates {@code file}, applying overrides from {@code env}; a problem is a {@link ConfigException}. */
   public static VaxflowConfig load(Path file, Map<String, String> env) {
     ConfigLoader loader = new ConfigLoader(file);
-    ObjectNode tree = (ObjectNode) merge(read(DEFAULTS), loader.parse(file));
+    ObjectNode tree = (ObjectNode) merge(DEFAULT_TREE, loader.parse(file));
     loader.applyEnv(env == null ? Map.of() : env, tree);
     if (!loader.fromEnv.isEmpty()) LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
           String.join(", ", new TreeMap<>(loader.fromEnv).values()));
@@ -234,8 +214,8 @@ public final class ConfigLoader {
       if (t == null && root.properties().stream().anyMatch(f -> (upper + "_").startsWith("VAXFLOW_" + norm(f.getKey()) + "_"))) {
         throw new ConfigException(fileName, var, "names no config value (check the key, and the id for sites and staff)");
       } else if (t != null) {
-        String value = env.get(var).strip();
-        t.parent().set(t.key(), merge(t.parent().path(t.key()).isArray() ? t.parent().get(t.key()) : TextNode.valueOf(""), TextNode.valueOf(value)));
+        JsonNode before = t.parent().path(t.key()); // a list keeps its shape: comma-separated text becomes its entries
+        t.parent().set(t.key(), merge(before.isArray() ? before : TextNode.valueOf(""), TextNode.valueOf(env.get(var).strip())));
         fromEnv.put(t.path(), var);
       }
     });
@@ -248,33 +228,35 @@ public final class ConfigLoader {
   private static void index(JsonNode node, String env, ObjectNode parent, String key, String path, Map<String, Target> out) {
     if (node.isObject()) {
       if ("name".equals(key) || "address".equals(key)) out.put(env + "_", new Target(parent, key, path)); // a text by language
-      node.properties().forEach(f -> index(f.getValue(), env + "_" + norm(f.getKey()), (ObjectNode) node, f.getKey(),
-          path.isEmpty() ? f.getKey() : path + "." + f.getKey(), out));
+      node.properties().forEach(f -> index(f.getValue(), env + "_" + norm(f.getKey()), (ObjectNode) node, f.getKey(), dot(path, f.getKey()), out));
     } else if (node.isArray() && !node.isEmpty() && node.get(0).isObject()) {
       for (int j = 0; j < node.size(); j++) {
-        index(node.get(j), env + "_" + j, null, null, path + "[" + j + "]", out);
-        if (node.get(j).hasNonNull("id")) index(node.get(j), env + "_" + norm(node.get(j).get("id").asText()), null, null, path + "[" + j + "]", out);
+        JsonNode entry = node.get(j);
+        index(entry, env + "_" + j, null, null, path + "[" + j + "]", out);
+        if (entry.hasNonNull("id")) index(entry, env + "_" + norm(entry.get("id").asText()), null, null, path + "[" + j + "]", out);
       }
     } else {
       out.put(env, new Target(parent, key, path));
     }
   }
 
+  private static String dot(String path, String key) { return path.isEmpty() ? key : path + "." + key; }
+
   private static String norm(String s) {
     return s.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
   }
 
-  /** Every number within its {@link #RANGES}, every switch true or false; text (from the environment) becomes typed. */
+  /** Every number within its range, every switch true or false; text (from the environment) becomes typed. */
   private JsonNode checkScalars(JsonNode node, String path, String rule) {
     if (node instanceof ObjectNode obj) {
       for (Map.Entry<String, JsonNode> f : obj.properties()) {
         String k = f.getKey();
-        f.setValue(checkScalars(f.getValue(), path.isEmpty() ? k : path + "." + k, rule.isEmpty() ? k : rule + "." + k));
+        f.setValue(checkScalars(f.getValue(), dot(path, k), dot(rule, k)));
       }
     } else if (node instanceof ArrayNode list) {
       for (int i = 0; i < list.size(); i++) list.set(i, checkScalars(list.get(i), path + "[" + i + "]", rule + "[]"));
     }
-    double[] range = RANGE.get(rule.replaceFirst("^limits\\.[a-z]+\\.", "limits.*."));
+    double[] range = RANGE.get(rule);
     String text = node.asText().strip();
     if (node.isNull() || node.isContainerNode() && range == null) {
       return node;
@@ -320,10 +302,8 @@ public final class ConfigLoader {
   }
 
   private static String hint(String key, Collection<Object> known) {
-    for (Object k : known) {
-      if (String.valueOf(k).equalsIgnoreCase(key)) return " (did you mean " + k + "?)";
-    }
-    return " (known: " + String.join(", ", known.stream().map(String::valueOf).sorted().toList()) + ")";
+    return known.stream().filter(k -> String.valueOf(k).equalsIgnoreCase(key)).findFirst().map(k -> " (did you mean " + k + "?)")
+        .orElse(" (known: " + String.join(", ", known.stream().map(String::valueOf).sorted().toList()) + ")");
   }
 
   private ConfigException fail(String path, String reason) {
@@ -363,8 +343,7 @@ public final class ConfigLoader {
     } catch (InvalidPathException e) {
       throw fail("dataDir", "is not a valid path: " + e.getReason());
     }
-    if (f.voucherSecret() == null) throw fail("voucherSecret", "is required");
-    if (f.voucherSecret().length() < 16) throw fail("voucherSecret", "must be at least 16 characters");
+    failIf(required(f.voucherSecret(), "voucherSecret").length() < 16, "voucherSecret", "must be at least 16 characters");
     ZoneId timeZone;
     try {
       timeZone = ZoneId.of(required(f.timeZone(), "timeZone").strip());
@@ -454,8 +433,7 @@ public final class ConfigLoader {
 
   private List<StaffAccount> staff(List<Staff> list, List<SiteConfig> sites) {
     if (list.isEmpty()) LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", fileName);
-    Set<String> siteIds = new LinkedHashSet<>();
-    sites.forEach(s -> siteIds.add(s.id()));
+    Set<String> siteIds = new LinkedHashSet<>(sites.stream().map(SiteConfig::id).toList());
     List<StaffAccount> out = new ArrayList<>();
     Map<String, String> ids = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
@@ -497,8 +475,7 @@ public final class ConfigLoader {
       throw fail(path, "24:00 is the end of a day, only a closing time; a site open around the clock opens at 00:00");
     }
     try {
-      LocalTime t = LocalTime.parse(text, HH_MM);
-      return t.getHour() * 60 + t.getMinute();
+      return LocalTime.parse(text, HH_MM).toSecondOfDay() / 60;
     } catch (DateTimeParseException e) {
       throw fail(path, (endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
           : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00") + "; not " + quote(text));
