@@ -156,7 +156,7 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException(fileName, "(file)", "not found");
     } catch (JacksonException e) {
-      if (e.getCause() instanceof CharacterCodingException c) throw utf8(c);
+      for (Throwable c = e; c != null; c = c.getCause()) if (c instanceof CharacterCodingException bad) throw utf8(bad);
       String problem = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
           ? m.getProblem().strip() + (m.getContext() == null ? "" : " (" + m.getContext().strip() + ")")
           : e.getOriginalMessage().replaceAll("(?s)Duplicate field '(.*?)'.*", "duplicate key $1");
