@@ -1,68 +1,38 @@
 package io.vaxflow.config;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.*;
+import com.fasterxml.jackson.databind.exc.*;
+import com.fasterxml.jackson.databind.node.*;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vaxflow.security.PinHash;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Date;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
+import java.io.*;
+import java.nio.charset.*;
+import java.nio.file.*;
+import java.time.*;
+import java.time.format.*;
+import java.util.*;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.NodeId;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Reads {@code config/vaxflow.yaml}, applies environment overrides and builds a validated
- * {@link VaxflowConfig}. Every problem is a {@link ConfigException} naming the file, the key and the
- * reason, so a bad config fails at start, not at the first patient.
+ * Reads {@code config/vaxflow.yaml} into a validated {@link VaxflowConfig}; every problem is a
+ * {@link ConfigException} naming the file, the key and the reason, so a bad config fails at start.
+ * The file is read as a Jackson tree and laid over {@link #DEFAULTS}; environment overrides are set on
+ * that tree; the ranges in {@link #DEFAULTS} check every number; Jackson binds the tree (an unknown key fails there)
+ * and {@link #validate} checks formats, ids, references and cross-field rules.
  *
- * <p>Environment overrides (variable names match case-insensitively; blank values are ignored):
- * <ul>
- *   <li>{@code HTTP_PORT} → http.port, {@code REDIS_URL} → redis.url, {@code REDIS_TYPE} → redis.type,
- *       {@code REDIS_MASTER} → redis.master, {@code REDIS_WAIT_REPLICAS} → redis.waitReplicas, {@code DATA_DIR} → dataDir,
- *       {@code VOUCHER_SECRET} → voucherSecret, {@code CLOCK} → clock, {@code SIMULATE} → simulate;
- *   <li>{@code VAXFLOW_<PATH>}: any value by its path in upper case with dots (and dashes) as
- *       underscores, e.g. {@code VAXFLOW_FLOW_LEASESEC=30}, {@code VAXFLOW_ANNOUNCE_REPEATS=2}; list
- *       entries by id (sites, staff) or index, e.g. {@code VAXFLOW_SITES_XUHUI_HALLCAPACITY=80},
- *       {@code VAXFLOW_STAFF_DESK_SITES=xuhui,jingan}.
- * </ul>
- * The short names win over the {@code VAXFLOW_} form. A {@code VAXFLOW_} variable whose first part
- * names a config section but which matches no value (say, a site id that does not exist) is an
- * error; other {@code VAXFLOW_} variables are not config and are ignored. An error in a value that
- * came from the environment names the variable as its key.
+ * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
+ * {@code HTTP_PORT, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
+ * CLOCK, SIMULATE} ({@link #NAMED_ENV}), and {@code VAXFLOW_<PATH>} for any value by its path in upper
+ * case with dots and dashes as underscores, list entries by id or index: {@code VAXFLOW_FLOW_LEASESEC=30},
+ * {@code VAXFLOW_SITES_XUHUI_HALLCAPACITY=80}, {@code VAXFLOW_STAFF_DESK_SITES=xuhui,jingan}. The short
+ * names win. A {@code VAXFLOW_} variable that starts with a section's name but names no value is an
+ * error; other ones are not config and are ignored. An error in a value from the environment names the
+ * variable as its key.
  */
 public final class ConfigLoader {
 
@@ -72,9 +42,43 @@ public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("config", "vaxflow.yaml");
 
   private static final String GENERIC_PREFIX = "VAXFLOW_";
+  private static final Map<String, String> NAMED_ENV = Map.of("HTTP_PORT", "http.port", "REDIS_URL", "redis.url",
+      "REDIS_TYPE", "redis.type", "REDIS_MASTER", "redis.master", "REDIS_WAIT_REPLICAS", "redis.waitReplicas",
+      "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate");
 
-  /** Short environment variables and the path each sets. */
-  private static final Map<String, String> NAMED_ENV = namedEnv();
+  /**
+   * Every key and its default ({@code null}: required); a number as {@code [default, min, max]} (a decimal
+   * min: not only whole numbers). A list holding one mapping is the template of each entry.
+   */
+  private static final String DEFAULTS = """
+      http: {host: 0.0.0.0, port: [8080, 0, 65535], bodyLimitBytes: [16384, 256, 67108864], idleTimeoutSec: [60, 1, 86400],
+             requestTimeoutMs: [10000, 100, 600000], trustedProxies: [loopback]}
+      redis: {type: standalone, url: "", master: "", waitReplicas: [0, 0, 16], poolSize: [32, 1, 4096], timeoutMs: [2000, 10, 600000]}
+      dataDir: ./data
+      voucherSecret: null
+      clock: ""
+      timeZone: Asia/Shanghai
+      simulate: false
+      announce: {repeats: [3, 1, 10], intervalSec: [8, 1, 600]}
+      flow: {arrivalTimeoutSec: [300, 1, 86400], leaseSec: [600, 1, 86400], observationSec: [1800, 1, 86400],
+             priorityInARow: [2, 1, 1000], checkinEarlyMin: [60, 0, 1440], tickMs: [1000, 10, 60000],
+             deskServiceMin: [3.0, 0.01, 240], boothServiceMin: [4.0, 0.01, 240]}
+      limits: {kiosk: {rate: [1.0, 0.001, 1000000], burst: [30, 1, 1000000]}, site: {rate: [20.0, 0.001, 1000000], burst: [200, 1, 1000000]},
+               booking: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, lookup: {rate: [5.0, 0.001, 1000000], burst: [60, 1, 1000000]},
+               login: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, loginFailures: [5, 1, 1000], lockoutSec: [900, 1, 86400],
+               bookings: {rate: [200.0, 0.001, 1000000], burst: [400, 1, 1000000]}, bookingQueueSec: [30, 0, 3600]}
+      registry: {url: "", port: [0, 0, 65535], timeoutMs: [800, 10, 60000], breakerFailures: [5, 1, 1000], breakerResetMs: [10000, 100, 3600000]}
+      remote: {pollMs: [5000, 50, 600000], timeoutMs: [1000, 10, 60000], breakerFailures: [3, 1, 1000], breakerResetMs: [5000, 50, 3600000]}
+      sites:
+        - {id: null, code: null, name: null, address: {}, lat: [null, -90.0, 90], lon: [null, -180.0, 180], walkIns: false,
+           hours: {open: "08:00", close: "17:00"}, slotMin: [30, 1, 240], slotCapacity: [60, 1, 100000], hallCapacity: [100, 1, 100000],
+           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], remote: ""}
+      communities:
+        - {name: null, lat: [null, -90.0, 90], lon: [null, -180.0, 180]}
+      staff:
+        - {id: null, name: null, pinHash: null, roles: [], sites: []}
+      """;
+  private static final Set<String> BOOLEANS = Set.of("simulate", "sites[].walkIns");
 
   private static final Pattern SITE_ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
   private static final Pattern SITE_CODE = Pattern.compile("[A-Z]{2}");
@@ -82,918 +86,414 @@ public final class ConfigLoader {
   private static final Pattern LANG = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("H:mm");
 
-  // ---------------------------------------------------------------- schema (known keys)
+  private static final YAMLMapper MAPPER = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+      DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
-  private sealed interface Node permits Leaf, Obj, Items, LangMap {}
+  /** The range of each number by its rule path ({@code http.port}, {@code sites[].hallCapacity}): min, max, 1 if decimal. */
+  private static final Map<String, double[]> RANGE = new HashMap<>();
+  private static final JsonNode DEFAULT_TREE = ranges(read(DEFAULTS), "");
 
-  /** A scalar or a list of scalars (roles, sites). */
-  private record Leaf() implements Node {}
-
-  private record Obj(Map<String, Node> fields) implements Node {}
-
-  /** A list of objects, addressed from the environment by their {@code id} or index. */
-  private record Items(Obj element) implements Node {}
-
-  /** A map from language ({@code zh}, {@code en}) to text. */
-  private record LangMap() implements Node {}
-
-  private static final Leaf LEAF = new Leaf();
-  private static final LangMap LANG_MAP = new LangMap();
-
-  private static Obj obj(Object... nameThenNode) {
-    Map<String, Node> fields = new LinkedHashMap<>();
-    for (int i = 0; i < nameThenNode.length; i += 2) {
-      fields.put((String) nameThenNode[i], (Node) nameThenNode[i + 1]);
+  /** Takes the ranges out of the defaults: {@code [default, min, max]} becomes {@code default}. */
+  private static JsonNode ranges(JsonNode node, String rule) {
+    if (node.isArray() && node.size() == 3 && node.get(1).isNumber() && node.get(2).isNumber()) {
+      RANGE.put(rule, new double[] {node.get(1).asDouble(), node.get(2).asDouble(), node.get(1).isIntegralNumber() ? 0 : 1});
+      return node.get(0);
     }
-    return new Obj(Collections.unmodifiableMap(fields));
+    if (node instanceof ObjectNode o) o.properties().forEach(f -> f.setValue(ranges(f.getValue(), dot(rule, f.getKey()))));
+    if (node instanceof ArrayNode list) for (int i = 0; i < list.size(); i++) list.set(i, ranges(list.get(i), rule + "[]"));
+    return node;
   }
 
-  private static final Obj SITE = obj(
-      "id", LEAF, "code", LEAF, "name", LANG_MAP, "address", LANG_MAP, "lat", LEAF, "lon", LEAF,
-      "walkIns", LEAF, "hours", obj("open", LEAF, "close", LEAF), "slotMin", LEAF, "remote", LEAF,
-      "slotCapacity", LEAF, "hallCapacity", LEAF, "roomCapacity", LEAF, "doors", LEAF,
-      "desks", LEAF, "booths", LEAF);
-
-  private static final Obj COMMUNITY = obj("name", LANG_MAP, "lat", LEAF, "lon", LEAF);
-
-  private static final Obj STAFF = obj(
-      "id", LEAF, "name", LEAF, "pinHash", LEAF, "roles", LEAF, "sites", LEAF);
-
-  private static final Obj BUCKET = obj("rate", LEAF, "burst", LEAF);
-
-  private static final Obj ROOT = obj(
-      "http", obj("host", LEAF, "port", LEAF, "bodyLimitBytes", LEAF, "idleTimeoutSec", LEAF,
-          "requestTimeoutMs", LEAF, "trustedProxies", LEAF),
-      "redis", obj("type", LEAF, "url", LEAF, "master", LEAF, "waitReplicas", LEAF, "poolSize", LEAF, "timeoutMs", LEAF),
-      "dataDir", LEAF,
-      "voucherSecret", LEAF,
-      "clock", LEAF,
-      "timeZone", LEAF,
-      "simulate", LEAF,
-      "announce", obj("repeats", LEAF, "intervalSec", LEAF),
-      "flow", obj(
-          "arrivalTimeoutSec", LEAF, "leaseSec", LEAF, "observationSec", LEAF,
-          "priorityInARow", LEAF, "checkinEarlyMin", LEAF, "tickMs", LEAF,
-          "deskServiceMin", LEAF, "boothServiceMin", LEAF),
-      "limits", obj(
-          "kiosk", BUCKET, "site", BUCKET, "booking", BUCKET, "lookup", BUCKET, "login", BUCKET,
-          "loginFailures", LEAF, "lockoutSec", LEAF, "bookings", BUCKET, "bookingQueueSec", LEAF),
-      "registry", obj("url", LEAF, "port", LEAF, "timeoutMs", LEAF, "breakerFailures", LEAF, "breakerResetMs", LEAF),
-      "remote", obj("pollMs", LEAF, "timeoutMs", LEAF, "breakerFailures", LEAF, "breakerResetMs", LEAF),
-      "sites", new Items(SITE),
-      "communities", new Items(COMMUNITY),
-      "staff", new Items(STAFF));
-
-  private static Map<String, String> namedEnv() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("HTTP_PORT", "http.port");
-    m.put("REDIS_URL", "redis.url");
-    m.put("REDIS_TYPE", "redis.type");
-    m.put("REDIS_MASTER", "redis.master");
-    m.put("REDIS_WAIT_REPLICAS", "redis.waitReplicas");
-    m.put("DATA_DIR", "dataDir");
-    m.put("VOUCHER_SECRET", "voucherSecret");
-    m.put("CLOCK", "clock");
-    m.put("SIMULATE", "simulate");
-    return Collections.unmodifiableMap(m);
-  }
-
-  // ---------------------------------------------------------------- entry points
+  /** The file's shape where it differs from the config records; the sections that match bind into those directly. */
+  record File(VaxflowConfig.Http http, RedisFile redis, String dataDir, String voucherSecret, String clock,
+              String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
+              VaxflowConfig.Limits limits, VaxflowConfig.Registry registry, VaxflowConfig.Remote remote,
+              List<Site> sites, List<VaxflowConfig.Community> communities, List<Staff> staff) {}
+  record RedisFile(String type, String url, String master, int waitReplicas, int poolSize, int timeoutMs) {}
+  record Site(String id, String code, Map<String, String> name, Map<String, String> address, double lat, double lon,
+              boolean walkIns, Hours hours, int slotMin, int slotCapacity, int hallCapacity, int roomCapacity,
+              int doors, int desks, int booths, String remote) {}
+  record Hours(String open, String close) {}
+  record Staff(String id, String name, String pinHash, List<String> roles, List<String> sites) {}
 
   /** Loads {@code file} with overrides from the process environment. */
   public static VaxflowConfig load(Path file) {
     return load(file, System.getenv());
   }
 
-  /**
-   * Loads and validates {@code file}, applying overrides from {@code env}.
-   *
-   * @throws ConfigException naming file, key and reason for any problem
-   */
+  /** Loads and validates {@code file}, applying overrides from {@code env}; a problem is a {@link ConfigException}. */
   public static VaxflowConfig load(Path file, Map<String, String> env) {
     ConfigLoader loader = new ConfigLoader(file);
-    Map<String, Object> root = loader.parse(file);
-    loader.checkKeys(ROOT, root, "");
-    loader.applyEnv(env == null ? Map.of() : env, root);
-    if (!loader.fromEnv.isEmpty()) {
-      LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
-          String.join(", ", loader.fromEnv.keySet()));
+    ObjectNode tree = (ObjectNode) merge(DEFAULT_TREE, loader.parse(file));
+    loader.applyEnv(env == null ? Map.of() : env, tree);
+    if (!loader.fromEnv.isEmpty()) LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
+          String.join(", ", new TreeMap<>(loader.fromEnv).values()));
+    loader.checkScalars(tree, "", "");
+    try {
+      return loader.validate(MAPPER.treeToValue(tree, File.class));
+    } catch (JsonMappingException e) {
+      throw loader.bindingError(e, tree);
+    } catch (JacksonException e) {
+      throw new ConfigException(loader.fileName, "(syntax)", e.getOriginalMessage(), e);
     }
-    return loader.build(root);
   }
 
   private final String fileName;
   /** Config path → the environment variable that set it. */
   private final Map<String, String> fromEnv = new HashMap<>();
 
-  private ConfigLoader(Path file) {
-    this.fileName = file.toString();
+  private ConfigLoader(Path file) { this.fileName = file.toString(); }
+
+  private static JsonNode read(String yaml) {
+    try { return MAPPER.readTree(yaml); } catch (IOException e) { throw new IllegalStateException(e); }
   }
 
-  // ---------------------------------------------------------------- parsing
-
-  /** YAML 1.1 without sexagesimal numbers, so {@code 17:00} stays the text "17:00". */
-  private static final class NoSexagesimalResolver extends Resolver {
-    private static final Pattern SEXAGESIMAL =
-        Pattern.compile("[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?");
-
-    @Override
-    public Tag resolve(NodeId kind, String value, boolean implicit) {
-      if (kind == NodeId.scalar && implicit && value != null && SEXAGESIMAL.matcher(value).matches()) {
-        return Tag.STR;
-      }
-      return super.resolve(kind, value, implicit);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> parse(Path file) {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setAllowRecursiveKeys(false);
-    options.setMaxAliasesForCollections(50);
-    options.setCodePointLimit(4 * 1024 * 1024);
-    DumperOptions dumper = new DumperOptions();
-    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options,
-        new NoSexagesimalResolver());
-    if (Files.isDirectory(file)) {
-      throw new ConfigException(fileName, "(file)", "is a directory, not a file");
-    }
-    Object doc;
+  private JsonNode parse(Path file) {
+    if (Files.isDirectory(file)) throw new ConfigException(fileName, "(file)", "is a directory, not a file");
+    JsonNode doc;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      doc = yaml.load(in);
+      doc = MAPPER.readTree(in);
     } catch (NoSuchFileException e) {
       throw new ConfigException(fileName, "(file)", "not found");
-    } catch (MarkedYAMLException e) {
-      throw new ConfigException(fileName, "(syntax)", describe(e), e);
-    } catch (YAMLException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CharacterCodingException) {
-        throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
-      }
-      if (cause instanceof IOException io) {
-        throw new ConfigException(fileName, "(file)", "cannot be read: " + io.getMessage(), e);
-      }
-      throw new ConfigException(fileName, "(syntax)", String.valueOf(e.getMessage()), e);
+    } catch (JacksonException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) if (c instanceof CharacterCodingException bad) throw utf8(bad);
+      String problem = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
+          ? m.getProblem().strip() + (m.getContext() == null ? "" : " (" + m.getContext().strip() + ")")
+          : e.getOriginalMessage().replaceAll("(?s)Duplicate field '(.*?)'.*", "duplicate key $1");
+      JsonLocation at = e.getLocation();
+      String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+      throw new ConfigException(fileName, "(syntax)", where + problem, e);
     } catch (IOException e) {
-      throw new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
+      throw e instanceof CharacterCodingException c ? utf8(c) : new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
     }
-    if (doc == null) {
-      return new LinkedHashMap<>();
-    }
-    if (!(doc instanceof Map)) {
-      throw new ConfigException(fileName, "(root)", "must be a mapping of keys to values");
-    }
-    return (Map<String, Object>) doc;
+    if (doc == null || doc.isMissingNode() || doc.isNull()) return JsonNodeFactory.instance.objectNode();
+    if (!doc.isObject()) throw new ConfigException(fileName, "(root)", "must be a mapping of keys to values");
+    return doc;
   }
 
-  private static String describe(MarkedYAMLException e) {
-    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-    StringBuilder sb = new StringBuilder();
-    if (mark != null) {
-      sb.append("line ").append(mark.getLine() + 1).append(", column ").append(mark.getColumn() + 1).append(": ");
-    }
-    String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-    sb.append(problem == null ? "invalid YAML" : problem.strip());
-    if (e.getContext() != null && e.getProblem() != null) {
-      sb.append(" (").append(e.getContext().strip());
-      Mark ctx = e.getContextMark();
-      if (ctx != null && mark != null && ctx.getLine() != mark.getLine()) {
-        sb.append(" at line ").append(ctx.getLine() + 1);
-      }
-      sb.append(')');
-    }
-    return sb.toString();
+  private ConfigException utf8(CharacterCodingException e) {
+    return new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
   }
 
-  // ---------------------------------------------------------------- unknown keys
-
-  private void checkKeys(Node node, Object data, String path) {
-    if (data == null) {
-      return;
+  /** {@code file} laid over {@code defaults}; a null in the file is an absent key; template lists apply to each entry. */
+  private static JsonNode merge(JsonNode defaults, JsonNode file) {
+    boolean template = defaults.isArray() && defaults.size() == 1 && defaults.get(0).isObject();
+    if (file == null || file.isNull()) return template ? JsonNodeFactory.instance.arrayNode() : defaults.deepCopy();
+    if (defaults.isArray() && !template && file.isTextual()) { // a list written as comma-separated text
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      Arrays.stream(file.asText().split(",")).map(String::strip).filter(t -> !t.isEmpty()).forEach(out::add);
+      return out;
     }
-    if (node instanceof Obj o) {
-      if (!(data instanceof Map<?, ?> map)) {
-        return; // reported with the right wording when the value is read
-      }
-      for (Object k : map.keySet()) {
-        String key = String.valueOf(k);
-        String keyPath = join(path, key);
-        if (!(k instanceof String) || !o.fields().containsKey(key)) {
-          String hint = "";
-          for (String f : o.fields().keySet()) {
-            if (f.equalsIgnoreCase(key)) {
-              hint = " (did you mean " + f + "?)";
-            }
-          }
-          if (hint.isEmpty()) {
-            hint = " (known: " + String.join(", ", o.fields().keySet()) + ")";
-          }
-          throw new ConfigException(fileName, keyPath, "unknown key" + hint);
-        }
-        checkKeys(o.fields().get(key), map.get(k), keyPath);
-      }
-    } else if (node instanceof Items items && data instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        checkKeys(items.element(), list.get(i), path + "[" + i + "]");
-      }
-    } else if (node instanceof LangMap && data instanceof Map<?, ?> map) {
-      for (Object k : map.keySet()) {
-        if (!(k instanceof String s) || !LANG.matcher(s).matches()) {
-          throw new ConfigException(fileName, join(path, String.valueOf(k)),
-              "unknown key (expected a language code such as zh or en)");
-        }
-      }
+    if (template && file.isArray()) {
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      file.forEach(entry -> out.add(merge(defaults.get(0), entry)));
+      return out;
     }
+    if (!defaults.isObject() || !file.isObject() || defaults.isEmpty()) return file.deepCopy();
+    ObjectNode out = ((ObjectNode) file).deepCopy();
+    defaults.properties().forEach(d -> out.set(d.getKey(), merge(d.getValue(), file.get(d.getKey()))));
+    return out;
   }
 
-  // ---------------------------------------------------------------- environment overrides
+  private void applyEnv(Map<String, String> env, ObjectNode root) {
+    Map<String, Target> targets = new HashMap<>();
+    index(root, "VAXFLOW", null, null, "", targets);
+    Map<String, String> vars = new TreeMap<>(Comparator.comparing((String k) -> !k.startsWith(GENERIC_PREFIX)).thenComparing(k -> k));
+    env.forEach((var, value) -> {
+      String upper = var == null || value == null || value.isBlank() ? "" : var.toUpperCase(Locale.ROOT);
+      if (upper.startsWith(GENERIC_PREFIX) || NAMED_ENV.containsKey(upper)) vars.put(upper, var);
+    });
+    vars.forEach((upper, var) -> {
+      String named = NAMED_ENV.get(upper);
+      Target t = targets.get(named != null ? "VAXFLOW_" + norm(named) : upper);
+      Target texts = targets.get(upper.substring(0, upper.lastIndexOf('_') + 1)); // VAXFLOW_SITES_XUHUI_NAME_FR
+      if (t == null && texts != null) {
+        String lang = upper.substring(upper.lastIndexOf('_') + 1).toLowerCase(Locale.ROOT);
+        t = new Target((ObjectNode) texts.parent().get(texts.key()), lang, texts.path() + "." + lang);
+      }
+      if (t == null && root.properties().stream().anyMatch(f -> (upper + "_").startsWith("VAXFLOW_" + norm(f.getKey()) + "_"))) {
+        throw new ConfigException(fileName, var, "names no config value (check the key, and the id for sites and staff)");
+      } else if (t != null) {
+        JsonNode before = t.parent().path(t.key()); // a list keeps its shape: comma-separated text becomes its entries
+        t.parent().set(t.key(), merge(before.isArray() ? before : TextNode.valueOf(""), TextNode.valueOf(env.get(var).strip())));
+        fromEnv.put(t.path(), var);
+      }
+    });
+  }
 
-  private void applyEnv(Map<String, String> env, Map<String, Object> root) {
-    // Deterministic order: generic form first (sorted), then the short names, which win.
-    Map<String, String> generic = new TreeMap<>();
-    Map<String, Map.Entry<String, String>> named = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      if (e.getKey() == null || e.getValue() == null || e.getValue().isBlank()) {
-        continue;
+  /** A value the environment may set: {@code key} of {@code parent}, at config path {@code path}. */
+  private record Target(ObjectNode parent, String key, String path) {}
+
+  /** Every value by its environment name, list entries by id and by index (VAXFLOW_SITES_XUHUI_…, VAXFLOW_SITES_0_…). */
+  private static void index(JsonNode node, String env, ObjectNode parent, String key, String path, Map<String, Target> out) {
+    if (node.isObject()) {
+      if ("name".equals(key) || "address".equals(key)) out.put(env + "_", new Target(parent, key, path)); // a text by language
+      node.properties().forEach(f -> index(f.getValue(), env + "_" + norm(f.getKey()), (ObjectNode) node, f.getKey(), dot(path, f.getKey()), out));
+    } else if (node.isArray() && !node.isEmpty() && node.get(0).isObject()) {
+      for (int j = 0; j < node.size(); j++) {
+        JsonNode entry = node.get(j);
+        index(entry, env + "_" + j, null, null, path + "[" + j + "]", out);
+        if (entry.hasNonNull("id")) index(entry, env + "_" + norm(entry.get("id").asText()), null, null, path + "[" + j + "]", out);
       }
-      String upper = e.getKey().toUpperCase(Locale.ROOT);
-      if (upper.startsWith(GENERIC_PREFIX) && upper.length() > GENERIC_PREFIX.length()) {
-        generic.put(e.getKey(), e.getValue());
-      } else if (NAMED_ENV.containsKey(upper)) {
-        named.put(upper, e);
-      }
-    }
-    for (Map.Entry<String, String> e : generic.entrySet()) {
-      String var = e.getKey();
-      List<String> tokens = List.of(var.substring(GENERIC_PREFIX.length()).toUpperCase(Locale.ROOT).split("_", -1));
-      List<Object> steps = tokens.contains("") ? null : resolve(ROOT, root, tokens, 0);
-      if (steps == null) {
-        if (namesSection(tokens)) {
-          throw new ConfigException(fileName, var,
-              "names no config value (check the key, and the id for sites and staff)");
-        }
-        LOG.debug("{} is not a config override; ignored", var);
-        continue;
-      }
-      set(root, steps, e.getValue().strip(), var);
-    }
-    for (String upper : NAMED_ENV.keySet()) {
-      Map.Entry<String, String> e = named.get(upper);
-      if (e != null) {
-        List<Object> steps = List.of((Object[]) NAMED_ENV.get(upper).split("\\."));
-        set(root, steps, e.getValue().strip(), e.getKey());
-      }
+    } else {
+      out.put(env, new Target(parent, key, path));
     }
   }
 
-  private static boolean namesSection(List<String> tokens) {
-    for (String field : ROOT.fields().keySet()) {
-      List<String> parts = List.of(norm(field).split("_"));
-      if (tokens.size() >= parts.size() && tokens.subList(0, parts.size()).equals(parts)) {
-        return true;
-      }
-    }
-    return false;
-  }
+  private static String dot(String path, String key) { return path.isEmpty() ? key : path + "." + key; }
 
   private static String norm(String s) {
     return s.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
   }
 
-  /**
-   * The steps (map keys as String, list indices as Integer) that {@code tokens[i..]} names under
-   * {@code node}, or null. Tries the longest match first and backtracks, so ids with dashes work.
-   */
-  private static List<Object> resolve(Node node, Object data, List<String> tokens, int i) {
-    int n = tokens.size();
-    if (node instanceof Leaf) {
-      return i == n ? new ArrayList<>() : null;
-    }
-    if (i == n) {
-      return null;
-    }
-    if (node instanceof LangMap) {
-      if (i != n - 1) {
-        return null;
+  /** Every number within its range, every switch true or false; text (from the environment) becomes typed. */
+  private JsonNode checkScalars(JsonNode node, String path, String rule) {
+    if (node instanceof ObjectNode obj) {
+      for (Map.Entry<String, JsonNode> f : obj.properties()) {
+        String k = f.getKey();
+        f.setValue(checkScalars(f.getValue(), dot(path, k), dot(rule, k)));
       }
-      String lang = tokens.get(i).toLowerCase(Locale.ROOT);
-      if (data instanceof Map<?, ?> map) {
-        for (Object k : map.keySet()) {
-          if (String.valueOf(k).equalsIgnoreCase(lang)) {
-            lang = String.valueOf(k);
-          }
-        }
-      }
-      List<Object> steps = new ArrayList<>();
-      steps.add(lang);
-      return steps;
+    } else if (node instanceof ArrayNode list) {
+      for (int i = 0; i < list.size(); i++) list.set(i, checkScalars(list.get(i), path + "[" + i + "]", rule + "[]"));
     }
-    if (node instanceof Obj o) {
-      Map<?, ?> map = data instanceof Map<?, ?> m ? m : Map.of();
-      for (int k = n; k > i; k--) {
-        String candidate = String.join("_", tokens.subList(i, k));
-        for (Map.Entry<String, Node> f : o.fields().entrySet()) {
-          if (norm(f.getKey()).equals(candidate)) {
-            List<Object> rest = resolve(f.getValue(), map.get(f.getKey()), tokens, k);
-            if (rest != null) {
-              rest.add(0, f.getKey());
-              return rest;
-            }
-          }
-        }
-      }
-      return null;
+    double[] range = RANGE.get(rule);
+    String text = node.asText().strip();
+    if (node.isNull() || node.isContainerNode() && range == null) {
+      return node;
+    } else if (range != null) {
+      boolean whole = range[2] == 0;
+      boolean ok = whole ? node.isIntegralNumber() && node.canConvertToLong() || node.isTextual() && text.matches("[-+]?[0-9]{1,12}")
+          : node.isNumber() && !node.isBigInteger() || node.isTextual() && text.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+      double d = ok ? Double.parseDouble(text) : Double.NaN;
+      failIf(!ok || !Double.isFinite(d) || d < range[0] || d > range[1], path,
+          "must be a " + (whole ? "whole " : "") + "number from " + fmt(range[0]) + " to " + fmt(range[1]));
+      return whole ? LongNode.valueOf((long) d) : DoubleNode.valueOf(d);
+    } else if (BOOLEANS.contains(rule) && node.isTextual()) {
+      return switch (text.toLowerCase(Locale.ROOT)) {
+        case "true", "yes", "on", "1" -> BooleanNode.TRUE;
+        case "false", "no", "off", "0" -> BooleanNode.FALSE;
+        default -> throw fail(path, "must be true or false");
+      };
     }
-    if (node instanceof Items items) {
-      List<?> list = data instanceof List<?> l ? l : List.of();
-      for (int k = n - 1; k > i; k--) {
-        String candidate = String.join("_", tokens.subList(i, k));
-        int index = -1;
-        if (candidate.matches("[0-9]{1,6}")) {
-          int idx = Integer.parseInt(candidate);
-          index = idx < list.size() ? idx : -1;
-        } else {
-          for (int j = 0; j < list.size(); j++) {
-            if (list.get(j) instanceof Map<?, ?> m && m.get("id") != null
-                && norm(String.valueOf(m.get("id"))).equals(candidate)) {
-              index = j;
-              break;
-            }
-          }
-        }
-        if (index >= 0) {
-          List<Object> rest = resolve(items.element(), list.get(index), tokens, k);
-          if (rest != null) {
-            rest.add(0, index);
-            return rest;
-          }
-        }
-      }
-      return null;
-    }
-    return null;
-  }
-
-  @SuppressWarnings("unchecked")
-  private void set(Map<String, Object> root, List<Object> steps, String value, String var) {
-    Object current = root;
-    StringBuilder path = new StringBuilder();
-    for (int s = 0; s < steps.size(); s++) {
-      Object step = steps.get(s);
-      boolean last = s == steps.size() - 1;
-      if (step instanceof Integer idx) {
-        path.append('[').append(idx).append(']');
-        current = ((List<Object>) current).get(idx);
-        if (!(current instanceof Map)) {
-          throw new ConfigException(fileName, path.toString(), "must be a mapping");
-        }
-        continue;
-      }
-      String key = (String) step;
-      path.append(path.length() == 0 ? "" : ".").append(key);
-      Map<String, Object> map = (Map<String, Object>) current;
-      if (last) {
-        map.put(key, value);
-        fromEnv.put(path.toString(), var);
-        return;
-      }
-      Object child = map.get(key);
-      if (child == null) {
-        child = new LinkedHashMap<String, Object>();
-        map.put(key, child);
-      } else if (!(child instanceof Map) && !(child instanceof List)) {
-        throw new ConfigException(fileName, path.toString(), "must be a mapping");
-      }
-      current = child;
-    }
-  }
-
-  // ---------------------------------------------------------------- building the records
-
-  private VaxflowConfig build(Map<String, Object> root) {
-    Map<String, Object> httpMap = section(root, "", "http");
-    VaxflowConfig.Http http = new VaxflowConfig.Http(
-        string(httpMap, "http", "host", "0.0.0.0", false),
-        integer(httpMap, "http", "port", 8080, 0, 65535),
-        integer(httpMap, "http", "bodyLimitBytes", 16384, 256, 64 * 1024 * 1024),
-        integer(httpMap, "http", "idleTimeoutSec", 60, 1, 86_400),
-        integer(httpMap, "http", "requestTimeoutMs", 10_000, 100, 600_000),
-        httpMap.containsKey("trustedProxies") ? strings(httpMap, "http", "trustedProxies") : List.of("loopback"));
-    for (String proxy : http.trustedProxies()) {
-      if (!proxy.equals("loopback") && !proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*")) {
-        throw fail("http.trustedProxies", quote(proxy) + " is not an IP address (or loopback)");
-      }
-    }
-
-    VaxflowConfig.Redis redis = redis(section(root, "", "redis"));
-
-    String dataDirText = string(root, "", "dataDir", "./data", false);
-    Path dataDir;
-    try {
-      dataDir = Path.of(dataDirText);
-    } catch (InvalidPathException e) {
-      throw fail("dataDir", "is not a valid path: " + e.getReason());
-    }
-
-    String voucherSecret = string(root, "", "voucherSecret", null, true);
-    if (voucherSecret.length() < 16) {
-      throw fail("voucherSecret", "must be at least 16 characters");
-    }
-
-    Optional<Instant> clockStart = clock(root);
-
-    String zone = string(root, "", "timeZone", "Asia/Shanghai", false);
-    ZoneId timeZone;
-    try {
-      timeZone = ZoneId.of(zone);
-    } catch (DateTimeException e) {
-      throw fail("timeZone", "unknown time zone " + zone + " (use a region id such as Asia/Shanghai)");
-    }
-
-    boolean simulate = bool(root, "", "simulate", false);
-
-    Map<String, Object> ann = section(root, "", "announce");
-    VaxflowConfig.Announce announce = new VaxflowConfig.Announce(
-        integer(ann, "announce", "repeats", 3, 1, 10),
-        integer(ann, "announce", "intervalSec", 8, 1, 600));
-
-    Map<String, Object> fl = section(root, "", "flow");
-    VaxflowConfig.Flow flow = new VaxflowConfig.Flow(
-        integer(fl, "flow", "arrivalTimeoutSec", 300, 1, 86_400),
-        integer(fl, "flow", "leaseSec", 600, 1, 86_400),
-        integer(fl, "flow", "observationSec", 1800, 1, 86_400),
-        integer(fl, "flow", "priorityInARow", 2, 1, 1000),
-        integer(fl, "flow", "checkinEarlyMin", 60, 0, 1440),
-        integer(fl, "flow", "tickMs", 1000, 10, 60_000),
-        number(fl, "flow", "deskServiceMin", 3.0, 0.01, 240),
-        number(fl, "flow", "boothServiceMin", 4.0, 0.01, 240));
-
-    Map<String, Object> lim = section(root, "", "limits");
-    VaxflowConfig.Limits limits = new VaxflowConfig.Limits(
-        bucket(lim, "kiosk", 1.0, 30), bucket(lim, "site", 20.0, 200), bucket(lim, "booking", 0.5, 10),
-        bucket(lim, "lookup", 5.0, 60), bucket(lim, "login", 0.5, 10),
-        integer(lim, "limits", "loginFailures", 5, 1, 1000),
-        integer(lim, "limits", "lockoutSec", 900, 1, 86_400),
-        bucket(lim, "bookings", 200.0, 400), integer(lim, "limits", "bookingQueueSec", 30, 0, 3600));
-
-    Map<String, Object> reg = section(root, "", "registry");
-    VaxflowConfig.Registry registry = new VaxflowConfig.Registry(
-        string(reg, "registry", "url", "", true),
-        integer(reg, "registry", "port", 0, 0, 65_535),
-        integer(reg, "registry", "timeoutMs", 800, 10, 60_000),
-        integer(reg, "registry", "breakerFailures", 5, 1, 1000),
-        integer(reg, "registry", "breakerResetMs", 10_000, 100, 3_600_000));
-
-    Map<String, Object> rem = section(root, "", "remote");
-    VaxflowConfig.Remote remote = new VaxflowConfig.Remote(
-        integer(rem, "remote", "pollMs", 5000, 50, 600_000),
-        integer(rem, "remote", "timeoutMs", 1000, 10, 60_000),
-        integer(rem, "remote", "breakerFailures", 3, 1, 1000),
-        integer(rem, "remote", "breakerResetMs", 5000, 50, 3_600_000));
-
-    List<SiteConfig> sites = sites(root, timeZone);
-    List<VaxflowConfig.Community> communities = communities(root);
-    List<StaffAccount> staff = staff(root, sites);
-
-    return new VaxflowConfig(http, redis, dataDir, voucherSecret, clockStart, timeZone, simulate,
-        announce, flow, limits, registry, sites.stream().filter(s -> !s.isRemote()).toList(), communities, staff,
-        sites.stream().filter(SiteConfig::isRemote).toList(), remote);
-  }
-
-  /** The Redis deployment: its type, endpoints (a comma-separated list), Sentinel master name and WAIT count. */
-  private VaxflowConfig.Redis redis(Map<String, Object> redisMap) {
-    String typeText = string(redisMap, "redis", "type", "standalone", false).strip();
-    VaxflowConfig.Redis.Type type;
-    try {
-      type = VaxflowConfig.Redis.Type.valueOf(typeText.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw fail("redis.type", "must be standalone, cluster or sentinel, not " + quote(typeText));
-    }
-    String url = string(redisMap, "redis", "url", "", true).strip();
-    List<String> endpoints = new ArrayList<>();
-    for (String part : url.split(",")) {
-      String endpoint = part.strip();
-      if (endpoint.isEmpty()) {
-        if (!url.isEmpty()) throw fail("redis.url", "has an empty entry in its comma-separated list");
-        continue;
-      }
-      if (!(endpoint.startsWith("redis://") || endpoint.startsWith("rediss://") || endpoint.startsWith("unix://"))) {
-        throw fail("redis.url", "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not "
-            + quote(endpoint));
-      }
-      endpoints.add(endpoint);
-    }
-    if (type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1) {
-      throw fail("redis.url", "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
-    }
-    if (type != VaxflowConfig.Redis.Type.STANDALONE && endpoints.isEmpty()) {
-      throw fail("redis.url", "is required for redis.type " + typeText + " (the embedded redis-server is standalone)");
-    }
-    String master = string(redisMap, "redis", "master", "", true).strip();
-    if (type == VaxflowConfig.Redis.Type.SENTINEL && master.isEmpty()) {
-      throw fail("redis.master", "is required for redis.type sentinel (the master name the sentinels monitor)");
-    }
-    if (type != VaxflowConfig.Redis.Type.SENTINEL && !master.isEmpty()) {
-      throw fail("redis.master", "is only for redis.type sentinel");
-    }
-    int waitReplicas = integer(redisMap, "redis", "waitReplicas", 0, 0, 16);
-    if (waitReplicas > 0 && endpoints.isEmpty()) {
-      throw fail("redis.waitReplicas", "must be 0 with the embedded redis-server (it has no replicas)");
-    }
-    return new VaxflowConfig.Redis(
-        url,
-        integer(redisMap, "redis", "poolSize", 32, 1, 4096),
-        integer(redisMap, "redis", "timeoutMs", 2000, 10, 600_000),
-        type, List.copyOf(endpoints), master, waitReplicas);
-  }
-
-  private VaxflowConfig.Bucket bucket(Map<String, Object> limits, String name, double rate, int burst) {
-    Map<String, Object> b = section(limits, "limits", name);
-    return new VaxflowConfig.Bucket(
-        number(b, "limits." + name, "rate", rate, 0.001, 1_000_000),
-        integer(b, "limits." + name, "burst", burst, 1, 1_000_000));
-  }
-
-  private Optional<Instant> clock(Map<String, Object> root) {
-    Object v = root.get("clock");
-    if (v == null || (v instanceof String s && s.isBlank())) {
-      return Optional.empty();
-    }
-    if (v instanceof Date d) {
-      return Optional.of(d.toInstant());
-    }
-    if (!(v instanceof String s)) {
-      throw fail("clock", "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z");
-    }
-    String text = s.strip();
-    try {
-      return Optional.of(Instant.parse(text));
-    } catch (DateTimeParseException e) {
-      try {
-        return Optional.of(OffsetDateTime.parse(text).toInstant());
-      } catch (DateTimeParseException e2) {
-        throw fail("clock", "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + quote(text));
-      }
-    }
-  }
-
-  private List<SiteConfig> sites(Map<String, Object> root, ZoneId timeZone) {
-    List<Object> list = list(root, "", "sites");
-    if (list.isEmpty()) {
-      throw fail("sites", "at least one site is required");
-    }
-    List<SiteConfig> sites = new ArrayList<>();
-    Map<String, String> ids = new HashMap<>();
-    Map<String, String> codes = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String p = "sites[" + i + "]";
-      Map<String, Object> m = element(list, i, p);
-      String id = string(m, p, "id", null, false);
-      if (!SITE_ID.matcher(id).matches()) {
-        throw fail(p + ".id", "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
-      }
-      if (ids.putIfAbsent(id, p) != null) {
-        throw fail(p + ".id", "duplicate site id " + id + " (also " + ids.get(id) + ")");
-      }
-      String code = string(m, p, "code", null, false);
-      if (!SITE_CODE.matcher(code).matches()) {
-        throw fail(p + ".code", "must be two capital letters (A-Z), not " + quote(code));
-      }
-      if (codes.putIfAbsent(code, p) != null) {
-        throw fail(p + ".code", "duplicate site code " + code + " (also " + codes.get(code) + ")");
-      }
-      Map<String, String> name = lang(m, p, "name", true);
-      Map<String, String> address = lang(m, p, "address", false);
-      double lat = number(m, p, "lat", null, -90, 90);
-      double lon = number(m, p, "lon", null, -180, 180);
-      boolean walkIns = bool(m, p, "walkIns", false);
-      String hp = p + ".hours";
-      Map<String, Object> hours = section(m, p, "hours");
-      int opens = minuteOfDay(hours, hp, "open", "08:00", false);
-      int closes = minuteOfDay(hours, hp, "close", "17:00", true);
-      if (opens >= closes) {
-        throw fail(hp, "open (" + hours.getOrDefault("open", "08:00") + ") must be before close ("
-            + hours.getOrDefault("close", "17:00") + "); a site open around the clock has open \"00:00\", close \"24:00\"");
-      }
-      OpeningHours openingHours = new OpeningHours(opens, closes, timeZone);
-      int slotMin = integer(m, p, "slotMin", 30, 1, 240);
-      if (slotMin > openingHours.minutes()) {
-        throw fail(p + ".slotMin", "must not be longer than the opening hours ("
-            + openingHours.openText() + "-" + openingHours.closeText() + ")");
-      }
-      sites.add(new SiteConfig(id, code, name, address, lat, lon, walkIns, openingHours,
-          slotMin,
-          integer(m, p, "slotCapacity", 60, 1, 100_000),
-          integer(m, p, "hallCapacity", 100, 1, 100_000),
-          integer(m, p, "roomCapacity", 10, 1, 10_000),
-          integer(m, p, "doors", 1, 1, 10),
-          integer(m, p, "desks", 2, 1, 50),
-          integer(m, p, "booths", 3, 1, 50),
-          remote(m, p)));
-    }
-    if (sites.stream().allMatch(SiteConfig::isRemote)) {
-      throw fail("sites", "at least one site must be run by this server (without remote)");
-    }
-    return List.copyOf(sites);
-  }
-
-  /** The base URL of the Vaxflow server that runs the site, when another server runs it. */
-  private Optional<String> remote(Map<String, Object> m, String p) {
-    String url = string(m, p, "remote", "", true).strip();
-    if (url.isEmpty()) return Optional.empty();
-    if (!url.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
-      throw fail(p + ".remote", "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(url));
-    }
-    return Optional.of(url.replaceAll("/+$", ""));
-  }
-
-  private List<VaxflowConfig.Community> communities(Map<String, Object> root) {
-    List<Object> list = list(root, "", "communities");
-    List<VaxflowConfig.Community> out = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      String p = "communities[" + i + "]";
-      Map<String, Object> m = element(list, i, p);
-      out.add(new VaxflowConfig.Community(
-          lang(m, p, "name", true),
-          number(m, p, "lat", null, -90, 90),
-          number(m, p, "lon", null, -180, 180)));
-    }
-    return List.copyOf(out);
-  }
-
-  private List<StaffAccount> staff(Map<String, Object> root, List<SiteConfig> sites) {
-    List<Object> list = list(root, "", "staff");
-    if (list.isEmpty()) {
-      LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", fileName);
-    }
-    Set<String> siteIds = new LinkedHashSet<>();
-    sites.forEach(s -> siteIds.add(s.id()));
-    List<StaffAccount> out = new ArrayList<>();
-    Map<String, String> ids = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String p = "staff[" + i + "]";
-      Map<String, Object> m = element(list, i, p);
-      String id = string(m, p, "id", null, false);
-      if (!STAFF_ID.matcher(id).matches()) {
-        throw fail(p + ".id", "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits, _ or -; not " + quote(id));
-      }
-      if (ids.putIfAbsent(id, p) != null) {
-        throw fail(p + ".id", "duplicate staff id " + id + " (also " + ids.get(id) + ")");
-      }
-      String name = string(m, p, "name", id, false);
-      String pinHash = string(m, p, "pinHash", null, false);
-      if (!PinHash.wellFormed(pinHash)) {
-        throw fail(p + ".pinHash", "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.security.PinHash <pin>");
-      }
-      List<String> roleNames = strings(m, p, "roles");
-      if (roleNames.isEmpty()) {
-        throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
-      }
-      EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
-      for (String r : roleNames) {
-        try {
-          roles.add(StaffAccount.Role.of(r));
-        } catch (IllegalArgumentException e) {
-          throw fail(p + ".roles", "unknown role " + quote(r) + " (door, desk, vaccinator, manager, admin)");
-        }
-      }
-      List<String> staffSites = strings(m, p, "sites");
-      if (staffSites.isEmpty()) {
-        throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");
-      }
-      for (String s : staffSites) {
-        if (!s.equals("*") && !siteIds.contains(s)) {
-          throw fail(p + ".sites", "unknown site " + quote(s) + " (sites: " + String.join(", ", siteIds) + ", or *)");
-        }
-      }
-      out.add(new StaffAccount(id, name, pinHash, Collections.unmodifiableSet(roles),
-          Collections.unmodifiableSet(new LinkedHashSet<>(staffSites))));
-    }
-    return List.copyOf(out);
-  }
-
-  // ---------------------------------------------------------------- typed getters
-
-  private ConfigException fail(String path, String reason) {
-    String var = fromEnv.get(path);
-    if (var != null) {
-      return new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
-    }
-    return new ConfigException(fileName, path, reason);
-  }
-
-  private static String join(String prefix, String key) {
-    return prefix.isEmpty() ? key : prefix + "." + key;
-  }
-
-  private static String quote(String s) {
-    return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> section(Map<String, Object> m, String prefix, String key) {
-    Object v = m.get(key);
-    if (v == null) {
-      return Map.of();
-    }
-    if (!(v instanceof Map)) {
-      throw fail(join(prefix, key), "must be a mapping of keys to values");
-    }
-    return (Map<String, Object>) v;
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<Object> list(Map<String, Object> m, String prefix, String key) {
-    Object v = m.get(key);
-    if (v == null) {
-      return List.of();
-    }
-    if (!(v instanceof List)) {
-      throw fail(join(prefix, key), "must be a list");
-    }
-    return (List<Object>) v;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> element(List<Object> list, int i, String path) {
-    Object v = list.get(i);
-    if (!(v instanceof Map)) {
-      throw fail(path, "must be a mapping of keys to values");
-    }
-    return (Map<String, Object>) v;
-  }
-
-  /** A text value; {@code def == null} means required. */
-  private String string(Map<String, Object> m, String prefix, String key, String def, boolean allowEmpty) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    if (v == null) {
-      if (def == null) {
-        throw fail(path, "is required");
-      }
-      return def;
-    }
-    if (v instanceof Map || v instanceof List) {
-      throw fail(path, "must be text");
-    }
-    String s = String.valueOf(v);
-    if (!allowEmpty && s.isBlank()) {
-      throw fail(path, def == null ? "is required (empty)" : "must not be empty");
-    }
-    return s;
-  }
-
-  private int integer(Map<String, Object> m, String prefix, String key, Integer def, int min, int max) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    String rule = "must be a whole number from " + min + " to " + max;
-    if (v == null) {
-      if (def == null) {
-        throw fail(path, "is required; " + rule);
-      }
-      return def;
-    }
-    long n;
-    if (v instanceof Integer || v instanceof Long) {
-      n = ((Number) v).longValue();
-    } else if (v instanceof String s && s.strip().matches("[-+]?[0-9]{1,12}")) {
-      n = Long.parseLong(s.strip());
-    } else {
-      throw fail(path, rule);
-    }
-    if (n < min || n > max) {
-      throw fail(path, rule);
-    }
-    return (int) n;
-  }
-
-  private double number(Map<String, Object> m, String prefix, String key, Double def, double min, double max) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    String rule = "must be a number from " + fmt(min) + " to " + fmt(max);
-    if (v == null) {
-      if (def == null) {
-        throw fail(path, "is required; " + rule);
-      }
-      return def;
-    }
-    double d;
-    if (v instanceof Number num && !(v instanceof java.math.BigInteger)) {
-      d = num.doubleValue();
-    } else if (v instanceof String s && s.strip().matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?")) {
-      d = Double.parseDouble(s.strip());
-    } else {
-      throw fail(path, rule);
-    }
-    if (!Double.isFinite(d) || d < min || d > max) {
-      throw fail(path, rule);
-    }
-    return d;
+    return node;
   }
 
   private static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
-  private boolean bool(Map<String, Object> m, String prefix, String key, boolean def) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    if (v == null) {
-      return def;
+  /** A Jackson binding error as file, key (today's {@code sites[1].boths} form) and reason. */
+  private ConfigException bindingError(JsonMappingException e, JsonNode tree) {
+    StringBuilder path = new StringBuilder();
+    JsonNode at = tree;
+    for (JsonMappingException.Reference r : e.getPath()) {
+      boolean field = r.getFieldName() != null;
+      path.append(field ? (path.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
+      at = field ? at.path(r.getFieldName()) : at.path(r.getIndex());
     }
-    if (v instanceof Boolean b) {
-      return b;
+    Class<?> type = e instanceof MismatchedInputException m && m.getTargetType() != null ? m.getTargetType() : Void.class;
+    return fail(path.toString(), e instanceof UnrecognizedPropertyException u ? "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds())
+        : at.isNull() || at.isMissingNode() ? "is required"
+        : type == String.class ? "must be text"
+        : type == boolean.class || type == Boolean.class ? "must be true or false"
+        : Collection.class.isAssignableFrom(type) ? "must be a list, e.g. [a, b]"
+        : Map.class.isAssignableFrom(type) || type.isRecord() ? "must be a mapping of keys to values"
+        : e.getOriginalMessage());
+  }
+
+  private static String hint(String key, Collection<Object> known) {
+    return known.stream().filter(k -> String.valueOf(k).equalsIgnoreCase(key)).findFirst().map(k -> " (did you mean " + k + "?)")
+        .orElse(" (known: " + String.join(", ", known.stream().map(String::valueOf).sorted().toList()) + ")");
+  }
+
+  private ConfigException fail(String path, String reason) {
+    String var = fromEnv.get(path);
+    return var == null ? new ConfigException(fileName, path, reason)
+        : new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
+  }
+
+  private void unique(Map<String, String> seen, String value, String path, String what) {
+    String before = seen.putIfAbsent(what + " " + value, path.substring(0, path.lastIndexOf('.')));
+    if (before != null) throw fail(path, "duplicate " + what + " " + value + " (also " + before + ")");
+  }
+
+  private void failIf(boolean bad, String path, String reason) {
+    if (bad) throw fail(path, reason);
+  }
+
+  private static String quote(String s) {
+    return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
+  }
+
+  private String required(String value, String path) {
+    if (value == null) throw fail(path, "is required");
+    if (value.isBlank()) throw fail(path, "is required (empty)");
+    return value;
+  }
+
+  /** The rules a type cannot say: formats, ids, references and cross-field rules; builds the config. */
+  private VaxflowConfig validate(File f) {
+    for (String proxy : f.http().trustedProxies()) {
+      failIf(!proxy.equals("loopback") && !proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*"), "http.trustedProxies",
+          quote(proxy) + " is not an IP address (or loopback)");
     }
-    if (v instanceof String s) {
-      switch (s.strip().toLowerCase(Locale.ROOT)) {
-        case "true", "yes", "on", "1" -> { return true; }
-        case "false", "no", "off", "0" -> { return false; }
-        default -> { }
+    Path dataDir;
+    try {
+      dataDir = Path.of(required(f.dataDir(), "dataDir"));
+    } catch (InvalidPathException e) {
+      throw fail("dataDir", "is not a valid path: " + e.getReason());
+    }
+    failIf(required(f.voucherSecret(), "voucherSecret").length() < 16, "voucherSecret", "must be at least 16 characters");
+    ZoneId timeZone;
+    try {
+      timeZone = ZoneId.of(required(f.timeZone(), "timeZone").strip());
+    } catch (DateTimeException e) {
+      throw fail("timeZone", "unknown time zone " + f.timeZone() + " (use a region id such as Asia/Shanghai)");
+    }
+    List<SiteConfig> sites = sites(f.sites(), timeZone);
+    List<VaxflowConfig.Community> communities = new ArrayList<>();
+    for (VaxflowConfig.Community c : f.communities()) {
+      communities.add(new VaxflowConfig.Community(lang(c.name(), "communities[" + communities.size() + "].name", true), c.lat(), c.lon()));
+    }
+    return new VaxflowConfig(f.http(), redis(f.redis()), dataDir, f.voucherSecret(), clock(f.clock()), timeZone,
+        f.simulate(), f.announce(), f.flow(), f.limits(), f.registry(),
+        sites.stream().filter(s -> !s.isRemote()).toList(), List.copyOf(communities), staff(f.staff(), sites),
+        sites.stream().filter(SiteConfig::isRemote).toList(), f.remote());
+  }
+
+  /** The Redis deployment: its type, endpoints (a comma-separated list), Sentinel master name and WAIT count. */
+  private VaxflowConfig.Redis redis(RedisFile r) {
+    String typeText = String.valueOf(r.type()).strip();
+    VaxflowConfig.Redis.Type type = Arrays.stream(VaxflowConfig.Redis.Type.values()).filter(t -> t.name().equalsIgnoreCase(typeText))
+        .findFirst().orElseThrow(() -> fail("redis.type", "must be standalone, cluster or sentinel, not " + quote(typeText)));
+    String url = r.url() == null ? "" : r.url().strip();
+    List<String> endpoints = url.isEmpty() ? List.of() : Arrays.stream(url.split(",")).map(String::strip).toList();
+    failIf(endpoints.contains(""), "redis.url", "has an empty entry in its comma-separated list");
+    for (String endpoint : endpoints) {
+      failIf(!endpoint.matches("(redis|rediss|unix)://.*"), "redis.url",
+          "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not " + quote(endpoint));
+    }
+    failIf(type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1, "redis.url",
+        "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
+    failIf(type != VaxflowConfig.Redis.Type.STANDALONE && endpoints.isEmpty(), "redis.url",
+        "is required for redis.type " + typeText + " (the embedded redis-server is standalone)");
+    String master = r.master() == null ? "" : r.master().strip();
+    failIf(type == VaxflowConfig.Redis.Type.SENTINEL && master.isEmpty(), "redis.master",
+        "is required for redis.type sentinel (the master name the sentinels monitor)");
+    if (type != VaxflowConfig.Redis.Type.SENTINEL && !master.isEmpty()) throw fail("redis.master", "is only for redis.type sentinel");
+    failIf(r.waitReplicas() > 0 && endpoints.isEmpty(), "redis.waitReplicas",
+        "must be 0 with the embedded redis-server (it has no replicas)");
+    return new VaxflowConfig.Redis(url, r.poolSize(), r.timeoutMs(), type, List.copyOf(endpoints), master, r.waitReplicas());
+  }
+
+  private Optional<Instant> clock(String clock) {
+    String text = clock == null ? "" : clock.strip();
+    if (text.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(OffsetDateTime.parse(text).toInstant()); // 2026-11-24T01:30:00Z or with an offset
+    } catch (DateTimeParseException e) {
+      throw fail("clock", "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + quote(text));
+    }
+  }
+
+  private List<SiteConfig> sites(List<Site> list, ZoneId timeZone) {
+    if (list.isEmpty()) throw fail("sites", "at least one site is required");
+    List<SiteConfig> sites = new ArrayList<>();
+    Map<String, String> ids = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String p = "sites[" + i + "]";
+      Site s = list.get(i);
+      String id = required(s.id(), p + ".id");
+      failIf(!SITE_ID.matcher(id).matches(), p + ".id",
+          "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
+      unique(ids, id, p + ".id", "site id");
+      String code = required(s.code(), p + ".code");
+      if (!SITE_CODE.matcher(code).matches()) throw fail(p + ".code", "must be two capital letters (A-Z), not " + quote(code));
+      unique(ids, code, p + ".code", "site code");
+      String hp = p + ".hours";
+      int opens = minuteOfDay(s.hours().open(), hp + ".open", false);
+      int closes = minuteOfDay(s.hours().close(), hp + ".close", true);
+      if (opens >= closes) {
+        throw fail(hp, "open (" + s.hours().open() + ") must be before close (" + s.hours().close()
+            + "); a site open around the clock has open \"00:00\", close \"24:00\"");
       }
+      OpeningHours hours = new OpeningHours(opens, closes, timeZone);
+      failIf(s.slotMin() > hours.minutes(), p + ".slotMin",
+          "must not be longer than the opening hours (" + hours.openText() + "-" + hours.closeText() + ")");
+      String remote = s.remote() == null ? "" : s.remote().strip();
+      failIf(!remote.isEmpty() && !remote.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?"), p + ".remote",
+          "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(remote));
+      sites.add(new SiteConfig(id, code, lang(s.name(), p + ".name", true), lang(s.address(), p + ".address", false),
+          s.lat(), s.lon(), s.walkIns(), hours, s.slotMin(), s.slotCapacity(), s.hallCapacity(), s.roomCapacity(),
+          s.doors(), s.desks(), s.booths(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
     }
-    throw fail(path, "must be true or false");
+    if (sites.stream().allMatch(SiteConfig::isRemote)) throw fail("sites", "at least one site must be run by this server (without remote)");
+    return List.copyOf(sites);
+  }
+
+  private List<StaffAccount> staff(List<Staff> list, List<SiteConfig> sites) {
+    if (list.isEmpty()) LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", fileName);
+    Set<String> siteIds = new LinkedHashSet<>(sites.stream().map(SiteConfig::id).toList());
+    List<StaffAccount> out = new ArrayList<>();
+    Map<String, String> ids = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String p = "staff[" + i + "]";
+      Staff s = list.get(i);
+      String id = required(s.id(), p + ".id");
+      failIf(!STAFF_ID.matcher(id).matches(), p + ".id",
+          "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits, _ or -; not " + quote(id));
+      unique(ids, id, p + ".id", "staff id");
+      failIf(!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash")), p + ".pinHash",
+          "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.security.PinHash <pin>");
+      if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
+      EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
+      for (String r : s.roles()) {
+        try {
+          roles.add(StaffAccount.Role.of(r));
+        } catch (IllegalArgumentException | NullPointerException e) {
+          throw fail(p + ".roles", "unknown role " + quote(String.valueOf(r)) + " (door, desk, vaccinator, manager, admin)");
+        }
+      }
+      if (s.sites().isEmpty()) throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");
+      for (String site : s.sites()) {
+        failIf(!"*".equals(site) && !siteIds.contains(site), p + ".sites",
+            "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
+      }
+      String name = s.name() == null ? id : s.name();
+      if (name.isBlank()) throw fail(p + ".name", "must not be empty");
+      out.add(new StaffAccount(id, name, s.pinHash(), Collections.unmodifiableSet(roles),
+          Collections.unmodifiableSet(new LinkedHashSet<>(s.sites()))));
+    }
+    return List.copyOf(out);
   }
 
   /** A time of day HH:mm as minutes since midnight; "24:00" (1440, the end of the day) only where {@code endOfDay}. */
-  private int minuteOfDay(Map<String, Object> m, String prefix, String key, String def, boolean endOfDay) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    String text = v == null ? def : String.valueOf(v).strip();
-    String shape = endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
-        : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00";
-    if (v instanceof Map || v instanceof List) {
-      throw fail(path, shape);
-    }
+  private int minuteOfDay(String value, String path, boolean endOfDay) {
+    String text = value == null ? "" : value.strip();
     if (text.equals("24:00")) {
       if (endOfDay) return OpeningHours.DAY_MINUTES;
       throw fail(path, "24:00 is the end of a day, only a closing time; a site open around the clock opens at 00:00");
     }
     try {
-      LocalTime t = LocalTime.parse(text, HH_MM);
-      return t.getHour() * 60 + t.getMinute();
+      return LocalTime.parse(text, HH_MM).toSecondOfDay() / 60;
     } catch (DateTimeParseException e) {
-      throw fail(path, shape + "; not " + quote(text));
+      throw fail(path, (endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
+          : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00") + "; not " + quote(text));
     }
   }
 
-  private Map<String, String> lang(Map<String, Object> m, String prefix, String key, boolean required) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    if (v == null) {
-      if (required) {
-        throw fail(path, "is required, with zh and en");
-      }
-      return Map.of();
-    }
-    if (!(v instanceof Map<?, ?> map)) {
-      throw fail(path, "must be a mapping with zh and en, e.g. {zh: 徐汇, en: Xuhui}");
-    }
+  /** A text in several languages: language codes as keys, non-empty texts, zh and en where {@code required}. */
+  private Map<String, String> lang(Map<String, String> texts, String path, boolean required) {
+    if (texts == null) throw fail(path, "is required, with zh and en");
     Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      String lang = String.valueOf(e.getKey());
-      String lp = path + "." + lang;
-      Object text = e.getValue();
-      if (text == null || text instanceof Map || text instanceof List || String.valueOf(text).isBlank()) {
-        throw fail(lp, "must be non-empty text");
-      }
-      out.put(lang, String.valueOf(text).strip());
-    }
-    if (required) {
-      for (String need : List.of("zh", "en")) {
-        if (!out.containsKey(need)) {
-          throw fail(path + "." + need, "is required");
-        }
-      }
+    texts.forEach((lang, text) -> {
+      if (!LANG.matcher(lang).matches()) throw fail(path + "." + lang, "unknown key (expected a language code such as zh or en)");
+      if (text == null || text.isBlank()) throw fail(path + "." + lang, "must be non-empty text");
+      out.put(lang, text.strip());
+    });
+    for (String need : required ? List.of("zh", "en") : List.<String>of()) {
+      if (!out.containsKey(need)) throw fail(path + "." + need, "is required");
     }
     return Collections.unmodifiableMap(out);
-  }
-
-  /** A list of text values; a comma-separated string (from the environment) counts as a list. */
-  private List<String> strings(Map<String, Object> m, String prefix, String key) {
-    String path = join(prefix, key);
-    Object v = m.get(key);
-    List<String> out = new ArrayList<>();
-    if (v == null) {
-      return out;
-    }
-    if (v instanceof String s) {
-      for (String part : s.split(",")) {
-        if (!part.isBlank()) {
-          out.add(part.strip());
-        }
-      }
-      return out;
-    }
-    if (!(v instanceof List<?> list)) {
-      throw fail(path, "must be a list, e.g. [a, b]");
-    }
-    for (Object o : list) {
-      if (o == null || o instanceof Map || o instanceof List) {
-        throw fail(path, "must be a list of names");
-      }
-      out.add(String.valueOf(o).strip());
-    }
-    return out;
   }
 }
