@@ -41,19 +41,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * Vaxflow's benchmark: starts Redis and the server (as a separate process, from target/vaxflow.jar)
  * and reports, in one run, its figures next to the limits of the same machine:
  * <ul>
- *   <li>check-ins per second and latency percentiles under open-loop load (fixed arrival rate,
- *       latency measured from the intended send time), next to the no-op endpoint {@code /ping}
- *       of the same server and to {@code redis-benchmark} running the same check-in script;</li>
- *   <li>Redis round trips per check-in and per call-next, from {@code INFO commandstats};</li>
- *   <li>call-to-screen latency (the message's server timestamp to its receipt) at 500 SockJS
- *       clients, every repetition counted, next to a bare WebSocket broadcast to 500 clients;</li>
+ *   <li>the highest check-in rate whose p99 stays within 20 ms, found by search (ramp, then
+ *       bisect over short open-loop runs after a warm-up; the rate found is run again), next to
+ *       {@code redis-benchmark} running the same check-in script at the concurrency the HTTP load
+ *       used (its mean and peak requests in flight, and the client's connections), as a ratio;</li>
+ *   <li>check-ins per second and latency percentiles at fixed rates (open loop: fixed arrival
+ *       rate, latency measured from the intended send time), next to the no-op {@code /ping};</li>
+ *   <li>Redis round trips per check-in and per call-next, seen with MONITOR;</li>
+ *   <li>a booking spike: 2,000 bookings at once for 1,000 seats (throughput, latency, outcomes);</li>
+ *   <li>call-to-screen latency (the message's server timestamp to its receipt) at 1,000 SockJS
+ *       clients, every repetition counted, next to a bare WebSocket broadcast to as many;</li>
  *   <li>the server's resident memory at that load.</li>
  * </ul>
- * Run it with {@code bench/run}; it writes bench/results.md.
+ * Run it with {@code bench/run}; it writes bench/results.md, bench/results.json and bench/latency.svg.
  */
 public final class Benchmark {
 
-  private static final int CLIENTS = Integer.getInteger("bench.clients", 500);
+  private static final int CLIENTS = Integer.getInteger("bench.clients", 1000);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int[] RATES = Arrays.stream(System.getProperty("bench.rates", "250,500,1000,2000,3000").split(","))
       .mapToInt(Integer::parseInt).toArray();
@@ -61,6 +65,8 @@ public final class Benchmark {
   /** {@code -Dbench.ackflood=only}: just the check-in latency with and without an ack flood. */
   private static final boolean ACK_FLOOD_ONLY = "only".equals(System.getProperty("bench.ackflood"));
   private static final int ACK_FLOOD_RATE = Integer.getInteger("bench.ackflood.rate", 250);
+  /** {@code -Dbench.note=...}: a line written at the top of the results (e.g. what else ran on the machine). */
+  private static final String NOTE = System.getProperty("bench.note", "");
 
   private final StringBuilder out = new StringBuilder();
   private final Vertx vertx = Vertx.vertx();
@@ -84,18 +90,25 @@ public final class Benchmark {
       http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
           .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONCURRENCY).setMaxWaitQueueSize(1_000_000));
       waitHealthy();
+      JsonObject machine = machine();
+      String loadBefore = loadAverage();
       line("# Vaxflow benchmark");
       line("");
-      line("Run " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, "
-          + System.getProperty("os.name") + ", Java " + System.getProperty("java.version")
+      line("Run " + Instant.now() + " on " + machine.getInteger("nproc") + " cores (" + machine.getString("cpu") + "), "
+          + machine.getLong("memoryMiB") + " MiB of memory, " + machine.getString("os") + ", Java " + machine.getString("java")
           + ". Server: `java -jar target/vaxflow.jar` (own process, Redis " + redisVersion(redis) + " on loopback); "
           + "load generator: this JVM, " + CONCURRENCY + " keep-alive connections, open loop, "
-          + SECONDS + " s per rate.");
+          + SECONDS + " s per fixed rate. Load average at the start: " + loadBefore + ".");
       line("");
+      if (!NOTE.isEmpty()) {
+        line("**Note:** " + NOTE);
+        line("");
+      }
 
-      // warm up the JIT of both sides
+      // warm up the JIT of both sides: a few seconds of pings and of check-ins at a moderate rate
       openLoop("GET", "/ping", null, 500, 3, false);
-      openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, 200, 3, false);
+      openLoop("POST", CHECKIN, this::walkIn, 200, 3, false);
+      openLoop("POST", CHECKIN, this::walkIn, 1000, 5, false);
 
       if (ACK_FLOOD_ONLY) {
         ackFlood();
@@ -103,24 +116,33 @@ public final class Benchmark {
         return;
       }
 
+      // round trips first: the door scans need the room's places, which later check-ins fill
       line("## Redis round trips (seen with MONITOR)");
       line("");
       roundTrips(redis);
       line("");
 
-      line("## Throughput and latency (open loop; latency from the intended send time)");
+      // then the figures the summary at the top is made of
+      Search found = search();
+      pause();
+      // redis-benchmark at the concurrency the HTTP load used at the rate found: requests in flight
+      // on average (Little's law over the repeats), and at its peak (at most the client's connections)
+      double meanInFlight = found.repeats().stream().mapToDouble(Run::inFlightMean).max().orElse(1);
+      int peakInFlight = Math.min(CONCURRENCY, found.repeats().stream().mapToInt(Run::inFlightPeak).max().orElse(1));
+      int cMean = Math.max(1, (int) Math.ceil(meanInFlight));
+      List<RedisBench> rbs = new ArrayList<>();
+      for (int c : new java.util.TreeSet<>(List.of(cMean, peakInFlight, CONCURRENCY))) {
+        RedisBench rb = redisBenchmark(redis, c, Integer.getInteger("bench.redis.requests", 50_000));
+        if (rb != null) rbs.add(rb);
+      }
+      JsonObject spike = spike();
+
+      line("## Throughput and latency at fixed rates (open loop; latency from the intended send time)");
       line("");
-      line("| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors |");
-      line("|---|---:|---:|---:|---:|---:|---:|---:|");
+      line(RUN_HEAD);
       for (int rate : new int[] {1000, 2000, 4000}) openLoop("GET", "/ping", null, rate, SECONDS, true);
-      for (int rate : RATES) openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, rate, SECONDS, true);
+      for (int rate : RATES) openLoop("POST", CHECKIN, this::walkIn, rate, SECONDS, true);
       line("");
-
-      line("## Redis alone: `redis-benchmark` running the same check-in script (EVALSHA, walk-ins at a site sized alike), -c " + CONCURRENCY);
-      line("");
-      line(redisBenchmark(redis));
-      line("");
-
 
       ackFlood();
       line("");
@@ -133,13 +155,81 @@ public final class Benchmark {
       int barePort = freePort();
       bare = startBare(barePort);
       bareBroadcast(barePort);
+      long bareRss = rssKb(bare);
       line("");
       line("## Memory");
       line("");
       line("Server resident set size with " + CLIENTS + " SockJS clients connected, after the load above: **"
-          + rss / 1024 + " MiB** (server JVM started with `-Xmx512m`).");
+          + rss / 1024 + " MiB** (server JVM started with `-Xmx512m`; target ≤ 400 MiB). The bare broadcast server "
+          + "(`-Xmx256m`) with " + CLIENTS + " clients: " + bareRss / 1024 + " MiB.");
+      line("");
+      String loadAfter = loadAverage();
+      line("Load average at the end: " + loadAfter + ".");
+
+      // the summary, at the top of results.md
+      Run median = found.repeats().isEmpty() ? null
+          : found.repeats().stream().sorted(java.util.Comparator.comparingDouble(Run::p99)).toList().get(found.repeats().size() / 2);
+      RedisBench atMean = rbs.stream().filter(r -> r.connections() == cMean).findFirst().orElse(null);
+      RedisBench atPeak = rbs.stream().filter(r -> r.connections() == peakInFlight).findFirst().orElse(null);
+      JsonObject sockjs = live.getJsonObject("sockjs", new JsonObject());
+      JsonObject bareLive = live.getJsonObject("bare", new JsonObject());
+      StringBuilder sum = new StringBuilder();
+      sum.append("## Summary\n\n| figure | measured | target |\n|---|---|---|\n");
+      if (found.rate() > 0) {
+        sum.append(String.format(Locale.ROOT, "| highest check-in rate with p99 ≤ %s ms (search, then %d repeats) | **%d/s** "
+            + "(%d of the repeats held; repeats: p50 %s ms, p99 %s ms, done %s/s; first rate that missed: %d/s) | |\n", fmt(P99_LIMIT),
+            found.repeats().size(), found.rate(), found.repeats().stream().filter(r -> r.ok(P99_LIMIT)).count(),
+            range(found.repeats(), Run::p50), range(found.repeats(), Run::p99),
+            range(found.repeats(), r -> Math.round(r.done())), found.firstFailing()));
+      } else {
+        sum.append(String.format(Locale.ROOT, "| highest check-in rate with p99 ≤ %s ms (search) | **none found**: every rate "
+            + "missed, down to %d/s (see the search below) | |\n", fmt(P99_LIMIT), found.firstFailing()));
+      }
+      for (RedisBench rb : rbs) {
+        String why = rb.connections() == cMean ? "the HTTP load's mean in flight" : rb.connections() == peakInFlight
+            ? "its peak in flight" : "the HTTP client's connections";
+        if (rb.connections() == cMean && rb.connections() == peakInFlight) why = "the HTTP load's mean and peak in flight";
+        sum.append(String.format(Locale.ROOT, "| `redis-benchmark`, same script, -c %d (%s) | %.0f/s, p50 %s ms, p99 %s ms → "
+            + "ratio **%s** | ≥ 0.5 |\n", rb.connections(), why, rb.rps(), fmt(rb.p50()), fmt(rb.p99()),
+            found.rate() > 0 ? String.format(Locale.ROOT, "%.2f", found.rate() / rb.rps()) : "— (no rate held)"));
+      }
+      sum.append(String.format(Locale.ROOT, "| call-to-screen, %d SockJS clients, every repetition (%s of %s) | p50 %s ms, "
+          + "**p99 %s ms** | p99 ≤ 100 ms |\n", CLIENTS, sockjs.getValue("received"), sockjs.getValue("expected"),
+          fmt(sockjs.getDouble("p50Ms", Double.NaN)), fmt(sockjs.getDouble("p99Ms", Double.NaN))));
+      sum.append(String.format(Locale.ROOT, "| bare Vert.x WebSocket broadcast, %d clients (%s of %s) | p50 %s ms, p99 %s ms | |\n",
+          CLIENTS, bareLive.getValue("received"), bareLive.getValue("expected"), fmt(bareLive.getDouble("p50Ms", Double.NaN)),
+          fmt(bareLive.getDouble("p99Ms", Double.NaN))));
+      sum.append(String.format(Locale.ROOT, "| booking spike: %d bookings at once for %d seats | %s/s, p99 %s ms, %s | "
+          + "exactly %d × 201 |\n", SPIKE, SPIKE_SEATS, spike.getValue("perSec"), fmt(spike.getDouble("p99Ms")),
+          spike.getJsonObject("outcomes").encode().replace("\"", ""), SPIKE_SEATS));
+      sum.append(String.format(Locale.ROOT, "| server resident memory, %d clients connected | **%d MiB** | ≤ 400 MiB |\n",
+          CLIENTS, rss / 1024));
+      sum.append("\n![p50 and p99 against the offered check-in rate](latency.svg)\n\n");
+      String header = out.substring(0, out.indexOf("## Redis round trips"));
+      out.insert(header.length(), sum);
       System.out.println(out);
       Files.writeString(Path.of("bench/results.md"), out.toString());
+
+      List<Run> checkins = runs.stream().filter(r -> r.endpoint().endsWith(CHECKIN) && !r.phase().equals("ack-flood")).toList();
+      Files.writeString(Path.of("bench/latency.svg"), svg(checkins, P99_LIMIT, found.rate(),
+          "Vaxflow check-ins: p50 and p99 vs offered rate (" + machine.getInteger("nproc") + " cores, " + Instant.now().toString().substring(0, 10) + ")"));
+
+      JsonObject json = new JsonObject().put("runAt", Instant.now().toString()).put("machine", machine)
+          .put("loadAverageBefore", loadBefore).put("loadAverageAfter", loadAfter).put("note", NOTE)
+          .put("checkinSearch", new JsonObject().put("p99LimitMs", P99_LIMIT).put("rate", found.rate())
+              .put("firstFailingRate", found.firstFailing()).put("secondsPerRun", SEARCH_SECONDS)
+              .put("repeats", new io.vertx.core.json.JsonArray(found.repeats().stream().map(Run::json).toList()))
+              .put("medianRepeat", median == null ? null : median.json()))
+          .put("redisBenchmark", new io.vertx.core.json.JsonArray(rbs.stream().map(rb -> rb.json()
+              .put("ratio", Math.round(found.rate() / rb.rps() * 100) / 100.0)
+              .put("matches", rb.connections() == cMean ? "mean in flight" : rb.connections() == peakInFlight
+                  ? "peak in flight" : "client connections")).toList()))
+          .put("runs", new io.vertx.core.json.JsonArray(runs.stream().map(Run::json).toList()))
+          .put("bookingSpike", spike)
+          .put("callToScreen", live)
+          .put("memory", new JsonObject().put("serverRssMiB", rss / 1024).put("clients", CLIENTS).put("serverXmx", "512m")
+              .put("bareRssMiB", bareRss / 1024));
+      Files.writeString(Path.of("bench/results.json"), json.encodePrettily() + "\n");
     } finally {
       server.destroy();
       server.waitFor(5, TimeUnit.SECONDS);
@@ -160,12 +250,35 @@ public final class Benchmark {
         .put("idNumber", "B" + (100000000L + n)).put("dose", 1)).toBuffer();
   }
 
-  private void openLoop(String method, String path, java.util.function.Supplier<Buffer> body, int rate, int seconds,
-                        boolean report) throws InterruptedException {
+  /** One open-loop run: offered and achieved rate, latency percentiles (ms), errors and requests in flight. */
+  record Run(String phase, String endpoint, int offered, double done, double p50, double p90, double p99, double max,
+             int errors, double inFlightMean, int inFlightPeak) {
+    boolean ok(double p99Limit) {
+      return errors == 0 && p99 <= p99Limit && done >= 0.95 * offered;
+    }
+
+    JsonObject json() {
+      return new JsonObject().put("phase", phase).put("endpoint", endpoint).put("offeredPerSec", offered)
+          .put("donePerSec", round1(done)).put("p50Ms", p50).put("p90Ms", p90).put("p99Ms", p99).put("maxMs", max)
+          .put("errors", errors).put("inFlightMean", round1(inFlightMean)).put("inFlightPeak", inFlightPeak);
+    }
+  }
+
+  private final List<Run> runs = new ArrayList<>();
+
+  private Run openLoop(String method, String path, java.util.function.Supplier<Buffer> body, int rate, int seconds,
+                       boolean report) throws InterruptedException {
+    return openLoop(report ? "fixed" : "warm-up", method, path, body, rate, seconds, report);
+  }
+
+  private Run openLoop(String phase, String method, String path, java.util.function.Supplier<Buffer> body, int rate,
+                       int seconds, boolean report) throws InterruptedException {
     int total = rate * seconds;
     long[] latencyNs = new long[total];
     AtomicInteger done = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger inFlightPeak = new AtomicInteger();
     CountDownLatch finished = new CountDownLatch(total);
     long start = System.nanoTime() + 50_000_000L;
     long[] nextIndex = {0};
@@ -175,6 +288,7 @@ public final class Benchmark {
         int i = (int) nextIndex[0]++;
         long intended = start + (long) i * 1_000_000_000L / rate;
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.valueOf(method)).setURI(path);
+        inFlightPeak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         Future<Buffer> f = http.request(o).compose(req -> {
           if (body != null) {
             req.putHeader("Content-Type", "application/json");
@@ -187,6 +301,7 @@ public final class Benchmark {
         });
         f.onComplete(ar -> {
           if (ar.failed()) errors.incrementAndGet();
+          inFlight.decrementAndGet();
           latencyNs[i] = System.nanoTime() - intended;
           done.incrementAndGet();
           finished.countDown();
@@ -196,17 +311,315 @@ public final class Benchmark {
     finished.await(seconds + 60L, TimeUnit.SECONDS);
     vertx.cancelTimer(timer);
     long elapsed = System.nanoTime() - start;
-    if (!report) return;
-    long[] sorted = Arrays.copyOf(latencyNs, done.get());
+    int n = done.get();
+    long[] sorted = Arrays.copyOf(latencyNs, n);
     Arrays.sort(sorted);
-    line(String.format(Locale.ROOT, "| `%s %s` | %d | %.0f | %s | %s | %s | %s | %d |", method, path, rate,
-        done.get() / (elapsed / 1e9), ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0), errors.get()));
+    // requests in flight on average (Little's law: the sum of their times over the run's time)
+    double busyNs = 0;
+    for (long l : sorted) busyNs += l;
+    Run run = new Run(phase, method + " " + path, rate, n / (elapsed / 1e9), msD(sorted, 0.50), msD(sorted, 0.90),
+        msD(sorted, 0.99), msD(sorted, 1.0), errors.get() + (total - n), busyNs / elapsed, inFlightPeak.get());
+    if (!phase.equals("warm-up")) runs.add(run);
+    if (report) line(row(run));
+    return run;
+  }
+
+  private static String row(Run r) {
+    return String.format(Locale.ROOT, "| `%s` | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.1f / %d |", r.endpoint(),
+        r.offered(), r.done(), r.p50(), r.p90(), r.p99(), r.max(), r.errors(), r.inFlightMean(), r.inFlightPeak());
+  }
+
+  private static final String RUN_HEAD = "| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors | in flight mean / peak |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+
+  private static double msD(long[] sortedNs, double q) {
+    if (sortedNs.length == 0) return Double.NaN;
+    int i = Math.min(sortedNs.length - 1, (int) Math.ceil(q * sortedNs.length) - 1);
+    return round1(sortedNs[Math.max(0, i)] / 1e6);
+  }
+
+  private static double round1(double v) {
+    return Math.round(v * 10) / 10.0;
   }
 
   private static String ms(long[] sortedNs, double q) {
     if (sortedNs.length == 0) return "-";
     int i = Math.min(sortedNs.length - 1, (int) Math.ceil(q * sortedNs.length) - 1);
     return String.format(Locale.ROOT, "%.1f", sortedNs[Math.max(0, i)] / 1e6);
+  }
+
+  // ---- the highest check-in rate at p99 <= 20 ms ----
+
+  private static final double P99_LIMIT = Double.parseDouble(System.getProperty("bench.search.p99", "20"));
+  private static final int SEARCH_SECONDS = Integer.getInteger("bench.search.seconds", 4);
+  private static final int SEARCH_START = Integer.getInteger("bench.search.start", 500);
+  private static final int SEARCH_MAX = Integer.getInteger("bench.search.max", 40_000);
+  private static final int SEARCH_REPEATS = Integer.getInteger("bench.search.repeats", 3);
+  private static final String CHECKIN = "/api/v1/sites/pudong/checkins";
+
+  /** The search's outcome: the rate found and its repeated runs. */
+  record Search(int rate, int firstFailing, List<Run> repeats) {}
+
+  /**
+   * Ramps the offered check-in rate (doubling from bench.search.start) until a run misses
+   * (p99 above the limit, an error, or less than 95% of the offered rate done), then bisects
+   * between the last rate that held and the first that missed down to 5% of the rate (when the
+   * first rate misses already, it halves until one holds); a miss is confirmed by a second run
+   * at the rate before it counts ({@link #probe}); the rate
+   * found is then run bench.search.repeats times more. Each run is bench.search.seconds long.
+   */
+  private Search search() throws InterruptedException {
+    line("## The highest check-in rate with p99 ≤ " + fmt(P99_LIMIT) + " ms (search: ramp ×2, then bisect; open loop, "
+        + SEARCH_SECONDS + " s per run" + (CONFIRM_MISS ? "; a miss is run again and counts only if it misses again" : "") + ")");
+    line("");
+    line(RUN_HEAD.replace("| endpoint |", "| step | endpoint |").replace("|---|", "|---|---|"));
+    int good = 0;
+    int bad = 0;
+    int rate = SEARCH_START;
+    int step = 0;
+    while (rate <= SEARCH_MAX) {
+      Run r = probe("ramp", ++step, rate);
+      if (!r.ok(P99_LIMIT)) {
+        bad = rate;
+        break;
+      }
+      good = rate;
+      rate *= 2;
+    }
+    // the start already missed: halve down to a rate that holds (or gives up below 20/s)
+    while (good == 0 && rate >= 20) {
+      rate /= 2;
+      Run r = probe("down", ++step, rate);
+      if (r.ok(P99_LIMIT)) good = rate;
+      else bad = rate;
+    }
+    if (bad == 0) bad = good * 2; // never missed up to the maximum
+    while (good > 0 && bad - good > Math.max(25, good / 20)) {
+      int mid = (good + bad) / 2;
+      Run r = probe("bisect", ++step, mid);
+      if (r.ok(P99_LIMIT)) good = mid;
+      else bad = mid;
+    }
+    List<Run> repeats = new ArrayList<>();
+    if (good > 0) {
+      for (int i = 0; i < SEARCH_REPEATS; i++) {
+        Run r = openLoop("repeat", "POST", CHECKIN, this::walkIn, good, SEARCH_SECONDS, false);
+        line("| repeat " + (i + 1) + " " + (r.ok(P99_LIMIT) ? "✓" : "✗") + " " + row(r));
+        repeats.add(r);
+        pause();
+      }
+    }
+    line("");
+    return new Search(good, bad, repeats);
+  }
+
+  /**
+   * One step of the search at a rate; a miss is run once more (bench.search.confirm, default on)
+   * and counts only if that run misses too, so a few seconds of disturbance do not end the search.
+   */
+  private Run probe(String kind, int step, int rate) throws InterruptedException {
+    Run r = openLoop("search", "POST", CHECKIN, this::walkIn, rate, SEARCH_SECONDS, false);
+    line("| " + kind + " " + step + " " + (r.ok(P99_LIMIT) ? "✓" : "✗") + " " + row(r));
+    pause();
+    if (r.ok(P99_LIMIT) || !CONFIRM_MISS) return r;
+    Run again = openLoop("search", "POST", CHECKIN, this::walkIn, rate, SEARCH_SECONDS, false);
+    line("| " + kind + " " + step + " again " + (again.ok(P99_LIMIT) ? "✓" : "✗") + " " + row(again));
+    pause();
+    return again;
+  }
+
+  private static final boolean CONFIRM_MISS = !"false".equals(System.getProperty("bench.search.confirm"));
+
+  /** A short breath between runs: the previous run's stragglers and garbage settle. */
+  private static void pause() throws InterruptedException {
+    Thread.sleep(500);
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  private static String range(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+    double lo = rs.stream().mapToDouble(f).min().orElse(Double.NaN);
+    double hi = rs.stream().mapToDouble(f).max().orElse(Double.NaN);
+    return lo == hi ? fmt(lo) : fmt(lo) + "–" + fmt(hi);
+  }
+
+  // ---- the booking spike ----
+
+  private static final int SPIKE = Integer.getInteger("bench.spike", 2000);
+  private static final int SPIKE_SEATS = 1000; // xuhui on SPIKE_DAY: 10 slots of 100 (startServer)
+  private static final String SPIKE_DAY = "2026-11-25";
+
+  /** Every booking sent at once (the client's 64 connections carry them as fast as the server answers). */
+  private JsonObject spike() throws InterruptedException {
+    line("## Booking spike: " + SPIKE + " bookings sent at once for " + SPIKE_SEATS + " seats (xuhui, " + SPIKE_DAY
+        + "; the city's booking bucket lifted)");
+    line("");
+    long[] latencyNs = new long[SPIKE];
+    Map<String, Integer> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    CountDownLatch finished = new CountDownLatch(SPIKE);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < SPIKE; i++) {
+      int k = i;
+      Buffer body = new JsonObject().put("name", "Spike Person").put("idNumber", String.format("3101011990%08d", i))
+          .put("phone", "13800138000").put("dose", 1).put("day", SPIKE_DAY).put("siteId", "xuhui").toBuffer();
+      send("POST", "/api/v1/bookings", body, false).onComplete(ar -> {
+        latencyNs[k] = System.nanoTime() - t0;
+        String outcome;
+        if (ar.failed()) outcome = "failed: " + ar.cause().getClass().getSimpleName();
+        else if (ar.result().statusCode() == 201) outcome = "201";
+        else {
+          String code = "";
+          try {
+            code = " " + ar.result().json().getJsonObject("error").getString("code");
+          } catch (RuntimeException e) {
+            // not a JSON error
+          }
+          outcome = ar.result().statusCode() + code;
+        }
+        outcomes.merge(outcome, 1, Integer::sum);
+        finished.countDown();
+      });
+    }
+    boolean all = finished.await(120, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long[] sorted = latencyNs.clone();
+    Arrays.sort(sorted);
+    Map<String, Integer> sortedOutcomes = new java.util.TreeMap<>(outcomes);
+    line("| bookings | seats | all answered | time s | bookings /s | p50 ms | p99 ms | max ms | outcomes |");
+    line("|---:|---:|---|---:|---:|---:|---:|---:|---|");
+    line(String.format(Locale.ROOT, "| %d | %d | %s | %.2f | %.0f | %s | %s | %s | %s |", SPIKE, SPIKE_SEATS, all ? "yes" : "NO",
+        seconds, SPIKE / seconds, ms(sorted, 0.5), ms(sorted, 0.99), ms(sorted, 1.0), sortedOutcomes));
+    line("");
+    line("Latency of a booking here is from the moment all " + SPIKE + " were handed to the client (they queue for its "
+        + CONCURRENCY + " connections), so it includes the wait behind the others.");
+    line("");
+    JsonObject o = new JsonObject();
+    sortedOutcomes.forEach(o::put);
+    return new JsonObject().put("bookings", SPIKE).put("seats", SPIKE_SEATS).put("allAnswered", all)
+        .put("seconds", Math.round(seconds * 100) / 100.0).put("perSec", Math.round(SPIKE / seconds))
+        .put("p50Ms", msD(sorted, 0.5)).put("p99Ms", msD(sorted, 0.99)).put("maxMs", msD(sorted, 1.0))
+        .put("outcomes", o);
+  }
+
+  // ---- the machine ----
+
+  private static JsonObject machine() throws IOException {
+    String cpu = "?";
+    for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      if (l.startsWith("model name")) {
+        cpu = l.substring(l.indexOf(':') + 1).strip();
+        break;
+      }
+    }
+    long memKb = 0;
+    for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+      if (l.startsWith("MemTotal:")) memKb = Long.parseLong(l.replaceAll("[^0-9]", ""));
+    }
+    return new JsonObject().put("nproc", Runtime.getRuntime().availableProcessors()).put("cpu", cpu)
+        .put("memoryMiB", memKb / 1024).put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+        .put("java", System.getProperty("java.version"));
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  // ---- the plot ----
+
+  /**
+   * bench/latency.svg: p50 and p99 of every check-in run against its offered rate (log latency
+   * axis), with the p99 limit as a line and the rate found marked.
+   */
+  static String svg(List<Run> checkins, double limitMs, int found, String caption) {
+    int w = 760, h = 440, left = 70, right = 20, top = 40, bottom = 60;
+    int pw = w - left - right, ph = h - top - bottom;
+    double maxRate = checkins.stream().mapToInt(Run::offered).max().orElse(1000);
+    double xMax = niceCeil(maxRate * 1.05);
+    double yMin = 0.1, yMax = 10_000;
+    java.util.function.DoubleUnaryOperator x = r -> left + r / xMax * pw;
+    java.util.function.DoubleUnaryOperator y = ms -> {
+      double v = Math.max(yMin, Math.min(yMax, ms));
+      return top + ph - (Math.log10(v) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin)) * ph;
+    };
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+        + "font-family=\"sans-serif\" font-size=\"12\">\n", w, h, w, h));
+    b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", left, esc(caption)));
+    // grid and axes
+    for (double ms = yMin; ms <= yMax * 1.001; ms *= 10) {
+      double yy = y.applyAsDouble(ms);
+      b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, yy, left + pw, yy));
+      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left - 6, yy + 4, fmt(ms)));
+    }
+    double xStep = niceCeil(xMax / 8);
+    for (double r = 0; r <= xMax + 1e-9; r += xStep) {
+      double xx = x.applyAsDouble(r);
+      b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>\n", xx, top, xx, top + ph));
+      b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", xx, top + ph + 18, fmt(r)));
+    }
+    b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>\n", left, top, pw, ph));
+    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">offered check-ins per second (open loop)</text>\n",
+        left + pw / 2, h - 22));
+    b.append(String.format(Locale.ROOT, "<text transform=\"translate(18 %d) rotate(-90)\" text-anchor=\"middle\">latency, ms (log scale)</text>\n",
+        top + ph / 2));
+    // the limit and the rate found
+    double ly = y.applyAsDouble(limitMs);
+    b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#c00\" stroke-dasharray=\"6 4\"/>\n",
+        left, ly, left + pw, ly));
+    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" fill=\"#c00\" text-anchor=\"end\">p99 limit %s ms</text>\n",
+        left + pw - 4, ly - 4, fmt(limitMs)));
+    if (found > 0) {
+      double fx = x.applyAsDouble(found);
+      b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#080\" stroke-dasharray=\"3 3\"/>\n",
+          fx, top, fx, top + ph));
+      b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#080\">%d/s</text>\n", fx + 4, top + 14, found));
+    }
+    // series: a line through each rate's median, a dot for every run
+    String[][] series = {{"p50", "#1f77b4"}, {"p99", "#d62728"}};
+    for (String[] sr : series) {
+      java.util.function.ToDoubleFunction<Run> f = sr[0].equals("p50") ? Run::p50 : Run::p99;
+      java.util.TreeMap<Integer, List<Double>> byRate = new java.util.TreeMap<>();
+      for (Run r : checkins) byRate.computeIfAbsent(r.offered(), k -> new ArrayList<>()).add(f.applyAsDouble(r));
+      StringBuilder pts = new StringBuilder();
+      byRate.forEach((rate, vs) -> {
+        List<Double> sorted = vs.stream().sorted().toList();
+        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.applyAsDouble(rate), y.applyAsDouble(sorted.get(sorted.size() / 2))));
+      });
+      b.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
+          pts.toString().strip(), sr[1]));
+      for (Run r : checkins) {
+        b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%d/s: %s %s ms</title></circle>\n",
+            x.applyAsDouble(r.offered()), y.applyAsDouble(f.applyAsDouble(r)), sr[1], r.offered(), sr[0], fmt(f.applyAsDouble(r))));
+      }
+    }
+    // legend
+    int lx = left + pw - 70, ly0 = top + 14;
+    for (int i = 0; i < series.length; i++) {
+      b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>"
+          + "<text x=\"%d\" y=\"%d\">%s</text>\n", lx, ly0 + i * 16, lx + 20, ly0 + i * 16, series[i][1], lx + 26, ly0 + i * 16 + 4, series[i][0]));
+    }
+    b.append("</svg>\n");
+    return b.toString();
+  }
+
+  private static double niceCeil(double v) {
+    double p = Math.pow(10, Math.floor(Math.log10(Math.max(v, 1))));
+    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+      if (m * p >= v) return m * p;
+    }
+    return 10 * p;
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   // ---- an anonymous ack flood ----
@@ -218,9 +631,8 @@ public final class Benchmark {
   private void ackFlood() throws Exception {
     line("## Check-in while anonymous sockets flood display acks (open loop, " + ACK_FLOOD_RATE + "/s, " + SECONDS + " s each)");
     line("");
-    line("| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors |");
-    line("|---|---:|---:|---:|---:|---:|---:|---:|");
-    openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
+    line(RUN_HEAD);
+    openLoop("ack-flood", "POST", "/api/v1/sites/pudong/checkins", this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
     WebSocketClient wsc = vertx.createWebSocketClient();
     List<WebSocket> flooders = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int i = 0; i < 4; i++) {
@@ -260,7 +672,7 @@ public final class Benchmark {
     Thread.sleep(1000);
     long before = acks.get();
     long t0 = System.nanoTime();
-    openLoop("POST", "/api/v1/sites/pudong/checkins", this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
+    openLoop("ack-flood", "POST", "/api/v1/sites/pudong/checkins", this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
     double ackRate = (acks.get() - before) / ((System.nanoTime() - t0) / 1e9);
     flooding.set(false);
     flood.join();
@@ -273,22 +685,58 @@ public final class Benchmark {
 
   // ---- redis-benchmark ----
 
-  private String redisBenchmark(RedisLauncher redis) throws Exception {
+  /** One redis-benchmark run of the check-in script: its concurrency, requests per second and latency. */
+  record RedisBench(int connections, int requests, double rps, double p50, double p99, String reply, String command) {
+    JsonObject json() {
+      return new JsonObject().put("connections", connections).put("requests", requests).put("rps", rps)
+          .put("p50Ms", p50).put("p99Ms", p99).put("scriptReply", reply).put("command", command);
+    }
+  }
+
+  /** The check-in script's EVALSHA as the server sends it for a walk-in at xuhui (sized like pudong). */
+  private List<String> checkinCommand(String idNumber) {
     String sha = new Scripts(null, 0).sha("checkin");
     long now = System.currentTimeMillis() + Duration_SKEW;
+    return List.of("EVALSHA", sha, "3", "vf:{xuhui}", "rl:{xuhui}:kiosk:bench", "rl:{xuhui}:site",
+        String.valueOf(now), "2026-11-24", "kiosk", "walkin", "", "", "Bench Person", idNumber, "1",
+        "3600000", "100000", "1000000", "100000", "1000000", "", "", "");
+  }
+
+  /**
+   * redis-benchmark running the check-in script with {@code connections} clients (closed loop);
+   * __rand_int__ in the ID number is replaced per request (-r), so every request is a new walk-in.
+   */
+  private RedisBench redisBenchmark(RedisLauncher redis, int connections, int requests) throws Exception {
+    // one call first through a plain client: the script must answer ok (an error reply would be fast and meaningless)
+    Redis client = Redis.createClient(vertx, redis.url());
+    List<String> probe = checkinCommand("P1");
+    Request req = Request.cmd(Command.EVALSHA);
+    for (String a : probe.subList(1, probe.size())) req.arg(a);
+    String reply;
+    try {
+      reply = String.valueOf(client.send(req).await());
+    } catch (RuntimeException e) {
+      reply = "ERROR " + e.getMessage();
+    } finally {
+      client.close();
+    }
     List<String> cmd = new ArrayList<>(List.of("redis-benchmark", "-h", "127.0.0.1", "-p", String.valueOf(redis.port()),
-        "-c", String.valueOf(CONCURRENCY), "-n", "50000", "-r", "1000000000", "-q",
-        "EVALSHA", sha, "3", "vf:{xuhui}", "rl:{xuhui}:kiosk:bench", "rl:{xuhui}:site",
-        String.valueOf(now), "2026-11-24", "kiosk", "walkin", "", "", "Bench Person", "R__rand_int__", "1",
-        "3600000", "100000", "1000000", "100000", "1000000", "", "", ""));
+        "-c", String.valueOf(connections), "-n", String.valueOf(requests), "-r", "1000000000", "--csv"));
+    cmd.addAll(checkinCommand("R__rand_int__"));
+    String shown = String.join(" ", cmd.subList(0, 12)) + " EVALSHA <checkin> 3 vf:{xuhui} … R__rand_int__ …";
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String text = new String(p.getInputStream().readAllBytes()).strip();
       p.waitFor();
-      String last = text.lines().filter(l -> l.contains("requests per second")).reduce((a, b) -> b).orElse(text);
-      return "`" + last.replaceAll(".*\r", "").strip() + "`";
+      String last = text.lines().filter(l -> l.startsWith("\"") && !l.startsWith("\"test\"")).reduce((a, b) -> b).orElse("");
+      String[] f = last.split("\",\"");
+      if (f.length < 8) throw new IOException("redis-benchmark: " + text);
+      int k = f.length;
+      return new RedisBench(connections, requests, Double.parseDouble(f[k - 7]), Double.parseDouble(f[k - 4]),
+          Double.parseDouble(f[k - 2]), reply.length() > 160 ? reply.substring(0, 160) + "…" : reply, shown);
     } catch (IOException e) {
-      return "redis-benchmark is not installed (apt-get install redis-tools); skipped.";
+      System.err.println("redis-benchmark failed: " + e.getMessage());
+      return null;
     }
   }
 
@@ -331,6 +779,7 @@ public final class Benchmark {
     }
     Thread.sleep(300);
     int perCheckin = seen.size();
+    String checkinKinds = kinds(seen);
     login();
     // desks take tickets from the room queue: the door lets these in first (the room is large here)
     for (String number : numbers) {
@@ -350,13 +799,32 @@ public final class Benchmark {
     // every command of the loop but the EVALSHAs of "done": the nexts' scripts and any session reads
     String doneSha = new Scripts(null, 0).sha("done");
     long nextCommands;
+    List<String> nextSeen;
     synchronized (seen) {
-      nextCommands = seen.stream().filter(l -> !l.contains(doneSha)).count();
+      nextSeen = seen.stream().filter(l -> !l.contains(doneSha)).toList();
+      nextCommands = nextSeen.size();
     }
-    line(String.format(Locale.ROOT, "- check-in (walk-in): **%.2f** Redis round trips per request (%d check-ins)",
-        perCheckin / (double) n, n));
+    line(String.format(Locale.ROOT, "- check-in (walk-in): **%.2f** Redis round trips per request (%d check-ins; commands seen: %s)",
+        perCheckin / (double) n, n, checkinKinds));
     line(String.format(Locale.ROOT, "- call-next: **%.2f** Redis round trips per request (%d calls; the staff session "
-        + "is read from Redis at most once per 5 s and remembered in between)", nextCommands / (double) nexts, nexts));
+        + "is read from Redis at most once per 5 s and remembered in between; commands seen: %s)", nextCommands / (double) nexts,
+        nexts, kinds(nextSeen)));
+  }
+
+  /** MONITOR lines counted by command (an EVALSHA by its script's name). */
+  private static String kinds(List<String> monitorLines) {
+    Map<String, String> scriptOf = new java.util.HashMap<>();
+    for (String name : List.of("checkin", "call_next", "done", "book", "rate_limit", "door_scan")) scriptOf.put(new Scripts(null, 0).sha(name), name);
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    synchronized (monitorLines) {
+      for (String l : monitorLines) {
+        String[] f = l.substring(l.indexOf("] ") + 2).split("\" ?\"?");
+        String cmd = f.length > 1 ? f[1].toLowerCase(Locale.ROOT) : "?";
+        if (cmd.equals("evalsha") && f.length > 2) cmd += " " + scriptOf.getOrDefault(f[2], f[2].substring(0, Math.min(8, f[2].length())));
+        counts.merge(cmd, 1, Integer::sum);
+      }
+    }
+    return counts.toString();
   }
 
   private long commands(Redis r) {
@@ -433,7 +901,7 @@ public final class Benchmark {
     long end = System.currentTimeMillis() + 15_000;
     while (received.get() < expected && System.currentTimeMillis() < end) Thread.sleep(100);
     rss = Math.max(rss, rssKb(server));
-    report("Vaxflow: SockJS bridge, `vaxflow.site.{site}.calls`", expected, received.get(), latencies);
+    report("sockjs", "Vaxflow: SockJS bridge, `vaxflow.site.{site}.calls`", expected, received.get(), latencies);
     for (WebSocket ws : sockets) ws.close();
     return rss;
   }
@@ -466,16 +934,21 @@ public final class Benchmark {
     int expected = messages * CLIENTS;
     long end = System.currentTimeMillis() + 15_000;
     while (received.get() < expected && System.currentTimeMillis() < end) Thread.sleep(100);
-    report("bare Vert.x WebSocket broadcast (own process)", expected, received.get(), latencies);
+    report("bare", "bare Vert.x WebSocket broadcast (own process)", expected, received.get(), latencies);
   }
 
-  private void report(String what, int expected, int received, List<Long> latencies) {
+  private final JsonObject live = new JsonObject();
+
+  private void report(String key, String what, int expected, int received, List<Long> latencies) {
     long[] sorted;
     synchronized (latencies) {
       sorted = latencies.stream().mapToLong(Long::longValue).map(ms -> ms * 1_000_000L).sorted().toArray();
     }
     line(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s | %s |", what, CLIENTS, expected, received,
         ms(sorted, 0.5), ms(sorted, 0.9), ms(sorted, 0.99), ms(sorted, 1.0)));
+    live.put(key, new JsonObject().put("path", what).put("clients", CLIENTS).put("expected", expected)
+        .put("received", received).put("p50Ms", msD(sorted, 0.5)).put("p90Ms", msD(sorted, 0.9))
+        .put("p99Ms", msD(sorted, 0.99)).put("maxMs", msD(sorted, 1.0)));
   }
 
   // ---- processes ----
@@ -499,6 +972,11 @@ public final class Benchmark {
     // redis-benchmark runs the check-in script against xuhui, sized like pudong
     env.put("VAXFLOW_SITES_XUHUI_HALLCAPACITY", "100000");
     env.put("VAXFLOW_SITES_XUHUI_ROOMCAPACITY", "10000");
+    // the booking spike books xuhui on SPIKE_DAY: 08:00-18:00 in 60-minute slots of 100 = 1,000 seats
+    env.put("VAXFLOW_SITES_XUHUI_HOURS_OPEN", "08:00");
+    env.put("VAXFLOW_SITES_XUHUI_HOURS_CLOSE", "18:00");
+    env.put("VAXFLOW_SITES_XUHUI_SLOTMIN", "60");
+    env.put("VAXFLOW_SITES_XUHUI_SLOTCAPACITY", "100");
     env.put("VAXFLOW_SITES_JINGAN_ROOMCAPACITY", "10000");
     env.put("VAXFLOW_SITES_JINGAN_SLOTCAPACITY", "100000");
     env.put("VAXFLOW_ANNOUNCE_INTERVALSEC", "1");
