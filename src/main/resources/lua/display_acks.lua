@@ -3,6 +3,7 @@
 -- displays, none older than ARGV[4]; both keys expire ARGV[5] ms after the last run.
 -- ARGV[4] forget acks before this ms, ARGV[5] keep ms, ARGV[6] most displays,
 -- ARGV[7..] display id, ack ms, call id (triples)
+-- include: (core only)
 local ACKS, LAST = P .. 'displays:acks', P .. 'displays:last'
 for i = 7, #ARGV, 3 do
   redis.call('ZADD', ACKS, ARGV[i + 1], ARGV[i])

@@ -10,6 +10,7 @@
 -- `allowed` failures from all addresses together, each further failure doubles a slow-down (1 s,
 -- 2 s, 4 s ... at most lockoutSec) that holds only for addresses that have failed for that staff
 -- id themselves; an address that has not (the nurse's own tablet) logs in with the right PIN at once.
+-- include: (core only)
 local mode, allowed, lock = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 if mode == 'check' then
   if tonumber(redis.call('GET', KEYS[1]) or '0') >= allowed then

@@ -4,6 +4,7 @@
 -- only one that would wait longer than the line allows is refused (and nothing is reserved).
 -- KEYS[1] the bucket; ARGV[4] rate per second, ARGV[5] burst, ARGV[6] longest wait in ms.
 -- Returns {ok, waitMs} or {err = RATE_LIMITED, retryAfterMs}.
+-- include: (core only)
 local key, rate, burst, max_wait = KEYS[1], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local s = redis.call('HMGET', key, 'tokens', 'ts')
 local tokens = tonumber(s[1]) or burst

@@ -1,6 +1,7 @@
 -- snapshot.lua (read only): the site's counts, capacities, stations, queue lengths and the
 -- latest calls, for the state API, dashboards and displays. No personal data.
 -- ARGV[4] how many recent calls, ARGV[5..] station ids
+-- include: site
 if not site_ready() then return fail('STORE_RESET') end
 local stations = {}
 for i = 5, #ARGV do stations[#stations + 1] = station_view(load_station(ARGV[i])) end

@@ -116,7 +116,7 @@ public final class VaxflowServer {
               new Health(scripts, registry, guard, flows), bridge);
           return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
-              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, scripts, displays, metrics)))
+              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
                   ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher)).mapEmpty()

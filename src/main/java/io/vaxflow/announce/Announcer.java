@@ -7,14 +7,10 @@ import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.RedisDeployment;
-import io.vaxflow.store.Scripts;
-import io.vaxflow.store.SiteKeys;
 import io.vaxflow.view.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The loudspeaker: turns the site streams into live messages on this server's event bus (and so
@@ -36,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Announcer extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
   private static final long STATE_EVERY_MS = 250;
   /** Due sayings one claim takes at most; more are claimed right after. */
   private static final int SAYINGS_PER_CLAIM = 100;
@@ -47,7 +40,6 @@ public final class Announcer extends VerticleBase {
   private final String redisUrl;
   private final Clock clock;
   private final Views views;
-  private final Scripts store;
   private final Displays displays;
   private final AppMetrics metrics;
   private final List<SiteStreamTail> tails = new ArrayList<>();
@@ -60,7 +52,7 @@ public final class Announcer extends VerticleBase {
   private long stateTimer;
   private long ackTimer;
 
-  public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock, Scripts store,
+  public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock,
                    Displays displays, AppMetrics metrics) {
     this.metrics = metrics;
     this.config = config;
@@ -68,7 +60,6 @@ public final class Announcer extends VerticleBase {
     this.redisUrl = redisUrl;
     this.clock = clock;
     this.views = new Views(config.timeZone());
-    this.store = store;
     this.displays = displays;
   }
 
@@ -141,19 +132,13 @@ public final class Announcer extends VerticleBase {
     metrics.called(site, call.to().kind());
   }
 
-  /** The call's later sayings, due one interval apart: every server reading the call adds the same ones. */
+  /**
+   * The call's later sayings were scheduled in Redis by the script that made the call; every
+   * server reading the call arms its claim timer for the first of them.
+   */
   private void schedule(String site, Call call) {
     if (call.of() < 2) return;
-    long interval = config.announce().intervalSec() * 1000L;
-    Request zadd = Request.cmd(Command.ZADD).arg(SiteKeys.says(site)).arg("NX");
-    for (int n = 2; n <= call.of(); n++) {
-      zadd.arg(call.at().toEpochMilli() + (n - 1) * interval).arg(call.callId() + "|" + n);
-    }
-    long first = call.at().toEpochMilli() + interval;
-    store.send(zadd).onComplete(ar -> {
-      if (ar.failed()) LOG.warn("repeats of call {} at {} not scheduled: {}", call.callId(), site, ar.cause().getMessage());
-      claimAt(site, first);
-    });
+    claimAt(site, call.at().toEpochMilli() + config.announce().intervalSec() * 1000L);
   }
 
   /** Arms the site's claim timer for {@code dueMs}, unless it is already armed for earlier. */

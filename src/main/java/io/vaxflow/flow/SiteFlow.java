@@ -69,7 +69,9 @@ public final class SiteFlow {
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    List<String> args = new ArrayList<>(List.of(reason, "6",
+    List<String> args = new ArrayList<>(List.of(reason, "8",
+        "cfg.announceRepeats", String.valueOf(config.announce().repeats()),
+        "cfg.announceIntervalSec", String.valueOf(config.announce().intervalSec()),
         "cfg.hallCapacity", String.valueOf(site.hallCapacity()),
         "cfg.roomCapacity", String.valueOf(site.roomCapacity()),
         "cfg.arrivalTimeoutSec", String.valueOf(f.arrivalTimeoutSec()),

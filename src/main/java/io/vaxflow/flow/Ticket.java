@@ -20,7 +20,7 @@ public record Ticket(
     Optional<String> verified,
     String day) {
 
-  // day: the site-local date the ticket was issued on (a ticket may outlive its day, see lib.lua).
+  // day: the site-local date the ticket was issued on (a ticket may outlive its day, see lua/lib/site.lua).
 
   /** The latest call of this ticket: which event, where to, when. */
   public record LastCall(String eventId, String toKind, String toId, Instant at) {}

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The site's transitions as Lua scripts (src/main/resources/lua), each run with one EVALSHA:
- * one round trip per transition. {@code lib.lua} is prepended to every script. After a Redis
+ * one round trip per transition. {@code lib/core.lua} is prepended to every script, then the
+ * includes the script names in its header ({@code -- include: site, tokens}), so each carries
+ * only what it uses (the gateway's scripts only the token bucket). After a Redis
  * restart the script cache is empty: a NOSCRIPT reply runs the script once with EVAL, which caches
  * it on that Redis (on a Cluster, the node of the site's slot: SCRIPT LOAD, having no key, would
  * reach any node).
@@ -62,10 +64,13 @@ public final class Scripts {
     this.redis = redis;
     this.timeoutMs = timeoutMs;
     this.waitReplicas = waitReplicas;
-    String lib = resource("lib.lua");
+    String core = resource("lib/core.lua");
     for (String name : NAMES) {
-      String source = lib + "\n-- " + name + ".lua\n" + resource(name + ".lua");
-      scripts.put(name, new Script(name, source, sha1(source)));
+      String own = resource(name + ".lua");
+      StringBuilder source = new StringBuilder(core);
+      for (String include : includes(name, own)) source.append("\n").append(resource("lib/" + include + ".lua"));
+      source.append("\n-- ").append(name).append(".lua\n").append(own);
+      scripts.put(name, new Script(name, source.toString(), sha1(source.toString())));
     }
   }
 
@@ -143,7 +148,16 @@ public final class Scripts {
         .recover(err -> Future.failedFuture(StoreUnavailable.isScriptOrCommandError(err) ? err : new StoreUnavailable(err)));
   }
 
-  /** The SHA1 of a script as loaded (lib.lua prepended): what EVALSHA names. */
+  /** The includes a script names in its header: "-- include: site, tokens" ("(core only)": none). */
+  static List<String> includes(String name, String source) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^-- include: (.+)$").matcher(source);
+    if (!m.find()) throw new IllegalStateException(name + ".lua names no includes (-- include: ...)");
+    String list = m.group(1).strip();
+    if (list.startsWith("(")) return List.of();
+    return java.util.Arrays.stream(list.split(",")).map(String::strip).toList();
+  }
+
+  /** The SHA1 of a script as loaded (its includes prepended): what EVALSHA names. */
   public String sha(String name) {
     return scripts.get(name).sha();
   }

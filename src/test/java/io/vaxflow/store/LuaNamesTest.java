@@ -26,10 +26,10 @@ class LuaNamesTest {
 
   private static Set<String> found(Pattern p) throws IOException {
     Set<String> names = new TreeSet<>();
-    try (Stream<Path> files = Files.list(LUA)) {
+    try (Stream<Path> files = Files.walk(LUA)) {
       for (Path f : files.filter(f -> f.toString().endsWith(".lua")).toList()) {
         for (String line : Files.readAllLines(f)) {
-          if (line.strip().startsWith("--")) continue; // the key list in lib.lua's comment is documentation
+          if (line.strip().startsWith("--")) continue; // the key list in lib/site.lua's comment is documentation
           Matcher m = p.matcher(line);
           while (m.find()) names.add(m.group(1));
         }

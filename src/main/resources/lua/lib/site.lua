@@ -1,12 +1,4 @@
--- lib.lua: shared by every transition script (prepended when the script is loaded).
---
--- Calling convention of every script:
---   KEYS[1] = 'vf:{site}'   the site's key prefix; the {site} hash tag puts all its keys in one slot
---   ARGV[1] = now           server clock, epoch milliseconds
---   ARGV[2] = day           the site's local date, yyyy-mm-dd
---   ARGV[3] = actor         staff id, 'kiosk', 'public' or 'system'
---   ARGV[4..]               the script's own arguments, named at its top
--- Every script returns one JSON string: {ok = ...} or {err = 'CODE', ...details}.
+-- lib/site.lua: the ticket flow of a site: its keys, counters, tickets, queues, buffers and stations.
 --
 -- Keys of a site (P = 'vf:{site}:', D = a day, the one a ticket was issued on or today):
 --   P..'now'                 hash: people in the site now, n:<stage bucket>; streak:<queue>
@@ -35,10 +27,6 @@
 --   P..'used:'..code         string: the number a voucher was checked in as
 --   P..'person:'..D..':'..id string: first ticket number of an ID number that day (shown to desks)
 
-local P = KEYS[1] .. ':'
-local NOW = tonumber(ARGV[1])
-local DAY = ARGV[2]
-local ACTOR = ARGV[3]
 local DAYK = P .. 'day:' .. DAY
 local NOWK = P .. 'now'
 local LIVE = P .. 'live'
@@ -51,20 +39,6 @@ local function tkey_on(day, num) return P .. 't:' .. day .. ':' .. num end
 local function tkey(t) return tkey_on(t.day, t.number) end
 local function qkey(q, lane) return P .. 'q:' .. q .. ':' .. lane end
 local function skey(id) return P .. 'st:' .. id end
-
-local function reply(t) return cjson.encode(t) end
-local function fail(code, details)
-  local t = details or {}
-  t.err = code
-  return cjson.encode(t)
-end
-
-local function hgetall(key)
-  local flat = redis.call('HGETALL', key)
-  local t = {}
-  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
-  return t
-end
 
 local settings_cache
 local function setting(name)
@@ -161,6 +135,11 @@ local function call(t, to_kind, to_id, batch)
   redis.call('HSET', tkey(t), 'lastCallId', id, 'lastCallKind', to_kind,
              'lastCallTo', to_id, 'lastCallAt', tostring(NOW))
   t.lastCallId, t.lastCallKind, t.lastCallTo, t.lastCallAt = id, to_kind, to_id, tostring(NOW)
+  -- The call's later sayings, one interval apart, each claimed by one server when due (say.lua):
+  -- scheduled here, in the same round trip as the call.
+  for n = 2, setting('announceRepeats') do
+    redis.call('ZADD', P .. 'says', 'NX', NOW + (n - 1) * setting('announceIntervalSec') * 1000, id .. '|' .. n)
+  end
   return id
 end
 
@@ -305,34 +284,4 @@ local function give_back(s, t, kind)
   enqueue_head(KIND_QUEUE[k], t)
   redis.call('ZREM', TIMERS, 'lease|' .. s.id)
   set_station(s, 'idle')
-end
-
--- Token buckets, each {key, rate per second, burst}: take one token from every bucket, or from
--- none when any is empty. Returns 0 when taken, else the milliseconds until a token is back.
-local function take_tokens(buckets)
-  local left, wait = {}, 0
-  for i, b in ipairs(buckets) do
-    local s = redis.call('HMGET', b[1], 'tokens', 'ts')
-    local tokens = tonumber(s[1]) or b[3]
-    local ts = tonumber(s[2]) or NOW
-    tokens = math.min(b[3], tokens + math.max(0, NOW - ts) * b[2] / 1000)
-    left[i] = tokens
-    if tokens < 1 then wait = math.max(wait, math.ceil((1 - tokens) * 1000 / b[2])) end
-  end
-  if wait > 0 then return wait end
-  for i, b in ipairs(buckets) do
-    redis.call('HSET', b[1], 'tokens', tostring(left[i] - 1), 'ts', NOW)
-    redis.call('PEXPIRE', b[1], math.ceil(b[3] / b[2] * 1000) + 1000)
-  end
-  return 0
-end
-
--- The buckets named by KEYS[from..] with rate, burst pairs in ARGV[argv_from..].
-local function buckets_of(from, argv_from)
-  local list = {}
-  for i = from, #KEYS do
-    local a = argv_from + (i - from) * 2
-    list[#list + 1] = {KEYS[i], tonumber(ARGV[a]), tonumber(ARGV[a + 1])}
-  end
-  return list
 end

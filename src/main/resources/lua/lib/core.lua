@@ -1,0 +1,29 @@
+-- lib/core.lua: what every script starts with (prepended when a script is loaded; a script names
+-- the other includes it needs in its header: "-- include: site" or "-- include: tokens").
+--
+-- Calling convention of every script:
+--   KEYS[1] = 'vf:{site}'   the site's key prefix (site scripts); the {site} hash tag puts all its keys in one slot
+--   ARGV[1] = now           server clock, epoch milliseconds
+--   ARGV[2] = day           the site's local date, yyyy-mm-dd
+--   ARGV[3] = actor         staff id, 'kiosk', 'public', 'gateway' or 'system'
+--   ARGV[4..]               the script's own arguments, named at its top
+-- Every script returns one JSON string: {ok = ...} or {err = 'CODE', ...details}.
+
+local P = KEYS[1] .. ':'
+local NOW = tonumber(ARGV[1])
+local DAY = ARGV[2]
+local ACTOR = ARGV[3]
+
+local function reply(t) return cjson.encode(t) end
+local function fail(code, details)
+  local t = details or {}
+  t.err = code
+  return cjson.encode(t)
+end
+
+local function hgetall(key)
+  local flat = redis.call('HGETALL', key)
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
