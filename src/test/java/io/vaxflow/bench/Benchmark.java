@@ -844,12 +844,8 @@ public final class Benchmark {
         .compose(req -> req.putHeader("Content-Type", "application/json")
             .send(new JsonObject().put("staffId", "manager").put("pin", "2468").encode()))
         .await();
-    StringBuilder c = new StringBuilder();
-    for (String sc : resp.cookies()) {
-      String kv = sc.substring(0, sc.indexOf(';'));
-      if (kv.startsWith("vf_csrf=")) csrf = kv.substring(8);
-      c.append(c.length() == 0 ? "" : "; ").append(kv);
-    }
+    String c = io.vaxflow.support.StaffCookies.cookieHeader(resp.cookies());
+    csrf = io.vaxflow.support.StaffCookies.csrf(c).orElse("");
     cookie = c.toString();
   }
 

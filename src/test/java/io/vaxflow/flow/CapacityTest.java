@@ -1,16 +1,17 @@
 package io.vaxflow.flow;
 
-import static io.vaxflow.flow.FlowKit.SITE;
-import static io.vaxflow.flow.FlowKit.act;
-import static io.vaxflow.flow.FlowKit.assertStraight;
-import static io.vaxflow.flow.FlowKit.expectError;
-import static io.vaxflow.flow.FlowKit.next;
-import static io.vaxflow.flow.FlowKit.ok;
-import static io.vaxflow.flow.FlowKit.reinstate;
-import static io.vaxflow.flow.FlowKit.scan;
-import static io.vaxflow.flow.FlowKit.state;
-import static io.vaxflow.flow.FlowKit.ticket;
-import static io.vaxflow.flow.FlowKit.transfer;
+import io.vaxflow.support.FlowKit;
+import static io.vaxflow.support.FlowKit.SITE;
+import static io.vaxflow.support.FlowKit.act;
+import static io.vaxflow.support.FlowKit.assertStraight;
+import static io.vaxflow.support.FlowKit.expectError;
+import static io.vaxflow.support.FlowKit.next;
+import static io.vaxflow.support.FlowKit.ok;
+import static io.vaxflow.support.FlowKit.reinstate;
+import static io.vaxflow.support.FlowKit.scan;
+import static io.vaxflow.support.FlowKit.state;
+import static io.vaxflow.support.FlowKit.ticket;
+import static io.vaxflow.support.FlowKit.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vaxflow.support.TestCity;

@@ -1,10 +1,11 @@
 package io.vaxflow.flow;
 
-import static io.vaxflow.flow.FlowKit.API;
-import static io.vaxflow.flow.FlowKit.SITE;
-import static io.vaxflow.flow.FlowKit.next;
-import static io.vaxflow.flow.FlowKit.ok;
-import static io.vaxflow.flow.FlowKit.scan;
+import io.vaxflow.support.FlowKit;
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
+import static io.vaxflow.support.FlowKit.next;
+import static io.vaxflow.support.FlowKit.ok;
+import static io.vaxflow.support.FlowKit.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,16 +1,17 @@
 package io.vaxflow.flow;
 
-import static io.vaxflow.flow.FlowKit.API;
-import static io.vaxflow.flow.FlowKit.SITE;
-import static io.vaxflow.flow.FlowKit.assertStraight;
-import static io.vaxflow.flow.FlowKit.compareIds;
-import static io.vaxflow.flow.FlowKit.ok;
+import io.vaxflow.support.FlowKit;
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
+import static io.vaxflow.support.FlowKit.assertStraight;
+import static io.vaxflow.support.FlowKit.compareIds;
+import static io.vaxflow.support.FlowKit.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vaxflow.flow.FlowKit.Event;
+import io.vaxflow.support.FlowKit.Event;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonArray;

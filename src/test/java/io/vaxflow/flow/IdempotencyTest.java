@@ -1,11 +1,12 @@
 package io.vaxflow.flow;
 
-import static io.vaxflow.flow.FlowKit.API;
-import static io.vaxflow.flow.FlowKit.SITE;
-import static io.vaxflow.flow.FlowKit.assertStraight;
+import io.vaxflow.support.FlowKit;
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
+import static io.vaxflow.support.FlowKit.assertStraight;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vaxflow.flow.FlowKit.Event;
+import io.vaxflow.support.FlowKit.Event;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -1,15 +1,16 @@
 package io.vaxflow.flow;
 
-import static io.vaxflow.flow.FlowKit.API;
-import static io.vaxflow.flow.FlowKit.SITE;
-import static io.vaxflow.flow.FlowKit.act;
-import static io.vaxflow.flow.FlowKit.assertStraight;
-import static io.vaxflow.flow.FlowKit.expectError;
-import static io.vaxflow.flow.FlowKit.next;
-import static io.vaxflow.flow.FlowKit.ok;
-import static io.vaxflow.flow.FlowKit.scan;
-import static io.vaxflow.flow.FlowKit.state;
-import static io.vaxflow.flow.FlowKit.ticket;
+import io.vaxflow.support.FlowKit;
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
+import static io.vaxflow.support.FlowKit.act;
+import static io.vaxflow.support.FlowKit.assertStraight;
+import static io.vaxflow.support.FlowKit.expectError;
+import static io.vaxflow.support.FlowKit.next;
+import static io.vaxflow.support.FlowKit.ok;
+import static io.vaxflow.support.FlowKit.scan;
+import static io.vaxflow.support.FlowKit.state;
+import static io.vaxflow.support.FlowKit.ticket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,9 @@
 package io.vaxflow.flow;
 
-import static io.vaxflow.flow.FlowKit.API;
-import static io.vaxflow.flow.FlowKit.SITE;
-import static io.vaxflow.flow.FlowKit.ok;
+import io.vaxflow.support.FlowKit;
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
+import static io.vaxflow.support.FlowKit.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -58,7 +58,7 @@ class OriginAndCookiesTest {
       Reply https = city.send(HttpMethod.POST, LOGIN, null, Map.of("X-Forwarded-Proto", "https"), DESK.toBuffer());
       assertEquals(200, https.status(), https.body());
       assertSecure(https.headers().getAll("Set-Cookie"), true, "behind a loopback proxy on https");
-      String cookie = cookieHeader(https.headers().getAll("Set-Cookie"));
+      String cookie = io.vaxflow.support.StaffCookies.cookieHeader(https.headers().getAll("Set-Cookie"));
       Reply logout = city.send(HttpMethod.POST, "/api/v1/auth/logout", cookie, Map.of("X-Forwarded-Proto", "https"), Buffer.buffer());
       assertEquals(200, logout.status(), logout.body());
       assertSecure(logout.headers().getAll("Set-Cookie"), true, "the logout's clearing cookie");
@@ -95,9 +95,4 @@ class OriginAndCookiesTest {
     }
   }
 
-  private static String cookieHeader(List<String> setCookies) {
-    StringBuilder b = new StringBuilder();
-    for (String s : setCookies) b.append(b.length() > 0 ? "; " : "").append(s, 0, s.indexOf(';'));
-    return b.toString();
-  }
 }

@@ -133,9 +133,7 @@ public final class TestCity implements AutoCloseable {
     if (cookie != null) {
       req.putHeader("Cookie", cookie);
       // staff pages echo the CSRF cookie in a header; so do tests
-      for (String part : cookie.split(";\\s*")) {
-        if (part.startsWith("vf_csrf=")) req.putHeader("X-CSRF-Token", part.substring(8));
-      }
+      StaffCookies.csrf(cookie).ifPresent(t -> req.putHeader("X-CSRF-Token", t));
     }
     headers.forEach(req::putHeader);
     HttpResponse<Buffer> r = (body == null ? req.send() : req.putHeader("Content-Type", "application/json").sendBuffer(body)).await();
@@ -162,12 +160,7 @@ public final class TestCity implements AutoCloseable {
   public String login(String staffId, String pin) {
     Reply r = post("/api/v1/auth/login", new JsonObject().put("staffId", staffId).put("pin", pin));
     if (r.status() != 200) throw new AssertionError("login " + staffId + ": " + r.status() + " " + r.body());
-    StringBuilder cookies = new StringBuilder();
-    for (String setCookie : r.headers().getAll("Set-Cookie")) {
-      if (cookies.length() > 0) cookies.append("; ");
-      cookies.append(setCookie, 0, setCookie.indexOf(';'));
-    }
-    return cookies.toString();
+    return StaffCookies.cookieHeader(r.headers().getAll("Set-Cookie"));
   }
 
   /** Books someone at a site for today; returns the booking response. */

@@ -276,9 +276,7 @@ class RestartTest {
         .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body.encode()));
     if (cookie != null) {
       b.header("Cookie", cookie);
-      for (String part : cookie.split(";\\s*")) {
-        if (part.startsWith("vf_csrf=")) b.header("X-CSRF-Token", part.substring("vf_csrf=".length()));
-      }
+      io.vaxflow.support.StaffCookies.csrf(cookie).ifPresent(t -> b.header("X-CSRF-Token", t));
     }
     return send(b.build());
   }

@@ -1,10 +1,9 @@
-package io.vaxflow.flow;
+package io.vaxflow.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,76 +14,73 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** Shared helpers of the flow tests: staff actions, the state invariants, the event log as records. */
-final class FlowKit {
+public final class FlowKit {
 
-  static final String SITE = "pudong";
-  static final String API = "/api/v1/sites/" + SITE;
+  public static final String SITE = "pudong";
+  public static final String API = "/api/v1/sites/" + SITE;
 
   private FlowKit() {}
 
   // ---- staff ----
 
-  static Reply next(TestCity city, String cookie, String station) {
+  public static Reply next(TestCity city, String cookie, String station) {
     return city.post(API + "/stations/" + station + "/next", cookie, new JsonObject());
   }
 
-  static Reply act(TestCity city, String cookie, String station, String action) {
+  public static Reply act(TestCity city, String cookie, String station, String action) {
     return city.post(API + "/stations/" + station + "/" + action, cookie, new JsonObject());
   }
 
-  static Reply transfer(TestCity city, String cookie, String station, String to) {
+  public static Reply transfer(TestCity city, String cookie, String station, String to) {
     return city.post(API + "/stations/" + station + "/transfer", cookie, new JsonObject().put("to", to));
   }
 
-  static Reply scan(TestCity city, String cookie, String number) {
+  public static Reply scan(TestCity city, String cookie, String number) {
     return city.post(API + "/door/scan", cookie, new JsonObject().put("number", number));
   }
 
-  static Reply reinstate(TestCity city, String cookie, String number) {
+  public static Reply reinstate(TestCity city, String cookie, String number) {
     return city.post(API + "/tickets/" + number + "/reinstate", cookie, new JsonObject());
   }
 
   /** The body of a 200, failing the test with the response otherwise. */
-  static JsonObject ok(Reply r, String what) {
+  public static JsonObject ok(Reply r, String what) {
     if (r.status() != 200) fail(what + ": expected 200, got " + r.status() + " " + r.body());
     return r.json();
   }
 
-  static void expectError(Reply r, int status, String code, String what) {
+  public static void expectError(Reply r, int status, String code, String what) {
     assertEquals(status, r.status(), what + ": " + r.body());
     assertEquals(code, r.errorCode(), what + ": " + r.body());
   }
 
   /** The CSRF token a staff page echoes in X-CSRF-Token: the vf_csrf cookie of the login (if any). */
-  static String csrfToken(String cookie) {
-    for (String part : cookie.split(";\\s*")) {
-      if (part.startsWith("vf_csrf=")) return part.substring("vf_csrf=".length());
-    }
-    return "";
+  public static String csrfToken(String cookie) {
+    return io.vaxflow.support.StaffCookies.csrf(cookie).orElse("");
   }
 
   // ---- reads ----
 
-  static JsonObject state(TestCity city) {
+  public static JsonObject state(TestCity city) {
     Reply r = city.get(API + "/state");
     assertEquals(200, r.status(), r.body());
     return r.json();
   }
 
-  static JsonObject ticket(TestCity city, String number) {
+  public static JsonObject ticket(TestCity city, String number) {
     Reply r = city.get(API + "/tickets/" + number);
     assertEquals(200, r.status(), "ticket " + number + ": " + r.body());
     return r.json();
   }
 
-  static JsonArray calls(TestCity city, String after) {
+  public static JsonArray calls(TestCity city, String after) {
     Reply r = city.get(API + "/calls" + (after == null ? "" : "?after=" + after));
     assertEquals(200, r.status(), r.body());
     return r.array();
   }
 
   /** Calls of one ticket, oldest first, as "kind:id". */
-  static List<String> callsOf(TestCity city, String number) {
+  public static List<String> callsOf(TestCity city, String number) {
     List<String> out = new ArrayList<>();
     for (Object o : calls(city, null)) {
       JsonObject c = (JsonObject) o;
@@ -95,7 +91,7 @@ final class FlowKit {
     return out;
   }
 
-  static JsonObject station(TestCity city, String cookie, String id) {
+  public static JsonObject station(TestCity city, String cookie, String id) {
     Reply r = city.get(API + "/stations", cookie);
     assertEquals(200, r.status(), r.body());
     for (Object o : r.array()) {
@@ -109,7 +105,7 @@ final class FlowKit {
    * the hall holds no more than its capacity, and the vaccine room (seated plus called to it) no
    * more than its own.
    */
-  static JsonObject assertStraight(JsonObject state, String when) {
+  public static JsonObject assertStraight(JsonObject state, String when) {
     JsonObject c = state.getJsonObject("counts");
     int sum = 0;
     for (String k : List.of("outside", "hall", "room", "desk", "vaccination", "booth", "observation", "released", "noShow")) {
@@ -128,7 +124,7 @@ final class FlowKit {
     return c;
   }
 
-  static void await(String what, long maxMs, BooleanSupplier condition) {
+  public static void await(String what, long maxMs, BooleanSupplier condition) {
     long until = System.currentTimeMillis() + maxMs;
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > until) fail("gave up waiting for " + what);
@@ -136,7 +132,7 @@ final class FlowKit {
     }
   }
 
-  static void sleep(long ms) {
+  public static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
@@ -148,20 +144,20 @@ final class FlowKit {
   // ---- the event log ----
 
   /** One row of events.csv. */
-  record Event(String id, String at, String type, String number, String from, String to, String station,
+  public record Event(String id, String at, String type, String number, String from, String to, String station,
                String by, Map<String, String> details) {
-    String detail(String k) {
+    public String detail(String k) {
       return details.getOrDefault(k, "");
     }
 
     /** "call:desk-2", "station_call@desk-2", "checkin". */
-    String brief() {
+    public String brief() {
       if (type.equals("call")) return "call:" + detail("toId");
       return station.isEmpty() ? type : type + "@" + station;
     }
   }
 
-  static List<Event> events(TestCity city, String managerCookie) {
+  public static List<Event> events(TestCity city, String managerCookie) {
     Reply r = city.get(API + "/events.csv", managerCookie);
     assertEquals(200, r.status(), r.body());
     List<List<String>> rows = csv(r.body());
@@ -184,13 +180,13 @@ final class FlowKit {
   }
 
   /** Stream ids compare as (milliseconds, sequence). */
-  static int compareIds(String a, String b) {
+  public static int compareIds(String a, String b) {
     String[] x = a.split("-"), y = b.split("-");
     int c = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
     return c != 0 ? c : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
   }
 
-  static List<List<String>> csv(String text) {
+  public static List<List<String>> csv(String text) {
     List<List<String>> rows = new ArrayList<>();
     List<String> row = new ArrayList<>();
     StringBuilder cell = new StringBuilder();
@@ -228,14 +224,14 @@ final class FlowKit {
   }
 
   /** A name the API accepts (letters only) that is unique for i. */
-  static String name(String prefix, int i) {
+  public static String name(String prefix, int i) {
     StringBuilder b = new StringBuilder(prefix).append(' ');
     String s = Integer.toString(i, 26);
     for (char ch : s.toCharArray()) b.append((char) ('a' + Character.digit(ch, 26)));
     return b.toString();
   }
 
-  static String idNumber(int series, int i) {
+  public static String idNumber(int series, int i) {
     return String.format("3101%02d19900101%04d", series, i);
   }
 }
