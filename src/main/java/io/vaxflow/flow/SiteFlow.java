@@ -32,7 +32,7 @@ public final class SiteFlow {
   private final WaitModel waits;
   private final List<String> stationIds;
   private final DataGuard guard;
-  private Future<Void> restoring;
+  private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
 
   public SiteFlow(SiteConfig site, VaxflowConfig config, Scripts scripts, Clock clock, DataGuard guard) {
     this.site = site;
