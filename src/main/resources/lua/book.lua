@@ -4,7 +4,7 @@
 -- ARGV[4] code (new appointment code), ARGV[5] name, ARGV[6] idNumber, ARGV[7] phone,
 -- ARGV[8] dose, ARGV[9] priority ('' none), ARGV[10] slot capacity, ARGV[11] keep seconds,
 -- ARGV[12] the day booked for, ARGV[13..] slot pairs: HH:MM, slot start epoch ms (in order)
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local code, id_number, book_day = ARGV[4], ARGV[6], ARGV[12]
 local booked_key = P .. 'booked:' .. book_day .. ':' .. id_number

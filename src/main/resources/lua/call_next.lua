@@ -3,7 +3,7 @@
 -- ARGV[4] station id (desk-1, booth-2, door-1)
 -- Returns {ok, ticket?, station, counts} (no ticket: the queue is empty) or
 -- {err = STATION_BUSY (ticket) | INVALID_TRANSITION (state)}.
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local kind = kind_of(s.id)

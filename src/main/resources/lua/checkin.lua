@@ -12,7 +12,7 @@
 -- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
 -- Returns {ok, replay, ticket, counts} or {err = VOUCHER_WRONG_DAY (day) | TOO_EARLY (from) |
 -- ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | STORE_RESET}.
--- include: site, tokens
+-- include: site, tokens, stats
 if not site_ready() then return fail('STORE_RESET') end
 local mode, code, idem = ARGV[4], ARGV[5], ARGV[6]
 local early = tonumber(ARGV[10])

@@ -1,7 +1,7 @@
 -- done.lua: the station finished its patient. From a desk the ticket joins the one vaccination
 -- queue shared by every booth; from a booth it starts the observation timer.
 -- ARGV[4] station id
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)

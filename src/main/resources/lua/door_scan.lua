@@ -1,7 +1,7 @@
 -- door_scan.lua: the door checks a number called to the vaccine room and lets it in.
 -- ARGV[4] number
 -- Returns {ok, ticket, counts} or {err = UNKNOWN_TICKET | NOT_CALLED (stage, state)}.
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local t = load_ticket(ARGV[4])
 if not t then return fail('UNKNOWN_TICKET', {field = 'number'}) end

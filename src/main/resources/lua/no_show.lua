@@ -1,6 +1,6 @@
 -- no_show.lua: the called patient never came to the station; staff may reinstate the ticket later.
 -- ARGV[4] station id
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)

@@ -1,6 +1,6 @@
 -- pause.lua: an idle station stops taking tickets (a break).
 -- ARGV[4] station id
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 if s.state ~= 'idle' or held(s) then return fail('INVALID_TRANSITION', {state = s.state}) end

@@ -1,6 +1,6 @@
 -- recall.lua: a station calls its ticket again (the patient did not come).
 -- ARGV[4] station id
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)

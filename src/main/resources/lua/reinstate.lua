@@ -2,7 +2,7 @@
 -- that buffer has a seat for it, else to the head of the one before it (room -> hall -> outside):
 -- a reinstated ticket never overfills a buffer.
 -- ARGV[4] number
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local t = load_ticket(ARGV[4])
 if not t then return fail('UNKNOWN_TICKET', {field = 'number'}) end

@@ -5,7 +5,7 @@
 -- ARGV[4] reason 'start' | 'reset', ARGV[5] n, ARGV[6 .. 5+2n] setting name, value pairs,
 -- then day, category, highest sequence number known triples.
 -- Returns {ok, fresh}: fresh when the marker was missing (a new or an emptied Redis).
--- include: site
+-- include: site, stats
 local reason, n = ARGV[4], tonumber(ARGV[5])
 
 -- The previous release kept the people of a site in today's keys: stage counts and priority

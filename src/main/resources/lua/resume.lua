@@ -1,6 +1,6 @@
 -- resume.lua: a paused station takes tickets again.
 -- ARGV[4] station id
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 if s.state ~= 'paused' then return fail('INVALID_TRANSITION', {state = s.state}) end

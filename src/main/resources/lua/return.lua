@@ -1,6 +1,6 @@
 -- return.lua: the station gives its ticket back to the head of the queue it came from.
 -- ARGV[4] station id
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)

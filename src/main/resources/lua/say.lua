@@ -5,7 +5,7 @@
 -- scored by due ms) by the servers that read the call event (ZADD NX, idempotent).
 -- ARGV[4] how many due sayings at most, ARGV[5] a saying due longer ago than this (ms) is dropped
 -- Returns {ok, said, next = due ms of the next saying (absent when none)}.
--- include: site
+-- include: site, stats
 local SAYS = P .. 'says'
 local due = redis.call('ZRANGEBYSCORE', SAYS, '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[4]))
 local said = 0

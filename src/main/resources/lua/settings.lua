@@ -1,6 +1,6 @@
 -- settings.lua: a manager changes the site's capacities; the buffers refill at once.
 -- ARGV[4..] name, value pairs (hallCapacity, roomCapacity)
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local changes = {}
 for i = 4, #ARGV, 2 do

@@ -1,6 +1,6 @@
 -- start.lua: the called patient is at the station; serving begins (repeats of the call stop).
 -- ARGV[4] station id
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)

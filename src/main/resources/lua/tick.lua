@@ -3,7 +3,7 @@
 -- released. Timers of tickets issued on an earlier day run like today's (a day ends with people
 -- still inside). Safe to run from every server at once: each due timer is handled exactly once.
 -- ARGV[4] how many due timers at most
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, tonumber(ARGV[4]))
 local handled = 0

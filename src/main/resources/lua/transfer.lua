@@ -3,7 +3,7 @@
 -- one ('vaccination' from a desk). A ticket never moves back a stage this way: a booth sending
 -- someone back to the room would take a room seat behind the room's capacity.
 -- ARGV[4] station id, ARGV[5] target: station id or queue name
--- include: site
+-- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(ARGV[4])
 local t = held(s)

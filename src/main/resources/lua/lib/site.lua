@@ -26,6 +26,11 @@
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
 --   P..'used:'..code         string: the number a voucher was checked in as
 --   P..'person:'..D..':'..id string: first ticket number of an ID number that day (shown to desks)
+--   P..'stats:'..D           hash: the dashboard's figures of the day, kept as it happens (lib/stats.lua)
+--   P..'waits:'..D..':'..w   hash: the day's waits ended, w = desk | booth, by tenths of a minute (lib/stats.lua)
+
+-- The day's figures, set by lib/stats.lua: every script that writes includes it after this file.
+local stats_event, stats_move, stats_station
 
 local DAYK = P .. 'day:' .. DAY
 local NOWK = P .. 'now'
@@ -102,6 +107,7 @@ local function event(kind, fields)
   end
   local id = redis.call(unpack(args))
   redis.call('HSETNX', P .. 'daystart', DAY, id)
+  stats_event(kind)
   return id
 end
 
@@ -115,6 +121,7 @@ local function transition(t, stage, state, kind, extra)
   local was_to_room = t.stage == 'hall' and t.state == 'called'
   local is_to_room = stage == 'hall' and state == 'called'
   if was_to_room ~= is_to_room then bump('to_room', is_to_room and 1 or -1) end
+  stats_move(t, stage, state, kind, extra)
   local fields = {'number', t.number, 'from', t.stage .. '/' .. t.state, 'to', stage .. '/' .. state}
   for _, v in ipairs(extra or {}) do fields[#fields + 1] = v end
   local id = event(kind, fields)
@@ -250,6 +257,7 @@ end
 
 -- The station's state and the ticket it now holds (a ticket table), or none.
 local function set_station(s, state, t)
+  stats_station(s)
   s.state, s.since = state, tostring(NOW)
   if t then
     s.ticket, s.day = t.number, t.day

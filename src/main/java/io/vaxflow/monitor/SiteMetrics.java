@@ -16,8 +16,6 @@ import io.vaxflow.monitor.SiteReport.Display;
 import io.vaxflow.monitor.SiteReport.Hour;
 import io.vaxflow.monitor.SiteReport.Percentiles;
 import io.vaxflow.monitor.SiteReport.StationUse;
-import io.vaxflow.store.EventStream;
-import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -29,37 +27,34 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalDouble;
 
 /**
- * The site manager's figures (SPEC "monitoring, feedback, governance"), computed on demand from
- * the site's event stream of today and its live snapshot: no counters of its own, so every server
- * instance answers the same. A day is at most some 20,000 events; one report reads no more than
- * {@link #MAX_EVENTS} of them and says when it stopped short.
+ * The site manager's figures (SPEC "monitoring, feedback, governance"): the day's aggregates the
+ * transition scripts keep as the day happens (lua/lib/stats.lua: counts per quarter hour, waits by
+ * tenths of a minute, station busy and paused time), read with one script, and the live snapshot.
+ * A report costs the same at 50 or 10,000 people, every server instance answers the same, and the
+ * figures cover the whole day.
  */
 public final class SiteMetrics {
 
-  static final int MAX_EVENTS = 25_000;
   /** The hall counts as nearly full from this share of its capacity. */
   static final double HALL_ALERT_SHARE = 0.9;
   static final int LONG_WAIT_MIN = 60;
   /** The site's check-in bucket is running low below this share of its burst. */
   static final double BUCKET_ALERT_SHARE = 0.1;
+  private static final long QUARTER_MS = 900_000;
+  private static final java.util.regex.Pattern PER_QUARTER = java.util.regex.Pattern.compile("([a-z_]+)@([0-9]+)");
 
   private final VaxflowConfig config;
-  private final EventStream events;
   private final Displays displays;
   private final RegistryClient registry;
   private final Scripts store;
 
-  public SiteMetrics(VaxflowConfig config, EventStream events, Displays displays, RegistryClient registry, Scripts store) {
+  public SiteMetrics(VaxflowConfig config, Displays displays, RegistryClient registry, Scripts store) {
     this.config = config;
-    this.events = events;
     this.displays = displays;
     this.registry = registry;
     this.store = store;
@@ -69,11 +64,11 @@ public final class SiteMetrics {
     String site = flow.site().id();
     LocalDate day = flow.today();
     Future<SiteSnapshot> snapshot = flow.snapshot(10);
-    Future<List<Entry>> entries = events.day(site, day.toString(), Optional.empty(), MAX_EVENTS);
+    Future<JsonObject> figures = flow.run("day_stats", "system", List.of(new JsonObject().encode()));
     Future<JsonArray> shown = displays.status(site);
     Future<Double> tokens = siteTokens(site, flow.now().toEpochMilli());
-    return Future.all(snapshot, entries, shown, tokens).map(all ->
-        compute(flow.site(), day, snapshot.result(), entries.result(), shown.result(), tokens.result()));
+    return Future.all(snapshot, figures, shown, tokens).map(all ->
+        compute(flow.site(), day, snapshot.result(), figures.result(), shown.result(), tokens.result()));
   }
 
   /** Tokens left now in the site-wide check-in bucket (full when it has not been touched lately). */
@@ -88,120 +83,53 @@ public final class SiteMetrics {
     });
   }
 
-  /** What one station did over the day, tallied from its events. */
-  private static final class Tally {
-    Long busySince;
-    Long pausedSince;
-    boolean pauseSeen;
-    long busyMs;
-    long pausedMs;
-    int served;
-    int noShows;
-
-    void take(long at) {
-      if (busySince == null) busySince = at;
-    }
-
-    void free(long at) {
-      if (busySince != null) busyMs += Math.max(0, at - busySince);
-      busySince = null;
-    }
-
-    void pause(long at) {
-      pauseSeen = true;
-      if (pausedSince == null) pausedSince = at;
-    }
-
-    void resume(long at) {
-      pauseSeen = true;
-      if (pausedSince != null) pausedMs += Math.max(0, at - pausedSince);
-      pausedSince = null;
-    }
-  }
-
-  private SiteReport compute(SiteConfig site, LocalDate day, SiteSnapshot snap, List<Entry> entries, JsonArray shown, double tokens) {
+  private SiteReport compute(SiteConfig site, LocalDate day, SiteSnapshot snap, JsonObject figures, JsonArray shown, double tokens) {
     ZoneId zone = config.timeZone();
     long now = snap.at().toEpochMilli();
+    JsonObject stats = figures.getJsonObject("stats", new JsonObject());
     long opens = site.hours().start(day, site.hours().opens()).toEpochMilli();
-    long windowStart = entries.isEmpty() ? opens : Math.min(opens, at(entries.get(0)));
+    Long first = number(stats, "first");
+    long windowStart = first == null ? opens : Math.min(opens, first);
+    // intervals the scripts closed count from the day's first event (lib/stats.lua): the open ones too
+    long clip = first == null ? windowStart : first;
 
-    Map<String, Long> checkedIn = new HashMap<>();
-    Map<String, Long> leftDesk = new HashMap<>();
-    Set<String> calledToDesk = new HashSet<>();
-    Set<String> calledToBooth = new HashSet<>();
-    List<Long> toDesk = new ArrayList<>();
-    List<Long> toBooth = new ArrayList<>();
     int[] checkins = new int[24];
     int[] vaccinated = new int[24];
     int[] released = new int[24];
-    int noShowsMarked = 0, doorScans = 0, bookings = 0, calls = 0;
-    Map<String, Tally> tallies = new HashMap<>();
-
-    for (Entry e : entries) {
-      long at = at(e);
-      String number = e.get("number");
-      String station = e.get("station");
-      switch (e.get("type")) {
-        case "checkin" -> {
-          checkedIn.putIfAbsent(number, at);
-          checkins[hour(at, zone)]++;
+    int[] noShows = new int[24];
+    int events = 0;
+    for (String f : stats.fieldNames()) {
+      java.util.regex.Matcher m = PER_QUARTER.matcher(f);
+      if (m.matches()) {
+        int h = hour(Long.parseLong(m.group(2)) * QUARTER_MS, zone);
+        int n = (int) (long) number(stats, f);
+        switch (m.group(1)) {
+          case "checkins" -> checkins[h] += n;
+          case "vaccinated" -> vaccinated[h] += n;
+          case "released" -> released[h] += n;
+          case "no_shows" -> noShows[h] += n;
+          default -> { }
         }
-        case "station_call" -> {
-          tally(tallies, station).take(at);
-          if (station.startsWith("desk-") && calledToDesk.add(number) && checkedIn.containsKey(number)) {
-            toDesk.add(at - checkedIn.get(number));
-          } else if (station.startsWith("booth-") && calledToBooth.add(number) && leftDesk.containsKey(number)) {
-            toBooth.add(at - leftDesk.get(number));
-          }
-        }
-        case "transfer" -> {
-          tally(tallies, station).free(at);
-          String target = e.get("target");
-          if (target.contains("-")) tally(tallies, target).take(at);
-        }
-        case "done" -> {
-          Tally t = tally(tallies, station);
-          t.free(at);
-          t.served++;
-          if (station.startsWith("desk-")) leftDesk.putIfAbsent(number, at);
-          else vaccinated[hour(at, zone)]++;
-        }
-        case "no_show" -> {
-          noShowsMarked++;
-          if (!station.isEmpty()) {
-            Tally t = tally(tallies, station);
-            t.free(at);
-            t.noShows++;
-          }
-        }
-        case "return", "lease_expired" -> tally(tallies, station).free(at);
-        case "station" -> {
-          if ("paused".equals(e.get("to"))) tally(tallies, station).pause(at);
-          else if ("paused".equals(e.get("from"))) tally(tallies, station).resume(at);
-        }
-        case "release" -> released[hour(at, zone)]++;
-        case "door_scan" -> doorScans++;
-        case "booking" -> bookings++;
-        case "call" -> calls++;
-        default -> { }
+      } else if (f.startsWith("e:")) {
+        events += (int) (long) number(stats, f);
       }
     }
 
     List<StationUse> uses = new ArrayList<>();
+    int doorScans = count(stats, "e:door_scan");
     for (Station s : snap.stations()) {
-      Tally t = tallies.getOrDefault(s.id().id(), new Tally());
+      String id = s.id().id();
+      long since = Math.max(s.since().toEpochMilli(), clip);
       boolean holding = s.state() == Station.State.CALLED || s.state() == Station.State.SERVING;
-      long busy = t.busyMs + (holding && t.busySince != null ? Math.max(0, now - t.busySince) : 0);
-      long paused = t.pausedMs;
-      if (t.pausedSince != null) paused += Math.max(0, now - t.pausedSince);
-      else if (!t.pauseSeen && s.state() == Station.State.PAUSED) paused += Math.max(0, now - windowStart);
+      long busy = count(stats, id + ":busy") + (holding ? Math.max(0, now - since) : 0);
+      long paused = count(stats, id + ":paused") + (s.state() == Station.State.PAUSED ? Math.max(0, now - since) : 0);
       long open = Math.max(0, Math.max(0, now - windowStart) - paused);
-      int served = t.served;
+      int served = count(stats, id + ":served");
       // Door scans carry no station: with one door they are all its own.
       if (s.id().kind() == StationKind.DOOR && site.doors() == 1) served = doorScans;
       long heldSec = holding ? Math.max(0, (now - s.since().toEpochMilli()) / 1000) : 0;
       uses.add(new StationUse(s, heldSec, SiteReport.minutes(busy), SiteReport.minutes(paused),
-          SiteReport.minutes(open), served, t.noShows));
+          SiteReport.minutes(open), served, count(stats, id + ":no_shows")));
     }
 
     List<Display> screens = new ArrayList<>();
@@ -214,13 +142,53 @@ public final class SiteMetrics {
     SiteReport.Breaker breaker = new SiteReport.Breaker(registry.state().name(), registry.failureCount());
     SiteReport.RateLimit limit = new SiteReport.RateLimit(config.limits(), Math.round(tokens * 10) / 10.0);
 
-    List<Alert> alerts = alerts(snap, uses, screens, calls, breaker, limit);
+    List<Alert> alerts = alerts(snap, uses, screens, count(stats, "e:call"), breaker, limit);
 
+    JsonObject waits = figures.getJsonObject("waits", new JsonObject());
+    JsonObject heads = figures.getJsonObject("heads", new JsonObject());
+    SiteReport.HeadOfLine headOfLine = new SiteReport.HeadOfLine(head(heads, "outside"), head(heads, "hall"),
+        head(heads, "room"), head(heads, "vaccination"));
     return new SiteReport(day, snap,
-        new SiteReport.Waits(Percentiles.of(toDesk), Percentiles.of(toBooth)),
-        hours(site, checkins, vaccinated, released),
-        new SiteReport.Totals(sum(checkins), sum(vaccinated), sum(released), noShowsMarked, doorScans, bookings),
-        uses, screens, breaker, limit, alerts, entries.size(), entries.size() >= MAX_EVENTS);
+        new SiteReport.Waits(Percentiles.ofTenths(tenths(waits.getJsonObject("desk"))),
+            Percentiles.ofTenths(tenths(waits.getJsonObject("booth"))), headOfLine),
+        hours(site, checkins, vaccinated, released, noShows),
+        new SiteReport.Totals(sum(checkins), sum(vaccinated), sum(released), count(stats, "e:no_show"), doorScans,
+            count(stats, "e:booking")),
+        uses, screens, breaker, limit, alerts, events, false);
+  }
+
+  /** A wait histogram of lib/stats.lua: tenths of a minute -> waits (its n and ms fields left out). */
+  private static java.util.SortedMap<Long, Long> tenths(JsonObject histogram) {
+    java.util.SortedMap<Long, Long> out = new java.util.TreeMap<>();
+    if (histogram == null) return out;
+    for (String f : histogram.fieldNames()) {
+      if (!f.isEmpty() && f.chars().allMatch(Character::isDigit)) out.put(Long.parseLong(f), number(histogram, f));
+    }
+    return out;
+  }
+
+  private static OptionalDouble head(JsonObject heads, String queue) {
+    Long ms = number(heads, queue);
+    return ms == null ? OptionalDouble.empty() : OptionalDouble.of(SiteReport.minutes(ms));
+  }
+
+  /** A field of a script's reply (Redis hash values come as strings, computed ones as numbers), or null. */
+  private static Long number(JsonObject o, String field) {
+    Object v = o.getValue(field);
+    if (v instanceof Number n) return n.longValue();
+    if (v instanceof String str) {
+      try {
+        return Long.parseLong(str);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static int count(JsonObject stats, String field) {
+    Long v = number(stats, field);
+    return v == null ? 0 : (int) (long) v;
   }
 
   private List<Alert> alerts(SiteSnapshot snap, List<StationUse> uses, List<Display> screens, int calls,
@@ -275,30 +243,18 @@ public final class SiteMetrics {
   }
 
   /** The site's opening hours, widened to any hour that had events. */
-  private static List<Hour> hours(SiteConfig site, int[] checkins, int[] vaccinated, int[] released) {
+  private static List<Hour> hours(SiteConfig site, int[] checkins, int[] vaccinated, int[] released, int[] noShows) {
     int first = site.hours().openMinute() / 60;
     int last = (site.hours().closeMinute() - 1) / 60;
     for (int h = 0; h < 24; h++) {
-      if (checkins[h] + vaccinated[h] + released[h] > 0) {
+      if (checkins[h] + vaccinated[h] + released[h] + noShows[h] > 0) {
         first = Math.min(first, h);
         last = Math.max(last, h);
       }
     }
     List<Hour> out = new ArrayList<>();
-    for (int h = first; h <= last; h++) out.add(new Hour(h, checkins[h], vaccinated[h], released[h]));
+    for (int h = first; h <= last; h++) out.add(new Hour(h, checkins[h], vaccinated[h], released[h], noShows[h]));
     return out;
-  }
-
-  private static Tally tally(Map<String, Tally> tallies, String station) {
-    return tallies.computeIfAbsent(station, k -> new Tally());
-  }
-
-  private static long at(Entry e) {
-    try {
-      return Long.parseLong(e.get("at"));
-    } catch (NumberFormatException ex) {
-      return 0;
-    }
   }
 
   private static int hour(long at, ZoneId zone) {

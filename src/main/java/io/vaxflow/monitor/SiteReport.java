@@ -28,12 +28,51 @@ public record SiteReport(
     List<Alert> alerts,
     int eventsRead,
     boolean truncated) {
+  // eventsRead: the day's events the figures cover (all of them, kept as they happened: never truncated)
 
-  /** Minutes from check-in to the first desk call, and from desk done to the first booth call. */
-  public record Waits(Percentiles checkinToDesk, Percentiles deskToBooth) {}
+  /**
+   * Minutes from check-in to the first desk call, and from desk done to the first booth call (the
+   * waits that ended today), and how long the head of each line has waited so far.
+   */
+  public record Waits(Percentiles checkinToDesk, Percentiles deskToBooth, HeadOfLine headOfLine) {}
+
+  /**
+   * Minutes the first person of each line has waited so far (since check-in; in the vaccination
+   * queue since the desk was done), empty when the line is empty: next to the percentiles of ended
+   * waits, which during a surge understate the wait of the people still in the hall.
+   */
+  public record HeadOfLine(OptionalDouble outside, OptionalDouble hall, OptionalDouble room, OptionalDouble vaccination) {
+
+    /** The longest wait for a desk going on now: the heads of the lines before the desks. */
+    public OptionalDouble toDesk() {
+      return java.util.stream.Stream.of(outside, hall, room).filter(OptionalDouble::isPresent)
+          .mapToDouble(OptionalDouble::getAsDouble).max();
+    }
+  }
 
   /** Nearest-rank percentiles of a sample of waits, in minutes; empty without samples. */
   public record Percentiles(int samples, OptionalDouble p50, OptionalDouble p90, OptionalDouble max) {
+
+    /**
+     * From a histogram of waits by tenths of a minute (rounded as {@link SiteReport#minutes}): the
+     * same figures as from the waits themselves, since rounding keeps their order.
+     */
+    static Percentiles ofTenths(java.util.SortedMap<Long, Long> counts) {
+      long n = counts.values().stream().mapToLong(Long::longValue).sum();
+      if (n == 0) return new Percentiles(0, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
+      return new Percentiles((int) n, OptionalDouble.of(rank(counts, n, 50) / 10.0), OptionalDouble.of(rank(counts, n, 90) / 10.0),
+          OptionalDouble.of(counts.lastKey() / 10.0));
+    }
+
+    private static long rank(java.util.SortedMap<Long, Long> counts, long n, int p) {
+      long i = Math.max(0, Math.min(n - 1, (long) Math.ceil(p / 100.0 * n) - 1));
+      long seen = 0;
+      for (var e : counts.entrySet()) {
+        seen += e.getValue();
+        if (seen > i) return e.getKey();
+      }
+      return counts.lastKey();
+    }
 
     static Percentiles of(List<Long> millis) {
       if (millis.isEmpty()) return new Percentiles(0, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
@@ -48,8 +87,8 @@ public record SiteReport(
     }
   }
 
-  /** One local hour of the day ({@code hour} 0–23): tickets issued, shots given, people released. */
-  public record Hour(int hour, int checkins, int vaccinated, int released) {}
+  /** One local hour of the day ({@code hour} 0–23): tickets issued, shots given, people released, no-shows marked. */
+  public record Hour(int hour, int checkins, int vaccinated, int released, int noShows) {}
 
   /** The day so far. {@code noShowsMarked} counts every no-show marking, also those later reinstated. */
   public record Totals(int checkins, int vaccinated, int released, int noShowsMarked, int doorScans, int bookingsMade) {}

@@ -69,7 +69,11 @@ public final class SiteKeys {
     /** string per voucher code: the number it was checked in as. */
     USED("used:"),
     /** string per D and ID number: the first ticket number of that ID number that day. */
-    PERSON("person:");
+    PERSON("person:"),
+    /** hash per D: the dashboard's figures of the day, kept as it happens (lua/lib/stats.lua). */
+    STATS("stats:"),
+    /** hash per D and wait (desk, booth): the day's ended waits by tenths of a minute, n, ms (lua/lib/stats.lua). */
+    WAITS("waits:");
 
     private final String name;
 

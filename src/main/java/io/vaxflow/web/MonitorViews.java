@@ -41,7 +41,8 @@ final class MonitorViews {
     JsonArray hours = new JsonArray();
     r.throughput().forEach(h -> hours.add(new JsonObject().put("hour", h.hour())
         .put("label", String.format("%02d:00", h.hour()))
-        .put("checkins", h.checkins()).put("vaccinated", h.vaccinated()).put("released", h.released())));
+        .put("checkins", h.checkins()).put("vaccinated", h.vaccinated()).put("released", h.released())
+        .put("noShows", h.noShows())));
     JsonArray displays = new JsonArray();
     long wallNow = System.currentTimeMillis(); // displays acknowledge on the wall clock
     r.displays().forEach(d -> displays.add(new JsonObject().put("id", d.id())
@@ -55,8 +56,9 @@ final class MonitorViews {
     return out
         .put("day", r.day().toString())
         .put("waits", new JsonObject()
-            .put("checkinToDesk", percentiles(r.waits().checkinToDesk()))
-            .put("deskToBooth", percentiles(r.waits().deskToBooth())))
+            .put("checkinToDesk", percentiles(r.waits().checkinToDesk()).put("headMin", number(r.waits().headOfLine().toDesk(), 10)))
+            .put("deskToBooth", percentiles(r.waits().deskToBooth()).put("headMin", number(r.waits().headOfLine().vaccination(), 10)))
+            .put("headOfLine", headOfLine(r.waits().headOfLine())))
         .put("throughput", hours)
         .put("totals", new JsonObject().put("checkins", t.checkins()).put("vaccinated", t.vaccinated())
             .put("released", t.released()).put("noShowsMarked", t.noShowsMarked()).put("doorScans", t.doorScans())
@@ -76,6 +78,12 @@ final class MonitorViews {
   private static JsonObject percentiles(Percentiles p) {
     return new JsonObject().put("samples", p.samples())
         .put("p50Min", number(p.p50(), 10)).put("p90Min", number(p.p90(), 10)).put("maxMin", number(p.max(), 10));
+  }
+
+  /** Minutes the head of each line has waited so far (null: nobody in that line). */
+  private static JsonObject headOfLine(SiteReport.HeadOfLine h) {
+    return new JsonObject().put("outside", number(h.outside(), 10)).put("hall", number(h.hall(), 10))
+        .put("room", number(h.room(), 10)).put("vaccination", number(h.vaccination(), 10));
   }
 
   private static JsonObject bucket(VaxflowConfig.Bucket b) {
