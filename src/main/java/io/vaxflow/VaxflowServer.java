@@ -77,12 +77,16 @@ public final class VaxflowServer {
    * (the embedded one is started by {@link Main}); a cluster or sentinel deployment uses its endpoints.
    */
   public static Future<VaxflowServer> start(Vertx vertx, VaxflowConfig config, String redisUrl) {
+    return start(vertx, config, redisUrl, clock(config));
+  }
+
+  /** As {@link #start(Vertx, VaxflowConfig, String)}, on {@code clock} (a test's simulated day). */
+  public static Future<VaxflowServer> start(Vertx vertx, VaxflowConfig config, String redisUrl, Clock clock) {
     Redis redis = Redis.createClient(vertx, RedisDeployment.options(config.redis(), redisUrl)
         .setMaxPoolSize(config.redis().poolSize())
         .setMaxPoolWaiting(config.redis().poolSize() * 64)
         .setMaxWaitingHandlers(4096));
     Scripts scripts = new Scripts(redis, config.redis().timeoutMs(), config.redis().waitReplicas());
-    Clock clock = clock(config);
     Map<String, SiteFlow> flows = new LinkedHashMap<>();
     DataGuard guard = new DataGuard();
     for (SiteConfig s : config.sites()) flows.put(s.id(), new SiteFlow(s, config, scripts, clock, guard));

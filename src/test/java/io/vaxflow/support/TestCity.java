@@ -55,6 +55,12 @@ public final class TestCity implements AutoCloseable {
 
   /** {@code redis} null: the deployment named by {@code overrides} (REDIS_TYPE, REDIS_URL, ...). */
   private TestCity(RedisLauncher redis, String redisUrl, boolean ownsRedis, Map<String, String> overrides, Path configFile) {
+    this(redis, redisUrl, ownsRedis, overrides, configFile, null);
+  }
+
+  /** {@code clock} null: the server's own (CLOCK); else the server runs on it (a test's simulated day). */
+  private TestCity(RedisLauncher redis, String redisUrl, boolean ownsRedis, Map<String, String> overrides, Path configFile,
+                   java.time.Clock clock) {
     this.redis = redis;
     this.ownsRedis = ownsRedis;
     Map<String, String> env = new HashMap<>();
@@ -73,7 +79,8 @@ public final class TestCity implements AutoCloseable {
     env.putAll(overrides);
     this.config = ConfigLoader.load(configFile, env);
     this.vertx = Vertx.vertx(io.vaxflow.Main.vertxOptions());
-    this.server = VaxflowServer.start(vertx, config, redisUrl).await();
+    this.server = (clock == null ? VaxflowServer.start(vertx, config, redisUrl)
+        : VaxflowServer.start(vertx, config, redisUrl, clock)).await();
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(server.port()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     this.redisClient = Redis.createClient(vertx, io.vaxflow.store.RedisDeployment.options(config.redis(), redisUrl));
@@ -95,6 +102,17 @@ public final class TestCity implements AutoCloseable {
 
   public static TestCity start() {
     return start(Map.of());
+  }
+
+  /** A city whose server runs on {@code clock} (timers, observation, leases and the figures follow it). */
+  public static TestCity startOn(java.time.Clock clock, Map<String, String> overrides) {
+    try {
+      Path dir = Files.createTempDirectory("vaxflow-test");
+      RedisLauncher redis = RedisLauncher.start(dir);
+      return new TestCity(redis, redis.url(), true, overrides, Path.of("config/vaxflow.yaml"), clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A second server (or a restarted one) on an existing Redis. */
