@@ -140,16 +140,18 @@ function renderStages() {
   replaceChildren($('stage-list'), items);
 }
 
+// Percentiles of the waits that ended, and how long the head of the line has waited so far.
 function waitFigure(id, p) {
   const value = $(id);
   const sub = $(`${id}-sub`);
+  const head = p && p.headMin != null ? t('page.headNow', { n: p.headMin }) : '';
   if (!p || !p.samples) {
     value.textContent = '–';
-    sub.textContent = t('page.noSamples');
+    sub.textContent = head || t('page.noSamples');
     return;
   }
   replaceChildren(value, el('span', null, t('page.minutes', { n: p.p50Min })), el('span', { class: 'kpi-unit' }, ` ${t('page.median')}`));
-  sub.textContent = `${t('page.p90')} ${t('page.minutes', { n: p.p90Min })} · ${t('page.samples', { n: p.samples })}`;
+  sub.textContent = `${t('page.p90')} ${t('page.minutes', { n: p.p90Min })} · ${t('page.samples', { n: p.samples })}${head ? ` · ${head}` : ''}`;
 }
 
 function renderKpis() {
