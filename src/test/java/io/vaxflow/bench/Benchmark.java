@@ -67,6 +67,8 @@ public final class Benchmark {
   private static final int ACK_FLOOD_RATE = Integer.getInteger("bench.ackflood.rate", 250);
   /** {@code -Dbench.note=...}: a line written at the top of the results (e.g. what else ran on the machine). */
   private static final String NOTE = System.getProperty("bench.note", "");
+  /** {@code -Dbench.metrics=only}: just the dashboard's request time at a 300- and a 10,000-person day. */
+  private static final boolean METRICS_ONLY = "only".equals(System.getProperty("bench.metrics"));
 
   private final StringBuilder out = new StringBuilder();
   private final Vertx vertx = Vertx.vertx();
@@ -113,6 +115,10 @@ public final class Benchmark {
       if (ACK_FLOOD_ONLY) {
         ackFlood();
         System.out.println(out);
+        return;
+      }
+      if (METRICS_ONLY) {
+        metricsDay(redis, dir);
         return;
       }
 
@@ -163,6 +169,8 @@ public final class Benchmark {
           + rss / 1024 + " MiB** (server JVM started with `-Xmx512m`; target ≤ 400 MiB). The bare broadcast server "
           + "(`-Xmx256m`) with " + CLIENTS + " clients: " + bareRss / 1024 + " MiB.");
       line("");
+      JsonObject metricsDay = metricsDay(redis, dir);
+      line("");
       String loadAfter = loadAverage();
       line("Load average at the end: " + loadAfter + ".");
 
@@ -204,6 +212,10 @@ public final class Benchmark {
           spike.getJsonObject("outcomes").encode().replace("\"", ""), SPIKE_SEATS));
       sum.append(String.format(Locale.ROOT, "| server resident memory, %d clients connected | **%d MiB** | ≤ 400 MiB |\n",
           CLIENTS, rss / 1024));
+      sum.append(String.format(Locale.ROOT, "| `GET /metrics` at a 300- and a 10,000-person day (same run) | p50 %s ms and %s ms "
+          + "(**×%s**); Redis `used_memory` with the 10,000-person day %s MiB | within 2× |\n",
+          fmt(metricsDay.getJsonObject("small").getDouble("p50Ms")), fmt(metricsDay.getJsonObject("big").getDouble("p50Ms")),
+          fmt(metricsDay.getDouble("ratioP50")), metricsDay.getJsonObject("redis").getLong("usedMemoryMiB")));
       sum.append("\n![p50 and p99 against the offered check-in rate](latency.svg)\n\n");
       String header = out.substring(0, out.indexOf("## Redis round trips"));
       out.insert(header.length(), sum);
@@ -227,6 +239,7 @@ public final class Benchmark {
           .put("runs", new io.vertx.core.json.JsonArray(runs.stream().map(Run::json).toList()))
           .put("bookingSpike", spike)
           .put("callToScreen", live)
+          .put("metricsDay", metricsDay)
           .put("memory", new JsonObject().put("serverRssMiB", rss / 1024).put("clients", CLIENTS).put("serverXmx", "512m")
               .put("bareRssMiB", bareRss / 1024));
       Files.writeString(Path.of("bench/results.json"), json.encodePrettily() + "\n");
@@ -949,6 +962,96 @@ public final class Benchmark {
 
   // ---- processes ----
 
+  // ---- the dashboard at a small and a big day ----
+
+  private static final String METRICS_SITE = "jingan";
+  private static final int BIG_DAY = Integer.getInteger("bench.metrics.people", 10_000);
+  /** 12:00 in Shanghai, two hours ahead of the server's clock: its timers never reach the day played. */
+  private static final long METRICS_DAY_START = Instant.parse("2026-11-24T04:00:00Z").toEpochMilli();
+
+  /**
+   * GET /metrics of one site at a 300-person day and, in the same run, at a 10,000-person day (played
+   * through the real transition scripts, see {@link MetricsDay}), and Redis' memory with that day.
+   */
+  private JsonObject metricsDay(RedisLauncher redis, Path dir) throws Exception {
+    line("## The dashboard at a 300- and a " + String.format(Locale.ROOT, "%,d", BIG_DAY) + "-person day (`metrics`)");
+    line("");
+    login();
+    Redis client = Redis.createClient(vertx, redis.url());
+    long memoryBefore = usedMemory(client);
+    MetricsDay day = new MetricsDay(vertx, redis.url(), serverEnv(redis.url(), dir), METRICS_SITE, METRICS_DAY_START, BIG_DAY, 11);
+    long t0 = System.nanoTime();
+    day.playUntil(300);
+    JsonObject small = metricsTimes(300);
+    day.playUntil(BIG_DAY);
+    double seedSec = (System.nanoTime() - t0) / 1e9;
+    JsonObject big = metricsTimes(BIG_DAY);
+    day.close();
+    long memory = usedMemory(client);
+    String stats = "vf:{" + METRICS_SITE + "}:stats:2026-11-24";
+    long aggregates = memoryUsage(client, stats) + memoryUsage(client, "vf:{" + METRICS_SITE + "}:waits:2026-11-24:desk")
+        + memoryUsage(client, "vf:{" + METRICS_SITE + "}:waits:2026-11-24:booth");
+    long says = memoryUsage(client, "vf:{" + METRICS_SITE + "}:says");
+    client.close();
+    double ratio = big.getDouble("p50Ms") / small.getDouble("p50Ms");
+    line("| day | people checked in | requests | p50 ms | p90 ms | p99 ms | max ms | events of the day (`eventsRead`) |");
+    line("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (JsonObject r : List.of(small, big)) {
+      line(String.format(Locale.ROOT, "| %s | %,d | %d | %s | %s | %s | %s | %,d |", r.getString("day"), r.getInteger("people"),
+          r.getInteger("requests"), fmt(r.getDouble("p50Ms")), fmt(r.getDouble("p90Ms")), fmt(r.getDouble("p99Ms")),
+          fmt(r.getDouble("maxMs")), r.getInteger("eventsRead")));
+    }
+    line("");
+    line("The big day's figures as the dashboard showed them (the aggregates are those of the day played): totals "
+        + big.getJsonObject("totals").encode() + "; waits " + big.getJsonObject("waits").encode() + ".");
+    line("");
+    line(String.format(Locale.ROOT, "p50 at the big day / p50 at the small day: **×%.2f** (target within 2×). The day was played "
+        + "through the real transition scripts at %s (40 desks, 40 booths, walk-ins evenly over 11 hours from 12:00, "
+        + "desk and booth service 1–4 min) in %.0f s.", ratio, METRICS_SITE, seedSec));
+    line(String.format(Locale.ROOT, "Redis `used_memory` with the %,d-person day: **%.1f MiB** (%.1f MiB before it was played: "
+        + "the day added %.1f MiB, %.1f KiB a person). The dashboard's aggregates of the day (`stats:` and `waits:` keys): "
+        + "%.1f KiB. The call sayings scheduled ahead of the server's clock (`says`, consumed as they come due on a real day): "
+        + "%.1f MiB of it.", BIG_DAY, memory / 1048576.0, memoryBefore / 1048576.0, (memory - memoryBefore) / 1048576.0,
+        (memory - memoryBefore) / 1024.0 / BIG_DAY, aggregates / 1024.0, says / 1048576.0));
+    line("");
+    return new JsonObject().put("site", METRICS_SITE).put("small", small).put("big", big).put("ratioP50", Math.round(ratio * 100) / 100.0)
+        .put("seedSeconds", Math.round(seedSec))
+        .put("redis", new JsonObject().put("usedMemoryMiB", Math.round(memory / 1048576.0))
+            .put("usedMemoryBytes", memory).put("usedMemoryBeforeBytes", memoryBefore)
+            .put("aggregatesBytes", aggregates).put("saysBytes", says));
+  }
+
+  /** 20 requests to warm up, then 200 one after another, each timed. */
+  private JsonObject metricsTimes(int people) {
+    String path = "/api/v1/sites/" + METRICS_SITE + "/metrics";
+    JsonObject last = null;
+    for (int i = 0; i < 20; i++) last = send("GET", path, null, true).await().json();
+    int n = 200;
+    long[] ns = new long[n];
+    for (int i = 0; i < n; i++) {
+      long t = System.nanoTime();
+      Reply r = send("GET", path, null, true).await();
+      ns[i] = System.nanoTime() - t;
+      if (r.statusCode() != 200) throw new IllegalStateException("metrics: " + r.statusCode() + " " + r.body());
+    }
+    Arrays.sort(ns);
+    return new JsonObject().put("day", people == 300 ? "small" : "big").put("people", people).put("requests", n)
+        .put("p50Ms", msD(ns, 0.5)).put("p90Ms", msD(ns, 0.9)).put("p99Ms", msD(ns, 0.99)).put("maxMs", msD(ns, 1.0))
+        .put("eventsRead", last.getInteger("eventsRead")).put("totals", last.getJsonObject("totals"))
+        .put("waits", last.getJsonObject("waits"));
+  }
+
+  private static long usedMemory(Redis client) {
+    String info = client.send(Request.cmd(Command.INFO).arg("memory")).await().toString();
+    for (String l : info.split("\r?\n")) if (l.startsWith("used_memory:")) return Long.parseLong(l.substring(12).strip());
+    return 0;
+  }
+
+  private static long memoryUsage(Redis client, String key) {
+    var r = client.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(key)).await();
+    return r == null ? 0 : r.toLong();
+  }
+
   private Process startServer(String redisUrl, Path dir) throws IOException {
     // a copy: a rebuild of target/ during the run must not pull classes from under the server
     // without the packaged jar (an offline build), the classes this benchmark runs from
@@ -957,7 +1060,13 @@ public final class Benchmark {
         : List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.vaxflow.Main");
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
-    Map<String, String> env = pb.environment();
+    pb.environment().putAll(serverEnv(redisUrl, dir));
+    return pb.start();
+  }
+
+  /** The server's environment (also the city the metrics day is played in). */
+  private Map<String, String> serverEnv(String redisUrl, Path dir) {
+    Map<String, String> env = new java.util.HashMap<>();
     env.put("REDIS_URL", redisUrl);
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("DATA_DIR", dir.toString());
@@ -980,7 +1089,14 @@ public final class Benchmark {
       env.put("VAXFLOW_LIMITS_" + b + "_RATE", "1000000");
       env.put("VAXFLOW_LIMITS_" + b + "_BURST", "1000000");
     }
-    return pb.start();
+    // the metrics day (metricsDay): jingan open around the clock to walk-ins, 40 desks and 40 booths
+    env.put("VAXFLOW_SITES_JINGAN_WALKINS", "true");
+    env.put("VAXFLOW_SITES_JINGAN_HOURS_OPEN", "00:00");
+    env.put("VAXFLOW_SITES_JINGAN_HOURS_CLOSE", "24:00");
+    env.put("VAXFLOW_SITES_JINGAN_HALLCAPACITY", "100000");
+    env.put("VAXFLOW_SITES_JINGAN_DESKS", "40");
+    env.put("VAXFLOW_SITES_JINGAN_BOOTHS", "40");
+    return env;
   }
 
   private Process startBare(int barePort) throws Exception {

@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vaxflow.support.FlowKit;
+import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -43,39 +42,6 @@ class DayFiguresTest {
   private static final long MIN = 60_000;
   private static final int PEOPLE = 300;
   private static final long STEP = 15_000;
-
-  /** The server's clock: it moves only when the test moves it. */
-  static final class SimClock extends Clock {
-    private volatile long ms;
-
-    SimClock(long ms) {
-      this.ms = ms;
-    }
-
-    void set(long at) {
-      ms = at;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(ms);
-    }
-
-    @Override
-    public long millis() {
-      return ms;
-    }
-  }
 
   /** What the test's staff do at one station. */
   private static final class Desk {
