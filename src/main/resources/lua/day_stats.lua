@@ -4,7 +4,8 @@
 -- Returns {ok, stats = {field = value}, waits = {desk = {field = value}, booth = {...}},
 --          heads = {outside|hall|room|vaccination = ms since the head of its line began waiting}}
 --   (a queue's head: the longer waiting of its two lanes' first tickets; since check-in, and in the
---   vaccination queue since the desk was done with it; absent when the queue is empty).
+--   vaccination queue since the desk was done with it (check-in when a desk transferred it there);
+--   absent when the queue is empty).
 -- include: site
 local A = cjson.decode(ARGV[4])
 local D = A.day or DAY

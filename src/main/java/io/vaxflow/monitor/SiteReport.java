@@ -73,18 +73,6 @@ public record SiteReport(
       }
       return counts.lastKey();
     }
-
-    static Percentiles of(List<Long> millis) {
-      if (millis.isEmpty()) return new Percentiles(0, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
-      long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
-      return new Percentiles(sorted.length, OptionalDouble.of(minutes(rank(sorted, 50))),
-          OptionalDouble.of(minutes(rank(sorted, 90))), OptionalDouble.of(minutes(sorted[sorted.length - 1])));
-    }
-
-    private static long rank(long[] sorted, int p) {
-      int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-      return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
   }
 
   /** One local hour of the day ({@code hour} 0–23): tickets issued, shots given, people released, no-shows marked. */
