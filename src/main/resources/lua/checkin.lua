@@ -1,12 +1,13 @@
 -- checkin.lua: verify an appointment (or take a walk-in) and issue today's ticket.
--- ARGV[4] mode       'appt' (the registry vouched for it) | 'offline' (signed voucher only) | 'walkin'
--- ARGV[5] code       appointment code ('' for a walk-in)
--- ARGV[6] idemKey    idempotency key, '' for none
--- ARGV[7] name, ARGV[8] idNumber, ARGV[9] dose   ('' when offline: the desk checks identity)
--- ARGV[10] earlyMs   how long before its slot an appointment may check in
--- KEYS[2], KEYS[3]   optional rate-limit buckets (client address, site): rate, burst in ARGV[11..14]
---                    (absent when the caller already took the tokens, before asking the registry)
--- ARGV[15] day, ARGV[16] slot start ms, ARGV[17] category A|P   (modes appt and offline)
+-- A.mode        'appt' (the registry vouched for it) | 'offline' (signed voucher only) | 'walkin'
+-- A.code        appointment code ('' for a walk-in)
+-- A.idemKey     idempotency key, '' for none
+-- A.name, A.idNumber, A.dose   ('' and 0 when offline: the desk checks identity)
+-- A.earlyMs     how long before its slot an appointment may check in
+-- KEYS[2], KEYS[3]  optional rate-limit buckets (client address, site), A.buckets their
+--                   [{rate, burst}] (absent when the caller already took the tokens, before
+--                   asking the registry)
+-- A.appointment {day, slotStart (ms), category A|P}   (modes appt and offline)
 -- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline. An ID
 -- number typed at the kiosk proves nothing, so it neither refuses nor answers another ticket: a
 -- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
@@ -14,11 +15,11 @@
 -- ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | STORE_RESET}.
 -- include: site, tokens
 if not site_ready() then return fail('STORE_RESET') end
-local mode, code, idem = ARGV[4], ARGV[5], ARGV[6]
-local early = tonumber(ARGV[10])
+local mode, code, idem = A.mode, A.code, A.idemKey
+local early = A.earlyMs
 
 if #KEYS > 1 then
-  local wait = take_tokens(buckets_of(2, 11))
+  local wait = take_tokens(buckets_of(2, A.buckets))
   if wait > 0 then return fail('RATE_LIMITED', {retryAfterMs = wait}) end
 end
 
@@ -32,12 +33,12 @@ if idem ~= '' then
   end
 end
 
-local name, id_number, dose = ARGV[7], ARGV[8], ARGV[9]
+local name, id_number, dose = A.name, A.idNumber, A.dose
 local category, used_key = 'W', nil
 if mode == 'appt' or mode == 'offline' then
   -- The appointment as the registry told it, or (offline) as its signed voucher says.
-  local appt_day, slot_start = ARGV[15], tonumber(ARGV[16])
-  category = ARGV[17]
+  local appt_day, slot_start = A.appointment.day, A.appointment.slotStart
+  category = A.appointment.category
   if appt_day ~= DAY then return fail('VOUCHER_WRONG_DAY', {day = appt_day}) end
   used_key = P .. 'used:' .. code
   local used = redis.call('GET', used_key)

@@ -1,9 +1,9 @@
 -- done.lua: the station finished its patient. From a desk the ticket joins the one vaccination
 -- queue shared by every booth; from a booth it starts the observation timer.
--- ARGV[4] station id
+-- A.station  station id
 -- include: site
 if not site_ready() then return fail('STORE_RESET') end
-local s = load_station(ARGV[4])
+local s = load_station(A.station)
 local t = held(s)
 if not t then return fail('INVALID_TRANSITION', {state = s.state}) end
 local kind = kind_of(s.id)

@@ -1,12 +1,12 @@
 -- snapshot.lua (read only): the site's counts, capacities, stations, queue lengths and the
 -- latest calls, for the state API, dashboards and displays. No personal data.
--- ARGV[4] how many recent calls, ARGV[5..] station ids
+-- A.recentCalls  how many recent calls; A.stations  the site's station ids
 -- include: site
 if not site_ready() then return fail('STORE_RESET') end
 local stations = {}
-for i = 5, #ARGV do stations[#stations + 1] = station_view(load_station(ARGV[i])) end
+for _, id in ipairs(A.stations) do stations[#stations + 1] = station_view(load_station(id)) end
 local recent = {}
-local want = tonumber(ARGV[4])
+local want = A.recentCalls
 -- XREVRANGE with COUNT 0 answers a nil (false in Lua, not an empty list): ask only when calls are wanted
 local entries = want > 0 and redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20) or {}
 for _, e in ipairs(entries) do

@@ -1,12 +1,13 @@
 package io.vaxflow.announce;
 
-import io.vaxflow.view.Call;
-import io.vaxflow.view.CallText;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.RedisDeployment;
+import io.vaxflow.store.ScriptArgs;
+import io.vaxflow.view.Call;
+import io.vaxflow.view.CallText;
 import io.vaxflow.view.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -157,7 +158,7 @@ public final class Announcer extends VerticleBase {
 
   /** Claims the site's due sayings (each server tries; each saying goes to one), then waits for the next. */
   private void claim(String site) {
-    flows.get(site).run("say", "system", List.of(String.valueOf(SAYINGS_PER_CLAIM), String.valueOf(staleMs())))
+    flows.get(site).say(new ScriptArgs.Say(SAYINGS_PER_CLAIM, staleMs()))
         .onSuccess(r -> {
           Long next = r.getLong("next");
           if (next != null) claimAt(site, next);
