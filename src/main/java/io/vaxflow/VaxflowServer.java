@@ -110,7 +110,8 @@ public final class VaxflowServer {
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
-              new SiteMetrics(config, events, displays, registry, scripts), new CityOverview(config, flows, scripts));
+              new SiteMetrics(config, events, displays, registry, scripts), new CityOverview(config, flows, scripts),
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry, guard, flows), bridge);

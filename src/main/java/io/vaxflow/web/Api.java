@@ -26,6 +26,7 @@ public final class Api {
   private final KioskRoutes kiosk;
   private final StationRoutes stations;
   private final ManagerRoutes manager;
+  private final PlanRoutes plan;
   private final VaxflowConfig config;
   private final StaffLogin staffLogin;
   private final RateLimiter limiter;
@@ -33,7 +34,7 @@ public final class Api {
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
              Dispatcher dispatcher, Sessions sessions, EventStream events, RateLimiter limiter,
-             SiteMetrics siteMetrics, CityOverview city) {
+             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans) {
     this.config = config;
     this.limiter = limiter;
     this.views = new Views(config.timeZone());
@@ -44,6 +45,7 @@ public final class Api {
     this.kiosk = new KioskRoutes(checkin, views);
     this.stations = new StationRoutes(views);
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
+    this.plan = new PlanRoutes(plans);
   }
 
   /** Mounts every API route on {@code routes}; their path parameters are checked before their rule. */
@@ -54,5 +56,6 @@ public final class Api {
     new AuthRoutes(config, staffLogin, limiter, views, routes::specs).mount(api);
     stations.mount(api);
     manager.mount(api);
+    plan.mount(api);
   }
 }
