@@ -163,7 +163,7 @@ class WaitAccuracyTest {
       System.out.printf("WAIT ACCURACY: %d tickets checked in, %d after the first 30 min called to a booth; "
               + "|actual - predicted| median %.1f min, p90 %.1f min, max %.1f min; within ±20%% (≥ ±3 min): %.1f%%%n",
           checkins.size(), errors.size(), pct(errors, 50), pct(errors, 90), errors.get(errors.size() - 1), 100 * share);
-      assertTrue(errors.size() >= 100, "enough tickets to judge: " + errors.size());
+      assertTrue(errors.size() >= 60, "enough tickets to judge: " + errors.size());
       assertTrue(share >= 0.8, "share within tolerance " + share);
 
       // The dashboard's live accuracy: tickets called to a booth within their predicted range.
