@@ -13,7 +13,7 @@
 -- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
 -- Returns {ok, replay, ticket, counts} or {err = VOUCHER_WRONG_DAY (day) | TOO_EARLY (from) |
 -- ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | STORE_RESET}.
--- include: site, tokens
+-- include: site, tokens, waits
 if not site_ready() then return fail('STORE_RESET') end
 local mode, code, idem = A.mode, A.code, A.idemKey
 local early = A.earlyMs
@@ -29,7 +29,11 @@ if idem ~= '' then
   if prior then
     local day, num = string.match(prior, '^([^|]+)|(.+)$')
     local t = day and load_ticket_on(day, num)
-    if t then return reply({ok = true, replay = true, ticket = view(t), counts = counts()}) end
+    if t then
+      local v = view(t)
+      v.wait = predict_ticket(t)
+      return reply({ok = true, replay = true, ticket = v, counts = counts()})
+    end
   end
 end
 
@@ -80,16 +84,22 @@ redis.call('HSET', LIVE, num, DAY)
 redis.call('HINCRBY', DAYK, 'issued', 1)
 redis.call('EXPIRE', DAYK, KEEP)
 bump('new', 1)
+-- The wait predicted now is kept on the ticket and in its check-in event (lib/waits.lua).
+local w = predict_new(category)
+redis.call('HSET', tkey(t), 'predMin', w.min, 'predLo', w.lo, 'predHi', w.hi)
+local checkin_fields = {'category', category, 'predMin', w.min, 'predLo', w.lo, 'predHi', w.hi}
 
 if count('hall') < setting('hallCapacity') and queue_length('outside') == 0 then
-  transition(t, 'hall', 'waiting', 'checkin', {'category', category})
+  transition(t, 'hall', 'waiting', 'checkin', checkin_fields)
   enqueue('hall', t)
 else
-  transition(t, 'outside', 'waiting', 'checkin', {'category', category})
+  transition(t, 'outside', 'waiting', 'checkin', checkin_fields)
   enqueue('outside', t)
 end
 fill()
 
 if used_key then redis.call('SET', used_key, num, 'EX', 259200) end
 if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'EX', 172800) end
-return reply({ok = true, replay = false, ticket = view(load_ticket_on(DAY, num)), counts = counts()})
+local v = view(load_ticket_on(DAY, num))
+v.wait = w
+return reply({ok = true, replay = false, ticket = v, counts = counts()})

@@ -1,12 +1,13 @@
 -- done.lua: the station finished its patient. From a desk the ticket joins the one vaccination
 -- queue shared by every booth; from a booth it starts the observation timer.
 -- A.station  station id
--- include: site
+-- include: site, waits
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(A.station)
 local t = held(s)
 if not t then return fail('INVALID_TRANSITION', {state = s.state}) end
 local kind = kind_of(s.id)
+waits_done(kind, t)
 if kind == 'desk' then
   transition(t, 'vaccination', 'waiting', 'done', {'station', s.id})
   enqueue('vacc', t)

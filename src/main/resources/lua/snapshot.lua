@@ -1,7 +1,7 @@
 -- snapshot.lua (read only): the site's counts, capacities, stations, queue lengths and the
 -- latest calls, for the state API, dashboards and displays. No personal data.
 -- A.recentCalls  how many recent calls; A.stations  the site's station ids
--- include: site
+-- include: site, waits
 if not site_ready() then return fail('STORE_RESET') end
 local stations = {}
 for _, id in ipairs(A.stations) do stations[#stations + 1] = station_view(load_station(id)) end
@@ -22,4 +22,5 @@ local queues = {}
 for name, q in pairs({outside = 'outside', hall = 'hall', room = 'room', vaccination = 'vacc'}) do
   queues[name] = {priority = redis.call('LLEN', qkey(q, 'p')), regular = redis.call('LLEN', qkey(q, 'r'))}
 end
-return reply({ok = true, counts = counts(), stations = stations, recentCalls = recent, queues = queues})
+return reply({ok = true, counts = counts(), stations = stations, recentCalls = recent, queues = queues,
+              wait = predict_new('W')})

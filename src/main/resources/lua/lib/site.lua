@@ -26,6 +26,8 @@
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
 --   P..'used:'..code         string: the number a voucher was checked in as
 --   P..'person:'..D..':'..id string: first ticket number of an ID number that day (shown to desks)
+--   P..'svc:'..kind          list: latest service durations (ms) of desks or booths (lib/waits.lua)
+--   P..'waits:scored'        list: 'at|actualMs|loMs|hiMs' of the latest booth calls of predicted tickets (lib/waits.lua)
 
 local DAYK = P .. 'day:' .. DAY
 local NOWK = P .. 'now'

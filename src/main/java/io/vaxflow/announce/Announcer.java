@@ -1,5 +1,6 @@
 package io.vaxflow.announce;
 
+import io.vaxflow.config.RateClock;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.metrics.AppMetrics;
@@ -114,7 +115,7 @@ public final class Announcer extends VerticleBase {
    * busy server (a stream tail or a timer running a few seconds behind) still says every saying.
    */
   private long staleMs() {
-    return Math.max(sayingsMs(), 15_000L);
+    return Math.max(sayingsMs(), (long) (15_000L * config.clockRate())); // 15 s of real time
   }
 
   /** From a call to its last saying. */
@@ -149,7 +150,7 @@ public final class Announcer extends VerticleBase {
       if (armed.dueMs() <= dueMs) return;
       vertx.cancelTimer(armed.timer());
     }
-    long timer = vertx.setTimer(Math.max(1, dueMs - clock.millis()), id -> {
+    long timer = vertx.setTimer(RateClock.realMs(dueMs - clock.millis(), config.clockRate()), id -> {
       claims.remove(site);
       claim(site);
     });
@@ -163,7 +164,7 @@ public final class Announcer extends VerticleBase {
           Long next = r.getLong("next");
           if (next != null) claimAt(site, next);
         })
-        .onFailure(err -> claimAt(site, clock.millis() + CLAIM_RETRY_MS));
+        .onFailure(err -> claimAt(site, clock.millis() + (long) (CLAIM_RETRY_MS * config.clockRate())));
   }
 
   private void publishStates() {

@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *
  * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
  * {@code HTTP_PORT, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
- * CLOCK, SIMULATE} ({@link #NAMED_ENV}), and {@code VAXFLOW_<PATH>} for any value by its path in upper
+ * CLOCK, CLOCK_RATE, SIMULATE} ({@link #NAMED_ENV}), and {@code VAXFLOW_<PATH>} for any value by its path in upper
  * case with dots and dashes as underscores, list entries by id or index: {@code VAXFLOW_FLOW_LEASESEC=30},
  * {@code VAXFLOW_SITES_XUHUI_HALLCAPACITY=80}, {@code VAXFLOW_STAFF_DESK_SITES=xuhui,jingan}. The short
  * names win. A {@code VAXFLOW_} variable that starts with a section's name but names no value is an
@@ -44,7 +44,8 @@ public final class ConfigLoader {
   private static final String GENERIC_PREFIX = "VAXFLOW_";
   private static final Map<String, String> NAMED_ENV = Map.of("HTTP_PORT", "http.port", "REDIS_URL", "redis.url",
       "REDIS_TYPE", "redis.type", "REDIS_MASTER", "redis.master", "REDIS_WAIT_REPLICAS", "redis.waitReplicas",
-      "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate");
+      "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate",
+      "CLOCK_RATE", "clockRate");
 
   /**
    * Every key and its default ({@code null}: required); a number as {@code [default, min, max]} (a decimal
@@ -57,6 +58,7 @@ public final class ConfigLoader {
       dataDir: ./data
       voucherSecret: null
       clock: ""
+      clockRate: [1.0, 0.01, 10000]
       timeZone: Asia/Shanghai
       simulate: false
       announce: {repeats: [3, 1, 10], intervalSec: [8, 1, 600]}
@@ -106,7 +108,7 @@ public final class ConfigLoader {
 
   /** The file's shape where it differs from the config records; the sections that match bind into those directly. */
   record File(VaxflowConfig.Http http, RedisFile redis, String dataDir, String voucherSecret, String clock,
-              String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
+              double clockRate, String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
               VaxflowConfig.Limits limits, VaxflowConfig.Registry registry, VaxflowConfig.Remote remote,
               List<Site> sites, List<VaxflowConfig.Community> communities, List<Staff> staff) {}
   record RedisFile(String type, String url, String master, int waitReplicas, int poolSize, int timeoutMs) {}
@@ -355,7 +357,7 @@ public final class ConfigLoader {
     for (VaxflowConfig.Community c : f.communities()) {
       communities.add(new VaxflowConfig.Community(lang(c.name(), "communities[" + communities.size() + "].name", true), c.lat(), c.lon()));
     }
-    return new VaxflowConfig(f.http(), redis(f.redis()), dataDir, f.voucherSecret(), clock(f.clock()), timeZone,
+    return new VaxflowConfig(f.http(), redis(f.redis()), dataDir, f.voucherSecret(), clock(f.clock()), f.clockRate(), timeZone,
         f.simulate(), f.announce(), f.flow(), f.limits(), f.registry(),
         sites.stream().filter(s -> !s.isRemote()).toList(), List.copyOf(communities), staff(f.staff(), sites),
         sites.stream().filter(SiteConfig::isRemote).toList(), f.remote());

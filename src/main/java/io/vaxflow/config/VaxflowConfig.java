@@ -18,6 +18,7 @@ public record VaxflowConfig(
     Path dataDir,
     String voucherSecret,
     Optional<Instant> clockStart,
+    double clockRate,
     ZoneId timeZone,
     boolean simulate,
     Announce announce,

@@ -31,7 +31,6 @@ public final class SiteFlow {
   private final VaxflowConfig config;
   private final Scripts scripts;
   private final Clock clock;
-  private final WaitModel waits;
   private final List<String> stationIds;
   private final DataGuard guard;
   private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
@@ -42,7 +41,6 @@ public final class SiteFlow {
     this.scripts = scripts;
     this.clock = clock;
     this.guard = guard;
-    this.waits = new WaitModel(site, config.flow());
     this.stationIds = StationId.all(site).stream().map(StationId::id).toList();
   }
 
@@ -72,6 +70,8 @@ public final class SiteFlow {
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
     List<ScriptArgs.Setting> settings = List.of(
+        setting("cfg.desks", site.desks()), setting("cfg.booths", site.booths()),
+        setting("cfg.deskServiceMin", f.deskServiceMin()), setting("cfg.boothServiceMin", f.boothServiceMin()),
         setting("cfg.announceRepeats", config.announce().repeats()),
         setting("cfg.announceIntervalSec", config.announce().intervalSec()),
         setting("cfg.hallCapacity", site.hallCapacity()),
@@ -151,6 +151,11 @@ public final class SiteFlow {
   /** Claims the site's due sayings of calls (the announcer's repeats). */
   public Future<JsonObject> say(ScriptArgs.Say args) {
     return run("system", at -> scripts.say(at, args));
+  }
+
+  /** How the waits predicted at check-in came true lately (lua/wait_accuracy.lua). */
+  public Future<JsonObject> waitAccuracy() {
+    return run("public", scripts::waitAccuracy);
   }
 
   public Future<StationResult> callNext(StationId station, String staffId) {
@@ -240,7 +245,9 @@ public final class SiteFlow {
         JsonObject lanes = r.getJsonObject("queues").getJsonObject(q);
         queues.add(new SiteSnapshot.Queue(q, lanes.getInteger("priority"), lanes.getInteger("regular")));
       }
-      return new SiteSnapshot(site.id(), clock.instant(), counts, waits.forNewArrival(counts), queues, stations, calls);
+      WaitModel wait = WaitModel.from(r.getJsonObject("wait"));
+      return new SiteSnapshot(site.id(), clock.instant(), counts, wait.min(), wait.lowMin(), wait.highMin(),
+          queues, stations, calls);
     });
   }
 
@@ -249,19 +256,14 @@ public final class SiteFlow {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       JsonObject t = r.getJsonObject("ticket");
       return new StationResult(
-          t == null ? java.util.Optional.empty() : java.util.Optional.of(ticket(t, counts)),
+          t == null ? java.util.Optional.empty() : java.util.Optional.of(Ticket.from(site.id(), t)),
           Station.from(station, r.getJsonObject("station")), counts);
     });
   }
 
-  /** The ticket of a reply, with its predicted wait. */
+  /** The ticket of a reply, with the predicted wait its script put in it. */
   public Ticket ticketOf(JsonObject reply) {
-    return ticket(reply.getJsonObject("ticket"), StageCounts.from(reply.getJsonObject("counts")));
-  }
-
-  private Ticket ticket(JsonObject view, StageCounts counts) {
-    Ticket t = Ticket.from(site.id(), view);
-    return t.withPredictedWait(waits.forTicket(t, counts));
+    return Ticket.from(site.id(), reply.getJsonObject("ticket"));
   }
 
   private static JsonArray array(JsonObject r, String key) {

@@ -73,7 +73,8 @@ public final class SiteMetrics {
     Future<JsonArray> shown = displays.status(site);
     Future<Double> tokens = siteTokens(site, flow.now().toEpochMilli());
     return Future.all(snapshot, entries, shown, tokens).map(all ->
-        compute(flow.site(), day, snapshot.result(), entries.result(), shown.result(), tokens.result()));
+        compute(flow.site(), day, snapshot.result(), entries.result(), shown.result(), tokens.result()))
+        .compose(r -> WaitAccuracy.of(flow).map(r::withAccuracy));
   }
 
   /** Tokens left now in the site-wide check-in bucket (full when it has not been touched lately). */

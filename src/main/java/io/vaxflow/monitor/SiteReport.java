@@ -27,7 +27,21 @@ public record SiteReport(
     RateLimit rateLimit,
     List<Alert> alerts,
     int eventsRead,
-    boolean truncated) {
+    boolean truncated,
+    WaitAccuracy accuracy) {
+
+  /** Without the accuracy of the predicted waits (read on its own, {@link WaitAccuracy}). */
+  public SiteReport(LocalDate day, SiteSnapshot snapshot, Waits waits, List<Hour> throughput, Totals totals,
+                    List<StationUse> stations, List<Display> displays, Breaker registry, RateLimit rateLimit,
+                    List<Alert> alerts, int eventsRead, boolean truncated) {
+    this(day, snapshot, waits, throughput, totals, stations, displays, registry, rateLimit, alerts, eventsRead,
+        truncated, WaitAccuracy.UNKNOWN);
+  }
+
+  SiteReport withAccuracy(WaitAccuracy a) {
+    return new SiteReport(day, snapshot, waits, throughput, totals, stations, displays, registry, rateLimit, alerts,
+        eventsRead, truncated, a);
+  }
 
   /** Minutes from check-in to the first desk call, and from desk done to the first booth call. */
   public record Waits(Percentiles checkinToDesk, Percentiles deskToBooth) {}

@@ -12,6 +12,9 @@ public final class ScriptArgs {
 
   private ScriptArgs() {}
 
+  /** A script without arguments of its own (read-only reports). */
+  public record None() {}
+
   /** A token bucket's refill rate (tokens per second) and burst, in the order of its key. */
   public record Limit(double rate, int burst) {}
 

@@ -54,7 +54,7 @@ public final class Scripts {
       Map.entry("book", ScriptArgs.Book.class), Map.entry("rate_limit", ScriptArgs.RateLimit.class),
       Map.entry("login_guard", ScriptArgs.LoginGuard.class), Map.entry("restore", ScriptArgs.Restore.class),
       Map.entry("say", ScriptArgs.Say.class), Map.entry("display_acks", ScriptArgs.DisplayAcks.class),
-      Map.entry("rate_queue", ScriptArgs.RateQueue.class));
+      Map.entry("rate_queue", ScriptArgs.RateQueue.class), Map.entry("wait_accuracy", ScriptArgs.None.class));
 
   public static final List<String> NAMES = ARGS.keySet().stream().sorted().toList();
 
@@ -131,6 +131,7 @@ public final class Scripts {
   public Future<JsonObject> rateLimit(At at, ScriptArgs.RateLimit a) { return run("rate_limit", at, a); }
   public Future<JsonObject> rateQueue(At at, ScriptArgs.RateQueue a) { return run("rate_queue", at, a); }
   public Future<JsonObject> loginGuard(At at, ScriptArgs.LoginGuard a) { return run("login_guard", at, a); }
+  public Future<JsonObject> waitAccuracy(At at) { return run("wait_accuracy", at, new ScriptArgs.None()); }
 
   /** The script's arguments as the one JSON value it reads (ARGV[4]). */
   public static String json(Record args) {

@@ -69,7 +69,11 @@ public final class SiteKeys {
     /** string per voucher code: the number it was checked in as. */
     USED("used:"),
     /** string per D and ID number: the first ticket number of that ID number that day. */
-    PERSON("person:");
+    PERSON("person:"),
+    /** list per station kind (desk, booth): the latest service durations in ms, newest first (lua/lib/waits.lua). */
+    SERVICE_TIMES("svc:"),
+    /** list: 'at|actualMs|loMs|hiMs' of the latest booth calls of tickets with a predicted wait (lua/lib/waits.lua). */
+    WAITS_SCORED("waits:scored");
 
     private final String name;
 

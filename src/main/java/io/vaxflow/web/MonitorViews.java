@@ -57,6 +57,7 @@ final class MonitorViews {
         .put("waits", new JsonObject()
             .put("checkinToDesk", percentiles(r.waits().checkinToDesk()))
             .put("deskToBooth", percentiles(r.waits().deskToBooth())))
+        .put("predictionAccuracy", r.accuracy().toJson())
         .put("throughput", hours)
         .put("totals", new JsonObject().put("checkins", t.checkins()).put("vaccinated", t.vaccinated())
             .put("released", t.released()).put("noShowsMarked", t.noShowsMarked()).put("doorScans", t.doorScans())
