@@ -3,7 +3,8 @@
 -- same appointment back.
 -- ARGV[4] code (new appointment code), ARGV[5] name, ARGV[6] idNumber, ARGV[7] phone,
 -- ARGV[8] dose, ARGV[9] priority ('' none), ARGV[10] slot capacity, ARGV[11] keep seconds,
--- ARGV[12] the day booked for, ARGV[13..] slot pairs: HH:MM, slot start epoch ms (in order)
+-- ARGV[12] the day booked for, ARGV[13..] slot pairs: HH:MM, slot start epoch ms (in order),
+-- then last the anaphylaxis history flag '1' | '0' (an odd one out after the pairs)
 -- include: site
 if not site_ready() then return fail('STORE_RESET') end
 local code, id_number, book_day = ARGV[4], ARGV[6], ARGV[12]
@@ -15,7 +16,7 @@ if prior then
 end
 local cap, keep = tonumber(ARGV[10]), tonumber(ARGV[11])
 local slots_key = P .. 'slots:' .. book_day
-for i = 13, #ARGV, 2 do
+for i = 13, #ARGV - 1, 2 do
   local slot, start = ARGV[i], ARGV[i + 1]
   if tonumber(redis.call('HGET', slots_key, slot) or '0') < cap then
     local position = redis.call('HINCRBY', slots_key, slot, 1)
@@ -23,7 +24,7 @@ for i = 13, #ARGV, 2 do
     local key = P .. 'appt:' .. code
     redis.call('HSET', key, 'code', code, 'name', ARGV[5], 'idNumber', id_number, 'phone', ARGV[7],
                'dose', ARGV[8], 'priority', ARGV[9], 'day', book_day, 'slot', slot, 'slotStart', start,
-               'createdAt', tostring(NOW))
+               'createdAt', tostring(NOW), 'anaphylaxis', ARGV[#ARGV])
     redis.call('EXPIRE', key, keep)
     redis.call('SET', booked_key, code, 'EX', keep)
     event('booking', {'appointment', code, 'bookedDay', book_day, 'slot', slot, 'priority', ARGV[9]})

@@ -69,14 +69,15 @@ public final class SiteFlow {
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    List<String> args = new ArrayList<>(List.of(reason, "8",
+    List<String> args = new ArrayList<>(List.of(reason, "9",
         "cfg.announceRepeats", String.valueOf(config.announce().repeats()),
         "cfg.announceIntervalSec", String.valueOf(config.announce().intervalSec()),
         "cfg.hallCapacity", String.valueOf(site.hallCapacity()),
         "cfg.roomCapacity", String.valueOf(site.roomCapacity()),
         "cfg.arrivalTimeoutSec", String.valueOf(f.arrivalTimeoutSec()),
         "cfg.leaseSec", String.valueOf(f.leaseSec()),
-        "cfg.observationSec", String.valueOf(f.observationSec()),
+        "cfg.observationSec", String.valueOf(f.standardObservationSec()),
+        "cfg.observationHighSec", String.valueOf(f.highObservationSec()),
         "cfg.priorityInARow", String.valueOf(f.priorityInARow())));
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");

@@ -43,10 +43,11 @@ public final class Scripts {
   public static final List<String> NAMES = List.of(
       "checkin", "door_scan", "call_next", "recall", "start", "done", "no_show", "return",
       "transfer", "pause", "resume", "reinstate", "tick", "settings", "snapshot", "ticket", "book",
-      "rate_limit", "login_guard", "restore", "say", "display_acks", "rate_queue");
+      "rate_limit", "login_guard", "restore", "say", "display_acks", "rate_queue",
+      "observation", "observe_extend", "observe_reaction", "observe_clear", "observe_release");
 
   /** Scripts that change nothing a client is told about: not waited for (rate_limit's buckets are best effort). */
-  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit");
+  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit", "observation");
 
   private record Script(String name, String source, String sha) {}
 
