@@ -2,7 +2,8 @@
 -- enforced here, atomically). The same person booking the same site and day again gets the
 -- same appointment back.
 -- A.code (new appointment code), A.name, A.idNumber, A.phone, A.dose, A.priority ('' none),
--- A.slotCapacity, A.keepSec, A.day (the day booked for), A.slots [{slot HH:MM, start epoch ms}] in order
+-- A.slotCapacity, A.keepSec, A.day (the day booked for), A.slots [{slot HH:MM, start epoch ms}] in order,
+-- A.anaphylaxisHistory (true: observed for the high-risk length, lib/observe.lua)
 -- include: site
 if not site_ready() then return fail('STORE_RESET') end
 local code, id_number, book_day = A.code, A.idNumber, A.day
@@ -22,7 +23,7 @@ for _, s in ipairs(A.slots) do
     local key = P .. 'appt:' .. code
     redis.call('HSET', key, 'code', code, 'name', A.name, 'idNumber', id_number, 'phone', A.phone,
                'dose', A.dose, 'priority', A.priority, 'day', book_day, 'slot', slot, 'slotStart', start,
-               'createdAt', tostring(NOW))
+               'createdAt', tostring(NOW), 'anaphylaxis', A.anaphylaxisHistory and '1' or '0')
     redis.call('EXPIRE', key, keep)
     redis.call('SET', booked_key, code, 'EX', keep)
     event('booking', {'appointment', code, 'bookedDay', book_day, 'slot', slot, 'priority', A.priority})

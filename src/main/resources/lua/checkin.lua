@@ -79,6 +79,7 @@ local t = {number = num, day = DAY, category = category, stage = 'new', state = 
 redis.call('HSET', tkey(t), 'number', num, 'day', DAY, 'category', category, 'name', name, 'idNumber', id_number,
            'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new',
            'sameIdAs', same_id)
+if code ~= '' and redis.call('HGET', P .. 'appt:' .. code, 'anaphylaxis') == '1' then redis.call('HSET', tkey(t), 'risk', 'high') end
 redis.call('EXPIRE', tkey(t), KEEP)
 redis.call('HSET', LIVE, num, DAY)
 redis.call('HINCRBY', DAYK, 'issued', 1)

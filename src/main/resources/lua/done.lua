@@ -13,8 +13,8 @@ if kind == 'desk' then
   enqueue('vacc', t)
 else
   transition(t, 'observation', 'waiting', 'done', {'station', s.id})
-  local due = NOW + setting('observationSec') * 1000
-  redis.call('HSET', tkey(t), 'observeUntil', due)
+  local due = NOW + setting(t.risk == 'high' and 'observationHighSec' or 'observationSec') * 1000
+  redis.call('HSET', tkey(t), 'observeUntil', due, 'observeFrom', NOW)
   redis.call('ZADD', TIMERS, due, 'observe|' .. t.day .. '|' .. t.number)
 end
 redis.call('HDEL', tkey(t), 'station')

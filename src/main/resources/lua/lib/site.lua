@@ -12,6 +12,8 @@
 --   P..'q:'..q..':r'         list: regular lane of queue q
 --   P..'st:'..id             hash: one station (state, ticket, day, staffId, since)
 --   P..'timers'              zset: 'arrive|D|num', 'lease|station', 'observe|D|num' scored by due ms
+--   P..'observe:held'        zset: 'D|num' of people in observation held by a severe reaction (their
+--                            'observe' timer is off until staff clear it), scored by ms of the reaction
 --   P..'settings'            hash: cfg.<name> from the config file (cfg.epoch marks a Redis that
 --                            has the site's data), <name> overridden by a manager
 --   P..'events'              stream: every transition (the audit log)

@@ -64,7 +64,8 @@ public final class ConfigLoader {
       announce: {repeats: [3, 1, 10], intervalSec: [8, 1, 600]}
       flow: {arrivalTimeoutSec: [300, 1, 86400], leaseSec: [600, 1, 86400], observationSec: [1800, 1, 86400],
              priorityInARow: [2, 1, 1000], checkinEarlyMin: [60, 0, 1440], tickMs: [1000, 10, 60000],
-             deskServiceMin: [3.0, 0.01, 240], boothServiceMin: [4.0, 0.01, 240]}
+             deskServiceMin: [3.0, 0.01, 240], boothServiceMin: [4.0, 0.01, 240],
+             observationMinutes: {standard: [0, 0, 1440], high: [30, 1, 1440]}}
       limits: {kiosk: {rate: [1.0, 0.001, 1000000], burst: [30, 1, 1000000]}, site: {rate: [20.0, 0.001, 1000000], burst: [200, 1, 1000000]},
                booking: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, lookup: {rate: [5.0, 0.001, 1000000], burst: [60, 1, 1000000]},
                login: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, loginFailures: [5, 1, 1000], lockoutSec: [900, 1, 86400],
@@ -353,6 +354,9 @@ public final class ConfigLoader {
       throw fail("timeZone", "unknown time zone " + f.timeZone() + " (use a region id such as Asia/Shanghai)");
     }
     List<SiteConfig> sites = sites(f.sites(), timeZone);
+    VaxflowConfig.ObservationMinutes obs = f.flow().observationMinutes();
+    failIf(obs.standard() > 0 && obs.high() < obs.standard(), "flow.observationMinutes.high",
+        "must not be shorter than flow.observationMinutes.standard (" + obs.standard() + ")");
     List<VaxflowConfig.Community> communities = new ArrayList<>();
     for (VaxflowConfig.Community c : f.communities()) {
       communities.add(new VaxflowConfig.Community(lang(c.name(), "communities[" + communities.size() + "].name", true), c.lat(), c.lon()));
@@ -447,13 +451,13 @@ public final class ConfigLoader {
       unique(ids, id, p + ".id", "staff id");
       failIf(!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash")), p + ".pinHash",
           "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.security.PinHash <pin>");
-      if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
+      if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, observer, manager, admin)");
       EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
       for (String r : s.roles()) {
         try {
           roles.add(StaffAccount.Role.of(r));
         } catch (IllegalArgumentException | NullPointerException e) {
-          throw fail(p + ".roles", "unknown role " + quote(String.valueOf(r)) + " (door, desk, vaccinator, manager, admin)");
+          throw fail(p + ".roles", "unknown role " + quote(String.valueOf(r)) + " (door, desk, vaccinator, observer, manager, admin)");
         }
       }
       if (s.sites().isEmpty()) throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");

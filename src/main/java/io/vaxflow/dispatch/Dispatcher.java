@@ -43,7 +43,13 @@ public final class Dispatcher {
 
   public record Booking(String name, String idNumber, String phone, int dose, LocalDate day,
                         Optional<Double> lat, Optional<Double> lon, Optional<String> community,
-                        Optional<String> siteId, Optional<Priority> priority) {}
+                        Optional<String> siteId, Optional<Priority> priority, boolean anaphylaxisHistory) {
+    /** A booking of someone without an anaphylaxis history. */
+    public Booking(String name, String idNumber, String phone, int dose, LocalDate day, Optional<Double> lat,
+                   Optional<Double> lon, Optional<String> community, Optional<String> siteId, Optional<Priority> priority) {
+      this(name, idNumber, phone, dose, day, lat, lon, community, siteId, priority, false);
+    }
+  }
 
   /** Why a site was chosen. */
   public enum Reason { REQUESTED, NEAREST, LESS_WAIT, NEAREST_FULL }
@@ -223,7 +229,7 @@ public final class Dispatcher {
     if (slots.isEmpty()) return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, "No slot is left that day at " + site.name("en") + "."));
     long keepSec = Duration.ofDays(3).toSeconds() + Duration.between(today.atStartOfDay(), b.day().atStartOfDay()).toSeconds();
     return flow.book(new ScriptArgs.Book(code, b.name(), b.idNumber(), b.phone(), b.dose(),
-        b.priority().map(p -> p.name().toLowerCase()).orElse(""), site.slotCapacity(), keepSec, b.day().toString(), slots)).map(reply -> {
+        b.priority().map(p -> p.name().toLowerCase()).orElse(""), site.slotCapacity(), keepSec, b.day().toString(), slots, b.anaphylaxisHistory())).map(reply -> {
       JsonObject a = reply.getJsonObject("appointment");
       LocalTime slot = LocalTime.parse(a.getString("slot"));
       String cat = a.getString("priority", "").isEmpty() ? "A" : "P";
@@ -241,6 +247,7 @@ public final class Dispatcher {
     JsonObject body = new JsonObject().put("name", b.name()).put("idNumber", b.idNumber()).put("phone", b.phone())
         .put("dose", b.dose()).put("day", b.day().toString());
     b.priority().ifPresent(p -> body.put("priority", p.name().toLowerCase(Locale.ROOT)));
+    if (b.anaphylaxisHistory()) body.put("anaphylaxisHistory", true);
     return remotes.get(c.site().id()).book(body).map(a -> appointment(b, c, nearest, a.getString("appointmentId"),
         a.getString("code"), LocalTime.parse(a.getString("slot")), a.getString("voucher"),
         a.getInteger("predictedWaitMin", 0), a.getBoolean("again", false)));

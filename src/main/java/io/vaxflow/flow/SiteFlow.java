@@ -78,7 +78,8 @@ public final class SiteFlow {
         setting("cfg.roomCapacity", site.roomCapacity()),
         setting("cfg.arrivalTimeoutSec", f.arrivalTimeoutSec()),
         setting("cfg.leaseSec", f.leaseSec()),
-        setting("cfg.observationSec", f.observationSec()),
+        setting("cfg.observationSec", f.standardObservationSec()),
+        setting("cfg.observationHighSec", f.highObservationSec()),
         setting("cfg.priorityInARow", f.priorityInARow()));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
@@ -118,8 +119,12 @@ public final class SiteFlow {
     return Scripts.At.site(site.id(), moreKeys, clock.millis(), today().toString(), actor);
   }
 
+  Scripts scripts() {
+    return scripts;
+  }
+
   /** A script of this site as {@code actor}; a reply with {@code err} fails with a {@link Rejection}. */
-  private Future<JsonObject> run(String actor, Function<Scripts.At, Future<JsonObject>> script) {
+  Future<JsonObject> run(String actor, Function<Scripts.At, Future<JsonObject>> script) {
     return run(actor, List.of(), script);
   }
 

@@ -19,11 +19,14 @@ import io.vaxflow.monitor.SiteReport.StationUse;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -72,9 +75,29 @@ public final class SiteMetrics {
     Future<List<Entry>> entries = events.day(site, day.toString(), Optional.empty(), MAX_EVENTS);
     Future<JsonArray> shown = displays.status(site);
     Future<Double> tokens = siteTokens(site, flow.now().toEpochMilli());
-    return Future.all(snapshot, entries, shown, tokens).map(all ->
-        compute(flow.site(), day, snapshot.result(), entries.result(), shown.result(), tokens.result()))
+    Future<List<Alert>> reactions = severeReactions(site, flow.now().toEpochMilli());
+    return Future.all(snapshot, entries, shown, tokens, reactions).map(all ->
+        compute(flow.site(), day, snapshot.result(), entries.result(), shown.result(), tokens.result())
+            .withAlerts(reactions.result()))
         .compose(r -> WaitAccuracy.of(flow).map(r::withAccuracy));
+  }
+
+  /** People in observation held by a severe reaction not cleared yet (lua/observe_reaction.lua): one alert each. */
+  private Future<List<Alert>> severeReactions(String site, long now) {
+    return store.send(Request.cmd(Command.ZRANGE).arg(SiteKeys.observeHeld(site)).arg(0).arg(-1).arg("WITHSCORES")).map(r -> {
+      List<Alert> out = new ArrayList<>();
+      List<String> flat = new ArrayList<>();
+      for (Response e : r == null ? List.<Response>of() : r) { // RESP3: [member, score] pairs; RESP2: flat
+        if (e.type() == ResponseType.MULTI) e.forEach(x -> flat.add(x.toString()));
+        else flat.add(e.toString());
+      }
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        String number = flat.get(i).substring(flat.get(i).indexOf('|') + 1);
+        long since = (long) Double.parseDouble(flat.get(i + 1));
+        out.add(new Alert(AlertCode.SEVERE_REACTION, Optional.of(number), Math.max(0, (now - since) / 60_000), 0));
+      }
+      return out;
+    });
   }
 
   /** Tokens left now in the site-wide check-in bucket (full when it has not been touched lately). */

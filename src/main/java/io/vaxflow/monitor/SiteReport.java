@@ -110,7 +110,9 @@ public record SiteReport(
     NO_DISPLAY(Level.INFO),
     BREAKER_OPEN(Level.CRITICAL),
     BREAKER_HALF_OPEN(Level.WARNING),
-    CHECKIN_LIMIT_LOW(Level.WARNING);
+    CHECKIN_LIMIT_LOW(Level.WARNING),
+    /** A person in observation had a severe reaction not cleared yet (subject: the ticket number; value: minutes since). */
+    SEVERE_REACTION(Level.CRITICAL);
 
     private final Level level;
 
@@ -125,6 +127,16 @@ public record SiteReport(
 
   /** An alert: its code, what it is about (a station, a display; empty for the site), a value against its limit. */
   public record Alert(AlertCode code, Optional<String> subject, long value, long limit) {}
+
+  /** The same report with {@code more} alerts, the most severe first. */
+  SiteReport withAlerts(List<Alert> more) {
+    if (more.isEmpty()) return this;
+    List<Alert> all = new java.util.ArrayList<>(alerts);
+    all.addAll(more);
+    all.sort(java.util.Comparator.comparing((Alert a) -> a.code().level()).reversed());
+    return new SiteReport(day, snapshot, waits, throughput, totals, stations, displays, registry, rateLimit, List.copyOf(all),
+        eventsRead, truncated, accuracy);
+  }
 
   static double minutes(long millis) {
     return Math.round(millis / 6_000.0) / 10.0;

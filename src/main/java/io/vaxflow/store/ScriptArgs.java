@@ -61,9 +61,9 @@ public final class ScriptArgs {
   /** A slot that can still be booked: HH:MM and its start. */
   public record Slot(String slot, long start) {}
 
-  /** book: a new appointment, on the first of {@code slots} with room left. */
+  /** book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min. */
   public record Book(String code, String name, String idNumber, String phone, int dose, String priority,
-                     int slotCapacity, long keepSec, String day, List<Slot> slots) {}
+                     int slotCapacity, long keepSec, String day, List<Slot> slots, boolean anaphylaxisHistory) {}
 
   /** rate_limit: one limit per key. */
   public record RateLimit(List<Limit> buckets) {}
@@ -73,6 +73,12 @@ public final class ScriptArgs {
 
   /** login_guard: 'check' | 'failed' | 'succeeded', failures allowed, lockout. */
   public record LoginGuard(String mode, int allowed, long lockSec) {}
+
+  /** observation: the people in observation, at most {@code max}. */
+  public record Observation(int max) {}
+
+  /** observe_reaction: what staff saw, how severe ('mild' | 'moderate' | 'severe'), since when (ms). */
+  public record Reaction(String number, String symptoms, String severity, long at) {}
 
   public record Ack(String display, long at, String call) {}
 

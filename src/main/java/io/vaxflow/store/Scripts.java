@@ -54,12 +54,15 @@ public final class Scripts {
       Map.entry("book", ScriptArgs.Book.class), Map.entry("rate_limit", ScriptArgs.RateLimit.class),
       Map.entry("login_guard", ScriptArgs.LoginGuard.class), Map.entry("restore", ScriptArgs.Restore.class),
       Map.entry("say", ScriptArgs.Say.class), Map.entry("display_acks", ScriptArgs.DisplayAcks.class),
-      Map.entry("rate_queue", ScriptArgs.RateQueue.class), Map.entry("wait_accuracy", ScriptArgs.None.class));
+      Map.entry("rate_queue", ScriptArgs.RateQueue.class), Map.entry("wait_accuracy", ScriptArgs.None.class),
+      Map.entry("observation", ScriptArgs.Observation.class), Map.entry("observe_extend", ScriptArgs.OfNumber.class),
+      Map.entry("observe_reaction", ScriptArgs.Reaction.class), Map.entry("observe_clear", ScriptArgs.OfNumber.class),
+      Map.entry("observe_release", ScriptArgs.OfNumber.class));
 
   public static final List<String> NAMES = ARGS.keySet().stream().sorted().toList();
 
   /** Scripts that change nothing a client is told about: not waited for (rate_limit's buckets are best effort). */
-  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit");
+  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit", "observation");
 
   private record Script(String name, String source, String sha) {}
 
@@ -132,6 +135,11 @@ public final class Scripts {
   public Future<JsonObject> rateQueue(At at, ScriptArgs.RateQueue a) { return run("rate_queue", at, a); }
   public Future<JsonObject> loginGuard(At at, ScriptArgs.LoginGuard a) { return run("login_guard", at, a); }
   public Future<JsonObject> waitAccuracy(At at) { return run("wait_accuracy", at, new ScriptArgs.None()); }
+  public Future<JsonObject> observation(At at, ScriptArgs.Observation a) { return run("observation", at, a); }
+  public Future<JsonObject> observeExtend(At at, ScriptArgs.OfNumber a) { return run("observe_extend", at, a); }
+  public Future<JsonObject> observeReaction(At at, ScriptArgs.Reaction a) { return run("observe_reaction", at, a); }
+  public Future<JsonObject> observeClear(At at, ScriptArgs.OfNumber a) { return run("observe_clear", at, a); }
+  public Future<JsonObject> observeRelease(At at, ScriptArgs.OfNumber a) { return run("observe_release", at, a); }
 
   /** The script's arguments as the one JSON value it reads (ARGV[4]). */
   public static String json(Record args) {

@@ -48,6 +48,8 @@ public final class SiteKeys {
     EVENTS("events"),
     /** stream: the call events only, same ids, capped (the calls feed). */
     CALLS("calls"),
+    /** zset: 'D|num' of people in observation held by a severe reaction, scored by ms of the reaction. */
+    OBSERVE_HELD("observe:held"),
     /** zset: a call's repeat sayings 'callId|n' scored by due ms. */
     SAYS("says"),
     /** hash of an earlier release (hall display -> last ack, unbounded); removed when found. */
@@ -142,6 +144,11 @@ public final class SiteKeys {
 
   public static String timers(String site) {
     return Site.TIMERS.of(site);
+  }
+
+  /** People in observation held by a severe reaction until staff clear it. */
+  public static String observeHeld(String site) {
+    return Site.OBSERVE_HELD.of(site);
   }
 
   public static String appointment(String site, String code) {

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The HTTP API v1 (SPEC "The HTTP API"), by audience: {@link PublicRoutes}, {@link KioskRoutes},
- * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ManagerRoutes}. Each module
+ * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}. Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
@@ -55,6 +55,7 @@ public final class Api {
     kiosk.mount(api);
     new AuthRoutes(config, staffLogin, limiter, views, routes::specs).mount(api);
     stations.mount(api);
+    new ObservationRoutes(views).mount(api);
     manager.mount(api);
     plan.mount(api);
   }

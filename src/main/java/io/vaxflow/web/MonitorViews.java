@@ -108,6 +108,7 @@ final class MonitorViews {
       case BREAKER_OPEN -> "The appointment registry is failing (" + v + " failures): check-in verifies vouchers offline.";
       case BREAKER_HALF_OPEN -> "The appointment registry is being probed after failures.";
       case CHECKIN_LIMIT_LOW -> "Check-ins are near the site's rate limit: " + v + " of " + l + " tokens left.";
+      case SEVERE_REACTION -> "Number " + subject + " in observation has a severe reaction (" + v + " min ago): release held until cleared.";
     };
   }
 
