@@ -155,6 +155,11 @@ public final class SiteKeys {
     return Site.APPOINTMENT.of(site, code);
   }
 
+  /** The latest service durations (ms, newest first) of a station kind: desk, booth. */
+  public static String serviceTimes(String site, String kind) {
+    return prefix(site) + ":" + Site.SERVICE_TIMES.keyName() + kind;
+  }
+
   public static String slots(String site, String day) {
     return Site.SLOTS.of(site, day);
   }

@@ -105,9 +105,12 @@ final class PlanRoutes {
 
   private Future<Void> answer(RoutingContext ctx, SiteFlow flow, List<Double> arrivals, SitePlans.Overrides o, String source) {
     // a few milliseconds to a few hundred for a big site: off the event loop
-    return ctx.vertx().executeBlocking(() -> plans.plan(flow.site(), arrivals, o))
-        .map(p -> {
-          json(ctx, 200, view(p, flow, source));
+    return plans.observed(flow.site())
+        .compose(seen -> ctx.vertx().executeBlocking(() -> plans.plan(flow.site(), arrivals, o, seen))
+            .map(p -> view(p, flow, source).put("serviceObserved", new JsonObject()
+                .put("desk", seen.desk().isPresent()).put("booth", seen.booth().isPresent()))))
+        .map(view -> {
+          json(ctx, 200, view);
           return null;
         });
   }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.plan.SitePlans;
+import io.vaxflow.store.SiteKeys;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +39,27 @@ class PlanRouteTest {
   @AfterAll
   static void stop() {
     if (city != null) city.close();
+  }
+
+  @Test
+  void theServiceTimesObservedAtTheSiteReplaceTheConfiguredOnes() {
+    String desks = SiteKeys.serviceTimes("pudong", "desk");
+    try {
+      city.redis(Command.DEL, desks);
+      for (int i = 0; i < SitePlans.MIN_SAMPLES - 1; i++) city.redis(Command.LPUSH, desks, i % 2 == 0 ? "60000" : "180000");
+      JsonObject few = city.get(PLAN, manager).json();
+      assertEquals(false, few.getJsonObject("serviceObserved").getBoolean("desk"), "too few durations: " + few.getJsonObject("service"));
+      assertEquals(3.0, few.getJsonObject("service").getDouble("deskMin"), 1e-9, "the configured desk time");
+
+      city.redis(Command.LPUSH, desks, "120000"); // five: 1, 3, 1, 3, 2 minutes
+      JsonObject seen = city.get(PLAN, manager).json();
+      assertEquals(true, seen.getJsonObject("serviceObserved").getBoolean("desk"));
+      assertEquals(2.0, seen.getJsonObject("service").getDouble("deskMin"), 1e-9, "the mean of the durations kept");
+      assertEquals(Math.sqrt(0.8) / 2.0, seen.getJsonObject("service").getDouble("deskCv"), 0.01, "their variability");
+      assertEquals(false, seen.getJsonObject("serviceObserved").getBoolean("booth"), "no booth durations yet");
+    } finally {
+      city.redis(Command.DEL, desks);
+    }
   }
 
   @Test
