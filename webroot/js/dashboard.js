@@ -3,7 +3,7 @@
 // throughput per hour, station utilisation (with pause/resume), displays, the registry breaker,
 // rate limits and alerts. Capacities are changed with PUT /settings.
 
-import { site, lang, t, el, api, replaceChildren, waitText, hhmm, htmlLang } from './page.js';
+import { site, lang, t, el, api, replaceChildren, waitRange, hhmm, htmlLang } from './page.js';
 import { staffSession, sessionGone } from './signin.js';
 import { connectLive } from './live.js';
 import { meter, level, barChart } from './charts.js';
@@ -156,7 +156,9 @@ function waitFigure(id, p) {
 
 function renderKpis() {
   const s = now();
-  replaceChildren($('kpi-wait'), waitText(s.predictedWaitMin));
+  replaceChildren($('kpi-wait'), waitRange(s));
+  const acc = metrics.predictionAccuracy;
+  if (acc && acc.share !== null && acc.share !== undefined) $('kpi-wait').nextElementSibling.textContent = t('dashboard.predictionAccuracy', { pct: Math.round(acc.share * 100), n: acc.calls });
   $('kpi-wait').dataset.level = level((s.predictedWaitMin || 0) / 60, 0.5, 1);
   waitFigure('kpi-to-desk', metrics.waits && metrics.waits.checkinToDesk);
   waitFigure('kpi-to-booth', metrics.waits && metrics.waits.deskToBooth);

@@ -3,7 +3,7 @@
 // chimed, spoken (zh-CN then en) and acknowledged. It never shows names or ID numbers: calls
 // carry only ticket numbers and destinations.
 
-import { site, lang, otherLang, t, el, bilingual, destination, hhmm, compareEventIds, clockText, waitText, randomKey } from './page.js';
+import { site, lang, otherLang, t, el, bilingual, destination, hhmm, compareEventIds, clockText, waitRange, randomKey } from './page.js';
 import { connectLive } from './live.js';
 
 const body = document.body;
@@ -184,7 +184,7 @@ function onState(state) {
   document.getElementById('waiting-total').textContent = String(state.waiting ?? '-');
   const wait = document.getElementById('predicted-wait');
   wait.textContent = '';
-  wait.appendChild(bilingual(waitText(state.predictedWaitMin, lang), waitText(state.predictedWaitMin, otherLang)));
+  wait.appendChild(bilingual(waitRange(state, lang), waitRange(state, otherLang)));
   // The state carries the server's time: show it now, not at the next tick (the browser's own clock may be off).
   renderClock();
 }

@@ -3,7 +3,7 @@
 // next in both languages. "Where is my number?" looks a ticket up. After a result the kiosk goes
 // back to the start by itself.
 
-import { site, lang, otherLang, t, bilingual, replaceChildren, api, waitText, destination, hhmm, dayText, randomKey, parseJson } from './page.js';
+import { site, lang, otherLang, t, bilingual, replaceChildren, api, waitText, waitRange, destination, hhmm, dayText, randomKey, parseJson } from './page.js';
 import { drawQr } from './qr.js';
 
 const RETURN_AFTER_S = 20;
@@ -221,7 +221,7 @@ function showTicket(ticket) {
   document.getElementById('ticket-number').textContent = ticket.number;
   replaceChildren(document.getElementById('ticket-where'), both((l) => whereText(ticket, l)));
   document.getElementById('ticket-ahead').textContent = String(ticket.peopleAhead ?? 0);
-  replaceChildren(document.getElementById('ticket-wait'), both((l) => waitText(ticket.predictedWaitMin, l)));
+  replaceChildren(document.getElementById('ticket-wait'), both((l) => waitRange(ticket, l)));
   document.getElementById('ticket-time').textContent = `${hhmm(ticket.createdAt)} · ${(ticket.createdAt || '').slice(0, 10)}`;
   drawQr(document.getElementById('ticket-qr'), ticketUrl(ticket.number));
   show('ticket');
@@ -311,7 +311,7 @@ async function lookUp(number) {
   replaceChildren(document.getElementById('lookup-stage'), both((l) => t(`common.stages.${stageKey}`, null, l)));
   replaceChildren(document.getElementById('lookup-state'), both((l) => t(`common.states.${tk.state}`, null, l)));
   document.getElementById('lookup-ahead').textContent = String(tk.peopleAhead ?? 0);
-  replaceChildren(document.getElementById('lookup-wait'), both((l) => waitText(tk.predictedWaitMin, l)));
+  replaceChildren(document.getElementById('lookup-wait'), both((l) => waitRange(tk, l)));
   replaceChildren(document.getElementById('lookup-last-call'), both((l) => (tk.lastCall
     ? t('page.lastCallValue', { time: hhmm(tk.lastCall.at), to: destination(tk.lastCall.to, l) }, l)
     : t('page.notCalled', null, l))));

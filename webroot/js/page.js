@@ -96,6 +96,13 @@ export function waitText(minutes, l = lang) {
   return t('common.aboutMinutes', { n: Math.round(n) }, l);
 }
 
+/** "12–18 min" from a ticket's or a site's predictedWaitLowMin/HighMin; waitText without a range. */
+export function waitRange(w, l = lang) {
+  const lo = Number(w && w.predictedWaitLowMin), hi = Number(w && w.predictedWaitHighMin);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi <= 0 || hi <= lo) return waitText(w && w.predictedWaitMin, l);
+  return t('common.minutesRange', { lo: Math.round(lo), hi: Math.round(hi) }, l);
+}
+
 /** HH:MM of an ISO time with offset, in the site's own time (the offset it was written with). */
 export function hhmm(iso) {
   const m = /T(\d{2}):(\d{2})/.exec(iso || '');

@@ -3,7 +3,7 @@
 // signed-in staff member may do at this page's site as the server says (GET /api/v1/auth/me
 // "may"), so no page keeps role rules of its own.
 
-import { site, api } from './page.js';
+import { site, api, t } from './page.js';
 
 /** The session is over (expired, signed out elsewhere, or its CSRF cookie is gone): sign in again. */
 export function sessionGone(r) {
@@ -83,4 +83,13 @@ export function staffSession({ showLogin, errorText, signedIn, signedOut }) {
   });
 
   return session;
+}
+
+/** Shows one of a page's views ({name: element}) and, when signed in, who is (#staff-who) and the sign-out button. */
+export function showStaffView(views, name, me) {
+  for (const [k, node] of Object.entries(views)) node.hidden = k !== name;
+  document.getElementById('logout').hidden = !me;
+  const who = document.getElementById('staff-who');
+  who.hidden = !me;
+  if (me) who.textContent = t('page.signedInAs', { name: me.name || me.id });
 }

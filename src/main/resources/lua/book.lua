@@ -1,32 +1,32 @@
 -- book.lua: book a person onto the first slot of the day with room left (slot capacity is
 -- enforced here, atomically). The same person booking the same site and day again gets the
 -- same appointment back.
--- ARGV[4] code (new appointment code), ARGV[5] name, ARGV[6] idNumber, ARGV[7] phone,
--- ARGV[8] dose, ARGV[9] priority ('' none), ARGV[10] slot capacity, ARGV[11] keep seconds,
--- ARGV[12] the day booked for, ARGV[13..] slot pairs: HH:MM, slot start epoch ms (in order)
+-- A.code (new appointment code), A.name, A.idNumber, A.phone, A.dose, A.priority ('' none),
+-- A.slotCapacity, A.keepSec, A.day (the day booked for), A.slots [{slot HH:MM, start epoch ms}] in order,
+-- A.anaphylaxisHistory (true: observed for the high-risk length, lib/observe.lua)
 -- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
-local code, id_number, book_day = ARGV[4], ARGV[6], ARGV[12]
+local code, id_number, book_day = A.code, A.idNumber, A.day
 local booked_key = P .. 'booked:' .. book_day .. ':' .. id_number
 local prior = redis.call('GET', booked_key)
 if prior then
   local a = hgetall(P .. 'appt:' .. prior)
   if a.code then return reply({ok = true, again = true, appointment = a}) end
 end
-local cap, keep = tonumber(ARGV[10]), tonumber(ARGV[11])
+local cap, keep = A.slotCapacity, A.keepSec
 local slots_key = P .. 'slots:' .. book_day
-for i = 13, #ARGV, 2 do
-  local slot, start = ARGV[i], ARGV[i + 1]
+for _, s in ipairs(A.slots) do
+  local slot, start = s.slot, s.start
   if tonumber(redis.call('HGET', slots_key, slot) or '0') < cap then
     local position = redis.call('HINCRBY', slots_key, slot, 1)
     redis.call('EXPIRE', slots_key, keep)
     local key = P .. 'appt:' .. code
-    redis.call('HSET', key, 'code', code, 'name', ARGV[5], 'idNumber', id_number, 'phone', ARGV[7],
-               'dose', ARGV[8], 'priority', ARGV[9], 'day', book_day, 'slot', slot, 'slotStart', start,
-               'createdAt', tostring(NOW))
+    redis.call('HSET', key, 'code', code, 'name', A.name, 'idNumber', id_number, 'phone', A.phone,
+               'dose', A.dose, 'priority', A.priority, 'day', book_day, 'slot', slot, 'slotStart', start,
+               'createdAt', tostring(NOW), 'anaphylaxis', A.anaphylaxisHistory and '1' or '0')
     redis.call('EXPIRE', key, keep)
     redis.call('SET', booked_key, code, 'EX', keep)
-    event('booking', {'appointment', code, 'bookedDay', book_day, 'slot', slot, 'priority', ARGV[9]})
+    event('booking', {'appointment', code, 'bookedDay', book_day, 'slot', slot, 'priority', A.priority})
     return reply({ok = true, again = false, position = position, appointment = hgetall(key)})
   end
 end

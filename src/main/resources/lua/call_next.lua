@@ -1,11 +1,11 @@
 -- call_next.lua: a desk or booth takes the next ticket of its queue (atomic: two stations never
 -- get the same ticket). A door's "next" calls the next batch from the hall into the room.
--- ARGV[4] station id (desk-1, booth-2, door-1)
+-- A.station  station id (desk-1, booth-2, door-1)
 -- Returns {ok, ticket?, station, counts} (no ticket: the queue is empty) or
 -- {err = STATION_BUSY (ticket) | INVALID_TRANSITION (state)}.
--- include: site, stats
+-- include: site, waits, stats
 if not site_ready() then return fail('STORE_RESET') end
-local s = load_station(ARGV[4])
+local s = load_station(A.station)
 local kind = kind_of(s.id)
 if s.state == 'paused' then return fail('INVALID_TRANSITION', {state = s.state}) end
 
@@ -24,6 +24,7 @@ if not num then
   return reply({ok = true, station = station_view(s), counts = counts()})
 end
 local t = load_ticket(num)
+if kind == 'booth' then waits_scored(t) end
 transition(t, kind, 'called', 'station_call', {'station', s.id})
 redis.call('HSET', tkey(t), 'station', s.id)
 t.station = s.id

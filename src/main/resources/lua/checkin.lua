@@ -1,24 +1,25 @@
 -- checkin.lua: verify an appointment (or take a walk-in) and issue today's ticket.
--- ARGV[4] mode       'appt' (the registry vouched for it) | 'offline' (signed voucher only) | 'walkin'
--- ARGV[5] code       appointment code ('' for a walk-in)
--- ARGV[6] idemKey    idempotency key, '' for none
--- ARGV[7] name, ARGV[8] idNumber, ARGV[9] dose   ('' when offline: the desk checks identity)
--- ARGV[10] earlyMs   how long before its slot an appointment may check in
--- KEYS[2], KEYS[3]   optional rate-limit buckets (client address, site): rate, burst in ARGV[11..14]
---                    (absent when the caller already took the tokens, before asking the registry)
--- ARGV[15] day, ARGV[16] slot start ms, ARGV[17] category A|P   (modes appt and offline)
+-- A.mode        'appt' (the registry vouched for it) | 'offline' (signed voucher only) | 'walkin'
+-- A.code        appointment code ('' for a walk-in)
+-- A.idemKey     idempotency key, '' for none
+-- A.name, A.idNumber, A.dose   ('' and 0 when offline: the desk checks identity)
+-- A.earlyMs     how long before its slot an appointment may check in
+-- KEYS[2], KEYS[3]  optional rate-limit buckets (client address, site), A.buckets their
+--                   [{rate, burst}] (absent when the caller already took the tokens, before
+--                   asking the registry)
+-- A.appointment {day, slotStart (ms), category A|P}   (modes appt and offline)
 -- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline. An ID
 -- number typed at the kiosk proves nothing, so it neither refuses nor answers another ticket: a
 -- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
 -- Returns {ok, replay, ticket, counts} or {err = VOUCHER_WRONG_DAY (day) | TOO_EARLY (from) |
 -- ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | STORE_RESET}.
--- include: site, tokens, stats
+-- include: site, tokens, waits, stats
 if not site_ready() then return fail('STORE_RESET') end
-local mode, code, idem = ARGV[4], ARGV[5], ARGV[6]
-local early = tonumber(ARGV[10])
+local mode, code, idem = A.mode, A.code, A.idemKey
+local early = A.earlyMs
 
 if #KEYS > 1 then
-  local wait = take_tokens(buckets_of(2, 11))
+  local wait = take_tokens(buckets_of(2, A.buckets))
   if wait > 0 then return fail('RATE_LIMITED', {retryAfterMs = wait}) end
 end
 
@@ -28,16 +29,20 @@ if idem ~= '' then
   if prior then
     local day, num = string.match(prior, '^([^|]+)|(.+)$')
     local t = day and load_ticket_on(day, num)
-    if t then return reply({ok = true, replay = true, ticket = view(t), counts = counts()}) end
+    if t then
+      local v = view(t)
+      v.wait = predict_ticket(t)
+      return reply({ok = true, replay = true, ticket = v, counts = counts()})
+    end
   end
 end
 
-local name, id_number, dose = ARGV[7], ARGV[8], ARGV[9]
+local name, id_number, dose = A.name, A.idNumber, A.dose
 local category, used_key = 'W', nil
 if mode == 'appt' or mode == 'offline' then
   -- The appointment as the registry told it, or (offline) as its signed voucher says.
-  local appt_day, slot_start = ARGV[15], tonumber(ARGV[16])
-  category = ARGV[17]
+  local appt_day, slot_start = A.appointment.day, A.appointment.slotStart
+  category = A.appointment.category
   if appt_day ~= DAY then return fail('VOUCHER_WRONG_DAY', {day = appt_day}) end
   used_key = P .. 'used:' .. code
   local used = redis.call('GET', used_key)
@@ -74,21 +79,28 @@ local t = {number = num, day = DAY, category = category, stage = 'new', state = 
 redis.call('HSET', tkey(t), 'number', num, 'day', DAY, 'category', category, 'name', name, 'idNumber', id_number,
            'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new',
            'sameIdAs', same_id)
+if code ~= '' and redis.call('HGET', P .. 'appt:' .. code, 'anaphylaxis') == '1' then redis.call('HSET', tkey(t), 'risk', 'high') end
 redis.call('EXPIRE', tkey(t), KEEP)
 redis.call('HSET', LIVE, num, DAY)
 redis.call('HINCRBY', DAYK, 'issued', 1)
 redis.call('EXPIRE', DAYK, KEEP)
 bump('new', 1)
+-- The wait predicted now is kept on the ticket and in its check-in event (lib/waits.lua).
+local w = predict_new(category)
+redis.call('HSET', tkey(t), 'predMin', w.min, 'predLo', w.lo, 'predHi', w.hi)
+local checkin_fields = {'category', category, 'predMin', w.min, 'predLo', w.lo, 'predHi', w.hi}
 
 if count('hall') < setting('hallCapacity') and queue_length('outside') == 0 then
-  transition(t, 'hall', 'waiting', 'checkin', {'category', category})
+  transition(t, 'hall', 'waiting', 'checkin', checkin_fields)
   enqueue('hall', t)
 else
-  transition(t, 'outside', 'waiting', 'checkin', {'category', category})
+  transition(t, 'outside', 'waiting', 'checkin', checkin_fields)
   enqueue('outside', t)
 end
 fill()
 
 if used_key then redis.call('SET', used_key, num, 'EX', 259200) end
 if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'EX', 172800) end
-return reply({ok = true, replay = false, ticket = view(load_ticket_on(DAY, num)), counts = counts()})
+local v = view(load_ticket_on(DAY, num))
+v.wait = w
+return reply({ok = true, replay = false, ticket = v, counts = counts()})

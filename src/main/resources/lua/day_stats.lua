@@ -1,14 +1,13 @@
 -- day_stats.lua (read only): the day's figures kept by lib/stats.lua and the head of every queue, for
 -- the dashboard: a fixed number of reads, whatever the size of the day.
--- ARGV[4] JSON: {day = 'yyyy-mm-dd'} (optional: another day's figures; the heads are always now's)
+-- A: nothing (ScriptArgs.None)
 -- Returns {ok, stats = {field = value}, waits = {desk = {field = value}, booth = {...}},
 --          heads = {outside|hall|room|vaccination = ms since the head of its line began waiting}}
 --   (a queue's head: the longer waiting of its two lanes' first tickets; since check-in, and in the
 --   vaccination queue since the desk was done with it (check-in when a desk transferred it there);
 --   absent when the queue is empty).
 -- include: site
-local A = cjson.decode(ARGV[4])
-local D = A.day or DAY
+local D = DAY
 local function flat(key)
   local t = hgetall(key)
   t['_'] = true -- never an empty table: cjson would write []
@@ -30,5 +29,5 @@ for name, q in pairs(QUEUE_OF) do
 end
 heads['_'] = true
 return reply({ok = true, stats = flat(P .. 'stats:' .. D),
-              waits = {desk = flat(P .. 'waits:' .. D .. ':desk'), booth = flat(P .. 'waits:' .. D .. ':booth')},
+              waits = {desk = flat(P .. 'hist:' .. D .. ':desk'), booth = flat(P .. 'hist:' .. D .. ':booth')},
               heads = heads})

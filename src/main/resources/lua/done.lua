@@ -1,19 +1,20 @@
 -- done.lua: the station finished its patient. From a desk the ticket joins the one vaccination
 -- queue shared by every booth; from a booth it starts the observation timer.
--- ARGV[4] station id
--- include: site, stats
+-- A.station  station id
+-- include: site, waits, stats
 if not site_ready() then return fail('STORE_RESET') end
-local s = load_station(ARGV[4])
+local s = load_station(A.station)
 local t = held(s)
 if not t then return fail('INVALID_TRANSITION', {state = s.state}) end
 local kind = kind_of(s.id)
+waits_done(kind, t)
 if kind == 'desk' then
   transition(t, 'vaccination', 'waiting', 'done', {'station', s.id})
   enqueue('vacc', t)
 else
   transition(t, 'observation', 'waiting', 'done', {'station', s.id})
-  local due = NOW + setting('observationSec') * 1000
-  redis.call('HSET', tkey(t), 'observeUntil', due)
+  local due = NOW + setting(t.risk == 'high' and 'observationHighSec' or 'observationSec') * 1000
+  redis.call('HSET', tkey(t), 'observeUntil', due, 'observeFrom', NOW)
   redis.call('ZADD', TIMERS, due, 'observe|' .. t.day .. '|' .. t.number)
 end
 redis.call('HDEL', tkey(t), 'station')

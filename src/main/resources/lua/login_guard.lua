@@ -2,7 +2,7 @@
 -- KEYS[1] failures from the address (any staff id), KEYS[2] failures of the staff id from that
 -- address, KEYS[3] failures of the staff id from every address, KEYS[4] the staff id's slow-down
 -- (all in one hash slot: {login}).
--- ARGV[4] 'check' | 'failed' | 'succeeded', ARGV[5] failures allowed, ARGV[6] lockout seconds
+-- A.mode 'check' | 'failed' | 'succeeded', A.allowed failures allowed, A.lockSec lockout seconds
 -- Returns {ok} or {err = RATE_LIMITED, retryAfterMs} (check), {ok, failures} (failed).
 --
 -- An address with `allowed` failures is locked out for lockoutSec, whatever staff id it tries
@@ -11,7 +11,7 @@
 -- 2 s, 4 s ... at most lockoutSec) that holds only for addresses that have failed for that staff
 -- id themselves; an address that has not (the nurse's own tablet) logs in with the right PIN at once.
 -- include: (core only)
-local mode, allowed, lock = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local mode, allowed, lock = A.mode, A.allowed, A.lockSec
 if mode == 'check' then
   if tonumber(redis.call('GET', KEYS[1]) or '0') >= allowed then
     return fail('RATE_LIMITED', {retryAfterMs = math.max(redis.call('PTTL', KEYS[1]), 1)})

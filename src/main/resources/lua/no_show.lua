@@ -1,8 +1,8 @@
 -- no_show.lua: the called patient never came to the station; staff may reinstate the ticket later.
--- ARGV[4] station id
+-- A.station  station id
 -- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
-local s = load_station(ARGV[4])
+local s = load_station(A.station)
 local t = held(s)
 if not t or t.state ~= 'called' then return fail('INVALID_TRANSITION', {state = s.state}) end
 transition(t, t.stage, 'no_show', 'no_show', {'station', s.id})

@@ -2,10 +2,10 @@
 -- that finds the bucket empty reserves the next token (the bucket goes below zero) and is told
 -- how long to wait for it, so requests are let through in arrival order at the bucket's rate;
 -- only one that would wait longer than the line allows is refused (and nothing is reserved).
--- KEYS[1] the bucket; ARGV[4] rate per second, ARGV[5] burst, ARGV[6] longest wait in ms.
+-- KEYS[1] the bucket; A.rate per second, A.burst, A.maxWaitMs the longest wait.
 -- Returns {ok, waitMs} or {err = RATE_LIMITED, retryAfterMs}.
 -- include: (core only)
-local key, rate, burst, max_wait = KEYS[1], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local key, rate, burst, max_wait = KEYS[1], A.rate, A.burst, A.maxWaitMs
 local s = redis.call('HMGET', key, 'tokens', 'ts')
 local tokens = tonumber(s[1]) or burst
 local ts = tonumber(s[2]) or NOW

@@ -1,10 +1,10 @@
 -- reinstate.lua: a no-show came back. The ticket goes to the head of the queue it missed while
 -- that buffer has a seat for it, else to the head of the one before it (room -> hall -> outside):
 -- a reinstated ticket never overfills a buffer.
--- ARGV[4] number
+-- A.number   the ticket's number
 -- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
-local t = load_ticket(ARGV[4])
+local t = load_ticket(A.number)
 if not t then return fail('UNKNOWN_TICKET', {field = 'number'}) end
 if t.state ~= 'no_show' then return fail('INVALID_TRANSITION', {state = t.state}) end
 if t.stage == 'booth' then

@@ -2,11 +2,11 @@
 -- publishes the config (and carries on a day written by the release that kept the people of a
 -- site per day, see below); after a Redis that lost its data it also lifts the day's numbering
 -- above every number this server knows was issued, so no number is issued twice.
--- ARGV[4] reason 'start' | 'reset', ARGV[5] n, ARGV[6 .. 5+2n] setting name, value pairs,
--- then day, category, highest sequence number known triples.
+-- A.reason 'start' | 'reset', A.settings [{name, value}], A.highest [{day, category, seq}]: the
+-- highest sequence number this server knows was issued.
 -- Returns {ok, fresh}: fresh when the marker was missing (a new or an emptied Redis).
 -- include: site, stats
-local reason, n = ARGV[4], tonumber(ARGV[5])
+local reason = A.reason
 
 -- The previous release kept the people of a site in today's keys: stage counts and priority
 -- streaks in P..'day:'..D, queues in P..'q:'..D..':'..q..':'..lane, and no number index. Today's
@@ -47,19 +47,14 @@ if reason == 'start' and redis.call('EXISTS', NOWK) == 0 and redis.call('EXISTS'
   redis.call('HSET', NOWK, 'migratedAt', tostring(NOW))
   event('migrated', {'tickets', moved})
 end
-local i = 6
-for _ = 1, n do
-  redis.call('HSET', P .. 'settings', ARGV[i], ARGV[i + 1])
-  i = i + 2
-end
+for _, s in ipairs(A.settings) do redis.call('HSET', P .. 'settings', s.name, s.value) end
 local fresh = redis.call('HSETNX', P .. 'settings', 'cfg.epoch', tostring(NOW)) == 1
-while i + 2 <= #ARGV do
-  local key, field, known = daykey(ARGV[i]), 'seq:' .. ARGV[i + 1], tonumber(ARGV[i + 2])
-  if tonumber(redis.call('HGET', key, field) or '0') < known then
-    redis.call('HSET', key, field, known)
+for _, h in ipairs(A.highest) do
+  local key, field = daykey(h.day), 'seq:' .. h.category
+  if tonumber(redis.call('HGET', key, field) or '0') < h.seq then
+    redis.call('HSET', key, field, h.seq)
     redis.call('EXPIRE', key, KEEP)
   end
-  i = i + 3
 end
 if fresh and reason == 'reset' then event('store_reset', {}) end
 return reply({ok = true, fresh = fresh})

@@ -3,17 +3,17 @@
 -- happened to the ticket since) is recorded as a 'say' event; every server's stream tail then
 -- pushes it to its own displays. A call's later sayings are scheduled in P..'says' ('callId|n',
 -- scored by due ms) by the servers that read the call event (ZADD NX, idempotent).
--- ARGV[4] how many due sayings at most, ARGV[5] a saying due longer ago than this (ms) is dropped
+-- A.most     how many due sayings at most; A.staleMs  a saying due longer ago than this is dropped
 -- Returns {ok, said, next = due ms of the next saying (absent when none)}.
 -- include: site, stats
 local SAYS = P .. 'says'
-local due = redis.call('ZRANGEBYSCORE', SAYS, '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[4]))
+local due = redis.call('ZRANGEBYSCORE', SAYS, '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, A.most)
 local said = 0
 for i = 1, #due, 2 do
   local member, at = due[i], tonumber(due[i + 1])
   redis.call('ZREM', SAYS, member)
   local call_id, n = string.match(member, '^(%d+%-%d+)|(%d+)$')
-  local found = call_id and NOW - at <= tonumber(ARGV[5]) and redis.call('XRANGE', P .. 'events', call_id, call_id)[1]
+  local found = call_id and NOW - at <= A.staleMs and redis.call('XRANGE', P .. 'events', call_id, call_id)[1]
   if found then
     local c = {}
     for j = 1, #found[2], 2 do c[found[2][j]] = found[2][j + 1] end

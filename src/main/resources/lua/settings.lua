@@ -1,12 +1,12 @@
 -- settings.lua: a manager changes the site's capacities; the buffers refill at once.
--- ARGV[4..] name, value pairs (hallCapacity, roomCapacity)
+-- A.changes  [{name, value}] (hallCapacity, roomCapacity), in order
 -- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local changes = {}
-for i = 4, #ARGV, 2 do
-  redis.call('HSET', P .. 'settings', ARGV[i], ARGV[i + 1])
-  changes[#changes + 1] = ARGV[i]
-  changes[#changes + 1] = ARGV[i + 1]
+for _, c in ipairs(A.changes) do
+  redis.call('HSET', P .. 'settings', c.name, c.value)
+  changes[#changes + 1] = c.name
+  changes[#changes + 1] = c.value
 end
 settings_cache = nil
 event('settings', changes)

@@ -1,12 +1,12 @@
 -- snapshot.lua (read only): the site's counts, capacities, stations, queue lengths and the
 -- latest calls, for the state API, dashboards and displays. No personal data.
--- ARGV[4] how many recent calls, ARGV[5..] station ids
--- include: site
+-- A.recentCalls  how many recent calls; A.stations  the site's station ids
+-- include: site, waits, stats
 if not site_ready() then return fail('STORE_RESET') end
 local stations = {}
-for i = 5, #ARGV do stations[#stations + 1] = station_view(load_station(ARGV[i])) end
+for _, id in ipairs(A.stations) do stations[#stations + 1] = station_view(load_station(id)) end
 local recent = {}
-local want = tonumber(ARGV[4])
+local want = A.recentCalls
 -- XREVRANGE with COUNT 0 answers a nil (false in Lua, not an empty list): ask only when calls are wanted
 local entries = want > 0 and redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20) or {}
 for _, e in ipairs(entries) do
@@ -22,4 +22,5 @@ local queues = {}
 for name, q in pairs({outside = 'outside', hall = 'hall', room = 'room', vaccination = 'vacc'}) do
   queues[name] = {priority = redis.call('LLEN', qkey(q, 'p')), regular = redis.call('LLEN', qkey(q, 'r'))}
 end
-return reply({ok = true, counts = counts(), stations = stations, recentCalls = recent, queues = queues})
+return reply({ok = true, counts = counts(), stations = stations, recentCalls = recent, queues = queues,
+              wait = predict_new('W')})

@@ -2,10 +2,10 @@
 -- a silent station's ticket goes back to the head of its queue. Observation: call to the exit,
 -- released. Timers of tickets issued on an earlier day run like today's (a day ends with people
 -- still inside). Safe to run from every server at once: each due timer is handled exactly once.
--- ARGV[4] how many due timers at most
+-- A.most     how many due timers at most
 -- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
-local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, tonumber(ARGV[4]))
+local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, A.most)
 local handled = 0
 for _, member in ipairs(due) do
   redis.call('ZREM', TIMERS, member)

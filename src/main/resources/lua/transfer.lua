@@ -2,13 +2,13 @@
 -- or to the head of a queue: its own ('room' from a desk, 'vaccination' from a booth) or the next
 -- one ('vaccination' from a desk). A ticket never moves back a stage this way: a booth sending
 -- someone back to the room would take a room seat behind the room's capacity.
--- ARGV[4] station id, ARGV[5] target: station id or queue name
+-- A.station  station id; A.target  station id or queue name
 -- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
-local s = load_station(ARGV[4])
+local s = load_station(A.station)
 local t = held(s)
 if not t then return fail('INVALID_TRANSITION', {state = s.state}) end
-local target = ARGV[5]
+local target = A.target
 local kind = kind_of(s.id)
 if target == 'room' or target == 'vaccination' then
   if target == 'room' and kind ~= 'desk' then return fail('INVALID_TRANSITION', {target = target}) end

@@ -8,6 +8,7 @@ import io.vaxflow.appointment.RegistryClient;
 import io.vaxflow.appointment.AppointmentRegistry;
 import io.vaxflow.simulate.Simulator;
 import io.vaxflow.config.SiteConfig;
+import io.vaxflow.config.RateClock;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.DataGuard;
@@ -31,8 +32,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -114,7 +113,8 @@ public final class VaxflowServer {
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
-              new SiteMetrics(config, displays, registry, scripts), new CityOverview(config, flows, scripts));
+              new SiteMetrics(config, displays, registry, scripts), new CityOverview(config, flows, scripts),
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry, guard, flows), bridge);
@@ -123,7 +123,7 @@ public final class VaxflowServer {
               .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
-                  ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher)).mapEmpty()
+                  ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher, config.clockRate())).mapEmpty()
                   : Future.succeededFuture())
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })
@@ -140,11 +140,9 @@ public final class VaxflowServer {
     });
   }
 
-  /** The real time, or with CLOCK set, a clock that starts at that instant and runs on from it. */
+  /** The real time, or with CLOCK set, a clock that starts at that instant and runs on from it (CLOCK_RATE times as fast). */
   static Clock clock(VaxflowConfig config) {
-    return config.clockStart()
-        .map(start -> Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), start)))
-        .orElse(Clock.systemUTC());
+    return RateClock.of(config);
   }
 
   public int port() {

@@ -6,13 +6,15 @@
 --   ARGV[1] = now           server clock, epoch milliseconds
 --   ARGV[2] = day           the site's local date, yyyy-mm-dd
 --   ARGV[3] = actor         staff id, 'kiosk', 'public', 'gateway' or 'system'
---   ARGV[4..]               the script's own arguments, named at its top
+--   ARGV[4] = args          the script's own arguments: ONE JSON object, read as A.<name>; its
+--                           fields are named at the script's top and typed in store/Store.java
 -- Every script returns one JSON string: {ok = ...} or {err = 'CODE', ...details}.
 
 local P = KEYS[1] .. ':'
 local NOW = tonumber(ARGV[1])
 local DAY = ARGV[2]
 local ACTOR = ARGV[3]
+local A = cjson.decode(ARGV[4] or '{}')
 
 local function reply(t) return cjson.encode(t) end
 local function fail(code, details)

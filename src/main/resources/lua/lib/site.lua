@@ -12,6 +12,8 @@
 --   P..'q:'..q..':r'         list: regular lane of queue q
 --   P..'st:'..id             hash: one station (state, ticket, day, staffId, since)
 --   P..'timers'              zset: 'arrive|D|num', 'lease|station', 'observe|D|num' scored by due ms
+--   P..'observe:held'        zset: 'D|num' of people in observation held by a severe reaction (their
+--                            'observe' timer is off until staff clear it), scored by ms of the reaction
 --   P..'settings'            hash: cfg.<name> from the config file (cfg.epoch marks a Redis that
 --                            has the site's data), <name> overridden by a manager
 --   P..'events'              stream: every transition (the audit log)
@@ -26,8 +28,10 @@
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
 --   P..'used:'..code         string: the number a voucher was checked in as
 --   P..'person:'..D..':'..id string: first ticket number of an ID number that day (shown to desks)
+--   P..'svc:'..kind          list: latest service durations (ms) of desks or booths (lib/waits.lua)
+--   P..'waits:scored'        list: 'at|actualMs|loMs|hiMs' of the latest booth calls of predicted tickets (lib/waits.lua)
 --   P..'stats:'..D           hash: the dashboard's figures of the day, kept as it happens (lib/stats.lua)
---   P..'waits:'..D..':'..w   hash: the day's waits ended, w = desk | booth, by tenths of a minute (lib/stats.lua)
+--   P..'hist:'..D..':'..w    hash: the day's waits ended, w = desk | booth, by tenths of a minute (lib/stats.lua)
 
 -- The day's figures, set by lib/stats.lua: every script that writes includes it after this file.
 local stats_event, stats_move, stats_station

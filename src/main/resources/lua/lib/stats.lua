@@ -6,7 +6,7 @@
 --                           ms / 900000; the page sums them into local hours), <station>:busy and
 --                           <station>:paused (ms of the day's closed intervals), <station>:served,
 --                           <station>:no_shows
---   P..'waits:'..D..':'..w  hash: w = desk (check-in to the first desk call) | booth (desk done to the
+--   P..'hist:'..D..':'..w   hash: w = desk (check-in to the first desk call) | booth (desk done to the
 --                           first booth call): <wait in tenths of a minute, rounded> -> waits, n, ms (sum)
 -- A wait counts on the day it ends; the ticket remembers deskCalledAt, deskDoneAt, boothCalledAt.
 
@@ -20,7 +20,7 @@ local function stats_field(extra, name)
 end
 
 local function stats_wait(w, ms)
-  local key = P .. 'waits:' .. DAY .. ':' .. w
+  local key = P .. 'hist:' .. DAY .. ':' .. w
   ms = math.max(0, ms)
   redis.call('HINCRBY', key, tostring(math.floor(ms / 6000 + 0.5)), 1)
   redis.call('HINCRBY', key, 'n', 1)

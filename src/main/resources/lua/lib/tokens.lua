@@ -20,12 +20,12 @@ local function take_tokens(buckets)
   return 0
 end
 
--- The buckets named by KEYS[from..] with rate, burst pairs in ARGV[argv_from..].
-local function buckets_of(from, argv_from)
+-- The buckets named by KEYS[from..], each with its {rate, burst} in limits (in the same order).
+local function buckets_of(from, limits)
   local list = {}
   for i = from, #KEYS do
-    local a = argv_from + (i - from) * 2
-    list[#list + 1] = {KEYS[i], tonumber(ARGV[a]), tonumber(ARGV[a + 1])}
+    local l = limits[i - from + 1]
+    list[#list + 1] = {KEYS[i], l.rate, l.burst}
   end
   return list
 end

@@ -1,12 +1,14 @@
 package io.vaxflow.announce;
 
-import io.vaxflow.view.Call;
-import io.vaxflow.view.CallText;
+import io.vaxflow.config.RateClock;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.RedisDeployment;
+import io.vaxflow.store.ScriptArgs;
+import io.vaxflow.view.Call;
+import io.vaxflow.view.CallText;
 import io.vaxflow.view.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -113,7 +115,7 @@ public final class Announcer extends VerticleBase {
    * busy server (a stream tail or a timer running a few seconds behind) still says every saying.
    */
   private long staleMs() {
-    return Math.max(sayingsMs(), 15_000L);
+    return Math.max(sayingsMs(), (long) (15_000L * config.clockRate())); // 15 s of real time
   }
 
   /** From a call to its last saying. */
@@ -148,7 +150,7 @@ public final class Announcer extends VerticleBase {
       if (armed.dueMs() <= dueMs) return;
       vertx.cancelTimer(armed.timer());
     }
-    long timer = vertx.setTimer(Math.max(1, dueMs - clock.millis()), id -> {
+    long timer = vertx.setTimer(RateClock.realMs(dueMs - clock.millis(), config.clockRate()), id -> {
       claims.remove(site);
       claim(site);
     });
@@ -157,12 +159,12 @@ public final class Announcer extends VerticleBase {
 
   /** Claims the site's due sayings (each server tries; each saying goes to one), then waits for the next. */
   private void claim(String site) {
-    flows.get(site).run("say", "system", List.of(String.valueOf(SAYINGS_PER_CLAIM), String.valueOf(staleMs())))
+    flows.get(site).say(new ScriptArgs.Say(SAYINGS_PER_CLAIM, staleMs()))
         .onSuccess(r -> {
           Long next = r.getLong("next");
           if (next != null) claimAt(site, next);
         })
-        .onFailure(err -> claimAt(site, clock.millis() + CLAIM_RETRY_MS));
+        .onFailure(err -> claimAt(site, clock.millis() + (long) (CLAIM_RETRY_MS * config.clockRate())));
   }
 
   private void publishStates() {

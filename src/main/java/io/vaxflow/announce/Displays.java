@@ -1,7 +1,8 @@
 package io.vaxflow.announce;
 
-import io.vaxflow.store.SiteKeys;
+import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,10 +62,11 @@ public final class Displays {
         continue;
       }
       long now = System.currentTimeMillis();
-      List<String> args = new ArrayList<>(List.of(String.valueOf(now - KEEP_MS), String.valueOf(KEEP_MS),
-          String.valueOf(MAX_PER_SITE)));
-      batch.forEach((display, h) -> args.addAll(List.of(display, String.valueOf(h.at()), h.callId())));
-      store.run("display_acks", site, now, "", "system", args).onComplete(ar -> writing.remove(site));
+      List<ScriptArgs.Ack> acks = new ArrayList<>();
+      batch.forEach((display, h) -> acks.add(new ScriptArgs.Ack(display, h.at(), h.callId())));
+      store.displayAcks(Scripts.At.site(site, List.of(), now, "", "system"),
+              new ScriptArgs.DisplayAcks(now - KEEP_MS, KEEP_MS, MAX_PER_SITE, acks))
+          .onComplete(ar -> writing.remove(site));
     }
   }
 

@@ -7,6 +7,7 @@ import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.Ticket;
@@ -79,8 +80,7 @@ public final class Checkin {
             "This site takes appointments only. Book one, or go to a site that takes walk-ins.",
             new JsonObject().put("walkInSites", others)));
       }
-      return issue(flow, clientAddress, true, List.of("walkin", "", key, w.name(), w.idNumber(), String.valueOf(w.dose()),
-          earlyMs(), "", "", ""));
+      return issue(flow, clientAddress, true, "walkin", "", key, w.name(), w.idNumber(), w.dose(), null);
     }
     Optional<Voucher> read = Voucher.read(config.voucherSecret(), ((WithVoucher) request).voucher());
     if (read.isEmpty()) {
@@ -94,8 +94,8 @@ public final class Checkin {
         RegistryClient.Appointment a = asked.result().orElseThrow(() -> new Rejection(ErrorCode.VOUCHER_INVALID,
             "No appointment has this code. Check the code, book an appointment, or ask staff."));
         if (!a.siteId().equals(site.id())) throw wrongSite(a.code().substring(0, 2));
-        return issue(flow, clientAddress, false, List.of("appt", a.code(), key, a.name(), a.idNumber(), String.valueOf(a.dose()),
-            earlyMs(), a.day(), String.valueOf(a.slotStart()), a.priority().isEmpty() ? "A" : "P"));
+        return issue(flow, clientAddress, false, "appt", a.code(), key, a.name(), a.idNumber(), a.dose(),
+            new ScriptArgs.Appointment(a.day(), a.slotStart(), a.priority().isEmpty() ? "A" : "P"));
       }
       // The registry cannot be asked (down, slow, or its breaker open): a signed voucher carries
       // its site, day, slot and category, so it can be checked here; the desk checks identity.
@@ -105,8 +105,8 @@ public final class Checkin {
             new JsonObject().put("retryAfterSec", 5)));
       }
       long slotStart = voucher.day().get().atTime(voucher.slot().get()).atZone(config.timeZone()).toInstant().toEpochMilli();
-      return issue(flow, clientAddress, false, List.of("offline", voucher.code(), key, "", "", "1", earlyMs(),
-          voucher.day().get().toString(), String.valueOf(slotStart), voucher.category().get()));
+      return issue(flow, clientAddress, false, "offline", voucher.code(), key, "", "", 1,
+          new ScriptArgs.Appointment(voucher.day().get().toString(), slotStart, voucher.category().get()));
     }));
   }
 
@@ -116,21 +116,21 @@ public final class Checkin {
   }
 
   /**
-   * Runs the check-in script: args up to earlyMs, then the appointment's day, slot start and
-   * category; {@code takeTokens} when the script takes the kiosk's tokens itself.
+   * Runs the check-in script ({@code appointment} null for a walk-in); {@code takeTokens} when the
+   * script takes the kiosk's tokens itself.
    */
-  private Future<Result> issue(SiteFlow flow, String clientAddress, boolean takeTokens, List<String> args) {
-    List<String> argv = new java.util.ArrayList<>(args.subList(0, 7));
-    argv.addAll(takeTokens ? limiter.kioskArgs() : List.of("0", "0", "0", "0"));
-    argv.addAll(args.subList(7, 10));
+  private Future<Result> issue(SiteFlow flow, String clientAddress, boolean takeTokens, String mode, String code,
+                               String idemKey, String name, String idNumber, int dose, ScriptArgs.Appointment appointment) {
     List<String> keys = takeTokens ? RateLimiter.kioskKeys(flow.site().id(), clientAddress) : List.of();
-    return flow.run("checkin", keys, "kiosk", argv)
+    ScriptArgs.Checkin args = new ScriptArgs.Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs(),
+        takeTokens ? limiter.kioskLimits() : List.of(), appointment);
+    return flow.checkin(keys, args)
         .recover(err -> Future.failedFuture(explain(err)))
         .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)));
   }
 
-  private String earlyMs() {
-    return String.valueOf(config.flow().checkinEarlyMin() * 60_000L);
+  private long earlyMs() {
+    return config.flow().checkinEarlyMin() * 60_000L;
   }
 
   private Rejection wrongSite(String siteCode) {

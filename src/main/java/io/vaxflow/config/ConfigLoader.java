@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *
  * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
  * {@code HTTP_PORT, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
- * CLOCK, SIMULATE} ({@link #NAMED_ENV}), and {@code VAXFLOW_<PATH>} for any value by its path in upper
+ * CLOCK, CLOCK_RATE, SIMULATE} ({@link #NAMED_ENV}), and {@code VAXFLOW_<PATH>} for any value by its path in upper
  * case with dots and dashes as underscores, list entries by id or index: {@code VAXFLOW_FLOW_LEASESEC=30},
  * {@code VAXFLOW_SITES_XUHUI_HALLCAPACITY=80}, {@code VAXFLOW_STAFF_DESK_SITES=xuhui,jingan}. The short
  * names win. A {@code VAXFLOW_} variable that starts with a section's name but names no value is an
@@ -44,7 +44,8 @@ public final class ConfigLoader {
   private static final String GENERIC_PREFIX = "VAXFLOW_";
   private static final Map<String, String> NAMED_ENV = Map.of("HTTP_PORT", "http.port", "REDIS_URL", "redis.url",
       "REDIS_TYPE", "redis.type", "REDIS_MASTER", "redis.master", "REDIS_WAIT_REPLICAS", "redis.waitReplicas",
-      "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate");
+      "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate",
+      "CLOCK_RATE", "clockRate");
 
   /**
    * Every key and its default ({@code null}: required); a number as {@code [default, min, max]} (a decimal
@@ -57,12 +58,14 @@ public final class ConfigLoader {
       dataDir: ./data
       voucherSecret: null
       clock: ""
+      clockRate: [1.0, 0.01, 10000]
       timeZone: Asia/Shanghai
       simulate: false
       announce: {repeats: [3, 1, 10], intervalSec: [8, 1, 600]}
       flow: {arrivalTimeoutSec: [300, 1, 86400], leaseSec: [600, 1, 86400], observationSec: [1800, 1, 86400],
              priorityInARow: [2, 1, 1000], checkinEarlyMin: [60, 0, 1440], tickMs: [1000, 10, 60000],
-             deskServiceMin: [3.0, 0.01, 240], boothServiceMin: [4.0, 0.01, 240]}
+             deskServiceMin: [3.0, 0.01, 240], boothServiceMin: [4.0, 0.01, 240],
+             observationMinutes: {standard: [0, 0, 1440], high: [30, 1, 1440]}}
       limits: {kiosk: {rate: [1.0, 0.001, 1000000], burst: [30, 1, 1000000]}, site: {rate: [20.0, 0.001, 1000000], burst: [200, 1, 1000000]},
                booking: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, lookup: {rate: [5.0, 0.001, 1000000], burst: [60, 1, 1000000]},
                login: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, loginFailures: [5, 1, 1000], lockoutSec: [900, 1, 86400],
@@ -72,7 +75,7 @@ public final class ConfigLoader {
       sites:
         - {id: null, code: null, name: null, address: {}, lat: [null, -90.0, 90], lon: [null, -180.0, 180], walkIns: false,
            hours: {open: "08:00", close: "17:00"}, slotMin: [30, 1, 240], slotCapacity: [60, 1, 100000], hallCapacity: [100, 1, 100000],
-           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], remote: ""}
+           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], targetWaitMin: [30, 1, 600], remote: ""}
       communities:
         - {name: null, lat: [null, -90.0, 90], lon: [null, -180.0, 180]}
       staff:
@@ -106,13 +109,13 @@ public final class ConfigLoader {
 
   /** The file's shape where it differs from the config records; the sections that match bind into those directly. */
   record File(VaxflowConfig.Http http, RedisFile redis, String dataDir, String voucherSecret, String clock,
-              String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
+              double clockRate, String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
               VaxflowConfig.Limits limits, VaxflowConfig.Registry registry, VaxflowConfig.Remote remote,
               List<Site> sites, List<VaxflowConfig.Community> communities, List<Staff> staff) {}
   record RedisFile(String type, String url, String master, int waitReplicas, int poolSize, int timeoutMs) {}
   record Site(String id, String code, Map<String, String> name, Map<String, String> address, double lat, double lon,
               boolean walkIns, Hours hours, int slotMin, int slotCapacity, int hallCapacity, int roomCapacity,
-              int doors, int desks, int booths, String remote) {}
+              int doors, int desks, int booths, int targetWaitMin, String remote) {}
   record Hours(String open, String close) {}
   record Staff(String id, String name, String pinHash, List<String> roles, List<String> sites) {}
 
@@ -351,11 +354,14 @@ public final class ConfigLoader {
       throw fail("timeZone", "unknown time zone " + f.timeZone() + " (use a region id such as Asia/Shanghai)");
     }
     List<SiteConfig> sites = sites(f.sites(), timeZone);
+    VaxflowConfig.ObservationMinutes obs = f.flow().observationMinutes();
+    failIf(obs.standard() > 0 && obs.high() < obs.standard(), "flow.observationMinutes.high",
+        "must not be shorter than flow.observationMinutes.standard (" + obs.standard() + ")");
     List<VaxflowConfig.Community> communities = new ArrayList<>();
     for (VaxflowConfig.Community c : f.communities()) {
       communities.add(new VaxflowConfig.Community(lang(c.name(), "communities[" + communities.size() + "].name", true), c.lat(), c.lon()));
     }
-    return new VaxflowConfig(f.http(), redis(f.redis()), dataDir, f.voucherSecret(), clock(f.clock()), timeZone,
+    return new VaxflowConfig(f.http(), redis(f.redis()), dataDir, f.voucherSecret(), clock(f.clock()), f.clockRate(), timeZone,
         f.simulate(), f.announce(), f.flow(), f.limits(), f.registry(),
         sites.stream().filter(s -> !s.isRemote()).toList(), List.copyOf(communities), staff(f.staff(), sites),
         sites.stream().filter(SiteConfig::isRemote).toList(), f.remote());
@@ -425,7 +431,7 @@ public final class ConfigLoader {
           "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(remote));
       sites.add(new SiteConfig(id, code, lang(s.name(), p + ".name", true), lang(s.address(), p + ".address", false),
           s.lat(), s.lon(), s.walkIns(), hours, s.slotMin(), s.slotCapacity(), s.hallCapacity(), s.roomCapacity(),
-          s.doors(), s.desks(), s.booths(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
+          s.doors(), s.desks(), s.booths(), s.targetWaitMin(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
     }
     if (sites.stream().allMatch(SiteConfig::isRemote)) throw fail("sites", "at least one site must be run by this server (without remote)");
     return List.copyOf(sites);
@@ -445,13 +451,13 @@ public final class ConfigLoader {
       unique(ids, id, p + ".id", "staff id");
       failIf(!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash")), p + ".pinHash",
           "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.security.PinHash <pin>");
-      if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, manager, admin)");
+      if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, observer, manager, admin)");
       EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
       for (String r : s.roles()) {
         try {
           roles.add(StaffAccount.Role.of(r));
         } catch (IllegalArgumentException | NullPointerException e) {
-          throw fail(p + ".roles", "unknown role " + quote(String.valueOf(r)) + " (door, desk, vaccinator, manager, admin)");
+          throw fail(p + ".roles", "unknown role " + quote(String.valueOf(r)) + " (door, desk, vaccinator, observer, manager, admin)");
         }
       }
       if (s.sites().isEmpty()) throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");

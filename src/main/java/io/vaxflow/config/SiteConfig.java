@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * One vaccination site as configured: where it is, when it opens, how its slots and buffers
- * are sized and how many desks and booths it runs. Capacities here are the defaults; a manager
+ * are sized, how many desks and booths it runs and the wait it aims to keep under (minutes, for the
+ * capacity planner). Capacities here are the defaults; a manager
  * may change hall and room capacity at run time (kept in Redis). A site with {@code remote} is run
  * by the Vaxflow server at that base URL.
  */
@@ -25,6 +26,7 @@ public record SiteConfig(
     int doors,
     int desks,
     int booths,
+    int targetWaitMin,
     Optional<String> remote) {
 
   /** Run by another Vaxflow server ({@link #remote} is its base URL): no local flow, kiosk or hall. */

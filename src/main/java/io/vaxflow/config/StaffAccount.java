@@ -6,12 +6,13 @@ import java.util.Set;
 /**
  * A staff member who may log in. Roles say what they may do, sites where ("*" = every site):
  * door staff scan numbers into the vaccine room, desk staff register, vaccinators work the booths,
+ * observers watch the observation area (as vaccinators may),
  * a manager does all of these and runs the site, an admin is a manager of every site.
  */
 public record StaffAccount(String id, String name, String pinHash, Set<Role> roles, Set<String> sites) {
 
   public enum Role {
-    DOOR, DESK, VACCINATOR, MANAGER, ADMIN;
+    DOOR, DESK, VACCINATOR, OBSERVER, MANAGER, ADMIN;
 
     /** From the config's word; "booth" is the old name of a vaccinator. */
     public static Role of(String word) {

@@ -18,6 +18,7 @@ public record VaxflowConfig(
     Path dataDir,
     String voucherSecret,
     Optional<Instant> clockStart,
+    double clockRate,
     ZoneId timeZone,
     boolean simulate,
     Announce announce,
@@ -67,7 +68,25 @@ public record VaxflowConfig(
       int checkinEarlyMin,
       int tickMs,
       double deskServiceMin,
-      double boothServiceMin) {}
+      double boothServiceMin,
+      ObservationMinutes observationMinutes) {
+
+    /** The standard observation: {@code observationMinutes.standard} when set, else {@code observationSec}. */
+    public int standardObservationSec() {
+      return observationMinutes.standard() > 0 ? observationMinutes.standard() * 60 : observationSec;
+    }
+
+    /** A high-risk person's observation (anaphylaxis history, or extended by staff): never shorter than the standard. */
+    public int highObservationSec() {
+      return Math.max(observationMinutes.high() * 60, standardObservationSec());
+    }
+  }
+
+  /**
+   * Observation minutes per risk level: {@code standard} (0: {@code flow.observationSec} applies, as
+   * before) and {@code high} (a booking with an anaphylaxis history; staff may extend anyone to it).
+   */
+  public record ObservationMinutes(int standard, int high) {}
 
   /** A token bucket: {@code rate} tokens a second, at most {@code burst} saved up. */
   public record Bucket(double rate, int burst) {}

@@ -1,12 +1,13 @@
 package io.vaxflow.dispatch;
 
-import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.appointment.Voucher;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -16,9 +17,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -42,7 +43,13 @@ public final class Dispatcher {
 
   public record Booking(String name, String idNumber, String phone, int dose, LocalDate day,
                         Optional<Double> lat, Optional<Double> lon, Optional<String> community,
-                        Optional<String> siteId, Optional<Priority> priority) {}
+                        Optional<String> siteId, Optional<Priority> priority, boolean anaphylaxisHistory) {
+    /** A booking of someone without an anaphylaxis history. */
+    public Booking(String name, String idNumber, String phone, int dose, LocalDate day, Optional<Double> lat,
+                   Optional<Double> lon, Optional<String> community, Optional<String> siteId, Optional<Priority> priority) {
+      this(name, idNumber, phone, dose, day, lat, lon, community, siteId, priority, false);
+    }
+  }
 
   /** Why a site was chosen. */
   public enum Reason { REQUESTED, NEAREST, LESS_WAIT, NEAREST_FULL }
@@ -107,9 +114,8 @@ public final class Dispatcher {
    */
   public Handler<RoutingContext> admission() {
     VaxflowConfig.Bucket b = config.limits().bookings();
-    String maxWaitMs = String.valueOf(config.limits().bookingQueueSec() * 1000L);
-    return ctx -> store.run("rate_queue", List.of(SPIKE_BUCKET), System.currentTimeMillis(), "", "public",
-            List.of(String.valueOf(b.rate()), String.valueOf(b.burst()), maxWaitMs))
+    ScriptArgs.RateQueue line = new ScriptArgs.RateQueue(b.rate(), b.burst(), config.limits().bookingQueueSec() * 1000L);
+    return ctx -> store.rateQueue(new Scripts.At(List.of(SPIKE_BUCKET), System.currentTimeMillis(), "", "public"), line)
         .onSuccess(reply -> {
           if (reply.containsKey("err")) {
             ctx.fail(RateLimiter.limited(reply.getLong("retryAfterMs", 1000L)));
@@ -213,19 +219,17 @@ public final class Dispatcher {
     if (site.isRemote()) return bookRemote(b, c, nearest);
     String code = Voucher.newCode(site.code());
     String category = b.priority().isPresent() ? "P" : "A";
-    List<String> args = new ArrayList<>(List.of(code, b.name(), b.idNumber(), b.phone(), String.valueOf(b.dose()),
-        b.priority().map(p -> p.name().toLowerCase()).orElse(""), String.valueOf(site.slotCapacity()),
-        String.valueOf(Duration.ofDays(3).toSeconds() + Duration.between(today.atStartOfDay(), b.day().atStartOfDay()).toSeconds()),
-        b.day().toString()));
+    List<ScriptArgs.Slot> slots = new ArrayList<>();
     Instant now = flow.now();
     for (LocalTime t : site.hours().slotStarts(site.slotMin())) {
       Instant start = site.hours().start(b.day(), t);
       if (!start.plus(Duration.ofMinutes(site.slotMin())).isAfter(now)) continue; // slot already over
-      args.add(t.toString());
-      args.add(String.valueOf(start.toEpochMilli()));
+      slots.add(new ScriptArgs.Slot(t.toString(), start.toEpochMilli()));
     }
-    if (args.size() == 9) return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, "No slot is left that day at " + site.name("en") + "."));
-    return flow.run("book", "public", args).map(reply -> {
+    if (slots.isEmpty()) return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, "No slot is left that day at " + site.name("en") + "."));
+    long keepSec = Duration.ofDays(3).toSeconds() + Duration.between(today.atStartOfDay(), b.day().atStartOfDay()).toSeconds();
+    return flow.book(new ScriptArgs.Book(code, b.name(), b.idNumber(), b.phone(), b.dose(),
+        b.priority().map(p -> p.name().toLowerCase()).orElse(""), site.slotCapacity(), keepSec, b.day().toString(), slots, b.anaphylaxisHistory())).map(reply -> {
       JsonObject a = reply.getJsonObject("appointment");
       LocalTime slot = LocalTime.parse(a.getString("slot"));
       String cat = a.getString("priority", "").isEmpty() ? "A" : "P";
@@ -243,6 +247,7 @@ public final class Dispatcher {
     JsonObject body = new JsonObject().put("name", b.name()).put("idNumber", b.idNumber()).put("phone", b.phone())
         .put("dose", b.dose()).put("day", b.day().toString());
     b.priority().ifPresent(p -> body.put("priority", p.name().toLowerCase(Locale.ROOT)));
+    if (b.anaphylaxisHistory()) body.put("anaphylaxisHistory", true);
     return remotes.get(c.site().id()).book(body).map(a -> appointment(b, c, nearest, a.getString("appointmentId"),
         a.getString("code"), LocalTime.parse(a.getString("slot")), a.getString("voucher"),
         a.getInteger("predictedWaitMin", 0), a.getBoolean("again", false)));

@@ -28,6 +28,8 @@ public enum ErrorCode {
   INVALID_TRANSITION(409, "That action does not apply to the station's current state.", "当前工作台状态下无法执行该操作。"),
   NOT_CALLED(409, "This number has not been called to the vaccine room.", "该号码尚未被叫入候诊室。"),
   NO_CAPACITY(409, "Every slot of that day is fully booked.", "当天号源已满。"),
+  NOT_IN_OBSERVATION(409, "This number is not in the observation area.", "该号码不在留观区。"),
+  REACTION_HELD(409, "A severe reaction holds this person: clear it first.", "此人有严重反应，需先解除后才能离开。"),
   SITE_CLOSED(409, "The site is closed now.", "接种点现在不开放。"),
   PAYLOAD_TOO_LARGE(413, "The request body is larger than 16 KiB.", "请求内容超过 16 KiB。"),
   URI_TOO_LONG(414, "The request URL is too long.", "请求地址过长。"),

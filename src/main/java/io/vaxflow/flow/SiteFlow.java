@@ -4,6 +4,7 @@ import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.store.SiteKeys;
+import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -16,6 +17,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The ticket flow of one site: buffers, queues and stations. Each operation is one transition
@@ -29,7 +31,6 @@ public final class SiteFlow {
   private final VaxflowConfig config;
   private final Scripts scripts;
   private final Clock clock;
-  private final WaitModel waits;
   private final List<String> stationIds;
   private final DataGuard guard;
   private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
@@ -40,7 +41,6 @@ public final class SiteFlow {
     this.scripts = scripts;
     this.clock = clock;
     this.guard = guard;
-    this.waits = new WaitModel(site, config.flow());
     this.stationIds = StationId.all(site).stream().map(StationId::id).toList();
   }
 
@@ -69,22 +69,24 @@ public final class SiteFlow {
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    List<String> args = new ArrayList<>(List.of(reason, "8",
-        "cfg.announceRepeats", String.valueOf(config.announce().repeats()),
-        "cfg.announceIntervalSec", String.valueOf(config.announce().intervalSec()),
-        "cfg.hallCapacity", String.valueOf(site.hallCapacity()),
-        "cfg.roomCapacity", String.valueOf(site.roomCapacity()),
-        "cfg.arrivalTimeoutSec", String.valueOf(f.arrivalTimeoutSec()),
-        "cfg.leaseSec", String.valueOf(f.leaseSec()),
-        "cfg.observationSec", String.valueOf(f.observationSec()),
-        "cfg.priorityInARow", String.valueOf(f.priorityInARow())));
+    List<ScriptArgs.Setting> settings = List.of(
+        setting("cfg.desks", site.desks()), setting("cfg.booths", site.booths()),
+        setting("cfg.deskServiceMin", f.deskServiceMin()), setting("cfg.boothServiceMin", f.boothServiceMin()),
+        setting("cfg.announceRepeats", config.announce().repeats()),
+        setting("cfg.announceIntervalSec", config.announce().intervalSec()),
+        setting("cfg.hallCapacity", site.hallCapacity()),
+        setting("cfg.roomCapacity", site.roomCapacity()),
+        setting("cfg.arrivalTimeoutSec", f.arrivalTimeoutSec()),
+        setting("cfg.leaseSec", f.leaseSec()),
+        setting("cfg.observationSec", f.standardObservationSec()),
+        setting("cfg.observationHighSec", f.highObservationSec()),
+        setting("cfg.priorityInARow", f.priorityInARow()));
+    List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
-      args.add(dc[0]);
-      args.add(dc[1]);
-      args.add(String.valueOf(seq));
+      highest.add(new ScriptArgs.Highest(dc[0], dc[1], seq));
     });
-    return scripts.run("restore", List.of(SiteKeys.prefix(site.id())), clock.millis(), today().toString(), "system", args)
+    return scripts.restore(at("system", List.of()), new ScriptArgs.Restore(reason, settings, highest))
         .map(r -> r.getBoolean("fresh", false));
   }
 
@@ -108,19 +110,32 @@ public final class SiteFlow {
     return restoring;
   }
 
-  /** Runs a script as {@code actor} today; a reply with {@code err} fails with a {@link Rejection}. */
-  public Future<JsonObject> run(String script, String actor, List<String> args) {
-    return run(script, List.of(), actor, args);
+  private static ScriptArgs.Setting setting(String name, Number value) {
+    return new ScriptArgs.Setting(name, String.valueOf(value));
   }
 
-  /** As {@link #run(String, String, List)} with more KEYS after the site prefix (in the site's hash slot). */
-  public Future<JsonObject> run(String script, List<String> moreKeys, String actor, List<String> args) {
-    List<String> keys = new ArrayList<>();
-    keys.add(SiteKeys.prefix(site.id()));
-    keys.addAll(moreKeys);
-    return scripts.run(script, keys, clock.millis(), today().toString(), actor, args)
+  /** The site's script run as {@code actor} now, today; {@code moreKeys} after the site prefix (in its hash slot). */
+  private Scripts.At at(String actor, List<String> moreKeys) {
+    return Scripts.At.site(site.id(), moreKeys, clock.millis(), today().toString(), actor);
+  }
+
+  Scripts scripts() {
+    return scripts;
+  }
+
+  /** A script of this site as {@code actor}; a reply with {@code err} fails with a {@link Rejection}. */
+  Future<JsonObject> run(String actor, Function<Scripts.At, Future<JsonObject>> script) {
+    return run(actor, List.of(), script);
+  }
+
+  /**
+   * As {@link #run(String, Function)} with more KEYS after the site prefix. A site whose data
+   * Redis lost (STORE_RESET) is restored and the script run again, at a new now.
+   */
+  private Future<JsonObject> run(String actor, List<String> moreKeys, Function<Scripts.At, Future<JsonObject>> script) {
+    return script.apply(at(actor, moreKeys))
         .compose(reply -> ErrorCode.STORE_RESET.code().equals(reply.getString("err"))
-            ? recoverLostData().compose(v -> scripts.run(script, keys, clock.millis(), today().toString(), actor, args))
+            ? recoverLostData().compose(v -> script.apply(at(actor, moreKeys)))
             : Future.succeededFuture(reply))
         .compose(reply -> {
           if (reply.containsKey("err")) return Future.failedFuture(rejection(reply));
@@ -129,38 +144,69 @@ public final class SiteFlow {
         });
   }
 
+  /** The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}). */
+  public Future<JsonObject> checkin(List<String> buckets, ScriptArgs.Checkin args) {
+    return run("kiosk", buckets, at -> scripts.checkin(at, args));
+  }
+
+  public Future<JsonObject> book(ScriptArgs.Book args) {
+    return run("public", at -> scripts.book(at, args));
+  }
+
+  /** Claims the site's due sayings of calls (the announcer's repeats). */
+  public Future<JsonObject> say(ScriptArgs.Say args) {
+    return run("system", at -> scripts.say(at, args));
+  }
+
+  /** How the waits predicted at check-in came true lately (lua/wait_accuracy.lua). */
+  public Future<JsonObject> waitAccuracy() {
+    return run("public", scripts::waitAccuracy);
+  }
+
+  /** The day's figures kept by lua/lib/stats.lua and the heads of the lines (lua/day_stats.lua). */
+  public Future<JsonObject> dayStats() {
+    return run("system", scripts::dayStats);
+  }
+
   public Future<StationResult> callNext(StationId station, String staffId) {
-    return stationScript("call_next", station, staffId, List.of(station.id()));
+    return stationScript(station, staffId, at -> scripts.callNext(at, new ScriptArgs.OfStation(station.id())));
   }
 
   public Future<StationResult> act(StationId station, StationAction action, String staffId) {
-    return stationScript(action.script(), station, staffId, List.of(station.id()));
+    ScriptArgs.OfStation args = new ScriptArgs.OfStation(station.id());
+    return stationScript(station, staffId, at -> switch (action) {
+      case RECALL -> scripts.recall(at, args);
+      case START -> scripts.start(at, args);
+      case DONE -> scripts.done(at, args);
+      case NO_SHOW -> scripts.noShow(at, args);
+      case RETURN -> scripts.giveBack(at, args);
+      case PAUSE -> scripts.pause(at, args);
+      case RESUME -> scripts.resume(at, args);
+    });
   }
 
   /** To another station of the same kind, or to the head of a queue ("room", "vaccination"). */
   public Future<StationResult> transfer(StationId station, String target, String staffId) {
-    return stationScript("transfer", station, staffId, List.of(station.id(), target));
+    return stationScript(station, staffId, at -> scripts.transfer(at, new ScriptArgs.Transfer(station.id(), target)));
   }
 
   public Future<Ticket> doorScan(String number, String staffId) {
-    return run("door_scan", staffId, List.of(number)).map(this::ticketOf);
+    return run(staffId, at -> scripts.doorScan(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
   public Future<Ticket> reinstate(String number, String staffId) {
-    return run("reinstate", staffId, List.of(number)).map(this::ticketOf);
+    return run(staffId, at -> scripts.reinstate(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
   public Future<Ticket> ticket(String number) {
-    return run("ticket", "public", List.of(number)).map(this::ticketOf);
+    return run("public", at -> scripts.ticket(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
   public Future<StageCounts> changeCapacities(Map<String, Integer> changes, String staffId) {
-    List<String> args = new ArrayList<>();
-    changes.forEach((k, v) -> {
-      args.add(k);
-      args.add(String.valueOf(v));
-    });
-    return run("settings", staffId, args).map(r -> StageCounts.from(r.getJsonObject("counts")));
+    List<ScriptArgs.Setting> list = new ArrayList<>();
+    changes.forEach((k, v) -> list.add(setting(k, v)));
+    return run(staffId, at -> scripts.settings(at, new ScriptArgs.Settings(list)))
+        .map(r -> StageCounts.from(r.getJsonObject("counts")));
   }
 
   /** Who holds a ticket: for the staff who serve them, never for anonymous routes. */
@@ -185,14 +231,11 @@ public final class SiteFlow {
 
   /** Sweeps due timers (arrival timeouts, leases, observation); returns how many it handled. */
   public Future<Integer> tick() {
-    return run("tick", "system", List.of("200")).map(r -> r.getInteger("handled", 0));
+    return run("system", at -> scripts.tick(at, new ScriptArgs.Tick(200))).map(r -> r.getInteger("handled", 0));
   }
 
   public Future<SiteSnapshot> snapshot(int recentCalls) {
-    List<String> args = new ArrayList<>();
-    args.add(String.valueOf(recentCalls));
-    args.addAll(stationIds);
-    return run("snapshot", "public", args).map(r -> {
+    return run("public", at -> scripts.snapshot(at, new ScriptArgs.Snapshot(recentCalls, stationIds))).map(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       List<Station> stations = new ArrayList<>();
       JsonArray st = array(r, "stations");
@@ -212,28 +255,25 @@ public final class SiteFlow {
         JsonObject lanes = r.getJsonObject("queues").getJsonObject(q);
         queues.add(new SiteSnapshot.Queue(q, lanes.getInteger("priority"), lanes.getInteger("regular")));
       }
-      return new SiteSnapshot(site.id(), clock.instant(), counts, waits.forNewArrival(counts), queues, stations, calls);
+      WaitModel wait = WaitModel.from(r.getJsonObject("wait"));
+      return new SiteSnapshot(site.id(), clock.instant(), counts, wait.min(), wait.lowMin(), wait.highMin(),
+          queues, stations, calls);
     });
   }
 
-  private Future<StationResult> stationScript(String script, StationId station, String staffId, List<String> args) {
-    return run(script, staffId, args).map(r -> {
+  private Future<StationResult> stationScript(StationId station, String staffId, Function<Scripts.At, Future<JsonObject>> script) {
+    return run(staffId, script).map(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       JsonObject t = r.getJsonObject("ticket");
       return new StationResult(
-          t == null ? java.util.Optional.empty() : java.util.Optional.of(ticket(t, counts)),
+          t == null ? java.util.Optional.empty() : java.util.Optional.of(Ticket.from(site.id(), t)),
           Station.from(station, r.getJsonObject("station")), counts);
     });
   }
 
-  /** The ticket of a reply, with its predicted wait. */
+  /** The ticket of a reply, with the predicted wait its script put in it. */
   public Ticket ticketOf(JsonObject reply) {
-    return ticket(reply.getJsonObject("ticket"), StageCounts.from(reply.getJsonObject("counts")));
-  }
-
-  private Ticket ticket(JsonObject view, StageCounts counts) {
-    Ticket t = Ticket.from(site.id(), view);
-    return t.withPredictedWait(waits.forTicket(t, counts));
+    return Ticket.from(site.id(), reply.getJsonObject("ticket"));
   }
 
   private static JsonArray array(JsonObject r, String key) {

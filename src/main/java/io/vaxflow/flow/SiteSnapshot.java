@@ -9,6 +9,8 @@ public record SiteSnapshot(
     Instant at,
     StageCounts counts,
     int predictedWaitMin,
+    int predictedWaitLowMin,
+    int predictedWaitHighMin,
     List<Queue> queues,
     List<Station> stations,
     List<CallRecord> recentCalls) {

@@ -3,31 +3,25 @@ package io.vaxflow.flow;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** What staff can do at a station, each one transition script; "next" and "transfer" have their own. */
+/** What staff can do at a station, each one transition script (SiteFlow#act); "next" and "transfer" have their own. */
 public enum StationAction {
-  RECALL("recall", "recall"),
-  START("start", "start"),
-  DONE("done", "done"),
-  NO_SHOW("no-show", "no_show"),
-  RETURN("return", "return"),
-  PAUSE("pause", "pause"),
-  RESUME("resume", "resume");
+  RECALL("recall"),
+  START("start"),
+  DONE("done"),
+  NO_SHOW("no-show"),
+  RETURN("return"),
+  PAUSE("pause"),
+  RESUME("resume");
 
   private final String path;
-  private final String script;
 
-  StationAction(String path, String script) {
+  StationAction(String path) {
     this.path = path;
-    this.script = script;
   }
 
   /** The last segment of the action's route: {@code /stations/desk-1/no-show}. */
   public String path() {
     return path;
-  }
-
-  String script() {
-    return script;
   }
 
   public static Optional<StationAction> of(String path) {

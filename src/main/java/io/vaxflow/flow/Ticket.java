@@ -14,6 +14,8 @@ public record Ticket(
     Optional<String> station,
     int peopleAhead,
     int predictedWaitMin,
+    int predictedWaitLowMin,
+    int predictedWaitHighMin,
     Instant createdAt,
     int recalls,
     Optional<LastCall> lastCall,
@@ -26,7 +28,8 @@ public record Ticket(
   public record LastCall(String eventId, String toKind, String toId, Instant at) {}
 
   /**
-   * From a script's ticket view; the predicted wait is filled in by {@link WaitModel}.
+   * From a script's ticket view, with the predicted wait the script put in it ({@link WaitModel}; none
+   * in the replies to staff actions).
    * {@code verified} is how check-in verified it: {@code appt} (the registry vouched for the
    * appointment), {@code offline} (only the signed voucher was checked, the registry being
    * unreachable: the desk checks identity) or {@code walkin}.
@@ -34,21 +37,17 @@ public record Ticket(
   static Ticket from(String siteId, JsonObject v) {
     String station = v.getString("station", "");
     String callId = v.getString("lastCallId", "");
+    WaitModel wait = WaitModel.from(v.getJsonObject("wait"));
     return new Ticket(
         v.getString("number"), siteId, v.getString("category"),
         Stage.of(v.getString("stage")), TicketState.of(v.getString("state")),
         station.isEmpty() ? Optional.empty() : Optional.of(station),
-        v.getInteger("peopleAhead", 0), 0,
+        v.getInteger("peopleAhead", 0), wait.min(), wait.lowMin(), wait.highMin(),
         Instant.ofEpochMilli(v.getLong("createdAt", 0L)), v.getInteger("recalls", 0),
         callId.isEmpty() ? Optional.empty() : Optional.of(new LastCall(
             callId, v.getString("lastCallKind"), v.getString("lastCallTo"),
             Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)))),
         Optional.ofNullable(v.getString("verified")).filter(x -> !x.isEmpty()),
         v.getString("day", ""));
-  }
-
-  Ticket withPredictedWait(int minutes) {
-    return new Ticket(number, siteId, category, stage, state, station, peopleAhead, minutes,
-        createdAt, recalls, lastCall, verified, day);
   }
 }

@@ -1,42 +1,21 @@
 package io.vaxflow.flow;
 
-import io.vaxflow.config.SiteConfig;
-import io.vaxflow.config.VaxflowConfig;
+import io.vertx.core.json.JsonObject;
 
 /**
- * Predicted waits, from the people ahead at each stage and the configured service time of desks
- * and booths: the time until a ticket reaches its vaccination booth.
+ * A predicted wait until the booth call, as a range. It is computed in one place, the scripts'
+ * {@code lua/lib/waits.lua} (from each queue ahead and the service times observed at the site's
+ * open stations; README "How a wait is predicted"), so the kiosk, the ticket lookup, the hall, the
+ * dashboard and the dispatcher all show the same figure; Java only reads it.
  */
-public final class WaitModel {
+public record WaitModel(int min, int lowMin, int highMin) {
 
-  private final double deskPerMin;
-  private final double boothPerMin;
+  public static final WaitModel NONE = new WaitModel(0, 0, 0);
 
-  public WaitModel(SiteConfig site, VaxflowConfig.Flow flow) {
-    this.deskPerMin = site.desks() / flow.deskServiceMin();
-    this.boothPerMin = site.booths() / flow.boothServiceMin();
-  }
-
-  /** For someone checking in now. */
-  public int forNewArrival(StageCounts c) {
-    return minutes(c.outside() + c.hall() + c.room() + c.desk(), c.vaccination());
-  }
-
-  public int forTicket(Ticket t, StageCounts c) {
-    int ahead = t.peopleAhead();
-    return switch (t.stage()) {
-      case OUTSIDE -> minutes(ahead + c.hall() + c.room(), c.vaccination());
-      case HALL -> t.state() == TicketState.CALLED
-          ? minutes(c.room(), c.vaccination())
-          : minutes(ahead + c.room() + c.toRoom(), c.vaccination());
-      case ROOM -> minutes(ahead, c.vaccination());
-      case DESK -> minutes(0, c.vaccination());
-      case VACCINATION -> t.state() == TicketState.WAITING ? minutes(0, ahead) : 0;
-      case BOOTH, OBSERVATION, RELEASED -> 0;
-    };
-  }
-
-  private int minutes(int beforeDesk, int beforeBooth) {
-    return (int) Math.ceil(beforeDesk / deskPerMin + beforeBooth / boothPerMin);
+  /** The {@code wait} a script put next to a ticket or a snapshot ({@code {min, lo, hi}}), none when absent. */
+  public static WaitModel from(JsonObject wait) {
+    if (wait == null) return NONE;
+    int min = (int) Math.round(wait.getDouble("min", 0.0));
+    return new WaitModel(min, Math.min(min, wait.getInteger("lo", 0)), Math.max(min, wait.getInteger("hi", 0)));
   }
 }

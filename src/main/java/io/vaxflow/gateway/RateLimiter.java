@@ -4,6 +4,7 @@ import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.config.VaxflowConfig.Bucket;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
@@ -35,7 +36,7 @@ public final class RateLimiter {
     Bucket b = bucket(cls);
     return ctx -> {
       String key = SiteKeys.routeBucket(address(ctx), cls.name().toLowerCase());
-      run("rate_limit", List.of(key), List.of(String.valueOf(b.rate()), String.valueOf(b.burst())))
+      limit(List.of(key), List.of(new ScriptArgs.Limit(b.rate(), b.burst())))
           .onSuccess(v -> ctx.next()).onFailure(ctx::fail);
     };
   }
@@ -47,13 +48,13 @@ public final class RateLimiter {
 
   /** Takes one token of the kiosk's buckets (client address, whole site), else fails with 429. */
   public Future<Void> kiosk(String site, String address) {
-    return run("rate_limit", kioskKeys(site, address), kioskArgs());
+    return limit(kioskKeys(site, address), kioskLimits());
   }
 
   /** Rate and burst of the kiosk buckets, in the order of {@link #kioskKeys}. */
-  public List<String> kioskArgs() {
-    return List.of(String.valueOf(limits.kiosk().rate()), String.valueOf(limits.kiosk().burst()),
-        String.valueOf(limits.site().rate()), String.valueOf(limits.site().burst()));
+  public List<ScriptArgs.Limit> kioskLimits() {
+    return List.of(new ScriptArgs.Limit(limits.kiosk().rate(), limits.kiosk().burst()),
+        new ScriptArgs.Limit(limits.site().rate(), limits.site().burst()));
   }
 
   /**
@@ -63,27 +64,24 @@ public final class RateLimiter {
    * member's right PIN from an address of their own (see login_guard.lua).
    */
   public Future<Void> loginAllowed(String staffId, String address) {
-    return run("login_guard", loginKeys(staffId, address), List.of("check", lockArgs()[0], lockArgs()[1]));
+    return guard(staffId, address, "check");
   }
 
   public Future<Void> loginFailed(String staffId, String address) {
-    return run("login_guard", loginKeys(staffId, address), List.of("failed", lockArgs()[0], lockArgs()[1]));
+    return guard(staffId, address, "failed");
   }
 
   public Future<Void> loginSucceeded(String staffId, String address) {
-    return run("login_guard", loginKeys(staffId, address), List.of("succeeded", lockArgs()[0], lockArgs()[1]));
+    return guard(staffId, address, "succeeded");
   }
 
   public static String address(RoutingContext ctx) {
     return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
   }
 
-  private String[] lockArgs() {
-    return new String[] {String.valueOf(limits.loginFailures()), String.valueOf(limits.lockoutSec())};
-  }
-
-  private static List<String> loginKeys(String staffId, String address) {
-    return SiteKeys.loginGuard(staffId, address);
+  private Future<Void> guard(String staffId, String address, String mode) {
+    return refused(store.loginGuard(at(SiteKeys.loginGuard(staffId, address)),
+        new ScriptArgs.LoginGuard(mode, limits.loginFailures(), limits.lockoutSec())));
   }
 
   private Bucket bucket(RouteClass cls) {
@@ -94,8 +92,17 @@ public final class RateLimiter {
     };
   }
 
-  private Future<Void> run(String script, List<String> keys, List<String> args) {
-    return store.run(script, keys, System.currentTimeMillis(), "", "gateway", args).compose(reply -> {
+  private Future<Void> limit(List<String> keys, List<ScriptArgs.Limit> limits) {
+    return refused(store.rateLimit(at(keys), new ScriptArgs.RateLimit(limits)));
+  }
+
+  private static Scripts.At at(List<String> keys) {
+    return new Scripts.At(keys, System.currentTimeMillis(), "", "gateway");
+  }
+
+  /** A refusal ({@code err} in the reply) as 429. */
+  private static Future<Void> refused(Future<JsonObject> script) {
+    return script.compose(reply -> {
       if (!reply.containsKey("err")) return Future.succeededFuture();
       return Future.failedFuture(limited(reply.getLong("retryAfterMs", 1000L)));
     });

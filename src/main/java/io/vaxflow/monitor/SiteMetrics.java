@@ -17,11 +17,14 @@ import io.vaxflow.monitor.SiteReport.Hour;
 import io.vaxflow.monitor.SiteReport.Percentiles;
 import io.vaxflow.monitor.SiteReport.StationUse;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -64,12 +67,34 @@ public final class SiteMetrics {
     String site = flow.site().id();
     LocalDate day = flow.today();
     Future<SiteSnapshot> snapshot = flow.snapshot(10);
-    Future<JsonObject> figures = flow.run("day_stats", "system", List.of(new JsonObject().encode()));
+    Future<JsonObject> figures = flow.dayStats();
     Future<JsonArray> shown = displays.status(site);
     Future<Double> tokens = siteTokens(site, flow.now().toEpochMilli());
-    return Future.all(snapshot, figures, shown, tokens).map(all ->
-        compute(flow.site(), day, snapshot.result(), figures.result(), shown.result(), tokens.result()));
+    Future<List<Alert>> reactions = severeReactions(site, flow.now().toEpochMilli());
+    return Future.all(snapshot, figures, shown, tokens, reactions).map(all ->
+        compute(flow.site(), day, snapshot.result(), figures.result(), shown.result(), tokens.result())
+            .withAlerts(reactions.result()))
+        .compose(r -> WaitAccuracy.of(flow).map(r::withAccuracy));
   }
+
+  /** People in observation held by a severe reaction not cleared yet (lua/observe_reaction.lua): one alert each. */
+  private Future<List<Alert>> severeReactions(String site, long now) {
+    return store.send(Request.cmd(Command.ZRANGE).arg(SiteKeys.observeHeld(site)).arg(0).arg(-1).arg("WITHSCORES")).map(r -> {
+      List<Alert> out = new ArrayList<>();
+      List<String> flat = new ArrayList<>();
+      for (Response e : r == null ? List.<Response>of() : r) { // RESP3: [member, score] pairs; RESP2: flat
+        if (e.type() == ResponseType.MULTI) e.forEach(x -> flat.add(x.toString()));
+        else flat.add(e.toString());
+      }
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        String number = flat.get(i).substring(flat.get(i).indexOf('|') + 1);
+        long since = (long) Double.parseDouble(flat.get(i + 1));
+        out.add(new Alert(AlertCode.SEVERE_REACTION, Optional.of(number), Math.max(0, (now - since) / 60_000), 0));
+      }
+      return out;
+    });
+  }
+
 
   /** Tokens left now in the site-wide check-in bucket (full when it has not been touched lately). */
   private Future<Double> siteTokens(String site, long now) {
@@ -142,7 +167,7 @@ public final class SiteMetrics {
     SiteReport.Breaker breaker = new SiteReport.Breaker(registry.state().name(), registry.failureCount());
     SiteReport.RateLimit limit = new SiteReport.RateLimit(config.limits(), Math.round(tokens * 10) / 10.0);
 
-    List<Alert> alerts = alerts(snap, uses, screens, count(stats, "e:call"), breaker, limit);
+    List<Alert> alerts = Advice.advise(site, snap, uses, alerts(snap, uses, screens, count(stats, "e:call"), breaker, limit));
 
     JsonObject waits = figures.getJsonObject("waits", new JsonObject());
     JsonObject heads = figures.getJsonObject("heads", new JsonObject());

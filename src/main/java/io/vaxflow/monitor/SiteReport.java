@@ -27,8 +27,23 @@ public record SiteReport(
     RateLimit rateLimit,
     List<Alert> alerts,
     int eventsRead,
-    boolean truncated) {
+    boolean truncated,
+    WaitAccuracy accuracy) {
+
   // eventsRead: the day's events the figures cover (all of them, kept as they happened: never truncated)
+
+  /** Without the accuracy of the predicted waits (read on its own, {@link WaitAccuracy}). */
+  public SiteReport(LocalDate day, SiteSnapshot snapshot, Waits waits, List<Hour> throughput, Totals totals,
+                    List<StationUse> stations, List<Display> displays, Breaker registry, RateLimit rateLimit,
+                    List<Alert> alerts, int eventsRead, boolean truncated) {
+    this(day, snapshot, waits, throughput, totals, stations, displays, registry, rateLimit, alerts, eventsRead,
+        truncated, WaitAccuracy.UNKNOWN);
+  }
+
+  SiteReport withAccuracy(WaitAccuracy a) {
+    return new SiteReport(day, snapshot, waits, throughput, totals, stations, displays, registry, rateLimit, alerts,
+        eventsRead, truncated, a);
+  }
 
   /**
    * Minutes from check-in to the first desk call, and from desk done to the first booth call (the
@@ -123,7 +138,9 @@ public record SiteReport(
     NO_DISPLAY(Level.INFO),
     BREAKER_OPEN(Level.CRITICAL),
     BREAKER_HALF_OPEN(Level.WARNING),
-    CHECKIN_LIMIT_LOW(Level.WARNING);
+    CHECKIN_LIMIT_LOW(Level.WARNING),
+    /** A person in observation had a severe reaction not cleared yet (subject: the ticket number; value: minutes since). */
+    SEVERE_REACTION(Level.CRITICAL);
 
     private final Level level;
 
@@ -138,6 +155,16 @@ public record SiteReport(
 
   /** An alert: its code, what it is about (a station, a display; empty for the site), a value against its limit. */
   public record Alert(AlertCode code, Optional<String> subject, long value, long limit) {}
+
+  /** The same report with {@code more} alerts, the most severe first. */
+  SiteReport withAlerts(List<Alert> more) {
+    if (more.isEmpty()) return this;
+    List<Alert> all = new java.util.ArrayList<>(alerts);
+    all.addAll(more);
+    all.sort(java.util.Comparator.comparing((Alert a) -> a.code().level()).reversed());
+    return new SiteReport(day, snapshot, waits, throughput, totals, stations, displays, registry, rateLimit, List.copyOf(all),
+        eventsRead, truncated, accuracy);
+  }
 
   static double minutes(long millis) {
     return Math.round(millis / 6_000.0) / 10.0;

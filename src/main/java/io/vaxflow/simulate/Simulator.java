@@ -2,6 +2,7 @@ package io.vaxflow.simulate;
 
 import io.vaxflow.announce.Addresses;
 import io.vaxflow.checkin.Checkin;
+import io.vaxflow.config.RateClock;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.SiteFlow;
@@ -18,9 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Synthetic patients and staff for a demo ({@code --simulate}): people book and check in (or walk
- * in) every few seconds at each site while it is open, the door lets in whoever is called to the room, and every
- * desk and booth except desk-1 and booth-1 (left for a person with a tablet) calls, starts and
- * finishes patients. It uses the same API objects as real users, so displays and dashboards show
+ * in) at each site while it is open, along an arrival curve with a morning peak, the door lets in
+ * whoever is called to the room, and every desk and booth except desk-1 and booth-1 (left for a
+ * person with a tablet) calls, starts and finishes patients with random service times. Arrivals
+ * and service times are in the server's (domain) time, so with {@code CLOCK_RATE} a whole day
+ * plays in minutes. It uses the same API objects as real users, so displays and dashboards show
  * exactly what they would on a real day.
  */
 public final class Simulator extends VerticleBase {
@@ -32,8 +35,11 @@ public final class Simulator extends VerticleBase {
   private final Dispatcher dispatcher;
   private final Random random = new Random();
   private final AtomicLong people = new AtomicLong(System.currentTimeMillis() % 1_000_000);
+  /** How much faster than real time the server clock runs ({@code CLOCK_RATE}). */
+  private final double rate;
 
-  public Simulator(Map<String, SiteFlow> flows, Checkin checkin, Dispatcher dispatcher) {
+  public Simulator(Map<String, SiteFlow> flows, Checkin checkin, Dispatcher dispatcher, double rate) {
+    this.rate = rate;
     this.flows = flows;
     this.checkin = checkin;
     this.dispatcher = dispatcher;
@@ -43,11 +49,30 @@ public final class Simulator extends VerticleBase {
   public Future<?> start() {
     for (SiteFlow flow : flows.values()) {
       String site = flow.site().id();
-      vertx.setPeriodic(2_000 + random.nextInt(1_000), id -> { if (random.nextInt(3) == 0) arrive(flow); });
-      vertx.setPeriodic(3_000, id -> stationsWork(flow));
+      nextArrival(flow);
+      vertx.setPeriodic(Math.max(50, RateClock.realMs(3_000, rate)), id -> stationsWork(flow));
       vertx.eventBus().<JsonObject>consumer(Addresses.calls(site), msg -> onCall(flow, msg.body()));
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * People per hour at a site at local time {@code hour} (fractional): a morning peak around 9:30,
+   * a smaller one after lunch, quiet otherwise.
+   */
+  static double perHour(double hour) {
+    return 12 + 48 * Math.exp(-Math.pow((hour - 9.5) / 1.2, 2)) + 18 * Math.exp(-Math.pow((hour - 14.5) / 1.0, 2));
+  }
+
+  /** The next arrival at a site: a Poisson process along {@link #perHour}, thinned in the server's time. */
+  private void nextArrival(SiteFlow flow) {
+    double max = 80; // at least perHour's highest
+    long gapMs = (long) (-Math.log(1 - random.nextDouble()) * 3_600_000 / max);
+    vertx.setTimer(RateClock.realMs(gapMs, rate), id -> {
+      java.time.LocalTime local = java.time.LocalTime.ofInstant(flow.now(), flow.site().hours().zone());
+      if (random.nextDouble() < perHour(local.toSecondOfDay() / 3600.0) / max) arrive(flow);
+      nextArrival(flow);
+    });
   }
 
   private void arrive(SiteFlow flow) {
@@ -82,19 +107,30 @@ public final class Simulator extends VerticleBase {
     JsonObject to = call.getJsonObject("to");
     String kind = to.getString("kind");
     if ("room".equals(kind)) {
-      later(4, 12, () -> flow.doorScan(number, STAFF));
+      later(20, 90, () -> flow.doorScan(number, STAFF));
       return;
     }
     if (!"desk".equals(kind) && !"booth".equals(kind)) return;
     Optional<StationId> station = StationId.parse(to.getString("id"), flow.site());
     if (station.isEmpty() || station.get().number() == 1) return;
-    int service = "desk".equals(kind) ? 20 : 30;
-    later(3, 8, () -> flow.act(station.get(), StationAction.START, STAFF)
-        .onSuccess(r -> later(service, service * 2, () -> flow.act(station.get(), StationAction.DONE, STAFF))));
+    double meanSec = "desk".equals(kind) ? 150 : 210; // random service times: gamma, shape 4
+    later(10, 40, () -> flow.act(station.get(), StationAction.START, STAFF)
+        .onSuccess(r -> after(gammaSec(meanSec), () -> flow.act(station.get(), StationAction.DONE, STAFF))));
   }
 
+  private double gammaSec(double mean) {
+    double sum = 0;
+    for (int i = 0; i < 4; i++) sum += -Math.log(1 - random.nextDouble()) * mean / 4;
+    return sum;
+  }
+
+  /** After {@code fromSec} to {@code toSec} seconds of the server's time. */
   private void later(int fromSec, int toSec, Runnable action) {
-    vertx.setTimer(1_000L * (fromSec + random.nextInt(toSec - fromSec + 1)), id -> action.run());
+    after(fromSec + random.nextInt(toSec - fromSec + 1), action);
+  }
+
+  private void after(double sec, Runnable action) {
+    vertx.setTimer(RateClock.realMs((long) (sec * 1000), rate), id -> action.run());
   }
 
   private static final String[] NAMES = {

@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The site's transitions as Lua scripts (src/main/resources/lua), each run with one EVALSHA:
- * one round trip per transition. {@code lib/core.lua} is prepended to every script, then the
+ * The store: the site's transitions as Lua scripts (src/main/resources/lua), one method per
+ * script, each run with one EVALSHA: one round trip per transition. A script's own arguments are
+ * one record of {@link ScriptArgs}, sent as one JSON value. {@code lib/core.lua} is prepended to every script, then the
  * includes the script names in its header ({@code -- include: site, tokens}), so each carries
  * only what it uses (the gateway's scripts only the token bucket). After a Redis
  * restart the script cache is empty: a NOSCRIPT reply runs the script once with EVAL, which caches
@@ -40,13 +41,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Scripts {
 
-  public static final List<String> NAMES = List.of(
-      "checkin", "door_scan", "call_next", "recall", "start", "done", "no_show", "return",
-      "transfer", "pause", "resume", "reinstate", "tick", "settings", "snapshot", "ticket", "book",
-      "rate_limit", "login_guard", "restore", "say", "display_acks", "rate_queue", "day_stats");
+  /** Every script, by name, with the record of its own arguments (ARGV[4], read as {@code A.<component>}). */
+  public static final Map<String, Class<? extends Record>> ARGS = Map.ofEntries(
+      Map.entry("checkin", ScriptArgs.Checkin.class), Map.entry("door_scan", ScriptArgs.OfNumber.class),
+      Map.entry("call_next", ScriptArgs.OfStation.class), Map.entry("recall", ScriptArgs.OfStation.class),
+      Map.entry("start", ScriptArgs.OfStation.class), Map.entry("done", ScriptArgs.OfStation.class),
+      Map.entry("no_show", ScriptArgs.OfStation.class), Map.entry("return", ScriptArgs.OfStation.class),
+      Map.entry("transfer", ScriptArgs.Transfer.class), Map.entry("pause", ScriptArgs.OfStation.class),
+      Map.entry("resume", ScriptArgs.OfStation.class), Map.entry("reinstate", ScriptArgs.OfNumber.class),
+      Map.entry("tick", ScriptArgs.Tick.class), Map.entry("settings", ScriptArgs.Settings.class),
+      Map.entry("snapshot", ScriptArgs.Snapshot.class), Map.entry("ticket", ScriptArgs.OfNumber.class),
+      Map.entry("book", ScriptArgs.Book.class), Map.entry("rate_limit", ScriptArgs.RateLimit.class),
+      Map.entry("login_guard", ScriptArgs.LoginGuard.class), Map.entry("restore", ScriptArgs.Restore.class),
+      Map.entry("say", ScriptArgs.Say.class), Map.entry("display_acks", ScriptArgs.DisplayAcks.class),
+      Map.entry("rate_queue", ScriptArgs.RateQueue.class), Map.entry("wait_accuracy", ScriptArgs.None.class),
+      Map.entry("observation", ScriptArgs.Observation.class), Map.entry("observe_extend", ScriptArgs.OfNumber.class),
+      Map.entry("observe_reaction", ScriptArgs.Reaction.class), Map.entry("observe_clear", ScriptArgs.OfNumber.class),
+      Map.entry("observe_release", ScriptArgs.OfNumber.class),
+      Map.entry("day_stats", ScriptArgs.None.class));
+
+  public static final List<String> NAMES = ARGS.keySet().stream().sorted().toList();
 
   /** Scripts that change nothing a client is told about: not waited for (rate_limit's buckets are best effort). */
-  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit", "day_stats");
+  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit", "observation", "day_stats");
 
   private record Script(String name, String source, String sha) {}
 
@@ -82,32 +99,77 @@ public final class Scripts {
         .mapEmpty();
   }
 
-  /**
-   * Runs a script for a site. {@code args} follow the common ARGV[1..3] (now, day, actor).
-   * The script's JSON reply comes back as it is; {@code err} in it is a domain rejection.
-   */
-  public Future<JsonObject> run(String name, String site, long nowMs, String day, String actor, List<String> args) {
-    return run(name, List.of(SiteKeys.prefix(site)), nowMs, day, actor, args);
+  /** Who runs a script, when, on which keys: KEYS, and ARGV[1..3] (now, day, actor). */
+  public record At(List<String> keys, long nowMs, String day, String actor) {
+    /** A site's script: KEYS[1] the site's prefix, more keys after it (in its hash slot). */
+    public static At site(String site, List<String> moreKeys, long nowMs, String day, String actor) {
+      List<String> keys = new java.util.ArrayList<>(moreKeys.size() + 1);
+      keys.add(SiteKeys.prefix(site));
+      keys.addAll(moreKeys);
+      return new At(keys, nowMs, day, actor);
+    }
   }
 
-  /** Runs a script with the given KEYS (all in one hash slot; KEYS[1] names the site's prefix for site scripts). */
-  public Future<JsonObject> run(String name, List<String> keys, long nowMs, String day, String actor, List<String> args) {
+  // ---- one method per script; the JSON reply as the script gave it ({@code err} in it: a domain rejection) ----
+
+  public Future<JsonObject> checkin(At at, ScriptArgs.Checkin a) { return run("checkin", at, a); }
+  public Future<JsonObject> doorScan(At at, ScriptArgs.OfNumber a) { return run("door_scan", at, a); }
+  public Future<JsonObject> callNext(At at, ScriptArgs.OfStation a) { return run("call_next", at, a); }
+  public Future<JsonObject> recall(At at, ScriptArgs.OfStation a) { return run("recall", at, a); }
+  public Future<JsonObject> start(At at, ScriptArgs.OfStation a) { return run("start", at, a); }
+  public Future<JsonObject> done(At at, ScriptArgs.OfStation a) { return run("done", at, a); }
+  public Future<JsonObject> noShow(At at, ScriptArgs.OfStation a) { return run("no_show", at, a); }
+  public Future<JsonObject> giveBack(At at, ScriptArgs.OfStation a) { return run("return", at, a); }
+  public Future<JsonObject> pause(At at, ScriptArgs.OfStation a) { return run("pause", at, a); }
+  public Future<JsonObject> resume(At at, ScriptArgs.OfStation a) { return run("resume", at, a); }
+  public Future<JsonObject> transfer(At at, ScriptArgs.Transfer a) { return run("transfer", at, a); }
+  public Future<JsonObject> reinstate(At at, ScriptArgs.OfNumber a) { return run("reinstate", at, a); }
+  public Future<JsonObject> tick(At at, ScriptArgs.Tick a) { return run("tick", at, a); }
+  public Future<JsonObject> settings(At at, ScriptArgs.Settings a) { return run("settings", at, a); }
+  public Future<JsonObject> snapshot(At at, ScriptArgs.Snapshot a) { return run("snapshot", at, a); }
+  public Future<JsonObject> ticket(At at, ScriptArgs.OfNumber a) { return run("ticket", at, a); }
+  public Future<JsonObject> book(At at, ScriptArgs.Book a) { return run("book", at, a); }
+  public Future<JsonObject> restore(At at, ScriptArgs.Restore a) { return run("restore", at, a); }
+  public Future<JsonObject> say(At at, ScriptArgs.Say a) { return run("say", at, a); }
+  public Future<JsonObject> displayAcks(At at, ScriptArgs.DisplayAcks a) { return run("display_acks", at, a); }
+  public Future<JsonObject> rateLimit(At at, ScriptArgs.RateLimit a) { return run("rate_limit", at, a); }
+  public Future<JsonObject> rateQueue(At at, ScriptArgs.RateQueue a) { return run("rate_queue", at, a); }
+  public Future<JsonObject> loginGuard(At at, ScriptArgs.LoginGuard a) { return run("login_guard", at, a); }
+  public Future<JsonObject> waitAccuracy(At at) { return run("wait_accuracy", at, new ScriptArgs.None()); }
+  public Future<JsonObject> dayStats(At at) { return run("day_stats", at, new ScriptArgs.None()); }
+  public Future<JsonObject> observation(At at, ScriptArgs.Observation a) { return run("observation", at, a); }
+  public Future<JsonObject> observeExtend(At at, ScriptArgs.OfNumber a) { return run("observe_extend", at, a); }
+  public Future<JsonObject> observeReaction(At at, ScriptArgs.Reaction a) { return run("observe_reaction", at, a); }
+  public Future<JsonObject> observeClear(At at, ScriptArgs.OfNumber a) { return run("observe_clear", at, a); }
+  public Future<JsonObject> observeRelease(At at, ScriptArgs.OfNumber a) { return run("observe_release", at, a); }
+
+  /** The script's arguments as the one JSON value it reads (ARGV[4]). */
+  public static String json(Record args) {
+    try {
+      return JSON.writeValueAsString(args);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+      .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+
+  private Future<JsonObject> run(String name, At at, Record args) {
     Script script = scripts.get(name);
-    if (script == null) throw new IllegalArgumentException("no script " + name);
-    return exec(script, call(Command.EVALSHA, script.sha(), keys, nowMs, day, actor, args))
+    if (ARGS.get(name) != args.getClass()) throw new IllegalArgumentException(name + " takes " + ARGS.get(name).getSimpleName());
+    String json = json(args);
+    return exec(script, call(Command.EVALSHA, script.sha(), at, json))
         .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")
-            ? exec(script, call(Command.EVAL, script.source(), keys, nowMs, day, actor, args))
+            ? exec(script, call(Command.EVAL, script.source(), at, json))
             : Future.failedFuture(err))
         .map(response -> new JsonObject(response.toString()));
   }
 
-  private static Request call(Command cmd, String shaOrSource, List<String> keys, long nowMs, String day, String actor,
-                              List<String> args) {
-    Request req = Request.cmd(cmd).arg(shaOrSource).arg(keys.size());
-    for (String k : keys) req.arg(k);
-    req.arg(nowMs).arg(day).arg(actor);
-    for (String a : args) req.arg(a);
-    return req;
+  private static Request call(Command cmd, String shaOrSource, At at, String json) {
+    Request req = Request.cmd(cmd).arg(shaOrSource).arg(at.keys().size());
+    for (String k : at.keys()) req.arg(k);
+    return req.arg(at.nowMs()).arg(at.day()).arg(at.actor()).arg(json);
   }
 
   /** The script call, followed on the same connection by WAIT when its writes must reach replicas first. */

@@ -48,6 +48,8 @@ public final class SiteKeys {
     EVENTS("events"),
     /** stream: the call events only, same ids, capped (the calls feed). */
     CALLS("calls"),
+    /** zset: 'D|num' of people in observation held by a severe reaction, scored by ms of the reaction. */
+    OBSERVE_HELD("observe:held"),
     /** zset: a call's repeat sayings 'callId|n' scored by due ms. */
     SAYS("says"),
     /** hash of an earlier release (hall display -> last ack, unbounded); removed when found. */
@@ -70,10 +72,14 @@ public final class SiteKeys {
     USED("used:"),
     /** string per D and ID number: the first ticket number of that ID number that day. */
     PERSON("person:"),
+    /** list per station kind (desk, booth): the latest service durations in ms, newest first (lua/lib/waits.lua). */
+    SERVICE_TIMES("svc:"),
+    /** list: 'at|actualMs|loMs|hiMs' of the latest booth calls of tickets with a predicted wait (lua/lib/waits.lua). */
+    WAITS_SCORED("waits:scored"),
     /** hash per D: the dashboard's figures of the day, kept as it happens (lua/lib/stats.lua). */
     STATS("stats:"),
     /** hash per D and wait (desk, booth): the day's ended waits by tenths of a minute, n, ms (lua/lib/stats.lua). */
-    WAITS("waits:");
+    HISTOGRAM("hist:");
 
     private final String name;
 
@@ -144,8 +150,18 @@ public final class SiteKeys {
     return Site.TIMERS.of(site);
   }
 
+  /** People in observation held by a severe reaction until staff clear it. */
+  public static String observeHeld(String site) {
+    return Site.OBSERVE_HELD.of(site);
+  }
+
   public static String appointment(String site, String code) {
     return Site.APPOINTMENT.of(site, code);
+  }
+
+  /** The latest service durations (ms, newest first) of a station kind: desk, booth. */
+  public static String serviceTimes(String site, String kind) {
+    return prefix(site) + ":" + Site.SERVICE_TIMES.keyName() + kind;
   }
 
   public static String slots(String site, String day) {

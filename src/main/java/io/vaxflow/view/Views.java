@@ -36,6 +36,7 @@ public final class Views {
         .put("number", t.number()).put("siteId", t.siteId())
         .put("stage", t.stage().wire()).put("state", t.state().wire()).put("category", t.category())
         .put("peopleAhead", t.peopleAhead()).put("predictedWaitMin", t.predictedWaitMin())
+        .put("predictedWaitLowMin", t.predictedWaitLowMin()).put("predictedWaitHighMin", t.predictedWaitHighMin())
         .put("createdAt", time(t.createdAt()))
         .put("station", t.station().orElse(null))
         .put("verified", t.verified().orElse(null));
@@ -98,6 +99,7 @@ public final class Views {
         .put("stages", stages).put("counts", counts(c))
         .put("capacities", new JsonObject().put("hall", c.hallCapacity()).put("room", c.roomCapacity()))
         .put("predictedWaitMin", s.predictedWaitMin())
+        .put("predictedWaitLowMin", s.predictedWaitLowMin()).put("predictedWaitHighMin", s.predictedWaitHighMin())
         .put("queues", queues).put("stations", stations).put("currentCalls", calls);
   }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The HTTP API v1 (SPEC "The HTTP API"), by audience: {@link PublicRoutes}, {@link KioskRoutes},
- * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ManagerRoutes}. Each module
+ * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}. Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
@@ -26,6 +26,7 @@ public final class Api {
   private final KioskRoutes kiosk;
   private final StationRoutes stations;
   private final ManagerRoutes manager;
+  private final PlanRoutes plan;
   private final VaxflowConfig config;
   private final StaffLogin staffLogin;
   private final RateLimiter limiter;
@@ -33,7 +34,7 @@ public final class Api {
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
              Dispatcher dispatcher, Sessions sessions, EventStream events, RateLimiter limiter,
-             SiteMetrics siteMetrics, CityOverview city) {
+             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans) {
     this.config = config;
     this.limiter = limiter;
     this.views = new Views(config.timeZone());
@@ -44,6 +45,7 @@ public final class Api {
     this.kiosk = new KioskRoutes(checkin, views);
     this.stations = new StationRoutes(views);
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
+    this.plan = new PlanRoutes(plans);
   }
 
   /** Mounts every API route on {@code routes}; their path parameters are checked before their rule. */
@@ -53,6 +55,8 @@ public final class Api {
     kiosk.mount(api);
     new AuthRoutes(config, staffLogin, limiter, views, routes::specs).mount(api);
     stations.mount(api);
+    new ObservationRoutes(views).mount(api);
     manager.mount(api);
+    plan.mount(api);
   }
 }

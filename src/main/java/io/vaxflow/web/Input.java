@@ -74,6 +74,14 @@ public final class Input {
     return Optional.of(n.doubleValue());
   }
 
+  /** An optional true/false field (absent: false). */
+  static boolean flag(JsonObject o, String field) {
+    Object v = o.getValue(field);
+    if (v == null) return false;
+    if (!(v instanceof Boolean b)) throw Rejection.invalid(field, field + " must be true or false.");
+    return b;
+  }
+
   /** A path or query parameter that must match its form, else the given rejection. */
   static String param(String value, Pattern form, Rejection otherwise) {
     if (value == null || value.length() > 64 || !form.matcher(value).matches()) throw otherwise;

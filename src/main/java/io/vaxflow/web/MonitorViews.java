@@ -59,6 +59,7 @@ final class MonitorViews {
             .put("checkinToDesk", percentiles(r.waits().checkinToDesk()).put("headMin", number(r.waits().headOfLine().toDesk(), 10)))
             .put("deskToBooth", percentiles(r.waits().deskToBooth()).put("headMin", number(r.waits().headOfLine().vaccination(), 10)))
             .put("headOfLine", headOfLine(r.waits().headOfLine())))
+        .put("predictionAccuracy", r.accuracy().toJson())
         .put("throughput", hours)
         .put("totals", new JsonObject().put("checkins", t.checkins()).put("vaccinated", t.vaccinated())
             .put("released", t.released()).put("noShowsMarked", t.noShowsMarked()).put("doorScans", t.doorScans())
@@ -115,6 +116,7 @@ final class MonitorViews {
       case BREAKER_OPEN -> "The appointment registry is failing (" + v + " failures): check-in verifies vouchers offline.";
       case BREAKER_HALF_OPEN -> "The appointment registry is being probed after failures.";
       case CHECKIN_LIMIT_LOW -> "Check-ins are near the site's rate limit: " + v + " of " + l + " tokens left.";
+      case SEVERE_REACTION -> "Number " + subject + " in observation has a severe reaction (" + v + " min ago): release held until cleared.";
     };
   }
 

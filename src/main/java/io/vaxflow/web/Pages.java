@@ -56,6 +56,7 @@ public final class Pages {
     routes.get("/sites/:site/kiosk", Access.anyone()).handler(ctx -> sitePage(ctx, "kiosk"));
     routes.get("/sites/:site/hall", Access.anyone()).handler(ctx -> sitePage(ctx, "hall"));
     routes.get("/sites/:site/staff", Access.anyone()).handler(ctx -> sitePage(ctx, "staff"));
+    routes.get("/sites/:site/observation", Access.anyone()).handler(ctx -> sitePage(ctx, "observation"));
     routes.get("/sites/:site/dashboard", Access.anyone()).handler(ctx -> sitePage(ctx, "dashboard"));
     routes.get("/book", Access.anyone()).handler(this::book);
     routes.get("/city", Access.anyone()).handler(this::city);

@@ -114,7 +114,7 @@ final class PublicRoutes {
         day, lat, lon,
         Input.optionalText(b, "community", 64, null),
         Input.optionalText(b, "siteId", 32, Input.SLUG),
-        priority);
+        priority, Input.flag(b, "anaphylaxisHistory"));
   }
 
   private void book(RoutingContext ctx) {

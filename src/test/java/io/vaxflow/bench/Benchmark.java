@@ -2,6 +2,7 @@ package io.vaxflow.bench;
 
 import io.vaxflow.announce.Addresses;
 import io.vaxflow.store.RedisLauncher;
+import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -711,8 +712,8 @@ public final class Benchmark {
     String sha = new Scripts(null, 0).sha("checkin");
     long now = System.currentTimeMillis() + Duration_SKEW;
     return List.of("EVALSHA", sha, "3", "vf:{xuhui}", "rl:{xuhui}:kiosk:bench", "rl:{xuhui}:site",
-        String.valueOf(now), "2026-11-24", "kiosk", "walkin", "", "", "Bench Person", idNumber, "1",
-        "3600000", "100000", "1000000", "100000", "1000000", "", "", "");
+        String.valueOf(now), "2026-11-24", "kiosk", Scripts.json(new ScriptArgs.Checkin("walkin", "", "", "Bench Person",
+            idNumber, 1, 3_600_000L, List.of(new ScriptArgs.Limit(100_000, 1_000_000), new ScriptArgs.Limit(100_000, 1_000_000)), null)));
   }
 
   /**

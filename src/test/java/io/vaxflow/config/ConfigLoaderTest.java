@@ -105,8 +105,8 @@ class ConfigLoaderTest {
     assertTrue(c.communities().stream().anyMatch(k -> k.name().get("zh").equals("田林")));
     assertTrue(c.communities().stream().anyMatch(k -> k.name().get("en").equals("Century Park")));
 
-    assertEquals(4, c.staff().size());
-    Map<String, String> pins = Map.of("manager", "2468", "door", "1357", "desk", "1234", "booth", "4321");
+    assertEquals(5, c.staff().size());
+    Map<String, String> pins = Map.of("manager", "2468", "door", "1357", "desk", "1234", "booth", "4321", "observer", "9753");
     pins.forEach((id, pin) -> {
       StaffAccount a = c.staffAccount(id).orElseThrow();
       assertTrue(PinHash.verify(pin, a.pinHash()), id);
@@ -177,7 +177,10 @@ class ConfigLoaderTest {
     assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback")), c.http());
     assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
     assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
-    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0), c.flow());
+    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30)), c.flow());
+    // observationSec alone, as before: the standard observation; the high-risk one 30 minutes
+    assertEquals(1800, c.flow().standardObservationSec());
+    assertEquals(1800, c.flow().highObservationSec());
     assertFalse(c.simulate());
     assertEquals(ZoneId.of("Asia/Shanghai"), c.timeZone());
     SiteConfig a = c.site("alpha").orElseThrow();
@@ -189,6 +192,20 @@ class ConfigLoaderTest {
     assertEquals(List.of(), c.communities());
     assertTrue(c.staffAccount("boss").orElseThrow().worksAt("alpha"));
     assertFalse(c.staffAccount("boss").orElseThrow().worksAt("beta-2"));
+  }
+
+  @Test
+  void observationMinutesPerRiskLevel() throws IOException {
+    VaxflowConfig c = ConfigLoader.load(write("obs.yaml", base() + "flow: {observationSec: 600, observationMinutes: {standard: 15, high: 30}}\n"), Map.of());
+    assertEquals(15 * 60, c.flow().standardObservationSec(), "observationMinutes.standard wins over observationSec");
+    assertEquals(30 * 60, c.flow().highObservationSec());
+    VaxflowConfig old = ConfigLoader.load(write("old.yaml", base() + "flow: {observationSec: 600}\n"), Map.of());
+    assertEquals(600, old.flow().standardObservationSec(), "observationSec alone works as before");
+    assertEquals(30 * 60, old.flow().highObservationSec());
+    VaxflowConfig longer = ConfigLoader.load(write("long.yaml", base() + "flow: {observationSec: 3600}\n"), Map.of());
+    assertEquals(3600, longer.flow().highObservationSec(), "the high-risk observation is never shorter than the standard");
+    VaxflowConfig env = ConfigLoader.load(write("env.yaml", base()), Map.of("VAXFLOW_FLOW_OBSERVATIONMINUTES_HIGH", "45"));
+    assertEquals(45 * 60, env.flow().highObservationSec());
   }
 
   @Test
@@ -273,6 +290,11 @@ class ConfigLoaderTest {
         bad("endpoint not a redis url", y -> y + "redis: {type: cluster, url: \"redis://a:6379, http://b:6379\"}\n",
             "redis.url: must be empty (embedded redis-server) or redis://"),
         bad("negative waitReplicas", y -> y + "redis: {url: \"redis://a:6379\", waitReplicas: -1}\n", "redis.waitReplicas: must be a whole number"),
+        bad("observation minutes not a number", y -> y + "flow: {observationMinutes: {high: half}}\n",
+            "flow.observationMinutes.high: must be a whole number from 1 to 1440"),
+        bad("high-risk observation shorter than the standard", y -> y + "flow: {observationMinutes: {standard: 30, high: 15}}\n",
+            "flow.observationMinutes.high: must not be shorter than flow.observationMinutes.standard (30)"),
+        bad("unknown risk level", y -> y + "flow: {observationMinutes: {severe: 60}}\n", "flow.observationMinutes.severe: unknown key"),
         bad("waitReplicas on the embedded redis", y -> y + "redis: {waitReplicas: 1}\n", "redis.waitReplicas: must be 0 with the embedded"));
   }
 

@@ -34,10 +34,11 @@ final class RedisMonitor implements AutoCloseable {
 
     /**
      * The state publisher's snapshot: the announcer reads the site's snapshot (as "public", with
-     * every station id) whenever the stream shows a change, coalesced; a live feed, like the tail.
+     * every station id in its arguments) whenever the stream shows a change, coalesced; a live feed, like the tail.
      */
     boolean statePublisher() {
-      return name.equals("evalsha") && evalshaActor().equals("public") && args.contains("door-1");
+      return name.equals("evalsha") && evalshaActor().equals("public")
+          && args.get(args.size() - 1).contains("\"stations\":[") && args.get(args.size() - 1).contains("\"door-1\"");
     }
 
     /**

@@ -2,13 +2,17 @@ package io.vaxflow.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.errors.ErrorCode;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,13 +20,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The Lua scripts and the Java catalogues name the same keys and error codes. */
+/** The Lua scripts and the Java catalogues name the same keys, error codes and arguments. */
 class LuaNamesTest {
 
   private static final Path LUA = Path.of("src/main/resources/lua");
   /** {@code P .. 'name'}: a site key as a script writes it (P is the site prefix with its ':'). */
   private static final Pattern SITE_KEY = Pattern.compile("\\bP\\s*\\.\\.\\s*'([a-z_:]+)'");
   private static final Pattern FAIL = Pattern.compile("\\bfail\\(\\s*'([A-Z_]+)'");
+  /** {@code A.name} or {@code A.name.field}: an argument as a script reads it. */
+  private static final Pattern ARG = Pattern.compile("\\bA\\.([a-zA-Z]+)(?:\\.([a-zA-Z]+))?");
 
   private static Set<String> found(Pattern p) throws IOException {
     Set<String> names = new TreeSet<>();
@@ -68,5 +74,40 @@ class LuaNamesTest {
     assertEquals(java.util.List.of("rl:{login}:addr:a", "rl:{login}:pair:s:a", "rl:{login}:staff:s", "rl:{login}:slow:s"),
         SiteKeys.loginGuard("s", "a"));
     assertEquals("rl:{bookings}:city", SiteKeys.BOOKINGS_BUCKET);
+  }
+
+  @Test
+  void everyScriptReadsExactlyTheArgumentsItsRecordDeclares() throws IOException {
+    Set<String> files;
+    try (Stream<Path> list = Files.list(LUA)) {
+      files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".lua"))
+          .map(n -> n.substring(0, n.length() - 4)).collect(Collectors.toCollection(TreeSet::new));
+    }
+    assertEquals(files, new TreeSet<>(Scripts.ARGS.keySet()), "lua/*.lua vs. Scripts.ARGS");
+    for (var script : Scripts.ARGS.entrySet()) {
+      Map<String, Class<?>> declared = components(script.getValue());
+      Set<String> read = new TreeSet<>();
+      for (String line : Files.readAllLines(LUA.resolve(script.getKey() + ".lua"))) {
+        if (line.strip().startsWith("--")) continue;
+        Matcher m = ARG.matcher(line);
+        while (m.find()) {
+          String name = m.group(1);
+          assertTrue(declared.containsKey(name), script.getKey() + ".lua reads A." + name + ", not in "
+              + script.getValue().getSimpleName() + " " + declared.keySet());
+          read.add(name);
+          if (m.group(2) != null && declared.get(name).isRecord()) {
+            assertTrue(components(declared.get(name)).containsKey(m.group(2)),
+                script.getKey() + ".lua reads A." + name + "." + m.group(2));
+          }
+        }
+      }
+      assertEquals(declared.keySet(), read, script.getKey() + ".lua reads every argument of " + script.getValue().getSimpleName());
+    }
+  }
+
+  private static Map<String, Class<?>> components(Class<?> record) {
+    Map<String, Class<?>> out = new TreeMap<>();
+    for (RecordComponent c : record.getRecordComponents()) out.put(c.getName(), c.getType());
+    return out;
   }
 }

@@ -33,7 +33,8 @@ class PagesTest {
   static final List<Page> PAGES = List.of(
       new Page("/book", "预约接种", "Book a vaccination"),
       new Page("/city", "全市概览", "City overview"),
-      new Page("/sites/pudong/dashboard", "管理看板", "Dashboard"));
+      new Page("/sites/pudong/dashboard", "管理看板", "Dashboard"),
+      new Page("/sites/pudong/observation", "留观人员", "People in observation"));
 
   private static TestCity city;
 
@@ -88,6 +89,13 @@ class PagesTest {
     assertTrue(dashboard.contains("data-site=\"pudong\""));
     assertTrue(dashboard.contains("action=\"/api/v1/sites/pudong/events.csv\""), "events.csv download");
     assertTrue(dashboard.contains("id=\"login-form\""), "the sign-in form for a manager");
+    String observation = html("/sites/pudong/observation?lang=en", 200).body();
+    assertTrue(observation.contains("data-site=\"pudong\""));
+    assertTrue(observation.contains("id=\"login-form\""), "the observation tablet signs in");
+    assertTrue(observation.contains("id=\"observation-people\""), "the list of people in observation");
+    assertTrue(observation.contains("id=\"reaction-form\"") && observation.contains("value=\"severe\""), "the reaction form");
+    assertTrue(observation.contains("src=\"/js/observation.js\""));
+    assertTrue(html("/sites/pudong/observation?lang=zh", 200).body().contains("重度"), "severities in Chinese");
     String cityPage = html("/city?lang=zh", 200).body();
     for (String site : List.of("xuhui", "jingan", "pudong")) assertTrue(cityPage.contains("data-site=\"" + site + "\""), site);
     assertTrue(cityPage.contains("徐汇区体育馆新冠疫苗接种点"), "site names in Chinese");

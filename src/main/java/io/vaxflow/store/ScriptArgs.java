@@ -1,0 +1,87 @@
+package io.vaxflow.store;
+
+import java.util.List;
+
+/**
+ * The arguments of each Lua script, typed: a script gets them as ONE JSON object in ARGV[4] and
+ * reads them as {@code A.<component>} (lua/lib/core.lua). Absent values are left out of the JSON
+ * (nil in Lua, never cjson's truthy null). {@code LuaNamesTest} checks that every {@code A.x} a
+ * script reads is a component of its record here.
+ */
+public final class ScriptArgs {
+
+  private ScriptArgs() {}
+
+  /** A script without arguments of its own (read-only reports). */
+  public record None() {}
+
+  /** A token bucket's refill rate (tokens per second) and burst, in the order of its key. */
+  public record Limit(double rate, int burst) {}
+
+  /** call_next, start, done, no_show, recall, return, pause, resume: the station acting. */
+  public record OfStation(String station) {}
+
+  /** transfer: from a station to another station of its kind, or to the head of a queue. */
+  public record Transfer(String station, String target) {}
+
+  /** door_scan, reinstate, ticket: a ticket by its number. */
+  public record OfNumber(String number) {}
+
+  /** tick: due timers handled in one run, at most. */
+  public record Tick(int most) {}
+
+  /** say: due sayings claimed at most, and how late a saying may still be said. */
+  public record Say(int most, long staleMs) {}
+
+  /** snapshot: how many recent calls, and the site's stations. */
+  public record Snapshot(int recentCalls, List<String> stations) {}
+
+  public record Setting(String name, String value) {}
+
+  /** settings: a manager's changes, in order. */
+  public record Settings(List<Setting> changes) {}
+
+  /** The highest sequence number of a day and category this server saw issued. */
+  public record Highest(String day, String category, long seq) {}
+
+  /** restore: 'start' | 'reset', the configured settings, the numbering to stay above. */
+  public record Restore(String reason, List<Setting> settings, List<Highest> highest) {}
+
+  /** checkin: the appointment as the registry (or the signed voucher) told it. */
+  public record Appointment(String day, long slotStart, String category) {}
+
+  /**
+   * checkin: mode 'appt' | 'offline' | 'walkin'; {@code buckets} the limits of the rate-limit keys
+   * after the site's prefix (empty when the caller took the tokens already); {@code appointment}
+   * null for a walk-in.
+   */
+  public record Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
+                        long earlyMs, List<Limit> buckets, Appointment appointment) {}
+
+  /** A slot that can still be booked: HH:MM and its start. */
+  public record Slot(String slot, long start) {}
+
+  /** book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min. */
+  public record Book(String code, String name, String idNumber, String phone, int dose, String priority,
+                     int slotCapacity, long keepSec, String day, List<Slot> slots, boolean anaphylaxisHistory) {}
+
+  /** rate_limit: one limit per key. */
+  public record RateLimit(List<Limit> buckets) {}
+
+  /** rate_queue: the booking spike's bucket, and the longest wait in line before a 429. */
+  public record RateQueue(double rate, int burst, long maxWaitMs) {}
+
+  /** login_guard: 'check' | 'failed' | 'succeeded', failures allowed, lockout. */
+  public record LoginGuard(String mode, int allowed, long lockSec) {}
+
+  /** observation: the people in observation, at most {@code max}. */
+  public record Observation(int max) {}
+
+  /** observe_reaction: what staff saw, how severe ('mild' | 'moderate' | 'severe'), since when (ms). */
+  public record Reaction(String number, String symptoms, String severity, long at) {}
+
+  public record Ack(String display, long at, String call) {}
+
+  /** display_acks: the acks heard since the last write, and the bounds of what is kept. */
+  public record DisplayAcks(long forgetBefore, long keepMs, int most, List<Ack> acks) {}
+}

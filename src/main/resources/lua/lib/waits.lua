@@ -1,0 +1,116 @@
+-- lib/waits.lua: predicted waits learned from the site (included after lib/site.lua). The README's
+-- "How a wait is predicted" explains the method.
+--
+-- Keys (P = 'vf:{site}:'):
+--   P..'svc:'..kind          list: the latest service durations (ms, call to done) of desks or booths, newest first
+--   P..'waits:scored'        list: 'at|actualMs|loMs|hiMs' of the latest booth calls of predicted tickets, newest first
+
+local SVC_KEEP = 30    -- service durations kept per station kind
+local PRIOR_N = 5      -- the configured service time weighs as much as this many observed ones
+local SCORED_KEEP = 100
+local MIN_MS = 60000
+
+local function svc_record(kind, ms)
+  if not ms or ms <= 0 then return end
+  local key = P .. 'svc:' .. kind
+  redis.call('LPUSH', key, ms)
+  redis.call('LTRIM', key, 0, SVC_KEEP - 1)
+  redis.call('EXPIRE', key, KEEP)
+end
+
+-- A station finished its patient (done.lua): its service time, from its call to the station.
+local function waits_done(kind, t)
+  if t.lastCallKind == kind then svc_record(kind, NOW - tonumber(t.lastCallAt or NOW)) end
+end
+
+-- The mean and standard deviation (ms) of a kind's service time: the recent ones, with the
+-- configured time as the prior; and how many of its stations are open (not paused or closed).
+local function rate_of(kind)
+  local prior = setting(kind .. 'ServiceMin') * MIN_MS
+  if prior <= 0 then prior = (kind == 'desk' and 3 or 4) * MIN_MS end
+  local xs = redis.call('LRANGE', P .. 'svc:' .. kind, 0, -1)
+  local n, sum, sq = #xs, 0, 0
+  for _, x in ipairs(xs) do x = tonumber(x); sum = sum + x; sq = sq + x * x end
+  local mean = (sum + PRIOR_N * prior) / (n + PRIOR_N)
+  local var = (0.5 * prior) ^ 2 -- until enough samples: a coefficient of variation of 0.5
+  if n >= 5 then var = math.max(0, sq / n - (sum / n) ^ 2) end
+  local open = 0
+  for i = 1, setting(kind .. 's') do
+    local st = redis.call('HGET', skey(kind .. '-' .. i), 'state') or 'idle'
+    if st ~= 'paused' and st ~= 'closed' then open = open + 1 end
+  end
+  return {mean = mean, sd = math.sqrt(var), open = math.max(open, 1)}
+end
+
+local function qlen(q, priority)
+  if priority then return redis.call('LLEN', qkey(q, 'p')) end
+  return queue_length(q)
+end
+
+-- The wait (ms) until a booth call of someone with desk_ahead people to be called to a desk before
+-- them (0 and at_desk: at a desk now; nil: past the desks) and booth_ahead people to be called to a
+-- booth before them. Two limits, the slower one binds: the desks (their turn at a desk, then its
+-- service) and the booths (everyone ahead served through the open booths).
+local function predict(desk_ahead, booth_ahead, at_desk)
+  local d, b = rate_of('desk'), rate_of('booth')
+  local busy_d, busy_b = count('desk'), count('booth')
+  local t_desk, var_desk = 0, 0
+  if at_desk then
+    t_desk, var_desk = d.mean / 2, (d.sd / 2) ^ 2
+  elseif desk_ahead then
+    local k = math.max(0, desk_ahead + 1 - math.max(0, d.open - busy_d))
+    t_desk = k * d.mean / d.open + d.mean
+    var_desk = k * (d.sd / d.open) ^ 2 + d.sd ^ 2
+  end
+  local k_b = math.max(0, booth_ahead + 1 - math.max(0, b.open - busy_b))
+  local t_booth = k_b * b.mean / b.open
+  local var_booth = k_b * (b.sd / b.open) ^ 2
+  local ms, var = t_desk, var_desk
+  if t_booth > t_desk then ms, var = t_booth, var_booth end
+  -- An 80% range: the spread of the service times still to come, and a tenth for what no queue shows.
+  local half = math.max(MIN_MS, math.sqrt(1.64 * var + (0.1 * ms) ^ 2))
+  return {min = math.floor(ms / MIN_MS * 10 + 0.5) / 10,
+          lo = math.max(0, math.floor((ms - half) / MIN_MS)), hi = math.ceil((ms + half) / MIN_MS)}
+end
+
+-- For someone checking in now (category A, P or W): behind everyone waiting (a priority
+-- ticket: behind the priority lanes only).
+local function predict_new(category)
+  local p = category == 'P'
+  local desk_ahead = qlen('outside', p) + qlen('hall', p) + count('to_room') + qlen('room', p)
+  return predict(desk_ahead, desk_ahead + count('desk') + qlen('vacc', p))
+end
+
+-- For a ticket on its way: from its place in its queue and the queues after it.
+local function predict_ticket(t)
+  local p = t.category == 'P'
+  local ahead = people_ahead(t)
+  local desk_ahead
+  if t.stage == 'outside' then
+    desk_ahead = ahead + qlen('hall', p) + count('to_room') + qlen('room', p)
+  elseif t.stage == 'hall' and t.state == 'called' then
+    desk_ahead = qlen('room', p)
+  elseif t.stage == 'hall' then
+    desk_ahead = ahead + count('to_room') + qlen('room', p)
+  elseif t.stage == 'room' then
+    desk_ahead = ahead
+  elseif t.stage == 'desk' then
+    return predict(nil, count('desk') - 1 + qlen('vacc', p), true)
+  elseif t.stage == 'vaccination' and t.state == 'waiting' then
+    return predict(nil, ahead)
+  else
+    return {min = 0, lo = 0, hi = 0}
+  end
+  return predict(desk_ahead, desk_ahead + count('desk') + qlen('vacc', p))
+end
+
+-- A ticket's booth call (call_next.lua): how its wait compares with its prediction at check-in.
+local function waits_scored(t)
+  if not t.predLo or t.scored then return end
+  redis.call('HSET', tkey(t), 'scored', '1')
+  local key = P .. 'waits:scored'
+  redis.call('LPUSH', key, NOW .. '|' .. (NOW - tonumber(t.createdAt)) .. '|' .. (tonumber(t.predLo) * MIN_MS)
+             .. '|' .. (tonumber(t.predHi) * MIN_MS))
+  redis.call('LTRIM', key, 0, SCORED_KEEP - 1)
+  redis.call('EXPIRE', key, KEEP)
+end
