@@ -72,7 +72,7 @@ public final class ConfigLoader {
       sites:
         - {id: null, code: null, name: null, address: {}, lat: [null, -90.0, 90], lon: [null, -180.0, 180], walkIns: false,
            hours: {open: "08:00", close: "17:00"}, slotMin: [30, 1, 240], slotCapacity: [60, 1, 100000], hallCapacity: [100, 1, 100000],
-           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], remote: ""}
+           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], targetWaitMin: [30, 1, 1440], remote: ""}
       communities:
         - {name: null, lat: [null, -90.0, 90], lon: [null, -180.0, 180]}
       staff:
@@ -112,7 +112,7 @@ public final class ConfigLoader {
   record RedisFile(String type, String url, String master, int waitReplicas, int poolSize, int timeoutMs) {}
   record Site(String id, String code, Map<String, String> name, Map<String, String> address, double lat, double lon,
               boolean walkIns, Hours hours, int slotMin, int slotCapacity, int hallCapacity, int roomCapacity,
-              int doors, int desks, int booths, String remote) {}
+              int doors, int desks, int booths, int targetWaitMin, String remote) {}
   record Hours(String open, String close) {}
   record Staff(String id, String name, String pinHash, List<String> roles, List<String> sites) {}
 
@@ -425,7 +425,7 @@ public final class ConfigLoader {
           "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(remote));
       sites.add(new SiteConfig(id, code, lang(s.name(), p + ".name", true), lang(s.address(), p + ".address", false),
           s.lat(), s.lon(), s.walkIns(), hours, s.slotMin(), s.slotCapacity(), s.hallCapacity(), s.roomCapacity(),
-          s.doors(), s.desks(), s.booths(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
+          s.doors(), s.desks(), s.booths(), s.targetWaitMin(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
     }
     if (sites.stream().allMatch(SiteConfig::isRemote)) throw fail("sites", "at least one site must be run by this server (without remote)");
     return List.copyOf(sites);

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * One vaccination site as configured: where it is, when it opens, how its slots and buffers
  * are sized and how many desks and booths it runs. Capacities here are the defaults; a manager
- * may change hall and room capacity at run time (kept in Redis). A site with {@code remote} is run
+ * may change hall and room capacity at run time (kept in Redis). {@code targetWaitMin} is the
+ * predicted wait the site aims to stay under (the dashboard advises when it is over). A site with {@code remote} is run
  * by the Vaxflow server at that base URL.
  */
 public record SiteConfig(
@@ -25,6 +26,7 @@ public record SiteConfig(
     int doors,
     int desks,
     int booths,
+    int targetWaitMin,
     Optional<String> remote) {
 
   /** Run by another Vaxflow server ({@link #remote} is its base URL): no local flow, kiosk or hall. */

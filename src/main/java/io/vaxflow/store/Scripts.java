@@ -43,7 +43,8 @@ public final class Scripts {
   public static final List<String> NAMES = List.of(
       "checkin", "door_scan", "call_next", "recall", "start", "done", "no_show", "return",
       "transfer", "pause", "resume", "reinstate", "tick", "settings", "snapshot", "ticket", "book",
-      "rate_limit", "login_guard", "restore", "say", "display_acks", "rate_queue");
+      "rate_limit", "login_guard", "restore", "say", "display_acks", "rate_queue",
+      "site_mode");
 
   /** Scripts that change nothing a client is told about: not waited for (rate_limit's buckets are best effort). */
   private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit");
