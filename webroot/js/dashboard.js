@@ -5,7 +5,7 @@
 // are changed with PUT /settings; walk-ins, closing early and reinstating a no-show from "Site today";
 // every action asks for a confirmation first.
 
-import { site, lang, t, el, api, replaceChildren, waitText, hhmm, htmlLang, clockText } from './page.js';
+import { site, lang, t, el, api, replaceChildren, waitText, hhmm, htmlLang, clockText, openDialog, closeDialog } from './page.js';
 import { staffSession, sessionGone } from './signin.js';
 import { connectLive } from './live.js';
 import { meter, level, barChart } from './charts.js';
@@ -343,16 +343,6 @@ function confirmThen(action, box) {
 function feedbackIn(box, kind, text) {
   box.dataset.kind = kind;
   replaceChildren(box, text ? [el('span', { class: 'feedback-icon', 'aria-hidden': 'true' }, kind === 'error' ? '!' : '\u2713'), el('span', null, text)] : []);
-}
-
-function openDialog(dialog) {
-  if (typeof dialog.showModal === 'function') dialog.showModal();
-  else dialog.setAttribute('open', '');
-}
-
-function closeDialog(dialog) {
-  if (typeof dialog.close === 'function' && dialog.open) dialog.close();
-  else dialog.removeAttribute('open');
 }
 
 $('alerts').addEventListener('click', (e) => {
