@@ -91,6 +91,7 @@ class ManagerActionsTest {
   @Test
   void closedEarlyRefusesEveryNewCheckInAndThePeopleInsideCarryOn() {
     String inside = walkInNumber();
+    JsonObject booked = city.book("pudong", "Sun Li", "310101199201010022", null); // booked before the site closed
     Reply close = city.post(API + "/close-early", manager, new JsonObject().put("closed", true));
     assertEquals(200, close.status(), close.body());
     assertTrue(close.json().getBoolean("closedToday"));
@@ -101,10 +102,14 @@ class ManagerActionsTest {
     JsonObject error = walkIn.json().getJsonObject("error");
     assertTrue(error.getBoolean("closedEarly"), error.encode());
     assertEquals("2026-11-25T08:00+08:00", error.getString("opensAt"), "open again tomorrow: " + error.encode());
-    JsonObject booked = city.book("pudong", "Sun Li", "310101199201010022", null);
     Reply appointment = city.post(API + "/checkins", new JsonObject().put("voucher", booked.getString("voucher")));
     assertEquals(409, appointment.status(), appointment.body());
     assertEquals("SITE_CLOSED", appointment.errorCode());
+    // nobody is booked onto the rest of today
+    Reply today = city.post("/api/v1/bookings", new JsonObject().put("name", "Zhao Lei").put("idNumber", "310101199201010023")
+        .put("phone", "13800138000").put("dose", 1).put("day", TestCity.TODAY).put("siteId", "pudong"));
+    assertEquals(409, today.status(), today.body());
+    assertEquals("NO_CAPACITY", today.errorCode());
 
     // the people inside carry on: scanned into the room, called to a desk
     assertEquals(200, city.post(API + "/door/scan", door, new JsonObject().put("number", inside)).status());
