@@ -95,6 +95,26 @@ class AdviceTest {
   }
 
   @Test
+  void everyAlertIsWordedWithItsAdviceInBothLanguages() throws java.io.IOException {
+    for (String lang : List.of("zh", "en")) {
+      io.vertx.core.json.JsonObject dash;
+      try (java.io.InputStream in = getClass().getClassLoader().getResourceAsStream("i18n/" + lang + ".json")) {
+        dash = new io.vertx.core.json.JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).getJsonObject("dashboard");
+      }
+      for (AlertCode code : AlertCode.values()) {
+        for (String part : List.of("alerts", "advice")) {
+          String text = dash.getJsonObject(part).getString(code.name());
+          assertTrue(text != null && !text.isBlank(), lang + " dashboard." + part + "." + code);
+        }
+      }
+      for (String action : List.of("resume", "moveStaff", "stopWalkIns", "raiseCapacity")) {
+        assertTrue(dash.getJsonObject("actions").containsKey(action), lang + " dashboard.actions." + action);
+        assertTrue(dash.getJsonObject("confirm").getJsonObject("explain").containsKey(action), lang + " dashboard.confirm.explain." + action);
+      }
+    }
+  }
+
+  @Test
   void aWaitOverTheTargetStopsWalkInsWhereThereAreAny() {
     Alert over = find(advise(site(true, 20), 25, 0, 0, List.of(), "desk-1=idle"), AlertCode.WAIT_OVER_TARGET).orElseThrow();
     assertEquals(25, over.value());
