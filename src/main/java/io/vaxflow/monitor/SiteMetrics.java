@@ -238,7 +238,7 @@ public final class SiteMetrics {
     SiteReport.Breaker breaker = new SiteReport.Breaker(registry.state().name(), registry.failureCount());
     SiteReport.RateLimit limit = new SiteReport.RateLimit(config.limits(), Math.round(tokens * 10) / 10.0);
 
-    List<Alert> alerts = alerts(snap, uses, screens, calls, breaker, limit);
+    List<Alert> alerts = Advice.advise(site, snap, uses, alerts(snap, uses, screens, calls, breaker, limit));
 
     return new SiteReport(day, snap,
         new SiteReport.Waits(Percentiles.of(toDesk), Percentiles.of(toBooth)),
