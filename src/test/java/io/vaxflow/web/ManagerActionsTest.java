@@ -30,9 +30,7 @@ class ManagerActionsTest {
 
   private static final String API = "/api/v1/sites/pudong";
   private static TestCity city;
-  private static String manager;
-  private static String door;
-  private static String desk;
+  private static String manager, door, desk;
   private static int people;
 
   @BeforeAll
@@ -82,9 +80,7 @@ class ManagerActionsTest {
     JsonObject mode = city.get(API + "/metrics", manager).json().getJsonObject("siteMode");
     assertTrue(mode.getString("walkInsStoppedUntil").startsWith("2026-11-24T10:30"), mode.encode());
 
-    Reply allow = city.post(API + "/walk-ins", manager, new JsonObject().put("allow", true));
-    assertEquals(200, allow.status(), allow.body());
-    assertNull(allow.json().getString("walkInsStoppedUntil"));
+    assertNull(switched("/walk-ins", new JsonObject().put("allow", true)).getString("walkInsStoppedUntil"));
     assertEquals(201, walkIn().status(), "walk-ins taken again");
   }
 
@@ -117,10 +113,15 @@ class ManagerActionsTest {
     assertEquals(200, next.status(), next.body());
     assertNotNull(next.json().getJsonObject("ticket"), next.body());
 
-    Reply reopen = city.post(API + "/close-early", manager, new JsonObject().put("closed", false));
-    assertEquals(200, reopen.status(), reopen.body());
-    assertFalse(reopen.json().getBoolean("closedToday"));
+    assertFalse(switched("/close-early", new JsonObject().put("closed", false)).getBoolean("closedToday"));
     assertEquals(201, walkIn().status(), "reopened");
+  }
+
+  /** A switch the manager turns (200): the site's mode after it. */
+  private static JsonObject switched(String path, JsonObject body) {
+    Reply r = city.post(API + path, manager, body);
+    assertEquals(200, r.status(), r.body());
+    return r.json();
   }
 
   @Test
