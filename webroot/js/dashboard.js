@@ -1,9 +1,11 @@
 // dashboard.js — the site manager's dashboard: live counts and capacities per stage (the site's
 // .state over the bridge), and every 5 s the day's figures from GET /metrics: wait percentiles,
 // throughput per hour, station utilisation (with pause/resume), displays, the registry breaker,
-// rate limits and alerts. Capacities are changed with PUT /settings.
+// rate limits and alerts, each with its advice and (when one press can do it) its action. Capacities
+// are changed with PUT /settings; walk-ins, closing early and reinstating a no-show from "Site today";
+// every action asks for a confirmation first.
 
-import { site, lang, t, el, api, replaceChildren, waitRange, hhmm, htmlLang } from './page.js';
+import { site, lang, t, el, api, replaceChildren, waitRange, hhmm, htmlLang, clockText, openDialog, closeDialog } from './page.js';
 import { staffSession, sessionGone } from './signin.js';
 import { connectLive } from './live.js';
 import { meter, level, barChart } from './charts.js';
@@ -38,7 +40,7 @@ function showView(name) {
 function errorText(error) {
   const e = error || {};
   const code = e.code || 'OTHER';
-  const known = ['INVALID_INPUT', 'INVALID_TRANSITION', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_CREDENTIALS', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK'];
+  const known = ['INVALID_INPUT', 'INVALID_TRANSITION', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_CREDENTIALS', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'UNKNOWN_TICKET'];
   const key = e.reason === 'CSRF' ? 'UNAUTHENTICATED' : known.includes(code) ? code : 'OTHER';
   const field = e.field && ['hallCapacity', 'roomCapacity'].includes(e.field) ? t(`page.fields.${e.field}`) : t('page.fields.body');
   return t(`page.errors.${key}`, { code, field, message: e.message || '' });
@@ -120,6 +122,7 @@ function render() {
   renderDisplays();
   renderSystem();
   renderCapacities();
+  renderControls();
   $('updated').textContent = t('page.updated', { time: hhmm(metrics.at) });
 }
 
@@ -244,8 +247,7 @@ function stationFeedback(kind, text) {
 
 function alertSubject(a) {
   if (!a.subject) return '';
-  if (a.code === 'STATION_HELD_TOO_LONG') return stationLabel(a.subject);
-  return a.subject;
+  return /^(door|desk|booth)-\d+$/.test(a.subject) ? stationLabel(a.subject) : a.subject;
 }
 
 function renderAlerts() {
@@ -255,12 +257,148 @@ function renderAlerts() {
       el('span', { class: 'alert-icon', 'aria-hidden': 'true' }, '\u2713'), el('span', null, t('page.noAlerts'))));
     return;
   }
-  replaceChildren($('alerts'), list.map((a) => el('li', { class: `alert alert-${a.level}`, 'data-code': a.code },
-    el('span', { class: 'alert-icon', 'aria-hidden': 'true' }, a.level === 'info' ? 'i' : '!'),
-    el('span', { class: 'alert-text' },
-      el('span', { class: 'alert-level' }, t(`page.levels.${a.level}`)),
-      el('span', null, t(`page.alerts.${a.code}`, { value: a.value, limit: a.limit, subject: alertSubject(a) }))))));
+  replaceChildren($('alerts'), list.map((a, i) => {
+    const vars = actionVars(a.action, { value: a.value, limit: a.limit, subject: alertSubject(a) });
+    const action = doable(a.action) ? el('button', {
+      type: 'button', class: 'btn btn-small btn-primary alert-action', 'data-alert': String(i),
+      'data-action': a.action.action, disabled: actingOnAdvice,
+    }, t(`page.actions.${a.action.action}`, vars)) : null;
+    return el('li', { class: `alert alert-${a.level}`, 'data-code': a.code, 'data-subject': a.subject || '' },
+      el('span', { class: 'alert-icon', 'aria-hidden': 'true' }, a.level === 'info' ? 'i' : '!'),
+      el('span', { class: 'alert-text' },
+        el('span', { class: 'alert-level' }, t(`page.levels.${a.level}`)),
+        el('span', null, t(`page.alerts.${a.code}`, vars)),
+        el('span', { class: 'alert-advice' }, t(`page.advice.${a.code}`, vars)),
+        action));
+  }));
 }
+
+// ---- advice: an alert's action, and the site's switches, each after a confirmation ----
+
+let actingOnAdvice = false;
+let confirming = null; // what the confirmation dialog does when confirmed
+
+/** An action's parameters as words: stations by their labels, the end of a walk-in stop as HH:MM. */
+function actionVars(action, vars = {}) {
+  const out = { ...vars };
+  for (const [k, v] of Object.entries(action || {})) out[k] = typeof v === 'string' && /^(door|desk|booth)-\d+$/.test(v) ? stationLabel(v) : v;
+  if (action && action.minutes) out.until = clockText(Date.parse((metrics && metrics.at) || new Date().toISOString()) + action.minutes * 60000);
+  if (!out.station && vars.subject) out.station = vars.subject;
+  return out;
+}
+
+/** Whether the action is one the page can do, and not done already (walk-ins stopped). */
+function doable(action) {
+  if (!action || !action.action) return false;
+  if (action.action === 'stopWalkIns') return !!mode().walkIns && !mode().walkInsStoppedUntil;
+  return ['resume', 'moveStaff', 'raiseCapacity'].includes(action.action);
+}
+
+function mode() {
+  return (metrics && metrics.siteMode) || {};
+}
+
+/** The requests an action makes, in order; the first refusal stops them. */
+function requests(action) {
+  switch (action.action) {
+    case 'resume': return [['POST', `${base}/stations/${encodeURIComponent(action.station)}/resume`]];
+    case 'moveStaff': return [['POST', `${base}/stations/${encodeURIComponent(action.from)}/pause`],
+      ['POST', `${base}/stations/${encodeURIComponent(action.to)}/resume`]];
+    case 'stopWalkIns': return [['POST', `${base}/walk-ins`, { allow: false, minutes: action.minutes }]];
+    case 'raiseCapacity': return [['PUT', `${base}/settings`, { [action.setting]: action.to }]];
+    case 'allowWalkIns': return [['POST', `${base}/walk-ins`, { allow: true }]];
+    case 'closeEarly': return [['POST', `${base}/close-early`, { closed: true }]];
+    case 'reopen': return [['POST', `${base}/close-early`, { closed: false }]];
+    case 'reinstate': return [['POST', `${base}/tickets/${encodeURIComponent(action.number)}/reinstate`, {}]];
+    default: return [];
+  }
+}
+
+/** Asks first; once confirmed, does the action and says how it went in {@code box}. */
+function confirmThen(action, box) {
+  const vars = actionVars(action);
+  $('confirm-heading').textContent = t(`page.confirm.${action.action}`, vars);
+  $('confirm-explain').textContent = t(`page.confirm.explain.${action.action}`, vars);
+  confirming = async () => {
+    actingOnAdvice = true;
+    renderAlerts();
+    let failed = null;
+    for (const [method, path, body] of requests(action)) {
+      const r = await api(method, path, body);
+      if (!r.ok) {
+        failed = r;
+        break;
+      }
+    }
+    actingOnAdvice = false;
+    if (failed) {
+      if (sessionGone(failed)) return signedOut(failed.error);
+      feedbackIn(box, 'error', errorText(failed.error));
+    } else {
+      const what = action.action === 'reinstate' ? t('page.controls.reinstated', vars) : t(`page.confirm.${action.action}`, vars).replace(/[?？]$/, '');
+      feedbackIn(box, 'ok', action.action === 'reinstate' ? what : t('page.confirm.done', { what }));
+    }
+    refresh();
+  };
+  openDialog($('confirm-dialog'));
+  $('confirm-cancel').focus();
+}
+
+function feedbackIn(box, kind, text) {
+  box.dataset.kind = kind;
+  replaceChildren(box, text ? [el('span', { class: 'feedback-icon', 'aria-hidden': 'true' }, kind === 'error' ? '!' : '\u2713'), el('span', null, text)] : []);
+}
+
+$('alerts').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-alert]');
+  if (!b || b.disabled || !metrics) return;
+  const a = (metrics.alerts || [])[Number(b.dataset.alert)];
+  if (a && a.action) confirmThen(a.action, $('advice-feedback'));
+});
+$('confirm-cancel').addEventListener('click', () => {
+  confirming = null;
+  closeDialog($('confirm-dialog'));
+});
+$('confirm-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  closeDialog($('confirm-dialog'));
+  const run = confirming;
+  confirming = null;
+  if (run) run();
+});
+
+function renderControls() {
+  const m = mode();
+  const stopped = m.walkInsStoppedUntil;
+  const walkIns = $('walk-ins-state');
+  walkIns.dataset.state = !m.walkIns ? 'none' : stopped ? 'stopped' : 'open';
+  walkIns.textContent = !m.walkIns ? t('page.controls.walkInsNone')
+    : stopped ? t('page.controls.walkInsStopped', { until: hhmm(stopped) }) : t('page.controls.walkInsOpen');
+  const toggle = $('walk-ins-toggle');
+  toggle.hidden = !m.walkIns;
+  toggle.dataset.action = stopped ? 'allowWalkIns' : 'stopWalkIns';
+  toggle.textContent = t(stopped ? 'page.controls.allow' : 'page.controls.stop');
+  $('checkins-state').dataset.state = m.closedToday ? 'closed' : 'open';
+  $('checkins-state').textContent = t(m.closedToday ? 'page.controls.closedEarly' : 'page.controls.open');
+  $('close-toggle').dataset.action = m.closedToday ? 'reopen' : 'closeEarly';
+  $('close-toggle').textContent = t(m.closedToday ? 'page.controls.reopen' : 'page.controls.closeEarly');
+}
+
+$('walk-ins-toggle').addEventListener('click', (e) => {
+  const action = e.currentTarget.dataset.action;
+  confirmThen(action === 'stopWalkIns' ? { action, minutes: 60 } : { action }, $('controls-feedback'));
+});
+$('close-toggle').addEventListener('click', (e) => confirmThen({ action: e.currentTarget.dataset.action }, $('controls-feedback')));
+$('reinstate-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const number = $('reinstate-number').value.trim().toUpperCase();
+  if (!/^[APW]\d{3,5}$/.test(number)) {
+    feedbackIn($('controls-feedback'), 'error', t('page.errors.INVALID_INPUT', { field: t('page.fields.number'), message: t('page.controls.reinstateHint') }));
+    $('reinstate-number').focus();
+    return;
+  }
+  confirmThen({ action: 'reinstate', number }, $('controls-feedback'));
+});
 
 function renderDisplays() {
   const list = metrics.displays || [];

@@ -238,13 +238,13 @@ function siteList(l) {
 function rejectionText(error, l) {
   const code = error.code;
   const known = ['VOUCHER_INVALID', 'VOUCHER_WRONG_SITE', 'VOUCHER_WRONG_DAY', 'TOO_EARLY', 'ALREADY_CHECKED_IN',
-    'WALK_IN_NOT_ALLOWED', 'SITE_CLOSED', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'INVALID_INPUT', 'UNKNOWN_TICKET'];
+    'WALK_IN_NOT_ALLOWED', 'WALK_INS_STOPPED', 'SITE_CLOSED', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'INVALID_INPUT', 'UNKNOWN_TICKET'];
   const key = known.includes(code) ? code : 'OTHER';
   const vars = {
     siteName: error.siteName ? (error.siteName[l] || error.siteName.en) : (error.siteId || ''),
     address: error.address ? (error.address[l] || error.address.en) : '',
     day: dayText(error.day || (error.opensAt || '').slice(0, 10), l),
-    time: hhmm(error.from || error.opensAt),
+    time: hhmm(error.from || error.opensAt || error.until),
     open: error.hours ? error.hours.open : '',
     close: error.hours ? error.hours.close : '',
     number: error.number || '',
@@ -272,7 +272,7 @@ function showRejection(error, { canRetry = false } = {}) {
   lookupBtn.hidden = !(code === 'ALREADY_CHECKED_IN' && error.number);
   lookupBtn.dataset.number = error.number || '';
   const qrBox = document.getElementById('rejection-qr-box');
-  const bookQr = code === 'VOUCHER_INVALID' || code === 'WALK_IN_NOT_ALLOWED';
+  const bookQr = code === 'VOUCHER_INVALID' || code === 'WALK_IN_NOT_ALLOWED' || code === 'WALK_INS_STOPPED';
   qrBox.hidden = !bookQr;
   if (bookQr) drawQr(document.getElementById('rejection-qr'), `${location.origin}/book?lang=${lang}`);
   show('rejection');

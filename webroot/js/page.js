@@ -199,3 +199,14 @@ export function dayText(day, l = lang) {
     return day;
   }
 }
+
+/** Opens a {@code <dialog>} as a modal (or just shows it where modals are missing). */
+export function openDialog(dialog) {
+  if (typeof dialog.showModal === 'function') dialog.showModal();
+  else dialog.setAttribute('open', '');
+}
+
+export function closeDialog(dialog) {
+  if (typeof dialog.close === 'function' && dialog.open) dialog.close();
+  else dialog.removeAttribute('open');
+}

@@ -2,7 +2,7 @@
 // roles, and work it. Everything shown is restored from the server on load and on reconnect:
 // the chosen station is remembered in localStorage, its state and ticket come from the API.
 
-import { site, lang, t, el, api, destination, hhmm, compareEventIds, replaceChildren } from './page.js';
+import { site, lang, t, el, api, destination, hhmm, compareEventIds, replaceChildren, openDialog, closeDialog } from './page.js';
 import { staffSession, sessionGone } from './signin.js';
 import { connectLive } from './live.js';
 
@@ -405,16 +405,6 @@ function openTransfer() {
   $('transfer-heading').textContent = t('page.transferHeading', { number: currentNumber() || '' });
   openDialog($('transfer-dialog'));
   select.focus();
-}
-
-function openDialog(dialog) {
-  if (typeof dialog.showModal === 'function') dialog.showModal();
-  else dialog.setAttribute('open', '');
-}
-
-function closeDialog(dialog) {
-  if (typeof dialog.close === 'function' && dialog.open) dialog.close();
-  else dialog.removeAttribute('open');
 }
 
 $('transfer-cancel').addEventListener('click', () => closeDialog($('transfer-dialog')));

@@ -13,6 +13,8 @@ if prior then
   local a = hgetall(P .. 'appt:' .. prior)
   if a.code then return reply({ok = true, again = true, appointment = a}) end
 end
+-- closed early today by its manager (site_mode.lua): no slot left today; the dispatcher tries the next site
+if book_day == DAY and settings_cache['closedOn'] == DAY then return fail('NO_CAPACITY', {closedEarly = true}) end
 local cap, keep = A.slotCapacity, A.keepSec
 local slots_key = P .. 'slots:' .. book_day
 for _, s in ipairs(A.slots) do

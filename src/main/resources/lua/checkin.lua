@@ -37,6 +37,12 @@ if idem ~= '' then
   end
 end
 
+-- A manager closed the site early today, or stopped walk-ins for a while (site_mode.lua).
+if settings_cache['closedOn'] == DAY then return fail('SITE_CLOSED', {closedEarly = true}) end
+if mode == 'walkin' and NOW < setting('walkInsStoppedUntil') then
+  return fail('WALK_INS_STOPPED', {untilMs = setting('walkInsStoppedUntil')})
+end
+
 local name, id_number, dose = A.name, A.idNumber, A.dose
 local category, used_key = 'W', nil
 if mode == 'appt' or mode == 'offline' then

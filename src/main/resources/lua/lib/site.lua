@@ -15,7 +15,8 @@
 --   P..'observe:held'        zset: 'D|num' of people in observation held by a severe reaction (their
 --                            'observe' timer is off until staff clear it), scored by ms of the reaction
 --   P..'settings'            hash: cfg.<name> from the config file (cfg.epoch marks a Redis that
---                            has the site's data), <name> overridden by a manager
+--                            has the site's data), <name> overridden by a manager; walkInsStoppedUntil
+--                            (ms) and closedOn (D closed early) set by a manager (site_mode.lua)
 --   P..'events'              stream: every transition (the audit log)
 --   P..'calls'               stream: the call events only, same ids, capped (the calls feed)
 --   P..'says'                zset: a call's repeat sayings 'callId|n' scored by due ms (lua/say.lua)

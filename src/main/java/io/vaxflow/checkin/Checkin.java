@@ -125,8 +125,16 @@ public final class Checkin {
     ScriptArgs.Checkin args = new ScriptArgs.Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs(),
         takeTokens ? limiter.kioskLimits() : List.of(), appointment);
     return flow.checkin(keys, args)
-        .recover(err -> Future.failedFuture(explain(err)))
+        .recover(err -> Future.failedFuture(closedEarly(flow, explain(err))))
         .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)));
+  }
+
+  /** The site was closed early today by its manager: refused as closed, opening again on its next day. */
+  private static Throwable closedEarly(SiteFlow flow, Throwable err) {
+    if (!(err instanceof Rejection r) || !r.details().getBoolean("closedEarly", false)) return err;
+    Rejection next = Rejection.siteClosed(flow.site(), flow.site().hours().start(flow.today().plusDays(1), java.time.LocalTime.MIN));
+    return new Rejection(ErrorCode.SITE_CLOSED, "The site has closed early today. " + next.getMessage(),
+        next.details().put("closedEarly", true));
   }
 
   private long earlyMs() {
@@ -157,6 +165,12 @@ public final class Checkin {
           "This appointment is for " + r.details().getString("day") + ", not today.", r.details());
       case ALREADY_CHECKED_IN -> new Rejection(ErrorCode.ALREADY_CHECKED_IN,
           "Already checked in today: your number is " + r.details().getString("number") + ".", r.details());
+      case WALK_INS_STOPPED -> {
+        OffsetDateTime until = OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.details().getLong("untilMs")), config.timeZone());
+        yield new Rejection(ErrorCode.WALK_INS_STOPPED, "Walk-ins are paused here until "
+            + String.format("%02d:%02d", until.getHour(), until.getMinute()) + ": please come back then, or book an appointment.",
+            new JsonObject().put("until", until.toString()));
+      }
       default -> r;
     };
   }

@@ -75,7 +75,7 @@ public final class ConfigLoader {
       sites:
         - {id: null, code: null, name: null, address: {}, lat: [null, -90.0, 90], lon: [null, -180.0, 180], walkIns: false,
            hours: {open: "08:00", close: "17:00"}, slotMin: [30, 1, 240], slotCapacity: [60, 1, 100000], hallCapacity: [100, 1, 100000],
-           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], targetWaitMin: [30, 1, 600], remote: ""}
+           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], targetWaitMin: [30, 1, 1440], remote: ""}
       communities:
         - {name: null, lat: [null, -90.0, 90], lon: [null, -180.0, 180]}
       staff:

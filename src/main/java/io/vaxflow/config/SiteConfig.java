@@ -5,9 +5,10 @@ import java.util.Optional;
 
 /**
  * One vaccination site as configured: where it is, when it opens, how its slots and buffers
- * are sized, how many desks and booths it runs and the wait it aims to keep under (minutes, for the
- * capacity planner). Capacities here are the defaults; a manager
- * may change hall and room capacity at run time (kept in Redis). A site with {@code remote} is run
+ * are sized and how many desks and booths it runs. Capacities here are the defaults; a manager
+ * may change hall and room capacity at run time (kept in Redis). {@code targetWaitMin} is the
+ * predicted wait the site aims to stay under (the dashboard advises when it is over; the capacity
+ * planner plans for it). A site with {@code remote} is run
  * by the Vaxflow server at that base URL.
  */
 public record SiteConfig(

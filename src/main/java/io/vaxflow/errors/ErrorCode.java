@@ -40,6 +40,9 @@ public enum ErrorCode {
   TOO_EARLY(422, "It is too early to check in for this appointment.", "现在签到为时过早。"),
   ALREADY_CHECKED_IN(422, "This person has already checked in today.", "此人今天已经签到。"),
   WALK_IN_NOT_ALLOWED(422, "This site takes appointments only.", "本接种点仅接待预约人员。"),
+  /** A manager has stopped walk-ins for a while (appointments still check in). */
+  WALK_INS_STOPPED(409, "Walk-ins are paused at this site for now; please come back later or book an appointment.",
+      "本接种点暂停接待未预约人员，请稍后再来或先预约。"),
   RATE_LIMITED(429, "Too many requests; please wait and try again.", "请求过多，请稍后再试。"),
   HEADERS_TOO_LARGE(431, "The request headers are too large.", "请求头过大。"),
   INTERNAL(500, "Something went wrong on our side.", "服务器内部错误。"),

@@ -167,7 +167,7 @@ public final class SiteMetrics {
     SiteReport.Breaker breaker = new SiteReport.Breaker(registry.state().name(), registry.failureCount());
     SiteReport.RateLimit limit = new SiteReport.RateLimit(config.limits(), Math.round(tokens * 10) / 10.0);
 
-    List<Alert> alerts = alerts(snap, uses, screens, count(stats, "e:call"), breaker, limit);
+    List<Alert> alerts = Advice.advise(site, snap, uses, alerts(snap, uses, screens, count(stats, "e:call"), breaker, limit));
 
     JsonObject waits = figures.getJsonObject("waits", new JsonObject());
     JsonObject heads = figures.getJsonObject("heads", new JsonObject());

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -140,7 +141,13 @@ public record SiteReport(
     BREAKER_HALF_OPEN(Level.WARNING),
     CHECKIN_LIMIT_LOW(Level.WARNING),
     /** A person in observation had a severe reaction not cleared yet (subject: the ticket number; value: minutes since). */
-    SEVERE_REACTION(Level.CRITICAL);
+    SEVERE_REACTION(Level.CRITICAL),
+    /** A station is paused while its queue waits for more than the open stations of its kind can take. */
+    STATION_PAUSED_QUEUE_WAITING(Level.WARNING),
+    /** Booths stand idle with nobody waiting for them while the desks fall behind. */
+    BOOTHS_IDLE_DESKS_BEHIND(Level.WARNING),
+    /** The predicted wait is over the site's target ({@code targetWaitMin}). */
+    WAIT_OVER_TARGET(Level.WARNING);
 
     private final Level level;
 
@@ -153,8 +160,32 @@ public record SiteReport(
     }
   }
 
-  /** An alert: its code, what it is about (a station, a display; empty for the site), a value against its limit. */
-  public record Alert(AlertCode code, Optional<String> subject, long value, long limit) {}
+  /**
+   * An alert: its code, what it is about (a station, a display; empty for the site), a value against
+   * its limit, and what the manager can do about it from the dashboard ({@link Advice}).
+   */
+  public record Alert(AlertCode code, Optional<String> subject, long value, long limit, Optional<Action> action) {
+
+    public Alert(AlertCode code, Optional<String> subject, long value, long limit) {
+      this(code, subject, value, limit, Optional.empty());
+    }
+
+    Alert with(Action a) {
+      return new Alert(code, subject, value, limit, Optional.of(a));
+    }
+  }
+
+  /**
+   * Something the manager can do with one press on the dashboard, machine-readable: its name and
+   * its parameters, e.g. {@code resume {station: desk-3}}, {@code moveStaff {from: booth-2, to: desk-3}},
+   * {@code stopWalkIns {minutes: 60}}, {@code raiseCapacity {setting: hallCapacity, to: 165}}.
+   */
+  public record Action(String name, Map<String, Object> params) {
+
+    public Action {
+      params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    }
+  }
 
   /** The same report with {@code more} alerts, the most severe first. */
   SiteReport withAlerts(List<Alert> more) {

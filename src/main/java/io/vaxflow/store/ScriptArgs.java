@@ -80,6 +80,9 @@ public final class ScriptArgs {
   /** observe_reaction: what staff saw, how severe ('mild' | 'moderate' | 'severe'), since when (ms). */
   public record Reaction(String number, String symptoms, String severity, long at) {}
 
+  /** site_mode: walk-ins stopped until this ms (0: allowed), closed for the rest of today; null: unchanged. */
+  public record SiteMode(Long walkInsStoppedUntil, Boolean closedToday) {}
+
   public record Ack(String display, long at, String call) {}
 
   /** display_acks: the acks heard since the last write, and the bounds of what is kept. */

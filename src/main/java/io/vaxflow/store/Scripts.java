@@ -57,7 +57,7 @@ public final class Scripts {
       Map.entry("rate_queue", ScriptArgs.RateQueue.class), Map.entry("wait_accuracy", ScriptArgs.None.class),
       Map.entry("observation", ScriptArgs.Observation.class), Map.entry("observe_extend", ScriptArgs.OfNumber.class),
       Map.entry("observe_reaction", ScriptArgs.Reaction.class), Map.entry("observe_clear", ScriptArgs.OfNumber.class),
-      Map.entry("observe_release", ScriptArgs.OfNumber.class),
+      Map.entry("observe_release", ScriptArgs.OfNumber.class), Map.entry("site_mode", ScriptArgs.SiteMode.class),
       Map.entry("day_stats", ScriptArgs.None.class));
 
   public static final List<String> NAMES = ARGS.keySet().stream().sorted().toList();
@@ -142,6 +142,7 @@ public final class Scripts {
   public Future<JsonObject> observeReaction(At at, ScriptArgs.Reaction a) { return run("observe_reaction", at, a); }
   public Future<JsonObject> observeClear(At at, ScriptArgs.OfNumber a) { return run("observe_clear", at, a); }
   public Future<JsonObject> observeRelease(At at, ScriptArgs.OfNumber a) { return run("observe_release", at, a); }
+  public Future<JsonObject> siteMode(At at, ScriptArgs.SiteMode a) { return run("site_mode", at, a); }
 
   /** The script's arguments as the one JSON value it reads (ARGV[4]). */
   public static String json(Record args) {

@@ -3,12 +3,15 @@ package io.vaxflow.web;
 import io.vaxflow.view.Views;
 import static io.vaxflow.web.SiteParams.json;
 
+import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.flow.SiteMode;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.store.EventStream;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
@@ -17,7 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The site manager's routes: capacities, the day's figures, the day's events as CSV. */
+/**
+ * The site manager's routes: capacities, the day's figures, the day's events as CSV, and the day's
+ * switches (walk-ins stopped for a while, the site closed early). Stations are paused and resumed,
+ * and no-shows reinstated, on the staff routes, which a manager passes.
+ */
 final class ManagerRoutes {
 
   private final Views views;
@@ -36,6 +43,49 @@ final class ManagerRoutes {
     routes.put("/api/v1/sites/:site/settings", Access.manager()).handler(this::settings);
     routes.get("/api/v1/sites/:site/metrics", Access.manager()).handler(this::metrics);
     routes.get("/api/v1/sites/:site/events.csv", Access.manager()).handler(this::eventsCsv);
+    routes.post("/api/v1/sites/:site/walk-ins", Access.manager()).handler(this::walkIns);
+    routes.post("/api/v1/sites/:site/close-early", Access.manager()).handler(this::closeEarly);
+  }
+
+  /** The body of POST /walk-ins: {@code allow} true takes them again, false stops them for {@code minutes} (1–1440, default 60). */
+  record WalkIns(boolean allow, int minutes) {
+    static WalkIns of(JsonObject b) {
+      for (String k : b.fieldNames()) {
+        if (!k.equals("allow") && !k.equals("minutes")) throw Rejection.invalid(k, "Unknown field " + k.substring(0, Math.min(k.length(), 32)) + ".");
+      }
+      boolean allow = flag(b, "allow");
+      if (allow && b.containsKey("minutes")) throw Rejection.invalid("minutes", "minutes goes with allow: false only.");
+      return new WalkIns(allow, b.containsKey("minutes") ? Input.integer(b, "minutes", 1, 1440) : 60);
+    }
+  }
+
+  /** A required true or false. */
+  static boolean flag(JsonObject b, String field) {
+    if (!(b.getValue(field) instanceof Boolean v)) throw Rejection.invalid(field, field + " must be true or false.");
+    return v;
+  }
+
+  private void walkIns(RoutingContext ctx) {
+    WalkIns w = WalkIns.of(Input.body(ctx));
+    SiteFlow flow = SiteParams.flow(ctx);
+    if (!flow.site().walkIns()) throw new Rejection(ErrorCode.WALK_IN_NOT_ALLOWED, "This site takes appointments only: it has no walk-ins to stop.");
+    Optional<java.time.Instant> until = w.allow() ? Optional.empty() : Optional.of(flow.now().plusSeconds(w.minutes() * 60L));
+    SiteMode.stopWalkIns(flow, until, StaffAuth.current(ctx).id()).onSuccess(m -> json(ctx, 200, mode(m))).onFailure(ctx::fail);
+  }
+
+  /** The body of POST /close-early: {@code closed} true closes the site for the rest of today, false reopens it. */
+  private void closeEarly(RoutingContext ctx) {
+    JsonObject b = Input.body(ctx);
+    for (String k : b.fieldNames()) {
+      if (!k.equals("closed")) throw Rejection.invalid(k, "Unknown field " + k.substring(0, Math.min(k.length(), 32)) + ".");
+    }
+    boolean closed = flag(b, "closed");
+    SiteMode.closeToday(SiteParams.flow(ctx), closed, StaffAuth.current(ctx).id()).onSuccess(m -> json(ctx, 200, mode(m))).onFailure(ctx::fail);
+  }
+
+  private JsonObject mode(SiteMode m) {
+    return new JsonObject().put("walkInsStoppedUntil", m.walkInsStoppedUntil().map(views::time).orElse(null))
+        .put("closedToday", m.closedToday());
   }
 
   /** The body of PUT /settings: the capacities to change, by name ("hallCapacity", "roomCapacity"). */
@@ -62,7 +112,10 @@ final class ManagerRoutes {
 
   private void metrics(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
-    siteMetrics.report(flow).onSuccess(r -> json(ctx, 200, monitorViews.report(r, flow.site()))).onFailure(ctx::fail);
+    Future<SiteMode> mode = SiteMode.of(flow);
+    siteMetrics.report(flow).compose(r -> mode.map(m -> monitorViews.report(r, flow.site()).put("siteMode", mode(m)
+        .put("walkIns", flow.site().walkIns()))))
+        .onSuccess(out -> json(ctx, 200, out)).onFailure(ctx::fail);
   }
 
   private void eventsCsv(RoutingContext ctx) {

@@ -18,6 +18,9 @@ import java.util.OptionalDouble;
  */
 final class MonitorViews {
 
+  /** The pages' words: an alert's advice reads as the dashboard says it. */
+  private static final Pages.Dictionary WORDS = Pages.Dictionary.load();
+
   private final Views views;
 
   MonitorViews(Views views) {
@@ -50,7 +53,7 @@ final class MonitorViews {
         .put("lastAckAgeSec", Math.max(0, (wallNow - d.lastAckAt().toEpochMilli()) / 1000))
         .put("online", d.online())));
     JsonArray alerts = new JsonArray();
-    r.alerts().forEach(a -> alerts.add(alert(a)));
+    r.alerts().forEach(a -> alerts.add(alert(a, site)));
     VaxflowConfig.Limits l = r.rateLimit().limits();
     SiteReport.Totals t = r.totals();
     return out
@@ -95,10 +98,30 @@ final class MonitorViews {
     return v.isPresent() ? Math.round(v.getAsDouble() * scale) / (double) scale : null;
   }
 
-  private static JsonObject alert(Alert a) {
+  private static JsonObject alert(Alert a, SiteConfig site) {
     String subject = a.subject().orElse(null);
+    JsonObject action = a.action().map(x -> new JsonObject(new java.util.LinkedHashMap<>(x.params())).put("action", x.name())).orElse(null);
+    JsonObject advice = new JsonObject();
+    for (String lang : Pages.Dictionary.LANGS) advice.put(lang, advice(a, action, site, lang));
     return new JsonObject().put("code", a.code().name()).put("level", a.code().level().wire())
-        .put("subject", subject).put("value", a.value()).put("limit", a.limit()).put("message", message(a, subject));
+        .put("subject", subject).put("value", a.value()).put("limit", a.limit()).put("message", message(a, subject))
+        .put("advice", advice).put("action", action);
+  }
+
+  /** What the manager can do about the alert, in {@code lang}: the dashboard's words (dashboard.advice), stations by their labels. */
+  private static String advice(Alert a, JsonObject action, SiteConfig site, String lang) {
+    String text = WORDS.of(lang).getJsonObject("dashboard").getJsonObject("advice").getString(a.code().name(), "");
+    java.util.Map<String, Object> vars = new java.util.HashMap<>();
+    vars.put("value", a.value());
+    vars.put("limit", a.limit());
+    vars.put("subject", label(a.subject().orElse(""), site, lang));
+    if (action != null) action.forEach(e -> vars.put(e.getKey(), e.getValue() instanceof String v ? label(v, site, lang) : e.getValue()));
+    for (var v : vars.entrySet()) text = text.replace("{" + v.getKey() + "}", String.valueOf(v.getValue()));
+    return text;
+  }
+
+  private static String label(String id, SiteConfig site, String lang) {
+    return io.vaxflow.flow.StationId.parse(id, site).map(s -> s.label().get(lang)).orElse(id);
   }
 
   /** The alert in English for API clients; pages word it from their dictionaries. */
@@ -117,6 +140,9 @@ final class MonitorViews {
       case BREAKER_HALF_OPEN -> "The appointment registry is being probed after failures.";
       case CHECKIN_LIMIT_LOW -> "Check-ins are near the site's rate limit: " + v + " of " + l + " tokens left.";
       case SEVERE_REACTION -> "Number " + subject + " in observation has a severe reaction (" + v + " min ago): release held until cleared.";
+      case STATION_PAUSED_QUEUE_WAITING -> subject + " is paused while " + v + " people wait for it (" + l + " open ones idle).";
+      case BOOTHS_IDLE_DESKS_BEHIND -> "Booths stand idle with nobody waiting for them, while " + v + " people wait for " + l + " open desks.";
+      case WAIT_OVER_TARGET -> "The predicted wait is " + v + " min, over the site's target of " + l + " min.";
     };
   }
 

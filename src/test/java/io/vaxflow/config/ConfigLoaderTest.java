@@ -340,6 +340,13 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(DEMO, Map.of("CLOCK", "tomorrow morning")));
     assertEquals("CLOCK", clock.key());
 
+    assertEquals(60.0, ConfigLoader.load(DEMO, Map.of("CLOCK_RATE", "60")).clockRate());
+    for (String rate : List.of("fast", "0", "-2", "100000")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(DEMO, Map.of("CLOCK_RATE", rate)), rate);
+      assertEquals("CLOCK_RATE", e.key(), rate);
+      assertTrue(e.reason().contains("from 0.01 to 10000") && e.reason().contains("clockRate"), e.reason());
+    }
+
     ConfigException port = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(DEMO, Map.of("HTTP_PORT", "eighty")));
     assertEquals("HTTP_PORT", port.key());

@@ -16,6 +16,8 @@ import io.vaxflow.support.FlowKit.Event;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -403,6 +405,32 @@ class StationFlowTest {
       JsonObject c = assertStraight(FlowKit.state(city), "released");
       assertEquals(1, c.getInteger("released"));
       assertEquals(0, c.getInteger("observation"));
+    }
+  }
+
+  /**
+   * CLOCK_RATE: the server clock runs 600 times faster, so 30 minutes of observation (the timers
+   * compare with that clock) end within a few real seconds; at the real pace the same ticket
+   * would still be in observation for half an hour.
+   */
+  @Test
+  void observationFollowsTheClockRate() {
+    try (TestCity city = TestCity.start(Map.of("CLOCK_RATE", "600", "VAXFLOW_FLOW_OBSERVATIONSEC", "1800",
+        "VAXFLOW_FLOW_TICKMS", "50", "VAXFLOW_FLOW_ARRIVALTIMEOUTSEC", "86400", "VAXFLOW_FLOW_LEASESEC", "86400"))) {
+      Staff staff = new Staff(city);
+      String n = inTheRoom(city, staff, 1).get(0);
+      ok(FlowKit.next(city, staff.desk, "desk-2"), "desk next");
+      ok(FlowKit.act(city, staff.desk, "desk-2", "done"), "desk done");
+      ok(FlowKit.next(city, staff.booth, "booth-4"), "booth next");
+      ok(FlowKit.act(city, staff.booth, "booth-4", "done"), "booth done");
+      long real = System.nanoTime();
+      Instant observed = Instant.parse(FlowKit.state(city).getString("at"));
+      FlowKit.await(n + " released after 30 simulated minutes", 30_000,
+          () -> FlowKit.ticket(city, n).getString("stage").equals("released"));
+      Instant released = Instant.parse(FlowKit.state(city).getString("at"));
+      assertTrue(Duration.between(observed, released).toMinutes() >= 29,
+          "the server clock passed the 30 minutes: " + observed + " to " + released);
+      assertTrue(System.nanoTime() - real < Duration.ofMinutes(5).toNanos(), "not at the real pace");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.vaxflow.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.errors.ErrorCode;
 import java.io.IOException;
@@ -51,6 +52,19 @@ class LuaNamesTest {
     Set<String> catalogue = Arrays.stream(SiteKeys.Site.values()).map(SiteKeys.Site::keyName)
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(catalogue, lua, "site keys of SiteKeys.Site vs. P .. '<name>' in lua/*.lua");
+  }
+
+  /** lib/site.lua calls lib/stats.lua's hooks on every event, move and station change: a script with site has stats. */
+  @Test
+  void everyScriptOfASiteKeepsTheDaysFigures() throws IOException {
+    try (Stream<Path> files = Files.list(LUA)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".lua")).toList()) {
+        String header = Files.readAllLines(f).stream().filter(l -> l.startsWith("-- include:")).findFirst().orElse("");
+        if (header.matches("-- include: site\\b.*") && !f.endsWith("day_stats.lua")) {
+          assertTrue(header.matches(".*\\bsite\\b.*\\bstats\\b.*"), f + " includes site but not stats after it: " + header);
+        }
+      }
+    }
   }
 
   @Test
