@@ -1011,7 +1011,7 @@ public final class Benchmark {
         + "desk service 1.5–5.5 min, booth 1–4 min) in %.0f s; its clock is ahead of the server's, so the heads of the "
         + "lines read 0 here.", ratio, METRICS_SITE, seedSec));
     line(String.format(Locale.ROOT, "Redis `used_memory` with the %,d-person day: **%.1f MiB** (%.1f MiB before it was played: "
-        + "the day added %.1f MiB, %.1f KiB a person). The dashboard's aggregates of the day (`stats:` and `waits:` keys): "
+        + "the day added %.1f MiB, %.1f KiB a person). The dashboard's aggregates of the day (`stats:` and `hist:` keys): "
         + "%.1f KiB. The call sayings scheduled ahead of the server's clock (`says`, consumed as they come due on a real day): "
         + "%.1f MiB of it.", BIG_DAY, memory / 1048576.0, memoryBefore / 1048576.0, (memory - memoryBefore) / 1048576.0,
         (memory - memoryBefore) / 1024.0 / BIG_DAY, aggregates / 1024.0, says / 1048576.0));
