@@ -87,13 +87,15 @@ class WaitAccuracyTest {
             FlowKit.scan(city, door, c.getString("number"));
           }
         }
-        // desk-2 takes a break in the peak: from minute 45 (once idle) to minute 75.
-        if (!paused && now >= 45 * MIN && !doneAt.containsKey("desk-2")) {
+        // desk-2 takes a break in the peak: from minute 45 it calls nobody new, pauses once its
+        // patient is done, and resumes at minute 75.
+        boolean onBreak = now >= 45 * MIN && !resumed;
+        if (onBreak && !paused && !doneAt.containsKey("desk-2")) {
           FlowKit.ok(FlowKit.act(city, desk, "desk-2", "pause"), "pause desk-2");
           paused = true;
         }
-        if (paused && !resumed && now >= 75 * MIN) {
-          FlowKit.ok(FlowKit.act(city, desk, "desk-2", "resume"), "resume desk-2");
+        if (!resumed && now >= 75 * MIN) {
+          if (paused) FlowKit.ok(FlowKit.act(city, desk, "desk-2", "resume"), "resume desk-2");
           resumed = true;
         }
         for (String s : stationsInOrder()) {
@@ -103,7 +105,7 @@ class WaitAccuracyTest {
             FlowKit.ok(FlowKit.act(city, cookie, s, "done"), s + " done");
             doneAt.remove(s);
           }
-          if (doneAt.containsKey(s) || (s.equals("desk-2") && paused && !resumed)) continue;
+          if (doneAt.containsKey(s) || (s.equals("desk-2") && now >= 45 * MIN && !resumed)) continue;
           TestCity.Reply r = FlowKit.next(city, cookie, s);
           if (r.status() == 204) continue; // nobody waiting
           if (FlowKit.ok(r, s + " next").getJsonObject("ticket") == null) continue;
@@ -148,17 +150,24 @@ class WaitAccuracyTest {
       }
       List<Double> errors = new ArrayList<>();
       int within = 0;
+      // For a look at the bias: per ticket, its check-in minute, predicted and actual wait, signed error.
+      StringBuilder perTicket = new StringBuilder("number,checkinMin,predictedMin,actualMin,errorMin,judged\n");
       for (Map.Entry<String, long[]> e : checkins.entrySet()) {
         long at = e.getValue()[0];
         Long called = boothCalls.get(e.getKey());
-        if (at - day0 < 30 * MIN || called == null) continue;
+        if (called == null) continue;
         double actualMin = (called - at) / (double) MIN;
         double predictedMin = e.getValue()[1] / (double) MIN;
+        perTicket.append(String.format(java.util.Locale.ROOT, "%s,%.2f,%.2f,%.2f,%.2f,%b%n", e.getKey(), (at - day0) / (double) MIN,
+            predictedMin, actualMin, actualMin - predictedMin, at - day0 >= 30 * MIN));
+        if (at - day0 < 30 * MIN) continue;
         double error = Math.abs(actualMin - predictedMin);
         errors.add(error);
         if (error <= Math.max(0.2 * predictedMin, 3)) within++;
       }
       errors.sort(Double::compare);
+      writeReport("wait-accuracy.csv", perTicket.toString());
+      writeReport("wait-accuracy-events.csv", csv.body());
       double share = within / (double) errors.size();
       System.out.printf("WAIT ACCURACY: %d tickets checked in, %d after the first 30 min called to a booth; "
               + "|actual - predicted| median %.1f min, p90 %.1f min, max %.1f min; within ±20%% (≥ ±3 min): %.1f%%%n",
@@ -170,6 +179,17 @@ class WaitAccuracyTest {
       JsonObject acc = FlowKit.ok(city.get(FlowKit.API + "/metrics", manager), "metrics").getJsonObject("predictionAccuracy");
       System.out.println("WAIT ACCURACY (live, metrics): " + acc.encode());
       assertTrue(acc.getInteger("calls") > 0, acc.encode());
+    }
+  }
+
+  /** Writes a file under target/ for a look after the run (not asserted on). */
+  private static void writeReport(String name, String body) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of("target");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve(name), body);
+    } catch (java.io.IOException e) {
+      System.out.println("could not write target/" + name + ": " + e);
     }
   }
 
