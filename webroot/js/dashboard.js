@@ -269,7 +269,9 @@ function renderAlerts() {
         el('span', { class: 'alert-level' }, t(`page.levels.${a.level}`)),
         el('span', null, t(`page.alerts.${a.code}`, vars)),
         el('span', { class: 'alert-advice' }, t(`page.advice.${a.code}`, vars)),
-        action));
+        action,
+        a.code === 'SEVERE_REACTION' ? el('a', { class: 'btn btn-small alert-action',
+          href: `/sites/${encodeURIComponent(site)}/observation?lang=${lang}` }, t('page.actions.openObservation')) : null));
   }));
 }
 

@@ -5,7 +5,7 @@
 --   P..'svc:'..kind          list: the latest service durations (ms, call to done) of desks or booths, newest first
 --   P..'waits:scored'        list: 'at|actualMs|loMs|hiMs' of the latest booth calls of predicted tickets, newest first
 
-local SVC_KEEP = 30    -- service durations kept per station kind
+local SVC_KEEP = 100   -- service durations kept per station kind (a short window chases streaks of fast or slow patients)
 local PRIOR_N = 5      -- the configured service time weighs as much as this many observed ones
 local SCORED_KEEP = 100
 local MIN_MS = 60000
