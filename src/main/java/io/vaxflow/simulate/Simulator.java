@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Synthetic patients and staff for a demo ({@code --simulate}): people book and check in (or walk
- * in) at each site while it is open, along an arrival curve with a morning peak, the door lets in
+ * in) at each site while it is open, along an arrival curve with a morning peak that nearly fills
+ * the site's simulated stations, the door lets in
  * whoever is called to the room, and every desk and booth except desk-1 and booth-1 (left for a
  * person with a tablet) calls, starts and finishes patients with random service times. Arrivals
  * and service times are in the server's (domain) time, so with {@code CLOCK_RATE} a whole day
@@ -57,20 +58,31 @@ public final class Simulator extends VerticleBase {
   }
 
   /**
-   * People per hour at a site at local time {@code hour} (fractional): a morning peak around 9:30,
-   * a smaller one after lunch, quiet otherwise.
+   * The share of a site's capacity that arrives per hour at local time {@code hour} (fractional):
+   * a morning peak around 9:30 that nearly fills it, a smaller one after lunch, a third otherwise.
    */
-  static double perHour(double hour) {
-    return 12 + 48 * Math.exp(-Math.pow((hour - 9.5) / 1.2, 2)) + 18 * Math.exp(-Math.pow((hour - 14.5) / 1.0, 2));
+  static double load(double hour) {
+    return Math.min(PEAK_LOAD, 0.3 + 0.6 * Math.exp(-Math.pow((hour - 9.5) / 1.2, 2))
+        + 0.3 * Math.exp(-Math.pow((hour - 14.5) / 1.0, 2)));
   }
 
-  /** The next arrival at a site: a Poisson process along {@link #perHour}, thinned in the server's time. */
+  private static final double PEAK_LOAD = 0.95;
+
+  /** People per hour the simulated stations serve: the slower of its desks and booths (station 1 of each is left to a person). */
+  static double capacityPerHour(SiteConfig site) {
+    return Math.min(Math.max(1, site.desks() - 1) * 3600 / DESK_SEC, Math.max(1, site.booths() - 1) * 3600 / BOOTH_SEC);
+  }
+
+  private static final double DESK_SEC = 150;
+  private static final double BOOTH_SEC = 210;
+
+  /** The next arrival at a site: a Poisson process along {@link #load} of its capacity, thinned in the server's time. */
   private void nextArrival(SiteFlow flow) {
-    double max = 80; // at least perHour's highest
+    double max = PEAK_LOAD * capacityPerHour(flow.site());
     long gapMs = (long) (-Math.log(1 - random.nextDouble()) * 3_600_000 / max);
     vertx.setTimer(RateClock.realMs(gapMs, rate), id -> {
       java.time.LocalTime local = java.time.LocalTime.ofInstant(flow.now(), flow.site().hours().zone());
-      if (random.nextDouble() < perHour(local.toSecondOfDay() / 3600.0) / max) arrive(flow);
+      if (random.nextDouble() < load(local.toSecondOfDay() / 3600.0) / PEAK_LOAD) arrive(flow);
       nextArrival(flow);
     });
   }
@@ -113,7 +125,7 @@ public final class Simulator extends VerticleBase {
     if (!"desk".equals(kind) && !"booth".equals(kind)) return;
     Optional<StationId> station = StationId.parse(to.getString("id"), flow.site());
     if (station.isEmpty() || station.get().number() == 1) return;
-    double meanSec = "desk".equals(kind) ? 150 : 210; // random service times: gamma, shape 4
+    double meanSec = "desk".equals(kind) ? DESK_SEC : BOOTH_SEC; // random service times: gamma, shape 4
     later(10, 40, () -> flow.act(station.get(), StationAction.START, STAFF)
         .onSuccess(r -> after(gammaSec(meanSec), () -> flow.act(station.get(), StationAction.DONE, STAFF))));
   }

@@ -11,13 +11,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With SIMULATE on, a fresh city comes alive by itself: people check in and simulated desks serve
- * them; nobody arrives at a site while it is closed.
+ * them; nobody arrives at a site while it is closed. Arrivals and service times are in the server's
+ * time: at CLOCK_RATE 20 a simulated hour takes three real minutes.
  */
 class SimulatorTest {
 
   @Test
   void aSimulatedDayMovesPeopleThroughTheSite() throws Exception {
-    try (TestCity city = TestCity.start(Map.of("SIMULATE", "true"))) {
+    try (TestCity city = TestCity.start(Map.of("SIMULATE", "true", "CLOCK_RATE", "20"))) {
       long end = System.currentTimeMillis() + 60_000;
       JsonObject counts = new JsonObject();
       boolean served = false;
@@ -43,18 +44,20 @@ class SimulatorTest {
   }
 
   /**
-   * 07:30 in Shanghai, before the demo sites open at 08:00 (a voucher for the 08:00 slot could
-   * already check in then, so arrivals would show): only pudong, open around the clock for this
-   * test, gets people; xuhui and jingan stay empty, without even a booking for today.
+   * 07:00 in Shanghai at CLOCK_RATE 20, so at most half an hour passes before the demo sites open
+   * at 08:00 (a voucher for the 08:00 slot could check in from 07:00, so arrivals would show at a
+   * closed site that books): only pudong, open around the clock for this test, gets people; xuhui
+   * and jingan stay empty, without even a booking for today.
    */
   @Test
   void nobodyArrivesAtAClosedSite() throws Exception {
-    try (TestCity city = TestCity.start(Map.of("SIMULATE", "true", "CLOCK", "2026-11-23T23:30:00Z",
+    try (TestCity city = TestCity.start(Map.of("SIMULATE", "true", "CLOCK", "2026-11-23T23:00:00Z", "CLOCK_RATE", "20",
         "VAXFLOW_SITES_PUDONG_HOURS_OPEN", "00:00", "VAXFLOW_SITES_PUDONG_HOURS_CLOSE", "24:00"))) {
       long start = System.currentTimeMillis();
       int pudong = 0;
-      // a site gets someone about every 7.5 s: wait for a few at pudong, and at least 20 s in all
-      while (System.currentTimeMillis() - start < 90_000 && (pudong < 3 || System.currentTimeMillis() - start < 20_000)) {
+      // pudong gets about 20 people an hour off-peak, one every 9 real seconds at rate 20: wait for
+      // a few, and at least 20 s in all
+      while (System.currentTimeMillis() - start < 80_000 && (pudong < 3 || System.currentTimeMillis() - start < 20_000)) {
         Thread.sleep(1000);
         pudong = issued(city, "pudong");
       }
