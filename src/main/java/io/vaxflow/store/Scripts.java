@@ -63,7 +63,7 @@ public final class Scripts {
   public static final List<String> NAMES = ARGS.keySet().stream().sorted().toList();
 
   /** Scripts that change nothing a client is told about: not waited for (rate_limit's buckets are best effort). */
-  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit", "observation", "day_stats");
+  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit", "observation", "day_stats", "wait_accuracy");
 
   private record Script(String name, String source, String sha) {}
 
