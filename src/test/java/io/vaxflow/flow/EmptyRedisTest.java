@@ -48,9 +48,18 @@ class EmptyRedisTest {
       redis.stop();
       emptied = RedisLauncher.start(emptyDir, redis.port());
 
+      // /health answers DATA_LOST until the sites are restored; the server's own background reads
+      // (the state publisher's snapshot after its stream tail reconnects) may find the loss and
+      // restore first, and then /health says it was lost
       Reply health = city.get("/health");
-      assertEquals(503, health.status(), "an emptied Redis is not UP: " + health.body());
-      assertEquals("DATA_LOST", health.json().getJsonObject("checks").getJsonObject("redis").getString("status"), health.body());
+      JsonObject seen = health.json().getJsonObject("checks").getJsonObject("redis");
+      if (health.status() == 200) {
+        assertTrue(seen.getInteger("dataLosses", 0) >= 1 && seen.containsKey("lastDataLoss"),
+            "an emptied Redis restored already is said to have lost its data: " + health.body());
+      } else {
+        assertEquals(503, health.status(), "an emptied Redis is not UP: " + health.body());
+        assertEquals("DATA_LOST", seen.getString("status"), health.body());
+      }
 
       Reply after = city.post(API + "/checkins", walkIn());
       assertEquals(201, after.status(), after.body());
