@@ -16,11 +16,17 @@ public final class RateClock extends Clock {
   private final long startMs;
   private final long realStartNanos;
   private final double rate;
+  private final ZoneId zone;
 
   public RateClock(Instant start, double rate) {
-    this.startMs = start.toEpochMilli();
-    this.realStartNanos = System.nanoTime();
+    this(start.toEpochMilli(), System.nanoTime(), rate, ZoneOffset.UTC);
+  }
+
+  private RateClock(long startMs, long realStartNanos, double rate, ZoneId zone) {
+    this.startMs = startMs;
+    this.realStartNanos = realStartNanos;
     this.rate = rate;
+    this.zone = zone;
   }
 
   /** The clock of a config: {@code CLOCK} (or now) at {@code CLOCK_RATE}. */
@@ -50,12 +56,11 @@ public final class RateClock extends Clock {
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
   @Override
-  public Clock withZone(ZoneId zone) {
-    if (zone.equals(ZoneOffset.UTC)) return this;
-    throw new UnsupportedOperationException("the server clock is UTC");
+  public Clock withZone(ZoneId other) {
+    return other.equals(zone) ? this : new RateClock(startMs, realStartNanos, rate, other);
   }
 }

@@ -71,10 +71,10 @@ public final class SiteMetrics {
     Future<JsonArray> shown = displays.status(site);
     Future<Double> tokens = siteTokens(site, flow.now().toEpochMilli());
     Future<List<Alert>> reactions = severeReactions(site, flow.now().toEpochMilli());
-    return Future.all(snapshot, figures, shown, tokens, reactions).map(all ->
+    Future<WaitAccuracy> accuracy = WaitAccuracy.of(flow);
+    return Future.all(List.of(snapshot, figures, shown, tokens, reactions, accuracy)).map(all ->
         compute(flow.site(), day, snapshot.result(), figures.result(), shown.result(), tokens.result())
-            .withAlerts(reactions.result()))
-        .compose(r -> WaitAccuracy.of(flow).map(r::withAccuracy));
+            .withAlerts(reactions.result()).withAccuracy(accuracy.result()));
   }
 
   /** People in observation held by a severe reaction not cleared yet (lua/observe_reaction.lua): one alert each. */
