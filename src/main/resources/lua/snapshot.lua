@@ -7,12 +7,19 @@ local stations = {}
 for _, id in ipairs(A.stations) do stations[#stations + 1] = station_view(load_station(id)) end
 local recent = {}
 local want = A.recentCalls
--- XREVRANGE with COUNT 0 answers a nil (false in Lua, not an empty list): ask only when calls are wanted
-local entries = want > 0 and redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20) or {}
+-- The latest calls from the calls index (lib/site.lua's call()); a site whose data predates the
+-- index finds them among its events. XREVRANGE with COUNT 0 answers a nil: ask only when wanted.
+local indexed = want > 0 and redis.call('EXISTS', P .. 'calls') == 1
+local entries = {}
+if indexed then
+  entries = redis.call('XREVRANGE', P .. 'calls', '+', '-', 'COUNT', want)
+elseif want > 0 then
+  entries = redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20)
+end
 for _, e in ipairs(entries) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
-  if f.type == 'call' then
+  if indexed or f.type == 'call' then
     recent[#recent + 1] = {eventId = e[1], number = f.number, toKind = f.toKind, toId = f.toId,
                            at = tonumber(f.at), batch = f.batch or ''}
     if #recent >= want then break end

@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -66,8 +67,12 @@ public final class Benchmark {
   /** {@code -Dbench.ackflood=only}: just the check-in latency with and without an ack flood. */
   private static final boolean ACK_FLOOD_ONLY = "only".equals(System.getProperty("bench.ackflood"));
   private static final int ACK_FLOOD_RATE = Integer.getInteger("bench.ackflood.rate", 250);
+  /** Display acks a second the anonymous sockets send during the flood (-Dbench.ackflood.acks). */
+  private static final int ACK_FLOOD_ACKS = Integer.getInteger("bench.ackflood.acks", 5000);
   /** {@code -Dbench.note=...}: a line written at the top of the results (e.g. what else ran on the machine). */
   private static final String NOTE = System.getProperty("bench.note", "");
+  /** {@code -Dbench.search=only}: just the highest check-in rate at the p99 limit and redis-benchmark of the script. */
+  private static final boolean SEARCH_ONLY = "only".equals(System.getProperty("bench.search"));
   /** {@code -Dbench.metrics=only}: just the dashboard's request time at a 300- and a 10,000-person day. */
   private static final boolean METRICS_ONLY = "only".equals(System.getProperty("bench.metrics"));
 
@@ -77,6 +82,8 @@ public final class Benchmark {
   private int port;
   private String cookie;
   private String csrf;
+  private Process server;
+  private long redisPid = -1;
 
   public static void main(String[] args) throws Exception {
     new Benchmark().run();
@@ -87,7 +94,8 @@ public final class Benchmark {
     Path dir = Files.createTempDirectory("vaxflow-bench");
     RedisLauncher redis = RedisLauncher.start(dir.resolve("redis"));
     port = freePort();
-    Process server = startServer(redis.url(), dir);
+    server = startServer(redis.url(), dir);
+    redisPid = redisPid(redis);
     Process bare = null;
     try {
       http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
@@ -120,6 +128,18 @@ public final class Benchmark {
       }
       if (METRICS_ONLY) {
         metricsDay(redis, dir);
+        return;
+      }
+      if (SEARCH_ONLY) { // the headline ratio alone: the search, then redis-benchmark of the script at the same concurrency
+        Search found = search();
+        pause();
+        int peak = Math.min(CONCURRENCY, found.repeats().stream().mapToInt(Run::inFlightPeak).max().orElse(1));
+        for (int c : new java.util.TreeSet<>(List.of(peak, CONCURRENCY))) {
+          RedisBench rb = redisBenchmark(redis, c, Integer.getInteger("bench.redis.requests", 50_000));
+          if (rb != null) line(String.format(Locale.ROOT, "redis-benchmark -c %d: %.0f/s, p50 %s ms, p99 %s ms; ratio %.2f",
+              c, rb.rps(), fmt(rb.p50()), fmt(rb.p99()), found.rate() / rb.rps()));
+        }
+        System.out.println(out);
         return;
       }
 
@@ -266,7 +286,7 @@ public final class Benchmark {
 
   /** One open-loop run: offered and achieved rate, latency percentiles (ms), errors and requests in flight. */
   record Run(String phase, String endpoint, int offered, double done, double p50, double p90, double p99, double max,
-             int errors, double inFlightMean, int inFlightPeak) {
+             int errors, double inFlightMean, int inFlightPeak, Cpu cpu) {
     boolean ok(double p99Limit) {
       return errors == 0 && p99 <= p99Limit && done >= 0.95 * offered;
     }
@@ -274,8 +294,57 @@ public final class Benchmark {
     JsonObject json() {
       return new JsonObject().put("phase", phase).put("endpoint", endpoint).put("offeredPerSec", offered)
           .put("donePerSec", round1(done)).put("p50Ms", p50).put("p90Ms", p90).put("p99Ms", p99).put("maxMs", max)
-          .put("errors", errors).put("inFlightMean", round1(inFlightMean)).put("inFlightPeak", inFlightPeak);
+          .put("errors", errors).put("inFlightMean", round1(inFlightMean)).put("inFlightPeak", inFlightPeak)
+          .put("cpuPercent", cpu.json());
     }
+  }
+
+  /**
+   * Where the machine's cores went during a run, in percent of one core (the machine has
+   * {@code nproc} × 100): the server, Redis and this load generator, from /proc/<pid>/stat.
+   */
+  record Cpu(double server, double redis, double generator) {
+    JsonObject json() {
+      return new JsonObject().put("server", round1(server)).put("redis", round1(redis)).put("generator", round1(generator));
+    }
+
+    String text() {
+      return String.format(Locale.ROOT, "%.0f / %.0f / %.0f", server, redis, generator);
+    }
+  }
+
+  /** CPU time used so far (ms) by the server, Redis and this process; 0 where /proc cannot tell. */
+  private long[] cpuMs() {
+    return new long[] {cpuMsOf(server == null ? -1 : server.pid()), cpuMsOf(redisPid), cpuMsOf(ProcessHandle.current().pid())};
+  }
+
+  /** Redis' process id, from INFO server. */
+  private long redisPid(RedisLauncher redis) {
+    Redis client = Redis.createClient(vertx, redis.url());
+    try {
+      String info = String.valueOf(client.send(Request.cmd(Command.INFO).arg("server")).await());
+      return info.lines().filter(l -> l.startsWith("process_id:")).map(l -> Long.parseLong(l.substring(11).strip()))
+          .findFirst().orElse(-1L);
+    } catch (RuntimeException e) {
+      return -1;
+    } finally {
+      client.close();
+    }
+  }
+
+  private static long cpuMsOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime + stime, at 100 ticks a second
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static Cpu cpuSince(long[] before, long[] after, long elapsedNs) {
+    double ms = elapsedNs / 1e6;
+    return new Cpu(100 * (after[0] - before[0]) / ms, 100 * (after[1] - before[1]) / ms, 100 * (after[2] - before[2]) / ms);
   }
 
   private final List<Run> runs = new ArrayList<>();
@@ -295,6 +364,7 @@ public final class Benchmark {
     AtomicInteger inFlightPeak = new AtomicInteger();
     CountDownLatch finished = new CountDownLatch(total);
     long start = System.nanoTime() + 50_000_000L;
+    long[] cpuBefore = cpuMs();
     long[] nextIndex = {0};
     long timer = vertx.setPeriodic(1, id -> {
       long now = System.nanoTime();
@@ -325,6 +395,7 @@ public final class Benchmark {
     finished.await(seconds + 60L, TimeUnit.SECONDS);
     vertx.cancelTimer(timer);
     long elapsed = System.nanoTime() - start;
+    Cpu cpu = cpuSince(cpuBefore, cpuMs(), elapsed);
     int n = done.get();
     long[] sorted = Arrays.copyOf(latencyNs, n);
     Arrays.sort(sorted);
@@ -332,19 +403,19 @@ public final class Benchmark {
     double busyNs = 0;
     for (long l : sorted) busyNs += l;
     Run run = new Run(phase, method + " " + path, rate, n / (elapsed / 1e9), msD(sorted, 0.50), msD(sorted, 0.90),
-        msD(sorted, 0.99), msD(sorted, 1.0), errors.get() + (total - n), busyNs / elapsed, inFlightPeak.get());
+        msD(sorted, 0.99), msD(sorted, 1.0), errors.get() + (total - n), busyNs / elapsed, inFlightPeak.get(), cpu);
     if (!phase.equals("warm-up")) runs.add(run);
     if (report) line(row(run));
     return run;
   }
 
   private static String row(Run r) {
-    return String.format(Locale.ROOT, "| `%s` | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.1f / %d |", r.endpoint(),
-        r.offered(), r.done(), r.p50(), r.p90(), r.p99(), r.max(), r.errors(), r.inFlightMean(), r.inFlightPeak());
+    return String.format(Locale.ROOT, "| `%s` | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.1f / %d | %s |", r.endpoint(),
+        r.offered(), r.done(), r.p50(), r.p90(), r.p99(), r.max(), r.errors(), r.inFlightMean(), r.inFlightPeak(), r.cpu().text());
   }
 
-  private static final String RUN_HEAD = "| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors | in flight mean / peak |\n"
-      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+  private static final String RUN_HEAD = "| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors "
+      + "| in flight mean / peak | CPU % server / Redis / load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
   private static double msD(long[] sortedNs, double q) {
     if (sortedNs.length == 0) return Double.NaN;
@@ -658,30 +729,34 @@ public final class Benchmark {
     java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
     Thread flood = new Thread(() -> {
       long i = 0;
-      while (flooding.get() && i < 50_000_000L) {
-        int slot = (int) (i % flooders.size());
-        WebSocket ws = flooders.get(slot);
-        if (ws.isClosed()) { // closed by the server: connect again, as an attacker would
-          try {
+      boolean[] dead = new boolean[flooders.size()];
+      long start = System.nanoTime();
+      long deadline = start + (SECONDS + 30L) * 1_000_000_000L;
+      while (flooding.get() && System.nanoTime() < deadline) {
+        // paced at ACK_FLOOD_ACKS a second (a spinning sender would only measure this JVM's own CPU)
+        long due = start + i * 1_000_000_000L / ACK_FLOOD_ACKS;
+        long ahead = due - System.nanoTime();
+        if (ahead > 0) LockSupport.parkNanos(ahead);
+        int slot = (int) (i++ % flooders.size());
+        try {
+          WebSocket ws = flooders.get(slot);
+          if (dead[slot] || ws.isClosed()) { // closed by the server: connect again, as an attacker would
+            dead[slot] = false;
             flooders.set(slot, wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
                 .setURI("/eventbus/websocket")).await());
             reconnects.incrementAndGet();
-          } catch (RuntimeException e) {
-            Thread.onSpinWait();
+            continue;
           }
-          continue;
+          if (ws.writeQueueFull()) continue; // the server stopped reading it: this one is skipped
+          ws.writeTextMessage(new JsonObject().put("type", "send").put("address", Addresses.ack("pudong"))
+              .put("body", new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "flood-" + i)).encode());
+          acks.incrementAndGet();
+        } catch (RuntimeException closedMeanwhile) {
+          dead[slot] = true;
         }
-        if (ws.writeQueueFull()) {
-          Thread.onSpinWait();
-          i++;
-          continue;
-        }
-        ws.writeTextMessage(new JsonObject().put("type", "send").put("address", Addresses.ack("pudong"))
-            .put("body", new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "flood-" + i)).encode());
-        acks.incrementAndGet();
-        i++;
       }
     }, "ack-flood");
+    flood.setUncaughtExceptionHandler((t, e) -> System.err.println("ack flood stopped: " + e));
     flood.start();
     Thread.sleep(1000);
     long before = acks.get();
@@ -693,7 +768,7 @@ public final class Benchmark {
     for (WebSocket ws : flooders) ws.close();
     wsc.close();
     line("");
-    line(String.format(Locale.ROOT, "Second row: during a flood of %.0f acks/s from 4 sockets (%d sent in all; "
+    line(String.format(Locale.ROOT, "Second row: during a flood of %.0f acks/s (paced at " + ACK_FLOOD_ACKS + "/s) from 4 sockets (%d sent in all; "
         + "the server closed flooding sockets and they connected again %d times).", ackRate, acks.get(), reconnects.get()));
   }
 
@@ -1057,9 +1132,13 @@ public final class Benchmark {
   private Process startServer(String redisUrl, Path dir) throws IOException {
     // a copy: a rebuild of target/ during the run must not pull classes from under the server
     // without the packaged jar (an offline build), the classes this benchmark runs from
-    List<String> command = Files.exists(Path.of("target/vaxflow.jar"))
-        ? List.of("java", "-Xmx512m", "-jar", Files.copy(Path.of("target/vaxflow.jar"), dir.resolve("vaxflow.jar")).toString())
-        : List.of("java", "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.vaxflow.Main");
+    // -Dbench.server.jvm="-XX:StartFlightRecording=filename=/tmp/server.jfr": more JVM options for the server (e.g. a profile)
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+    String jvm = System.getProperty("bench.server.jvm", "").strip();
+    if (!jvm.isEmpty()) command.addAll(List.of(jvm.split("\\s+")));
+    command.addAll(Files.exists(Path.of("target/vaxflow.jar"))
+        ? List.of("-jar", Files.copy(Path.of("target/vaxflow.jar"), dir.resolve("vaxflow.jar")).toString())
+        : List.of("-cp", System.getProperty("java.class.path"), "io.vaxflow.Main"));
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
     pb.environment().putAll(serverEnv(redisUrl, dir));
