@@ -1,19 +1,28 @@
 package io.vaxflow.config;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.*;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.*;
+import com.fasterxml.jackson.databind.introspect.AnnotatedParameter;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.*;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.vaxflow.security.PinHash;
 import java.io.*;
 import java.nio.charset.*;
 import java.nio.file.*;
 import java.time.*;
-import java.time.format.*;
 import java.util.*;
-import java.util.regex.Pattern;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -21,9 +30,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Reads {@code config/vaxflow.yaml} into a validated {@link VaxflowConfig}; every problem is a
  * {@link ConfigException} naming the file, the key and the reason, so a bad config fails at start.
- * The file is read as a Jackson tree and laid over {@link #DEFAULTS}; environment overrides are set on
- * that tree; the ranges in {@link #DEFAULTS} check every number; Jackson binds the tree (an unknown key fails there)
- * and {@link #validate} checks formats, ids, references and cross-field rules.
+ * The config records are the one schema: their {@link Setting}s give each value's default and range, their
+ * {@link Checked#check} the rules their types cannot say. The file is read as a Jackson tree and laid over the
+ * defaults; environment overrides are set on that tree; every number is checked against its range; Jackson binds
+ * the tree into the records (an unknown key fails there) and checks each record as it is bound.
  *
  * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
  * {@code HTTP_PORT, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
@@ -47,77 +57,51 @@ public final class ConfigLoader {
       "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate",
       "CLOCK_RATE", "clockRate");
 
-  /**
-   * Every key and its default ({@code null}: required); a number as {@code [default, min, max]} (a decimal
-   * min: not only whole numbers). A list holding one mapping is the template of each entry.
-   */
-  private static final String DEFAULTS = """
-      http: {host: 0.0.0.0, port: [8080, 0, 65535], bodyLimitBytes: [16384, 256, 67108864], idleTimeoutSec: [60, 1, 86400],
-             requestTimeoutMs: [10000, 100, 600000], trustedProxies: [loopback]}
-      redis: {type: standalone, url: "", master: "", waitReplicas: [0, 0, 16], poolSize: [32, 1, 4096], timeoutMs: [2000, 10, 600000]}
-      dataDir: ./data
-      voucherSecret: null
-      clock: ""
-      clockRate: [1.0, 0.01, 10000]
-      timeZone: Asia/Shanghai
-      simulate: false
-      announce: {repeats: [3, 1, 10], intervalSec: [8, 1, 600]}
-      flow: {arrivalTimeoutSec: [300, 1, 86400], leaseSec: [600, 1, 86400], observationSec: [1800, 1, 86400],
-             priorityInARow: [2, 1, 1000], checkinEarlyMin: [60, 0, 1440], tickMs: [1000, 10, 60000],
-             deskServiceMin: [3.0, 0.01, 240], boothServiceMin: [4.0, 0.01, 240],
-             observationMinutes: {standard: [0, 0, 1440], high: [30, 1, 1440]}}
-      limits: {kiosk: {rate: [1.0, 0.001, 1000000], burst: [30, 1, 1000000]}, site: {rate: [20.0, 0.001, 1000000], burst: [200, 1, 1000000]},
-               booking: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, lookup: {rate: [5.0, 0.001, 1000000], burst: [60, 1, 1000000]},
-               login: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, loginFailures: [5, 1, 1000], lockoutSec: [900, 1, 86400],
-               bookings: {rate: [200.0, 0.001, 1000000], burst: [400, 1, 1000000]}, bookingQueueSec: [30, 0, 3600]}
-      registry: {url: "", port: [0, 0, 65535], timeoutMs: [800, 10, 60000], breakerFailures: [5, 1, 1000], breakerResetMs: [10000, 100, 3600000]}
-      remote: {pollMs: [5000, 50, 600000], timeoutMs: [1000, 10, 60000], breakerFailures: [3, 1, 1000], breakerResetMs: [5000, 50, 3600000]}
-      sites:
-        - {id: null, code: null, name: null, address: {}, lat: [null, -90.0, 90], lon: [null, -180.0, 180], walkIns: false,
-           hours: {open: "08:00", close: "17:00"}, slotMin: [30, 1, 240], slotCapacity: [60, 1, 100000], hallCapacity: [100, 1, 100000],
-           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], targetWaitMin: [30, 1, 1440], remote: ""}
-      communities:
-        - {name: null, lat: [null, -90.0, 90], lon: [null, -180.0, 180]}
-      staff:
-        - {id: null, name: null, pinHash: null, roles: [], sites: []}
-      """;
-  private static final Set<String> BOOLEANS = Set.of("simulate", "sites[].walkIns");
-
-  private static final Pattern SITE_ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
-  private static final Pattern SITE_CODE = Pattern.compile("[A-Z]{2}");
-  private static final Pattern STAFF_ID = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
-  private static final Pattern LANG = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
-  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("H:mm");
-
   private static final YAMLMapper MAPPER = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-      DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
+      DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).addModule(bindings()).build();
 
-  /** The range of each number by its rule path ({@code http.port}, {@code sites[].hallCapacity}): min, max, 1 if decimal. */
-  private static final Map<String, double[]> RANGE = new HashMap<>();
-  private static final JsonNode DEFAULT_TREE = ranges(read(DEFAULTS), "");
+  /** A value of the config: its type and its {@link Setting} (null: none declared, so required). */
+  record Leaf(JavaType type, Setting setting) {
+    boolean required() { return setting == null || setting.value().equals(Setting.REQUIRED); }
 
-  /** Takes the ranges out of the defaults: {@code [default, min, max]} becomes {@code default}. */
-  private static JsonNode ranges(JsonNode node, String rule) {
-    if (node.isArray() && node.size() == 3 && node.get(1).isNumber() && node.get(2).isNumber()) {
-      RANGE.put(rule, new double[] {node.get(1).asDouble(), node.get(2).asDouble(), node.get(1).isIntegralNumber() ? 0 : 1});
-      return node.get(0);
+    boolean number() {
+      Class<?> raw = type.getRawClass();
+      return raw.isPrimitive() && raw != boolean.class || Number.class.isAssignableFrom(raw);
     }
-    if (node instanceof ObjectNode o) o.properties().forEach(f -> f.setValue(ranges(f.getValue(), dot(rule, f.getKey()))));
-    if (node instanceof ArrayNode list) for (int i = 0; i < list.size(); i++) list.set(i, ranges(list.get(i), rule + "[]"));
-    return node;
+
+    boolean whole() {
+      Class<?> raw = type.getRawClass();
+      return raw == int.class || raw == long.class || raw == Integer.class || raw == Long.class;
+    }
   }
 
-  /** The file's shape where it differs from the config records; the sections that match bind into those directly. */
-  record File(VaxflowConfig.Http http, RedisFile redis, String dataDir, String voucherSecret, String clock,
-              double clockRate, String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
-              VaxflowConfig.Limits limits, VaxflowConfig.Registry registry, VaxflowConfig.Remote remote,
-              List<Site> sites, List<VaxflowConfig.Community> communities, List<Staff> staff) {}
-  record RedisFile(String type, String url, String master, int waitReplicas, int poolSize, int timeoutMs) {}
-  record Site(String id, String code, Map<String, String> name, Map<String, String> address, double lat, double lon,
-              boolean walkIns, Hours hours, int slotMin, int slotCapacity, int hallCapacity, int roomCapacity,
-              int doors, int desks, int booths, int targetWaitMin, String remote) {}
-  record Hours(String open, String close) {}
-  record Staff(String id, String name, String pinHash, List<String> roles, List<String> sites) {}
+  /** Every value of the config by its rule path ({@code http.port}, {@code sites[].hallCapacity}). */
+  static final Map<String, Leaf> LEAVES = new LinkedHashMap<>();
+  /** The defaults of every value, read from the records; a list of records holds one entry, the template of each. */
+  static final JsonNode DEFAULT_TREE = defaults(MAPPER.constructType(VaxflowConfig.class), "");
+
+  /** The defaults of {@code type}'s values, from the {@link Setting}s of the parameters its record is bound by. */
+  private static ObjectNode defaults(JavaType type, String rule) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    for (BeanPropertyDefinition p : MAPPER.getDeserializationConfig().introspect(type).findProperties()) {
+      AnnotatedParameter param = p.getConstructorParameter();
+      if (param == null || param.hasAnnotation(JacksonInject.class)) continue;
+      JavaType t = p.getPrimaryType();
+      String r = dot(rule, p.getName());
+      Setting setting = param.getAnnotation(Setting.class);
+      JsonNode value = setting == null || setting.value().equals(Setting.REQUIRED) ? NullNode.instance : read(setting.value());
+      if (t.isRecordType()) {
+        value = merge(defaults(t, r), value);
+      } else if (t.isCollectionLikeType() && t.getContentType().isRecordType()) {
+        value = JsonNodeFactory.instance.arrayNode().add(defaults(t.getContentType(), r + "[]"));
+      } else {
+        LEAVES.put(r, new Leaf(t, setting));
+      }
+      out.set(p.getName(), value);
+    }
+    return out;
+  }
 
   /** Loads {@code file} with overrides from the process environment. */
   public static VaxflowConfig load(Path file) {
@@ -132,12 +116,110 @@ public final class ConfigLoader {
     if (!loader.fromEnv.isEmpty()) LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
           String.join(", ", new TreeMap<>(loader.fromEnv).values()));
     loader.checkScalars(tree, "", "");
+    VaxflowConfig config = loader.bind(tree);
+    if (config.staff().isEmpty()) LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", loader.fileName);
+    return config;
+  }
+
+  /** The tree bound into the records, each one checked as it is bound; the sites' hours are in the config's time zone. */
+  private VaxflowConfig bind(JsonNode tree) {
+    ZoneId zone;
     try {
-      return loader.validate(MAPPER.treeToValue(tree, File.class));
+      zone = MAPPER.treeToValue(tree.get("timeZone"), ZoneId.class);
+    } catch (JacksonException | ConfigException e) {
+      zone = null; // binding timeZone reports it
+    }
+    try {
+      return MAPPER.readerFor(VaxflowConfig.class).with(new InjectableValues.Std().addValue(ZoneId.class, zone)).readValue(tree);
     } catch (JsonMappingException e) {
-      throw loader.bindingError(e, tree);
-    } catch (JacksonException e) {
-      throw new ConfigException(loader.fileName, "(syntax)", e.getOriginalMessage(), e);
+      throw bindingError(e, tree);
+    } catch (ConfigException e) { // a rule of the whole config
+      throw fail(e.key(), e.reason());
+    } catch (IOException e) {
+      throw new ConfigException(fileName, "(syntax)", e.getMessage(), e);
+    }
+  }
+
+  /** How the JDK types in the records bind from text; {@link Checked#check} on each record as it is bound. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static SimpleModule bindings() {
+    SimpleModule m = new SimpleModule("vaxflow-config");
+    text(m, ZoneId.class, t -> ZoneId.of(t.strip()), (t, e) -> "unknown time zone " + t + " (use a region id such as Asia/Shanghai)");
+    text(m, Instant.class, t -> OffsetDateTime.parse(t.strip()).toInstant(), // 2026-11-24T01:30:00Z or with an offset
+        (t, e) -> "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + Checked.quote(t));
+    text(m, Path.class, Path::of, (t, e) -> "is not a valid path: " + (e instanceof InvalidPathException p ? p.getReason() : e));
+    m.addDeserializer((Class) Optional.class, new OptionalText(null));
+    m.addAbstractTypeMapping(Set.class, LinkedHashSet.class); // sets keep the file's order
+    m.setDeserializerModifier(new BeanDeserializerModifier() {
+      @Override
+      public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription bean, JsonDeserializer<?> d) {
+        return Checked.class.isAssignableFrom(bean.getBeanClass()) ? new CheckedDeserializer(d) : d;
+      }
+    });
+    return m;
+  }
+
+  /** {@code type} bound from non-empty text by {@code parse}; when that throws, {@code reason} says why for the text. */
+  private static <T> void text(SimpleModule m, Class<T> type, Function<String, T> parse, BiFunction<String, RuntimeException, String> reason) {
+    m.addDeserializer(type, new StdScalarDeserializer<T>(type) {
+      @Override
+      @SuppressWarnings("unchecked")
+      public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        String text = p.currentToken().isScalarValue() ? p.getValueAsString() : null;
+        if (text == null) return (T) ctxt.handleUnexpectedToken(type, p);
+        if (text.isBlank()) throw ConfigException.at("", "is required (empty)");
+        try {
+          return parse.apply(text);
+        } catch (RuntimeException e) {
+          throw ConfigException.at("", reason.apply(text, e));
+        }
+      }
+    });
+  }
+
+  /** An {@code Optional<T>}: empty for empty text, else the T its stripped text binds to. */
+  private static final class OptionalText extends StdDeserializer<Optional<?>> implements ContextualDeserializer {
+    private final JavaType content;
+
+    OptionalText(JavaType content) {
+      super(Optional.class);
+      this.content = content;
+    }
+
+    @Override
+    public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty property) {
+      return new OptionalText(property.getType().containedTypeOrUnknown(0));
+    }
+
+    @Override
+    public Optional<?> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (!p.currentToken().isScalarValue()) return (Optional<?>) ctxt.handleUnexpectedToken(Optional.class, p);
+      String text = p.getValueAsString("").strip();
+      return text.isEmpty() ? Optional.empty() : Optional.of(ctxt.readTreeAsValue(TextNode.valueOf(text), content));
+    }
+
+    @Override
+    public Optional<?> getNullValue(DeserializationContext ctxt) {
+      return Optional.empty();
+    }
+  }
+
+  /** Binds a {@link Checked} record, then checks it; a problem is a {@link ConfigException#at} within the record. */
+  private static final class CheckedDeserializer extends DelegatingDeserializer {
+    CheckedDeserializer(JsonDeserializer<?> d) {
+      super(d);
+    }
+
+    @Override
+    protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> d) {
+      return new CheckedDeserializer(d);
+    }
+
+    @Override
+    public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      Object value = super.deserialize(p, ctxt);
+      ((Checked) value).check();
+      return value;
     }
   }
 
@@ -249,7 +331,11 @@ public final class ConfigLoader {
     return s.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
   }
 
-  /** Every number within its range, every switch true or false; text (from the environment) becomes typed. */
+
+  /**
+   * Every value checked against its {@link Leaf}: a required one given, a number within its range, a switch true or
+   * false; text (from the environment) becomes typed, texts by language are stripped.
+   */
   private JsonNode checkScalars(JsonNode node, String path, String rule) {
     if (node instanceof ObjectNode obj) {
       for (Map.Entry<String, JsonNode> f : obj.properties()) {
@@ -259,24 +345,29 @@ public final class ConfigLoader {
     } else if (node instanceof ArrayNode list) {
       for (int i = 0; i < list.size(); i++) list.set(i, checkScalars(list.get(i), path + "[" + i + "]", rule + "[]"));
     }
-    double[] range = RANGE.get(rule);
+    Leaf leaf = LEAVES.get(rule);
     String text = node.asText().strip();
-    if (node.isNull() || node.isContainerNode() && range == null) {
+    if (leaf == null) {
       return node;
-    } else if (range != null) {
-      boolean whole = range[2] == 0;
+    } else if (node.isNull() || node.isTextual() && text.isEmpty() && leaf.required() && !leaf.number()) {
+      failIf(leaf.required(), path, node.isNull() ? "is required" : "is required (empty)");
+    } else if (leaf.number()) {
+      boolean whole = leaf.whole();
       boolean ok = whole ? node.isIntegralNumber() && node.canConvertToLong() || node.isTextual() && text.matches("[-+]?[0-9]{1,12}")
           : node.isNumber() && !node.isBigInteger() || node.isTextual() && text.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
       double d = ok ? Double.parseDouble(text) : Double.NaN;
-      failIf(!ok || !Double.isFinite(d) || d < range[0] || d > range[1], path,
-          "must be a " + (whole ? "whole " : "") + "number from " + fmt(range[0]) + " to " + fmt(range[1]));
+      Setting range = leaf.setting();
+      failIf(!ok || !Double.isFinite(d) || d < range.min() || d > range.max(), path,
+          "must be a " + (whole ? "whole " : "") + "number from " + fmt(range.min()) + " to " + fmt(range.max()));
       return whole ? LongNode.valueOf((long) d) : DoubleNode.valueOf(d);
-    } else if (BOOLEANS.contains(rule) && node.isTextual()) {
+    } else if (leaf.type().hasRawClass(boolean.class) && node.isTextual()) {
       return switch (text.toLowerCase(Locale.ROOT)) {
         case "true", "yes", "on", "1" -> BooleanNode.TRUE;
         case "false", "no", "off", "0" -> BooleanNode.FALSE;
         default -> throw fail(path, "must be true or false");
       };
+    } else if (node instanceof ObjectNode texts && leaf.type().isMapLikeType()) {
+      texts.properties().forEach(f -> f.setValue(f.getValue().isTextual() ? TextNode.valueOf(f.getValue().asText().strip()) : f.getValue()));
     }
     return node;
   }
@@ -285,23 +376,36 @@ public final class ConfigLoader {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
+
   /** A Jackson binding error as file, key (today's {@code sites[1].boths} form) and reason. */
   private ConfigException bindingError(JsonMappingException e, JsonNode tree) {
-    StringBuilder path = new StringBuilder();
+    StringBuilder keys = new StringBuilder();
     JsonNode at = tree;
     for (JsonMappingException.Reference r : e.getPath()) {
       boolean field = r.getFieldName() != null;
-      path.append(field ? (path.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
+      keys.append(field ? (keys.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
       at = field ? at.path(r.getFieldName()) : at.path(r.getIndex());
     }
-    Class<?> type = e instanceof MismatchedInputException m && m.getTargetType() != null ? m.getTargetType() : Void.class;
-    return fail(path.toString(), e instanceof UnrecognizedPropertyException u ? "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds())
+    String path = keys.toString();
+    for (Throwable c = e; c != null; c = c.getCause()) { // a record's rule, at a key within it
+      if (c instanceof ConfigException problem) return fail(problem.key().isEmpty() ? path : dot(path, problem.key()), problem.reason());
+    }
+    Class<?> type = e instanceof MismatchedInputException m && m.getTargetType() != null ? m.getTargetType()
+        : e instanceof ValueInstantiationException v ? v.getType().getRawClass() : Void.class;
+    return fail(path, e instanceof UnrecognizedPropertyException u ? "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds())
         : at.isNull() || at.isMissingNode() ? "is required"
-        : type == String.class ? "must be text"
+        : type == String.class || type == Optional.class ? "must be text"
         : type == boolean.class || type == Boolean.class ? "must be true or false"
+        : type.isEnum() ? "must be " + choices(type) + ", not " + Checked.quote(at.asText())
         : Collection.class.isAssignableFrom(type) ? "must be a list, e.g. [a, b]"
         : Map.class.isAssignableFrom(type) || type.isRecord() ? "must be a mapping of keys to values"
         : e.getOriginalMessage());
+  }
+
+  /** An enum's values as a reason lists them: "standalone, cluster or sentinel". */
+  private static String choices(Class<?> type) {
+    List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> c.toString().toLowerCase(Locale.ROOT)).toList();
+    return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
   }
 
   private static String hint(String key, Collection<Object> known) {
@@ -309,197 +413,14 @@ public final class ConfigLoader {
         .orElse(" (known: " + String.join(", ", known.stream().map(String::valueOf).sorted().toList()) + ")");
   }
 
+  /** A problem at {@code path}; a value from the environment (or an entry of a list from it) is named by its variable. */
   private ConfigException fail(String path, String reason) {
-    String var = fromEnv.get(path);
+    String var = fromEnv.getOrDefault(path, fromEnv.get(path.replaceFirst("\\[[0-9]+]$", "")));
     return var == null ? new ConfigException(fileName, path, reason)
         : new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
   }
 
-  private void unique(Map<String, String> seen, String value, String path, String what) {
-    String before = seen.putIfAbsent(what + " " + value, path.substring(0, path.lastIndexOf('.')));
-    if (before != null) throw fail(path, "duplicate " + what + " " + value + " (also " + before + ")");
-  }
-
   private void failIf(boolean bad, String path, String reason) {
     if (bad) throw fail(path, reason);
-  }
-
-  private static String quote(String s) {
-    return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
-  }
-
-  private String required(String value, String path) {
-    if (value == null) throw fail(path, "is required");
-    if (value.isBlank()) throw fail(path, "is required (empty)");
-    return value;
-  }
-
-  /** The rules a type cannot say: formats, ids, references and cross-field rules; builds the config. */
-  private VaxflowConfig validate(File f) {
-    for (String proxy : f.http().trustedProxies()) {
-      failIf(!proxy.equals("loopback") && !proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*"), "http.trustedProxies",
-          quote(proxy) + " is not an IP address (or loopback)");
-    }
-    Path dataDir;
-    try {
-      dataDir = Path.of(required(f.dataDir(), "dataDir"));
-    } catch (InvalidPathException e) {
-      throw fail("dataDir", "is not a valid path: " + e.getReason());
-    }
-    failIf(required(f.voucherSecret(), "voucherSecret").length() < 16, "voucherSecret", "must be at least 16 characters");
-    ZoneId timeZone;
-    try {
-      timeZone = ZoneId.of(required(f.timeZone(), "timeZone").strip());
-    } catch (DateTimeException e) {
-      throw fail("timeZone", "unknown time zone " + f.timeZone() + " (use a region id such as Asia/Shanghai)");
-    }
-    List<SiteConfig> sites = sites(f.sites(), timeZone);
-    VaxflowConfig.ObservationMinutes obs = f.flow().observationMinutes();
-    failIf(obs.standard() > 0 && obs.high() < obs.standard(), "flow.observationMinutes.high",
-        "must not be shorter than flow.observationMinutes.standard (" + obs.standard() + ")");
-    List<VaxflowConfig.Community> communities = new ArrayList<>();
-    for (VaxflowConfig.Community c : f.communities()) {
-      communities.add(new VaxflowConfig.Community(lang(c.name(), "communities[" + communities.size() + "].name", true), c.lat(), c.lon()));
-    }
-    return new VaxflowConfig(f.http(), redis(f.redis()), dataDir, f.voucherSecret(), clock(f.clock()), f.clockRate(), timeZone,
-        f.simulate(), f.announce(), f.flow(), f.limits(), f.registry(),
-        sites.stream().filter(s -> !s.isRemote()).toList(), List.copyOf(communities), staff(f.staff(), sites),
-        sites.stream().filter(SiteConfig::isRemote).toList(), f.remote());
-  }
-
-  /** The Redis deployment: its type, endpoints (a comma-separated list), Sentinel master name and WAIT count. */
-  private VaxflowConfig.Redis redis(RedisFile r) {
-    String typeText = String.valueOf(r.type()).strip();
-    VaxflowConfig.Redis.Type type = Arrays.stream(VaxflowConfig.Redis.Type.values()).filter(t -> t.name().equalsIgnoreCase(typeText))
-        .findFirst().orElseThrow(() -> fail("redis.type", "must be standalone, cluster or sentinel, not " + quote(typeText)));
-    String url = r.url() == null ? "" : r.url().strip();
-    List<String> endpoints = url.isEmpty() ? List.of() : Arrays.stream(url.split(",")).map(String::strip).toList();
-    failIf(endpoints.contains(""), "redis.url", "has an empty entry in its comma-separated list");
-    for (String endpoint : endpoints) {
-      failIf(!endpoint.matches("(redis|rediss|unix)://.*"), "redis.url",
-          "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not " + quote(endpoint));
-    }
-    failIf(type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1, "redis.url",
-        "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
-    failIf(type != VaxflowConfig.Redis.Type.STANDALONE && endpoints.isEmpty(), "redis.url",
-        "is required for redis.type " + typeText + " (the embedded redis-server is standalone)");
-    String master = r.master() == null ? "" : r.master().strip();
-    failIf(type == VaxflowConfig.Redis.Type.SENTINEL && master.isEmpty(), "redis.master",
-        "is required for redis.type sentinel (the master name the sentinels monitor)");
-    if (type != VaxflowConfig.Redis.Type.SENTINEL && !master.isEmpty()) throw fail("redis.master", "is only for redis.type sentinel");
-    failIf(r.waitReplicas() > 0 && endpoints.isEmpty(), "redis.waitReplicas",
-        "must be 0 with the embedded redis-server (it has no replicas)");
-    return new VaxflowConfig.Redis(url, r.poolSize(), r.timeoutMs(), type, List.copyOf(endpoints), master, r.waitReplicas());
-  }
-
-  private Optional<Instant> clock(String clock) {
-    String text = clock == null ? "" : clock.strip();
-    if (text.isEmpty()) return Optional.empty();
-    try {
-      return Optional.of(OffsetDateTime.parse(text).toInstant()); // 2026-11-24T01:30:00Z or with an offset
-    } catch (DateTimeParseException e) {
-      throw fail("clock", "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + quote(text));
-    }
-  }
-
-  private List<SiteConfig> sites(List<Site> list, ZoneId timeZone) {
-    if (list.isEmpty()) throw fail("sites", "at least one site is required");
-    List<SiteConfig> sites = new ArrayList<>();
-    Map<String, String> ids = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String p = "sites[" + i + "]";
-      Site s = list.get(i);
-      String id = required(s.id(), p + ".id");
-      failIf(!SITE_ID.matcher(id).matches(), p + ".id",
-          "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
-      unique(ids, id, p + ".id", "site id");
-      String code = required(s.code(), p + ".code");
-      if (!SITE_CODE.matcher(code).matches()) throw fail(p + ".code", "must be two capital letters (A-Z), not " + quote(code));
-      unique(ids, code, p + ".code", "site code");
-      String hp = p + ".hours";
-      int opens = minuteOfDay(s.hours().open(), hp + ".open", false);
-      int closes = minuteOfDay(s.hours().close(), hp + ".close", true);
-      if (opens >= closes) {
-        throw fail(hp, "open (" + s.hours().open() + ") must be before close (" + s.hours().close()
-            + "); a site open around the clock has open \"00:00\", close \"24:00\"");
-      }
-      OpeningHours hours = new OpeningHours(opens, closes, timeZone);
-      failIf(s.slotMin() > hours.minutes(), p + ".slotMin",
-          "must not be longer than the opening hours (" + hours.openText() + "-" + hours.closeText() + ")");
-      String remote = s.remote() == null ? "" : s.remote().strip();
-      failIf(!remote.isEmpty() && !remote.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?"), p + ".remote",
-          "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(remote));
-      sites.add(new SiteConfig(id, code, lang(s.name(), p + ".name", true), lang(s.address(), p + ".address", false),
-          s.lat(), s.lon(), s.walkIns(), hours, s.slotMin(), s.slotCapacity(), s.hallCapacity(), s.roomCapacity(),
-          s.doors(), s.desks(), s.booths(), s.targetWaitMin(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
-    }
-    if (sites.stream().allMatch(SiteConfig::isRemote)) throw fail("sites", "at least one site must be run by this server (without remote)");
-    return List.copyOf(sites);
-  }
-
-  private List<StaffAccount> staff(List<Staff> list, List<SiteConfig> sites) {
-    if (list.isEmpty()) LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", fileName);
-    Set<String> siteIds = new LinkedHashSet<>(sites.stream().map(SiteConfig::id).toList());
-    List<StaffAccount> out = new ArrayList<>();
-    Map<String, String> ids = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String p = "staff[" + i + "]";
-      Staff s = list.get(i);
-      String id = required(s.id(), p + ".id");
-      failIf(!STAFF_ID.matcher(id).matches(), p + ".id",
-          "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits, _ or -; not " + quote(id));
-      unique(ids, id, p + ".id", "staff id");
-      failIf(!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash")), p + ".pinHash",
-          "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.security.PinHash <pin>");
-      if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, observer, manager, admin)");
-      EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
-      for (String r : s.roles()) {
-        try {
-          roles.add(StaffAccount.Role.of(r));
-        } catch (IllegalArgumentException | NullPointerException e) {
-          throw fail(p + ".roles", "unknown role " + quote(String.valueOf(r)) + " (door, desk, vaccinator, observer, manager, admin)");
-        }
-      }
-      if (s.sites().isEmpty()) throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");
-      for (String site : s.sites()) {
-        failIf(!"*".equals(site) && !siteIds.contains(site), p + ".sites",
-            "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
-      }
-      String name = s.name() == null ? id : s.name();
-      if (name.isBlank()) throw fail(p + ".name", "must not be empty");
-      out.add(new StaffAccount(id, name, s.pinHash(), Collections.unmodifiableSet(roles),
-          Collections.unmodifiableSet(new LinkedHashSet<>(s.sites()))));
-    }
-    return List.copyOf(out);
-  }
-
-  /** A time of day HH:mm as minutes since midnight; "24:00" (1440, the end of the day) only where {@code endOfDay}. */
-  private int minuteOfDay(String value, String path, boolean endOfDay) {
-    String text = value == null ? "" : value.strip();
-    if (text.equals("24:00")) {
-      if (endOfDay) return OpeningHours.DAY_MINUTES;
-      throw fail(path, "24:00 is the end of a day, only a closing time; a site open around the clock opens at 00:00");
-    }
-    try {
-      return LocalTime.parse(text, HH_MM).toSecondOfDay() / 60;
-    } catch (DateTimeParseException e) {
-      throw fail(path, (endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
-          : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00") + "; not " + quote(text));
-    }
-  }
-
-  /** A text in several languages: language codes as keys, non-empty texts, zh and en where {@code required}. */
-  private Map<String, String> lang(Map<String, String> texts, String path, boolean required) {
-    if (texts == null) throw fail(path, "is required, with zh and en");
-    Map<String, String> out = new LinkedHashMap<>();
-    texts.forEach((lang, text) -> {
-      if (!LANG.matcher(lang).matches()) throw fail(path + "." + lang, "unknown key (expected a language code such as zh or en)");
-      if (text == null || text.isBlank()) throw fail(path + "." + lang, "must be non-empty text");
-      out.put(lang, text.strip());
-    });
-    for (String need : required ? List.of("zh", "en") : List.<String>of()) {
-      if (!out.containsKey(need)) throw fail(path + "." + need, "is required");
-    }
-    return Collections.unmodifiableMap(out);
   }
 }
