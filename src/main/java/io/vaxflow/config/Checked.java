@@ -32,6 +32,8 @@ interface Checked {
       require(LANG.matcher(lang).matches(), key + "." + lang, "unknown key (expected a language code such as zh or en)");
       require(text != null && !text.isBlank(), key + "." + lang, "must be non-empty text");
     });
-    for (String need : required ? List.of("zh", "en") : List.<String>of()) require(texts.containsKey(need), key + "." + need, "is required");
+    for (String need : required ? List.of("zh", "en") : List.<String>of()) {
+      require(texts.containsKey(need), key + "." + need, "is required");
+    }
   }
 }

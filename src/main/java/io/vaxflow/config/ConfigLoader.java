@@ -1,28 +1,27 @@
 package io.vaxflow.config;
 
+import static io.vaxflow.config.Checked.require;
+
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.*;
-import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
-import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
-import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.*;
+import com.fasterxml.jackson.databind.deser.std.*;
 import com.fasterxml.jackson.databind.exc.*;
-import com.fasterxml.jackson.databind.introspect.AnnotatedParameter;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.introspect.*;
+import com.fasterxml.jackson.databind.module.*;
 import com.fasterxml.jackson.databind.node.*;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.StdConverter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.*;
 import java.nio.charset.*;
 import java.nio.file.*;
 import java.time.*;
 import java.util.*;
-import java.util.function.BiFunction;
-import java.util.function.Function;
+import java.util.function.*;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -61,19 +60,11 @@ public final class ConfigLoader {
       DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).addModule(bindings()).build();
 
-  /** A value of the config: its type and its {@link Setting} (null: none declared, so required). */
-  record Leaf(JavaType type, Setting setting) {
-    boolean required() { return setting == null || setting.value().equals(Setting.REQUIRED); }
+  /** A value of the config: its type, its {@link Setting} (null: none declared) and whether the file must give it. */
+  record Leaf(Class<?> type, Setting setting, boolean required) {
+    boolean number() { return type.isPrimitive() ? type != boolean.class && type != char.class : Number.class.isAssignableFrom(type); }
 
-    boolean number() {
-      Class<?> raw = type.getRawClass();
-      return raw.isPrimitive() && raw != boolean.class || Number.class.isAssignableFrom(raw);
-    }
-
-    boolean whole() {
-      Class<?> raw = type.getRawClass();
-      return raw == int.class || raw == long.class || raw == Integer.class || raw == Long.class;
-    }
+    boolean whole() { return type != double.class && type != float.class && type != Double.class && type != Float.class; }
   }
 
   /** Every value of the config by its rule path ({@code http.port}, {@code sites[].hallCapacity}). */
@@ -90,13 +81,14 @@ public final class ConfigLoader {
       JavaType t = p.getPrimaryType();
       String r = dot(rule, p.getName());
       Setting setting = param.getAnnotation(Setting.class);
-      JsonNode value = setting == null || setting.value().equals(Setting.REQUIRED) ? NullNode.instance : read(setting.value());
+      boolean required = setting == null || setting.value().equals(Setting.REQUIRED);
+      JsonNode value = required ? NullNode.instance : read(setting.value());
       if (t.isRecordType()) {
         value = merge(defaults(t, r), value);
       } else if (t.isCollectionLikeType() && t.getContentType().isRecordType()) {
         value = JsonNodeFactory.instance.arrayNode().add(defaults(t.getContentType(), r + "[]"));
       } else {
-        LEAVES.put(r, new Leaf(t, setting));
+        LEAVES.put(r, new Leaf(t.getRawClass(), setting, required));
       }
       out.set(p.getName(), value);
     }
@@ -115,112 +107,91 @@ public final class ConfigLoader {
     loader.applyEnv(env == null ? Map.of() : env, tree);
     if (!loader.fromEnv.isEmpty()) LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
           String.join(", ", new TreeMap<>(loader.fromEnv).values()));
-    loader.checkScalars(tree, "", "");
-    VaxflowConfig config = loader.bind(tree);
+    VaxflowConfig config;
+    try {
+      config = bind(checkScalars(tree, "", ""));
+    } catch (ConfigException e) { // a rule broken at its key in the config
+      throw loader.fail(e.key(), e.reason());
+    }
     if (config.staff().isEmpty()) LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", loader.fileName);
     return config;
   }
 
-  /** The tree bound into the records, each one checked as it is bound; the sites' hours are in the config's time zone. */
-  private VaxflowConfig bind(JsonNode tree) {
-    ZoneId zone;
+  /**
+   * The tree bound into the records, each one checked as it is bound, the sites' hours in the config's time zone;
+   * a problem is a {@link ConfigException#at} its key in the config.
+   */
+  private static VaxflowConfig bind(JsonNode tree) {
+    ZoneId zone = null;
     try {
       zone = MAPPER.treeToValue(tree.get("timeZone"), ZoneId.class);
     } catch (JacksonException | ConfigException e) {
-      zone = null; // binding timeZone reports it
+      // binding timeZone below reports it
     }
     try {
       return MAPPER.readerFor(VaxflowConfig.class).with(new InjectableValues.Std().addValue(ZoneId.class, zone)).readValue(tree);
     } catch (JsonMappingException e) {
       throw bindingError(e, tree);
-    } catch (ConfigException e) { // a rule of the whole config
-      throw fail(e.key(), e.reason());
     } catch (IOException e) {
-      throw new ConfigException(fileName, "(syntax)", e.getMessage(), e);
+      throw new UncheckedIOException(e); // a tree is not read from a stream
     }
   }
 
-  /** How the JDK types in the records bind from text; {@link Checked#check} on each record as it is bound. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /** How the JDK types in the records bind from text; {@link Checked#check} on each record right after it is bound. */
   private static SimpleModule bindings() {
-    SimpleModule m = new SimpleModule("vaxflow-config");
-    text(m, ZoneId.class, t -> ZoneId.of(t.strip()), (t, e) -> "unknown time zone " + t + " (use a region id such as Asia/Shanghai)");
-    text(m, Instant.class, t -> OffsetDateTime.parse(t.strip()).toInstant(), // 2026-11-24T01:30:00Z or with an offset
+    SimpleDeserializers jdk = new SimpleDeserializers() {
+      @Override
+      public JsonDeserializer<?> findBeanDeserializer(JavaType type, DeserializationConfig config, BeanDescription bean)
+          throws JsonMappingException {
+        if (!type.hasRawClass(Optional.class)) return super.findBeanDeserializer(type, config, bean);
+        JavaType content = type.containedTypeOrUnknown(0); // Optional<T>: empty for empty text, else the T its stripped text binds to
+        return converter(String.class, t -> t.isBlank() ? Optional.empty() : Optional.of(MAPPER.convertValue(t.strip(), content)), null);
+      }
+    };
+    text(jdk, ZoneId.class, t -> ZoneId.of(t.strip()), (t, e) -> "unknown time zone " + t + " (use a region id such as Asia/Shanghai)");
+    text(jdk, Instant.class, t -> OffsetDateTime.parse(t.strip()).toInstant(), // 2026-11-24T01:30:00Z or with an offset
         (t, e) -> "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + Checked.quote(t));
-    text(m, Path.class, Path::of, (t, e) -> "is not a valid path: " + (e instanceof InvalidPathException p ? p.getReason() : e));
-    m.addDeserializer((Class) Optional.class, new OptionalText(null));
+    text(jdk, Path.class, Path::of, (t, e) -> "is not a valid path: " + (e instanceof InvalidPathException p ? p.getReason() : e));
+    SimpleModule m = new SimpleModule("vaxflow-config");
+    m.setDeserializers(jdk);
     m.addAbstractTypeMapping(Set.class, LinkedHashSet.class); // sets keep the file's order
-    m.setDeserializerModifier(new BeanDeserializerModifier() {
+    return m.setDeserializerModifier(new BeanDeserializerModifier() {
       @Override
       public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription bean, JsonDeserializer<?> d) {
-        return Checked.class.isAssignableFrom(bean.getBeanClass()) ? new CheckedDeserializer(d) : d;
+        return !Checked.class.isAssignableFrom(bean.getBeanClass()) ? d : converter(bean.getBeanClass(), value -> {
+          ((Checked) value).check();
+          return value;
+        }, d);
       }
     });
-    return m;
   }
 
   /** {@code type} bound from non-empty text by {@code parse}; when that throws, {@code reason} says why for the text. */
-  private static <T> void text(SimpleModule m, Class<T> type, Function<String, T> parse, BiFunction<String, RuntimeException, String> reason) {
-    m.addDeserializer(type, new StdScalarDeserializer<T>(type) {
-      @Override
-      @SuppressWarnings("unchecked")
-      public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        String text = p.currentToken().isScalarValue() ? p.getValueAsString() : null;
-        if (text == null) return (T) ctxt.handleUnexpectedToken(type, p);
-        if (text.isBlank()) throw ConfigException.at("", "is required (empty)");
-        try {
-          return parse.apply(text);
-        } catch (RuntimeException e) {
-          throw ConfigException.at("", reason.apply(text, e));
-        }
+  private static <T> void text(SimpleDeserializers jdk, Class<T> type, Function<String, T> parse,
+      BiFunction<String, RuntimeException, String> reason) {
+    jdk.addDeserializer(type, converter(String.class, text -> {
+      require(!text.isBlank(), "", "is required (empty)");
+      try {
+        return parse.apply(text);
+      } catch (RuntimeException e) {
+        throw ConfigException.at("", reason.apply(text, e));
       }
-    });
+    }, null));
   }
 
-  /** An {@code Optional<T>}: empty for empty text, else the T its stripped text binds to. */
-  private static final class OptionalText extends StdDeserializer<Optional<?>> implements ContextualDeserializer {
-    private final JavaType content;
+  /** Binds an {@code in} (with {@code bound}, or the deserializer of its type), then {@code convert}s it. */
+  private static <I, T> StdDelegatingDeserializer<T> converter(Class<I> in, Function<I, T> convert, JsonDeserializer<?> bound) {
+    return new StdDelegatingDeserializer<>(new StdConverter<Object, T>() {
+      @Override
+      public T convert(Object value) {
+        return convert.apply(in.cast(value));
+      }
 
-    OptionalText(JavaType content) {
-      super(Optional.class);
-      this.content = content;
-    }
-
-    @Override
-    public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty property) {
-      return new OptionalText(property.getType().containedTypeOrUnknown(0));
-    }
-
-    @Override
-    public Optional<?> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (!p.currentToken().isScalarValue()) return (Optional<?>) ctxt.handleUnexpectedToken(Optional.class, p);
-      String text = p.getValueAsString("").strip();
-      return text.isEmpty() ? Optional.empty() : Optional.of(ctxt.readTreeAsValue(TextNode.valueOf(text), content));
-    }
-
-    @Override
-    public Optional<?> getNullValue(DeserializationContext ctxt) {
-      return Optional.empty();
-    }
-  }
-
-  /** Binds a {@link Checked} record, then checks it; a problem is a {@link ConfigException#at} within the record. */
-  private static final class CheckedDeserializer extends DelegatingDeserializer {
-    CheckedDeserializer(JsonDeserializer<?> d) {
-      super(d);
-    }
-
-    @Override
-    protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> d) {
-      return new CheckedDeserializer(d);
-    }
-
-    @Override
-    public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      Object value = super.deserialize(p, ctxt);
-      ((Checked) value).check();
-      return value;
-    }
+      @Override
+      public JavaType getInputType(TypeFactory types) {
+        return types.constructType(in);
+      }
+    }, bound == null ? null : TypeFactory.defaultInstance().constructType(in), bound);
   }
 
   private final String fileName;
@@ -240,24 +211,21 @@ public final class ConfigLoader {
       doc = MAPPER.readTree(in);
     } catch (NoSuchFileException e) {
       throw new ConfigException(fileName, "(file)", "not found");
-    } catch (JacksonException e) {
-      for (Throwable c = e; c != null; c = c.getCause()) if (c instanceof CharacterCodingException bad) throw utf8(bad);
-      String problem = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
+    } catch (IOException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof CharacterCodingException) throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
+      }
+      if (!(e instanceof JacksonException syntax)) throw new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
+      String problem = syntax.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
           ? m.getProblem().strip() + (m.getContext() == null ? "" : " (" + m.getContext().strip() + ")")
-          : e.getOriginalMessage().replaceAll("(?s)Duplicate field '(.*?)'.*", "duplicate key $1");
-      JsonLocation at = e.getLocation();
+          : syntax.getOriginalMessage().replaceAll("(?s)Duplicate field '(.*?)'.*", "duplicate key $1");
+      JsonLocation at = syntax.getLocation();
       String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
       throw new ConfigException(fileName, "(syntax)", where + problem, e);
-    } catch (IOException e) {
-      throw e instanceof CharacterCodingException c ? utf8(c) : new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
     }
     if (doc == null || doc.isMissingNode() || doc.isNull()) return JsonNodeFactory.instance.objectNode();
     if (!doc.isObject()) throw new ConfigException(fileName, "(root)", "must be a mapping of keys to values");
     return doc;
-  }
-
-  private ConfigException utf8(CharacterCodingException e) {
-    return new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
   }
 
   /** {@code file} laid over {@code defaults}; a null in the file is an absent key; template lists apply to each entry. */
@@ -331,17 +299,13 @@ public final class ConfigLoader {
     return s.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
   }
 
-
   /**
    * Every value checked against its {@link Leaf}: a required one given, a number within its range, a switch true or
    * false; text (from the environment) becomes typed, texts by language are stripped.
    */
-  private JsonNode checkScalars(JsonNode node, String path, String rule) {
+  private static JsonNode checkScalars(JsonNode node, String path, String rule) {
     if (node instanceof ObjectNode obj) {
-      for (Map.Entry<String, JsonNode> f : obj.properties()) {
-        String k = f.getKey();
-        f.setValue(checkScalars(f.getValue(), dot(path, k), dot(rule, k)));
-      }
+      obj.properties().forEach(f -> f.setValue(checkScalars(f.getValue(), dot(path, f.getKey()), dot(rule, f.getKey()))));
     } else if (node instanceof ArrayNode list) {
       for (int i = 0; i < list.size(); i++) list.set(i, checkScalars(list.get(i), path + "[" + i + "]", rule + "[]"));
     }
@@ -350,23 +314,23 @@ public final class ConfigLoader {
     if (leaf == null) {
       return node;
     } else if (node.isNull() || node.isTextual() && text.isEmpty() && leaf.required() && !leaf.number()) {
-      failIf(leaf.required(), path, node.isNull() ? "is required" : "is required (empty)");
+      require(!leaf.required(), path, node.isNull() ? "is required" : "is required (empty)");
     } else if (leaf.number()) {
       boolean whole = leaf.whole();
       boolean ok = whole ? node.isIntegralNumber() && node.canConvertToLong() || node.isTextual() && text.matches("[-+]?[0-9]{1,12}")
           : node.isNumber() && !node.isBigInteger() || node.isTextual() && text.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
       double d = ok ? Double.parseDouble(text) : Double.NaN;
       Setting range = leaf.setting();
-      failIf(!ok || !Double.isFinite(d) || d < range.min() || d > range.max(), path,
+      require(ok && Double.isFinite(d) && d >= range.min() && d <= range.max(), path,
           "must be a " + (whole ? "whole " : "") + "number from " + fmt(range.min()) + " to " + fmt(range.max()));
       return whole ? LongNode.valueOf((long) d) : DoubleNode.valueOf(d);
-    } else if (leaf.type().hasRawClass(boolean.class) && node.isTextual()) {
+    } else if (leaf.type() == boolean.class && node.isTextual()) {
       return switch (text.toLowerCase(Locale.ROOT)) {
         case "true", "yes", "on", "1" -> BooleanNode.TRUE;
         case "false", "no", "off", "0" -> BooleanNode.FALSE;
-        default -> throw fail(path, "must be true or false");
+        default -> throw ConfigException.at(path, "must be true or false");
       };
-    } else if (node instanceof ObjectNode texts && leaf.type().isMapLikeType()) {
+    } else if (node instanceof ObjectNode texts && Map.class.isAssignableFrom(leaf.type())) {
       texts.properties().forEach(f -> f.setValue(f.getValue().isTextual() ? TextNode.valueOf(f.getValue().asText().strip()) : f.getValue()));
     }
     return node;
@@ -376,9 +340,8 @@ public final class ConfigLoader {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
-
-  /** A Jackson binding error as file, key (today's {@code sites[1].boths} form) and reason. */
-  private ConfigException bindingError(JsonMappingException e, JsonNode tree) {
+  /** A Jackson binding error as the key in the config (today's {@code sites[1].boths} form) and the reason. */
+  private static ConfigException bindingError(JsonMappingException e, JsonNode tree) {
     StringBuilder keys = new StringBuilder();
     JsonNode at = tree;
     for (JsonMappingException.Reference r : e.getPath()) {
@@ -388,11 +351,11 @@ public final class ConfigLoader {
     }
     String path = keys.toString();
     for (Throwable c = e; c != null; c = c.getCause()) { // a record's rule, at a key within it
-      if (c instanceof ConfigException problem) return fail(problem.key().isEmpty() ? path : dot(path, problem.key()), problem.reason());
+      if (c instanceof ConfigException rule) return ConfigException.at(rule.key().isEmpty() ? path : dot(path, rule.key()), rule.reason());
     }
     Class<?> type = e instanceof MismatchedInputException m && m.getTargetType() != null ? m.getTargetType()
         : e instanceof ValueInstantiationException v ? v.getType().getRawClass() : Void.class;
-    return fail(path, e instanceof UnrecognizedPropertyException u ? "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds())
+    return ConfigException.at(path, e instanceof UnrecognizedPropertyException u ? "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds())
         : at.isNull() || at.isMissingNode() ? "is required"
         : type == String.class || type == Optional.class ? "must be text"
         : type == boolean.class || type == Boolean.class ? "must be true or false"
@@ -418,9 +381,5 @@ public final class ConfigLoader {
     String var = fromEnv.getOrDefault(path, fromEnv.get(path.replaceFirst("\\[[0-9]+]$", "")));
     return var == null ? new ConfigException(fileName, path, reason)
         : new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
-  }
-
-  private void failIf(boolean bad, String path, String reason) {
-    if (bad) throw fail(path, reason);
   }
 }

@@ -1,10 +1,6 @@
 package io.vaxflow.config;
 
-import java.lang.annotation.Documented;
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
+import java.lang.annotation.*;
 
 /**
  * A config value's default and, for a number, its range: on a component of a config record, or on a parameter of
