@@ -24,6 +24,14 @@ public class ConfigException extends RuntimeException {
     this.reason = reason;
   }
 
+  /**
+   * A problem found while binding, at {@code key} relative to the value being bound ({@code ""}: the value itself);
+   * the loader names the file and the full key.
+   */
+  static ConfigException at(String key, String reason) {
+    return new ConfigException("", key, reason);
+  }
+
   /** The configuration file, as it was named to the loader (e.g. {@code config/vaxflow.yaml}). */
   public String file() {
     return file;

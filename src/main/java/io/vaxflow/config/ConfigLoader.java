@@ -1,19 +1,27 @@
 package io.vaxflow.config;
 
+import static io.vaxflow.config.Checked.require;
+
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.*;
+import com.fasterxml.jackson.databind.deser.*;
+import com.fasterxml.jackson.databind.deser.std.*;
 import com.fasterxml.jackson.databind.exc.*;
+import com.fasterxml.jackson.databind.introspect.*;
+import com.fasterxml.jackson.databind.module.*;
 import com.fasterxml.jackson.databind.node.*;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.StdConverter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.vaxflow.security.PinHash;
 import java.io.*;
 import java.nio.charset.*;
 import java.nio.file.*;
 import java.time.*;
-import java.time.format.*;
 import java.util.*;
-import java.util.regex.Pattern;
+import java.util.function.*;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -21,9 +29,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Reads {@code config/vaxflow.yaml} into a validated {@link VaxflowConfig}; every problem is a
  * {@link ConfigException} naming the file, the key and the reason, so a bad config fails at start.
- * The file is read as a Jackson tree and laid over {@link #DEFAULTS}; environment overrides are set on
- * that tree; the ranges in {@link #DEFAULTS} check every number; Jackson binds the tree (an unknown key fails there)
- * and {@link #validate} checks formats, ids, references and cross-field rules.
+ * The config records are the one schema: their {@link Setting}s give each value's default and range, their
+ * {@link Checked#check} the rules their types cannot say. The file is read as a Jackson tree and laid over the
+ * defaults; environment overrides are set on that tree; every number is checked against its range; Jackson binds
+ * the tree into the records (an unknown key fails there) and checks each record as it is bound.
  *
  * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
  * {@code HTTP_PORT, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
@@ -47,77 +56,44 @@ public final class ConfigLoader {
       "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate",
       "CLOCK_RATE", "clockRate");
 
-  /**
-   * Every key and its default ({@code null}: required); a number as {@code [default, min, max]} (a decimal
-   * min: not only whole numbers). A list holding one mapping is the template of each entry.
-   */
-  private static final String DEFAULTS = """
-      http: {host: 0.0.0.0, port: [8080, 0, 65535], bodyLimitBytes: [16384, 256, 67108864], idleTimeoutSec: [60, 1, 86400],
-             requestTimeoutMs: [10000, 100, 600000], trustedProxies: [loopback]}
-      redis: {type: standalone, url: "", master: "", waitReplicas: [0, 0, 16], poolSize: [32, 1, 4096], timeoutMs: [2000, 10, 600000]}
-      dataDir: ./data
-      voucherSecret: null
-      clock: ""
-      clockRate: [1.0, 0.01, 10000]
-      timeZone: Asia/Shanghai
-      simulate: false
-      announce: {repeats: [3, 1, 10], intervalSec: [8, 1, 600]}
-      flow: {arrivalTimeoutSec: [300, 1, 86400], leaseSec: [600, 1, 86400], observationSec: [1800, 1, 86400],
-             priorityInARow: [2, 1, 1000], checkinEarlyMin: [60, 0, 1440], tickMs: [1000, 10, 60000],
-             deskServiceMin: [3.0, 0.01, 240], boothServiceMin: [4.0, 0.01, 240],
-             observationMinutes: {standard: [0, 0, 1440], high: [30, 1, 1440]}}
-      limits: {kiosk: {rate: [1.0, 0.001, 1000000], burst: [30, 1, 1000000]}, site: {rate: [20.0, 0.001, 1000000], burst: [200, 1, 1000000]},
-               booking: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, lookup: {rate: [5.0, 0.001, 1000000], burst: [60, 1, 1000000]},
-               login: {rate: [0.5, 0.001, 1000000], burst: [10, 1, 1000000]}, loginFailures: [5, 1, 1000], lockoutSec: [900, 1, 86400],
-               bookings: {rate: [200.0, 0.001, 1000000], burst: [400, 1, 1000000]}, bookingQueueSec: [30, 0, 3600]}
-      registry: {url: "", port: [0, 0, 65535], timeoutMs: [800, 10, 60000], breakerFailures: [5, 1, 1000], breakerResetMs: [10000, 100, 3600000]}
-      remote: {pollMs: [5000, 50, 600000], timeoutMs: [1000, 10, 60000], breakerFailures: [3, 1, 1000], breakerResetMs: [5000, 50, 3600000]}
-      sites:
-        - {id: null, code: null, name: null, address: {}, lat: [null, -90.0, 90], lon: [null, -180.0, 180], walkIns: false,
-           hours: {open: "08:00", close: "17:00"}, slotMin: [30, 1, 240], slotCapacity: [60, 1, 100000], hallCapacity: [100, 1, 100000],
-           roomCapacity: [10, 1, 10000], doors: [1, 1, 10], desks: [2, 1, 50], booths: [3, 1, 50], targetWaitMin: [30, 1, 1440], remote: ""}
-      communities:
-        - {name: null, lat: [null, -90.0, 90], lon: [null, -180.0, 180]}
-      staff:
-        - {id: null, name: null, pinHash: null, roles: [], sites: []}
-      """;
-  private static final Set<String> BOOLEANS = Set.of("simulate", "sites[].walkIns");
-
-  private static final Pattern SITE_ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
-  private static final Pattern SITE_CODE = Pattern.compile("[A-Z]{2}");
-  private static final Pattern STAFF_ID = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
-  private static final Pattern LANG = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
-  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("H:mm");
-
   private static final YAMLMapper MAPPER = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-      DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
+      DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).addModule(bindings()).build();
 
-  /** The range of each number by its rule path ({@code http.port}, {@code sites[].hallCapacity}): min, max, 1 if decimal. */
-  private static final Map<String, double[]> RANGE = new HashMap<>();
-  private static final JsonNode DEFAULT_TREE = ranges(read(DEFAULTS), "");
+  /** A value of the config: its type, its {@link Setting} (null: none declared) and whether the file must give it. */
+  record Leaf(Class<?> type, Setting setting, boolean required) {
+    boolean number() { return type.isPrimitive() ? type != boolean.class && type != char.class : Number.class.isAssignableFrom(type); }
 
-  /** Takes the ranges out of the defaults: {@code [default, min, max]} becomes {@code default}. */
-  private static JsonNode ranges(JsonNode node, String rule) {
-    if (node.isArray() && node.size() == 3 && node.get(1).isNumber() && node.get(2).isNumber()) {
-      RANGE.put(rule, new double[] {node.get(1).asDouble(), node.get(2).asDouble(), node.get(1).isIntegralNumber() ? 0 : 1});
-      return node.get(0);
-    }
-    if (node instanceof ObjectNode o) o.properties().forEach(f -> f.setValue(ranges(f.getValue(), dot(rule, f.getKey()))));
-    if (node instanceof ArrayNode list) for (int i = 0; i < list.size(); i++) list.set(i, ranges(list.get(i), rule + "[]"));
-    return node;
+    boolean whole() { return type != double.class && type != float.class && type != Double.class && type != Float.class; }
   }
 
-  /** The file's shape where it differs from the config records; the sections that match bind into those directly. */
-  record File(VaxflowConfig.Http http, RedisFile redis, String dataDir, String voucherSecret, String clock,
-              double clockRate, String timeZone, boolean simulate, VaxflowConfig.Announce announce, VaxflowConfig.Flow flow,
-              VaxflowConfig.Limits limits, VaxflowConfig.Registry registry, VaxflowConfig.Remote remote,
-              List<Site> sites, List<VaxflowConfig.Community> communities, List<Staff> staff) {}
-  record RedisFile(String type, String url, String master, int waitReplicas, int poolSize, int timeoutMs) {}
-  record Site(String id, String code, Map<String, String> name, Map<String, String> address, double lat, double lon,
-              boolean walkIns, Hours hours, int slotMin, int slotCapacity, int hallCapacity, int roomCapacity,
-              int doors, int desks, int booths, int targetWaitMin, String remote) {}
-  record Hours(String open, String close) {}
-  record Staff(String id, String name, String pinHash, List<String> roles, List<String> sites) {}
+  /** Every value of the config by its rule path ({@code http.port}, {@code sites[].hallCapacity}). */
+  static final Map<String, Leaf> LEAVES = new LinkedHashMap<>();
+  /** The defaults of every value, read from the records; a list of records holds one entry, the template of each. */
+  static final JsonNode DEFAULT_TREE = defaults(MAPPER.constructType(VaxflowConfig.class), "");
+
+  /** The defaults of {@code type}'s values, from the {@link Setting}s of the parameters its record is bound by. */
+  private static ObjectNode defaults(JavaType type, String rule) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    for (BeanPropertyDefinition p : MAPPER.getDeserializationConfig().introspect(type).findProperties()) {
+      AnnotatedParameter param = p.getConstructorParameter();
+      if (param == null || param.hasAnnotation(JacksonInject.class)) continue;
+      JavaType t = p.getPrimaryType();
+      String r = dot(rule, p.getName());
+      Setting setting = param.getAnnotation(Setting.class);
+      boolean required = setting == null || setting.value().equals(Setting.REQUIRED);
+      JsonNode value = required ? NullNode.instance : read(setting.value());
+      if (t.isRecordType()) {
+        value = merge(defaults(t, r), value);
+      } else if (t.isCollectionLikeType() && t.getContentType().isRecordType()) {
+        value = JsonNodeFactory.instance.arrayNode().add(defaults(t.getContentType(), r + "[]"));
+      } else {
+        LEAVES.put(r, new Leaf(t.getRawClass(), setting, required));
+      }
+      out.set(p.getName(), value);
+    }
+    return out;
+  }
 
   /** Loads {@code file} with overrides from the process environment. */
   public static VaxflowConfig load(Path file) {
@@ -131,14 +107,91 @@ public final class ConfigLoader {
     loader.applyEnv(env == null ? Map.of() : env, tree);
     if (!loader.fromEnv.isEmpty()) LOG.info("{}: {} value(s) set from the environment: {}", loader.fileName, loader.fromEnv.size(),
           String.join(", ", new TreeMap<>(loader.fromEnv).values()));
-    loader.checkScalars(tree, "", "");
+    VaxflowConfig config;
     try {
-      return loader.validate(MAPPER.treeToValue(tree, File.class));
-    } catch (JsonMappingException e) {
-      throw loader.bindingError(e, tree);
-    } catch (JacksonException e) {
-      throw new ConfigException(loader.fileName, "(syntax)", e.getOriginalMessage(), e);
+      config = bind(checkScalars(tree, "", ""));
+    } catch (ConfigException e) { // a rule broken at its key in the config
+      throw loader.fail(e.key(), e.reason());
     }
+    if (config.staff().isEmpty()) LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", loader.fileName);
+    return config;
+  }
+
+  /**
+   * The tree bound into the records, each one checked as it is bound, the sites' hours in the config's time zone;
+   * a problem is a {@link ConfigException#at} its key in the config.
+   */
+  private static VaxflowConfig bind(JsonNode tree) {
+    ZoneId zone = null;
+    try {
+      zone = MAPPER.treeToValue(tree.get("timeZone"), ZoneId.class);
+    } catch (JacksonException | ConfigException e) {
+      // binding timeZone below reports it
+    }
+    try {
+      return MAPPER.readerFor(VaxflowConfig.class).with(new InjectableValues.Std().addValue(ZoneId.class, zone)).readValue(tree);
+    } catch (JsonMappingException e) {
+      throw bindingError(e, tree);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a tree is not read from a stream
+    }
+  }
+
+  /** How the JDK types in the records bind from text; {@link Checked#check} on each record right after it is bound. */
+  private static SimpleModule bindings() {
+    SimpleDeserializers jdk = new SimpleDeserializers() {
+      @Override
+      public JsonDeserializer<?> findBeanDeserializer(JavaType type, DeserializationConfig config, BeanDescription bean)
+          throws JsonMappingException {
+        if (!type.hasRawClass(Optional.class)) return super.findBeanDeserializer(type, config, bean);
+        JavaType content = type.containedTypeOrUnknown(0); // Optional<T>: empty for empty text, else the T its stripped text binds to
+        return converter(String.class, t -> t.isBlank() ? Optional.empty() : Optional.of(MAPPER.convertValue(t.strip(), content)), null);
+      }
+    };
+    text(jdk, ZoneId.class, t -> ZoneId.of(t.strip()), (t, e) -> "unknown time zone " + t + " (use a region id such as Asia/Shanghai)");
+    text(jdk, Instant.class, t -> OffsetDateTime.parse(t.strip()).toInstant(), // 2026-11-24T01:30:00Z or with an offset
+        (t, e) -> "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + Checked.quote(t));
+    text(jdk, Path.class, Path::of, (t, e) -> "is not a valid path: " + (e instanceof InvalidPathException p ? p.getReason() : e));
+    SimpleModule m = new SimpleModule("vaxflow-config");
+    m.setDeserializers(jdk);
+    m.addAbstractTypeMapping(Set.class, LinkedHashSet.class); // sets keep the file's order
+    return m.setDeserializerModifier(new BeanDeserializerModifier() {
+      @Override
+      public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription bean, JsonDeserializer<?> d) {
+        return !Checked.class.isAssignableFrom(bean.getBeanClass()) ? d : converter(bean.getBeanClass(), value -> {
+          ((Checked) value).check();
+          return value;
+        }, d);
+      }
+    });
+  }
+
+  /** {@code type} bound from non-empty text by {@code parse}; when that throws, {@code reason} says why for the text. */
+  private static <T> void text(SimpleDeserializers jdk, Class<T> type, Function<String, T> parse,
+      BiFunction<String, RuntimeException, String> reason) {
+    jdk.addDeserializer(type, converter(String.class, text -> {
+      require(!text.isBlank(), "", "is required (empty)");
+      try {
+        return parse.apply(text);
+      } catch (RuntimeException e) {
+        throw ConfigException.at("", reason.apply(text, e));
+      }
+    }, null));
+  }
+
+  /** Binds an {@code in} (with {@code bound}, or the deserializer of its type), then {@code convert}s it. */
+  private static <I, T> StdDelegatingDeserializer<T> converter(Class<I> in, Function<I, T> convert, JsonDeserializer<?> bound) {
+    return new StdDelegatingDeserializer<>(new StdConverter<Object, T>() {
+      @Override
+      public T convert(Object value) {
+        return convert.apply(in.cast(value));
+      }
+
+      @Override
+      public JavaType getInputType(TypeFactory types) {
+        return types.constructType(in);
+      }
+    }, bound == null ? null : TypeFactory.defaultInstance().constructType(in), bound);
   }
 
   private final String fileName;
@@ -158,24 +211,21 @@ public final class ConfigLoader {
       doc = MAPPER.readTree(in);
     } catch (NoSuchFileException e) {
       throw new ConfigException(fileName, "(file)", "not found");
-    } catch (JacksonException e) {
-      for (Throwable c = e; c != null; c = c.getCause()) if (c instanceof CharacterCodingException bad) throw utf8(bad);
-      String problem = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
+    } catch (IOException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof CharacterCodingException) throw new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
+      }
+      if (!(e instanceof JacksonException syntax)) throw new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
+      String problem = syntax.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
           ? m.getProblem().strip() + (m.getContext() == null ? "" : " (" + m.getContext().strip() + ")")
-          : e.getOriginalMessage().replaceAll("(?s)Duplicate field '(.*?)'.*", "duplicate key $1");
-      JsonLocation at = e.getLocation();
+          : syntax.getOriginalMessage().replaceAll("(?s)Duplicate field '(.*?)'.*", "duplicate key $1");
+      JsonLocation at = syntax.getLocation();
       String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
       throw new ConfigException(fileName, "(syntax)", where + problem, e);
-    } catch (IOException e) {
-      throw e instanceof CharacterCodingException c ? utf8(c) : new ConfigException(fileName, "(file)", "cannot be read: " + e, e);
     }
     if (doc == null || doc.isMissingNode() || doc.isNull()) return JsonNodeFactory.instance.objectNode();
     if (!doc.isObject()) throw new ConfigException(fileName, "(root)", "must be a mapping of keys to values");
     return doc;
-  }
-
-  private ConfigException utf8(CharacterCodingException e) {
-    return new ConfigException(fileName, "(syntax)", "not valid UTF-8", e);
   }
 
   /** {@code file} laid over {@code defaults}; a null in the file is an absent key; template lists apply to each entry. */
@@ -249,34 +299,39 @@ public final class ConfigLoader {
     return s.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
   }
 
-  /** Every number within its range, every switch true or false; text (from the environment) becomes typed. */
-  private JsonNode checkScalars(JsonNode node, String path, String rule) {
+  /**
+   * Every value checked against its {@link Leaf}: a required one given, a number within its range, a switch true or
+   * false; text (from the environment) becomes typed, texts by language are stripped.
+   */
+  private static JsonNode checkScalars(JsonNode node, String path, String rule) {
     if (node instanceof ObjectNode obj) {
-      for (Map.Entry<String, JsonNode> f : obj.properties()) {
-        String k = f.getKey();
-        f.setValue(checkScalars(f.getValue(), dot(path, k), dot(rule, k)));
-      }
+      obj.properties().forEach(f -> f.setValue(checkScalars(f.getValue(), dot(path, f.getKey()), dot(rule, f.getKey()))));
     } else if (node instanceof ArrayNode list) {
       for (int i = 0; i < list.size(); i++) list.set(i, checkScalars(list.get(i), path + "[" + i + "]", rule + "[]"));
     }
-    double[] range = RANGE.get(rule);
+    Leaf leaf = LEAVES.get(rule);
     String text = node.asText().strip();
-    if (node.isNull() || node.isContainerNode() && range == null) {
+    if (leaf == null) {
       return node;
-    } else if (range != null) {
-      boolean whole = range[2] == 0;
+    } else if (node.isNull() || node.isTextual() && text.isEmpty() && leaf.required() && !leaf.number()) {
+      require(!leaf.required(), path, node.isNull() ? "is required" : "is required (empty)");
+    } else if (leaf.number()) {
+      boolean whole = leaf.whole();
       boolean ok = whole ? node.isIntegralNumber() && node.canConvertToLong() || node.isTextual() && text.matches("[-+]?[0-9]{1,12}")
           : node.isNumber() && !node.isBigInteger() || node.isTextual() && text.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
       double d = ok ? Double.parseDouble(text) : Double.NaN;
-      failIf(!ok || !Double.isFinite(d) || d < range[0] || d > range[1], path,
-          "must be a " + (whole ? "whole " : "") + "number from " + fmt(range[0]) + " to " + fmt(range[1]));
+      Setting range = leaf.setting();
+      require(ok && Double.isFinite(d) && d >= range.min() && d <= range.max(), path,
+          "must be a " + (whole ? "whole " : "") + "number from " + fmt(range.min()) + " to " + fmt(range.max()));
       return whole ? LongNode.valueOf((long) d) : DoubleNode.valueOf(d);
-    } else if (BOOLEANS.contains(rule) && node.isTextual()) {
+    } else if (leaf.type() == boolean.class && node.isTextual()) {
       return switch (text.toLowerCase(Locale.ROOT)) {
         case "true", "yes", "on", "1" -> BooleanNode.TRUE;
         case "false", "no", "off", "0" -> BooleanNode.FALSE;
-        default -> throw fail(path, "must be true or false");
+        default -> throw ConfigException.at(path, "must be true or false");
       };
+    } else if (node instanceof ObjectNode texts && Map.class.isAssignableFrom(leaf.type())) {
+      texts.properties().forEach(f -> f.setValue(f.getValue().isTextual() ? TextNode.valueOf(f.getValue().asText().strip()) : f.getValue()));
     }
     return node;
   }
@@ -285,23 +340,35 @@ public final class ConfigLoader {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
-  /** A Jackson binding error as file, key (today's {@code sites[1].boths} form) and reason. */
-  private ConfigException bindingError(JsonMappingException e, JsonNode tree) {
-    StringBuilder path = new StringBuilder();
+  /** A Jackson binding error as the key in the config (today's {@code sites[1].boths} form) and the reason. */
+  private static ConfigException bindingError(JsonMappingException e, JsonNode tree) {
+    StringBuilder keys = new StringBuilder();
     JsonNode at = tree;
     for (JsonMappingException.Reference r : e.getPath()) {
       boolean field = r.getFieldName() != null;
-      path.append(field ? (path.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
+      keys.append(field ? (keys.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
       at = field ? at.path(r.getFieldName()) : at.path(r.getIndex());
     }
-    Class<?> type = e instanceof MismatchedInputException m && m.getTargetType() != null ? m.getTargetType() : Void.class;
-    return fail(path.toString(), e instanceof UnrecognizedPropertyException u ? "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds())
+    String path = keys.toString();
+    for (Throwable c = e; c != null; c = c.getCause()) { // a record's rule, at a key within it
+      if (c instanceof ConfigException rule) return ConfigException.at(rule.key().isEmpty() ? path : dot(path, rule.key()), rule.reason());
+    }
+    Class<?> type = e instanceof MismatchedInputException m && m.getTargetType() != null ? m.getTargetType()
+        : e instanceof ValueInstantiationException v ? v.getType().getRawClass() : Void.class;
+    return ConfigException.at(path, e instanceof UnrecognizedPropertyException u ? "unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds())
         : at.isNull() || at.isMissingNode() ? "is required"
-        : type == String.class ? "must be text"
+        : type == String.class || type == Optional.class ? "must be text"
         : type == boolean.class || type == Boolean.class ? "must be true or false"
+        : type.isEnum() ? "must be " + choices(type) + ", not " + Checked.quote(at.asText())
         : Collection.class.isAssignableFrom(type) ? "must be a list, e.g. [a, b]"
         : Map.class.isAssignableFrom(type) || type.isRecord() ? "must be a mapping of keys to values"
         : e.getOriginalMessage());
+  }
+
+  /** An enum's values as a reason lists them: "standalone, cluster or sentinel". */
+  private static String choices(Class<?> type) {
+    List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> c.toString().toLowerCase(Locale.ROOT)).toList();
+    return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
   }
 
   private static String hint(String key, Collection<Object> known) {
@@ -309,197 +376,10 @@ public final class ConfigLoader {
         .orElse(" (known: " + String.join(", ", known.stream().map(String::valueOf).sorted().toList()) + ")");
   }
 
+  /** A problem at {@code path}; a value from the environment (or an entry of a list from it) is named by its variable. */
   private ConfigException fail(String path, String reason) {
-    String var = fromEnv.get(path);
+    String var = fromEnv.getOrDefault(path, fromEnv.get(path.replaceFirst("\\[[0-9]+]$", "")));
     return var == null ? new ConfigException(fileName, path, reason)
         : new ConfigException(fileName, var, reason + " (environment override of " + path + ")");
-  }
-
-  private void unique(Map<String, String> seen, String value, String path, String what) {
-    String before = seen.putIfAbsent(what + " " + value, path.substring(0, path.lastIndexOf('.')));
-    if (before != null) throw fail(path, "duplicate " + what + " " + value + " (also " + before + ")");
-  }
-
-  private void failIf(boolean bad, String path, String reason) {
-    if (bad) throw fail(path, reason);
-  }
-
-  private static String quote(String s) {
-    return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
-  }
-
-  private String required(String value, String path) {
-    if (value == null) throw fail(path, "is required");
-    if (value.isBlank()) throw fail(path, "is required (empty)");
-    return value;
-  }
-
-  /** The rules a type cannot say: formats, ids, references and cross-field rules; builds the config. */
-  private VaxflowConfig validate(File f) {
-    for (String proxy : f.http().trustedProxies()) {
-      failIf(!proxy.equals("loopback") && !proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*"), "http.trustedProxies",
-          quote(proxy) + " is not an IP address (or loopback)");
-    }
-    Path dataDir;
-    try {
-      dataDir = Path.of(required(f.dataDir(), "dataDir"));
-    } catch (InvalidPathException e) {
-      throw fail("dataDir", "is not a valid path: " + e.getReason());
-    }
-    failIf(required(f.voucherSecret(), "voucherSecret").length() < 16, "voucherSecret", "must be at least 16 characters");
-    ZoneId timeZone;
-    try {
-      timeZone = ZoneId.of(required(f.timeZone(), "timeZone").strip());
-    } catch (DateTimeException e) {
-      throw fail("timeZone", "unknown time zone " + f.timeZone() + " (use a region id such as Asia/Shanghai)");
-    }
-    List<SiteConfig> sites = sites(f.sites(), timeZone);
-    VaxflowConfig.ObservationMinutes obs = f.flow().observationMinutes();
-    failIf(obs.standard() > 0 && obs.high() < obs.standard(), "flow.observationMinutes.high",
-        "must not be shorter than flow.observationMinutes.standard (" + obs.standard() + ")");
-    List<VaxflowConfig.Community> communities = new ArrayList<>();
-    for (VaxflowConfig.Community c : f.communities()) {
-      communities.add(new VaxflowConfig.Community(lang(c.name(), "communities[" + communities.size() + "].name", true), c.lat(), c.lon()));
-    }
-    return new VaxflowConfig(f.http(), redis(f.redis()), dataDir, f.voucherSecret(), clock(f.clock()), f.clockRate(), timeZone,
-        f.simulate(), f.announce(), f.flow(), f.limits(), f.registry(),
-        sites.stream().filter(s -> !s.isRemote()).toList(), List.copyOf(communities), staff(f.staff(), sites),
-        sites.stream().filter(SiteConfig::isRemote).toList(), f.remote());
-  }
-
-  /** The Redis deployment: its type, endpoints (a comma-separated list), Sentinel master name and WAIT count. */
-  private VaxflowConfig.Redis redis(RedisFile r) {
-    String typeText = String.valueOf(r.type()).strip();
-    VaxflowConfig.Redis.Type type = Arrays.stream(VaxflowConfig.Redis.Type.values()).filter(t -> t.name().equalsIgnoreCase(typeText))
-        .findFirst().orElseThrow(() -> fail("redis.type", "must be standalone, cluster or sentinel, not " + quote(typeText)));
-    String url = r.url() == null ? "" : r.url().strip();
-    List<String> endpoints = url.isEmpty() ? List.of() : Arrays.stream(url.split(",")).map(String::strip).toList();
-    failIf(endpoints.contains(""), "redis.url", "has an empty entry in its comma-separated list");
-    for (String endpoint : endpoints) {
-      failIf(!endpoint.matches("(redis|rediss|unix)://.*"), "redis.url",
-          "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not " + quote(endpoint));
-    }
-    failIf(type == VaxflowConfig.Redis.Type.STANDALONE && endpoints.size() > 1, "redis.url",
-        "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
-    failIf(type != VaxflowConfig.Redis.Type.STANDALONE && endpoints.isEmpty(), "redis.url",
-        "is required for redis.type " + typeText + " (the embedded redis-server is standalone)");
-    String master = r.master() == null ? "" : r.master().strip();
-    failIf(type == VaxflowConfig.Redis.Type.SENTINEL && master.isEmpty(), "redis.master",
-        "is required for redis.type sentinel (the master name the sentinels monitor)");
-    if (type != VaxflowConfig.Redis.Type.SENTINEL && !master.isEmpty()) throw fail("redis.master", "is only for redis.type sentinel");
-    failIf(r.waitReplicas() > 0 && endpoints.isEmpty(), "redis.waitReplicas",
-        "must be 0 with the embedded redis-server (it has no replicas)");
-    return new VaxflowConfig.Redis(url, r.poolSize(), r.timeoutMs(), type, List.copyOf(endpoints), master, r.waitReplicas());
-  }
-
-  private Optional<Instant> clock(String clock) {
-    String text = clock == null ? "" : clock.strip();
-    if (text.isEmpty()) return Optional.empty();
-    try {
-      return Optional.of(OffsetDateTime.parse(text).toInstant()); // 2026-11-24T01:30:00Z or with an offset
-    } catch (DateTimeParseException e) {
-      throw fail("clock", "must be an ISO-8601 instant such as 2026-11-24T01:30:00Z, not " + quote(text));
-    }
-  }
-
-  private List<SiteConfig> sites(List<Site> list, ZoneId timeZone) {
-    if (list.isEmpty()) throw fail("sites", "at least one site is required");
-    List<SiteConfig> sites = new ArrayList<>();
-    Map<String, String> ids = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String p = "sites[" + i + "]";
-      Site s = list.get(i);
-      String id = required(s.id(), p + ".id");
-      failIf(!SITE_ID.matcher(id).matches(), p + ".id",
-          "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
-      unique(ids, id, p + ".id", "site id");
-      String code = required(s.code(), p + ".code");
-      if (!SITE_CODE.matcher(code).matches()) throw fail(p + ".code", "must be two capital letters (A-Z), not " + quote(code));
-      unique(ids, code, p + ".code", "site code");
-      String hp = p + ".hours";
-      int opens = minuteOfDay(s.hours().open(), hp + ".open", false);
-      int closes = minuteOfDay(s.hours().close(), hp + ".close", true);
-      if (opens >= closes) {
-        throw fail(hp, "open (" + s.hours().open() + ") must be before close (" + s.hours().close()
-            + "); a site open around the clock has open \"00:00\", close \"24:00\"");
-      }
-      OpeningHours hours = new OpeningHours(opens, closes, timeZone);
-      failIf(s.slotMin() > hours.minutes(), p + ".slotMin",
-          "must not be longer than the opening hours (" + hours.openText() + "-" + hours.closeText() + ")");
-      String remote = s.remote() == null ? "" : s.remote().strip();
-      failIf(!remote.isEmpty() && !remote.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?"), p + ".remote",
-          "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(remote));
-      sites.add(new SiteConfig(id, code, lang(s.name(), p + ".name", true), lang(s.address(), p + ".address", false),
-          s.lat(), s.lon(), s.walkIns(), hours, s.slotMin(), s.slotCapacity(), s.hallCapacity(), s.roomCapacity(),
-          s.doors(), s.desks(), s.booths(), s.targetWaitMin(), remote.isEmpty() ? Optional.empty() : Optional.of(remote.replaceAll("/+$", ""))));
-    }
-    if (sites.stream().allMatch(SiteConfig::isRemote)) throw fail("sites", "at least one site must be run by this server (without remote)");
-    return List.copyOf(sites);
-  }
-
-  private List<StaffAccount> staff(List<Staff> list, List<SiteConfig> sites) {
-    if (list.isEmpty()) LOG.warn("{}: no staff accounts: nobody can log in to the staff screens", fileName);
-    Set<String> siteIds = new LinkedHashSet<>(sites.stream().map(SiteConfig::id).toList());
-    List<StaffAccount> out = new ArrayList<>();
-    Map<String, String> ids = new HashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      String p = "staff[" + i + "]";
-      Staff s = list.get(i);
-      String id = required(s.id(), p + ".id");
-      failIf(!STAFF_ID.matcher(id).matches(), p + ".id",
-          "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits, _ or -; not " + quote(id));
-      unique(ids, id, p + ".id", "staff id");
-      failIf(!PinHash.wellFormed(required(s.pinHash(), p + ".pinHash")), p + ".pinHash",
-          "must be a PIN hash as printed by: java -cp target/vaxflow.jar io.vaxflow.security.PinHash <pin>");
-      if (s.roles().isEmpty()) throw fail(p + ".roles", "at least one role is required (door, desk, vaccinator, observer, manager, admin)");
-      EnumSet<StaffAccount.Role> roles = EnumSet.noneOf(StaffAccount.Role.class);
-      for (String r : s.roles()) {
-        try {
-          roles.add(StaffAccount.Role.of(r));
-        } catch (IllegalArgumentException | NullPointerException e) {
-          throw fail(p + ".roles", "unknown role " + quote(String.valueOf(r)) + " (door, desk, vaccinator, observer, manager, admin)");
-        }
-      }
-      if (s.sites().isEmpty()) throw fail(p + ".sites", "at least one site id (or \"*\" for every site) is required");
-      for (String site : s.sites()) {
-        failIf(!"*".equals(site) && !siteIds.contains(site), p + ".sites",
-            "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
-      }
-      String name = s.name() == null ? id : s.name();
-      if (name.isBlank()) throw fail(p + ".name", "must not be empty");
-      out.add(new StaffAccount(id, name, s.pinHash(), Collections.unmodifiableSet(roles),
-          Collections.unmodifiableSet(new LinkedHashSet<>(s.sites()))));
-    }
-    return List.copyOf(out);
-  }
-
-  /** A time of day HH:mm as minutes since midnight; "24:00" (1440, the end of the day) only where {@code endOfDay}. */
-  private int minuteOfDay(String value, String path, boolean endOfDay) {
-    String text = value == null ? "" : value.strip();
-    if (text.equals("24:00")) {
-      if (endOfDay) return OpeningHours.DAY_MINUTES;
-      throw fail(path, "24:00 is the end of a day, only a closing time; a site open around the clock opens at 00:00");
-    }
-    try {
-      return LocalTime.parse(text, HH_MM).toSecondOfDay() / 60;
-    } catch (DateTimeParseException e) {
-      throw fail(path, (endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
-          : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00") + "; not " + quote(text));
-    }
-  }
-
-  /** A text in several languages: language codes as keys, non-empty texts, zh and en where {@code required}. */
-  private Map<String, String> lang(Map<String, String> texts, String path, boolean required) {
-    if (texts == null) throw fail(path, "is required, with zh and en");
-    Map<String, String> out = new LinkedHashMap<>();
-    texts.forEach((lang, text) -> {
-      if (!LANG.matcher(lang).matches()) throw fail(path + "." + lang, "unknown key (expected a language code such as zh or en)");
-      if (text == null || text.isBlank()) throw fail(path + "." + lang, "must be non-empty text");
-      out.put(lang, text.strip());
-    });
-    for (String need : required ? List.of("zh", "en") : List.<String>of()) {
-      if (!out.containsKey(need)) throw fail(path + "." + need, "is required");
-    }
-    return Collections.unmodifiableMap(out);
   }
 }

@@ -1,10 +1,18 @@
 package io.vaxflow.config;
 
+import static io.vaxflow.config.Checked.quote;
+import static io.vaxflow.config.Checked.require;
+
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +30,36 @@ public record OpeningHours(int openMinute, int closeMinute, ZoneId zone) {
   public OpeningHours {
     if (openMinute < 0 || openMinute >= DAY_MINUTES || closeMinute <= openMinute || closeMinute > DAY_MINUTES) {
       throw new IllegalArgumentException("opening hours must be 00:00 <= open < close <= 24:00");
+    }
+  }
+
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("H:mm");
+
+  /** From the file's {@code open} and {@code close}, times of day HH:mm ({@code close} may be "24:00"), in the config's zone. */
+  @JsonCreator
+  static OpeningHours of(
+      @JsonProperty("open") @Setting("'08:00'") String open,
+      @JsonProperty("close") @Setting("'17:00'") String close,
+      @JacksonInject ZoneId zone) {
+    int opens = minuteOfDay(open, "open", false);
+    int closes = minuteOfDay(close, "close", true);
+    require(opens < closes, "", "open (" + open + ") must be before close (" + close
+        + "); a site open around the clock has open \"00:00\", close \"24:00\"");
+    return new OpeningHours(opens, closes, zone);
+  }
+
+  /** A time of day HH:mm at {@code key} as minutes since midnight; "24:00" (1440, the end of the day) only where {@code endOfDay}. */
+  private static int minuteOfDay(String value, String key, boolean endOfDay) {
+    String text = value == null ? "" : value.strip();
+    if (text.equals("24:00")) {
+      require(endOfDay, key, "24:00 is the end of a day, only a closing time; a site open around the clock opens at 00:00");
+      return DAY_MINUTES;
+    }
+    try {
+      return LocalTime.parse(text, HH_MM).toSecondOfDay() / 60;
+    } catch (DateTimeParseException e) {
+      throw ConfigException.at(key, (endOfDay ? "must be a time of day HH:mm from 00:01 to 24:00, e.g. 17:00"
+          : "must be a time of day HH:mm from 00:00 to 23:59, e.g. 08:00") + "; not " + quote(text));
     }
   }
 

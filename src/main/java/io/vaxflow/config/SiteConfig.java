@@ -1,7 +1,12 @@
 package io.vaxflow.config;
 
+import static io.vaxflow.config.Checked.languages;
+import static io.vaxflow.config.Checked.quote;
+import static io.vaxflow.config.Checked.require;
+
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One vaccination site as configured: where it is, when it opens, how its slots and buffers
@@ -12,23 +17,44 @@ import java.util.Optional;
  * by the Vaxflow server at that base URL.
  */
 public record SiteConfig(
-    String id,
-    String code,
-    Map<String, String> name,
-    Map<String, String> address,
-    double lat,
-    double lon,
-    boolean walkIns,
+    @Setting String id,
+    @Setting String code,
+    @Setting Map<String, String> name,
+    @Setting("{}") Map<String, String> address,
+    @Setting(min = -90, max = 90) double lat,
+    @Setting(min = -180, max = 180) double lon,
+    @Setting("false") boolean walkIns,
     OpeningHours hours,
-    int slotMin,
-    int slotCapacity,
-    int hallCapacity,
-    int roomCapacity,
-    int doors,
-    int desks,
-    int booths,
-    int targetWaitMin,
-    Optional<String> remote) {
+    @Setting(value = "30", min = 1, max = 240) int slotMin,
+    @Setting(value = "60", min = 1, max = 100000) int slotCapacity,
+    @Setting(value = "100", min = 1, max = 100000) int hallCapacity,
+    @Setting(value = "10", min = 1, max = 10000) int roomCapacity,
+    @Setting(value = "1", min = 1, max = 10) int doors,
+    @Setting(value = "2", min = 1, max = 50) int desks,
+    @Setting(value = "3", min = 1, max = 50) int booths,
+    @Setting(value = "30", min = 1, max = 1440) int targetWaitMin,
+    @Setting("''") Optional<String> remote) implements Checked {
+
+  private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
+  private static final Pattern CODE = Pattern.compile("[A-Z]{2}");
+
+  /** A remote base URL without its trailing slashes. */
+  public SiteConfig {
+    remote = remote.map(url -> url.replaceAll("/+$", ""));
+  }
+
+  @Override
+  public void check() {
+    require(ID.matcher(id).matches(), "id",
+        "must be 2 to 32 characters: a lower-case letter, then lower-case letters, digits or -; not " + quote(id));
+    require(CODE.matcher(code).matches(), "code", "must be two capital letters (A-Z), not " + quote(code));
+    require(slotMin <= hours.minutes(), "slotMin",
+        "must not be longer than the opening hours (" + hours.openText() + "-" + hours.closeText() + ")");
+    remote.ifPresent(url -> require(url.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?"), "remote",
+        "must be the base URL of the Vaxflow server that runs the site, e.g. http://10.0.0.2:8080, not " + quote(url)));
+    languages(name, "name", true);
+    languages(address, "address", false);
+  }
 
   /** Run by another Vaxflow server ({@link #remote} is its base URL): no local flow, kiosk or hall. */
   public boolean isRemote() {

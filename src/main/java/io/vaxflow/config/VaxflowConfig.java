@@ -1,35 +1,72 @@
 package io.vaxflow.config;
 
+import static io.vaxflow.config.Checked.languages;
+import static io.vaxflow.config.Checked.quote;
+import static io.vaxflow.config.Checked.require;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The whole configuration of one server, read once at start and validated (see {@link ConfigLoader}).
- * {@code sites} are the sites this server runs; {@code remoteSites} those that other Vaxflow
- * servers run ({@link SiteConfig#remote}), which this server's dispatcher books onto.
+ * The whole configuration of one server, read once at start and validated (see {@link ConfigLoader}): the shape
+ * of {@code config/vaxflow.yaml}, each value's default and range ({@link Setting}) and the rules the types cannot
+ * say ({@link Checked#check}). {@link #sites} are the sites this server runs; {@link #remoteSites} those that other
+ * Vaxflow servers run ({@link SiteConfig#remote}), which this server's dispatcher books onto; the file lists both.
  */
 public record VaxflowConfig(
     Http http,
     Redis redis,
-    Path dataDir,
-    String voucherSecret,
-    Optional<Instant> clockStart,
-    double clockRate,
-    ZoneId timeZone,
-    boolean simulate,
+    @Setting("./data") Path dataDir,
+    @Setting String voucherSecret,
+    @JsonProperty("clock") @Setting("''") Optional<Instant> clockStart,
+    @Setting(value = "1.0", min = 0.01, max = 10000) double clockRate,
+    @Setting("Asia/Shanghai") ZoneId timeZone,
+    @Setting("false") boolean simulate,
     Announce announce,
     Flow flow,
     Limits limits,
     Registry registry,
-    List<SiteConfig> sites,
+    @JsonProperty("sites") List<SiteConfig> allSites,
     List<Community> communities,
     List<StaffAccount> staff,
-    List<SiteConfig> remoteSites,
-    Remote remote) {
+    Remote remote) implements Checked {
+
+  /** The rules across records: at least one site run here, unique site ids and codes and staff ids, staff at known sites. */
+  @Override
+  public void check() {
+    require(voucherSecret.length() >= 16, "voucherSecret", "must be at least 16 characters");
+    require(!allSites.isEmpty(), "sites", "at least one site is required");
+    require(!sites().isEmpty(), "sites", "at least one site must be run by this server (without remote)");
+    Map<String, String> seen = new HashMap<>();
+    for (int i = 0; i < allSites.size(); i++) {
+      unique(seen, "site id", allSites.get(i).id(), "sites[" + i + "]", "id");
+      unique(seen, "site code", allSites.get(i).code(), "sites[" + i + "]", "code");
+    }
+    Set<String> siteIds = new LinkedHashSet<>(allSites.stream().map(SiteConfig::id).toList());
+    for (int i = 0; i < staff.size(); i++) {
+      unique(seen, "staff id", staff.get(i).id(), "staff[" + i + "]", "id");
+      for (String site : staff.get(i).sites()) {
+        require("*".equals(site) || siteIds.contains(site), "staff[" + i + "].sites",
+            "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
+      }
+    }
+  }
+
+  private static void unique(Map<String, String> seen, String what, String value, String entry, String key) {
+    String before = seen.putIfAbsent(what + " " + value, entry);
+    require(before == null, entry + "." + key, "duplicate " + what + " " + value + " (also " + before + ")");
+  }
 
   /**
    * The HTTP server. A connection's first request head must arrive within {@code requestTimeoutMs}
@@ -37,8 +74,22 @@ public record VaxflowConfig(
    * connection silent for {@code idleTimeoutSec} is closed. {@code trustedProxies}: addresses (or {@code loopback}) whose
    * {@code X-Forwarded-Proto} is believed.
    */
-  public record Http(String host, int port, int bodyLimitBytes, int idleTimeoutSec, int requestTimeoutMs,
-                     List<String> trustedProxies) {}
+  public record Http(
+      @Setting("0.0.0.0") String host,
+      @Setting(value = "8080", min = 0, max = 65535) int port,
+      @Setting(value = "16384", min = 256, max = 67108864) int bodyLimitBytes,
+      @Setting(value = "60", min = 1, max = 86400) int idleTimeoutSec,
+      @Setting(value = "10000", min = 100, max = 600000) int requestTimeoutMs,
+      @Setting("[loopback]") List<String> trustedProxies) implements Checked {
+
+    @Override
+    public void check() {
+      for (String proxy : trustedProxies) {
+        require(proxy.equals("loopback") || proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*"), "trustedProxies",
+            quote(proxy) + " is not an IP address (or loopback)");
+      }
+    }
+  }
 
   /**
    * url empty: the server runs its own redis-server in dataDir. Otherwise {@code endpoints} are the
@@ -55,20 +106,54 @@ public record VaxflowConfig(
       this(url, poolSize, timeoutMs, Type.STANDALONE, url == null || url.isBlank() ? List.of() : List.of(url), "", 0);
     }
 
+    /**
+     * From the file: {@code url} is a comma-separated list of endpoints, {@code type} says what they are; the rules
+     * of each deployment type.
+     */
+    @JsonCreator
+    static Redis of(
+        @JsonProperty("type") @Setting("standalone") Type type,
+        @JsonProperty("url") @Setting("''") String url,
+        @JsonProperty("master") @Setting("''") String master,
+        @JsonProperty("waitReplicas") @Setting(value = "0", min = 0, max = 16) int waitReplicas,
+        @JsonProperty("poolSize") @Setting(value = "32", min = 1, max = 4096) int poolSize,
+        @JsonProperty("timeoutMs") @Setting(value = "2000", min = 10, max = 600000) int timeoutMs) {
+      String urls = url.strip();
+      String name = type.name().toLowerCase(Locale.ROOT);
+      List<String> endpoints = urls.isEmpty() ? List.of() : Arrays.stream(urls.split(",")).map(String::strip).toList();
+      require(!endpoints.contains(""), "url", "has an empty entry in its comma-separated list");
+      for (String endpoint : endpoints) {
+        require(endpoint.matches("(redis|rediss|unix)://.*"), "url",
+            "must be empty (embedded redis-server) or redis://, rediss:// or unix:// URLs, not " + quote(endpoint));
+      }
+      require(type != Type.STANDALONE || endpoints.size() <= 1, "url",
+          "names " + endpoints.size() + " endpoints: a standalone Redis has one (set redis.type to cluster or sentinel)");
+      require(type == Type.STANDALONE || !endpoints.isEmpty(), "url",
+          "is required for redis.type " + name + " (the embedded redis-server is standalone)");
+      String sentinelMaster = master.strip();
+      require(type != Type.SENTINEL || !sentinelMaster.isEmpty(), "master",
+          "is required for redis.type sentinel (the master name the sentinels monitor)");
+      require(type == Type.SENTINEL || sentinelMaster.isEmpty(), "master", "is only for redis.type sentinel");
+      require(waitReplicas == 0 || !endpoints.isEmpty(), "waitReplicas", "must be 0 with the embedded redis-server (it has no replicas)");
+      return new Redis(urls, poolSize, timeoutMs, type, endpoints, sentinelMaster, waitReplicas);
+    }
+
     public boolean embedded() { return url == null || url.isBlank(); }
   }
 
-  public record Announce(int repeats, int intervalSec) {}
+  public record Announce(
+      @Setting(value = "3", min = 1, max = 10) int repeats,
+      @Setting(value = "8", min = 1, max = 600) int intervalSec) {}
 
   public record Flow(
-      int arrivalTimeoutSec,
-      int leaseSec,
-      int observationSec,
-      int priorityInARow,
-      int checkinEarlyMin,
-      int tickMs,
-      double deskServiceMin,
-      double boothServiceMin,
+      @Setting(value = "300", min = 1, max = 86400) int arrivalTimeoutSec,
+      @Setting(value = "600", min = 1, max = 86400) int leaseSec,
+      @Setting(value = "1800", min = 1, max = 86400) int observationSec,
+      @Setting(value = "2", min = 1, max = 1000) int priorityInARow,
+      @Setting(value = "60", min = 0, max = 1440) int checkinEarlyMin,
+      @Setting(value = "1000", min = 10, max = 60000) int tickMs,
+      @Setting(value = "3.0", min = 0.01, max = 240) double deskServiceMin,
+      @Setting(value = "4.0", min = 0.01, max = 240) double boothServiceMin,
       ObservationMinutes observationMinutes) {
 
     /** The standard observation: {@code observationMinutes.standard} when set, else {@code observationSec}. */
@@ -86,10 +171,20 @@ public record VaxflowConfig(
    * Observation minutes per risk level: {@code standard} (0: {@code flow.observationSec} applies, as
    * before) and {@code high} (a booking with an anaphylaxis history; staff may extend anyone to it).
    */
-  public record ObservationMinutes(int standard, int high) {}
+  public record ObservationMinutes(
+      @Setting(value = "0", min = 0, max = 1440) int standard,
+      @Setting(value = "30", min = 1, max = 1440) int high) implements Checked {
+
+    @Override
+    public void check() {
+      require(standard == 0 || high >= standard, "high", "must not be shorter than flow.observationMinutes.standard (" + standard + ")");
+    }
+  }
 
   /** A token bucket: {@code rate} tokens a second, at most {@code burst} saved up. */
-  public record Bucket(double rate, int burst) {}
+  public record Bucket(
+      @Setting(min = 0.001, max = 1000000) double rate,
+      @Setting(min = 1, max = 1000000) int burst) {}
 
   /**
    * Rate limits (per client address unless named otherwise; {@code site} is per site) and the
@@ -98,15 +193,28 @@ public record VaxflowConfig(
    * that failed for it. {@code bookings} shapes the city's bookings as a whole (the 8:00 spike):
    * beyond it a booking waits its turn, up to {@code bookingQueueSec}, instead of failing.
    */
-  public record Limits(Bucket kiosk, Bucket site, Bucket booking, Bucket lookup, Bucket login,
-                       int loginFailures, int lockoutSec, Bucket bookings, int bookingQueueSec) {}
+  public record Limits(
+      @Setting("{rate: 1.0, burst: 30}") Bucket kiosk,
+      @Setting("{rate: 20.0, burst: 200}") Bucket site,
+      @Setting("{rate: 0.5, burst: 10}") Bucket booking,
+      @Setting("{rate: 5.0, burst: 60}") Bucket lookup,
+      @Setting("{rate: 0.5, burst: 10}") Bucket login,
+      @Setting(value = "5", min = 1, max = 1000) int loginFailures,
+      @Setting(value = "900", min = 1, max = 86400) int lockoutSec,
+      @Setting("{rate: 200.0, burst: 400}") Bucket bookings,
+      @Setting(value = "30", min = 0, max = 3600) int bookingQueueSec) {}
 
   /**
    * The appointment registry: {@code url} of a remote one, or empty to run the built-in one on
    * {@code port} (0: a free port). Check-in asks it within {@code timeoutMs}; after
    * {@code breakerFailures} failures the breaker opens for {@code breakerResetMs}.
    */
-  public record Registry(String url, int port, int timeoutMs, int breakerFailures, int breakerResetMs) {
+  public record Registry(
+      @Setting("''") String url,
+      @Setting(value = "0", min = 0, max = 65535) int port,
+      @Setting(value = "800", min = 10, max = 60000) int timeoutMs,
+      @Setting(value = "5", min = 1, max = 1000) int breakerFailures,
+      @Setting(value = "10000", min = 100, max = 3600000) int breakerResetMs) {
     public boolean builtIn() { return url == null || url.isBlank(); }
   }
 
@@ -115,18 +223,41 @@ public record VaxflowConfig(
    * /api/v1/sites, answered within {@code timeoutMs}); after {@code breakerFailures} failures its
    * breaker opens for {@code breakerResetMs}, then one probe decides.
    */
-  public record Remote(int pollMs, int timeoutMs, int breakerFailures, int breakerResetMs) {}
+  public record Remote(
+      @Setting(value = "5000", min = 50, max = 600000) int pollMs,
+      @Setting(value = "1000", min = 10, max = 60000) int timeoutMs,
+      @Setting(value = "3", min = 1, max = 1000) int breakerFailures,
+      @Setting(value = "5000", min = 50, max = 3600000) int breakerResetMs) {}
 
   /** A named place people may type when booking ("Tianlin", "田林"): its location picks the nearest site. */
-  public record Community(Map<String, String> name, double lat, double lon) {}
+  public record Community(
+      @Setting Map<String, String> name,
+      @Setting(min = -90, max = 90) double lat,
+      @Setting(min = -180, max = 180) double lon) implements Checked {
+
+    @Override
+    public void check() {
+      languages(name, "name", true);
+    }
+  }
+
+  /** The sites this server runs. */
+  public List<SiteConfig> sites() {
+    return allSites.stream().filter(s -> !s.isRemote()).toList();
+  }
+
+  /** The sites other Vaxflow servers run ({@link SiteConfig#remote}). */
+  public List<SiteConfig> remoteSites() {
+    return allSites.stream().filter(SiteConfig::isRemote).toList();
+  }
 
   public Optional<SiteConfig> site(String id) {
-    return sites.stream().filter(s -> s.id().equals(id)).findFirst();
+    return allSites.stream().filter(s -> !s.isRemote() && s.id().equals(id)).findFirst();
   }
 
   /** A site of the city, run here or by another server. */
   public Optional<SiteConfig> anySite(String id) {
-    return site(id).or(() -> remoteSites.stream().filter(s -> s.id().equals(id)).findFirst());
+    return allSites.stream().filter(s -> s.id().equals(id)).findFirst();
   }
 
   public Optional<StaffAccount> staffAccount(String id) {

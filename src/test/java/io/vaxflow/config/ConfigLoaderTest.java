@@ -194,6 +194,58 @@ class ConfigLoaderTest {
     assertFalse(c.staffAccount("boss").orElseThrow().worksAt("beta-2"));
   }
 
+  /** The least a config may say: a secret and one site; everything else comes from the records' {@link Setting}s. */
+  @Test
+  void aMinimalConfigGetsEveryDocumentedDefault() throws IOException {
+    VaxflowConfig c = ConfigLoader.load(write("min.yaml", """
+        voucherSecret: "0123456789abcdef-test"
+        sites: [{id: alpha, code: AL, name: {zh: 甲, en: Alpha}, lat: 31.2, lon: 121.4}]
+        """), Map.of());
+    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback")), c.http());
+    assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
+    assertEquals(Path.of("./data"), c.dataDir());
+    assertEquals(Optional.empty(), c.clockStart());
+    assertEquals(1.0, c.clockRate());
+    assertEquals(ZoneId.of("Asia/Shanghai"), c.timeZone());
+    assertFalse(c.simulate());
+    assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
+    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30)), c.flow());
+    VaxflowConfig.Bucket login = new VaxflowConfig.Bucket(0.5, 10);
+    assertEquals(new VaxflowConfig.Limits(new VaxflowConfig.Bucket(1.0, 30), new VaxflowConfig.Bucket(20.0, 200), login,
+        new VaxflowConfig.Bucket(5.0, 60), login, 5, 900, new VaxflowConfig.Bucket(200.0, 400), 30), c.limits());
+    assertEquals(new VaxflowConfig.Registry("", 0, 800, 5, 10_000), c.registry());
+    assertEquals(new VaxflowConfig.Remote(5000, 1000, 3, 5000), c.remote());
+    assertEquals(List.of(new SiteConfig("alpha", "AL", Map.of("zh", "甲", "en", "Alpha"), Map.of(), 31.2, 121.4, false,
+        new OpeningHours(8 * 60, 17 * 60, ZoneId.of("Asia/Shanghai")), 30, 60, 100, 10, 1, 2, 3, 30, Optional.empty())), c.sites());
+    assertEquals(List.of(), c.remoteSites());
+    assertEquals(List.of(), c.communities());
+    assertEquals(List.of(), c.staff());
+  }
+
+  /** Each number of the records declares its range (a new setting cannot be added without one), its default inside it. */
+  @Test
+  void everyNumberDeclaresItsRange() {
+    List<String> numbers = ConfigLoader.LEAVES.entrySet().stream().filter(e -> e.getValue().number()).map(Map.Entry::getKey).toList();
+    assertTrue(numbers.containsAll(List.of("http.port", "clockRate", "flow.observationMinutes.high", "limits.kiosk.rate",
+        "redis.waitReplicas", "sites[].hallCapacity", "sites[].lat", "communities[].lon")), numbers.toString());
+    for (String rule : numbers) {
+      Setting s = ConfigLoader.LEAVES.get(rule).setting();
+      assertTrue(s != null && Double.isFinite(s.min()) && Double.isFinite(s.max()) && s.min() <= s.max(), rule + " declares no range");
+      if (!s.value().equals(Setting.REQUIRED)) {
+        double d = Double.parseDouble(s.value());
+        assertTrue(d >= s.min() && d <= s.max(), rule + ": default " + d + " outside its range");
+      }
+    }
+  }
+
+  @Test
+  void aBadEntryOfAListFromTheEnvironmentNamesTheVariable() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(DEMO, Map.of("VAXFLOW_STAFF_DESK_ROLES", "desk,chef")));
+    assertEquals("VAXFLOW_STAFF_DESK_ROLES", e.key());
+    assertTrue(e.reason().contains("\"chef\"") && e.reason().contains("staff[2].roles"), e.reason());
+  }
+
   @Test
   void observationMinutesPerRiskLevel() throws IOException {
     VaxflowConfig c = ConfigLoader.load(write("obs.yaml", base() + "flow: {observationSec: 600, observationMinutes: {standard: 15, high: 30}}\n"), Map.of());
