@@ -153,7 +153,9 @@ public final class Benchmark {
       pause();
       // redis-benchmark at the concurrency the HTTP load used at the rate found: requests in flight
       // on average (Little's law over the repeats), and at its peak (at most the client's connections)
-      double meanInFlight = found.repeats().stream().mapToDouble(Run::inFlightMean).max().orElse(1);
+      // the repeats' median of requests in flight on average (a repeat that missed would overstate it)
+      double[] means = found.repeats().stream().mapToDouble(Run::inFlightMean).sorted().toArray();
+      double meanInFlight = means.length == 0 ? 1 : means[means.length / 2];
       int peakInFlight = Math.min(CONCURRENCY, found.repeats().stream().mapToInt(Run::inFlightPeak).max().orElse(1));
       int cMean = Math.max(1, (int) Math.ceil(meanInFlight));
       List<RedisBench> rbs = new ArrayList<>();
@@ -507,14 +509,20 @@ public final class Benchmark {
       if (r.ok(P99_LIMIT)) good = mid;
       else bad = mid;
     }
+    // the rate found must hold in most of its repeats; if not, 10% lower is repeated (at most 5 times)
     List<Run> repeats = new ArrayList<>();
-    if (good > 0) {
+    for (int round = 0; good > 0 && round < 5; round++) {
+      repeats = new ArrayList<>();
       for (int i = 0; i < SEARCH_REPEATS; i++) {
         Run r = openLoop("repeat", "POST", CHECKIN, this::walkIn, good, SEARCH_SECONDS, false);
         line("| repeat " + (i + 1) + " " + (r.ok(P99_LIMIT) ? "✓" : "✗") + " " + row(r));
         repeats.add(r);
         pause();
       }
+      if (2 * repeats.stream().filter(r -> r.ok(P99_LIMIT)).count() > repeats.size()) break;
+      bad = good;
+      good = good * 9 / 10;
+      line("| held in fewer than most repeats: " + good + "/s next | | | | | | | | | | |");
     }
     line("");
     return new Search(good, bad, repeats);
