@@ -69,8 +69,8 @@ public final class Benchmark {
   private static final int ACK_FLOOD_RATE = Integer.getInteger("bench.ackflood.rate", 250);
   /** Display acks a second the anonymous sockets send during the flood (-Dbench.ackflood.acks). */
   private static final int ACK_FLOOD_ACKS = Integer.getInteger("bench.ackflood.acks", 5000);
-  /** How long the flood runs before the check-ins under it are measured. */
-  private static final long FLOOD_LEAD_MS = 10_000;
+  /** How long the flood runs before the check-ins under it are measured (-Dbench.ackflood.lead, seconds). */
+  private static final long FLOOD_LEAD_MS = Long.getLong("bench.ackflood.lead", 10) * 1000;
   /** {@code -Dbench.note=...}: a line written at the top of the results (e.g. what else ran on the machine). */
   private static final String NOTE = System.getProperty("bench.note", "");
   /** {@code -Dbench.search=only}: just the highest check-in rate at the p99 limit and redis-benchmark of the script. */
@@ -790,7 +790,7 @@ public final class Benchmark {
       long i = 0;
       boolean[] dead = new boolean[flooders.size()];
       long start = System.nanoTime();
-      long deadline = start + (SECONDS + 30L) * 1_000_000_000L;
+      long deadline = start + (SECONDS + 30L) * 1_000_000_000L + FLOOD_LEAD_MS * 1_000_000L;
       while (flooding.get() && System.nanoTime() < deadline) {
         // paced at ACK_FLOOD_ACKS a second (a spinning sender would only measure this JVM's own CPU)
         long due = start + i * 1_000_000_000L / ACK_FLOOD_ACKS;
