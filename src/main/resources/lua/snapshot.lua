@@ -9,13 +9,9 @@ local recent = {}
 local want = A.recentCalls
 -- The latest calls from the calls index (lib/site.lua's call()); a site whose data predates the
 -- index finds them among its events. XREVRANGE with COUNT 0 answers a nil: ask only when wanted.
-local indexed = want > 0 and redis.call('EXISTS', P .. 'calls') == 1
-local entries = {}
-if indexed then
-  entries = redis.call('XREVRANGE', P .. 'calls', '+', '-', 'COUNT', want)
-elseif want > 0 then
-  entries = redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20)
-end
+local entries = want > 0 and redis.call('XREVRANGE', P .. 'calls', '+', '-', 'COUNT', want) or {}
+local indexed = #entries > 0
+if want > 0 and not indexed then entries = redis.call('XREVRANGE', P .. 'events', '+', '-', 'COUNT', want * 20) end
 for _, e in ipairs(entries) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end

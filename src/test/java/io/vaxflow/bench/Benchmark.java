@@ -132,11 +132,9 @@ public final class Benchmark {
       if (SEARCH_ONLY) { // the headline ratio alone: the search, then redis-benchmark of the script at the same concurrency
         Search found = search();
         pause();
-        int peak = Math.min(CONCURRENCY, found.repeats().stream().mapToInt(Run::inFlightPeak).max().orElse(1));
-        for (int c : new java.util.TreeSet<>(List.of(peak, CONCURRENCY))) {
-          RedisBench rb = redisBenchmark(redis, c, Integer.getInteger("bench.redis.requests", 50_000));
-          if (rb != null) line(String.format(Locale.ROOT, "redis-benchmark -c %d: %.0f/s, p50 %s ms, p99 %s ms; ratio %.2f",
-              c, rb.rps(), fmt(rb.p50()), fmt(rb.p99()), found.rate() / rb.rps()));
+        for (RedisBench rb : redisBenchmarks(redis, InFlight.of(found))) {
+          line(String.format(Locale.ROOT, "redis-benchmark -c %d: %.0f/s, p50 %s ms, p99 %s ms; ratio %.2f",
+              rb.connections(), rb.rps(), fmt(rb.p50()), fmt(rb.p99()), found.rate() / rb.rps()));
         }
         System.out.println(out);
         return;
@@ -151,18 +149,10 @@ public final class Benchmark {
       // then the figures the summary at the top is made of
       Search found = search();
       pause();
-      // redis-benchmark at the concurrency the HTTP load used at the rate found: requests in flight
-      // on average (Little's law over the repeats), and at its peak (at most the client's connections)
-      // the repeats' median of requests in flight on average (a repeat that missed would overstate it)
-      double[] means = found.repeats().stream().mapToDouble(Run::inFlightMean).sorted().toArray();
-      double meanInFlight = means.length == 0 ? 1 : means[means.length / 2];
-      int peakInFlight = Math.min(CONCURRENCY, found.repeats().stream().mapToInt(Run::inFlightPeak).max().orElse(1));
-      int cMean = Math.max(1, (int) Math.ceil(meanInFlight));
-      List<RedisBench> rbs = new ArrayList<>();
-      for (int c : new java.util.TreeSet<>(List.of(cMean, peakInFlight, CONCURRENCY))) {
-        RedisBench rb = redisBenchmark(redis, c, Integer.getInteger("bench.redis.requests", 50_000));
-        if (rb != null) rbs.add(rb);
-      }
+      InFlight inFlight = InFlight.of(found);
+      int cMean = inFlight.mean();
+      int peakInFlight = inFlight.peak();
+      List<RedisBench> rbs = redisBenchmarks(redis, inFlight);
       JsonObject spike = spike();
 
       line("## Throughput and latency at fixed rates (open loop; latency from the intended send time)");
@@ -834,6 +824,29 @@ public final class Benchmark {
   }
 
   // ---- redis-benchmark ----
+
+  /**
+   * The concurrency the HTTP load used at the rate found: the repeats' median of requests in flight
+   * on average (Little's law; a repeat that missed would overstate it), and its peak (at most the
+   * client's connections).
+   */
+  record InFlight(int mean, int peak) {
+    static InFlight of(Search found) {
+      double[] means = found.repeats().stream().mapToDouble(Run::inFlightMean).sorted().toArray();
+      int mean = Math.max(1, (int) Math.ceil(means.length == 0 ? 1 : means[means.length / 2]));
+      return new InFlight(mean, Math.min(CONCURRENCY, found.repeats().stream().mapToInt(Run::inFlightPeak).max().orElse(1)));
+    }
+  }
+
+  /** redis-benchmark of the check-in script at the HTTP load's mean and peak in flight, and at the client's connections. */
+  private List<RedisBench> redisBenchmarks(RedisLauncher redis, InFlight inFlight) throws Exception {
+    List<RedisBench> out = new ArrayList<>();
+    for (int c : new java.util.TreeSet<>(List.of(inFlight.mean(), inFlight.peak(), CONCURRENCY))) {
+      RedisBench rb = redisBenchmark(redis, c, Integer.getInteger("bench.redis.requests", 50_000));
+      if (rb != null) out.add(rb);
+    }
+    return out;
+  }
 
   /** One redis-benchmark run of the check-in script: its concurrency, requests per second and latency. */
   record RedisBench(int connections, int requests, double rps, double p50, double p99, String reply, String command) {
