@@ -1,16 +1,22 @@
 package io.vaxflow.announce;
 
+import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.flow.Rejection;
+import io.vaxflow.gateway.Forwarded;
 import io.vaxflow.gateway.Sessions;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +34,10 @@ public final class LiveBridge {
   private final Sessions sessions;
   private final Set<String> sites;
   private final AckGate acks = new AckGate();
+  /** Refusals held back right now ({@link #door}). */
+  private final AtomicInteger held = new AtomicInteger();
+  static final long HOLD_MS = 1_000;
+  static final int MAX_HELD = 1_000;
 
   public LiveBridge(Vertx vertx, Sessions sessions, Set<String> sites) {
     this.vertx = vertx;
@@ -47,6 +57,32 @@ public final class LiveBridge {
         .setRegisterWriteHandler(false)
         .setHeartbeatInterval(10_000);
     return SockJSHandler.create(vertx, sockJs).bridge(options, this::guard);
+  }
+
+  /**
+   * In front of the bridge: a request from an address whose connection was closed for flooding
+   * acks is refused (429, Retry-After) before SockJS reads it ({@link AckGate#boxedMs}). The
+   * refusal is held back {@link #HOLD_MS} (for at most {@link #MAX_HELD} requests at once): a
+   * flooder that connects again at once, whatever Retry-After says, then waits as long for each
+   * attempt instead of costing the event loop a new connection and request every millisecond.
+   */
+  public void door(RoutingContext ctx) {
+    long ms = acks.boxedMs(Forwarded.client(ctx));
+    if (ms == 0) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("Connection", "close"); // whatever it sends next is not read
+    Rejection refused = new Rejection(ErrorCode.RATE_LIMITED, new JsonObject().put("retryAfterSec", (ms + 999) / 1000));
+    if (held.incrementAndGet() > MAX_HELD) {
+      held.decrementAndGet();
+      ctx.fail(refused);
+      return;
+    }
+    vertx.setTimer(HOLD_MS, t -> {
+      held.decrementAndGet();
+      if (!ctx.response().closed()) ctx.fail(refused);
+    });
   }
 
   /** Staff addresses need a staff session of that site; acks pass the {@link AckGate}. */

@@ -5,6 +5,7 @@ import static io.vaxflow.config.Checked.quote;
 import static io.vaxflow.config.Checked.require;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import io.netty.util.NetUtil;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -72,7 +73,8 @@ public record VaxflowConfig(
    * The HTTP server. A connection's first request head must arrive within {@code requestTimeoutMs}
    * of its opening, a later one within {@code idleTimeoutSec} of the previous response; a
    * connection silent for {@code idleTimeoutSec} is closed. {@code trustedProxies}: addresses (or {@code loopback}) whose
-   * {@code X-Forwarded-Proto} is believed.
+   * {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed (the browser's address for
+   * rate limits, login guards and the bridge; Secure cookies).
    */
   public record Http(
       @Setting("0.0.0.0") String host,
@@ -85,7 +87,7 @@ public record VaxflowConfig(
     @Override
     public void check() {
       for (String proxy : trustedProxies) {
-        require(proxy.equals("loopback") || proxy.matches("[0-9.]+|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*"), "trustedProxies",
+        require(proxy.equals("loopback") || NetUtil.isValidIpV4Address(proxy) || NetUtil.isValidIpV6Address(proxy), "trustedProxies",
             quote(proxy) + " is not an IP address (or loopback)");
       }
     }

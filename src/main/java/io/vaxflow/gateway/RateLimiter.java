@@ -75,8 +75,9 @@ public final class RateLimiter {
     return guard(staffId, address, "succeeded");
   }
 
+  /** The browser's address: behind a trusted proxy, the one it reports ({@link Forwarded#client}). */
   public static String address(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    return Forwarded.client(ctx);
   }
 
   private Future<Void> guard(String staffId, String address, String mode) {

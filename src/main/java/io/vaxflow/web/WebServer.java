@@ -4,7 +4,7 @@ import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.CsrfGuard;
-import io.vaxflow.gateway.SecureCookies;
+import io.vaxflow.gateway.Forwarded;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.monitor.Health;
 import io.vertx.core.Future;
@@ -51,7 +51,7 @@ public final class WebServer extends VerticleBase {
     RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutMs(),
         config.http().idleTimeoutSec() * 1000L);
     routes.declare(router.route(), Access.plumbing()).handler(deadline::handle);
-    routes.declare(router.route(), Access.plumbing()).handler(SecureCookies.detector(config.http().trustedProxies()));
+    routes.declare(router.route(), Access.plumbing()).handler(Forwarded.detector(config.http().trustedProxies()));
     routes.declare(router.route(), Access.plumbing()).handler(ctx -> {
       ctx.response()
           .putHeader("Content-Security-Policy", CSP)
@@ -61,7 +61,8 @@ public final class WebServer extends VerticleBase {
           .putHeader("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)");
       ctx.next();
     });
-    // the bridge guards itself (LiveBridge): who may listen to which address
+    // the bridge guards itself (LiveBridge): who may connect, who may listen to which address
+    routes.declare(router.route("/eventbus/*"), Access.plumbing()).handler(bridge::door);
     routes.declare(router.route("/eventbus/*"), Access.plumbing()).subRouter(bridge.router());
     // BodyHandler throws (a 500) on a form content type with a method that cannot carry a form: refuse it first
     routes.declare(router.route("/api/*"), Access.plumbing()).handler(WebServer::noFormWithoutABody);

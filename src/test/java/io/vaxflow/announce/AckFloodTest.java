@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.support.TestCity;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class AckFloodTest {
 
   private static final String SITE = "pudong";
+  private static final String ATTACKER = "203.0.113.9";
   private static TestCity city;
 
   @BeforeAll
@@ -45,30 +47,38 @@ class AckFloodTest {
     String ack = Addresses.ack(SITE);
     String manager = city.login("manager", "2468");
     List<BridgeClient> flooders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // the display connects directly; the attacker is a browser elsewhere, behind the trusted (loopback) proxy
     try (BridgeClient display = new BridgeClient(city.vertx, city.port(), null)) {
       display.register(calls);
-      for (int c = 0; c < 4; c++) flooders.add(new BridgeClient(city.vertx, city.port(), null));
+      for (int c = 0; c < 4; c++) flooders.add(new BridgeClient(city.vertx, city.port(), null, ATTACKER));
       Thread.sleep(300);
 
       // 4 anonymous sockets, 3,000 acks each, every one naming another display; a socket the server
-      // closes connects again, as an attacker's would
+      // closes connects again, as an attacker's would, until the server refuses it
       AtomicInteger sent = new AtomicInteger();
       AtomicInteger reconnects = new AtomicInteger();
+      List<UpgradeRejectedException> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
       List<BridgeClient> everyFlooder = new java.util.concurrent.CopyOnWriteArrayList<>(flooders);
       Thread flood = new Thread(() -> {
         for (int i = 0; i < 3_000; i++) {
           for (int c = 0; c < flooders.size(); c++) {
+            if (flooders.get(c) == null) continue; // refused: this socket has given up
             JsonObject frame = new JsonObject().put("type", "send").put("address", ack).put("body",
                 new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "fake-" + c + "-" + i));
             try {
               flooders.get(c).send(frame);
+              sent.incrementAndGet();
             } catch (RuntimeException closed) {
-              BridgeClient again = new BridgeClient(city.vertx, city.port(), null);
-              flooders.set(c, again);
-              everyFlooder.add(again);
-              reconnects.incrementAndGet();
+              try {
+                BridgeClient again = new BridgeClient(city.vertx, city.port(), null, ATTACKER);
+                flooders.set(c, again);
+                everyFlooder.add(again);
+                reconnects.incrementAndGet();
+              } catch (UpgradeRejectedException refused) {
+                refusals.add(refused);
+                flooders.set(c, null);
+              }
             }
-            sent.incrementAndGet();
           }
         }
       }, "ack-flood");
@@ -90,11 +100,28 @@ class AckFloodTest {
       }
       assertEquals(200, city.get("/health").status(), "/health during the flood");
       flood.join(120_000);
-      assertEquals(12_000, sent.get());
+      assertFalse(flood.isAlive());
       assertTrue(checkins > 0);
       assertTrue(everyFlooder.get(0).errors().stream().anyMatch(e -> "rejected".equals(e.getString("body"))),
           "the flood was throttled at the bridge");
-      assertTrue(reconnects.get() > 0, "flooding sockets are closed by the server");
+      // a socket beyond its allowance is closed, and its address may not open another one for a while
+      assertEquals(0, reconnects.get(), "a flooding socket connected again");
+      assertEquals(4, refusals.size());
+      assertTrue(sent.get() < 12_000, "the flood gave up: " + sent.get());
+      for (BridgeClient f : everyFlooder) {
+        assertTrue(f.errors().size() <= AckGate.CLOSE_AFTER_REFUSED, "acks a socket had refused before it was closed: " + f.errors().size());
+      }
+      for (UpgradeRejectedException refused : refusals) {
+        assertEquals(429, refused.getStatus());
+        long retryAfter = Long.parseLong(refused.getHeaders().get("Retry-After"));
+        assertTrue(retryAfter > 0 && retryAfter <= AckGate.BOX_MS / 1000, "Retry-After " + retryAfter);
+      }
+      UpgradeRejectedException again = org.junit.jupiter.api.Assertions.assertThrows(UpgradeRejectedException.class,
+          () -> new BridgeClient(city.vertx, city.port(), null, ATTACKER));
+      assertEquals(429, again.getStatus());
+      // only that address: the display here, and a display behind the same proxy, connect as before
+      new BridgeClient(city.vertx, city.port(), null).close();
+      new BridgeClient(city.vertx, city.port(), null, "203.0.113.10").close();
       flooders.clear();
       flooders.addAll(everyFlooder);
 

@@ -17,10 +17,24 @@ final class BridgeClient implements AutoCloseable {
   private final WebSocket ws;
 
   BridgeClient(Vertx vertx, int port, String cookie) {
+    this(vertx, port, cookie, null);
+  }
+
+  /**
+   * {@code forwardedFor}: the browser's address as a proxy in front of the server would report it
+   * (loopback is a trusted proxy by default), or null for a browser that connects directly.
+   */
+  BridgeClient(Vertx vertx, int port, String cookie, String forwardedFor) {
     client = vertx.createWebSocketClient();
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
     if (cookie != null) o.addHeader("Cookie", cookie);
-    ws = client.connect(o).await();
+    if (forwardedFor != null) o.addHeader("X-Forwarded-For", forwardedFor);
+    try {
+      ws = client.connect(o).await();
+    } catch (RuntimeException refused) {
+      client.close();
+      throw refused;
+    }
     ws.handler(b -> frames.add(new JsonObject(b.toString())));
   }
 

@@ -1,5 +1,6 @@
 package io.vaxflow.bench;
 
+import io.vaxflow.announce.AckGate;
 import io.vaxflow.announce.Addresses;
 import io.vaxflow.store.RedisLauncher;
 import io.vaxflow.store.ScriptArgs;
@@ -59,6 +60,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Benchmark {
 
+  static {
+    // the attacker's client warns of every connection the server refuses: its log is not the server's work
+    System.setProperty("org.slf4j.simpleLogger.log.io.vertx.core.http.impl.HttpClientConnectionInternal", "error");
+  }
+
   private static final int CLIENTS = Integer.getInteger("bench.clients", 1000);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int[] RATES = Arrays.stream(System.getProperty("bench.rates", "250,500,1000,2000,3000").split(","))
@@ -71,6 +77,8 @@ public final class Benchmark {
   private static final int ACK_FLOOD_ACKS = Integer.getInteger("bench.ackflood.acks", 5000);
   /** How long the flood runs before the check-ins under it are measured (-Dbench.ackflood.lead, seconds). */
   private static final long FLOOD_LEAD_MS = Long.getLong("bench.ackflood.lead", 10) * 1000;
+  /** The flooder's own address: another machine than the displays' and the load generator's. */
+  private static final String ATTACKER = "127.0.0.2";
   /** {@code -Dbench.note=...}: a line written at the top of the results (e.g. what else ran on the machine). */
   private static final String NOTE = System.getProperty("bench.note", "");
   /** {@code -Dbench.search=only}: just the highest check-in rate at the p99 limit and redis-benchmark of the script. */
@@ -758,7 +766,9 @@ public final class Benchmark {
 
   /**
    * Check-in latency at {@link #ACK_FLOOD_RATE}/s, first alone, then while 4 anonymous SockJS
-   * sockets send display acks as fast as they can (each naming another display), in the same run.
+   * sockets send display acks at {@link #ACK_FLOOD_ACKS} a second (each naming another display)
+   * and connect again whenever the server closes them, in the same run. The attacker connects from
+   * 127.0.0.2: another machine than the displays and the load generator, as it would be.
    */
   private void ackFlood() throws Exception {
     line("## Check-in while anonymous sockets flood display acks (open loop, " + ACK_FLOOD_RATE + "/s, " + SECONDS + " s each)");
@@ -767,18 +777,16 @@ public final class Benchmark {
     openLoop("ack-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
     // the attacker has its own event loops: on the load generator's, its writes would delay the check-ins measured
     Vertx attacker = Vertx.vertx();
-    WebSocketClient wsc = attacker.createWebSocketClient();
+    WebSocketClient wsc = attacker.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(ATTACKER));
+    WebSocketConnectOptions bridge = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
     List<WebSocket> flooders = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (int i = 0; i < 4; i++) {
-      flooders.add(wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-          .setURI("/eventbus/websocket")).await());
-    }
+    for (int i = 0; i < 4; i++) flooders.add(wsc.connect(bridge).await());
     AtomicLong acks = new AtomicLong();
     AtomicLong reconnects = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
     java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
     Thread flood = new Thread(() -> {
       long i = 0;
-      boolean[] dead = new boolean[flooders.size()];
       long start = System.nanoTime();
       long deadline = start + (SECONDS + 30L) * 1_000_000_000L + FLOOD_LEAD_MS * 1_000_000L;
       while (flooding.get() && System.nanoTime() < deadline) {
@@ -787,40 +795,55 @@ public final class Benchmark {
         long ahead = due - System.nanoTime();
         if (ahead > 0) LockSupport.parkNanos(ahead);
         int slot = (int) (i++ % flooders.size());
-        try {
-          WebSocket ws = flooders.get(slot);
-          if (dead[slot] || ws.isClosed()) { // closed by the server: connect again, as an attacker would
-            dead[slot] = false;
-            flooders.set(slot, wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                .setURI("/eventbus/websocket")).await());
+        WebSocket ws = flooders.get(slot);
+        if (ws == null || ws.isClosed()) { // closed by the server: connect again at once, as an attacker would
+          try {
+            flooders.set(slot, wsc.connect(bridge).await());
             reconnects.incrementAndGet();
-            continue;
+          } catch (RuntimeException notLetIn) {
+            flooders.set(slot, null);
+            refused.incrementAndGet();
           }
-          if (ws.writeQueueFull()) continue; // the server stopped reading it: this one is skipped
+          continue;
+        }
+        if (ws.writeQueueFull()) continue; // the server stopped reading it: this one is skipped
+        try {
           ws.writeTextMessage(new JsonObject().put("type", "send").put("address", Addresses.ack("xuhui"))
               .put("body", new JsonObject().put("callId", "1-" + i).put("repeat", 1).put("displayId", "flood-" + i)).encode());
           acks.incrementAndGet();
         } catch (RuntimeException closedMeanwhile) {
-          dead[slot] = true;
+          flooders.set(slot, null);
         }
       }
     }, "ack-flood");
     flood.setUncaughtExceptionHandler((t, e) -> System.err.println("ack flood stopped: " + e));
     flood.start();
-    Thread.sleep(FLOOD_LEAD_MS); // the server meets the flood first: its JIT compiles the paths a flood takes
-    long before = acks.get();
+    // the server meets the flood first (its JIT compiles the paths a flood takes) while the check-ins go on:
+    // a pause in them would let both JVMs drop and recompile the check-in path in the next row (C2 busy in both)
+    openLoop("ack-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, (int) (FLOOD_LEAD_MS / 1000), false);
+    long acksBefore = acks.get();
+    long refusedBefore = refused.get();
     long t0 = System.nanoTime();
     openLoop("ack-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
-    double ackRate = (acks.get() - before) / ((System.nanoTime() - t0) / 1e9);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double ackRate = (acks.get() - acksBefore) / seconds;
+    double refusedRate = (refused.get() - refusedBefore) / seconds;
     flooding.set(false);
     flood.join();
-    for (WebSocket ws : flooders) ws.close();
+    for (WebSocket ws : flooders) if (ws != null) ws.close();
     wsc.close();
     attacker.close().await();
+    openLoop("ack-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
     line("");
-    line(String.format(Locale.ROOT, "Second row: during a flood of %.0f acks/s (paced at " + ACK_FLOOD_ACKS + "/s, begun " + FLOOD_LEAD_MS / 1000
-        + " s before the row; the attacker on its own event loops in the load generator's process) from 4 sockets (%d sent in all; "
-        + "the server closed flooding sockets and they connected again %d times).", ackRate, acks.get(), reconnects.get()));
+    line("Rows: before, during and after the flood, with check-ins at the same rate all along (also through the flood's "
+        + FLOOD_LEAD_MS / 1000 + " s lead, unmeasured).");
+    line("");
+    line(String.format(Locale.ROOT, "Second row: during the flood (begun " + FLOOD_LEAD_MS / 1000 + " s before the row; the attacker "
+        + "on its own event loops in the load generator's process, connecting from " + ATTACKER + "). 4 sockets paced at "
+        + ACK_FLOOD_ACKS + " acks/s in all, each connecting again at once when closed: %d acks sent and %d connections let in "
+        + "again in all; during the row %.0f acks/s were sent and %.0f connection attempts/s refused (429 before SockJS: "
+        + "the server closes a socket after " + AckGate.CLOSE_AFTER_REFUSED + " acks beyond its allowance and refuses its "
+        + "address for " + AckGate.BOX_MS / 1000 + " s).", acks.get(), reconnects.get(), ackRate, refusedRate));
   }
 
   // ---- redis-benchmark ----
