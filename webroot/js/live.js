@@ -21,6 +21,9 @@ const BACKOFF_MAX_MS = 15000;
 const FIRST_CONNECT_GRACE_MS = 3000;
 const MAX_SEEN = 5000;
 const MAX_PENDING_ACKS = 100;
+// Acks leave at most 4 a second: the server allows a connection 5 acks and 10 frames a second
+// and closes one that floods it (AckGate); a display that comes back with 100 held sends them in 25 s.
+const ACK_GAP_MS = 250;
 // The heartbeat: quiet this long, the server is asked; no answer within PROBE_TIMEOUT_MS is a cut.
 const QUIET_MS = 2000;
 const PROBE_TIMEOUT_MS = 3000;
@@ -62,6 +65,8 @@ export function connectLive(options) {
   let syncAgain = false;
   let held = [];           // live calls that arrived during a catch-up, shown after it
   const pendingAcks = [];
+  let ackTimer = null;
+  let lastAckAt = 0;
   let serverOffsetMs = 0;
 
   function setConnection(state) {
@@ -311,14 +316,20 @@ export function connectLive(options) {
   }
 
   function flushAcks() {
-    while (open && bus && pendingAcks.length) {
-      try {
-        bus.send(address('ack'), pendingAcks[0]);
-        pendingAcks.shift();
-      } catch (e) {
-        return;
-      }
+    if (ackTimer || !open || !bus || !pendingAcks.length) return;
+    const wait = lastAckAt + ACK_GAP_MS - Date.now();
+    if (wait > 0) {
+      ackTimer = setTimeout(() => { ackTimer = null; flushAcks(); }, wait);
+      return;
     }
+    try {
+      bus.send(address('ack'), pendingAcks[0]);
+      pendingAcks.shift();
+      lastAckAt = Date.now();
+    } catch (e) {
+      return;
+    }
+    if (pendingAcks.length) ackTimer = setTimeout(() => { ackTimer = null; flushAcks(); }, ACK_GAP_MS);
   }
 
   function refresh() {
@@ -353,6 +364,7 @@ export function connectLive(options) {
       clearInterval(watchdogTimer);
       stopPolling();
       if (reconnectTimer) clearTimeout(reconnectTimer);
+      if (ackTimer) clearTimeout(ackTimer);
       if (bus) try { bus.close(); } catch (e) { /* ignore */ }
     },
   };

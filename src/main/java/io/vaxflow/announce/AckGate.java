@@ -13,15 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the bridge lets in from browsers: well-formed display acknowledgements, a few a second per
- * SockJS connection and a bounded number a second in all. Each connection speaks for one display
- * of one site (the first it names), so one socket cannot fill the dashboard with made-up displays.
+ * What the bridge lets in from browsers. Every frame a connection sends (an ack, a registration,
+ * a ping, garbage) draws on its frame allowance before the bridge parses it ({@link #frame}); of
+ * those, only well-formed display acknowledgements go on, a few a second per connection and a
+ * bounded number a second in all ({@link #admit}). Each connection speaks for one display of one
+ * site (the first it names), so one socket cannot fill the dashboard with made-up displays.
  *
- * <p>A connection that keeps sending beyond its allowance is closed, and its browser's address
- * ({@link Forwarded#client}) may open no bridge connection for {@link #BOX_MS}: the bridge's door
- * refuses it before SockJS decodes anything ({@link #boxedMs}). Reading, parsing and refusing
- * every frame of a flood costs the event loop that also serves check-ins; a refused request
- * costs far less, and a flooder that connects again only meets that.
+ * <p>A connection that runs out of frames is closed, and its browser's address ({@link
+ * Forwarded#client}) may open no bridge connection for {@link #BOX_MS}: the bridge's door refuses
+ * it before SockJS reads anything ({@link #boxedMs}). Reading, parsing and refusing every frame
+ * of a flood costs the event loop that also serves check-ins; a refused request costs far less,
+ * and a flooder that connects again only meets that.
  */
 public final class AckGate {
 
@@ -29,10 +31,14 @@ public final class AckGate {
   static final double PER_SOCKET_BURST = 20;
   static final double TOTAL_RATE = 200;
   static final double TOTAL_BURST = 400;
-  /** More open connections than this are not given an allowance (acks from them are refused). */
+  /**
+   * Frames a connection may send at once, then a second: a display that comes back registers a
+   * few addresses and sends at most 100 held acks; it pings every 5 s.
+   */
+  public static final int FRAME_BURST = 300;
+  public static final double FRAME_RATE = 10;
+  /** More open connections than this are not metered: a new one beyond it is closed at its first frame. */
   static final int MAX_SOCKETS = 20_000;
-  /** A connection that sends this many acks in a row beyond its allowance is closed (a display holds at most 100). */
-  public static final int CLOSE_AFTER_REFUSED = 300;
   /** How long the address of a connection closed for flooding may open no bridge connection. */
   public static final long BOX_MS = 60_000;
   /** At most this many addresses are refused at once (the oldest is let go first). */
@@ -46,7 +52,6 @@ public final class AckGate {
     private final double burst;
     private double tokens;
     private long at;
-
     private final LongSupplier nanos;
 
     Bucket(double rate, double burst, LongSupplier nanos) {
@@ -67,7 +72,18 @@ public final class AckGate {
     }
   }
 
-  private record Speaker(String address, String displayId, Bucket bucket, int[] refusedInARow) {}
+  /** A connection: its frames, and once it acks, the display it speaks for and its acks. */
+  private static final class Speaker {
+    final Bucket frames;
+    String address;
+    String displayId;
+    Bucket acks;
+    boolean closed;
+
+    Speaker(Bucket frames) {
+      this.frames = frames;
+    }
+  }
 
   private final Map<SockJSSocket, Speaker> speakers = new ConcurrentHashMap<>();
   private final LongSupplier nanos;
@@ -84,6 +100,29 @@ public final class AckGate {
     this.total = new Bucket(TOTAL_RATE, TOTAL_BURST, nanos);
   }
 
+  /**
+   * Whether the bridge may read a frame the connection sent. One beyond its allowance closes it
+   * and refuses its address ({@link #box}); what it sent after that is dropped unread.
+   */
+  boolean frame(SockJSSocket socket) {
+    Speaker speaker = speakers.get(socket);
+    if (speaker == null) {
+      if (speakers.size() >= MAX_SOCKETS) {
+        socket.close();
+        return false;
+      }
+      speaker = speakers.computeIfAbsent(socket, s -> new Speaker(new Bucket(FRAME_RATE, FRAME_BURST, nanos)));
+    }
+    synchronized (speaker) {
+      if (speaker.closed) return false;
+      if (speaker.frames.take()) return true;
+      speaker.closed = true;
+    }
+    box(client(socket));
+    socket.close();
+    return false;
+  }
+
   /** Whether a message a browser sent ({address, body}) goes on to the event bus. */
   boolean admit(SockJSSocket socket, JsonObject raw) {
     if (raw == null) return false;
@@ -91,24 +130,17 @@ public final class AckGate {
     if (ack.isEmpty()) return false;
     String address = raw.getString("address", "");
     Speaker speaker = speakers.get(socket);
-    if (speaker == null) {
-      if (speakers.size() >= MAX_SOCKETS) return false;
-      speaker = speakers.computeIfAbsent(socket,
-          s -> new Speaker(address, ack.get().displayId(), new Bucket(PER_SOCKET_RATE, PER_SOCKET_BURST, nanos), new int[1]));
-    }
-    boolean allowed;
-    synchronized (speaker.bucket()) {
-      allowed = speaker.address().equals(address) && speaker.displayId().equals(ack.get().displayId())
-          && speaker.bucket().take();
-      if (allowed) {
-        speaker.refusedInARow()[0] = 0;
-      } else if (++speaker.refusedInARow()[0] >= CLOSE_AFTER_REFUSED) {
-        speakers.remove(socket);
-        box(client(socket));
-        socket.close();
+    if (speaker == null) return false; // a frame not metered: never
+    synchronized (speaker) {
+      if (speaker.acks == null) {
+        speaker.address = address;
+        speaker.displayId = ack.get().displayId();
+        speaker.acks = new Bucket(PER_SOCKET_RATE, PER_SOCKET_BURST, nanos);
+      }
+      if (!speaker.address.equals(address) || !speaker.displayId.equals(ack.get().displayId()) || !speaker.acks.take()) {
+        return false;
       }
     }
-    if (!allowed) return false;
     synchronized (total) {
       return total.take();
     }
@@ -131,8 +163,8 @@ public final class AckGate {
 
   synchronized void box(String address) {
     if (boxed.remove(address) == null) {
-      LOG.warn("bridge: a connection from {} sent {} acks in a row beyond its allowance and was closed; "
-          + "that address may open no bridge connection for {} s", address, CLOSE_AFTER_REFUSED, BOX_MS / 1000);
+      LOG.warn("bridge: a connection from {} sent more than {} frames at once (or {} a second) and was closed; "
+          + "that address may open no bridge connection for {} s", address, FRAME_BURST, FRAME_RATE, BOX_MS / 1000);
     }
     boxed.put(address, nanos.getAsLong() + BOX_MS * 1_000_000);
     if (boxed.size() > MAX_BOXED) boxed.remove(boxed.keySet().iterator().next());

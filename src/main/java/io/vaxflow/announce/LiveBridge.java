@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +24,9 @@ import java.util.regex.Pattern;
 /**
  * The SockJS event-bus bridge at {@code /eventbus}: anonymous clients may receive calls and
  * state; only logged-in staff of a site may register for its {@code .staff} address; the only
- * thing accepted from browsers is a display's acknowledgement, throttled by {@link AckGate}.
+ * thing accepted from browsers is a display's acknowledgement, throttled by {@link AckGate}, which
+ * also meters every frame a connection sends ({@link MeteredSocket}) and refuses the addresses of
+ * connections that flood ({@link #door}).
  */
 public final class LiveBridge {
 
@@ -56,7 +59,9 @@ public final class LiveBridge {
         .setLibraryURL("/vendor/sockjs.min.js")
         .setRegisterWriteHandler(false)
         .setHeartbeatInterval(10_000);
-    return SockJSHandler.create(vertx, sockJs).bridge(options, this::guard);
+    // SockJSHandler.bridge(options, guard), with every socket's frames metered before the bridge reads them
+    EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::guard);
+    return SockJSHandler.create(vertx, sockJs).socketHandler(socket -> bridge.handle(new MeteredSocket(vertx, socket, sockJs, acks)));
   }
 
   /**

@@ -43,7 +43,15 @@ final class BridgeClient implements AutoCloseable {
   }
 
   void send(JsonObject frame) {
-    ws.writeTextMessage(frame.encode()).await();
+    sendText(frame.encode());
+  }
+
+  void sendText(String frame) {
+    ws.writeTextMessage(frame).await();
+  }
+
+  boolean closed() {
+    return ws.isClosed();
   }
 
   List<JsonObject> received(String address) {
