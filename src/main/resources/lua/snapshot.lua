@@ -1,5 +1,6 @@
 -- snapshot.lua (read only): the site's counts, capacities, stations, queue lengths and the
--- latest calls, for the state API, dashboards and displays. No personal data.
+-- latest calls, and whether a manager closed it early today, for the state API, dashboards and
+-- displays. No personal data.
 -- A.recentCalls  how many recent calls; A.stations  the site's station ids
 -- include: site, waits, stats
 if not site_ready() then return fail('STORE_RESET') end
@@ -26,4 +27,4 @@ for name, q in pairs({outside = 'outside', hall = 'hall', room = 'room', vaccina
   queues[name] = {priority = redis.call('LLEN', qkey(q, 'p')), regular = redis.call('LLEN', qkey(q, 'r'))}
 end
 return reply({ok = true, counts = counts(), stations = stations, recentCalls = recent, queues = queues,
-              wait = predict_new('W')})
+              wait = predict_new('W'), closedToday = settings_cache['closedOn'] == DAY})

@@ -257,7 +257,7 @@ public final class SiteFlow {
       }
       WaitModel wait = WaitModel.from(r.getJsonObject("wait"));
       return new SiteSnapshot(site.id(), clock.instant(), counts, wait.min(), wait.lowMin(), wait.highMin(),
-          queues, stations, calls);
+          queues, stations, calls, r.getBoolean("closedToday", false));
     });
   }
 

@@ -1,9 +1,14 @@
 package io.vaxflow.flow;
 
+import io.vaxflow.config.OpeningHours;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 
-/** The state of one site at a moment: counts per stage, queues, stations, recent calls. No personal data. */
+/**
+ * The state of one site at a moment: counts per stage, queues, stations, recent calls, and
+ * whether a manager closed it early today. No personal data.
+ */
 public record SiteSnapshot(
     String siteId,
     Instant at,
@@ -13,7 +18,19 @@ public record SiteSnapshot(
     int predictedWaitHighMin,
     List<Queue> queues,
     List<Station> stations,
-    List<CallRecord> recentCalls) {
+    List<CallRecord> recentCalls,
+    boolean closedToday) {
+
+  /** Open to new people now: within its hours, and not closed early today. */
+  public boolean open(OpeningHours hours) {
+    return !closedToday && hours.isOpen(at);
+  }
+
+  /** When it next takes new people: now if open; after an early closing, tomorrow's opening. */
+  public Instant opensAt(OpeningHours hours) {
+    if (!closedToday) return hours.opensAt(at);
+    return hours.start(LocalDate.ofInstant(at, hours.zone()).plusDays(1), hours.opens());
+  }
 
   public record Queue(String name, int priority, int regular) {}
 

@@ -82,8 +82,7 @@ public final class CityOverview {
         return new DayBookings(day, booked);
       }));
     }
-    boolean open = s.hours().isOpen(flow.now());
-    return flow.snapshot(0).compose(snap -> Future.all(days).map(v -> new SiteLoad(s, open, snap.counts(),
+    return flow.snapshot(0).compose(snap -> Future.all(days).map(v -> new SiteLoad(s, snap.open(s.hours()), snap.counts(),
         snap.predictedWaitMin(), dailyCapacity(s), days.stream().map(Future::result).toList())));
   }
 

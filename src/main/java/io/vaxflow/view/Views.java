@@ -92,8 +92,8 @@ public final class Views {
         rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1))));
     return new JsonObject()
         .put("siteId", s.siteId()).put("at", time(s.at()))
-        .put("open", site.hours().isOpen(s.at()))
-        .put("opensAt", site.hours().isOpen(s.at()) ? null : time(site.hours().opensAt(s.at())))
+        .put("open", s.open(site.hours())).put("closedEarly", s.closedToday())
+        .put("opensAt", s.open(site.hours()) ? null : time(s.opensAt(site.hours())))
         .put("hours", new JsonObject().put("open", site.hours().openText()).put("close", site.hours().closeText()))
         .put("waiting", c.waiting())
         .put("stages", stages).put("counts", counts(c))

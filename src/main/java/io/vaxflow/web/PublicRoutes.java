@@ -72,7 +72,7 @@ final class PublicRoutes {
       each.add(flow.snapshot(0).map(snap -> new JsonObject()
           .put("id", s.id()).put("name", s.name(lang)).put("names", Views.i18n(s.name()))
           .put("address", s.address(lang)).put("lat", s.lat()).put("lon", s.lon())
-          .put("open", s.hours().isOpen(snap.at())).put("walkIns", s.walkIns())
+          .put("open", snap.open(s.hours())).put("walkIns", s.walkIns())
           .put("load", new JsonObject().put("waiting", snap.counts().waiting()).put("predictedWaitMin", snap.predictedWaitMin()))));
     }
     Future.all(each).onSuccess(all -> {

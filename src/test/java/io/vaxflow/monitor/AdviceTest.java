@@ -43,7 +43,7 @@ class AdviceTest {
     SiteSnapshot snap = new SiteSnapshot("pudong", Instant.EPOCH, counts, predictedWait, predictedWait, predictedWait,
         List.of(new SiteSnapshot.Queue("outside", 0, 0), new SiteSnapshot.Queue("hall", 0, 0),
             new SiteSnapshot.Queue("room", 0, deskQueue), new SiteSnapshot.Queue("vaccination", 0, boothQueue)),
-        uses.stream().map(StationUse::station).toList(), List.of());
+        uses.stream().map(StationUse::station).toList(), List.of(), false);
     return Advice.advise(site, snap, uses, alarms);
   }
 

@@ -84,6 +84,15 @@ class ManagerActionsTest {
     assertEquals(201, walkIn().status(), "walk-ins taken again");
   }
 
+  /** pudong as a list of sites shows it ({@code /api/v1/sites} is an array, {@code /api/v1/city} has {@code sites}). */
+  private static JsonObject listed(String path) {
+    Reply r = city.get(path);
+    assertEquals(200, r.status(), r.body());
+    io.vertx.core.json.JsonArray sites = r.body().startsWith("[") ? new io.vertx.core.json.JsonArray(r.body())
+        : r.json().getJsonArray("sites");
+    return sites.stream().map(JsonObject.class::cast).filter(x -> "pudong".equals(x.getString("id"))).findFirst().orElseThrow();
+  }
+
   @Test
   void closedEarlyRefusesEveryNewCheckInAndThePeopleInsideCarryOn() {
     String inside = walkInNumber();
@@ -107,6 +116,14 @@ class ManagerActionsTest {
     assertEquals(409, today.status(), today.body());
     assertEquals("NO_CAPACITY", today.errorCode());
 
+    // the site list, the city and the site's state (the kiosk's page) say it is closed, and opens tomorrow
+    assertFalse(listed("/api/v1/sites").getBoolean("open"), "the site list");
+    assertFalse(listed("/api/v1/city").getBoolean("open"), "the city overview");
+    JsonObject state = city.get(API + "/state").json();
+    assertFalse(state.getBoolean("open"), state.encode());
+    assertTrue(state.getBoolean("closedEarly"), state.encode());
+    assertEquals("2026-11-25T08:00+08:00", state.getString("opensAt"), state.encode());
+
     // the people inside carry on: scanned into the room, called to a desk
     assertEquals(200, city.post(API + "/door/scan", door, new JsonObject().put("number", inside)).status());
     Reply next = city.post(API + "/stations/desk-1/next", desk, null);
@@ -114,6 +131,8 @@ class ManagerActionsTest {
     assertNotNull(next.json().getJsonObject("ticket"), next.body());
 
     assertFalse(switched("/close-early", new JsonObject().put("closed", false)).getBoolean("closedToday"));
+    assertTrue(listed("/api/v1/sites").getBoolean("open"), "reopened in the site list");
+    assertTrue(city.get(API + "/state").json().getBoolean("open"), "reopened in the state");
     assertEquals(201, walkIn().status(), "reopened");
   }
 
