@@ -66,7 +66,7 @@ public final class LiveBridge {
 
   /**
    * In front of the bridge: a request from an address whose connection was closed for flooding
-   * acks is refused (429, Retry-After) before SockJS reads it ({@link AckGate#boxedMs}). The
+   * the bridge is refused (429, Retry-After) before SockJS reads it ({@link AckGate#boxedMs}). The
    * refusal is held back {@link #HOLD_MS} (for at most {@link #MAX_HELD} requests at once): a
    * flooder that connects again at once, whatever Retry-After says, then waits as long for each
    * attempt instead of costing the event loop a new connection and request every millisecond.
