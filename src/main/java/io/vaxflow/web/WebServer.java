@@ -63,6 +63,9 @@ public final class WebServer extends VerticleBase {
     });
     // the bridge guards itself (LiveBridge): who may connect, who may listen to which address
     routes.declare(router.route("/eventbus/*"), Access.plumbing()).handler(bridge::door);
+    // SockJS's XHR transports (a browser's fallback where WebSockets do not pass) send their frames in POST bodies
+    routes.declare(router.route(HttpMethod.POST, "/eventbus/*"), Access.plumbing())
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
     routes.declare(router.route("/eventbus/*"), Access.plumbing()).subRouter(bridge.router());
     // BodyHandler throws (a 500) on a form content type with a method that cannot carry a form: refuse it first
     routes.declare(router.route("/api/*"), Access.plumbing()).handler(WebServer::noFormWithoutABody);

@@ -200,6 +200,64 @@ class AckFloodTest {
     }
   }
 
+  /**
+   * The same allowance holds on SockJS's own transports, not only the raw WebSocket: here a session
+   * over XHR (what a browser falls back to), whose sends each carry many frames.
+   */
+  @Test
+  void aFloodOverSockJsXhrIsMeteredToo() {
+    Map<String, String> from = Map.of("X-Forwarded-For", "203.0.113.130");
+    String session = "/eventbus/000/flood" + System.nanoTime();
+    TestCity.Reply open = city.send(io.vertx.core.http.HttpMethod.POST, session + "/xhr", null, from, io.vertx.core.buffer.Buffer.buffer());
+    assertEquals(200, open.status(), open.body());
+    assertEquals("o", open.body().strip(), "the session opened");
+    JsonArray pings = new JsonArray();
+    for (int i = 0; i < 100; i++) pings.add(new JsonObject().put("type", "ping").encode());
+    int accepted = 0;
+    TestCity.Reply last = null;
+    for (int i = 0; i < 10; i++) {
+      last = city.send(io.vertx.core.http.HttpMethod.POST, session + "/xhr_send", null, from, pings.toBuffer());
+      if (last.status() != 204) break;
+      accepted++;
+    }
+    // 300 at once (and 10 a second): the fourth hundred closes the session and refuses the address
+    assertTrue(accepted >= 3 && accepted <= 4, "sends of 100 frames accepted: " + accepted);
+    assertEquals(429, last.status(), last.body());
+    assertTrue(Long.parseLong(last.headers().get("Retry-After")) > 0);
+    assertEquals(429, city.send(io.vertx.core.http.HttpMethod.GET, "/eventbus/info", null, from,
+        io.vertx.core.buffer.Buffer.buffer()).status(), "a new session from that address");
+    assertEquals(200, city.get("/eventbus/info").status(), "another address");
+  }
+
+  /**
+   * A display on SockJS's XHR fallback (WebSockets blocked on the way) registers, hears the calls
+   * and acknowledges them: its sends are POST bodies, which the bridge must be given to read.
+   */
+  @Test
+  void aDisplayOverSockJsXhrRegistersHearsCallsAndAcks() {
+    String session = "/eventbus/000/display" + System.nanoTime();
+    assertEquals("o", xhr(session + "/xhr", null).body().strip());
+    JsonArray register = new JsonArray().add(new JsonObject().put("type", "register").put("address", Addresses.calls(SITE)).encode());
+    assertEquals(204, xhr(session + "/xhr_send", register).status());
+    TestCity.Reply checkin = city.post("/api/v1/sites/" + SITE + "/checkins", new JsonObject().put("walkIn",
+        new JsonObject().put("name", "Xhr Display").put("idNumber", "310101198001019999").put("dose", 1)));
+    assertEquals(201, checkin.status(), checkin.body());
+    String number = checkin.json().getJsonObject("ticket").getString("number");
+    StringBuilder heard = new StringBuilder();
+    BridgeClient.await("the call heard over XHR polling", 10, () -> {
+      heard.append(xhr(session + "/xhr", null).body());
+      return heard.toString().contains(number);
+    });
+    JsonArray ackFrame = new JsonArray().add(new JsonObject().put("type", "send").put("address", Addresses.ack(SITE))
+        .put("body", new JsonObject().put("callId", "1-0").put("repeat", 1).put("displayId", "hall-xhr")).encode());
+    assertEquals(204, xhr(session + "/xhr_send", ackFrame).status());
+  }
+
+  private static TestCity.Reply xhr(String path, JsonArray frames) {
+    return city.send(io.vertx.core.http.HttpMethod.POST, path, null, Map.of(),
+        frames == null ? io.vertx.core.buffer.Buffer.buffer() : frames.toBuffer());
+  }
+
   @Test
   void displaysNotHeardForADayAreForgottenAndAtMostFiftyAreKept() throws Exception {
     String site = "xuhui";
