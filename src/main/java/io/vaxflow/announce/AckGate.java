@@ -2,7 +2,6 @@ package io.vaxflow.announce;
 
 import io.vaxflow.gateway.Forwarded;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,7 +117,7 @@ public final class AckGate {
       if (speaker.frames.take()) return true;
       speaker.closed = true;
     }
-    box(client(socket));
+    box(Forwarded.client(socket.routingContext())); // every SockJS socket keeps the request that opened it
     socket.close();
     return false;
   }
@@ -168,11 +167,5 @@ public final class AckGate {
     }
     boxed.put(address, nanos.getAsLong() + BOX_MS * 1_000_000);
     if (boxed.size() > MAX_BOXED) boxed.remove(boxed.keySet().iterator().next());
-  }
-
-  private static String client(SockJSSocket socket) {
-    RoutingContext rc = socket.routingContext();
-    if (rc != null) return Forwarded.client(rc);
-    return socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
   }
 }

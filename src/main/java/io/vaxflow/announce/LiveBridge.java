@@ -39,7 +39,7 @@ public final class LiveBridge {
   private final AckGate acks = new AckGate();
   /** Refusals held back right now ({@link #door}). */
   private final AtomicInteger held = new AtomicInteger();
-  static final long HOLD_MS = 1_000;
+  public static final long HOLD_MS = 1_000;
   static final int MAX_HELD = 1_000;
 
   public LiveBridge(Vertx vertx, Sessions sessions, Set<String> sites) {

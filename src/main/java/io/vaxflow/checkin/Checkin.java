@@ -132,7 +132,7 @@ public final class Checkin {
   /** The site was closed early today by its manager: refused as closed, opening again on its next day. */
   private static Throwable closedEarly(SiteFlow flow, Throwable err) {
     if (!(err instanceof Rejection r) || !r.details().getBoolean("closedEarly", false)) return err;
-    Rejection next = Rejection.siteClosed(flow.site(), flow.site().hours().start(flow.today().plusDays(1), java.time.LocalTime.MIN));
+    Rejection next = Rejection.siteClosed(flow.site(), flow.site().hours().opensAfter(flow.today()));
     return new Rejection(ErrorCode.SITE_CLOSED, "The site has closed early today. " + next.getMessage(),
         next.details().put("closedEarly", true));
   }

@@ -104,6 +104,11 @@ public record OpeningHours(int openMinute, int closeMinute, ZoneId zone) {
     return today.isAfter(now) ? today : start(day.plusDays(1), opens());
   }
 
+  /** The first opening after {@code day} is over (a site closed early for the rest of that day). */
+  public Instant opensAfter(LocalDate day) {
+    return opensAt(start(day.plusDays(1), LocalTime.MIN));
+  }
+
   /** A booking for {@code day} can still be served: a later day, or today before closing time. */
   public boolean bookable(LocalDate day, Instant now) {
     LocalDate today = LocalDate.ofInstant(now, zone);

@@ -5,8 +5,8 @@ import static io.vaxflow.config.Checked.quote;
 import static io.vaxflow.config.Checked.require;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import io.netty.util.NetUtil;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.netty.util.NetUtil;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;

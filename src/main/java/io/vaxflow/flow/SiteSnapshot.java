@@ -28,8 +28,7 @@ public record SiteSnapshot(
 
   /** When it next takes new people: now if open; after an early closing, tomorrow's opening. */
   public Instant opensAt(OpeningHours hours) {
-    if (!closedToday) return hours.opensAt(at);
-    return hours.start(LocalDate.ofInstant(at, hours.zone()).plusDays(1), hours.opens());
+    return closedToday ? hours.opensAfter(LocalDate.ofInstant(at, hours.zone())) : hours.opensAt(at);
   }
 
   public record Queue(String name, int priority, int regular) {}

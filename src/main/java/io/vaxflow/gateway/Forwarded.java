@@ -36,8 +36,7 @@ public final class Forwarded {
   public static Handler<RoutingContext> detector(List<String> trustedProxies) {
     Forwarded trust = new Forwarded(trustedProxies);
     return ctx -> {
-      SocketAddress peer = ctx.request().remoteAddress();
-      String peerIp = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
+      String peerIp = peer(ctx);
       boolean viaProxy = trust.trusts(peerIp);
       ctx.put(HTTPS, ctx.request().isSSL() || (viaProxy && forwardedHttps(ctx)));
       ctx.put(CLIENT, viaProxy ? trust.behind(peerIp, ctx.request().headers().getAll("X-Forwarded-For")) : peerIp);
@@ -48,7 +47,10 @@ public final class Forwarded {
   /** The browser's address: behind trusted proxies the nearest address they did not vouch for, else the peer's. */
   public static String client(RoutingContext ctx) {
     String client = ctx.get(CLIENT);
-    if (client != null) return client;
+    return client != null ? client : peer(ctx);
+  }
+
+  private static String peer(RoutingContext ctx) {
     SocketAddress peer = ctx.request().remoteAddress();
     return peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
   }

@@ -71,6 +71,7 @@ public final class Views {
    */
   public JsonObject snapshot(SiteSnapshot s, SiteConfig site) {
     StageCounts c = s.counts();
+    boolean open = s.open(site.hours());
     JsonArray stages = new JsonArray()
         .add(stage("outside", c.outside(), null))
         .add(stage("hall", c.hall(), c.hallCapacity()))
@@ -92,8 +93,8 @@ public final class Views {
         rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1))));
     return new JsonObject()
         .put("siteId", s.siteId()).put("at", time(s.at()))
-        .put("open", s.open(site.hours())).put("closedEarly", s.closedToday())
-        .put("opensAt", s.open(site.hours()) ? null : time(s.opensAt(site.hours())))
+        .put("open", open).put("closedEarly", s.closedToday())
+        .put("opensAt", open ? null : time(s.opensAt(site.hours())))
         .put("hours", new JsonObject().put("open", site.hours().openText()).put("close", site.hours().closeText()))
         .put("waiting", c.waiting())
         .put("stages", stages).put("counts", counts(c))

@@ -2,10 +2,13 @@ package io.vaxflow.announce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.support.TestCity;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -122,7 +125,7 @@ class AckFloodTest {
         long retryAfter = Long.parseLong(refused.getHeaders().get("Retry-After"));
         assertTrue(retryAfter > 0 && retryAfter <= AckGate.BOX_MS / 1000, "Retry-After " + retryAfter);
       }
-      UpgradeRejectedException again = org.junit.jupiter.api.Assertions.assertThrows(UpgradeRejectedException.class,
+      UpgradeRejectedException again = assertThrows(UpgradeRejectedException.class,
           () -> new BridgeClient(city.vertx, city.port(), null, ATTACKER));
       assertEquals(429, again.getStatus());
       // only that address: the display here, and a display behind the same proxy, connect as before
@@ -182,7 +185,7 @@ class AckFloodTest {
       }
       BridgeClient.await("the flooding connection closed (" + floods.get(f) + ")", 10, flooder::closed);
       assertTrue(flooder.frames.size() <= AckGate.FRAME_BURST + 10 * AckGate.FRAME_RATE, "frames the bridge answered: " + flooder.frames.size());
-      UpgradeRejectedException refused = org.junit.jupiter.api.Assertions.assertThrows(UpgradeRejectedException.class,
+      UpgradeRejectedException refused = assertThrows(UpgradeRejectedException.class,
           () -> new BridgeClient(city.vertx, city.port(), null, from));
       assertEquals(429, refused.getStatus(), floods.get(f));
     }
@@ -209,7 +212,7 @@ class AckFloodTest {
     // SockJS closes a polling request's connection without saying so: none of these is kept alive
     Map<String, String> from = Map.of("X-Forwarded-For", "203.0.113.130", "Connection", "close");
     String session = "/eventbus/000/flood" + System.nanoTime();
-    TestCity.Reply open = city.send(io.vertx.core.http.HttpMethod.POST, session + "/xhr", null, from, io.vertx.core.buffer.Buffer.buffer());
+    TestCity.Reply open = city.send(HttpMethod.POST, session + "/xhr", null, from, Buffer.buffer());
     assertEquals(200, open.status(), open.body());
     assertEquals("o", open.body().strip(), "the session opened");
     JsonArray pings = new JsonArray();
@@ -217,7 +220,7 @@ class AckFloodTest {
     int accepted = 0;
     TestCity.Reply last = null;
     for (int i = 0; i < 10; i++) {
-      last = city.send(io.vertx.core.http.HttpMethod.POST, session + "/xhr_send", null, from, pings.toBuffer());
+      last = city.send(HttpMethod.POST, session + "/xhr_send", null, from, pings.toBuffer());
       if (last.status() != 204) break;
       accepted++;
     }
@@ -225,8 +228,8 @@ class AckFloodTest {
     assertTrue(accepted >= 3 && accepted <= 4, "sends of 100 frames accepted: " + accepted);
     assertEquals(429, last.status(), last.body());
     assertTrue(Long.parseLong(last.headers().get("Retry-After")) > 0);
-    assertEquals(429, city.send(io.vertx.core.http.HttpMethod.GET, "/eventbus/info", null, from,
-        io.vertx.core.buffer.Buffer.buffer()).status(), "a new session from that address");
+    assertEquals(429, city.send(HttpMethod.GET, "/eventbus/info", null, from,
+        Buffer.buffer()).status(), "a new session from that address");
     assertEquals(200, city.get("/eventbus/info").status(), "another address");
   }
 
@@ -256,8 +259,8 @@ class AckFloodTest {
 
   private static TestCity.Reply xhr(String path, JsonArray frames) {
     // SockJS closes a polling request's connection without saying so: none of these is kept alive
-    return city.send(io.vertx.core.http.HttpMethod.POST, path, null, Map.of("Connection", "close"),
-        frames == null ? io.vertx.core.buffer.Buffer.buffer() : frames.toBuffer());
+    return city.send(HttpMethod.POST, path, null, Map.of("Connection", "close"),
+        frames == null ? Buffer.buffer() : frames.toBuffer());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.vaxflow.bench;
 
 import io.vaxflow.announce.AckGate;
 import io.vaxflow.announce.Addresses;
+import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.store.RedisLauncher;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
@@ -79,7 +80,6 @@ public final class Benchmark {
   private static final long FLOOD_LEAD_MS = Long.getLong("bench.ackflood.lead", 10) * 1000;
   /** The flooder's own address: another machine than the displays' and the load generator's. */
   private static final String ATTACKER = "127.0.0.2";
-  private static final String ACK_REFUSAL_HOLD = "1 s";
   /** {@code -Dbench.note=...}: a line written at the top of the results (e.g. what else ran on the machine). */
   private static final String NOTE = System.getProperty("bench.note", "");
   /** {@code -Dbench.search=only}: just the highest check-in rate at the p99 limit and redis-benchmark of the script. */
@@ -844,7 +844,7 @@ public final class Benchmark {
         + ACK_FLOOD_ACKS + " acks/s in all, each connecting again at once when closed: %d acks sent and %d connections let in "
         + "again in all; during the row %.0f acks/s were sent and %.0f connection attempts/s refused (429 before SockJS: "
         + "the server closes a socket that sends more than " + AckGate.FRAME_BURST + " frames at once or %.0f a second, and "
-        + "refuses its address for " + AckGate.BOX_MS / 1000 + " s, each refusal held " + ACK_REFUSAL_HOLD + ").",
+        + "refuses its address for " + AckGate.BOX_MS / 1000 + " s, each refusal held " + LiveBridge.HOLD_MS + " ms).",
         acks.get(), reconnects.get(), ackRate, refusedRate, AckGate.FRAME_RATE));
   }
 
