@@ -108,7 +108,8 @@ public final class LiveBridge {
         event.complete(false);
         return;
       }
-      sessions.resolve(token.get()).onComplete(ar -> event.complete(
+      // Registering asks Redis; each message pushed afterwards may use the remembered answer.
+      (type == BridgeEventType.REGISTER ? sessions.resolve(token.get()) : sessions.stillOpen(token.get())).onComplete(ar -> event.complete(
           ar.succeeded() && ar.result().map(s -> s.worksAt(site)).orElse(false)));
       return;
     }

@@ -17,10 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Staff sessions, kept in Redis ({@code vf:session:<token>} → staff id, with a TTL), so any server
- * instance accepts them and a restart loses none. A resolved session is remembered for a few
- * seconds so a station action costs one Redis round trip, not two; closing a session publishes
- * its token on {@link #REVOKED}, and every instance forgets it at once ({@link SessionRevocations}).
- * Only while that subscription is up is anything remembered.
+ * instance accepts them and a restart loses none.
+ *
+ * <p>Whatever a session is allowed to do (an HTTP request, registering a tablet on the bridge) is
+ * decided by asking Redis ({@link #resolve}): a logout on any instance holds for the very next
+ * request everywhere. Only the bridge's check of every message it pushes to a staff tablet uses a
+ * remembered answer ({@link #stillOpen}); closing a session publishes its token on {@link #REVOKED}
+ * and every instance forgets it as soon as that message arrives ({@link SessionRevocations}), so a
+ * logged-out tablet may hear a station change for that long, never act. Only while that
+ * subscription is up is anything remembered.
  */
 public final class Sessions {
 
@@ -54,11 +59,26 @@ public final class Sessions {
         .map(ok -> token);
   }
 
+  /** Whose session this is, asked of Redis. */
   public Future<Optional<StaffAccount>> resolve(String token) {
+    if (token == null || token.length() != 43) return Future.succeededFuture(Optional.empty());
+    return lookUp(token, System.currentTimeMillis());
+  }
+
+  /**
+   * Whose session this is, remembered for a few seconds: for the bridge's check of each message to a
+   * staff tablet. A pub/sub message can arrive after the next HTTP request does, so no action may
+   * rest on this (a logout on another instance was let through that way under load).
+   */
+  public Future<Optional<StaffAccount>> stillOpen(String token) {
     if (token == null || token.length() != 43) return Future.succeededFuture(Optional.empty());
     long now = System.currentTimeMillis();
     Remembered r = following ? recent.get(token) : null;
     if (r != null && r.until() > now) return Future.succeededFuture(config.staffAccount(r.staffId()));
+    return lookUp(token, now);
+  }
+
+  private Future<Optional<StaffAccount>> lookUp(String token, long now) {
     long seen = revocations.get();
     return store.send(Request.cmd(Command.GET).arg(key(token))).map(resp -> {
       if (resp == null) {

@@ -125,6 +125,35 @@ class LiveCallsTest {
     }
   }
 
+  /**
+   * The bridge checks each message it pushes to a staff tablet against a remembered session; a logout
+   * on the other instance reaches it over pub/sub. Afterwards the tablet hears nothing more, while a
+   * tablet still logged in beside it hears the same change (so the silence is not for want of one).
+   */
+  @Test
+  void aTabletLoggedOutOnTheOtherInstanceHearsNoMoreStationChanges() {
+    String staff = Addresses.staff("pudong");
+    String leaving = city.login("desk", "1234");
+    String acting = city.login("desk", "1234");
+    try (BridgeClient gone = new BridgeClient(second.vertx, second.port(), leaving);
+         BridgeClient stays = new BridgeClient(second.vertx, second.port(), city.login("desk", "1234"))) {
+      gone.register(staff);
+      stays.register(staff);
+      sleep(300);
+      city.post("/api/v1/sites/pudong/stations/desk-3/pause", acting, null);
+      BridgeClient.await("the change on both tablets", 5, () -> !gone.received(staff).isEmpty() && !stays.received(staff).isEmpty());
+
+      assertEquals(200, city.post("/api/v1/auth/logout", leaving, null).status());
+      sleep(500); // the revocation travels over pub/sub; the next action is refused at once (SessionRevocationTest)
+      int heardBefore = gone.received(staff).size();
+      int staysBefore = stays.received(staff).size();
+      assertEquals(200, city.post("/api/v1/sites/pudong/stations/desk-3/resume", acting, null).status());
+      BridgeClient.await("the change on the tablet still logged in", 5, () -> stays.received(staff).size() > staysBefore);
+      sleep(300);
+      assertEquals(heardBefore, gone.received(staff).size(), "the logged-out tablet heard: " + gone.received(staff));
+    }
+  }
+
   @Test
   void aDisplayThatStopsAcknowledgingIsShownOffline() {
     String calls = Addresses.calls("jingan");
