@@ -8,6 +8,7 @@
 --   ARGV[3] = actor         staff id, 'kiosk', 'public', 'gateway' or 'system'
 --   ARGV[4] = args          the script's own arguments: ONE JSON object, read as A.<name>; its
 --                           fields are named at the script's top and typed in store/Store.java
+--   ARGV[5] = session       (a staff member's action only) the token of the session it came with
 -- Every script returns one JSON string: {ok = ...} or {err = 'CODE', ...details}.
 
 local P = KEYS[1] .. ':'
@@ -21,6 +22,13 @@ local function fail(code, details)
   local t = details or {}
   t.err = code
   return cjson.encode(t)
+end
+
+-- A staff member's action carries their session's token. Servers remember sessions for a few
+-- seconds; a logout marks its token closed in every site's slot first (gateway/Sessions.close), so a
+-- closed session acts on nothing, on any server, from the moment the logout has answered.
+if ARGV[5] and redis.call('EXISTS', P .. 'closed:' .. ARGV[5]) == 1 then
+  return fail('UNAUTHENTICATED')
 end
 
 local function hgetall(key)

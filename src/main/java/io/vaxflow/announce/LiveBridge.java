@@ -109,7 +109,7 @@ public final class LiveBridge {
         return;
       }
       // Registering asks Redis; each message pushed afterwards may use the remembered answer.
-      (type == BridgeEventType.REGISTER ? sessions.resolve(token.get()) : sessions.stillOpen(token.get())).onComplete(ar -> event.complete(
+      (type == BridgeEventType.REGISTER ? sessions.resolve(token.get()) : sessions.remembered(token.get())).onComplete(ar -> event.complete(
           ar.succeeded() && ar.result().map(s -> s.worksAt(site)).orElse(false)));
       return;
     }

@@ -79,26 +79,26 @@ public final class Observation {
   }
 
   /** To the high-risk length from the start of the observation (never shorter than it was). */
-  public Future<Person> extend(String number, String staffId) {
-    return person(staffId, at -> flow.scripts().observeExtend(at, new ScriptArgs.OfNumber(number)));
+  public Future<Person> extend(String number, Actor by) {
+    return person(by, at -> flow.scripts().observeExtend(at, new ScriptArgs.OfNumber(number)));
   }
 
-  public Future<Person> react(String number, String symptoms, Severity severity, Instant at, String staffId) {
+  public Future<Person> react(String number, String symptoms, Severity severity, Instant at, Actor by) {
     ScriptArgs.Reaction reaction = new ScriptArgs.Reaction(number, symptoms, severity.wire(), at.toEpochMilli());
-    return person(staffId, a -> flow.scripts().observeReaction(a, reaction));
+    return person(by, a -> flow.scripts().observeReaction(a, reaction));
   }
 
   /** A severe reaction cleared: the person's observation timer runs again (at once when their time is over). */
-  public Future<Person> clear(String number, String staffId) {
-    return person(staffId, at -> flow.scripts().observeClear(at, new ScriptArgs.OfNumber(number)));
+  public Future<Person> clear(String number, Actor by) {
+    return person(by, at -> flow.scripts().observeClear(at, new ScriptArgs.OfNumber(number)));
   }
 
   /** Released now and called to the exit; refused (REACTION_HELD) while a severe reaction holds them. */
-  public Future<Ticket> release(String number, String staffId) {
-    return flow.run(staffId, at -> flow.scripts().observeRelease(at, new ScriptArgs.OfNumber(number))).map(flow::ticketOf);
+  public Future<Ticket> release(String number, Actor by) {
+    return flow.run(by, at -> flow.scripts().observeRelease(at, new ScriptArgs.OfNumber(number))).map(flow::ticketOf);
   }
 
-  private Future<Person> person(String staffId, java.util.function.Function<Scripts.At, Future<JsonObject>> script) {
-    return flow.run(staffId, script).map(r -> Person.from(r.getJsonObject("person")));
+  private Future<Person> person(Actor by, java.util.function.Function<Scripts.At, Future<JsonObject>> script) {
+    return flow.run(by, script).map(r -> Person.from(r.getJsonObject("person")));
   }
 }

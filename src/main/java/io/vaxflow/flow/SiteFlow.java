@@ -86,7 +86,7 @@ public final class SiteFlow {
       String[] dc = dayAndCategory.split("\\|");
       highest.add(new ScriptArgs.Highest(dc[0], dc[1], seq));
     });
-    return scripts.restore(at("system", List.of()), new ScriptArgs.Restore(reason, settings, highest))
+    return scripts.restore(at(Actor.of("system"), List.of()), new ScriptArgs.Restore(reason, settings, highest))
         .map(r -> r.getBoolean("fresh", false));
   }
 
@@ -114,9 +114,9 @@ public final class SiteFlow {
     return new ScriptArgs.Setting(name, String.valueOf(value));
   }
 
-  /** The site's script run as {@code actor} now, today; {@code moreKeys} after the site prefix (in its hash slot). */
-  private Scripts.At at(String actor, List<String> moreKeys) {
-    return Scripts.At.site(site.id(), moreKeys, clock.millis(), today().toString(), actor);
+  /** The site's script run by {@code actor} now, today; {@code moreKeys} after the site prefix (in its hash slot). */
+  private Scripts.At at(Actor actor, List<String> moreKeys) {
+    return Scripts.At.site(site.id(), moreKeys, clock.millis(), today().toString(), actor.id(), actor.session());
   }
 
   Scripts scripts() {
@@ -124,15 +124,20 @@ public final class SiteFlow {
   }
 
   /** A script of this site as {@code actor}; a reply with {@code err} fails with a {@link Rejection}. */
-  Future<JsonObject> run(String actor, Function<Scripts.At, Future<JsonObject>> script) {
+  Future<JsonObject> run(Actor actor, Function<Scripts.At, Future<JsonObject>> script) {
     return run(actor, List.of(), script);
   }
 
+  /** As {@link #run(Actor, Function)} by one of the server's own parts ("public", "system"). */
+  Future<JsonObject> run(String server, Function<Scripts.At, Future<JsonObject>> script) {
+    return run(Actor.of(server), List.of(), script);
+  }
+
   /**
-   * As {@link #run(String, Function)} with more KEYS after the site prefix. A site whose data
+   * As {@link #run(Actor, Function)} with more KEYS after the site prefix. A site whose data
    * Redis lost (STORE_RESET) is restored and the script run again, at a new now.
    */
-  private Future<JsonObject> run(String actor, List<String> moreKeys, Function<Scripts.At, Future<JsonObject>> script) {
+  private Future<JsonObject> run(Actor actor, List<String> moreKeys, Function<Scripts.At, Future<JsonObject>> script) {
     return script.apply(at(actor, moreKeys))
         .compose(reply -> ErrorCode.STORE_RESET.code().equals(reply.getString("err"))
             ? recoverLostData().compose(v -> script.apply(at(actor, moreKeys)))
@@ -146,7 +151,7 @@ public final class SiteFlow {
 
   /** The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}). */
   public Future<JsonObject> checkin(List<String> buckets, ScriptArgs.Checkin args) {
-    return run("kiosk", buckets, at -> scripts.checkin(at, args));
+    return run(Actor.of("kiosk"), buckets, at -> scripts.checkin(at, args));
   }
 
   public Future<JsonObject> book(ScriptArgs.Book args) {
@@ -168,13 +173,13 @@ public final class SiteFlow {
     return run("system", scripts::dayStats);
   }
 
-  public Future<StationResult> callNext(StationId station, String staffId) {
-    return stationScript(station, staffId, at -> scripts.callNext(at, new ScriptArgs.OfStation(station.id())));
+  public Future<StationResult> callNext(StationId station, Actor by) {
+    return stationScript(station, by, at -> scripts.callNext(at, new ScriptArgs.OfStation(station.id())));
   }
 
-  public Future<StationResult> act(StationId station, StationAction action, String staffId) {
+  public Future<StationResult> act(StationId station, StationAction action, Actor by) {
     ScriptArgs.OfStation args = new ScriptArgs.OfStation(station.id());
-    return stationScript(station, staffId, at -> switch (action) {
+    return stationScript(station, by, at -> switch (action) {
       case RECALL -> scripts.recall(at, args);
       case START -> scripts.start(at, args);
       case DONE -> scripts.done(at, args);
@@ -186,26 +191,26 @@ public final class SiteFlow {
   }
 
   /** To another station of the same kind, or to the head of a queue ("room", "vaccination"). */
-  public Future<StationResult> transfer(StationId station, String target, String staffId) {
-    return stationScript(station, staffId, at -> scripts.transfer(at, new ScriptArgs.Transfer(station.id(), target)));
+  public Future<StationResult> transfer(StationId station, String target, Actor by) {
+    return stationScript(station, by, at -> scripts.transfer(at, new ScriptArgs.Transfer(station.id(), target)));
   }
 
-  public Future<Ticket> doorScan(String number, String staffId) {
-    return run(staffId, at -> scripts.doorScan(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
+  public Future<Ticket> doorScan(String number, Actor by) {
+    return run(by, at -> scripts.doorScan(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
-  public Future<Ticket> reinstate(String number, String staffId) {
-    return run(staffId, at -> scripts.reinstate(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
+  public Future<Ticket> reinstate(String number, Actor by) {
+    return run(by, at -> scripts.reinstate(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
   public Future<Ticket> ticket(String number) {
     return run("public", at -> scripts.ticket(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
-  public Future<StageCounts> changeCapacities(Map<String, Integer> changes, String staffId) {
+  public Future<StageCounts> changeCapacities(Map<String, Integer> changes, Actor by) {
     List<ScriptArgs.Setting> list = new ArrayList<>();
     changes.forEach((k, v) -> list.add(setting(k, v)));
-    return run(staffId, at -> scripts.settings(at, new ScriptArgs.Settings(list)))
+    return run(by, at -> scripts.settings(at, new ScriptArgs.Settings(list)))
         .map(r -> StageCounts.from(r.getJsonObject("counts")));
   }
 
@@ -261,8 +266,8 @@ public final class SiteFlow {
     });
   }
 
-  private Future<StationResult> stationScript(StationId station, String staffId, Function<Scripts.At, Future<JsonObject>> script) {
-    return run(staffId, script).map(r -> {
+  private Future<StationResult> stationScript(StationId station, Actor by, Function<Scripts.At, Future<JsonObject>> script) {
+    return run(by, script).map(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       JsonObject t = r.getJsonObject("ticket");
       return new StationResult(

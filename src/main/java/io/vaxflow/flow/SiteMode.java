@@ -14,20 +14,20 @@ public record SiteMode(Optional<Instant> walkInsStoppedUntil, boolean closedToda
 
   /** The site's mode now. */
   public static Future<SiteMode> of(SiteFlow flow) {
-    return change(flow, new ScriptArgs.SiteMode(null, null), "public");
+    return change(flow, new ScriptArgs.SiteMode(null, null), Actor.of("public"));
   }
 
   /** Walk-ins stopped until {@code until}, or allowed again (empty). */
-  public static Future<SiteMode> stopWalkIns(SiteFlow flow, Optional<Instant> until, String staffId) {
-    return change(flow, new ScriptArgs.SiteMode(until.map(Instant::toEpochMilli).orElse(0L), null), staffId);
+  public static Future<SiteMode> stopWalkIns(SiteFlow flow, Optional<Instant> until, Actor by) {
+    return change(flow, new ScriptArgs.SiteMode(until.map(Instant::toEpochMilli).orElse(0L), null), by);
   }
 
   /** The site closed for the rest of today, or reopened. */
-  public static Future<SiteMode> closeToday(SiteFlow flow, boolean closed, String staffId) {
-    return change(flow, new ScriptArgs.SiteMode(null, closed), staffId);
+  public static Future<SiteMode> closeToday(SiteFlow flow, boolean closed, Actor by) {
+    return change(flow, new ScriptArgs.SiteMode(null, closed), by);
   }
 
-  private static Future<SiteMode> change(SiteFlow flow, ScriptArgs.SiteMode args, String actor) {
+  private static Future<SiteMode> change(SiteFlow flow, ScriptArgs.SiteMode args, Actor actor) {
     return flow.run(actor, at -> flow.scripts().siteMode(at, args)).map(r -> {
       long until = r.getLong("walkInsStoppedUntil", 0L);
       return new SiteMode(until > 0 ? Optional.of(Instant.ofEpochMilli(until)) : Optional.empty(), r.getBoolean("closedToday", false));

@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.store.Scripts;
@@ -9,7 +10,9 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,20 +22,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * Staff sessions, kept in Redis ({@code vf:session:<token>} → staff id, with a TTL), so any server
  * instance accepts them and a restart loses none.
  *
- * <p>Whatever a session is allowed to do (an HTTP request, registering a tablet on the bridge) is
- * decided by asking Redis ({@link #resolve}): a logout on any instance holds for the very next
- * request everywhere. Only the bridge's check of every message it pushes to a staff tablet uses a
- * remembered answer ({@link #stillOpen}); closing a session publishes its token on {@link #REVOKED}
- * and every instance forgets it as soon as that message arrives ({@link SessionRevocations}), so a
- * logged-out tablet may hear a station change for that long, never act. Only while that
- * subscription is up is anything remembered.
+ * <p>A resolved session is remembered for a few seconds ({@link #remembered}), so a station action
+ * costs one Redis round trip, not two. Remembering never lets a closed session act: a logout
+ * ({@link #close}) first marks the token closed in every site's hash slot ({@code vf:{<site>}:closed:<token>},
+ * for {@link #CLOSED_MARK}), and every site script run for a staff member is handed the token and
+ * refuses a closed one in the same round trip (lua/lib/core.lua). A request that runs no such script
+ * asks Redis for the session again when it was remembered (StaffAuth.confirm). The logout is also
+ * published on {@link #REVOKED}, so every instance forgets the session as soon as the message
+ * arrives ({@link SessionRevocations}); only while that subscription is up is anything remembered.
  */
 public final class Sessions {
 
   public static final String COOKIE = "vf_session";
   public static final Duration TTL = Duration.ofHours(12);
   private static final long REMEMBER_MS = 5_000;
+  /** How long a closed token stays marked: far longer than any instance remembers a session. */
+  static final Duration CLOSED_MARK = Duration.ofSeconds(60);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final java.util.regex.Pattern WELL_FORMED = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43}");
   /** The pub/sub channel on which closed sessions' tokens are announced to every instance. */
   public static final String REVOKED = SiteKeys.SESSIONS_REVOKED;
 
@@ -61,21 +68,27 @@ public final class Sessions {
 
   /** Whose session this is, asked of Redis. */
   public Future<Optional<StaffAccount>> resolve(String token) {
-    if (token == null || token.length() != 43) return Future.succeededFuture(Optional.empty());
+    if (!wellFormed(token)) return Future.succeededFuture(Optional.empty());
     return lookUp(token, System.currentTimeMillis());
   }
 
   /**
-   * Whose session this is, remembered for a few seconds: for the bridge's check of each message to a
-   * staff tablet. A pub/sub message can arrive after the next HTTP request does, so no action may
-   * rest on this (a logout on another instance was let through that way under load).
+   * Whose session this is, remembered for a few seconds. Who a token belongs to never changes; only
+   * whether it is still open does, and that is checked where it matters: by the site script that acts
+   * with it, or by {@link #resolve} again (a pub/sub message can arrive after the next request does).
    */
-  public Future<Optional<StaffAccount>> stillOpen(String token) {
-    if (token == null || token.length() != 43) return Future.succeededFuture(Optional.empty());
+  public Future<Optional<StaffAccount>> remembered(String token) {
+    if (!wellFormed(token)) return Future.succeededFuture(Optional.empty());
     long now = System.currentTimeMillis();
     Remembered r = following ? recent.get(token) : null;
     if (r != null && r.until() > now) return Future.succeededFuture(config.staffAccount(r.staffId()));
     return lookUp(token, now);
+  }
+
+  /** Whether {@link #remembered} would answer from memory now, without asking Redis. */
+  public boolean inMemory(String token) {
+    Remembered r = following && token != null ? recent.get(token) : null;
+    return r != null && r.until() > System.currentTimeMillis();
   }
 
   private Future<Optional<StaffAccount>> lookUp(String token, long now) {
@@ -92,12 +105,34 @@ public final class Sessions {
     });
   }
 
-  /** Deletes the session, then tells every instance (this one included) to forget it. */
+  /**
+   * Marks the token closed in every site of the city (a site script refuses it from then on, on any
+   * instance, however long the session is remembered there), deletes the session, then tells every
+   * instance (this one included) to forget it.
+   */
   public Future<Void> close(String token) {
+    if (!wellFormed(token)) return Future.succeededFuture();
     revoked(token);
-    return store.send(Request.cmd(Command.DEL).arg(key(token)))
-        .compose(v -> store.send(Request.cmd(Command.PUBLISH).arg(REVOKED).arg(token)))
-        .mapEmpty();
+    // only an open session is marked: a stranger's logouts with made-up tokens write nothing
+    return store.send(Request.cmd(Command.GET).arg(key(token))).compose(open -> {
+      if (open == null) return Future.succeededFuture();
+      List<Future<?>> marks = new ArrayList<>();
+      for (SiteConfig site : config.sites()) marks.add(mark(site.id(), token));
+      for (SiteConfig site : config.remoteSites()) marks.add(mark(site.id(), token)); // harmless where another Redis holds it
+      return Future.all(marks)
+          .compose(v -> store.send(Request.cmd(Command.DEL).arg(key(token))))
+          .compose(v -> store.send(Request.cmd(Command.PUBLISH).arg(REVOKED).arg(token)));
+    }).mapEmpty();
+  }
+
+  /** What {@link #open} issues: 43 characters of URL-safe Base64 (so a key name holds nothing else). */
+  private static boolean wellFormed(String token) {
+    return token != null && WELL_FORMED.matcher(token).matches();
+  }
+
+  private Future<?> mark(String site, String token) {
+    return store.send(Request.cmd(Command.SET).arg(SiteKeys.Site.CLOSED_SESSION.of(site, token)).arg("1")
+        .arg("EX").arg(CLOSED_MARK.toSeconds()));
   }
 
   /** A session closed (on any instance): forget it. */

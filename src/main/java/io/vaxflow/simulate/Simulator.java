@@ -5,6 +5,7 @@ import io.vaxflow.checkin.Checkin;
 import io.vaxflow.config.RateClock;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.dispatch.Dispatcher;
+import io.vaxflow.flow.Actor;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.StationAction;
 import io.vaxflow.flow.StationId;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Simulator extends VerticleBase {
 
-  private static final String STAFF = "simulator";
+  private static final Actor STAFF = Actor.of("simulator");
 
   private final Map<String, SiteFlow> flows;
   private final Checkin checkin;

@@ -99,14 +99,27 @@ public final class Scripts {
         .mapEmpty();
   }
 
-  /** Who runs a script, when, on which keys: KEYS, and ARGV[1..3] (now, day, actor). */
-  public record At(List<String> keys, long nowMs, String day, String actor) {
+  /**
+   * Who runs a script, when, on which keys: KEYS, and ARGV[1..3] (now, day, actor); for a staff
+   * member's action, ARGV[5] the token of their session, which a site script refuses once a logout
+   * closed it (lua/lib/core.lua).
+   */
+  public record At(List<String> keys, long nowMs, String day, String actor, String session) {
+
+    public At(List<String> keys, long nowMs, String day, String actor) {
+      this(keys, nowMs, day, actor, null);
+    }
+
     /** A site's script: KEYS[1] the site's prefix, more keys after it (in its hash slot). */
-    public static At site(String site, List<String> moreKeys, long nowMs, String day, String actor) {
+    public static At site(String site, List<String> moreKeys, long nowMs, String day, String actor, String session) {
       List<String> keys = new java.util.ArrayList<>(moreKeys.size() + 1);
       keys.add(SiteKeys.prefix(site));
       keys.addAll(moreKeys);
-      return new At(keys, nowMs, day, actor);
+      return new At(keys, nowMs, day, actor, session);
+    }
+
+    public static At site(String site, List<String> moreKeys, long nowMs, String day, String actor) {
+      return site(site, moreKeys, nowMs, day, actor, null);
     }
   }
 
@@ -170,7 +183,8 @@ public final class Scripts {
   private static Request call(Command cmd, String shaOrSource, At at, String json) {
     Request req = Request.cmd(cmd).arg(shaOrSource).arg(at.keys().size());
     for (String k : at.keys()) req.arg(k);
-    return req.arg(at.nowMs()).arg(at.day()).arg(at.actor()).arg(json);
+    req.arg(at.nowMs()).arg(at.day()).arg(at.actor()).arg(json);
+    return at.session() == null ? req : req.arg(at.session());
   }
 
   /** The script call, followed on the same connection by WAIT when its writes must reach replicas first. */

@@ -79,7 +79,9 @@ public final class SiteKeys {
     /** hash per D: the dashboard's figures of the day, kept as it happens (lua/lib/stats.lua). */
     STATS("stats:"),
     /** hash per D and wait (desk, booth): the day's ended waits by tenths of a minute, n, ms (lua/lib/stats.lua). */
-    HISTOGRAM("hist:");
+    HISTOGRAM("hist:"),
+    /** string per session token, for a minute: the session was closed; every site script refuses it (lua/lib/core.lua). */
+    CLOSED_SESSION("closed:");
 
     private final String name;
 

@@ -40,11 +40,12 @@ final class ManagerRoutes {
   }
 
   void mount(Routes routes) {
-    routes.put("/api/v1/sites/:site/settings", Access.manager()).handler(this::settings);
     routes.get("/api/v1/sites/:site/metrics", Access.manager()).handler(this::metrics);
     routes.get("/api/v1/sites/:site/events.csv", Access.manager()).handler(this::eventsCsv);
-    routes.post("/api/v1/sites/:site/walk-ins", Access.manager()).handler(this::walkIns);
-    routes.post("/api/v1/sites/:site/close-early", Access.manager()).handler(this::closeEarly);
+    Routes acts = routes.actingByScript();
+    acts.put("/api/v1/sites/:site/settings", Access.manager()).handler(this::settings);
+    acts.post("/api/v1/sites/:site/walk-ins", Access.manager()).handler(this::walkIns);
+    acts.post("/api/v1/sites/:site/close-early", Access.manager()).handler(this::closeEarly);
   }
 
   /** The body of POST /walk-ins: {@code allow} true takes them again, false stops them for {@code minutes} (1–1440, default 60). */
@@ -70,7 +71,7 @@ final class ManagerRoutes {
     SiteFlow flow = SiteParams.flow(ctx);
     if (!flow.site().walkIns()) throw new Rejection(ErrorCode.WALK_IN_NOT_ALLOWED, "This site takes appointments only: it has no walk-ins to stop.");
     Optional<java.time.Instant> until = w.allow() ? Optional.empty() : Optional.of(flow.now().plusSeconds(w.minutes() * 60L));
-    SiteMode.stopWalkIns(flow, until, StaffAuth.current(ctx).id()).onSuccess(m -> json(ctx, 200, mode(m))).onFailure(ctx::fail);
+    SiteMode.stopWalkIns(flow, until, StaffAuth.actor(ctx)).onSuccess(m -> json(ctx, 200, mode(m))).onFailure(ctx::fail);
   }
 
   /** The body of POST /close-early: {@code closed} true closes the site for the rest of today, false reopens it. */
@@ -80,7 +81,7 @@ final class ManagerRoutes {
       if (!k.equals("closed")) throw Rejection.invalid(k, "Unknown field " + k.substring(0, Math.min(k.length(), 32)) + ".");
     }
     boolean closed = flag(b, "closed");
-    SiteMode.closeToday(SiteParams.flow(ctx), closed, StaffAuth.current(ctx).id()).onSuccess(m -> json(ctx, 200, mode(m))).onFailure(ctx::fail);
+    SiteMode.closeToday(SiteParams.flow(ctx), closed, StaffAuth.actor(ctx)).onSuccess(m -> json(ctx, 200, mode(m))).onFailure(ctx::fail);
   }
 
   private JsonObject mode(SiteMode m) {
@@ -104,7 +105,7 @@ final class ManagerRoutes {
 
   private void settings(RoutingContext ctx) {
     Settings s = Settings.of(Input.body(ctx));
-    SiteParams.flow(ctx).changeCapacities(s.changes(), StaffAuth.current(ctx).id())
+    SiteParams.flow(ctx).changeCapacities(s.changes(), StaffAuth.actor(ctx))
         .onSuccess(c -> json(ctx, 200, new JsonObject().put("capacities",
             new JsonObject().put("hall", c.hallCapacity()).put("room", c.roomCapacity())).put("counts", views.counts(c))))
         .onFailure(ctx::fail);

@@ -45,10 +45,11 @@ final class ObservationRoutes {
 
   void mount(Routes routes) {
     routes.get(BASE, staff()).handler(this::people);
-    routes.post(PERSON + "/extend", staff()).handler(ctx -> reply(ctx, of(ctx).extend(SiteParams.number(ctx), staffId(ctx))));
-    routes.post(PERSON + "/reaction", staff()).handler(this::reaction);
-    routes.post(PERSON + "/clear", staff()).handler(ctx -> reply(ctx, of(ctx).clear(SiteParams.number(ctx), staffId(ctx))));
-    routes.post(PERSON + "/release", staff()).handler(this::release);
+    Routes acts = routes.actingByScript();
+    acts.post(PERSON + "/extend", staff()).handler(ctx -> reply(ctx, of(ctx).extend(SiteParams.number(ctx), StaffAuth.actor(ctx))));
+    acts.post(PERSON + "/reaction", staff()).handler(this::reaction);
+    acts.post(PERSON + "/clear", staff()).handler(ctx -> reply(ctx, of(ctx).clear(SiteParams.number(ctx), StaffAuth.actor(ctx))));
+    acts.post(PERSON + "/release", staff()).handler(this::release);
   }
 
   /** The body of a reaction: symptoms (at most {@value #SYMPTOMS_MAX} characters), severity, when it began (epoch ms, default now). */
@@ -73,10 +74,6 @@ final class ObservationRoutes {
     return new Observation(SiteParams.flow(ctx));
   }
 
-  private static String staffId(RoutingContext ctx) {
-    return StaffAuth.current(ctx).id();
-  }
-
   private void people(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
     Instant now = flow.now();
@@ -91,11 +88,11 @@ final class ObservationRoutes {
     SiteFlow flow = SiteParams.flow(ctx);
     String number = SiteParams.number(ctx);
     ReactionBody r = ReactionBody.of(ctx, flow.now());
-    reply(ctx, new Observation(flow).react(number, r.symptoms(), r.severity(), r.at(), staffId(ctx)));
+    reply(ctx, new Observation(flow).react(number, r.symptoms(), r.severity(), r.at(), StaffAuth.actor(ctx)));
   }
 
   private void release(RoutingContext ctx) {
-    of(ctx).release(SiteParams.number(ctx), staffId(ctx))
+    of(ctx).release(SiteParams.number(ctx), StaffAuth.actor(ctx))
         .onSuccess(t -> json(ctx, 200, new JsonObject().put("ticket", views.ticket(t)))).onFailure(ctx::fail);
   }
 

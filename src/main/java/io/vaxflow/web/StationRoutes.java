@@ -31,12 +31,13 @@ final class StationRoutes {
   void mount(Routes routes) {
     routes.get("/api/v1/sites/:site/stations", Access.siteStaff()).handler(this::stations);
     routes.get(STATION, Access.siteStaff()).handler(this::stationDetail);
-    routes.post(STATION + "/next", Access.stationKind()).handler(this::next);
     routes.post(STATION + "/heartbeat", Access.stationKind()).handler(this::heartbeat);
-    routes.post(STATION + "/transfer", Access.stationKind()).handler(this::transfer);
-    routes.post(STATION + "/:action", Access.stationKind()).handler(this::stationAction);
-    routes.post("/api/v1/sites/:site/door/scan", Access.anyOf(Role.DOOR)).handler(this::doorScan);
-    routes.post("/api/v1/sites/:site/tickets/:number/reinstate", Access.stationStaff()).handler(this::reinstate);
+    Routes acts = routes.actingByScript();
+    acts.post(STATION + "/next", Access.stationKind()).handler(this::next);
+    acts.post(STATION + "/transfer", Access.stationKind()).handler(this::transfer);
+    acts.post(STATION + "/:action", Access.stationKind()).handler(this::stationAction);
+    acts.post("/api/v1/sites/:site/door/scan", Access.anyOf(Role.DOOR)).handler(this::doorScan);
+    acts.post("/api/v1/sites/:site/tickets/:number/reinstate", Access.stationStaff()).handler(this::reinstate);
   }
 
   /** The body of a transfer: where the ticket goes ("room", "vaccination" or a station of the site). */
@@ -92,32 +93,32 @@ final class StationRoutes {
   }
 
   private void next(RoutingContext ctx) {
-    SiteParams.flow(ctx).callNext(SiteParams.station(ctx), StaffAuth.current(ctx).id()).onSuccess(r -> {
+    SiteParams.flow(ctx).callNext(SiteParams.station(ctx), StaffAuth.actor(ctx)).onSuccess(r -> {
       if (r.ticket().isEmpty()) ctx.response().setStatusCode(204).end();
       else stationReply(ctx, r);
     }).onFailure(ctx::fail);
   }
 
   private void stationAction(RoutingContext ctx) {
-    SiteParams.flow(ctx).act(SiteParams.station(ctx), SiteParams.action(ctx), StaffAuth.current(ctx).id())
+    SiteParams.flow(ctx).act(SiteParams.station(ctx), SiteParams.action(ctx), StaffAuth.actor(ctx))
         .onSuccess(r -> stationReply(ctx, r)).onFailure(ctx::fail);
   }
 
   private void transfer(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
     Transfer t = Transfer.of(ctx, flow);
-    flow.transfer(SiteParams.station(ctx), t.to(), StaffAuth.current(ctx).id())
+    flow.transfer(SiteParams.station(ctx), t.to(), StaffAuth.actor(ctx))
         .onSuccess(r -> stationReply(ctx, r)).onFailure(ctx::fail);
   }
 
   private void doorScan(RoutingContext ctx) {
     Scan scan = Scan.of(ctx);
-    SiteParams.flow(ctx).doorScan(scan.number(), StaffAuth.current(ctx).id())
+    SiteParams.flow(ctx).doorScan(scan.number(), StaffAuth.actor(ctx))
         .onSuccess(t -> json(ctx, 200, new JsonObject().put("ticket", views.ticket(t)))).onFailure(ctx::fail);
   }
 
   private void reinstate(RoutingContext ctx) {
-    SiteParams.flow(ctx).reinstate(SiteParams.number(ctx), StaffAuth.current(ctx).id())
+    SiteParams.flow(ctx).reinstate(SiteParams.number(ctx), StaffAuth.actor(ctx))
         .onSuccess(t -> json(ctx, 200, new JsonObject().put("ticket", views.ticket(t)))).onFailure(ctx::fail);
   }
 

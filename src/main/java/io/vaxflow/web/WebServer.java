@@ -47,7 +47,7 @@ public final class WebServer extends VerticleBase {
   @Override
   public Future<?> start() {
     router = Router.router(vertx);
-    routes = new Routes(router);
+    routes = new Routes(router, auth::confirm);
     RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutMs(),
         config.http().idleTimeoutSec() * 1000L);
     routes.declare(router.route(), Access.plumbing()).handler(deadline::handle);

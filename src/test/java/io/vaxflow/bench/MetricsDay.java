@@ -5,6 +5,7 @@ import io.vaxflow.checkin.Checkin;
 import io.vaxflow.config.ConfigLoader;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.flow.Actor;
 import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.StationAction;
@@ -35,6 +36,8 @@ import java.util.Random;
  * are therefore those of a real day of that size.
  */
 final class MetricsDay {
+
+  private static final Actor BENCH = Actor.of("bench");
 
   private final SiteFlow flow;
   private final Checkin checkin;
@@ -91,7 +94,7 @@ final class MetricsDay {
       while (arrived < people && start + arrived * arrivalEveryMs <= now) {
         int n = arrived++;
         steps.add(checkin.checkIn(flow, new Checkin.WalkIn(name(n), String.format("BENCH%013d", n), 1), Optional.empty(), "bench")
-            .compose(r -> flow.doorScan(r.ticket().number(), "bench")));
+            .compose(r -> flow.doorScan(r.ticket().number(), BENCH)));
       }
       Future.all(steps).await();
       flow.tick().await(); // observation ends on the day's clock
@@ -104,14 +107,14 @@ final class MetricsDay {
   /** A station's step: done when its service is over, then the next patient, started at once. */
   private Future<?> step(Station s) {
     if (s.until > now) return Future.succeededFuture();
-    Future<?> free = s.until >= 0 ? flow.act(s.id, StationAction.DONE, "bench") : Future.succeededFuture();
+    Future<?> free = s.until >= 0 ? flow.act(s.id, StationAction.DONE, BENCH) : Future.succeededFuture();
     return free.compose(v -> {
       s.until = -1;
-      return flow.callNext(s.id, "bench");
+      return flow.callNext(s.id, BENCH);
     }).compose(r -> {
       if (r.ticket().isEmpty()) return Future.succeededFuture();
       s.until = now + (s.id.kind() == StationKind.DESK ? 90_000 + random.nextInt(240_000) : 60_000 + random.nextInt(180_000));
-      return flow.act(s.id, StationAction.START, "bench");
+      return flow.act(s.id, StationAction.START, BENCH);
     });
   }
 

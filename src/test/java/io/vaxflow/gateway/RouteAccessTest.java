@@ -87,6 +87,8 @@ class RouteAccessTest {
 
   private static Path configDir;
   private static TestCity city;
+  /** A second server on the same Redis and config. */
+  private static TestCity other;
   private static String manager;
   private static String door;
   private static String desk;
@@ -120,6 +122,7 @@ class RouteAccessTest {
 
   @AfterAll
   static void stop() {
+    if (other != null) other.close();
     if (city != null) city.close();
     if (configDir != null) TestCity.deleteTree(configDir);
   }
@@ -191,6 +194,46 @@ class RouteAccessTest {
         assertTrue(own.status() < 500, atXuhui + ": " + own.status() + " " + own.body());
       }
     }
+  }
+
+  /**
+   * A logout's pub/sub message can reach another server after the next request does, and that server
+   * remembers sessions for a few seconds. Here the message never arrives: the logout's writes are made
+   * in Redis (the token marked closed in every site's slot, the session deleted, as Sessions.close
+   * does) and nothing is published. A second server that remembers the session refuses it on every
+   * staff route, 401 with nothing changed: the action routes in their script, the rest by asking Redis.
+   */
+  @Test
+  void everyStaffRouteRefusesASessionClosedWhileAnotherServerRemembersIt() {
+    // stopped with the city (in-process servers share the metrics registry: stopping one here would break /metrics for the other tests)
+    other = TestCity.on(city.redis, configDir.resolve("vaxflow.yaml"), Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"));
+    SessionRevocationTest.awaitSubscribers(city, 2); // only a server that follows revocations remembers sessions
+    int refusals = 0;
+    for (Call call : staffCalls()) {
+      String account = describe(rightAccount(call));
+      String cookie = city.login(account, PINS.get(account));
+      assertEquals(200, other.get("/api/v1/auth/me", cookie).status(), "the other server knows the session");
+      closeWithoutTelling(cookie);
+      Map<String, String> before = dumpAll();
+      refused(other, call, cookie, 401, "UNAUTHENTICATED");
+      Map<String, String> after = dumpAll();
+      if (!before.equals(after)) fail(call + " with a closed session changed Redis:" + TestCity.dumpDiff(before, after));
+      refusals++;
+    }
+    System.out.printf("RouteAccessTest: %d requests with a session closed while remembered, all refused%n", refusals);
+  }
+
+  private static final Map<String, String> PINS = Map.of("manager", "2468", "door", "1357", "desk", "1234", "booth", "4321");
+
+  /** What a logout writes in Redis (gateway/Sessions.close), without its message to the other servers. */
+  private static void closeWithoutTelling(String cookie) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(Sessions.COOKIE + "=([^;]+)").matcher(cookie);
+    assertTrue(m.find(), cookie);
+    String token = m.group(1);
+    for (var site : config.sites()) {
+      city.redis(Command.SET, io.vaxflow.store.SiteKeys.Site.CLOSED_SESSION.of(site.id(), token), "1", "EX", Sessions.CLOSED_MARK.toSeconds());
+    }
+    city.redis(Command.DEL, io.vaxflow.store.SiteKeys.session(token));
   }
 
   @Test
@@ -358,7 +401,11 @@ class RouteAccessTest {
 
   /** The request is refused with this status and code as the API's error JSON, by the guard (not the CSRF check). */
   private static void refused(Call call, String cookie, int status, String code) {
-    Reply r = call.send(city, cookie);
+    refused(city, call, cookie, status, code);
+  }
+
+  private static void refused(TestCity server, Call call, String cookie, int status, String code) {
+    Reply r = call.send(server, cookie);
     String what = call + " with " + describe(cookie);
     assertEquals(status, r.status(), what + ": " + r.body());
     String type = r.headers().get("Content-Type");
