@@ -263,7 +263,7 @@ end
 -- The station's state and the ticket it now holds (a ticket table), or none.
 local function set_station(s, state, t)
   stats_station(s)
-  s.state, s.since = state, tostring(NOW)
+  s.state, s.since, s.staffId = state, tostring(NOW), ACTOR
   if t then
     s.ticket, s.day = t.number, t.day
     redis.call('HSET', skey(s.id), 'state', state, 'ticket', t.number, 'day', t.day, 'staffId', ACTOR, 'since', s.since)

@@ -263,7 +263,9 @@ class StationFlowTest {
 
       JsonObject paused = ok(FlowKit.act(city, staff.desk, "desk-1", "pause"), "pause");
       assertEquals("paused", paused.getJsonObject("station").getString("state"));
+      assertEquals("desk", paused.getJsonObject("station").getString("staffId"), "the reply names who paused it, as the station then does");
       assertEquals("paused", FlowKit.station(city, staff.desk, "desk-1").getString("state"));
+      assertEquals("desk", FlowKit.station(city, staff.desk, "desk-1").getString("staffId"));
       expectError(FlowKit.next(city, staff.desk, "desk-1"), 409, "INVALID_TRANSITION", "next while paused");
       expectError(FlowKit.act(city, staff.desk, "desk-1", "pause"), 409, "INVALID_TRANSITION", "pause twice");
       assertAt(city, n.get(0), "room", "waiting", 0);
