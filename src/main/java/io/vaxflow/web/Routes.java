@@ -28,7 +28,7 @@ public final class Routes {
 
   /** {@code confirm}: before a staff route, asks Redis for a session that was answered from memory. */
   public Routes(Router router, Handler<RoutingContext> confirm) {
-    this(router, new ArrayList<>(), null, confirm, false);
+    this(router, new ArrayList<>(), null, java.util.Objects.requireNonNull(confirm, "confirm"), false);
   }
 
   private Routes(Router router, List<RouteSpec> specs, Handler<RoutingContext> params, Handler<RoutingContext> confirm,
@@ -81,7 +81,7 @@ public final class Routes {
     specs.addAll(RouteSpec.of(route, access));
     for (Handler<RoutingContext> h : first) route.handler(h);
     if (params != null && route.getPath() != null && route.getPath().contains("/:")) route.handler(params);
-    if (access.needsStaff() && !byScript && confirm != null) route.handler(confirm);
+    if (access.needsStaff() && !byScript) route.handler(confirm);
     if (access.needsStaff()) route.handler(access);
     return route;
   }
