@@ -14,8 +14,22 @@ public final class SimClock extends Clock {
     this.ms = ms;
   }
 
+  /** A clock standing at {@code instant} (ISO-8601, e.g. {@link TestCity#MORNING}). */
+  public static SimClock at(String instant) {
+    return new SimClock(Instant.parse(instant).toEpochMilli());
+  }
+
   public void set(long at) {
     ms = at;
+  }
+
+  public void set(String instant) {
+    ms = Instant.parse(instant).toEpochMilli();
+  }
+
+  /** Moves the clock on by {@code by}: the server's timers that come due then run at its next sweep. */
+  public void advance(java.time.Duration by) {
+    ms += by.toMillis();
   }
 
   @Override
