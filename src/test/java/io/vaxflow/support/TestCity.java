@@ -154,6 +154,11 @@ public final class TestCity implements AutoCloseable {
     return new TestCity(redis, false, overrides, DEMO_CONFIG, null);
   }
 
+  /** A second server (or a restarted one) on an existing Redis, on {@code clock} (a test's simulated day). */
+  public static TestCity on(RedisLauncher redis, java.time.Clock clock, Map<String, String> overrides) {
+    return new TestCity(redis, false, overrides, DEMO_CONFIG, clock);
+  }
+
   /** A server on an existing Redis, configured from {@code configFile} (a test's own city) plus overrides. */
   public static TestCity on(RedisLauncher redis, Path configFile, Map<String, String> overrides) {
     return new TestCity(redis, false, overrides, configFile, null);
