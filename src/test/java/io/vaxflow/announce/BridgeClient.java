@@ -21,12 +21,12 @@ import java.util.function.Predicate;
  */
 final class BridgeClient implements AutoCloseable {
 
-  /** The bridge's answer to a frame without an address: what {@link #register} waits for. */
+  /** The bridge's answer to a frame without an address: what {@link #sync} waits for. */
   private static final String SYNC_REPLY = "missing_address";
 
   final List<JsonObject> frames = new CopyOnWriteArrayList<>();
   private final List<Listener> listeners = new ArrayList<>();
-  /** Completed when the bridge answers the frame {@link #register} sent after its registration. */
+  /** Completed when the bridge answers the frame {@link #sync} sent. */
   private Promise<Void> sync;
   private final WebSocketClient client;
   private final WebSocket ws;
@@ -89,20 +89,28 @@ final class BridgeClient implements AutoCloseable {
   }
 
   /**
-   * Registers for {@code address} and returns once the bridge has dispatched the registration: a
-   * frame without an address follows it, and the bridge, which reads a socket's frames in order,
-   * has answered that one. An address anyone may hear is registered by then; a staff address is
-   * being checked against the session (one Redis read, well before any change the test then makes
+   * Registers for {@code address} and returns once the bridge has dispatched the registration
+   * ({@link #sync}). An address anyone may hear is registered by then; a staff address is being
+   * checked against the session (one Redis read, well before any change the test then makes
    * reaches the bridge).
    */
   void register(String address) {
+    send(new JsonObject().put("type", "register").put("address", address));
+    sync();
+  }
+
+  /**
+   * Returns once the bridge has read every frame sent so far: it reads a socket's frames in order,
+   * and answers this one, a frame without an address, at once. An answer (or a close) that a frame
+   * sent before causes at once has come by then.
+   */
+  void sync() {
     Promise<Void> read = Promise.promise();
     synchronized (this) {
       sync = read;
     }
-    send(new JsonObject().put("type", "register").put("address", address));
     send(new JsonObject().put("type", "register"));
-    within(10, read.future(), "the bridge to read the registration of " + address);
+    within(10, read.future(), "the bridge to read the frames sent");
   }
 
   /** The result of {@code f} once it has one, failing the test after {@code seconds}. */
@@ -131,7 +139,7 @@ final class BridgeClient implements AutoCloseable {
         .map(f -> f.getJsonObject("body")).toList();
   }
 
-  /** The bridge's refusals, but for the answers {@link #register} asked for. */
+  /** The bridge's refusals, but for the answers {@link #sync} asked for. */
   List<JsonObject> errors() {
     return frames.stream().filter(f -> "err".equals(f.getString("type")) && !SYNC_REPLY.equals(f.getString("body"))).toList();
   }
