@@ -32,7 +32,6 @@ class AccessibilityTest {
     Browser.assumeAvailable();
     city = TestCity.start(Screens.FAST);
     browser = Browser.open(1280, 900);
-    Axe.allowInjection(browser);
   }
 
   @BeforeEach
@@ -46,9 +45,11 @@ class AccessibilityTest {
     if (city != null) city.close();
   }
 
-  /** The class's browser, fresh, its viewport that size. */
+  /** The class's browser, fresh, its viewport that size, its pages taking axe. */
   private static Browser open(int width, int height) {
-    return browser.reset(width, height);
+    browser.reset(width, height);
+    Axe.allowInjection(browser);
+    return browser;
   }
 
   @Test

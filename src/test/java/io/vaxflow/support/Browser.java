@@ -115,10 +115,13 @@ public final class Browser implements AutoCloseable {
 
   /**
    * The browser as a new one would be, for the next test of a class that keeps one browser: no
-   * cookies, a blank page, the console's entries so far dropped, the viewport {@code width}×{@code height}.
+   * cookies, a blank page, pages' CSP enforced (Axe.allowInjection turns it off), the console's
+   * entries so far dropped, the viewport {@code width}×{@code height}.
    */
   public Browser reset(int width, int height) {
     driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+    driver.executeCdpCommand("Page.enable", Map.of());
+    driver.executeCdpCommand("Page.setBypassCSP", Map.of("enabled", false));
     driver.get("about:blank");
     resize(width, height);
     console();
