@@ -97,7 +97,7 @@ public final class VaxflowServer {
     Sessions sessions = new Sessions(scripts, config);
     RateLimiter limiter = new RateLimiter(scripts, config);
     Displays displays = new Displays(scripts);
-    AppMetrics metrics = new AppMetrics();
+    AppMetrics metrics = new AppMetrics(vertx);
 
     // The appointment registry: the built-in one on its own port, or a remote one.
     AppointmentRegistry builtIn = new AppointmentRegistry(config, scripts, "127.0.0.1", config.registry().port());

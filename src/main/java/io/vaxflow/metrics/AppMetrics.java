@@ -4,9 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vaxflow.flow.StageCounts;
 import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.spi.metrics.MetricsProvider;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.impl.MicrometerMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +25,15 @@ import java.util.stream.Stream;
 /**
  * Vaxflow's own figures on {@code GET /metrics} (Prometheus), next to Vert.x's and the JVM's:
  * check-ins by outcome, calls said, people per stage (as last published), the breakers' states, and
- * the process' resident memory. They go to the registry Vert.x reports to when it runs with
- * {@code Main.vertxOptions()} (the server, and the tests' servers too); without Micrometer metrics
- * there is none and this is a no-op.
+ * the process' resident memory. They go to the registry of the server's Vert.x, which
+ * {@code Main.vertxOptions()} gives each Vert.x instance of its own (the tests' servers too); without
+ * Micrometer metrics there is none and this is a no-op.
  *
- * <p>People per stage are site-wide: every instance tails every site and reports the same counts,
- * so a dashboard takes one instance's value ({@code max by (site, stage)}), never their sum.
+ * <p>People per stage and calls said are site-wide: every instance tails every site, reports the same
+ * counts and says every call to its own displays, so a dashboard takes one instance's value
+ * ({@code max by (site, ...)}), never their sum; check-ins are each instance's own (summed).
  *
- * <p>Each meter is registered once per registry (several servers in one JVM share Vert.x's default
- * registry): a gauge registered twice would be ignored, and Micrometer warns about it.
+ * <p>Each meter is registered once: a gauge registered twice would be ignored, and Micrometer warns.
  */
 public final class AppMetrics {
 
@@ -37,12 +43,14 @@ public final class AppMetrics {
       "desk", StageCounts::desk, "vaccination", StageCounts::vaccination, "booth", StageCounts::booth,
       "observation", StageCounts::observation, "released", StageCounts::released, "no_show", StageCounts::noShow);
 
-  private final MeterRegistry registry = BackendRegistries.getDefaultNow();
+  private final MeterRegistry registry;
   private final Map<String, StageCounts> latest = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-  public AppMetrics() {
-    if (registry != null && Files.isReadable(PROC_STATUS) && registry.find("process.resident.memory").gauge() == null) {
+  /** The figures of the server running on {@code vertx}, in its registry. */
+  public AppMetrics(Vertx vertx) {
+    registry = registryOf(vertx);
+    if (registry != null && Files.isReadable(PROC_STATUS)) {
       // as Prometheus' own client libraries name it: process_resident_memory_bytes
       Gauge.builder("process.resident.memory", PROC_STATUS, AppMetrics::residentBytes).baseUnit(BaseUnits.BYTES)
           .description("Resident memory size in bytes (VmRSS)").strongReference(true).register(registry);
@@ -66,25 +74,34 @@ public final class AppMetrics {
   /** The counts of a site as last published; gauges per stage read them. */
   public void counts(String site, StageCounts counts) {
     if (registry == null || latest.put(site, counts) != null) return;
-    STAGES.forEach((stage, f) -> {
-      if (registry.find("vaxflow_stage_people").tags("site", site, "stage", stage).gauge() != null) return;
-      Gauge.builder("vaxflow_stage_people", latest, m -> {
-            StageCounts c = m.get(site);
-            return c == null ? 0 : f.applyAsDouble(c);
-          }).description("People at each stage of a site (site-wide: the same on every instance)")
-          .tag("site", site).tag("stage", stage).strongReference(true).register(registry);
-    });
+    STAGES.forEach((stage, f) -> Gauge.builder("vaxflow_stage_people", latest, m -> {
+          StageCounts c = m.get(site);
+          return c == null ? 0 : f.applyAsDouble(c);
+        }).description("People at each stage of a site (site-wide: the same on every instance)")
+        .tag("site", site).tag("stage", stage).strongReference(true).register(registry));
   }
 
   /** 0 closed, 1 half-open, 2 open. */
   public void breaker(String name, Supplier<CircuitBreakerState> state) {
-    if (registry == null || registry.find("vaxflow_breaker_state").tag("breaker", name).gauge() != null) return;
+    if (registry == null) return;
     Gauge.builder("vaxflow_breaker_state", state, s -> switch (s.get()) {
       case CLOSED -> 0;
       case HALF_OPEN -> 1;
       case OPEN -> 2;
     }).description("Circuit breaker state: 0 closed, 1 half-open, 2 open").tag("breaker", name)
         .strongReference(true).register(registry);
+  }
+
+  /** {@code GET /metrics}: the Prometheus text of {@code vertx}'s registry. */
+  public static Handler<RoutingContext> scraping(Vertx vertx) {
+    MeterRegistry registry = registryOf(vertx);
+    if (registry instanceof PrometheusMeterRegistry prometheus) return PrometheusScrapingHandler.create(prometheus);
+    return ctx -> ctx.response().setStatusCode(404).end(); // the server runs without Prometheus metrics
+  }
+
+  /** The Micrometer registry Vert.x reports {@code vertx}'s figures to, or null without Micrometer metrics. */
+  private static MeterRegistry registryOf(Vertx vertx) {
+    return vertx instanceof MetricsProvider p && p.getMetrics() instanceof MicrometerMetrics m ? m.registry() : null;
   }
 
   /** VmRSS of {@code /proc/self/status} in bytes. */
