@@ -232,20 +232,21 @@ public final class RedisLauncher {
    * {@code port}; an {@link IOException} when nothing answers in time or it is not ready (-LOADING).
    */
   static Answer whoAnswers(int port) throws IOException {
+    // a server that takes the connection but never answers (hung) is dropped after 2 s idle
     Redis client = Redis.createClient(Probe.VERTX, new RedisOptions().setConnectionString(url(port))
-        .setNetClientOptions(new NetClientOptions().setConnectTimeout(250)));
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout(250).setIdleTimeout(2).setIdleTimeoutUnit(TimeUnit.SECONDS)));
     try {
+      // closed once done, in time or not: nothing is cut off in the middle of its handshake
       List<Response> r = client.connect()
           .compose(c -> c.batch(List.of(Request.cmd(Command.PING), Request.cmd(Command.INFO).arg("server"),
               Request.cmd(Command.CONFIG).arg("GET").arg("dir"))).eventually(c::close))
-          .await(1, TimeUnit.SECONDS);
+          .eventually(client::close)
+          .await(3, TimeUnit.SECONDS);
       Response dir = r.get(2); // RESP3: a map; RESP2: [name, value]
       return new Answer(infoField(r.get(1).toString(), "process_id").map(Long::parseLong).orElse(-1L),
           Path.of((dir.containsKey("dir") ? dir.get("dir") : dir.get(1)).toString()).toAbsolutePath().normalize());
     } catch (Exception e) {
       throw e instanceof IOException io ? io : new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
-    } finally {
-      client.close();
     }
   }
 
