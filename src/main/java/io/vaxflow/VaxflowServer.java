@@ -83,7 +83,7 @@ public final class VaxflowServer {
   public static Future<VaxflowServer> start(Vertx vertx, VaxflowConfig config, String redisUrl, Clock clock) {
     if (config.usesDemoVoucherSecret()) {
       LOG.warn("VOUCHER_SECRET is not set: vouchers are signed with the public demo secret, so anyone can make one; "
-          + "set VOUCHER_SECRET (at least 16 random characters) outside a demo. /health says voucherSecret: DEMO meanwhile");
+          + "set VOUCHER_SECRET (at least 16 random characters) outside a demo. /health says voucherSigning: DEMO meanwhile");
     }
     Redis redis = Redis.createClient(vertx, RedisDeployment.options(config.redis(), redisUrl)
         .setMaxPoolSize(config.redis().poolSize())

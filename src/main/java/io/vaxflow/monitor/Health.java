@@ -23,7 +23,7 @@ import java.util.Map;
  * gone) is DOWN with {@code DATA_LOST} until the site is restored, which the next timer sweep
  * does. The registry's breaker is reported too: while it is open check-in works offline, so the
  * server stays UP. So does a server signing vouchers with the public demo secret; its
- * {@code voucherSecret} check says {@code DEMO} instead of {@code SET}.
+ * {@code voucherSigning} check says {@code DEMO} instead of {@code SET}.
  */
 public final class Health {
 
@@ -31,14 +31,14 @@ public final class Health {
   private final RegistryClient registry;
   private final DataGuard guard;
   private final Map<String, SiteFlow> flows;
-  private final JsonObject voucherSecret;
+  private final JsonObject voucherSigning;
 
   public Health(Scripts store, RegistryClient registry, DataGuard guard, Map<String, SiteFlow> flows, boolean demoVoucherSecret) {
     this.store = store;
     this.registry = registry;
     this.guard = guard;
     this.flows = flows;
-    this.voucherSecret = demoVoucherSecret
+    this.voucherSigning = demoVoucherSecret
         ? new JsonObject().put("status", "DEMO").put("reason", "VOUCHER_SECRET is not set: vouchers are signed with the public demo secret")
         : new JsonObject().put("status", "SET");
   }
@@ -74,7 +74,7 @@ public final class Health {
               .put("checks", new JsonObject().put("redis", redis).put("registry", new JsonObject()
                   .put("breaker", registry.state().name()).put("failures", registry.failureCount())
                   .put("status", registry.state() == CircuitBreakerState.CLOSED ? "UP" : "DEGRADED"))
-                  .put("voucherSecret", voucherSecret.copy())).encode());
+                  .put("voucherSigning", voucherSigning.copy())).encode());
     });
   }
 }

@@ -13,7 +13,7 @@ class SmokeTest {
       assertEquals("W001", t.getString("number"));
       var health = city.get("/health");
       assertEquals(200, health.status());
-      assertEquals("DEMO", health.json().getJsonObject("checks").getJsonObject("voucherSecret").getString("status"),
+      assertEquals("DEMO", health.json().getJsonObject("checks").getJsonObject("voucherSigning").getString("status"),
           "the demo config signs vouchers with the public demo secret, and /health says so: " + health.body());
       var metrics = city.get("/metrics");
       assertEquals(200, metrics.status());
