@@ -170,6 +170,11 @@ public final class SiteKeys {
     return Site.SLOTS.of(site, day);
   }
 
+  /** The day's figures kept as it happens (lua/lib/stats.lua). */
+  public static String dayStats(String site, String day) {
+    return Site.STATS.of(site, day);
+  }
+
   /** A staff session. */
   public static String session(String token) {
     return SYSTEM + "session:" + token;

@@ -74,7 +74,7 @@ final class MetricsDay {
     this.flow = new SiteFlow(s, config, scripts, clock, new DataGuard());
     // walk-ins never ask the registry
     this.checkin = new Checkin(config, new RateLimiter(scripts, config),
-        new RegistryClient(vertx, config.registry(), "http://127.0.0.1:9"), new AppMetrics());
+        new RegistryClient(vertx, config.registry(), "http://127.0.0.1:9"), new AppMetrics(vertx));
     for (StationId id : StationId.all(s)) if (id.kind() != StationKind.DOOR) stations.add(new Station(id));
     this.start = start;
     this.now = start;
