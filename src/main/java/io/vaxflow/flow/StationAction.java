@@ -55,6 +55,14 @@ public enum StationAction {
     return path;
   }
 
+  /** Its name in the dictionaries: {@code staff.actions.<key>} (its button), {@code staff.results.<key>} (what it did). */
+  public String key() {
+    String[] words = path.split("-");
+    StringBuilder key = new StringBuilder(words[0]);
+    for (int i = 1; i < words.length; i++) key.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+    return key.toString();
+  }
+
   /** The transition script it runs. */
   public Script<?> script() {
     return call.script();

@@ -29,11 +29,11 @@ final class SiteParams {
     String site = ctx.pathParam("site");
     if (site != null) {
       SiteFlow f = flows.get(site);
-      if (f == null) throw new Rejection(ErrorCode.UNKNOWN_SITE, "There is no such site.", new JsonObject().put("field", "site"));
+      if (f == null) throw new Rejection(ErrorCode.UNKNOWN_SITE, new JsonObject().put("field", "site"));
       ctx.put(FLOW, f);
       if (ctx.pathParam("station") != null) {
         ctx.put(STATION, StationId.parse(ctx.pathParam("station"), f.site())
-            .orElseThrow(() -> new Rejection(ErrorCode.UNKNOWN_STATION, "This site has no such station.", new JsonObject().put("field", "station"))));
+            .orElseThrow(() -> new Rejection(ErrorCode.UNKNOWN_STATION, new JsonObject().put("field", "station"))));
       }
     }
     ctx.next();
@@ -49,7 +49,7 @@ final class SiteParams {
 
   static String number(RoutingContext ctx) {
     String n = ctx.pathParam("number").toUpperCase(Locale.ROOT);
-    return Input.param(n, Input.TICKET, new Rejection(ErrorCode.UNKNOWN_TICKET, "There is no ticket with that number today.",
+    return Input.param(n, Input.TICKET, new Rejection(ErrorCode.UNKNOWN_TICKET,
         new JsonObject().put("field", "number")));
   }
 
