@@ -6,6 +6,7 @@ import io.vaxflow.config.StaffAccount;
 import io.vaxflow.flow.SiteSnapshot;
 import io.vaxflow.flow.StageCounts;
 import io.vaxflow.flow.Station;
+import io.vaxflow.flow.StationId;
 import io.vaxflow.flow.Ticket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,7 @@ public final class Views {
   }
 
   /** A station's name in both languages: "Desk 2" / "登记台 2" (common.station). */
-  public static Map<String, String> label(io.vaxflow.flow.StationId id) {
+  public static Map<String, String> label(StationId id) {
     return Words.both("common.station." + id.kind().wire(), Map.of("n", id.number()));
   }
 
