@@ -3,9 +3,8 @@
 // by hour: arrivals, desks and booths needed for the target wait, the predicted wait and queue, the
 // wait one desk or one booth short, the bottleneck stage marked.
 
-import { site, t, el, api, replaceChildren } from './page.js';
+import { $, site, t, el, api, replaceChildren } from './page.js';
 
-const $ = (id) => document.getElementById(id);
 const base = `/api/v1/sites/${encodeURIComponent(site)}`;
 const min = (v) => `${v} min`;
 

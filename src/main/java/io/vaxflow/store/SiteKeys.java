@@ -52,7 +52,7 @@ public final class SiteKeys {
     OBSERVE_HELD("observe:held"),
     /** zset: a call's repeat sayings 'callId|n' scored by due ms. */
     SAYS("says"),
-    /** hash of an earlier release (hall display -> last ack, unbounded); removed when found. */
+    /** hash of an earlier release (hall display -> last ack, unbounded); removed when a server starts (restore.lua). */
     DISPLAYS_OLD("displays"),
     /** zset: hall display id scored by ms of its last ack (bounded, expires). */
     DISPLAY_ACKS("displays:acks"),

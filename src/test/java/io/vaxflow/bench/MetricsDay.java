@@ -110,7 +110,7 @@ final class MetricsDay {
     Future<?> free = s.until >= 0 ? flow.act(s.id, StationAction.DONE, BENCH) : Future.succeededFuture();
     return free.compose(v -> {
       s.until = -1;
-      return flow.callNext(s.id, BENCH);
+      return flow.act(s.id, StationAction.NEXT, BENCH);
     }).compose(r -> {
       if (r.ticket().isEmpty()) return Future.succeededFuture();
       s.until = now + (s.id.kind() == StationKind.DESK ? 90_000 + random.nextInt(240_000) : 60_000 + random.nextInt(180_000));
