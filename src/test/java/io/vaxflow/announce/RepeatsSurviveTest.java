@@ -84,10 +84,7 @@ class RepeatsSurviveTest {
     TestCity restarted = TestCity.on(redis, CLOCK, REPEATS);
     try (BridgeClient after = new BridgeClient(clients, restarted.port(), null)) {
       after.register(CALLS);
-      Checkpoint laterSayings = test.checkpoint(2);
-      after.on(CALLS, c -> {
-        if (isRoomCall(c, number)) laterSayings.flag();
-      });
+      flagRoomCalls(after, number, test.checkpoint(2));
       CLOCK.advance(BOTH_LATER_SAYINGS);
       awaitAll(test, 10, "2/3 and 3/3 from the restarted server");
       assertNothingMoreAfter(restarted, after, number);
@@ -111,10 +108,7 @@ class RepeatsSurviveTest {
           "1/3 on both instances");
       JsonObject said = roomCalls(there, number).get(0);
       one.stopServer();
-      Checkpoint allSayings = test.checkpoint(3);
-      there.on(CALLS, c -> {
-        if (isRoomCall(c, number)) allSayings.flag();
-      });
+      flagRoomCalls(there, number, test.checkpoint(3));
       CLOCK.advance(BOTH_LATER_SAYINGS);
       awaitAll(test, 10, "2/3 and 3/3 on the other instance");
       assertNothingMoreAfter(other, there, number);
@@ -151,6 +145,13 @@ class RepeatsSurviveTest {
         assertEquals(first.getValue(same), s.getValue(same), same + " of saying " + s.getInteger("repeat"));
       }
     }
+  }
+
+  /** Each room call of {@code number} the display hears (those heard already too) flags {@code sayings}. */
+  private static void flagRoomCalls(BridgeClient display, String number, Checkpoint sayings) {
+    display.on(CALLS, c -> {
+      if (isRoomCall(c, number)) sayings.flag();
+    });
   }
 
   private static boolean isRoomCall(JsonObject c, String number) {

@@ -40,7 +40,6 @@ class WaitingNowPagesTest {
 
   @BeforeEach
   void fresh() {
-    CLOCK.set(TestCity.MORNING);
     city = city.reset();
   }
 

@@ -45,7 +45,6 @@ class CapacityTest {
 
   @BeforeEach
   void fresh() {
-    CLOCK.set(TestCity.MORNING);
     city = city.reset();
   }
 

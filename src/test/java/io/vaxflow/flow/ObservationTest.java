@@ -44,7 +44,6 @@ class ObservationTest {
 
   @BeforeEach
   void fresh() {
-    CLOCK.set(TestCity.MORNING);
     city = city.reset();
   }
 

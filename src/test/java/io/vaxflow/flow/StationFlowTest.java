@@ -47,7 +47,6 @@ class StationFlowTest {
 
   @BeforeEach
   void fresh() {
-    CLOCK.set(TestCity.MORNING);
     city = city.reset();
   }
 

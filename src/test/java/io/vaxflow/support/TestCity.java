@@ -38,12 +38,14 @@ import java.util.TreeMap;
  *   &#64;BeforeEach void fresh() { city = city.reset(); }   // only if the tests need an empty city
  *   &#64;AfterAll static void stop() { if (city != null) city.close(); }
  * </pre>
- * {@link #reset} empties Redis and starts a new server with the same settings and clock, so nothing
- * a test did (tickets, sessions, rate limits, refused addresses, displays, what the server
- * remembers in memory) reaches the next; the data-loss guard never sees an emptied Redis. Tests
- * whose settings differ share a class's city only if they can set them through the API. Staff log
- * in with the README's PINs, hashed at the fewest iterations a config may hold ({@link TestPins}).
- * A test that waits for domain time runs the server on a {@link SimClock} ({@link #startOn}).
+ * {@link #reset} empties Redis and starts a new server with the same settings and clock (a simulated
+ * one rewound), so nothing a test did (tickets, sessions, rate limits, refused addresses, displays,
+ * what the server remembers in memory) reaches the next, and the data-loss guard never sees an
+ * emptied Redis under a running server. Tests whose settings differ share a class's city when they
+ * can set them through the API (FlowKit.capacities). Staff log in with the README's PINs, hashed at
+ * the fewest iterations a config may hold ({@link TestPins}). A test that waits for domain time
+ * runs the server on a {@link SimClock} ({@link #startOn}) and moves it; docs/architecture.md,
+ * "Tests", has the rest.
  */
 public final class TestCity implements AutoCloseable {
 
@@ -109,13 +111,14 @@ public final class TestCity implements AutoCloseable {
 
   /**
    * A fresh city for the next test: this server stopped, every key of its Redis deleted (FLUSHALL,
-   * with no server running), and a new server started on it with the same settings and clock.
-   * Use the city returned; this one is done. Servers of the test's own on the same Redis must be
-   * stopped first.
+   * with no server running), and a new server started on it with the same settings and clock (a
+   * {@link SimClock} back at its start). Use the city returned; this one is done. Servers of the
+   * test's own on the same Redis must be stopped first.
    */
   public TestCity reset() {
     if (redis == null) throw new IllegalStateException("reset() needs the city's own redis-server");
     stopServer();
+    if (clock instanceof SimClock simulated) simulated.rewind();
     TestCity fresh = new TestCity(redis, redisUrl, ownsRedis, overrides, configFile, clock, true);
     ownsRedis = false; // handed on: closing this one later stops nothing more
     return fresh;
