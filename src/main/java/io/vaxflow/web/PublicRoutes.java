@@ -29,7 +29,7 @@ import java.util.Optional;
 /** What anyone may ask: the sites and their load, a site's state, its calls, a ticket, booking, the city overview. */
 final class PublicRoutes {
 
-  /** /calls answers at most the latest this many (README "HTTP API"). */
+  /** /calls answers at most the latest this many (the contract's siteCalls). */
   private static final int MAX_CALLS = 500;
 
   private final VaxflowConfig config;
