@@ -37,26 +37,23 @@ final class RequestCheck implements Handler<RoutingContext> {
   static final String BODY = "vf.body";
   private static final String QUERY = "vf.query";
 
-  /** One parameter and its validator. */
-  private record Param(Parameter parameter, Validator validator, boolean text) {}
+  /** One parameter, its validator and how its failures read. */
+  private record Param(Parameter parameter, Validator validator, SchemaErrors errors, boolean text) {}
 
-  private final String operationId;
   private final List<Param> params = new ArrayList<>();
   private final boolean bodyRequired;
   private final Validator body;
-  private final JsonObject document;
   private final SchemaErrors errors;
 
   /** {@code document}: the contract as written, where the schemas' references point. */
   RequestCheck(Operation op, SchemaRepository schemas, JsonObject document) {
-    this.document = document;
-    this.operationId = op.getOperationId();
     for (Parameter p : op.getParameters()) {
-      params.add(new Param(p, schemas.validator(p.getSchema()), p.getSchemaType() == SchemaType.STRING));
+      params.add(new Param(p, schemas.validator(p.getSchema()), new SchemaErrors(document, p.getSchema()),
+          p.getSchemaType() == SchemaType.STRING));
     }
     MediaType json = op.getRequestBody() == null ? null : op.getRequestBody().getContent().get(MediaType.APPLICATION_JSON);
     if (op.getRequestBody() != null && json == null) {
-      throw new IllegalStateException(operationId + ": a request body is JSON (application/json)");
+      throw new IllegalStateException(op.getOperationId() + ": a request body is JSON (application/json)");
     }
     this.bodyRequired = op.getRequestBody() != null && op.getRequestBody().isRequired();
     this.body = json == null ? null : schemas.validator(json.getSchema());
@@ -73,9 +70,9 @@ final class RequestCheck implements Handler<RoutingContext> {
         if (p.parameter().isRequired()) throw refusal(p.parameter(), name + " is required.");
         continue;
       }
-      Object value = p.text() ? raw : SchemaErrors.primitive(raw);
+      Object value = p.text() ? raw : primitive(raw);
       OutputUnit out = p.validator().validate(value);
-      if (!out.getValid()) throw refusal(p.parameter(), new SchemaErrors(document, p.parameter().getSchema()).parameterMessage(out, value, name));
+      if (!out.getValid()) throw refusal(p.parameter(), p.errors().parameterMessage(out, value, name));
       if (p.parameter().getIn() == Location.QUERY) query.put(name, value);
     }
     ctx.put(QUERY, query);
@@ -131,6 +128,16 @@ final class RequestCheck implements Handler<RoutingContext> {
     OutputUnit out = body.validate(value);
     if (!out.getValid()) throw errors.rejection(out, value);
     return value;
+  }
+
+  /** A query or header value as a number or true/false where it reads as one (its schema then says whether it may), else the text. */
+  private static Object primitive(String raw) {
+    try {
+      Object v = Json.decodeValue(raw);
+      return v instanceof Number || v instanceof Boolean ? v : raw;
+    } catch (DecodeException e) {
+      return raw;
+    }
   }
 
   /** The query parameters the operation declares, typed by their schemas (numbers as numbers). */

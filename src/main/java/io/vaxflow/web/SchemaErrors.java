@@ -1,8 +1,6 @@
 package io.vaxflow.web;
 
 import io.vaxflow.flow.Rejection;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.JsonSchema;
@@ -47,16 +45,6 @@ final class SchemaErrors {
   /** The sentence for a parameter (or other single value) that broke its schema. */
   String parameterMessage(OutputUnit out, Object value, String name) {
     return message(leaf(out), value, name);
-  }
-
-  /** A query or header value as its schema's type reads it: a number, true or false, else the text. */
-  static Object primitive(String raw) {
-    try {
-      Object v = Json.decodeValue(raw);
-      return v instanceof Number || v instanceof Boolean ? v : raw;
-    } catch (DecodeException e) {
-      return raw;
-    }
   }
 
   /** The first error that is a failure of its own; with several, the first in the schema's order. */
