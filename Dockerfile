@@ -8,7 +8,9 @@ COPY src src
 RUN mvn -B -ntp -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --home /app vaxflow && mkdir -p /app /data && chown vaxflow /data
+# curl for the health check (here and in the compose files), whether or not the base image still ships it
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /app vaxflow && mkdir -p /app /data && chown vaxflow /data
 WORKDIR /app
 COPY --from=build /src/target/vaxflow.jar /app/vaxflow.jar
 COPY config /app/config

@@ -2,10 +2,9 @@
 // go to POST /api/v1/bookings; the answer is shown as a printable voucher with its QR code.
 // Each error the API names a field for is shown next to that field.
 
-import { lang, t, el, api, bilingual, replaceChildren, dayText, waitText, parseJson } from './page.js';
+import { $, lang, t, el, api, errorText, bilingual, replaceChildren, dayText, waitText, parseJson } from './page.js';
 import { drawQr } from './qr.js';
 
-const $ = (id) => document.getElementById(id);
 const body = document.body;
 const form = $('book-form');
 const submit = $('submit');
@@ -76,16 +75,15 @@ function showError(error) {
     return;
   }
   if (code === 'NO_CAPACITY' || code === 'SITE_CLOSED') {
-    setFieldError('day', t(`page.errors.${code}`, error.hours));
+    setFieldError('day', `${errorText(error)} ${t('page.chooseAnotherDay')}`);
     focusField('day');
     return;
   }
   if (code === 'RATE_LIMITED') {
-    formError(t('page.errors.RATE_LIMITED', { s: error.retryAfterSec || 1 }));
+    formError(`${errorText(error)} ${t('page.retryIn', { s: error.retryAfterSec || 1 })}`);
     return;
   }
-  const key = ['UNAVAILABLE', 'NETWORK'].includes(code) ? code : 'OTHER';
-  formError(t(`page.errors.${key}`, { code }));
+  formError(errorText(error));
 }
 
 // ---- where: community or location ----

@@ -3,12 +3,11 @@
 // server runs each site and its health (sites of other servers as this server last polled them),
 // and where bookings are going and why (appointments per site and day; each community's site).
 
-import { lang, otherLang, t, el, api, replaceChildren, waitText, hhmm, htmlLang, timeZone } from './page.js';
+import { $, lang, otherLang, t, el, api, replaceChildren, waitText, hhmm, htmlLang, timeZone } from './page.js';
 import { connectLive } from './live.js';
 import { meter, level, svg } from './charts.js';
 
 const REFRESH_MS = 5000;
-const $ = (id) => document.getElementById(id);
 
 const cards = new Map();
 document.querySelectorAll('.city-site[data-site]').forEach((c) => cards.set(c.dataset.site, c));

@@ -5,14 +5,13 @@
 // are changed with PUT /settings; walk-ins, closing early and reinstating a no-show from "Site today";
 // every action asks for a confirmation first.
 
-import { site, lang, t, el, api, replaceChildren, waitRange, hhmm, htmlLang, clockText, openDialog, closeDialog } from './page.js';
-import { staffSession, sessionGone } from './signin.js';
+import { $, site, lang, t, el, api, errorText, replaceChildren, waitRange, hhmm, htmlLang, clockText, openDialog, closeDialog } from './page.js';
+import { staffSession, sessionGone } from './staffpage.js';
 import { connectLive } from './live.js';
 import { meter, level, barChart } from './charts.js';
 
 const REFRESH_MS = 5000;
 const base = `/api/v1/sites/${encodeURIComponent(site)}`;
-const $ = (id) => document.getElementById(id);
 const views = { loading: $('dash-loading'), login: $('login-view'), denied: $('denied-view'), dash: $('dash-view') };
 
 let metrics = null;        // the latest GET /metrics
@@ -25,38 +24,19 @@ const acting = new Set();  // stations with a pause/resume on its way
 
 const fmt = (n) => new Intl.NumberFormat(htmlLang(lang)).format(n);
 
-// ---- views and session ----
+// ---- session ----
 
-function showView(name) {
-  for (const [k, node] of Object.entries(views)) node.hidden = k !== name;
-  const me = session && session.me;
-  $('logout').hidden = !me;
-  $('who').hidden = !me;
-  if (me) $('who').textContent = t('page.signedInAs', { name: me.name || me.id });
-  $('connection').hidden = name !== 'dash';
-  $('updated').hidden = name !== 'dash';
-}
-
-function errorText(error) {
-  const e = error || {};
-  const code = e.code || 'OTHER';
-  const known = ['INVALID_INPUT', 'INVALID_TRANSITION', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_CREDENTIALS', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'UNKNOWN_TICKET'];
-  const key = e.reason === 'CSRF' ? 'UNAUTHENTICATED' : known.includes(code) ? code : 'OTHER';
-  const field = e.field && ['hallCapacity', 'roomCapacity'].includes(e.field) ? t(`page.fields.${e.field}`) : t('page.fields.body');
-  return t(`page.errors.${key}`, { code, field, message: e.message || '' });
-}
-
-// who may see the dashboard (a manager of this site) comes from the server: signin.js
-const session = staffSession({ showLogin: () => showView('login'), errorText, signedIn: afterSignIn, signedOut: stopFigures });
+// who may see the dashboard (a manager of this site) comes from the server: staffpage.js
+const session = staffSession({ views, signedIn: afterSignIn, signedOut: stopFigures });
 const signedOut = (error) => session.signOut(error);
 
 function afterSignIn() {
   const here = session.here();
   if (!here || !here.manage) {
-    showView('denied');
+    session.show('denied');
     return;
   }
-  showView('dash');
+  session.show('dash');
   refresh();
   if (!live) {
     live = connectLive({ site, calls: false, state: true, staff: true, onState, onStaff, onConnection });
@@ -89,7 +69,7 @@ async function refresh() {
     signedOut(r.error);
     return;
   } else if (r.status === 403) {
-    showView('denied');
+    session.show('denied');
     return;
   } else {
     err.hidden = false;
@@ -161,7 +141,7 @@ function renderKpis() {
   const s = now();
   replaceChildren($('kpi-wait'), waitRange(s));
   const acc = metrics.predictionAccuracy;
-  if (acc && acc.share !== null && acc.share !== undefined) $('kpi-wait').nextElementSibling.textContent = t('dashboard.predictionAccuracy', { pct: Math.round(acc.share * 100), n: acc.calls });
+  if (acc && acc.share !== null && acc.share !== undefined) $('kpi-wait').nextElementSibling.textContent = t('page.predictionAccuracy', { pct: Math.round(acc.share * 100), n: acc.calls });
   $('kpi-wait').dataset.level = level((s.predictedWaitMin || 0) / 60, 0.5, 1);
   waitFigure('kpi-to-desk', metrics.waits && metrics.waits.checkinToDesk);
   waitFigure('kpi-to-booth', metrics.waits && metrics.waits.deskToBooth);
@@ -395,7 +375,7 @@ $('reinstate-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const number = $('reinstate-number').value.trim().toUpperCase();
   if (!/^[APW]\d{3,5}$/.test(number)) {
-    feedbackIn($('controls-feedback'), 'error', t('page.errors.INVALID_INPUT', { field: t('page.fields.number'), message: t('page.controls.reinstateHint') }));
+    feedbackIn($('controls-feedback'), 'error', `${errorText({ code: 'INVALID_INPUT', field: 'number' })} ${t('page.controls.reinstateHint')}`);
     $('reinstate-number').focus();
     return;
   }
@@ -525,5 +505,4 @@ function onConnection(state) {
   $('connection-text').textContent = t(`page.connection.${state}`);
 }
 
-showView('loading');
 session.start();

@@ -3,7 +3,7 @@
 // next in both languages. "Where is my number?" looks a ticket up. After a result the kiosk goes
 // back to the start by itself.
 
-import { site, lang, otherLang, t, bilingual, replaceChildren, api, waitText, waitRange, destination, hhmm, dayText, randomKey, parseJson } from './page.js';
+import { site, lang, otherLang, t, errorText, bilingual, replaceChildren, api, waitText, waitRange, destination, hhmm, dayText, randomKey, parseJson } from './page.js';
 import { drawQr } from './qr.js';
 
 const RETURN_AFTER_S = 20;
@@ -235,11 +235,9 @@ function siteList(l) {
   return walkInSites.map((s) => `${s.name[l] || s.name.en} (${s.address[l] || s.address.en})`).join(t('page.listSeparator', null, l));
 }
 
+/** What went wrong (the server's catalogue) and what to do next at the kiosk (page.next, by code). */
 function rejectionText(error, l) {
-  const code = error.code;
-  const known = ['VOUCHER_INVALID', 'VOUCHER_WRONG_SITE', 'VOUCHER_WRONG_DAY', 'TOO_EARLY', 'ALREADY_CHECKED_IN',
-    'WALK_IN_NOT_ALLOWED', 'WALK_INS_STOPPED', 'SITE_CLOSED', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'INVALID_INPUT', 'UNKNOWN_TICKET'];
-  const key = known.includes(code) ? code : 'OTHER';
+  const next = t(`page.next.${error.code}`, null, l) === `page.next.${error.code}` ? 'OTHER' : error.code;
   const vars = {
     siteName: error.siteName ? (error.siteName[l] || error.siteName.en) : (error.siteId || ''),
     address: error.address ? (error.address[l] || error.address.en) : '',
@@ -251,7 +249,7 @@ function rejectionText(error, l) {
     sites: siteList(l),
     field: t(`common.fields.${error.field || 'body'}`, null, l),
   };
-  return { title: t(`page.errors.${key}.title`, vars, l), next: t(`page.errors.${key}.next`, vars, l) };
+  return { title: errorText({ code: error.code }, {}, l), next: t(`page.next.${next}`, vars, l) };
 }
 
 function showRejection(error, { canRetry = false } = {}) {

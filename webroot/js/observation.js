@@ -2,13 +2,12 @@
 // countdown (polled every few seconds, counted down locally in between), and what its staff do:
 // extend to the high-risk length, record a reaction, clear a severe one, release early.
 
-import { site, t, el, api, hhmm, replaceChildren } from './page.js';
-import { staffSession, sessionGone, showStaffView } from './signin.js';
+import { $, site, t, el, api, errorText, hhmm, replaceChildren } from './page.js';
+import { staffSession, sessionGone } from './staffpage.js';
 
 const POLL_MS = 3000;
 const ROUTE = 'GET /api/v1/sites/:site/observation';
 const base = `/api/v1/sites/${encodeURIComponent(site)}/observation`;
-const $ = (id) => document.getElementById(id);
 const views = { loading: $('observation-loading'), login: $('login-view'), list: $('list-view') };
 
 let people = [];
@@ -18,40 +17,38 @@ let pollTimer = null;
 let tickTimer = null;
 let reactionFor = null;
 
-function showView(name) {
-  showStaffView(views, name, session && session.me);
-}
-
-function errorText(error, vars = {}) {
-  const code = error && error.code ? error.code : 'OTHER';
-  const key = error && error.reason === 'CSRF' ? 'UNAUTHENTICATED' : t(`page.errors.${code}`) !== `page.errors.${code}` ? code : 'OTHER';
-  return t(`page.errors.${key}`, { code, number: (error && error.number) || vars.number || '', field: t(`common.fields.${(error && error.field) || 'body'}`) });
-}
-
 function feedback(kind, text) {
   const box = $('feedback');
   box.dataset.kind = kind;
   box.textContent = text || '';
 }
 
-const session = staffSession({ showLogin: () => showView('login'), errorText, signedIn, signedOut: stop });
+const session = staffSession({ views, signedIn, signedOut });
 
-function stop() {
+function stopPolling() {
   clearInterval(pollTimer);
   clearInterval(tickTimer);
   pollTimer = tickTimer = null;
+}
+
+function signedOut() {
+  stopPolling();
   people = [];
+  replaceChildren($('observation-people'));
+  $('observation-count').textContent = '';
+  $('observation-empty').hidden = true;
 }
 
 async function signedIn() {
-  showView('list');
+  session.show('list');
   const here = session.here();
   const allowed = !!(here && here.routes && here.routes.includes(ROUTE));
   $('not-allowed').hidden = allowed;
   $('observation-table').hidden = !allowed;
   if (!allowed) return;
+  // the list is shown as the server has it from the first answer on: never emptied in between
+  stopPolling();
   await refresh();
-  stop();
   pollTimer = setInterval(refresh, POLL_MS);
   tickTimer = setInterval(render, 1000);
 }

@@ -1,5 +1,6 @@
 // page.js — what every page script shares: the page's data attributes, its words in both
-// languages, safe element building and calls to the HTTP API that never throw.
+// languages (the dictionaries and the error catalogue, rendered into the page by the server),
+// safe element building and calls to the HTTP API that never throw.
 
 const body = document.body;
 
@@ -9,6 +10,9 @@ export const otherLang = lang === 'zh' ? 'en' : 'zh';
 export const timeZone = body.dataset.timeZone || undefined;
 
 const words = parseJson(body.dataset.i18n, {});
+
+/** The element of that id. */
+export const $ = (id) => document.getElementById(id);
 
 export function parseJson(text, fallback) {
   try {
@@ -36,16 +40,41 @@ function lookup(l, key) {
   return v;
 }
 
-/** A word of the page ("page.x.y") or of every page ("common.x"), in the page's language unless told. */
+/** A text, or its plural forms {count, one, other} (Java: view/Words) as the count in {@code vars} decides. */
+function text(v, vars, l) {
+  if (typeof v === 'string') return v;
+  if (!v || typeof v !== 'object' || typeof v.other !== 'string') return undefined;
+  const n = Number(vars && vars[v.count]);
+  const form = Number.isFinite(n) ? new Intl.PluralRules(htmlLang(l)).select(n) : 'other';
+  return typeof v[form] === 'string' ? v[form] : v.other;
+}
+
+/**
+ * A word of the page ("page.x.y"), of every page ("common.x") or an error's ("errors.CODE"), in
+ * the page's language unless told.
+ */
 export function t(key, vars, l = lang) {
-  let v = lookup(l, key);
-  if (typeof v !== 'string') v = lookup('en', key);
-  if (typeof v !== 'string') return key;
+  let v = text(lookup(l, key), vars, l);
+  if (v === undefined) v = text(lookup('en', key), vars, 'en');
+  if (v === undefined) return key;
   return fmt(v, vars);
 }
 
-export function has(key, l = lang) {
-  return typeof lookup(l, key) === 'string';
+function has(key, l) {
+  return text(lookup(l, key), null, l) !== undefined;
+}
+
+/**
+ * What the page says of an API error: the catalogue's message for its code (errors/ErrorCode),
+ * with the field it names, and the ticket number it concerned when the page knows it ({@code number}).
+ */
+export function errorText(error, { number } = {}, l = lang) {
+  const e = error || {};
+  const code = e.reason === 'CSRF' ? 'UNAUTHENTICATED' : e.code || 'OTHER';
+  let message = has(`errors.${code}`, l) ? t(`errors.${code}`, null, l)
+    : has(`common.errors.${code}`, l) ? t(`common.errors.${code}`, null, l) : t('common.errors.OTHER', { code }, l);
+  if (e.field && has(`common.fields.${e.field}`, l)) message = t('common.errorField', { message, field: t(`common.fields.${e.field}`, null, l) }, l);
+  return number ? t('common.errorAbout', { number, message }, l) : message;
 }
 
 /** An element with attributes and children (strings become text, never HTML). */
@@ -109,18 +138,14 @@ export function hhmm(iso) {
   return m ? `${m[1]}:${m[2]}` : '';
 }
 
-/** A destination's name: the server's label when it has one, else ours. */
+/** A destination's name as a heading: the call's words (common.call.to, as the server says them), "Registration desk 2". */
 export function destination(to, l = lang) {
   if (!to) return '';
-  const label = to.label && to.label[l];
-  if (label) {
-    const s = l === 'en' ? label.replace(/^the\s+/i, '') : label;
-    return s.charAt(0).toUpperCase() + s.slice(1);
-  }
   const n = String(to.id || '').split('-')[1] || '';
-  if (to.kind === 'desk' || to.kind === 'booth') return t(`common.destinations.${to.kind}`, { n }, l);
-  if (has(`common.destinations.${to.kind}`, l)) return t(`common.destinations.${to.kind}`, null, l);
-  return String(to.id || to.kind || '');
+  const label = (to.label && to.label[l]) || (has(`common.call.to.${to.kind}`, l) ? t(`common.call.to.${to.kind}`, { n }, l) : '');
+  if (!label) return String(to.id || to.kind || '');
+  const s = l === 'en' ? label.replace(/^the\s+/i, '') : label;
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** Orders stream ids "1732400000000-3" numerically; null sorts first. */

@@ -1,10 +1,10 @@
-// plan.js — the dashboard's capacity planner panel: GET /plan (today's bookings plus walk-ins per
-// hour) shown hour by hour: arrivals, desks and booths needed for the target wait, the predicted
-// wait and queue, the wait one desk or one booth short, the bottleneck stage marked.
+// plan.js — the dashboard's capacity planner panel: GET /plan (today's bookings plus the walk-ins:
+// today's as the server counts them, or the manager's figure per hour when one is typed) shown hour
+// by hour: arrivals, desks and booths needed for the target wait, the predicted wait and queue, the
+// wait one desk or one booth short, the bottleneck stage marked.
 
-import { site, t, el, api, replaceChildren } from './page.js';
+import { $, site, t, el, api, replaceChildren } from './page.js';
 
-const $ = (id) => document.getElementById(id);
 const base = `/api/v1/sites/${encodeURIComponent(site)}`;
 const min = (v) => `${v} min`;
 
@@ -22,9 +22,10 @@ function row(h) {
 }
 
 async function run() {
-  const walkIns = Math.max(0, Number($('plan-walkins').value) || 0);
+  const typed = $('plan-walkins').value.trim();
+  const query = typed === '' ? '' : `?walkInsPerHour=${encodeURIComponent(Math.max(0, Number(typed) || 0))}`;
   $('plan-feedback').textContent = '';
-  const r = await api('GET', `${base}/plan?walkInsPerHour=${encodeURIComponent(walkIns)}`);
+  const r = await api('GET', `${base}/plan${query}`);
   if (!r.ok) {
     $('plan-feedback').textContent = t('page.planFailed', { message: (r.error && r.error.message) || r.status });
     return;
@@ -34,7 +35,9 @@ async function run() {
     .map((k) => el('th', { scope: 'col' }, t(`page.${k}`))));
   replaceChildren($('plan-table'), el('table', { class: 'data-table plan-table' },
     el('thead', null, head), el('tbody', null, ...p.hours.map(row))));
-  $('plan-feedback').textContent = t('page.planTarget', { target: p.targetWaitMin, desks: p.desks, booths: p.booths, clear: p.clearMin });
+  const walkIns = { today: 'page.planWalkInsToday', entered: 'page.planWalkInsEntered', none: 'page.planWalkInsNone' }[p.walkIns.source];
+  $('plan-feedback').textContent = `${t(walkIns, { perHour: p.walkIns.perHour })} `
+    + t('page.planTarget', { target: p.targetWaitMin, desks: p.desks, booths: p.booths, clear: p.clearMin });
 }
 
 if ($('plan-run')) $('plan-run').addEventListener('click', run);

@@ -2,8 +2,8 @@
 // roles, and work it. Everything shown is restored from the server on load and on reconnect:
 // the chosen station is remembered in localStorage, its state and ticket come from the API.
 
-import { site, lang, t, el, api, destination, hhmm, compareEventIds, replaceChildren, openDialog, closeDialog } from './page.js';
-import { staffSession, sessionGone } from './signin.js';
+import { $, site, lang, t, el, api, errorText, destination, hhmm, compareEventIds, replaceChildren, openDialog, closeDialog } from './page.js';
+import { staffSession, sessionGone } from './staffpage.js';
 import { connectLive } from './live.js';
 
 const HEARTBEAT_MS = 30000;
@@ -12,7 +12,6 @@ const stationKey = `vaxflow.staff.${site}.station`;
 const lastAdmittedKey = `vaxflow.staff.${site}.lastAdmitted`;
 const base = `/api/v1/sites/${encodeURIComponent(site)}`;
 
-const $ = (id) => document.getElementById(id);
 const views = { loading: $('staff-loading'), login: $('login-view'), select: $('select-view'), station: $('station-view') };
 const actionButtons = [...document.querySelectorAll('#actions button[data-action]')];
 
@@ -29,27 +28,7 @@ let refreshTimer = null;
 const calls = new Map();   // callId -> call: the site's calls today (the latest few hundred)
 const CALLS_KEPT = 300;
 
-// ---- views ----
-
-function showView(name) {
-  for (const [k, node] of Object.entries(views)) node.hidden = k !== name;
-  const me = session && session.me;
-  $('logout').hidden = !me;
-  $('staff-who').hidden = !me;
-  if (me) $('staff-who').textContent = t('page.signedInAs', { name: me.name || me.id });
-  $('connection').hidden = name !== 'station';
-}
-
-function errorText(error, vars = {}) {
-  const code = error && error.code ? error.code : 'OTHER';
-  const known = ['STATION_BUSY', 'INVALID_TRANSITION', 'NOT_CALLED', 'UNKNOWN_TICKET', 'UNKNOWN_STATION', 'BAD_CREDENTIALS',
-    'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNAVAILABLE', 'NETWORK', 'INVALID_INPUT'];
-  const key = error && error.reason === 'CSRF' ? 'UNAUTHENTICATED' : known.includes(code) ? code : 'OTHER';
-  return t(`page.errors.${key}`, {
-    code, ticket: error.ticket || '', number: error.number || vars.number || '',
-    field: t(`common.fields.${error.field || 'body'}`), ...vars,
-  });
-}
+// ---- feedback ----
 
 function feedback(kind, text) {
   const box = $('feedback');
@@ -62,8 +41,8 @@ function feedback(kind, text) {
 
 // ---- sign in and out ----
 
-// what this staff member may do here (the stations they may work) comes from the server: signin.js
-const session = staffSession({ showLogin: () => showView('login'), errorText, signedIn: afterSignIn, signedOut: clearStation });
+// what this staff member may do here (the stations they may work) comes from the server: staffpage.js
+const session = staffSession({ views, signedIn: afterSignIn, signedOut: clearStation });
 const signedOut = (error) => session.signOut(error);
 
 function clearStation() {
@@ -88,7 +67,7 @@ function mayWork(kind) {
 
 async function afterSignIn() {
   if (!session.here()) {
-    showView('select');
+    session.show('select');
     $('station-select').textContent = '';
     showSelectMessage(t('page.notAtSite'));
     return;
@@ -126,7 +105,7 @@ function showSelectMessage(text) {
 function showSelect() {
   stopHeartbeat();
   stationId = null;
-  showView('select');
+  session.show('select');
   const box = $('station-select');
   box.textContent = '';
   const kinds = ['door', 'desk', 'booth'].filter(mayWork);
@@ -184,12 +163,13 @@ function enterStation(id) {
   $('door-scan-form').hidden = !door;
   for (const b of actionButtons) {
     const a = b.dataset.action;
+    // the door only calls the next batch into the room
     b.hidden = door && a !== 'next';
-    if (a === 'next') b.textContent = door ? b.dataset.labelDoor : b.dataset.label;
+    if (a === 'next') b.textContent = t(door ? 'page.actions.batch' : 'page.actions.next');
   }
   $('patient-heading').textContent = door ? t('page.lastAdmitted') : t('page.currentPatient');
   feedback('', '');
-  showView('station');
+  session.show('station');
   render();
   refreshStation();
   startHeartbeat();
@@ -270,7 +250,8 @@ function render() {
     $('patient-category').textContent = patient.category ? t(`common.categories.${patient.category}`) : '';
   }
 
-  // The likely next step stands out; the others stay available (the server decides).
+  // An action is offered in the station states it applies in (flow/StationAction, rendered onto its
+  // button); the likely next step stands out.
   const suggested = { idle: ['next'], called: ['start'], serving: ['done'], paused: ['resume'] }[state] || [];
   for (const b of actionButtons) {
     const a = b.dataset.action;
@@ -279,7 +260,7 @@ function render() {
       if (a === 'resume') b.hidden = !!state && state !== 'paused';
     }
     b.classList.toggle('btn-primary', suggested.includes(a) || (kindOf(stationId) === 'door' && a === 'next'));
-    b.disabled = busy;
+    b.disabled = busy || !b.dataset.states.split(' ').includes(state);
   }
   renderQueues();
   renderMyCalls();
@@ -340,8 +321,6 @@ function renderMyCalls() {
 
 // ---- actions ----
 
-const resultKey = { next: 'next', recall: 'recall', start: 'start', done: 'done', 'no-show': 'noShow', return: 'return', pause: 'pause', resume: 'resume' };
-
 async function act(action, payload) {
   if (!stationId || busy) return;
   const id = stationId;
@@ -364,7 +343,7 @@ async function act(action, payload) {
     if (action === 'next' && door) text = t(r.status === 204 ? 'page.results.batchNone' : 'page.results.batch');
     else if (action === 'next' && r.status === 204) text = t('page.results.empty');
     else if (action === 'transfer') text = t('page.results.transfer', { number, to: transferLabel(payload.to) });
-    else text = t(`page.results.${resultKey[action]}`, { number });
+    else text = t(`page.results.${actionButtons.find((b) => b.dataset.action === action).dataset.key}`, { number });
     feedback(r.status === 204 ? 'info' : 'ok', text);
     if (action === 'no-show') offerUndo(number);
   } else {
@@ -567,6 +546,5 @@ function ensureLive() {
   live = connectLive({ site, calls: true, state: true, staff: true, onState, onStaff, onCall, onHistory, onConnection });
 }
 
-showView('loading');
 session.start();
 replaceChildren($('feedback'));

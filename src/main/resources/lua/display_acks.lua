@@ -17,6 +17,4 @@ if redis.call('HLEN', LAST) > redis.call('ZCARD', ACKS) then
 end
 redis.call('PEXPIRE', ACKS, A.keepMs)
 redis.call('PEXPIRE', LAST, A.keepMs)
--- earlier versions kept every display ever heard in one hash, unbounded
-redis.call('UNLINK', P .. 'displays')
 return reply({ok = true, displays = redis.call('ZCARD', ACKS)})

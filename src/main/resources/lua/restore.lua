@@ -8,6 +8,10 @@
 -- include: site, stats
 local reason = A.reason
 
+-- Earlier releases kept every hall display ever heard in one unbounded hash (now displays:acks and
+-- displays:last, bounded): dropped once a server starts.
+if reason == 'start' then redis.call('UNLINK', P .. 'displays') end
+
 -- The previous release kept the people of a site in today's keys: stage counts and priority
 -- streaks in P..'day:'..D, queues in P..'q:'..D..':'..q..':'..lane, and no number index. Today's
 -- day in progress moves into the site-wide keys once, before anything else runs on them.

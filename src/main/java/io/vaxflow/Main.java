@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +23,17 @@ public final class Main {
 
   private Main() {}
 
-  /** Vert.x as the server runs it: Prometheus metrics (Vert.x's, the JVM's and ours) on {@code /metrics}. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /**
+   * Vert.x as the server runs it: Prometheus metrics (Vert.x's, the JVM's and ours) on {@code /metrics}, in a
+   * registry of each Vert.x instance's own: servers sharing a JVM (as in the tests) each report their own
+   * figures, as servers in their own processes do.
+   */
   public static VertxOptions vertxOptions() {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setRegistryName("vaxflow-" + INSTANCES.incrementAndGet())
         .setJvmMetricsEnabled(true)
         .setEnabled(true));
   }

@@ -81,6 +81,10 @@ public final class VaxflowServer {
 
   /** As {@link #start(Vertx, VaxflowConfig, String)}, on {@code clock} (a test's simulated day). */
   public static Future<VaxflowServer> start(Vertx vertx, VaxflowConfig config, String redisUrl, Clock clock) {
+    if (config.usesDemoVoucherSecret()) {
+      LOG.warn("VOUCHER_SECRET is not set: vouchers are signed with the public demo secret, so anyone can make one; "
+          + "set VOUCHER_SECRET (at least 16 random characters) outside a demo. /health says voucherSigning: DEMO meanwhile");
+    }
     Redis redis = Redis.createClient(vertx, RedisDeployment.options(config.redis(), redisUrl)
         .setMaxPoolSize(config.redis().poolSize())
         .setMaxPoolWaiting(config.redis().poolSize() * 64)
@@ -93,7 +97,7 @@ public final class VaxflowServer {
     Sessions sessions = new Sessions(scripts, config);
     RateLimiter limiter = new RateLimiter(scripts, config);
     Displays displays = new Displays(scripts);
-    AppMetrics metrics = new AppMetrics();
+    AppMetrics metrics = new AppMetrics(vertx);
 
     // The appointment registry: the built-in one on its own port, or a remote one.
     AppointmentRegistry builtIn = new AppointmentRegistry(config, scripts, "127.0.0.1", config.registry().port());
@@ -117,7 +121,7 @@ public final class VaxflowServer {
               new io.vaxflow.plan.SitePlans(config.flow(), scripts));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
-              new Health(scripts, registry, guard, flows), bridge);
+              new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret()), bridge);
           return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
               .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))

@@ -7,7 +7,7 @@
 --   ARGV[2] = day           the site's local date, yyyy-mm-dd
 --   ARGV[3] = actor         staff id, 'kiosk', 'public', 'gateway' or 'system'
 --   ARGV[4] = args          the script's own arguments: ONE JSON object, read as A.<name>; its
---                           fields are named at the script's top and typed in store/Store.java
+--                           fields are named at the script's top and typed in store/ScriptArgs.java
 --   ARGV[5] = session       (a staff member's action only) the token of the session it came with
 -- Every script returns one JSON string: {ok = ...} or {err = 'CODE', ...details}.
 

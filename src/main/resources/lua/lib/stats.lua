@@ -2,8 +2,9 @@
 -- so a dashboard costs the same at 50 or 10,000 people. Included after lib/site.lua by every script
 -- that moves a ticket or a station or records an event; site.lua calls the three hooks below.
 --   P..'stats:'..D          hash: first (ms of the day's first event), e:<type> (the day's events by type),
---                           <what>@<q>: checkins, vaccinated, released, no_shows in quarter hour q (epoch
---                           ms / 900000; the page sums them into local hours), <station>:busy and
+--                           <what>@<q>: checkins (walkins: those without an appointment), vaccinated,
+--                           released, no_shows in quarter hour q (epoch ms / 900000; the page and the
+--                           planner sum them into local hours), <station>:busy and
 --                           <station>:paused (ms of the day's closed intervals), <station>:served,
 --                           <station>:no_shows
 --   P..'hist:'..D..':'..w   hash: w = desk (check-in to the first desk call) | booth (desk done to the
@@ -41,6 +42,7 @@ stats_move = function(t, stage, state, kind, extra)
   local station = stats_field(extra, 'station')
   if kind == 'checkin' then
     redis.call('HINCRBY', STATS, 'checkins' .. q, 1)
+    if t.category == 'W' then redis.call('HINCRBY', STATS, 'walkins' .. q, 1) end
   elseif kind == 'release' then
     redis.call('HINCRBY', STATS, 'released' .. q, 1)
   elseif state == 'no_show' then

@@ -1,5 +1,6 @@
 package io.vaxflow.announce;
 
+import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
@@ -64,7 +65,7 @@ public final class Displays {
       long now = System.currentTimeMillis();
       List<ScriptArgs.Ack> acks = new ArrayList<>();
       batch.forEach((display, h) -> acks.add(new ScriptArgs.Ack(display, h.at(), h.callId())));
-      store.displayAcks(Scripts.At.site(site, List.of(), now, "", "system"),
+      store.run(Script.DISPLAY_ACKS, Scripts.At.site(site, List.of(), now, "", "system"),
               new ScriptArgs.DisplayAcks(now - KEEP_MS, KEEP_MS, MAX_PER_SITE, acks))
           .onComplete(ar -> writing.remove(site));
     }

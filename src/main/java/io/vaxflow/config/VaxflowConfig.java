@@ -43,6 +43,17 @@ public record VaxflowConfig(
     List<StaffAccount> staff,
     Remote remote) implements Checked {
 
+  /**
+   * The voucher secret of the shipped config/vaxflow.yaml: public, so anyone could sign vouchers
+   * with it. In use when VOUCHER_SECRET is not set: the server says so at start and in /health.
+   */
+  public static final String DEMO_VOUCHER_SECRET = "vaxflow-demo-voucher-secret-change-me";
+
+  /** Whether vouchers are signed with the public demo secret ({@link #DEMO_VOUCHER_SECRET}). */
+  public boolean usesDemoVoucherSecret() {
+    return DEMO_VOUCHER_SECRET.equals(voucherSecret);
+  }
+
   /** The rules across records: at least one site run here, unique site ids and codes and staff ids, staff at known sites. */
   @Override
   public void check() {

@@ -7,6 +7,7 @@ import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
@@ -115,7 +116,7 @@ public final class Dispatcher {
   public Handler<RoutingContext> admission() {
     VaxflowConfig.Bucket b = config.limits().bookings();
     ScriptArgs.RateQueue line = new ScriptArgs.RateQueue(b.rate(), b.burst(), config.limits().bookingQueueSec() * 1000L);
-    return ctx -> store.rateQueue(new Scripts.At(List.of(SPIKE_BUCKET), System.currentTimeMillis(), "", "public"), line)
+    return ctx -> store.run(Script.RATE_QUEUE, new Scripts.At(List.of(SPIKE_BUCKET), System.currentTimeMillis(), "", "public"), line)
         .onSuccess(reply -> {
           if (reply.containsKey("err")) {
             ctx.fail(RateLimiter.limited(reply.getLong("retryAfterMs", 1000L)));

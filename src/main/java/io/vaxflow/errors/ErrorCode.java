@@ -7,26 +7,26 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Every error code of the API, the one place it is written: its HTTP status and its default
- * message in English and Chinese. The JSON error body carries {@code code} and the English
- * message (the pages show their own wording for a code, from i18n); a rejection may give a more
- * specific message of its own. The Lua scripts return some of these codes as {@code err}
- * ({@code LuaNamesTest} checks each is here).
+ * Every error code of the API, the one place it is written: its HTTP status and its message in
+ * English and Chinese, worded for the people who read it on the pages (web/Pages renders the
+ * catalogue into every page; page.js {@code errorText} shows it). The JSON error body carries
+ * {@code code} and the English message; a rejection may give a more specific message of its own.
+ * The Lua scripts return some of these codes as {@code err} ({@code LuaNamesTest} checks each is here).
  */
 public enum ErrorCode {
 
-  INVALID_INPUT(400, "The request is malformed.", "请求格式有误。"),
-  UNAUTHENTICATED(401, "Log in first.", "请先登录。"),
-  BAD_CREDENTIALS(401, "Wrong staff id or PIN.", "工号或密码错误。"),
-  FORBIDDEN(403, "Your role does not allow this.", "您的岗位不能执行该操作。"),
+  INVALID_INPUT(400, "Please check what you entered.", "请检查填写的内容。"),
+  UNAUTHENTICATED(401, "You are not signed in, or your session has ended. Please sign in.", "未登录或登录已失效，请重新登录。"),
+  BAD_CREDENTIALS(401, "Wrong staff ID or PIN.", "工号或密码错误。"),
+  FORBIDDEN(403, "Your role does not allow this here.", "您的岗位不能在此执行该操作。"),
   NOT_FOUND(404, "There is nothing at this address.", "此地址没有内容。"),
   UNKNOWN_SITE(404, "There is no such site.", "没有这个接种点。"),
   UNKNOWN_TICKET(404, "There is no ticket with that number today.", "今天没有这个号码。"),
   UNKNOWN_STATION(404, "This site has no such station.", "本接种点没有这个工作台。"),
   METHOD_NOT_ALLOWED(405, "This address does not take that method.", "此地址不接受该请求方法。"),
-  STATION_BUSY(409, "The station already has a patient; finish or return it first.", "本台已有患者，请先完成或退回。"),
-  INVALID_TRANSITION(409, "That action does not apply to the station's current state.", "当前工作台状态下无法执行该操作。"),
-  NOT_CALLED(409, "This number has not been called to the vaccine room.", "该号码尚未被叫入候诊室。"),
+  STATION_BUSY(409, "This station already has a patient: finish or return them first.", "本台已有患者，请先完成或退回。"),
+  INVALID_TRANSITION(409, "That is not possible in the current state.", "当前状态下无法执行该操作。"),
+  NOT_CALLED(409, "This number has not been called to the vaccine room yet.", "该号码尚未被叫入候诊室。"),
   NO_CAPACITY(409, "Every slot of that day is fully booked.", "当天号源已满。"),
   NOT_IN_OBSERVATION(409, "This number is not in the observation area.", "该号码不在留观区。"),
   REACTION_HELD(409, "A severe reaction holds this person: clear it first.", "此人有严重反应，需先解除后才能离开。"),
@@ -34,21 +34,20 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "The request body is larger than 16 KiB.", "请求内容超过 16 KiB。"),
   URI_TOO_LONG(414, "The request URL is too long.", "请求地址过长。"),
   UNSUPPORTED_MEDIA_TYPE(415, "The request body is not of an accepted type.", "不接受该类型的请求内容。"),
-  VOUCHER_INVALID(422, "The voucher is not valid. Book an appointment first, or ask staff.", "预约码无效，请先预约或咨询工作人员。"),
-  VOUCHER_WRONG_SITE(422, "This appointment is at another site.", "您的预约不在本接种点。"),
-  VOUCHER_WRONG_DAY(422, "The voucher is for another day.", "您的预约不是今天。"),
-  TOO_EARLY(422, "It is too early to check in for this appointment.", "现在签到为时过早。"),
-  ALREADY_CHECKED_IN(422, "This person has already checked in today.", "此人今天已经签到。"),
+  VOUCHER_INVALID(422, "This code is not valid.", "预约码无效。"),
+  VOUCHER_WRONG_SITE(422, "Your appointment is at another site.", "您的预约不在本接种点。"),
+  VOUCHER_WRONG_DAY(422, "Your appointment is on another day.", "您的预约不是今天。"),
+  TOO_EARLY(422, "It is too early to check in for your appointment.", "现在签到为时过早。"),
+  ALREADY_CHECKED_IN(422, "You have already checked in today.", "您今天已经签到。"),
   WALK_IN_NOT_ALLOWED(422, "This site takes appointments only.", "本接种点仅接待预约人员。"),
   /** A manager has stopped walk-ins for a while (appointments still check in). */
-  WALK_INS_STOPPED(409, "Walk-ins are paused at this site for now; please come back later or book an appointment.",
-      "本接种点暂停接待未预约人员，请稍后再来或先预约。"),
-  RATE_LIMITED(429, "Too many requests; please wait and try again.", "请求过多，请稍后再试。"),
+  WALK_INS_STOPPED(409, "Walk-ins are paused at this site for now.", "本接种点暂停接待未预约人员。"),
+  RATE_LIMITED(429, "Too many requests. Please wait a moment and try again.", "请求过多，请稍后再试。"),
   HEADERS_TOO_LARGE(431, "The request headers are too large.", "请求头过大。"),
   INTERNAL(500, "Something went wrong on our side.", "服务器内部错误。"),
-  UNAVAILABLE(503, "The service is briefly unavailable; please retry in a moment.", "服务暂时不可用，请稍后再试。"),
+  UNAVAILABLE(503, "The service is briefly unavailable. Please try again in a moment.", "服务暂时不可用，请稍后再试。"),
   /** From a script: the site's data marker is gone (Redis lost its data); the flow restores and retries. */
-  STORE_RESET(503, "The site's data is being restored; please try again.", "正在恢复接种点数据，请重试。");
+  STORE_RESET(503, "The site's data is being restored. Please try again.", "正在恢复接种点数据，请重试。");
 
   private static final Map<String, ErrorCode> BY_NAME =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::name, Function.identity()));

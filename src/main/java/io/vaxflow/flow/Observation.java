@@ -1,5 +1,6 @@
 package io.vaxflow.flow;
 
+import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
@@ -71,7 +72,7 @@ public final class Observation {
 
   /** The people in observation: those held by a severe reaction first, then by their release time. */
   public Future<List<Person>> people() {
-    return flow.run("system", at -> flow.scripts().observation(at, new ScriptArgs.Observation(MAX_LISTED))).map(r -> {
+    return flow.run("system", at -> flow.scripts().run(Script.OBSERVATION, at, new ScriptArgs.Observation(MAX_LISTED))).map(r -> {
       List<Person> out = new ArrayList<>();
       if (r.getValue("people") instanceof JsonArray a) for (int i = 0; i < a.size(); i++) out.add(Person.from(a.getJsonObject(i)));
       return out;
@@ -80,22 +81,22 @@ public final class Observation {
 
   /** To the high-risk length from the start of the observation (never shorter than it was). */
   public Future<Person> extend(String number, Actor by) {
-    return person(by, at -> flow.scripts().observeExtend(at, new ScriptArgs.OfNumber(number)));
+    return person(by, at -> flow.scripts().run(Script.OBSERVE_EXTEND, at, new ScriptArgs.OfNumber(number)));
   }
 
   public Future<Person> react(String number, String symptoms, Severity severity, Instant at, Actor by) {
     ScriptArgs.Reaction reaction = new ScriptArgs.Reaction(number, symptoms, severity.wire(), at.toEpochMilli());
-    return person(by, a -> flow.scripts().observeReaction(a, reaction));
+    return person(by, a -> flow.scripts().run(Script.OBSERVE_REACTION, a, reaction));
   }
 
   /** A severe reaction cleared: the person's observation timer runs again (at once when their time is over). */
   public Future<Person> clear(String number, Actor by) {
-    return person(by, at -> flow.scripts().observeClear(at, new ScriptArgs.OfNumber(number)));
+    return person(by, at -> flow.scripts().run(Script.OBSERVE_CLEAR, at, new ScriptArgs.OfNumber(number)));
   }
 
   /** Released now and called to the exit; refused (REACTION_HELD) while a severe reaction holds them. */
   public Future<Ticket> release(String number, Actor by) {
-    return flow.run(by, at -> flow.scripts().observeRelease(at, new ScriptArgs.OfNumber(number))).map(flow::ticketOf);
+    return flow.run(by, at -> flow.scripts().run(Script.OBSERVE_RELEASE, at, new ScriptArgs.OfNumber(number))).map(flow::ticketOf);
   }
 
   private Future<Person> person(Actor by, java.util.function.Function<Scripts.At, Future<JsonObject>> script) {

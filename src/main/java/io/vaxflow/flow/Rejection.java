@@ -43,6 +43,11 @@ public final class Rejection extends RuntimeException {
     this(code, message, null);
   }
 
+  /** With the catalogue's message and no details. */
+  public static Rejection of(ErrorCode code) {
+    return new Rejection(code, (JsonObject) null);
+  }
+
   /** 400 INVALID_INPUT naming the field. */
   public static Rejection invalid(String field, String message) {
     return new Rejection(ErrorCode.INVALID_INPUT, message, new JsonObject().put("field", field));

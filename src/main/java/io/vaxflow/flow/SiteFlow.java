@@ -3,6 +3,7 @@ package io.vaxflow.flow;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.store.Script;
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
@@ -86,7 +87,7 @@ public final class SiteFlow {
       String[] dc = dayAndCategory.split("\\|");
       highest.add(new ScriptArgs.Highest(dc[0], dc[1], seq));
     });
-    return scripts.restore(at(Actor.of("system"), List.of()), new ScriptArgs.Restore(reason, settings, highest))
+    return scripts.run(Script.RESTORE, at(Actor.of("system"), List.of()), new ScriptArgs.Restore(reason, settings, highest))
         .map(r -> r.getBoolean("fresh", false));
   }
 
@@ -151,66 +152,53 @@ public final class SiteFlow {
 
   /** The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}). */
   public Future<JsonObject> checkin(List<String> buckets, ScriptArgs.Checkin args) {
-    return run(Actor.of("kiosk"), buckets, at -> scripts.checkin(at, args));
+    return run(Actor.of("kiosk"), buckets, at -> scripts.run(Script.CHECKIN, at, args));
   }
 
   public Future<JsonObject> book(ScriptArgs.Book args) {
-    return run("public", at -> scripts.book(at, args));
+    return run("public", at -> scripts.run(Script.BOOK, at, args));
   }
 
   /** Claims the site's due sayings of calls (the announcer's repeats). */
   public Future<JsonObject> say(ScriptArgs.Say args) {
-    return run("system", at -> scripts.say(at, args));
+    return run("system", at -> scripts.run(Script.SAY, at, args));
   }
 
   /** How the waits predicted at check-in came true lately (lua/wait_accuracy.lua). */
   public Future<JsonObject> waitAccuracy() {
-    return run("public", scripts::waitAccuracy);
+    return run("public", at -> scripts.run(Script.WAIT_ACCURACY, at, new ScriptArgs.None()));
   }
 
   /** The day's figures kept by lua/lib/stats.lua and the heads of the lines (lua/day_stats.lua). */
   public Future<JsonObject> dayStats() {
-    return run("system", scripts::dayStats);
+    return run("system", at -> scripts.run(Script.DAY_STATS, at, new ScriptArgs.None()));
   }
 
-  public Future<StationResult> callNext(StationId station, Actor by) {
-    return stationScript(station, by, at -> scripts.callNext(at, new ScriptArgs.OfStation(station.id())));
+  /** A station action by {@code by}: its script (StationAction), on this station; {@code target} a transfer's, else null. */
+  public Future<StationResult> act(StationId station, StationAction action, String target, Actor by) {
+    return stationScript(station, by, at -> action.run(scripts, at, station, target));
   }
 
   public Future<StationResult> act(StationId station, StationAction action, Actor by) {
-    ScriptArgs.OfStation args = new ScriptArgs.OfStation(station.id());
-    return stationScript(station, by, at -> switch (action) {
-      case RECALL -> scripts.recall(at, args);
-      case START -> scripts.start(at, args);
-      case DONE -> scripts.done(at, args);
-      case NO_SHOW -> scripts.noShow(at, args);
-      case RETURN -> scripts.giveBack(at, args);
-      case PAUSE -> scripts.pause(at, args);
-      case RESUME -> scripts.resume(at, args);
-    });
-  }
-
-  /** To another station of the same kind, or to the head of a queue ("room", "vaccination"). */
-  public Future<StationResult> transfer(StationId station, String target, Actor by) {
-    return stationScript(station, by, at -> scripts.transfer(at, new ScriptArgs.Transfer(station.id(), target)));
+    return act(station, action, null, by);
   }
 
   public Future<Ticket> doorScan(String number, Actor by) {
-    return run(by, at -> scripts.doorScan(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
+    return run(by, at -> scripts.run(Script.DOOR_SCAN, at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
   public Future<Ticket> reinstate(String number, Actor by) {
-    return run(by, at -> scripts.reinstate(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
+    return run(by, at -> scripts.run(Script.REINSTATE, at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
   public Future<Ticket> ticket(String number) {
-    return run("public", at -> scripts.ticket(at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
+    return run("public", at -> scripts.run(Script.TICKET, at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
   public Future<StageCounts> changeCapacities(Map<String, Integer> changes, Actor by) {
     List<ScriptArgs.Setting> list = new ArrayList<>();
     changes.forEach((k, v) -> list.add(setting(k, v)));
-    return run(by, at -> scripts.settings(at, new ScriptArgs.Settings(list)))
+    return run(by, at -> scripts.run(Script.SETTINGS, at, new ScriptArgs.Settings(list)))
         .map(r -> StageCounts.from(r.getJsonObject("counts")));
   }
 
@@ -236,11 +224,11 @@ public final class SiteFlow {
 
   /** Sweeps due timers (arrival timeouts, leases, observation); returns how many it handled. */
   public Future<Integer> tick() {
-    return run("system", at -> scripts.tick(at, new ScriptArgs.Tick(200))).map(r -> r.getInteger("handled", 0));
+    return run("system", at -> scripts.run(Script.TICK, at, new ScriptArgs.Tick(200))).map(r -> r.getInteger("handled", 0));
   }
 
   public Future<SiteSnapshot> snapshot(int recentCalls) {
-    return run("public", at -> scripts.snapshot(at, new ScriptArgs.Snapshot(recentCalls, stationIds))).map(r -> {
+    return run("public", at -> scripts.run(Script.SNAPSHOT, at, new ScriptArgs.Snapshot(recentCalls, stationIds))).map(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       List<Station> stations = new ArrayList<>();
       JsonArray st = array(r, "stations");

@@ -1,5 +1,6 @@
 package io.vaxflow.flow;
 
+import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -28,7 +29,7 @@ public record SiteMode(Optional<Instant> walkInsStoppedUntil, boolean closedToda
   }
 
   private static Future<SiteMode> change(SiteFlow flow, ScriptArgs.SiteMode args, Actor actor) {
-    return flow.run(actor, at -> flow.scripts().siteMode(at, args)).map(r -> {
+    return flow.run(actor, at -> flow.scripts().run(Script.SITE_MODE, at, args)).map(r -> {
       long until = r.getLong("walkInsStoppedUntil", 0L);
       return new SiteMode(until > 0 ? Optional.of(Instant.ofEpochMilli(until)) : Optional.empty(), r.getBoolean("closedToday", false));
     });

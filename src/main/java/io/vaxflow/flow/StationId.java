@@ -3,7 +3,6 @@ package io.vaxflow.flow;
 import io.vaxflow.config.SiteConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,10 +14,6 @@ public record StationId(StationKind kind, int number) {
 
   public String id() {
     return kind.wire() + "-" + number;
-  }
-
-  public Map<String, String> label() {
-    return kind.label(number);
   }
 
   /** The station of that name if the site has it. */

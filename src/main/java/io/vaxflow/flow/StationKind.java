@@ -2,19 +2,14 @@ package io.vaxflow.flow;
 
 import io.vaxflow.config.StaffAccount.Role;
 import java.util.Locale;
-import java.util.Map;
 
-/** The kinds of station: the door of the vaccine room, registration desks, vaccination booths. */
+/** The kinds of station: the door of the vaccine room, registration desks, vaccination booths (named in view/Words: common.station). */
 public enum StationKind {
-  DOOR("门口", "Door", Role.DOOR), DESK("登记台", "Desk", Role.DESK), BOOTH("接种台", "Booth", Role.VACCINATOR);
+  DOOR(Role.DOOR), DESK(Role.DESK), BOOTH(Role.VACCINATOR);
 
-  private final String zh;
-  private final String en;
   private final Role role;
 
-  StationKind(String zh, String en, Role role) {
-    this.zh = zh;
-    this.en = en;
+  StationKind(Role role) {
     this.role = role;
   }
 
@@ -25,10 +20,5 @@ public enum StationKind {
   /** The staff role that works this kind of station. */
   public Role role() {
     return role;
-  }
-
-  /** "登记台 2" / "Desk 2". */
-  public Map<String, String> label(int n) {
-    return Map.of("zh", zh + " " + n, "en", en + " " + n);
   }
 }

@@ -110,7 +110,7 @@ public record Access(Rule rule, Set<Role> roles) implements Handler<RoutingConte
       String siteId = ctx.pathParam("site");
       if (!s.worksAt(siteId)) throw new Rejection(ErrorCode.FORBIDDEN, "You do not work at this site.");
       if (!permits(s, siteId, stationKind(ctx.pathParam("station")))) {
-        throw new Rejection(ErrorCode.FORBIDDEN, "Your role does not allow this.");
+        throw Rejection.of(ErrorCode.FORBIDDEN);
       }
     }
     ctx.next();

@@ -4,6 +4,7 @@ import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.config.VaxflowConfig.Bucket;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
@@ -81,7 +82,7 @@ public final class RateLimiter {
   }
 
   private Future<Void> guard(String staffId, String address, String mode) {
-    return refused(store.loginGuard(at(SiteKeys.loginGuard(staffId, address)),
+    return refused(store.run(Script.LOGIN_GUARD, at(SiteKeys.loginGuard(staffId, address)),
         new ScriptArgs.LoginGuard(mode, limits.loginFailures(), limits.lockoutSec())));
   }
 
@@ -94,7 +95,7 @@ public final class RateLimiter {
   }
 
   private Future<Void> limit(List<String> keys, List<ScriptArgs.Limit> limits) {
-    return refused(store.rateLimit(at(keys), new ScriptArgs.RateLimit(limits)));
+    return refused(store.run(Script.RATE_LIMIT, at(keys), new ScriptArgs.RateLimit(limits)));
   }
 
   private static Scripts.At at(List<String> keys) {

@@ -77,7 +77,7 @@ public final class StaffAuth {
 
   /** The signed-in staff member, or 401: what a route behind an {@link Access} rule acts as. */
   public static StaffAccount current(RoutingContext ctx) {
-    return staff(ctx).orElseThrow(() -> new Rejection(ErrorCode.UNAUTHENTICATED, "Log in first."));
+    return staff(ctx).orElseThrow(() -> Rejection.of(ErrorCode.UNAUTHENTICATED));
   }
 
   /** The signed-in staff member with their session, as a site script is run by them (or 401). */

@@ -47,7 +47,7 @@ public final class StaffLogin {
         .compose(ok -> {
           if (!ok) {
             return limiter.loginFailed(c.staffId(), address)
-                .compose(v -> Future.failedFuture(new Rejection(ErrorCode.BAD_CREDENTIALS, "Wrong staff id or PIN.")));
+                .compose(v -> Future.failedFuture(Rejection.of(ErrorCode.BAD_CREDENTIALS)));
           }
           return limiter.loginSucceeded(c.staffId(), address).compose(v -> sessions.open(account.get()))
               .map(token -> new SignedIn(account.get(), token));

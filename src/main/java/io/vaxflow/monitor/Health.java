@@ -22,7 +22,8 @@ import java.util.Map;
  * thanks to the store's timeout). A Redis that answers but lost a site's data (its marker is
  * gone) is DOWN with {@code DATA_LOST} until the site is restored, which the next timer sweep
  * does. The registry's breaker is reported too: while it is open check-in works offline, so the
- * server stays UP.
+ * server stays UP. So does a server signing vouchers with the public demo secret; its
+ * {@code voucherSigning} check says {@code DEMO} instead of {@code SET}.
  */
 public final class Health {
 
@@ -30,12 +31,16 @@ public final class Health {
   private final RegistryClient registry;
   private final DataGuard guard;
   private final Map<String, SiteFlow> flows;
+  private final JsonObject voucherSigning;
 
-  public Health(Scripts store, RegistryClient registry, DataGuard guard, Map<String, SiteFlow> flows) {
+  public Health(Scripts store, RegistryClient registry, DataGuard guard, Map<String, SiteFlow> flows, boolean demoVoucherSecret) {
     this.store = store;
     this.registry = registry;
     this.guard = guard;
     this.flows = flows;
+    this.voucherSigning = demoVoucherSecret
+        ? new JsonObject().put("status", "DEMO").put("reason", "VOUCHER_SECRET is not set: vouchers are signed with the public demo secret")
+        : new JsonObject().put("status", "SET");
   }
 
   public void handle(RoutingContext ctx) {
@@ -68,7 +73,8 @@ public final class Health {
           .end(new JsonObject().put("status", up ? "UP" : "DOWN")
               .put("checks", new JsonObject().put("redis", redis).put("registry", new JsonObject()
                   .put("breaker", registry.state().name()).put("failures", registry.failureCount())
-                  .put("status", registry.state() == CircuitBreakerState.CLOSED ? "UP" : "DEGRADED"))).encode());
+                  .put("status", registry.state() == CircuitBreakerState.CLOSED ? "UP" : "DEGRADED"))
+                  .put("voucherSigning", voucherSigning.copy())).encode());
     });
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,14 @@ import java.util.Optional;
  * times the site's desks and booths took lately (the durations lua/lib/waits.lua keeps, once
  * there are {@link #MIN_SAMPLES}), else the configured ones (flow.deskServiceMin / boothServiceMin,
  * coefficient of variation {@link #DEFAULT_CV}), unless the request gives others; and the arrivals: the day's bookings per
- * slot (the slot counters book.lua keeps) summed per hour plus an estimate of walk-ins per hour, or
- * a curve the manager enters.
+ * slot (the slot counters book.lua keeps) summed per hour plus the walk-ins ({@link #arrivals}: those seen today, or a
+ * figure the manager gives), or a curve the manager enters.
  */
 public final class SitePlans {
+
+  private static final String WALK_INS = "walkins@";
+  private static final long QUARTER_MS = 900_000;
+  private static final long HOUR_MS = 3_600_000;
 
   /** Service-time variability when nothing better is known (sd half the mean). */
   public static final double DEFAULT_CV = 0.5;
@@ -58,25 +63,65 @@ public final class SitePlans {
     return (int) Math.ceil(site.hours().minutes() / 60.0);
   }
 
-  /** The day's bookings per hour from opening, each hour plus {@code walkInsPerHour}. */
-  public Future<List<Double>> booked(SiteConfig site, LocalDate day, double walkInsPerHour) {
-    return store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.slots(site.id(), day.toString()))).map(r -> {
-      int n = hours(site);
-      double[] perHour = new double[n];
-      java.util.Arrays.fill(perHour, walkInsPerHour);
-      if (r != null) {
-        for (String slot : r.getKeys()) {
-          String[] hm = slot.split(":");
-          int minute = Integer.parseInt(hm[0]) * 60 + Integer.parseInt(hm[1]);
-          int h = Math.floorDiv(minute - site.hours().openMinute(), 60);
-          Response count = r.get(slot);
-          if (h >= 0 && h < n && count != null) perHour[h] += count.toInteger();
-        }
-      }
-      List<Double> out = new ArrayList<>();
-      for (double v : perHour) out.add(v);
-      return out;
-    });
+  /** Where a plan's walk-ins come from. */
+  public enum WalkIns {
+    /** the manager's figure per hour */
+    ENTERED,
+    /** those who walked in today: each ended hour its own, the rest of the day today's rate so far */
+    TODAY,
+    /** nobody has walked in today (or the site takes no one without an appointment) */
+    NONE
+  }
+
+  /**
+   * A day's expected arrivals per hour from opening: its bookings plus its walk-ins, which are also
+   * given apart, with {@code walkInsPerHour} (the rate the hours to come are given) and their source.
+   */
+  public record Arrivals(List<Double> perHour, List<Double> walkIns, double walkInsPerHour, WalkIns source) {}
+
+  /**
+   * The day's arrivals per hour from opening, as of {@code now}: the bookings of each hour (the slot
+   * counters book.lua keeps) plus its walk-ins. The walk-ins are {@code entered} per hour when the
+   * manager gives a figure; otherwise the people who walked in (the quarter-hour counts lib/stats.lua
+   * keeps) in each hour that has ended, and in this hour and the later ones today's walk-ins per hour
+   * so far (since opening, counted as at least an hour), or this hour's own count when it is higher.
+   * One round trip.
+   */
+  public Future<Arrivals> arrivals(SiteConfig site, LocalDate day, Instant now, Optional<Double> entered) {
+    return store.redis().batch(List.of(Request.cmd(Command.HGETALL).arg(SiteKeys.slots(site.id(), day.toString())),
+            Request.cmd(Command.HGETALL).arg(SiteKeys.dayStats(site.id(), day.toString()))))
+        .map(r -> {
+          int n = hours(site);
+          long opens = site.hours().start(day, site.hours().opens()).toEpochMilli();
+          double[] booked = new double[n];
+          Response slots = r.get(0);
+          for (String slot : slots == null ? java.util.Set.<String>of() : slots.getKeys()) {
+            String[] hm = slot.split(":");
+            int h = Math.floorDiv(Integer.parseInt(hm[0]) * 60 + Integer.parseInt(hm[1]) - site.hours().openMinute(), 60);
+            if (h >= 0 && h < n) booked[h] += slots.get(slot).toInteger();
+          }
+          double[] walked = new double[n];
+          Response stats = r.get(1);
+          for (String field : stats == null ? java.util.Set.<String>of() : stats.getKeys()) {
+            if (!field.startsWith(WALK_INS)) continue;
+            long at = Long.parseLong(field.substring(WALK_INS.length())) * QUARTER_MS;
+            walked[Math.max(0, Math.min(n - 1, (int) Math.floorDiv(at - opens, HOUR_MS)))] += stats.get(field).toInteger();
+          }
+          double hoursOpen = Math.max(0, Math.min(n, (now.toEpochMilli() - opens) / (double) HOUR_MS));
+          int current = (int) Math.floor(hoursOpen); // hours before this one have ended
+          double sum = 0;
+          for (double w : walked) sum += w;
+          double rate = entered.orElse(sum / Math.max(1, hoursOpen));
+          WalkIns source = entered.isPresent() ? WalkIns.ENTERED : sum > 0 ? WalkIns.TODAY : WalkIns.NONE;
+          List<Double> perHour = new ArrayList<>();
+          List<Double> walkIns = new ArrayList<>();
+          for (int h = 0; h < n; h++) {
+            double w = entered.isPresent() ? rate : h < current ? walked[h] : Math.max(walked[h], rate);
+            walkIns.add(w);
+            perHour.add(booked[h] + w);
+          }
+          return new Arrivals(perHour, walkIns, rate, source);
+        });
   }
 
   /** The desks' and booths' latest service durations (one round trip). */

@@ -109,7 +109,7 @@ public final class Simulator extends VerticleBase {
   private void stationsWork(SiteFlow flow) {
     for (StationId s : StationId.all(flow.site())) {
       if (s.kind() == StationKind.DOOR || s.number() == 1) continue;
-      if (random.nextInt(2) == 0) flow.callNext(s, STAFF);
+      if (random.nextInt(2) == 0) flow.act(s, StationAction.NEXT, STAFF);
     }
   }
 

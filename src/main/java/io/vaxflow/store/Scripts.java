@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The store: the site's transitions as Lua scripts (src/main/resources/lua), one method per
- * script, each run with one EVALSHA: one round trip per transition. A script's own arguments are
- * one record of {@link ScriptArgs}, sent as one JSON value. {@code lib/core.lua} is prepended to every script, then the
+ * The store: the site's transitions as Lua scripts (src/main/resources/lua), the ones of the table
+ * {@link Script}, each run with one EVALSHA: one round trip per transition. A script's own arguments
+ * are one record of {@link ScriptArgs}, sent as one JSON value. {@code lib/core.lua} is prepended to every script, then the
  * includes the script names in its header ({@code -- include: site, tokens}), so each carries
  * only what it uses (the gateway's scripts only the token bucket). After a Redis
  * restart the script cache is empty: a NOSCRIPT reply runs the script once with EVAL, which caches
@@ -41,36 +41,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Scripts {
 
-  /** Every script, by name, with the record of its own arguments (ARGV[4], read as {@code A.<component>}). */
-  public static final Map<String, Class<? extends Record>> ARGS = Map.ofEntries(
-      Map.entry("checkin", ScriptArgs.Checkin.class), Map.entry("door_scan", ScriptArgs.OfNumber.class),
-      Map.entry("call_next", ScriptArgs.OfStation.class), Map.entry("recall", ScriptArgs.OfStation.class),
-      Map.entry("start", ScriptArgs.OfStation.class), Map.entry("done", ScriptArgs.OfStation.class),
-      Map.entry("no_show", ScriptArgs.OfStation.class), Map.entry("return", ScriptArgs.OfStation.class),
-      Map.entry("transfer", ScriptArgs.Transfer.class), Map.entry("pause", ScriptArgs.OfStation.class),
-      Map.entry("resume", ScriptArgs.OfStation.class), Map.entry("reinstate", ScriptArgs.OfNumber.class),
-      Map.entry("tick", ScriptArgs.Tick.class), Map.entry("settings", ScriptArgs.Settings.class),
-      Map.entry("snapshot", ScriptArgs.Snapshot.class), Map.entry("ticket", ScriptArgs.OfNumber.class),
-      Map.entry("book", ScriptArgs.Book.class), Map.entry("rate_limit", ScriptArgs.RateLimit.class),
-      Map.entry("login_guard", ScriptArgs.LoginGuard.class), Map.entry("restore", ScriptArgs.Restore.class),
-      Map.entry("say", ScriptArgs.Say.class), Map.entry("display_acks", ScriptArgs.DisplayAcks.class),
-      Map.entry("rate_queue", ScriptArgs.RateQueue.class), Map.entry("wait_accuracy", ScriptArgs.None.class),
-      Map.entry("observation", ScriptArgs.Observation.class), Map.entry("observe_extend", ScriptArgs.OfNumber.class),
-      Map.entry("observe_reaction", ScriptArgs.Reaction.class), Map.entry("observe_clear", ScriptArgs.OfNumber.class),
-      Map.entry("observe_release", ScriptArgs.OfNumber.class), Map.entry("site_mode", ScriptArgs.SiteMode.class),
-      Map.entry("day_stats", ScriptArgs.None.class));
-
-  public static final List<String> NAMES = ARGS.keySet().stream().sorted().toList();
-
-  /** Scripts that change nothing a client is told about: not waited for (rate_limit's buckets are best effort). */
-  private static final java.util.Set<String> NO_WAIT = java.util.Set.of("snapshot", "ticket", "rate_limit", "observation", "day_stats", "wait_accuracy");
-
-  private record Script(String name, String source, String sha) {}
+  /** A script as loaded: its source with its includes prepended, and that source's SHA1. */
+  private record Loaded(Script<?> script, String source, String sha) {}
 
   private final Redis redis;
   private final long timeoutMs;
   private final int waitReplicas;
-  private final Map<String, Script> scripts = new LinkedHashMap<>();
+  private final Map<Script<?>, Loaded> scripts = new LinkedHashMap<>();
 
   public Scripts(Redis redis, long timeoutMs) {
     this(redis, timeoutMs, 0);
@@ -82,12 +59,13 @@ public final class Scripts {
     this.timeoutMs = timeoutMs;
     this.waitReplicas = waitReplicas;
     String core = resource("lib/core.lua");
-    for (String name : NAMES) {
+    for (Script<?> script : Script.all()) {
+      String name = script.name();
       String own = resource(name + ".lua");
       StringBuilder source = new StringBuilder(core);
       for (String include : includes(name, own)) source.append("\n").append(resource("lib/" + include + ".lua"));
       source.append("\n-- ").append(name).append(".lua\n").append(own);
-      scripts.put(name, new Script(name, source.toString(), sha1(source.toString())));
+      scripts.put(script, new Loaded(script, source.toString(), sha1(source.toString())));
     }
   }
 
@@ -123,39 +101,19 @@ public final class Scripts {
     }
   }
 
-  // ---- one method per script; the JSON reply as the script gave it ({@code err} in it: a domain rejection) ----
-
-  public Future<JsonObject> checkin(At at, ScriptArgs.Checkin a) { return run("checkin", at, a); }
-  public Future<JsonObject> doorScan(At at, ScriptArgs.OfNumber a) { return run("door_scan", at, a); }
-  public Future<JsonObject> callNext(At at, ScriptArgs.OfStation a) { return run("call_next", at, a); }
-  public Future<JsonObject> recall(At at, ScriptArgs.OfStation a) { return run("recall", at, a); }
-  public Future<JsonObject> start(At at, ScriptArgs.OfStation a) { return run("start", at, a); }
-  public Future<JsonObject> done(At at, ScriptArgs.OfStation a) { return run("done", at, a); }
-  public Future<JsonObject> noShow(At at, ScriptArgs.OfStation a) { return run("no_show", at, a); }
-  public Future<JsonObject> giveBack(At at, ScriptArgs.OfStation a) { return run("return", at, a); }
-  public Future<JsonObject> pause(At at, ScriptArgs.OfStation a) { return run("pause", at, a); }
-  public Future<JsonObject> resume(At at, ScriptArgs.OfStation a) { return run("resume", at, a); }
-  public Future<JsonObject> transfer(At at, ScriptArgs.Transfer a) { return run("transfer", at, a); }
-  public Future<JsonObject> reinstate(At at, ScriptArgs.OfNumber a) { return run("reinstate", at, a); }
-  public Future<JsonObject> tick(At at, ScriptArgs.Tick a) { return run("tick", at, a); }
-  public Future<JsonObject> settings(At at, ScriptArgs.Settings a) { return run("settings", at, a); }
-  public Future<JsonObject> snapshot(At at, ScriptArgs.Snapshot a) { return run("snapshot", at, a); }
-  public Future<JsonObject> ticket(At at, ScriptArgs.OfNumber a) { return run("ticket", at, a); }
-  public Future<JsonObject> book(At at, ScriptArgs.Book a) { return run("book", at, a); }
-  public Future<JsonObject> restore(At at, ScriptArgs.Restore a) { return run("restore", at, a); }
-  public Future<JsonObject> say(At at, ScriptArgs.Say a) { return run("say", at, a); }
-  public Future<JsonObject> displayAcks(At at, ScriptArgs.DisplayAcks a) { return run("display_acks", at, a); }
-  public Future<JsonObject> rateLimit(At at, ScriptArgs.RateLimit a) { return run("rate_limit", at, a); }
-  public Future<JsonObject> rateQueue(At at, ScriptArgs.RateQueue a) { return run("rate_queue", at, a); }
-  public Future<JsonObject> loginGuard(At at, ScriptArgs.LoginGuard a) { return run("login_guard", at, a); }
-  public Future<JsonObject> waitAccuracy(At at) { return run("wait_accuracy", at, new ScriptArgs.None()); }
-  public Future<JsonObject> dayStats(At at) { return run("day_stats", at, new ScriptArgs.None()); }
-  public Future<JsonObject> observation(At at, ScriptArgs.Observation a) { return run("observation", at, a); }
-  public Future<JsonObject> observeExtend(At at, ScriptArgs.OfNumber a) { return run("observe_extend", at, a); }
-  public Future<JsonObject> observeReaction(At at, ScriptArgs.Reaction a) { return run("observe_reaction", at, a); }
-  public Future<JsonObject> observeClear(At at, ScriptArgs.OfNumber a) { return run("observe_clear", at, a); }
-  public Future<JsonObject> observeRelease(At at, ScriptArgs.OfNumber a) { return run("observe_release", at, a); }
-  public Future<JsonObject> siteMode(At at, ScriptArgs.SiteMode a) { return run("site_mode", at, a); }
+  /**
+   * Runs {@code script} (one EVALSHA) with its arguments as the one JSON value it reads; the JSON
+   * reply as the script gave it ({@code err} in it: a domain rejection).
+   */
+  public <A extends Record> Future<JsonObject> run(Script<A> script, At at, A args) {
+    Loaded loaded = scripts.get(script);
+    String json = json(args);
+    return exec(loaded, call(Command.EVALSHA, loaded.sha(), at, json))
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")
+            ? exec(loaded, call(Command.EVAL, loaded.source(), at, json))
+            : Future.failedFuture(err))
+        .map(response -> new JsonObject(response.toString()));
+  }
 
   /** The script's arguments as the one JSON value it reads (ARGV[4]). */
   public static String json(Record args) {
@@ -169,17 +127,6 @@ public final class Scripts {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
       .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
-  private Future<JsonObject> run(String name, At at, Record args) {
-    Script script = scripts.get(name);
-    if (ARGS.get(name) != args.getClass()) throw new IllegalArgumentException(name + " takes " + ARGS.get(name).getSimpleName());
-    String json = json(args);
-    return exec(script, call(Command.EVALSHA, script.sha(), at, json))
-        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")
-            ? exec(script, call(Command.EVAL, script.source(), at, json))
-            : Future.failedFuture(err))
-        .map(response -> new JsonObject(response.toString()));
-  }
-
   private static Request call(Command cmd, String shaOrSource, At at, String json) {
     Request req = Request.cmd(cmd).arg(shaOrSource).arg(at.keys().size());
     for (String k : at.keys()) req.arg(k);
@@ -188,8 +135,8 @@ public final class Scripts {
   }
 
   /** The script call, followed on the same connection by WAIT when its writes must reach replicas first. */
-  private Future<Response> exec(Script script, Request call) {
-    if (waitReplicas == 0 || NO_WAIT.contains(script.name())) return send(call);
+  private Future<Response> exec(Loaded loaded, Request call) {
+    if (waitReplicas == 0 || !loaded.script().waited()) return send(call);
     long waitMs = Math.max(1, timeoutMs / 2);
     return redis.batch(List.of(call, Request.cmd(Command.WAIT).arg(waitReplicas).arg(waitMs)))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -235,8 +182,8 @@ public final class Scripts {
   }
 
   /** The SHA1 of a script as loaded (its includes prepended): what EVALSHA names. */
-  public String sha(String name) {
-    return scripts.get(name).sha();
+  public String sha(Script<?> script) {
+    return scripts.get(script).sha();
   }
 
   public Redis redis() {

@@ -52,7 +52,7 @@ public final class SiteKeys {
     OBSERVE_HELD("observe:held"),
     /** zset: a call's repeat sayings 'callId|n' scored by due ms. */
     SAYS("says"),
-    /** hash of an earlier release (hall display -> last ack, unbounded); removed when found. */
+    /** hash of an earlier release (hall display -> last ack, unbounded); removed when a server starts (restore.lua). */
     DISPLAYS_OLD("displays"),
     /** zset: hall display id scored by ms of its last ack (bounded, expires). */
     DISPLAY_ACKS("displays:acks"),
@@ -168,6 +168,11 @@ public final class SiteKeys {
 
   public static String slots(String site, String day) {
     return Site.SLOTS.of(site, day);
+  }
+
+  /** The day's figures kept as it happens (lua/lib/stats.lua). */
+  public static String dayStats(String site, String day) {
+    return Site.STATS.of(site, day);
   }
 
   /** A staff session. */

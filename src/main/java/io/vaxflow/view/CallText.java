@@ -4,7 +4,10 @@ import io.vaxflow.view.Call.Destination;
 import java.time.Instant;
 import java.util.Map;
 
-/** The words of a call, in Chinese and English, as the loudspeaker says them. */
+/**
+ * A call and its words in Chinese and English, as the loudspeaker says them: the dictionaries'
+ * {@code common.call} ({@link Words}), which the pages read too.
+ */
 public final class CallText {
 
   private CallText() {}
@@ -15,32 +18,25 @@ public final class CallText {
     return new Call(eventId, eventId, siteId, number, to, text(number, to), 1, of, at, batch);
   }
 
+  /** Where to: "the vaccine waiting room", "registration desk 2" (common.call.to); an unknown kind by its id. */
   public static Destination destination(String kind, String id) {
-    return switch (kind) {
-      case "room" -> new Destination(kind, id, Map.of("zh", "疫苗候诊室", "en", "the vaccine waiting room"));
-      case "hall" -> new Destination(kind, id, Map.of("zh", "候诊大厅", "en", "the waiting hall"));
-      case "exit" -> new Destination(kind, id, Map.of("zh", "出口", "en", "the exit"));
-      case "desk", "booth" -> {
-        String n = id.substring(id.indexOf('-') + 1);
-        yield kind.equals("desk")
-            ? new Destination(kind, id, Map.of("zh", n + "号登记台", "en", "registration desk " + n))
-            : new Destination(kind, id, Map.of("zh", n + "号接种台", "en", "vaccination booth " + n));
-      }
-      default -> new Destination(kind, id, Map.of("zh", id, "en", id));
-    };
+    if (!Words.of("en").getJsonObject("common").getJsonObject("call").getJsonObject("to").containsKey(kind)) {
+      return new Destination(kind, id, Map.of("zh", id, "en", id));
+    }
+    String n = id.substring(id.indexOf('-') + 1);
+    return new Destination(kind, id, Words.both("common.call.to." + kind, Map.of("n", n)));
   }
 
+  /** The sentence said (common.call.says): to the exit, into the hall, or to go somewhere. */
   public static Map<String, String> text(String number, Destination to) {
-    return switch (to.kind()) {
-      case "exit" -> Map.of(
-          "zh", "请" + number + "号到出口，留观结束，您可以离开了。",
-          "en", "Number " + number + ", your observation is over: you may leave now.");
-      case "hall" -> Map.of(
-          "zh", "请" + number + "号进入" + to.label().get("zh") + "等候。",
-          "en", "Number " + number + ", please come into " + to.label().get("en") + ".");
-      default -> Map.of(
-          "zh", "请" + number + "号到" + to.label().get("zh") + "。",
-          "en", "Number " + number + ", please go to " + to.label().get("en") + ".");
+    String says = switch (to.kind()) {
+      case "exit", "hall" -> to.kind();
+      default -> "go";
     };
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String lang : Words.LANGS) {
+      out.put(lang, Words.text(lang, "common.call.says." + says, Map.of("number", number, "to", to.label().get(lang))));
+    }
+    return out;
   }
 }

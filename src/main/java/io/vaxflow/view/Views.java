@@ -6,6 +6,7 @@ import io.vaxflow.config.StaffAccount;
 import io.vaxflow.flow.SiteSnapshot;
 import io.vaxflow.flow.StageCounts;
 import io.vaxflow.flow.Station;
+import io.vaxflow.flow.StationId;
 import io.vaxflow.flow.Ticket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +26,11 @@ public final class Views {
 
   public String time(Instant t) {
     return OffsetDateTime.ofInstant(t, zone).toString();
+  }
+
+  /** A station's name in both languages: "Desk 2" / "登记台 2" (common.station). */
+  public static Map<String, String> label(StationId id) {
+    return Words.both("common.station." + id.kind().wire(), Map.of("n", id.number()));
   }
 
   public static JsonObject i18n(Map<String, String> m) {
@@ -50,7 +56,7 @@ public final class Views {
 
   public JsonObject station(Station s) {
     return new JsonObject()
-        .put("id", s.id().id()).put("kind", s.id().kind().wire()).put("label", i18n(s.id().label()))
+        .put("id", s.id().id()).put("kind", s.id().kind().wire()).put("label", i18n(label(s.id())))
         .put("state", s.state().wire()).put("staffId", s.staffId().orElse(null))
         .put("ticket", s.ticket().orElse(null)).put("since", time(s.since()));
   }
@@ -86,7 +92,7 @@ public final class Views {
     s.queues().forEach(q -> queues.add(new JsonObject().put("name", q.name()).put("priority", q.priority()).put("regular", q.regular())));
     JsonArray stations = new JsonArray();
     s.stations().forEach(st -> stations.add(new JsonObject()
-        .put("id", st.id().id()).put("kind", st.id().kind().wire()).put("label", i18n(st.id().label()))
+        .put("id", st.id().id()).put("kind", st.id().kind().wire()).put("label", i18n(label(st.id())))
         .put("state", st.state().wire()).put("ticket", st.ticket().orElse(null))));
     JsonArray calls = new JsonArray();
     s.recentCalls().forEach(rc -> calls.add(call(io.vaxflow.view.CallText.call(

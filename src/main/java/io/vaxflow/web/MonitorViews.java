@@ -1,6 +1,7 @@
 package io.vaxflow.web;
 
 import io.vaxflow.view.Views;
+import io.vaxflow.view.Words;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.monitor.CityOverview;
@@ -17,9 +18,6 @@ import java.util.OptionalDouble;
  * and the day's figures next to them) and the city overview.
  */
 final class MonitorViews {
-
-  /** The pages' words: an alert's advice reads as the dashboard says it. */
-  private static final Pages.Dictionary WORDS = Pages.Dictionary.load();
 
   private final Views views;
 
@@ -102,48 +100,28 @@ final class MonitorViews {
     String subject = a.subject().orElse(null);
     JsonObject action = a.action().map(x -> new JsonObject(new java.util.LinkedHashMap<>(x.params())).put("action", x.name())).orElse(null);
     JsonObject advice = new JsonObject();
-    for (String lang : Pages.Dictionary.LANGS) advice.put(lang, advice(a, action, site, lang));
+    for (String lang : Words.LANGS) advice.put(lang, words("advice", a, action, site, lang));
     return new JsonObject().put("code", a.code().name()).put("level", a.code().level().wire())
-        .put("subject", subject).put("value", a.value()).put("limit", a.limit()).put("message", message(a, subject))
+        .put("subject", subject).put("value", a.value()).put("limit", a.limit())
+        .put("message", words("alerts", a, action, site, "en"))
         .put("advice", advice).put("action", action);
   }
 
-  /** What the manager can do about the alert, in {@code lang}: the dashboard's words (dashboard.advice), stations by their labels. */
-  private static String advice(Alert a, JsonObject action, SiteConfig site, String lang) {
-    String text = WORDS.of(lang).getJsonObject("dashboard").getJsonObject("advice").getString(a.code().name(), "");
+  /**
+   * The alert ({@code section} "alerts", in English for API clients) or what the manager can do about
+   * it ("advice"), as the dashboard words them (dashboard.alerts, dashboard.advice), stations by their names.
+   */
+  private static String words(String section, Alert a, JsonObject action, SiteConfig site, String lang) {
     java.util.Map<String, Object> vars = new java.util.HashMap<>();
     vars.put("value", a.value());
     vars.put("limit", a.limit());
     vars.put("subject", label(a.subject().orElse(""), site, lang));
     if (action != null) action.forEach(e -> vars.put(e.getKey(), e.getValue() instanceof String v ? label(v, site, lang) : e.getValue()));
-    for (var v : vars.entrySet()) text = text.replace("{" + v.getKey() + "}", String.valueOf(v.getValue()));
-    return text;
+    return Words.text(lang, "dashboard." + section + "." + a.code().name(), vars);
   }
 
   private static String label(String id, SiteConfig site, String lang) {
-    return io.vaxflow.flow.StationId.parse(id, site).map(s -> s.label().get(lang)).orElse(id);
-  }
-
-  /** The alert in English for API clients; pages word it from their dictionaries. */
-  private static String message(Alert a, String subject) {
-    long v = a.value(), l = a.limit();
-    return switch (a.code()) {
-      case HALL_NEARLY_FULL -> "The hall is nearly full: " + v + " of " + l + " seats taken.";
-      case PEOPLE_OUTSIDE -> v + " people are waiting outside for a seat in the hall.";
-      case LONG_WAIT -> "The predicted wait is " + v + " min, over " + l + " min.";
-      case STATION_HELD_TOO_LONG -> subject + " has held its patient for " + v + " min, longer than the " + l + " min lease.";
-      case NO_DESK_OPEN -> "Every registration desk is paused while " + v + " people wait for one.";
-      case NO_BOOTH_OPEN -> "Every vaccination booth is paused while " + v + " people wait for one.";
-      case DISPLAY_OFFLINE -> "Hall display " + subject + " has stopped acknowledging calls.";
-      case NO_DISPLAY -> "No hall display has acknowledged today's calls.";
-      case BREAKER_OPEN -> "The appointment registry is failing (" + v + " failures): check-in verifies vouchers offline.";
-      case BREAKER_HALF_OPEN -> "The appointment registry is being probed after failures.";
-      case CHECKIN_LIMIT_LOW -> "Check-ins are near the site's rate limit: " + v + " of " + l + " tokens left.";
-      case SEVERE_REACTION -> "Number " + subject + " in observation has a severe reaction (" + v + " min ago): release held until cleared.";
-      case STATION_PAUSED_QUEUE_WAITING -> subject + " is paused while " + v + " people wait for it (" + l + " open ones idle).";
-      case BOOTHS_IDLE_DESKS_BEHIND -> "Booths stand idle with nobody waiting for them, while " + v + " people wait for " + l + " open desks.";
-      case WAIT_OVER_TARGET -> "The predicted wait is " + v + " min, over the site's target of " + l + " min.";
-    };
+    return io.vaxflow.flow.StationId.parse(id, site).map(s -> Views.label(s).get(lang)).orElse(id);
   }
 
   JsonObject city(CityOverview.Report r, String lang) {

@@ -1,6 +1,10 @@
 package io.vaxflow.web;
 
+import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.flow.Station;
+import io.vaxflow.flow.StationAction;
 import io.vaxflow.view.Views;
+import io.vaxflow.view.Words;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.Access;
@@ -9,23 +13,18 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Server-rendered pages (Handlebars templates in src/main/resources/templates), in Chinese or
- * English. Every word a page shows comes from the dictionaries in src/main/resources/i18n, so the
- * templates carry no language of their own; page data reaches the page scripts through
+ * English. Every word a page shows comes from the dictionaries in src/main/resources/i18n
+ * ({@link Words}) and the error catalogue ({@link ErrorCode}), so the templates and page scripts
+ * carry no language of their own; page data and words reach the page scripts through
  * {@code data-*} attributes on {@code <body>} (no inline scripts or styles: the pages run under the
  * strict CSP that {@link WebServer} puts on every response).
  */
@@ -33,7 +32,6 @@ public final class Pages {
 
   private final VaxflowConfig config;
   private final HandlebarsTemplateEngine engine;
-  private final Dictionary dictionary;
   private final Clock clock;
 
   public Pages(Vertx vertx, VaxflowConfig config) {
@@ -47,7 +45,6 @@ public final class Pages {
     this.engine = HandlebarsTemplateEngine.create(vertx);
     // The JVM's default charset is not UTF-8 everywhere on Java 17.
     engine.unwrap().getLoader().setCharset(StandardCharsets.UTF_8);
-    this.dictionary = Dictionary.load();
   }
 
   /** Every page is public: the staff pages sign in through the API, whose routes guard what they show. */
@@ -72,7 +69,7 @@ public final class Pages {
     for (int i = 0; i <= 14; i++) {
       LocalDate d = today.plusDays(i);
       String label = format.format(d);
-      if (i == 0) label = dictionary.of(lang).getJsonObject("book").getString("today") + " · " + label;
+      if (i == 0) label = Words.of(lang).getJsonObject("book").getString("today") + " · " + label;
       days.add(new JsonObject().put("value", d.toString()).put("label", label));
     }
     JsonArray communities = new JsonArray();
@@ -123,7 +120,7 @@ public final class Pages {
     }
     SiteConfig site = found.get();
     JsonObject data = page(ctx, lang, template)
-        .put("pageTitle", dictionary.of(lang).getJsonObject(template).getString("title") + " · " + site.name(lang))
+        .put("pageTitle", Words.of(lang).getJsonObject(template).getString("title") + " · " + site.name(lang))
         .put("site", siteView(site, lang))
         .put("siteOther", siteView(site, other(lang)))
         .put("timeZone", config.timeZone().getId())
@@ -135,10 +132,11 @@ public final class Pages {
           .put("id", s.id()).put("name", Views.i18n(s.name())).put("address", Views.i18n(s.address()))));
       data.put("walkInSitesJson", walkInSites.encode()).put("doses", new JsonArray().add(1).add(2).add(3).add(4));
       // the voucher's shape as this site's own codes start (XH-, PD-, ...)
-      JsonObject words = dictionary.of(lang).getJsonObject("kiosk");
+      JsonObject words = Words.of(lang).getJsonObject("kiosk");
       data.put("voucherHint", words.getString("voucherHint").replace("{code}", site.code()))
           .put("voucherPlaceholder", words.getString("voucherPlaceholder").replace("{code}", site.code()));
     }
+    if (template.equals("staff")) data.put("stationActions", stationActions());
     if (template.equals("dashboard")) {
       data.put("today", LocalDate.ofInstant(clock.instant(), config.timeZone()).toString())
           .put("leaseSec", config.flow().leaseSec());
@@ -152,8 +150,8 @@ public final class Pages {
    */
   void notFound(RoutingContext ctx, String what) {
     String lang = Lang.of(ctx);
-    JsonObject words = dictionary.of(lang).getJsonObject("notFound");
-    JsonObject other = dictionary.of(other(lang)).getJsonObject("notFound");
+    JsonObject words = Words.of(lang).getJsonObject("notFound");
+    JsonObject other = Words.of(other(lang)).getJsonObject("notFound");
     render(ctx, 404, "not-found", page(ctx, lang, "notFound")
         .put("pageTitle", words.getString(what + "Title"))
         .put("heading", words.getString(what + "Title")).put("text", words.getString(what + "Text"))
@@ -170,19 +168,37 @@ public final class Pages {
   private JsonObject page(RoutingContext ctx, String lang, String section) {
     String other = other(lang);
     JsonObject scripts = new JsonObject();
-    for (String l : Dictionary.LANGS) {
-      JsonObject d = dictionary.of(l);
-      scripts.put(l, new JsonObject().put("common", d.getJsonObject("common")).put("page", d.getJsonObject(section)));
+    for (String l : Words.LANGS) {
+      JsonObject d = Words.of(l);
+      scripts.put(l, new JsonObject().put("common", d.getJsonObject("common")).put("page", d.getJsonObject(section))
+          .put("errors", errors(l)));
     }
     return new JsonObject()
         .put("lang", lang).put("zh", "zh".equals(lang)).put("htmlLang", htmlLang(lang))
         .put("otherLang", other).put("otherHtmlLang", htmlLang(other))
-        .put("t", dictionary.of(lang)).put("t2", dictionary.of(other))
-        .put("pageTitle", dictionary.of(lang).getJsonObject(section).getString("title"))
+        .put("t", Words.of(lang)).put("t2", Words.of(other))
+        .put("pageTitle", Words.of(lang).getJsonObject(section).getString("title"))
         // one leading slash: "//host" would be a link off the site
         .put("switchHref", "/" + ctx.request().path().replaceFirst("^/+", "") + "?lang=" + other)
         .put("i18nJson", scripts.encode())
         .put("busPrefix", io.vaxflow.announce.Addresses.PREFIX); // live.js: the event-bus addresses
+  }
+
+  /** The tablet's buttons, one per station action (flow/StationAction): its route, its words, the station states it applies in. */
+  private static JsonArray stationActions() {
+    JsonArray out = new JsonArray();
+    for (StationAction a : StationAction.values()) {
+      out.add(new JsonObject().put("path", a.path()).put("key", a.key())
+          .put("states", a.states().stream().map(Station.State::wire).collect(java.util.stream.Collectors.joining(" "))));
+    }
+    return out;
+  }
+
+  /** The error catalogue in {@code lang}, code to message: what the pages say of an API error (page.js errorText). */
+  private static JsonObject errors(String lang) {
+    JsonObject out = new JsonObject();
+    for (ErrorCode code : ErrorCode.values()) out.put(code.code(), code.message(lang));
+    return out;
   }
 
   private static JsonObject siteView(SiteConfig s, String lang) {
@@ -206,48 +222,5 @@ public final class Pages {
             .putHeader("Vary", "Accept-Language")
             .end(html)
     ).onFailure(ctx::fail);
-  }
-
-
-  /** The pages' words in each language, read once at start; both languages must have the same keys. */
-  record Dictionary(Map<String, JsonObject> byLang) {
-
-    static final Set<String> LANGS = Set.of("en", "zh");
-
-    JsonObject of(String lang) {
-      return byLang.get(lang);
-    }
-
-    static Dictionary load() {
-      JsonObject en = read("i18n/en.json");
-      JsonObject zh = read("i18n/zh.json");
-      Set<String> enKeys = keys("", en, new TreeSet<>());
-      Set<String> zhKeys = keys("", zh, new TreeSet<>());
-      if (!enKeys.equals(zhKeys)) {
-        Set<String> onlyEn = new TreeSet<>(enKeys);
-        onlyEn.removeAll(zhKeys);
-        Set<String> onlyZh = new TreeSet<>(zhKeys);
-        onlyZh.removeAll(enKeys);
-        throw new IllegalStateException("i18n/en.json and i18n/zh.json differ: only in en " + onlyEn + ", only in zh " + onlyZh);
-      }
-      return new Dictionary(Map.of("en", en, "zh", zh));
-    }
-
-    private static JsonObject read(String resource) {
-      try (InputStream in = Pages.class.getClassLoader().getResourceAsStream(resource)) {
-        if (in == null) throw new IllegalStateException(resource + " is missing from the classpath");
-        return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new UncheckedIOException(resource, e);
-      }
-    }
-
-    private static Set<String> keys(String prefix, JsonObject o, Set<String> into) {
-      for (String k : o.fieldNames()) {
-        if (o.getValue(k) instanceof JsonObject child) keys(prefix + k + ".", child, into);
-        else into.add(prefix + k);
-      }
-      return into;
-    }
   }
 }

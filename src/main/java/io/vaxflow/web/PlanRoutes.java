@@ -14,10 +14,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The manager's capacity planner: {@code GET /plan} plans today from its bookings (and
- * {@code ?walkInsPerHour=}), {@code POST /plan} an arrival curve the manager enters. Both take
+ * The manager's capacity planner: {@code GET /plan} plans today from its bookings and walk-ins
+ * (those seen today, {@link SitePlans#arrivals}, or {@code ?walkInsPerHour=}), {@code POST /plan}
+ * an arrival curve the manager enters. Both take
  * the service times, staffing and target as overrides (query or body); the answer is the plan hour
  * by hour ({@link Planner}).
  */
@@ -61,29 +63,31 @@ final class PlanRoutes {
   private void planBookings(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
     JsonObject q = RequestCheck.query(ctx);
-    double walkIns = Input.number(q, "walkInsPerHour").orElse(0.0);
+    Optional<Double> walkIns = Input.number(q, "walkInsPerHour");
     SitePlans.Overrides o = overrides(q);
-    plans.booked(flow.site(), flow.today(), walkIns)
-        .compose(arrivals -> answer(ctx, flow, arrivals, o, "bookings"))
+    plans.arrivals(flow.site(), flow.today(), flow.now(), walkIns)
+        .compose(a -> plan(ctx, flow, a.perHour(), o, "bookings").map(view -> {
+          JsonArray hours = view.getJsonArray("hours");
+          for (int i = 0; i < hours.size(); i++) hours.getJsonObject(i).put("walkIns", r(a.walkIns().get(i)));
+          return view.put("walkIns", new JsonObject().put("source", a.source().name().toLowerCase(java.util.Locale.ROOT))
+              .put("perHour", r(a.walkInsPerHour())));
+        }))
+        .onSuccess(view -> json(ctx, 200, view))
         .onFailure(ctx::fail);
   }
 
   private void planEntered(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
     Entered e = Entered.of(Input.body(ctx), flow.site());
-    answer(ctx, flow, e.arrivals(), e.overrides(), "entered").onFailure(ctx::fail);
+    plan(ctx, flow, e.arrivals(), e.overrides(), "entered").onSuccess(view -> json(ctx, 200, view)).onFailure(ctx::fail);
   }
 
-  private Future<Void> answer(RoutingContext ctx, SiteFlow flow, List<Double> arrivals, SitePlans.Overrides o, String source) {
+  private Future<JsonObject> plan(RoutingContext ctx, SiteFlow flow, List<Double> arrivals, SitePlans.Overrides o, String source) {
     // a few milliseconds to a few hundred for a big site: off the event loop
     return plans.observed(flow.site())
         .compose(seen -> ctx.vertx().executeBlocking(() -> plans.plan(flow.site(), arrivals, o, seen))
             .map(p -> view(p, flow, source).put("serviceObserved", new JsonObject()
-                .put("desk", seen.desk().isPresent()).put("booth", seen.booth().isPresent()))))
-        .map(view -> {
-          json(ctx, 200, view);
-          return null;
-        });
+                .put("desk", seen.desk().isPresent()).put("booth", seen.booth().isPresent()))));
   }
 
   static JsonObject view(Planner.Plan p, SiteFlow flow, String source) {

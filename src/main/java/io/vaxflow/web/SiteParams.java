@@ -3,7 +3,6 @@ package io.vaxflow.web;
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.flow.SiteFlow;
-import io.vaxflow.flow.StationAction;
 import io.vaxflow.flow.StationId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,16 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The path parameters of the API: {@code :site} (404 UNKNOWN_SITE), {@code :action} (404 NOT_FOUND)
- * and {@code :station} (404 UNKNOWN_STATION) are checked before a route's access rule and kept on
- * the context for its handler; {@code :number} is read by the handler ({@link #number}) once the
- * contract has checked its form.
+ * The path parameters of the API: {@code :site} (404 UNKNOWN_SITE) and {@code :station} (404
+ * UNKNOWN_STATION) are checked before a route's access rule and kept on the context for its handler;
+ * {@code :number} is read by the handler ({@link #number}) once the contract has checked its form.
  */
 final class SiteParams {
 
   private static final String FLOW = "vf.flow";
   private static final String STATION = "vf.station";
-  private static final String ACTION = "vf.action";
 
   private final Map<String, SiteFlow> flows;
 
@@ -33,15 +30,11 @@ final class SiteParams {
     String site = ctx.pathParam("site");
     if (site != null) {
       SiteFlow f = flows.get(site);
-      if (f == null) throw new Rejection(ErrorCode.UNKNOWN_SITE, "There is no such site.", new JsonObject().put("field", "site"));
+      if (f == null) throw new Rejection(ErrorCode.UNKNOWN_SITE, new JsonObject().put("field", "site"));
       ctx.put(FLOW, f);
-      if (ctx.pathParam("action") != null) {
-        ctx.put(ACTION, StationAction.of(ctx.pathParam("action"))
-            .orElseThrow(() -> new Rejection(ErrorCode.NOT_FOUND, "There is no such station action.")));
-      }
       if (ctx.pathParam("station") != null) {
         ctx.put(STATION, StationId.parse(ctx.pathParam("station"), f.site())
-            .orElseThrow(() -> new Rejection(ErrorCode.UNKNOWN_STATION, "This site has no such station.", new JsonObject().put("field", "station"))));
+            .orElseThrow(() -> new Rejection(ErrorCode.UNKNOWN_STATION, new JsonObject().put("field", "station"))));
       }
     }
     ctx.next();
@@ -53,10 +46,6 @@ final class SiteParams {
 
   static StationId station(RoutingContext ctx) {
     return ctx.get(STATION);
-  }
-
-  static StationAction action(RoutingContext ctx) {
-    return ctx.get(ACTION);
   }
 
   /** The ticket number of the path, in capitals (its form the contract checked: a malformed one is 404 UNKNOWN_TICKET). */

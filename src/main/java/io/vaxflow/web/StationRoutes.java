@@ -7,6 +7,7 @@ import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.StaffAccount.Role;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.flow.SiteFlow;
+import io.vaxflow.flow.StationAction;
 import io.vaxflow.flow.StationId;
 import io.vaxflow.flow.StationResult;
 import io.vaxflow.gateway.Access;
@@ -32,9 +33,10 @@ final class StationRoutes {
     routes.get(STATION, Access.siteStaff()).handler(this::stationDetail);
     routes.post(STATION + "/heartbeat", Access.stationKind()).handler(this::heartbeat);
     Routes acts = routes.actingByScript();
-    acts.post(STATION + "/next", Access.stationKind()).handler(this::next);
-    acts.post(STATION + "/transfer", Access.stationKind()).handler(this::transfer);
-    acts.post(STATION + "/:action", Access.stationKind()).handler(this::stationAction);
+    // one route per station action, from its table
+    for (StationAction action : StationAction.values()) {
+      acts.post(STATION + "/" + action.path(), Access.stationKind()).handler(ctx -> act(ctx, action));
+    }
     acts.post("/api/v1/sites/:site/door/scan", Access.anyOf(Role.DOOR)).handler(this::doorScan);
     acts.post("/api/v1/sites/:site/tickets/:number/reinstate", Access.stationStaff()).handler(this::reinstate);
   }
@@ -91,23 +93,14 @@ final class StationRoutes {
         .onFailure(ctx::fail);
   }
 
-  private void next(RoutingContext ctx) {
-    SiteParams.flow(ctx).callNext(SiteParams.station(ctx), StaffAuth.actor(ctx)).onSuccess(r -> {
-      if (r.ticket().isEmpty()) ctx.response().setStatusCode(204).end();
+  /** The station's answer, with its ticket; a call with nobody to call is 204. */
+  private void act(RoutingContext ctx, StationAction action) {
+    SiteFlow flow = SiteParams.flow(ctx);
+    String target = action.takesTarget() ? Transfer.of(ctx, flow).to() : null;
+    flow.act(SiteParams.station(ctx), action, target, StaffAuth.actor(ctx)).onSuccess(r -> {
+      if (action == StationAction.NEXT && r.ticket().isEmpty()) ctx.response().setStatusCode(204).end();
       else stationReply(ctx, r);
     }).onFailure(ctx::fail);
-  }
-
-  private void stationAction(RoutingContext ctx) {
-    SiteParams.flow(ctx).act(SiteParams.station(ctx), SiteParams.action(ctx), StaffAuth.actor(ctx))
-        .onSuccess(r -> stationReply(ctx, r)).onFailure(ctx::fail);
-  }
-
-  private void transfer(RoutingContext ctx) {
-    SiteFlow flow = SiteParams.flow(ctx);
-    Transfer t = Transfer.of(ctx, flow);
-    flow.transfer(SiteParams.station(ctx), t.to(), StaffAuth.actor(ctx))
-        .onSuccess(r -> stationReply(ctx, r)).onFailure(ctx::fail);
   }
 
   private void doorScan(RoutingContext ctx) {

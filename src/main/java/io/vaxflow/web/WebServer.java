@@ -6,6 +6,7 @@ import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.CsrfGuard;
 import io.vaxflow.gateway.Forwarded;
 import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** The HTTP server: API, pages, static files, health and metrics on one router with one failure handler. */
 public final class WebServer extends VerticleBase {
@@ -86,7 +86,7 @@ public final class WebServer extends VerticleBase {
     routes.get("/health", Access.anyone()).handler(health::handle);
     // A no-op: the benchmark's baseline for what the HTTP stack alone costs.
     routes.get("/ping", Access.anyone()).handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"pong\":true}"));
-    routes.get("/metrics", Access.anyone()).handler(PrometheusScrapingHandler.create());
+    routes.get("/metrics", Access.anyone()).handler(AppMetrics.scraping(vertx));
     pages.mount(routes);
     // static files for every GET outside the API, so a wrong method on an API route is a 405
     routes.declare(router.routeWithRegex(HttpMethod.GET, "^/(?!api/).*"), Access.plumbing())

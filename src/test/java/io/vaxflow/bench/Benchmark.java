@@ -5,6 +5,7 @@ import io.vaxflow.announce.Addresses;
 import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.store.RedisLauncher;
 import io.vaxflow.store.ScriptArgs;
+import io.vaxflow.store.Script;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -883,7 +884,7 @@ public final class Benchmark {
 
   /** The check-in script's EVALSHA as the server sends it for a walk-in at xuhui (the site the HTTP load checks in at). */
   private List<String> checkinCommand(String idNumber) {
-    String sha = new Scripts(null, 0).sha("checkin");
+    String sha = new Scripts(null, 0).sha(Script.CHECKIN);
     long now = System.currentTimeMillis() + Duration_SKEW;
     return List.of("EVALSHA", sha, "3", "vf:{xuhui}", "rl:{xuhui}:kiosk:bench", "rl:{xuhui}:site",
         String.valueOf(now), "2026-11-24", "kiosk", Scripts.json(new ScriptArgs.Checkin("walkin", "", "", "Bench Person",
@@ -985,7 +986,7 @@ public final class Benchmark {
     Thread.sleep(300);
     monitor.close();
     // every command of the loop but the EVALSHAs of "done": the nexts' scripts and any session reads
-    String doneSha = new Scripts(null, 0).sha("done");
+    String doneSha = new Scripts(null, 0).sha(Script.DONE);
     long nextCommands;
     List<String> nextSeen;
     synchronized (seen) {
@@ -1002,7 +1003,10 @@ public final class Benchmark {
   /** MONITOR lines counted by command (an EVALSHA by its script's name). */
   private static String kinds(List<String> monitorLines) {
     Map<String, String> scriptOf = new java.util.HashMap<>();
-    for (String name : List.of("checkin", "call_next", "done", "book", "rate_limit", "door_scan")) scriptOf.put(new Scripts(null, 0).sha(name), name);
+    Scripts loaded = new Scripts(null, 0);
+    for (Script<?> s : List.of(Script.CHECKIN, Script.CALL_NEXT, Script.DONE, Script.BOOK, Script.RATE_LIMIT, Script.DOOR_SCAN)) {
+      scriptOf.put(loaded.sha(s), s.name());
+    }
     Map<String, Integer> counts = new java.util.TreeMap<>();
     synchronized (monitorLines) {
       for (String l : monitorLines) {

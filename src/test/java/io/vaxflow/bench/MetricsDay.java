@@ -74,7 +74,7 @@ final class MetricsDay {
     this.flow = new SiteFlow(s, config, scripts, clock, new DataGuard());
     // walk-ins never ask the registry
     this.checkin = new Checkin(config, new RateLimiter(scripts, config),
-        new RegistryClient(vertx, config.registry(), "http://127.0.0.1:9"), new AppMetrics());
+        new RegistryClient(vertx, config.registry(), "http://127.0.0.1:9"), new AppMetrics(vertx));
     for (StationId id : StationId.all(s)) if (id.kind() != StationKind.DOOR) stations.add(new Station(id));
     this.start = start;
     this.now = start;
@@ -110,7 +110,7 @@ final class MetricsDay {
     Future<?> free = s.until >= 0 ? flow.act(s.id, StationAction.DONE, BENCH) : Future.succeededFuture();
     return free.compose(v -> {
       s.until = -1;
-      return flow.callNext(s.id, BENCH);
+      return flow.act(s.id, StationAction.NEXT, BENCH);
     }).compose(r -> {
       if (r.ticket().isEmpty()) return Future.succeededFuture();
       s.until = now + (s.id.kind() == StationKind.DESK ? 90_000 + random.nextInt(240_000) : 60_000 + random.nextInt(180_000));

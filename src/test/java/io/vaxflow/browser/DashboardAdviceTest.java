@@ -119,6 +119,17 @@ class DashboardAdviceTest {
       dash.find("#confirm-yes").click();
       dash.until("the reinstatement confirmed", d -> "ok".equals(dash.find("#controls-feedback").getAttribute("data-kind")) ? true : null);
       assertEquals("waiting", city.get(Screens.API + "/tickets/" + number).json().getString("state"));
+
+      // the planner counts today's walk-ins (it planned none with its field left at 0): this hour's own one,
+      // and for the hours to come today's rate so far (one in two hours open)
+      assertEquals("", dash.find("#plan-walkins").getAttribute("value"), "no figure typed: today's walk-ins");
+      dash.find("#plan-run").click();
+      dash.until("the plan", d -> d.findElements(By.cssSelector("#plan-table tbody tr")).size() == 9 ? true : null);
+      assertEquals("0", planArrivals(dash, "08:00"));
+      assertEquals("1", planArrivals(dash, "10:00"), "the walk-in of this hour");
+      assertEquals("0.5", planArrivals(dash, "11:00"), "today's walk-ins per hour so far");
+      String feedback = dash.find("#plan-feedback").getText();
+      assertTrue(feedback.startsWith("Walk-ins: each past hour its own; 0.5 an hour from now on"), feedback);
       dash.assertCleanConsole();
     }
   }
@@ -129,6 +140,14 @@ class DashboardAdviceTest {
       String text = e.isEmpty() ? "" : e.get(0).getText().trim().replace(",", "");
       return text.matches("\\d+") ? Integer.valueOf(text) : null;
     });
+  }
+
+  /** The planner table's arrivals in the row of {@code hour}. */
+  private static String planArrivals(Browser dash, String hour) {
+    for (WebElement row : dash.findAll("#plan-table tbody tr")) {
+      if (row.findElement(By.tagName("th")).getText().trim().equals(hour)) return row.findElements(By.tagName("td")).get(0).getText().trim();
+    }
+    throw new AssertionError("no row " + hour + " in the plan");
   }
 
   private static String stationState(TestCity city, String cookie, String station) {

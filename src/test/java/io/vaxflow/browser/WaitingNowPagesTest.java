@@ -64,9 +64,10 @@ class WaitingNowPagesTest {
       kiosk.until("the refusal", d -> d.findElements(By.cssSelector("#rejection[data-code=SITE_CLOSED]")).isEmpty() ? null : true);
       String title = kiosk.find("#rejection-title").getText();
       String next = kiosk.find("#rejection-next").getText();
-      assertEquals("Closed — opens at 08:00", title);
+      // what went wrong in the error catalogue's words (errors/ErrorCode), what to do next in the kiosk's
+      assertEquals(io.vaxflow.errors.ErrorCode.SITE_CLOSED.message("en"), title);
       assertTrue(next.contains("08:00–17:00") && next.contains("November 25"), next);
-      assertEquals("已关闭 — 08:00 开放", kiosk.find("#rejection-title-2").getText());
+      assertEquals(io.vaxflow.errors.ErrorCode.SITE_CLOSED.message("zh"), kiosk.find("#rejection-title-2").getText());
       kiosk.assertCleanConsole(line -> line.contains("409"));
     }
   }

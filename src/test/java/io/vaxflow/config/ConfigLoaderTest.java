@@ -126,6 +126,14 @@ class ConfigLoaderTest {
     assertEquals(1800, c.flow().observationSec());
   }
 
+  /** The shipped file's voucher secret is the public demo one: known as such until VOUCHER_SECRET replaces it. */
+  @Test
+  void theDemoVoucherSecretIsKnownUntilOneIsSet() {
+    assertTrue(ConfigLoader.load(DEMO, Map.of()).usesDemoVoucherSecret());
+    assertTrue(ConfigLoader.load(DEMO, Map.of("VOUCHER_SECRET", " ")).usesDemoVoucherSecret(), "a blank variable is no secret");
+    assertFalse(ConfigLoader.load(DEMO, Map.of("VOUCHER_SECRET", "a-long-random-secret-of-our-own")).usesDemoVoucherSecret());
+  }
+
   @Test
   void environmentOverrides() {
     Map<String, String> env = new HashMap<>();

@@ -97,25 +97,27 @@ class LuaNamesTest {
       files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".lua"))
           .map(n -> n.substring(0, n.length() - 4)).collect(Collectors.toCollection(TreeSet::new));
     }
-    assertEquals(files, new TreeSet<>(Scripts.ARGS.keySet()), "lua/*.lua vs. Scripts.ARGS");
-    for (var script : Scripts.ARGS.entrySet()) {
-      Map<String, Class<?>> declared = components(script.getValue());
+    assertEquals(files, Script.all().stream().map(Script::name).collect(Collectors.toCollection(TreeSet::new)),
+        "lua/*.lua vs. the table of Script");
+    assertEquals(Script.all().size(), files.size(), "each script once in the table of Script");
+    for (Script<?> script : Script.all()) {
+      Map<String, Class<?>> declared = components(script.args());
       Set<String> read = new TreeSet<>();
-      for (String line : Files.readAllLines(LUA.resolve(script.getKey() + ".lua"))) {
+      for (String line : Files.readAllLines(LUA.resolve(script.name() + ".lua"))) {
         if (line.strip().startsWith("--")) continue;
         Matcher m = ARG.matcher(line);
         while (m.find()) {
           String name = m.group(1);
-          assertTrue(declared.containsKey(name), script.getKey() + ".lua reads A." + name + ", not in "
-              + script.getValue().getSimpleName() + " " + declared.keySet());
+          assertTrue(declared.containsKey(name), script.name() + ".lua reads A." + name + ", not in "
+              + script.args().getSimpleName() + " " + declared.keySet());
           read.add(name);
           if (m.group(2) != null && declared.get(name).isRecord()) {
             assertTrue(components(declared.get(name)).containsKey(m.group(2)),
-                script.getKey() + ".lua reads A." + name + "." + m.group(2));
+                script.name() + ".lua reads A." + name + "." + m.group(2));
           }
         }
       }
-      assertEquals(declared.keySet(), read, script.getKey() + ".lua reads every argument of " + script.getValue().getSimpleName());
+      assertEquals(declared.keySet(), read, script.name() + ".lua reads every argument of " + script.args().getSimpleName());
     }
   }
 

@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +27,18 @@ class RedisLauncherTest {
 
   @TempDir Path dir;
 
+  private static Vertx vertx;
   private RedisLauncher redis;
+
+  @BeforeAll
+  static void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() {
+    vertx.close().await();
+  }
 
   @AfterEach
   void stop() {
@@ -38,12 +54,13 @@ class RedisLauncherTest {
     assertEquals("redis://127.0.0.1:" + port, redis.url());
     assertTrue(redis.isRunning());
 
-    try (Socket s = connect(port)) {
-      assertEquals("+PONG", call(s, "PING"));
-      assertEquals("+OK", call(s, "SET", "vf:{xuhui}:probe", "A042"));
-      assertEquals("A042", call(s, "GET", "vf:{xuhui}:probe"));
-      assertEquals("yes", configGet(s, "appendonly"));
-    }
+    assertEquals("PONG", call(port, "PING"));
+    assertEquals("OK", call(port, "SET", "vf:{xuhui}:probe", "A042"));
+    assertEquals("A042", call(port, "GET", "vf:{xuhui}:probe"));
+    assertTrue(call(port, "INFO", "persistence").contains("aof_enabled:1"), "append-only persistence");
+    RedisLauncher.Answer who = RedisLauncher.whoAnswers(port);
+    assertEquals(dir.toAbsolutePath().normalize(), who.dir(), "it says it works on the data dir");
+    assertTrue(who.pid() > 0 && RedisLauncher.servesDir(who.pid(), port, dir.toAbsolutePath().normalize()), "and is known as ours");
     assertTrue(Files.exists(dir.resolve("appendonly.aof")) || Files.isDirectory(dir.resolve("appendonlydir")),
         "append-only file in the data dir");
     assertTrue(Files.exists(dir.resolve("redis.log")));
@@ -57,9 +74,7 @@ class RedisLauncherTest {
     // Same port, same data: the value survives the restart.
     redis = RedisLauncher.start(dir, port);
     assertEquals(port, redis.port());
-    try (Socket s = connect(port)) {
-      assertEquals("A042", call(s, "GET", "vf:{xuhui}:probe"));
-    }
+    assertEquals("A042", call(port, "GET", "vf:{xuhui}:probe"));
   }
 
   @Test
@@ -67,9 +82,7 @@ class RedisLauncherTest {
     redis = RedisLauncher.start(dir);
     IOException e = assertThrows(IOException.class, () -> RedisLauncher.start(other, redis.port()));
     assertTrue(e.getMessage().contains(Integer.toString(redis.port())), e.getMessage());
-    try (Socket s = connect(redis.port())) {
-      assertEquals("+PONG", call(s, "PING"), "the first server is untouched");
-    }
+    assertEquals("PONG", call(redis.port(), "PING"), "the first server is untouched");
   }
 
   private String aofText() throws IOException {
@@ -101,15 +114,11 @@ class RedisLauncherTest {
   @Test
   void aLeftoverRedisOnTheSameDataIsStoppedFirst() throws Exception {
     RedisLauncher leftover = RedisLauncher.start(dir);
-    try (Socket s = connect(leftover.port())) {
-      assertEquals("+OK", call(s, "SET", "vf:{pudong}:probe", "W007"));
-    }
+    assertEquals("OK", call(leftover.port(), "SET", "vf:{pudong}:probe", "W007"));
     assertTrue(Files.exists(dir.resolve("redis.pid")), "redis writes its pid file");
     redis = RedisLauncher.start(dir); // as if the first server had died without stopping its Redis
     assertFalse(leftover.isRunning(), "the leftover redis-server was stopped");
-    try (Socket s = connect(redis.port())) {
-      assertEquals("W007", call(s, "GET", "vf:{pudong}:probe"), "its data carried over");
-    }
+    assertEquals("W007", call(redis.port(), "GET", "vf:{pudong}:probe"), "its data carried over");
     leftover.stop();
   }
 
@@ -136,54 +145,16 @@ class RedisLauncherTest {
     }
   }
 
-  /** Sends a RESP command; returns a status/error line as is, a bulk string's content, or null. */
-  private static String call(Socket s, String... args) throws IOException {
-    send(s, args);
-    return readReply(s.getInputStream());
-  }
-
-  private static String configGet(Socket s, String name) throws IOException {
-    send(s, "CONFIG", "GET", name);
-    InputStream in = s.getInputStream();
-    String header = line(in);
-    assertEquals("*2", header);
-    assertEquals(name, readReply(in));
-    return readReply(in);
-  }
-
-  private static void send(Socket s, String... args) throws IOException {
-    StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-    for (String a : args) {
-      sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+  /** One command through the Vert.x Redis client: a status reply's text, a bulk string's content, or null. */
+  private static String call(int port, String... args) {
+    Request req = Request.cmd(Command.create(args[0]));
+    for (int i = 1; i < args.length; i++) req.arg(args[i]);
+    Redis client = Redis.createClient(vertx, "redis://127.0.0.1:" + port);
+    try {
+      Response r = client.send(req).await();
+      return r == null ? null : r.toString();
+    } finally {
+      client.close();
     }
-    OutputStream out = s.getOutputStream();
-    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-    out.flush();
-  }
-
-  private static String readReply(InputStream in) throws IOException {
-    String l = line(in);
-    if (l.startsWith("$")) {
-      int len = Integer.parseInt(l.substring(1));
-      if (len < 0) {
-        return null;
-      }
-      byte[] b = in.readNBytes(len + 2);
-      return new String(b, 0, len, StandardCharsets.UTF_8);
-    }
-    return l;
-  }
-
-  private static String line(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      if (c == '\r') {
-        in.read();
-        return sb.toString();
-      }
-      sb.append((char) c);
-    }
-    throw new IOException("closed");
   }
 }

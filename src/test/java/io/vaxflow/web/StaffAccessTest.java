@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vaxflow.flow.StationAction;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.buffer.Buffer;
@@ -62,7 +63,9 @@ class StaffAccessTest {
     return new Route(name, HttpMethod.POST, path, body);
   }
 
-  static final List<String> DESK_ACTIONS = List.of("next", "recall", "start", "done", "no-show", "return", "pause", "resume");
+  /** Every station action of the table but transfer (it takes a body: below). */
+  static final List<String> DESK_ACTIONS = java.util.Arrays.stream(StationAction.values())
+      .filter(a -> !a.takesTarget()).map(StationAction::path).toList();
 
   /** Every staff route of the contract, at pudong. */
   static List<Route> routes() {

@@ -1,0 +1,105 @@
+package io.vaxflow.store;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The table of the store's scripts, one line each: its name (the file {@code lua/<name>.lua}) and
+ * the record of its own arguments ({@link ScriptArgs}, read by the script as {@code A.<component>}).
+ * {@link Scripts} loads and runs exactly these; a station action names its script here
+ * ({@code flow/StationAction}). {@code LuaNamesTest} checks the table against the files and what
+ * each script reads; {@code TransitionChecklistTest} checks the rest of a transition.
+ *
+ * @param <A> the arguments record: {@code scripts.run(Script.CALL_NEXT, at, new ScriptArgs.OfStation("desk-1"))}
+ */
+public final class Script<A extends Record> {
+
+  private static final List<Script<?>> TABLE = new ArrayList<>();
+
+  // ---- the site's transitions ----
+  public static final Script<ScriptArgs.Checkin> CHECKIN = waited("checkin", ScriptArgs.Checkin.class);
+  public static final Script<ScriptArgs.OfNumber> DOOR_SCAN = waited("door_scan", ScriptArgs.OfNumber.class);
+  public static final Script<ScriptArgs.OfStation> CALL_NEXT = waited("call_next", ScriptArgs.OfStation.class);
+  public static final Script<ScriptArgs.OfStation> RECALL = waited("recall", ScriptArgs.OfStation.class);
+  public static final Script<ScriptArgs.OfStation> START = waited("start", ScriptArgs.OfStation.class);
+  public static final Script<ScriptArgs.OfStation> DONE = waited("done", ScriptArgs.OfStation.class);
+  public static final Script<ScriptArgs.OfStation> NO_SHOW = waited("no_show", ScriptArgs.OfStation.class);
+  public static final Script<ScriptArgs.OfStation> RETURN = waited("return", ScriptArgs.OfStation.class);
+  public static final Script<ScriptArgs.Transfer> TRANSFER = waited("transfer", ScriptArgs.Transfer.class);
+  public static final Script<ScriptArgs.OfStation> PAUSE = waited("pause", ScriptArgs.OfStation.class);
+  public static final Script<ScriptArgs.OfStation> RESUME = waited("resume", ScriptArgs.OfStation.class);
+  public static final Script<ScriptArgs.OfNumber> REINSTATE = waited("reinstate", ScriptArgs.OfNumber.class);
+  public static final Script<ScriptArgs.Tick> TICK = waited("tick", ScriptArgs.Tick.class);
+  public static final Script<ScriptArgs.Settings> SETTINGS = waited("settings", ScriptArgs.Settings.class);
+  public static final Script<ScriptArgs.Restore> RESTORE = waited("restore", ScriptArgs.Restore.class);
+  public static final Script<ScriptArgs.SiteMode> SITE_MODE = waited("site_mode", ScriptArgs.SiteMode.class);
+  public static final Script<ScriptArgs.Book> BOOK = waited("book", ScriptArgs.Book.class);
+  public static final Script<ScriptArgs.Say> SAY = waited("say", ScriptArgs.Say.class);
+  public static final Script<ScriptArgs.DisplayAcks> DISPLAY_ACKS = waited("display_acks", ScriptArgs.DisplayAcks.class);
+  public static final Script<ScriptArgs.OfNumber> OBSERVE_EXTEND = waited("observe_extend", ScriptArgs.OfNumber.class);
+  public static final Script<ScriptArgs.Reaction> OBSERVE_REACTION = waited("observe_reaction", ScriptArgs.Reaction.class);
+  public static final Script<ScriptArgs.OfNumber> OBSERVE_CLEAR = waited("observe_clear", ScriptArgs.OfNumber.class);
+  public static final Script<ScriptArgs.OfNumber> OBSERVE_RELEASE = waited("observe_release", ScriptArgs.OfNumber.class);
+  // ---- the gateway's ----
+  public static final Script<ScriptArgs.LoginGuard> LOGIN_GUARD = waited("login_guard", ScriptArgs.LoginGuard.class);
+  public static final Script<ScriptArgs.RateQueue> RATE_QUEUE = waited("rate_queue", ScriptArgs.RateQueue.class);
+  /** Its buckets are best effort: not waited for. */
+  public static final Script<ScriptArgs.RateLimit> RATE_LIMIT = unwaited("rate_limit", ScriptArgs.RateLimit.class);
+  // ---- reads: nothing a client is told about changes ----
+  public static final Script<ScriptArgs.Snapshot> SNAPSHOT = unwaited("snapshot", ScriptArgs.Snapshot.class);
+  public static final Script<ScriptArgs.OfNumber> TICKET = unwaited("ticket", ScriptArgs.OfNumber.class);
+  public static final Script<ScriptArgs.Observation> OBSERVATION = unwaited("observation", ScriptArgs.Observation.class);
+  public static final Script<ScriptArgs.None> DAY_STATS = unwaited("day_stats", ScriptArgs.None.class);
+  public static final Script<ScriptArgs.None> WAIT_ACCURACY = unwaited("wait_accuracy", ScriptArgs.None.class);
+
+  private final String name;
+  private final Class<A> args;
+  private final boolean waited;
+
+  private Script(String name, Class<A> args, boolean waited) {
+    this.name = name;
+    this.args = args;
+    this.waited = waited;
+  }
+
+  /** A script whose writes are confirmed by replicas first when {@code redis.waitReplicas} &gt; 0. */
+  private static <A extends Record> Script<A> waited(String name, Class<A> args) {
+    return add(new Script<>(name, args, true));
+  }
+
+  /** A script that changes nothing a client is told about: its reply is not held for replicas. */
+  private static <A extends Record> Script<A> unwaited(String name, Class<A> args) {
+    return add(new Script<>(name, args, false));
+  }
+
+  private static <A extends Record> Script<A> add(Script<A> script) {
+    TABLE.add(script);
+    return script;
+  }
+
+  /** Every script of the table, in its order. */
+  public static List<Script<?>> all() {
+    return Collections.unmodifiableList(TABLE);
+  }
+
+  /** The script's name: its file {@code lua/<name>.lua}. */
+  public String name() {
+    return name;
+  }
+
+  /** The record of its own arguments (ARGV[4]). */
+  public Class<A> args() {
+    return args;
+  }
+
+  /** Whether its writes wait for replicas (when the deployment asks for it). */
+  public boolean waited() {
+    return waited;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
