@@ -15,7 +15,7 @@ import io.vertx.core.Vertx;
 import java.util.Map;
 
 /**
- * The HTTP API v1 (SPEC "The HTTP API"), by audience: {@link PublicRoutes}, {@link KioskRoutes},
+ * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link KioskRoutes},
  * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}. Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */

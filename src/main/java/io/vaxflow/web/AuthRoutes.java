@@ -45,7 +45,7 @@ final class AuthRoutes {
 
   private static StaffLogin.Credentials credentials(RoutingContext ctx) {
     JsonObject b = Input.body(ctx);
-    return new StaffLogin.Credentials(Input.text(b, "staffId", 32, null), Input.text(b, "pin", 32, null));
+    return new StaffLogin.Credentials(Input.text(b, "staffId"), Input.text(b, "pin"));
   }
 
   private void login(RoutingContext ctx) {

@@ -27,8 +27,6 @@ final class ObservationRoutes {
 
   private static final String BASE = "/api/v1/sites/:site/observation";
   private static final String PERSON = BASE + "/:number";
-  /** A reaction's symptoms: a short note, not a record. */
-  static final int SYMPTOMS_MAX = 200;
   /** How far back a reaction's start may be given. */
   private static final Duration AT_MAX_AGO = Duration.ofHours(12);
 
@@ -52,17 +50,15 @@ final class ObservationRoutes {
     acts.post(PERSON + "/release", staff()).handler(this::release);
   }
 
-  /** The body of a reaction: symptoms (at most {@value #SYMPTOMS_MAX} characters), severity, when it began (epoch ms, default now). */
+  /** The body of a reaction: symptoms (a short note), severity, when it began (epoch ms, default now). */
   record ReactionBody(String symptoms, Severity severity, Instant at) {
     static ReactionBody of(RoutingContext ctx, Instant now) {
       JsonObject b = Input.body(ctx);
-      String symptoms = Input.text(b, "symptoms", SYMPTOMS_MAX, null);
-      Severity severity = Severity.of(Input.text(b, "severity", 16, null))
-          .orElseThrow(() -> Rejection.invalid("severity", "severity must be mild, moderate or severe."));
-      Object at = b.getValue("at");
+      String symptoms = Input.text(b, "symptoms");
+      Severity severity = Severity.of(b.getString("severity")).orElseThrow();
+      Long at = b.getLong("at");
       if (at == null) return new ReactionBody(symptoms, severity, now);
-      if (!(at instanceof Integer || at instanceof Long)) throw Rejection.invalid("at", "at must be a time in epoch milliseconds.");
-      Instant t = Instant.ofEpochMilli(((Number) at).longValue());
+      Instant t = Instant.ofEpochMilli(at);
       if (t.isAfter(now.plusSeconds(60)) || t.isBefore(now.minus(AT_MAX_AGO))) {
         throw Rejection.invalid("at", "at must be a time of the last " + AT_MAX_AGO.toHours() + " hours, not in the future.");
       }

@@ -15,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The manager's capacity planner: {@code GET /plan} plans today from its bookings and walk-ins
@@ -26,8 +25,6 @@ import java.util.Set;
  */
 final class PlanRoutes {
 
-  private static final Set<String> OVERRIDES = Set.of("deskServiceMin", "boothServiceMin", "deskCv", "boothCv", "desks",
-      "booths", "targetWaitMin");
   private static final String PATH = "/api/v1/sites/:site/plan";
 
   private final SitePlans plans;
@@ -41,57 +38,32 @@ final class PlanRoutes {
     routes.post(PATH, Access.manager()).handler(this::planEntered);
   }
 
-  /** The body of POST /plan: people arriving in each opening hour, and overrides. */
+  /** The body of POST /plan: people arriving in each opening hour (as many as the site's opening hours), and overrides. */
   record Entered(List<Double> arrivals, SitePlans.Overrides overrides) {
     static Entered of(JsonObject b, SiteConfig site) {
-      for (String k : b.fieldNames()) {
-        if (!k.equals("arrivals") && !OVERRIDES.contains(k)) throw Rejection.invalid(k, "Unknown field " + k.substring(0, Math.min(k.length(), 32)) + ".");
-      }
       int hours = SitePlans.hours(site);
-      if (!(b.getValue("arrivals") instanceof JsonArray a) || a.size() != hours) {
+      JsonArray a = b.getJsonArray("arrivals");
+      if (a.size() != hours) {
         throw Rejection.invalid("arrivals", "arrivals must be a list of " + hours + " numbers: people arriving in each opening hour from "
             + site.hours().openText() + ".");
       }
       List<Double> arrivals = new ArrayList<>();
-      for (Object v : a) {
-        if (!(v instanceof Number n) || !(n.doubleValue() >= 0) || n.doubleValue() > 100_000) {
-          throw Rejection.invalid("arrivals", "each hour's arrivals must be a number from 0 to 100000.");
-        }
-        arrivals.add(n.doubleValue());
-      }
+      for (Object v : a) arrivals.add(((Number) v).doubleValue());
       return new Entered(arrivals, PlanRoutes.overrides(b));
     }
   }
 
+  /** The overrides of a plan, from the body of POST /plan or the query of GET /plan (typed by the contract). */
   static SitePlans.Overrides overrides(JsonObject o) {
-    return new SitePlans.Overrides(Input.number(o, "deskServiceMin", 0.01, 240), Input.number(o, "boothServiceMin", 0.01, 240),
-        Input.number(o, "deskCv", 0, 3), Input.number(o, "boothCv", 0, 3), whole(o, "desks", Planner.MAX_STATIONS),
-        whole(o, "booths", Planner.MAX_STATIONS), whole(o, "targetWaitMin", 600));
-  }
-
-  private static Optional<Integer> whole(JsonObject o, String field, int max) {
-    return o.getValue(field) == null ? Optional.empty() : Optional.of(Input.integer(o, field, 1, max));
-  }
-
-  /** The query of GET /plan as numbers: walkInsPerHour and the overrides. */
-  static JsonObject query(RoutingContext ctx) {
-    JsonObject q = new JsonObject();
-    for (String name : ctx.queryParams().names()) {
-      if (!name.equals("walkInsPerHour") && !OVERRIDES.contains(name)) continue;
-      String v = ctx.queryParams().get(name);
-      try {
-        q.put(name, v.matches("[0-9]{1,9}") ? (Object) Integer.parseInt(v) : (Object) Double.parseDouble(v));
-      } catch (NumberFormatException e) {
-        throw Rejection.invalid(name, name + " must be a number.");
-      }
-    }
-    return q;
+    return new SitePlans.Overrides(Input.number(o, "deskServiceMin"), Input.number(o, "boothServiceMin"),
+        Input.number(o, "deskCv"), Input.number(o, "boothCv"), Input.integer(o, "desks"), Input.integer(o, "booths"),
+        Input.integer(o, "targetWaitMin"));
   }
 
   private void planBookings(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
-    JsonObject q = query(ctx);
-    Optional<Double> walkIns = Input.number(q, "walkInsPerHour", 0, 10_000);
+    JsonObject q = RequestCheck.query(ctx);
+    Optional<Double> walkIns = Input.number(q, "walkInsPerHour");
     SitePlans.Overrides o = overrides(q);
     plans.arrivals(flow.site(), flow.today(), flow.now(), walkIns)
         .compose(a -> plan(ctx, flow, a.perHour(), o, "bookings").map(view -> {

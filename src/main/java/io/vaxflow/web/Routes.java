@@ -2,9 +2,11 @@ package io.vaxflow.web;
 
 import io.vaxflow.gateway.Access;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.contract.Operation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,24 +18,29 @@ import java.util.List;
  * checked first (404 for an unknown one, as before any rule), then the session (asked of Redis again
  * if it was remembered, StaffAuth.confirm), then the rule, then the route's own handlers. Routes
  * declared through {@link #actingByScript()} skip that second look: their action is a site script,
- * which is handed the session and refuses a closed one in the same round trip.
+ * which is handed the session and refuses a closed one in the same round trip. Last before the
+ * route's own handlers, the request is checked against the route's operation in the API's
+ * contract ({@link ApiContract}, {@link RequestCheck}); an API route the contract does not describe
+ * cannot be mounted.
  */
 public final class Routes {
 
   private final Router router;
+  private final ApiContract contract;
   private final List<RouteSpec> specs;
   private final Handler<RoutingContext> params;
   private final Handler<RoutingContext> confirm;
   private final boolean byScript;
 
   /** {@code confirm}: before a staff route, asks Redis for a session that was answered from memory. */
-  public Routes(Router router, Handler<RoutingContext> confirm) {
-    this(router, new ArrayList<>(), null, java.util.Objects.requireNonNull(confirm, "confirm"), false);
+  public Routes(Router router, ApiContract contract, Handler<RoutingContext> confirm) {
+    this(router, contract, new ArrayList<>(), null, java.util.Objects.requireNonNull(confirm, "confirm"), false);
   }
 
-  private Routes(Router router, List<RouteSpec> specs, Handler<RoutingContext> params, Handler<RoutingContext> confirm,
-      boolean byScript) {
+  private Routes(Router router, ApiContract contract, List<RouteSpec> specs, Handler<RoutingContext> params,
+      Handler<RoutingContext> confirm, boolean byScript) {
     this.router = router;
+    this.contract = contract;
     this.specs = specs;
     this.params = params;
     this.confirm = confirm;
@@ -42,7 +49,7 @@ public final class Routes {
 
   /** The same table, with {@code params} checking the path parameters of each route before its rule. */
   Routes withParams(Handler<RoutingContext> params) {
-    return new Routes(router, specs, params, confirm, byScript);
+    return new Routes(router, contract, specs, params, confirm, byScript);
   }
 
   /**
@@ -50,7 +57,7 @@ public final class Routes {
    * the script checks the session, so the route does not ask Redis for it a second time.
    */
   Routes actingByScript() {
-    return new Routes(router, specs, params, confirm, true);
+    return new Routes(router, contract, specs, params, confirm, true);
   }
 
   public Router router() {
@@ -83,7 +90,21 @@ public final class Routes {
     if (params != null && route.getPath() != null && route.getPath().contains("/:")) route.handler(params);
     if (access.needsStaff() && !byScript) route.handler(confirm);
     if (access.needsStaff()) route.handler(access);
+    if (access.rule() != Access.Rule.PLUMBING && route.getPath() != null && route.getPath().startsWith("/api/")) {
+      route.handler(check(route));
+    }
     return route;
+  }
+
+  /** The check of an API route's requests against its operation in the contract. */
+  private RequestCheck check(Route route) {
+    if (route.methods() == null || route.methods().size() != 1) {
+      throw new IllegalStateException(route.getPath() + ": an API route has one method");
+    }
+    HttpMethod method = route.methods().iterator().next();
+    Operation op = contract.operation(method, route.getPath()).orElseThrow(() -> new IllegalStateException(
+        method + " " + route.getPath() + " is not in the API's contract: describe it in " + ApiContract.RESOURCE));
+    return new RequestCheck(op, contract.contract().getSchemaRepository(), contract.document());
   }
 
   /** Every route declared so far, in mounting order. */

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The path parameters of the API: {@code :site} (404 UNKNOWN_SITE) and {@code :station} (404
- * UNKNOWN_STATION) are checked before a route's access rule and kept on the context for its handler; {@code :number} is read by the handler ({@link #number}).
+ * UNKNOWN_STATION) are checked before a route's access rule and kept on the context for its handler;
+ * {@code :number} is read by the handler ({@link #number}) once the contract has checked its form.
  */
 final class SiteParams {
 
@@ -47,10 +48,9 @@ final class SiteParams {
     return ctx.get(STATION);
   }
 
+  /** The ticket number of the path, in capitals (its form the contract checked: a malformed one is 404 UNKNOWN_TICKET). */
   static String number(RoutingContext ctx) {
-    String n = ctx.pathParam("number").toUpperCase(Locale.ROOT);
-    return Input.param(n, Input.TICKET, new Rejection(ErrorCode.UNKNOWN_TICKET,
-        new JsonObject().put("field", "number")));
+    return ctx.pathParam("number").toUpperCase(Locale.ROOT);
   }
 
   static void json(RoutingContext ctx, int status, Object body) {

@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 
 /** The staff tablet's routes: the site's stations, working one (call, act, transfer), the door's scan, reinstating a no-show. */
 final class StationRoutes {
@@ -45,7 +44,7 @@ final class StationRoutes {
   /** The body of a transfer: where the ticket goes ("room", "vaccination" or a station of the site). */
   record Transfer(String to) {
     static Transfer of(RoutingContext ctx, SiteFlow flow) {
-      String to = Input.text(Input.body(ctx), "to", 32, null);
+      String to = Input.text(Input.body(ctx), "to");
       if (!to.equals("room") && !to.equals("vaccination") && StationId.parse(to, flow.site()).isEmpty()) {
         throw Rejection.invalid("to", "to must be a station of this site, \"room\" or \"vaccination\".");
       }
@@ -56,7 +55,7 @@ final class StationRoutes {
   /** The body of a door scan: the ticket number read off the patient's slip. */
   record Scan(String number) {
     static Scan of(RoutingContext ctx) {
-      return new Scan(Input.text(Input.body(ctx), "number", 8, Input.TICKET).toUpperCase(Locale.ROOT));
+      return new Scan(Input.text(Input.body(ctx), "number"));
     }
   }
 

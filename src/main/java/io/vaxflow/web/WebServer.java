@@ -46,8 +46,12 @@ public final class WebServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return ApiContract.load(vertx).compose(this::serve);
+  }
+
+  private Future<?> serve(ApiContract contract) {
     router = Router.router(vertx);
-    routes = new Routes(router, auth::confirm);
+    routes = new Routes(router, contract, auth::confirm);
     RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutMs(),
         config.http().idleTimeoutSec() * 1000L);
     routes.declare(router.route(), Access.plumbing()).handler(deadline::handle);
@@ -77,6 +81,8 @@ public final class WebServer extends VerticleBase {
       ctx.next();
     });
     api.mount(routes);
+    routes.get("/api/v1/openapi.json", Access.anyone()).handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json; charset=utf-8").end(contract.json()));
     routes.get("/health", Access.anyone()).handler(health::handle);
     // A no-op: the benchmark's baseline for what the HTTP stack alone costs.
     routes.get("/ping", Access.anyone()).handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"pong\":true}"));

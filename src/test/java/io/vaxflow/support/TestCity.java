@@ -197,7 +197,14 @@ public final class TestCity implements AutoCloseable {
     }
     headers.forEach(req::putHeader);
     HttpResponse<Buffer> r = (body == null ? req.send() : req.putHeader("Content-Type", "application/json").sendBuffer(body)).await();
-    return new Reply(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString());
+    return reply(method, path, r);
+  }
+
+  /** The response as a Reply; one from the API is checked against its contract first ({@link ContractCheck}). */
+  private Reply reply(HttpMethod method, String path, HttpResponse<Buffer> r) {
+    Reply reply = new Reply(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString());
+    ContractCheck.response(vertx, method, path, reply.status(), reply.headers(), reply.body());
+    return reply;
   }
 
   public Reply get(String path) {
@@ -336,7 +343,7 @@ public final class TestCity implements AutoCloseable {
     var req = http.request(method, path);
     headers.forEach(req::putHeader);
     HttpResponse<Buffer> r = (body == null ? req.send() : req.sendBuffer(body)).await();
-    return new Reply(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString());
+    return reply(method, path, r);
   }
 
   /** Like {@link #start(Map)}, but the city is read from {@code configFile} instead of config/vaxflow.yaml. */
