@@ -146,7 +146,7 @@ class ConfigLoaderTest {
     env.put("VAXFLOW_SITES_PUDONG_NAME_EN", "Pudong Site");
     env.put("REDIS_URL", "redis://10.0.0.5:6379");
     env.put("SIMULATE", "true");
-    env.put("VAXFLOW_TEST", "true");                     // not config: ignored
+    env.put("VAXFLOW_OPTS", "-Xmx1g");                   // names no config section: ignored
     env.put("DATA_DIR", "  ");                           // blank: ignored
 
     VaxflowConfig c = ConfigLoader.load(DEMO, env);

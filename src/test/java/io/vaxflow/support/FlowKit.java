@@ -59,6 +59,15 @@ public final class FlowKit {
     return io.vaxflow.support.StaffCookies.csrf(cookie).orElse("");
   }
 
+  /** The site's hall and room capacities set by its manager (PUT /settings); null leaves one as it is. */
+  public static void capacities(TestCity city, Integer hall, Integer room) {
+    JsonObject body = new JsonObject();
+    if (hall != null) body.put("hallCapacity", hall);
+    if (room != null) body.put("roomCapacity", room);
+    Reply r = city.send(io.vertx.core.http.HttpMethod.PUT, API + "/settings", city.login("manager", "2468"), Map.of(), body.toBuffer());
+    ok(r, "capacities " + body.encode());
+  }
+
   // ---- reads ----
 
   public static JsonObject state(TestCity city) {
