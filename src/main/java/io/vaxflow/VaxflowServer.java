@@ -2,6 +2,7 @@ package io.vaxflow;
 
 import io.vaxflow.announce.Announcer;
 import io.vaxflow.announce.Displays;
+import io.vaxflow.announce.Followers;
 import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.appointment.RegistryClient;
@@ -18,13 +19,16 @@ import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.SessionRevocations;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.gateway.TicketLinks;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.SiteMetrics;
+import io.vaxflow.security.TrackToken;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.view.Views;
 import io.vaxflow.web.Api;
 import io.vaxflow.web.Pages;
 import io.vaxflow.web.WebServer;
@@ -116,15 +120,17 @@ public final class VaxflowServer {
           Dispatcher dispatcher = new Dispatcher(vertx, config, flows, scripts);
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
+          TicketLinks links = new TicketLinks(TrackToken.fromVoucherSecret(config.voucherSecret()));
+          Followers followers = new Followers(vertx.eventBus(), new Views(config.timeZone()), config.announce().repeats());
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
               new SiteMetrics(config, displays, registry, scripts), new CityOverview(config, flows, scripts),
-              new io.vaxflow.plan.SitePlans(config.flow(), scripts));
-          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
-          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts), links);
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows, links, followers);
+          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, flows, links), new StaffAuth(sessions),
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret()), bridge);
           return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
-              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
+              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics, followers)))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
                   ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher, config.clockRate())).mapEmpty()

@@ -238,11 +238,11 @@ local function counts()
   return c
 end
 
--- The public view of a ticket: no name, no id number.
-local function view(t)
+-- A ticket's record without its holder: no name, no id number (ahead: its place, if known).
+local function view(t, ahead)
   return {number = t.number, day = t.day, category = t.category, stage = t.stage, state = t.state,
           station = t.station or '', createdAt = tonumber(t.createdAt), updatedAt = tonumber(t.updatedAt),
-          peopleAhead = people_ahead(t), recalls = tonumber(t.recalls or '0'),
+          peopleAhead = ahead or people_ahead(t), recalls = tonumber(t.recalls or '0'),
           lastCallId = t.lastCallId or '', lastCallKind = t.lastCallKind or '',
           lastCallTo = t.lastCallTo or '', lastCallAt = tonumber(t.lastCallAt or '0'),
           verified = t.verified or ''}

@@ -2,8 +2,10 @@ package io.vaxflow.announce;
 
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.Forwarded;
 import io.vaxflow.gateway.Sessions;
+import io.vaxflow.gateway.TicketLinks;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
@@ -15,6 +17,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +26,9 @@ import java.util.regex.Pattern;
 
 /**
  * The SockJS event-bus bridge at {@code /eventbus}: anonymous clients may receive calls and
- * state; only logged-in staff of a site may register for its {@code .staff} address; the only
+ * state; only logged-in staff of a site may register for its {@code .staff} address, and only
+ * the holder of a ticket's link for the ticket's own address (registered with {@code headers: {k}},
+ * checked by {@link TicketLinks}; each one a follower of this server, {@link Followers}); the only
  * thing accepted from browsers is a display's acknowledgement, throttled by {@link AckGate}, which
  * also meters every frame a connection sends ({@link MeteredSocket}) and refuses the addresses of
  * connections that flood ({@link #door}).
@@ -31,21 +36,28 @@ import java.util.regex.Pattern;
 public final class LiveBridge {
 
   private static final Pattern STAFF = Addresses.STAFF_ONLY;
+  private static final Pattern TICKET = Addresses.TICKET_ONLY;
   private static final Pattern ACK = Addresses.INBOUND;
 
   private final Vertx vertx;
   private final Sessions sessions;
   private final Set<String> sites;
+  private final Map<String, SiteFlow> flows;
+  private final TicketLinks links;
+  private final Followers followers;
   private final AckGate acks = new AckGate();
   /** Refusals held back right now ({@link #door}). */
   private final AtomicInteger held = new AtomicInteger();
   public static final long HOLD_MS = 1_000;
   static final int MAX_HELD = 1_000;
 
-  public LiveBridge(Vertx vertx, Sessions sessions, Set<String> sites) {
+  public LiveBridge(Vertx vertx, Sessions sessions, Map<String, SiteFlow> flows, TicketLinks links, Followers followers) {
     this.vertx = vertx;
     this.sessions = sessions;
-    this.sites = sites;
+    this.sites = flows.keySet();
+    this.flows = flows;
+    this.links = links;
+    this.followers = followers;
   }
 
   public Router router() {
@@ -90,11 +102,19 @@ public final class LiveBridge {
     });
   }
 
-  /** Staff addresses need a staff session of that site; acks pass the {@link AckGate}. */
+  /**
+   * Staff addresses need a staff session of that site; a ticket's address its link's key (a
+   * follower of this server from then on); acks pass the {@link AckGate}.
+   */
   private void guard(BridgeEvent event) {
     BridgeEventType type = event.type();
+    String address = event.getRawMessage() == null ? "" : event.getRawMessage().getString("address", "");
+    Matcher ticket = TICKET.matcher(address);
+    if (ticket.matches() && (type == BridgeEventType.REGISTER || type == BridgeEventType.UNREGISTER)) {
+      follow(event, ticket.group(1), ticket.group(2));
+      return;
+    }
     if (type == BridgeEventType.REGISTER || type == BridgeEventType.RECEIVE) {
-      String address = event.getRawMessage() == null ? "" : event.getRawMessage().getString("address", "");
       Matcher m = STAFF.matcher(address);
       if (!m.matches()) {
         event.complete(true);
@@ -115,12 +135,35 @@ public final class LiveBridge {
     }
     if (type == BridgeEventType.SEND || type == BridgeEventType.PUBLISH) {
       // The inbound permissions (checked after this hook) refuse every address but .ack; acks pass the gate.
-      String address = event.getRawMessage() == null ? "" : event.getRawMessage().getString("address", "");
       event.complete(!ACK.matcher(address).matches() || acks.admit(event.socket(), event.getRawMessage()));
       return;
     }
-    if (type == BridgeEventType.SOCKET_CLOSED) acks.closed(event.socket());
+    if (type == BridgeEventType.SOCKET_CLOSED) {
+      acks.closed(event.socket());
+      followers.closed(event.socket());
+    }
     event.complete(true);
+  }
+
+  /** A phone registers for a ticket with its link's key ({@code headers.k}: checked against Redis), or unregisters. */
+  private void follow(BridgeEvent event, String site, String number) {
+    if (event.type() == BridgeEventType.UNREGISTER) {
+      followers.unfollow(event.socket(), site, number);
+      event.complete(true);
+      return;
+    }
+    SiteFlow flow = flows.get(site);
+    JsonObject headers = event.getRawMessage().getJsonObject("headers");
+    String k = headers == null || !(headers.getValue("k") instanceof String s) ? null : s;
+    if (flow == null || k == null) {
+      event.complete(false);
+      return;
+    }
+    links.admit(flow, number, k).onComplete(ar -> {
+      boolean admitted = ar.succeeded() && ar.result().isPresent();
+      if (admitted) followers.follow(event.socket(), site, number, ar.result().get());
+      event.complete(admitted);
+    });
   }
 
 }

@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * the tree into the records (an unknown key fails there) and checks each record as it is bound.
  *
  * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
- * {@code HTTP_PORT, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
+ * {@code HTTP_PORT, PUBLIC_URL, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
  * CLOCK, CLOCK_RATE, SIMULATE} ({@link #NAMED_ENV}), and {@code VAXFLOW_<PATH>} for any value by its path in upper
  * case with dots and dashes as underscores, list entries by id or index: {@code VAXFLOW_FLOW_LEASESEC=30},
  * {@code VAXFLOW_SITES_XUHUI_HALLCAPACITY=80}, {@code VAXFLOW_STAFF_DESK_SITES=xuhui,jingan}. The short
@@ -51,10 +51,11 @@ public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("config", "vaxflow.yaml");
 
   private static final String GENERIC_PREFIX = "VAXFLOW_";
-  private static final Map<String, String> NAMED_ENV = Map.of("HTTP_PORT", "http.port", "REDIS_URL", "redis.url",
-      "REDIS_TYPE", "redis.type", "REDIS_MASTER", "redis.master", "REDIS_WAIT_REPLICAS", "redis.waitReplicas",
-      "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate",
-      "CLOCK_RATE", "clockRate");
+  private static final Map<String, String> NAMED_ENV = Map.ofEntries(Map.entry("HTTP_PORT", "http.port"),
+      Map.entry("PUBLIC_URL", "http.publicUrl"), Map.entry("REDIS_URL", "redis.url"), Map.entry("REDIS_TYPE", "redis.type"),
+      Map.entry("REDIS_MASTER", "redis.master"), Map.entry("REDIS_WAIT_REPLICAS", "redis.waitReplicas"),
+      Map.entry("DATA_DIR", "dataDir"), Map.entry("VOUCHER_SECRET", "voucherSecret"), Map.entry("CLOCK", "clock"),
+      Map.entry("SIMULATE", "simulate"), Map.entry("CLOCK_RATE", "clockRate"));
 
   private static final YAMLMapper MAPPER = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
       DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -195,6 +195,31 @@ public final class SiteFlow {
     return run("public", at -> scripts.run(Script.TICKET, at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
+  /**
+   * The public views of the tickets this server's phones follow, at one moment (lua/follow.lua):
+   * {@code numbers} with the day of each one's link; a ticket no longer kept has none.
+   */
+  public Future<List<Ticket>> follow(List<String> numbers, List<String> days) {
+    return run("public", at -> scripts.run(Script.FOLLOW, at, new ScriptArgs.Follow(numbers, days))).map(r -> {
+      JsonArray keys = array(r, "keys");
+      JsonArray rows = array(r, "rows");
+      List<Ticket> out = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        JsonArray row = rows.getJsonArray(i);
+        JsonObject v = new JsonObject();
+        for (int k = 0; k < keys.size(); k++) v.put(keys.getString(k), row.getValue(k));
+        out.add(Ticket.from(site.id(), v));
+      }
+      return out;
+    });
+  }
+
+  /** The day of the ticket that has this number in the site now (a ticket may outlive its day), else today. */
+  public Future<String> ticketDay(String number) {
+    return scripts.send(Request.cmd(Command.HGET).arg(SiteKeys.live(site.id())).arg(number))
+        .map(r -> r == null ? today().toString() : r.toString());
+  }
+
   public Future<StageCounts> changeCapacities(Map<String, Integer> changes, Actor by) {
     List<ScriptArgs.Setting> list = new ArrayList<>();
     changes.forEach((k, v) -> list.add(setting(k, v)));

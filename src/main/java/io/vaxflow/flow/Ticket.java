@@ -20,9 +20,12 @@ public record Ticket(
     int recalls,
     Optional<LastCall> lastCall,
     Optional<String> verified,
-    String day) {
+    String day,
+    String where) {
 
   // day: the site-local date the ticket was issued on (a ticket may outlive its day, see lua/lib/site.lua).
+  // where: where its holder should be or go now, a key of common.where (lib/waits.lua where_to); empty
+  // in the replies to staff actions, which do not compute it.
 
   /** The latest call of this ticket: which event, where to, when. */
   public record LastCall(String eventId, String toKind, String toId, Instant at) {}
@@ -48,6 +51,6 @@ public record Ticket(
             callId, v.getString("lastCallKind"), v.getString("lastCallTo"),
             Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)))),
         Optional.ofNullable(v.getString("verified")).filter(x -> !x.isEmpty()),
-        v.getString("day", ""));
+        v.getString("day", ""), v.getString("where", ""));
   }
 }

@@ -27,6 +27,9 @@ public final class ScriptArgs {
   /** door_scan, reinstate, ticket: a ticket by its number. */
   public record OfNumber(String number) {}
 
+  /** follow: the tickets a server's phones follow, by number, each with the day of its link (same order). */
+  public record Follow(List<String> numbers, List<String> days) {}
+
   /** tick: due timers handled in one run, at most. */
   public record Tick(int most) {}
 

@@ -46,11 +46,31 @@ public final class Views {
         .put("createdAt", time(t.createdAt()))
         .put("station", t.station().orElse(null))
         .put("verified", t.verified().orElse(null));
+    if (!t.where().isEmpty()) j.put("where", t.where());
     t.lastCall().ifPresentOrElse(c -> j.put("lastCall", new JsonObject()
             .put("callId", c.eventId()).put("eventId", c.eventId())
             .put("to", new JsonObject().put("kind", c.toKind()).put("id", c.toId()))
             .put("at", time(c.at()))),
         () -> j.putNull("lastCall"));
+    return j;
+  }
+
+  /**
+   * A ticket as its phone sees it (the track API, the per-ticket live push): the public view of
+   * lib/waits.lua and nothing else, no name, ID number or phone; {@code lastCall} (the call, as the
+   * hall says it) while the ticket is called. {@code repeats}: how often a call is said.
+   */
+  public JsonObject track(Ticket t, int repeats) {
+    JsonObject j = new JsonObject()
+        .put("number", t.number()).put("siteId", t.siteId()).put("category", t.category())
+        .put("stage", t.stage().wire()).put("state", t.state().wire()).put("peopleAhead", t.peopleAhead())
+        .put("wait", new JsonObject().put("min", t.predictedWaitMin()).put("lo", t.predictedWaitLowMin())
+            .put("hi", t.predictedWaitHighMin()))
+        .put("where", t.where());
+    t.station().ifPresent(s -> j.put("station", new JsonObject().put("id", s)
+        .put("label", i18n(CallText.destination(s.substring(0, s.indexOf('-')), s).label()))));
+    t.lastCall().ifPresent(c -> j.put("lastCall", call(CallText.call(c.eventId(), t.siteId(), t.number(), c.toKind(),
+        c.toId(), c.at(), "", repeats))));
     return j;
   }
 

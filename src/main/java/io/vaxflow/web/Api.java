@@ -8,6 +8,7 @@ import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffLogin;
+import io.vaxflow.gateway.TicketLinks;
 import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.store.EventStream;
@@ -16,7 +17,7 @@ import java.util.Map;
 
 /**
  * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link KioskRoutes},
- * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}. Each module
+ * {@link PhoneRoutes}, {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}. Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
@@ -24,6 +25,7 @@ public final class Api {
   private final SiteParams params;
   private final PublicRoutes publicRoutes;
   private final KioskRoutes kiosk;
+  private final PhoneRoutes phone;
   private final StationRoutes stations;
   private final ManagerRoutes manager;
   private final PlanRoutes plan;
@@ -34,7 +36,7 @@ public final class Api {
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
              Dispatcher dispatcher, Sessions sessions, EventStream events, RateLimiter limiter,
-             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans) {
+             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, TicketLinks links) {
     this.config = config;
     this.limiter = limiter;
     this.views = new Views(config.timeZone());
@@ -42,7 +44,8 @@ public final class Api {
     this.params = new SiteParams(flows);
     this.staffLogin = new StaffLogin(vertx, config, limiter, sessions);
     this.publicRoutes = new PublicRoutes(config, flows, dispatcher, events, limiter, city, views, monitorViews);
-    this.kiosk = new KioskRoutes(checkin, views);
+    this.kiosk = new KioskRoutes(checkin, views, links, config);
+    this.phone = new PhoneRoutes(links, views, config, limiter);
     this.stations = new StationRoutes(views);
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
     this.plan = new PlanRoutes(plans);
@@ -53,6 +56,7 @@ public final class Api {
     Routes api = routes.withParams(params::check);
     publicRoutes.mount(api);
     kiosk.mount(api);
+    phone.mount(api);
     new AuthRoutes(config, staffLogin, limiter, views, routes::specs).mount(api);
     stations.mount(api);
     new ObservationRoutes(views).mount(api);
