@@ -70,6 +70,8 @@ function render(v) {
   $('away').hidden = v.awayAllowed !== true && v.away !== true;
   $('away-button').textContent = t(v.away ? 'page.away.back' : 'page.away.go');
   $('updated').textContent = t('page.updated', { time: clock(v.at) });
+  // over (released, a no-show): nothing more will ring
+  $('alerts').hidden = v.stage === 'released' || v.state === 'no-show';
 }
 
 /** A view of the ticket (pushed, or fetched): kept unless an older one arrives after a newer. */

@@ -12,6 +12,7 @@ import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.StationAction;
 import io.vaxflow.flow.StationKind;
+import io.vaxflow.security.TrackToken;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vaxflow.web.RouteSpec;
@@ -60,7 +61,8 @@ class RouteAccessTest {
    */
   private static final Set<String> PUBLIC_SITE_ROUTES = Set.of(
       "GET /api/v1/sites/:site/state", "GET /api/v1/sites/:site/calls",
-      "GET /api/v1/sites/:site/tickets/:number", "POST /api/v1/sites/:site/checkins");
+      "GET /api/v1/sites/:site/tickets/:number", "POST /api/v1/sites/:site/checkins",
+      "GET /api/v1/sites/:site/tickets/:number/track");
 
   /** One concrete request to a route: parameters filled in. */
   record Call(String route, Access access, HttpMethod method, String path, String station, JsonObject body) {
@@ -352,6 +354,8 @@ class RouteAccessTest {
       else actions.add(null);
       for (String action : actions) {
         String path = action == null ? p : p.replace(":action", action);
+        // a ticket's phone page and its route: with the key of the ticket's link
+        if (path.endsWith("/track") || path.startsWith("/t/")) path += "?k=" + TrackToken.fromVoucherSecret(config.voucherSecret()).token(SITE, TestCity.TODAY, TICKET);
         assertFalse(path.contains(":"), "a path parameter this test cannot fill: " + key);
         out.add(new Call(key, access, method, path, station, body(key, method)));
       }
