@@ -208,7 +208,9 @@ function showTicket(ticket) {
   replaceChildren(document.getElementById('ticket-wait'), both((l) => waitRange(ticket, l)));
   document.getElementById('ticket-time').textContent = `${hhmm(ticket.createdAt)} · ${(ticket.createdAt || '').slice(0, 10)}`;
   // the ticket's own page on a phone (PUBLIC_URL/t/site/number?k=), in the kiosk's language
-  drawQr(document.getElementById('ticket-qr'), `${ticket.trackUrl}&lang=${lang}`);
+  const qr = document.getElementById('ticket-qr');
+  qr.dataset.url = `${ticket.trackUrl}&lang=${lang}`;
+  drawQr(qr, qr.dataset.url);
   show('ticket');
   status.textContent = `${t('page.ticketHeading')} ${ticket.number}. ${whereText(ticket, lang)}`;
 }

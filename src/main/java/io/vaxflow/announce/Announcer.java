@@ -107,7 +107,7 @@ public final class Announcer extends VerticleBase {
   private void onEvent(String site, Entry e) {
     dirty.add(site);
     String type = e.get("type");
-    if (!"say".equals(type)) followers.changed(site); // a later saying moves no ticket
+    followers.changed(site, type, e.get("category"));
     if ("call".equals(type)) {
       Call call = CallText.call(e.id(), site, e.get("number"), e.get("toKind"), e.get("toId"), at(e, "at"),
           e.get("batch"), config.announce().repeats());

@@ -97,9 +97,17 @@ public final class Followers {
     return numbers == null ? 0 : numbers.size();
   }
 
-  /** Something happened at the site (an event of its stream): its followed views are due again. */
-  public synchronized void changed(String site) {
-    if (sites.containsKey(site)) dirty.add(site);
+  /**
+   * An event of the site's stream: its followed views are due again, unless the event cannot change
+   * one: a later saying of a call, or a check-in of a regular ticket, which joins the end of its lane
+   * behind everyone (the wait of a ticket depends on who is ahead of it only; a priority check-in
+   * passes the regular lane, and a ticket the buffers move on at once has events of its own).
+   */
+  public void changed(String site, String type, String category) {
+    if ("say".equals(type) || ("checkin".equals(type) && !"P".equals(category))) return;
+    synchronized (this) {
+      if (sites.containsKey(site)) dirty.add(site);
+    }
   }
 
   /** A saying of a call ({@code call}: its live message, as on {@code .calls}): to the ticket's phones, at once. */

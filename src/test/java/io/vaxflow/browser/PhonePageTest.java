@@ -11,7 +11,6 @@ import io.vaxflow.support.NetworkCut;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +49,7 @@ class PhonePageTest {
       m.contains("net::ERR_") || m.contains("WebSocket connection to") || m.contains("Failed to fetch");
   /** Records, in the page, every WebSocket frame and HTTP answer it receives, before its scripts run. */
   private static final String WIRE_RECORDER = """
+      (() => {
       window.__wire = [];
       const Ws = window.WebSocket;
       window.WebSocket = function (...args) {
@@ -70,6 +70,7 @@ class PhonePageTest {
         constructor(title, o) { window.__notified.push({ title, body: o && o.body, tag: o && o.tag }); }
         close() {}
       };
+      })();
       """;
 
   static TestCity city;
@@ -107,6 +108,25 @@ class PhonePageTest {
     followToTheEnd(320, 640, "zh", null);
   }
 
+  /** The kiosk prints the ticket's link as its QR code: the phone page it opens is the ticket's. */
+  @Test
+  void theKiosksTicketQrCodeOpensTheTicketsPhonePage() {
+    Browser kiosk = open(1080, 1920);
+    kiosk.get(Screens.base(city) + "/sites/" + Screens.SITE + "/kiosk?lang=zh");
+    String number = Screens.kioskWalkIn(kiosk, "Hu Dan", "310101199404041111", 1).getAttribute("data-number");
+    String qr = kiosk.find("#ticket-qr").getAttribute("data-url");
+    JsonObject shown = FlowKit.ticket(city, number);
+    assertTrue(qr.startsWith("http://localhost:" + city.port() + "/t/" + Screens.SITE + "/" + number + "?k="), qr);
+    assertTrue(qr.endsWith("&lang=zh"), qr);
+    URI link = URI.create(qr);
+    Browser b = open(390, 844);
+    b.get(Screens.base(city) + link.getPath() + "?" + link.getQuery());
+    awaitLive(b, Browser.WAIT);
+    assertEquals(number, b.find("#number").getText());
+    assertEquals(shown.getString("where"), b.find("#ticket").getAttribute("data-where"));
+    assertEquals("zh-CN", b.js("return document.documentElement.lang;"));
+  }
+
   /**
    * Two people ahead of a fresh walk-in (one called to the room's one seat, one first in the hall);
    * they are served, then the ticket: its page shows each step. With {@code net}, the page is
@@ -127,7 +147,16 @@ class PhonePageTest {
     assertEquals("http://localhost:" + city.port(), link.getScheme() + "://" + link.getAuthority());
 
     Browser b = open(width, height);
-    b.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WIRE_RECORDER));
+    Object recorder = b.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WIRE_RECORDER)).get("identifier");
+    try {
+      follow(b, width, height, lang, net, number, link, first, second, door, desk, booth, observer);
+    } finally {
+      b.driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", recorder));
+    }
+  }
+
+  private static void follow(Browser b, int width, int height, String lang, NetworkCut net, String number, URI link,
+                             String first, String second, String door, String desk, String booth, String observer) {
     String base = net == null ? Screens.base(city) : Screens.base(net.port());
     b.get(base + link.getPath() + "?" + link.getQuery() + "&lang=" + lang);
     awaitLive(b, Browser.WAIT);
@@ -340,8 +369,12 @@ class PhonePageTest {
     assertTrue(((List<?>) m.get("wide")).isEmpty(), what + ": outside the screen's width: " + m.get("wide"));
   }
 
+  /** target/screenshots/phone/{name}.png; the ones the README shows also to docs/screenshots with -Dscreenshots.update=true. */
   private static void shot(Browser b, String name) {
-    b.screenshot(Path.of("target", "screens", name + ".png"));
+    b.screenshot(ScreenshotTest.OUT.resolve("phone").resolve(name + ".png"));
+    String doc = Map.of("phone-390-en-waiting", "phone-en", "phone-320-zh-waiting", "phone-zh",
+        "phone-390-zh-call", "phone-call-zh").get(name);
+    if (ScreenshotTest.UPDATE && doc != null) b.screenshot(ScreenshotTest.DOCS.resolve(doc + ".png"));
   }
 
   private static void sleepUntil(long startNanos, Duration after) {
