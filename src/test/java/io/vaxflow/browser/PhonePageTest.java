@@ -371,6 +371,7 @@ class PhonePageTest {
 
   /** target/screenshots/phone/{name}.png; the ones the README shows also to docs/screenshots with -Dscreenshots.update=true. */
   private static void shot(Browser b, String name) {
+    b.js("window.scrollTo(0, 0);");
     b.screenshot(ScreenshotTest.OUT.resolve("phone").resolve(name + ".png"));
     String doc = Map.of("phone-390-en-waiting", "phone-en", "phone-320-zh-waiting", "phone-zh",
         "phone-390-zh-call", "phone-call-zh").get(name);
