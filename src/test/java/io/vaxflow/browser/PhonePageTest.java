@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,9 +43,6 @@ class PhonePageTest {
    * overdue (15 s quiet, then a 3 s probe), so a shorter cut would not test that it notices.
    */
   static final Duration CUT = Duration.ofSeconds(30);
-  /** While cut off the page's requests fail or time out: the network errors it logs are expected, nothing else. */
-  private static final Predicate<String> CUT_OFF = m ->
-      m.contains("net::ERR_") || m.contains("WebSocket connection to") || m.contains("Failed to fetch");
   /** Records, in the page, every WebSocket frame and HTTP answer it receives, before its scripts run. */
   private static final String WIRE_RECORDER = """
       (() => {
@@ -194,7 +190,7 @@ class PhonePageTest {
       System.out.printf("phone showed offline %.1f s after the cut%n", (System.nanoTime() - cutAt) / 1e9);
       assertFalse((Boolean) b.js("return document.getElementById('call').open;"), "no call shown while cut off");
       assertEquals("1", ahead(b), "the page still shows what it last knew");
-      sleepUntil(cutAt, CUT);
+      HallOfflineTest.sleepUntil(cutAt, CUT);
       net.restore();
       long back = System.nanoTime();
       awaitCall(b, "room", Duration.ofSeconds(20));
@@ -245,7 +241,7 @@ class PhonePageTest {
     for (String field : List.of("idNumber", "phone", "\\\"name\\\"", "\"name\"")) {
       assertFalse(received.contains(field), "a message to the page holds " + field + ": " + received);
     }
-    b.assertCleanConsole(net == null ? m -> false : CUT_OFF);
+    b.assertCleanConsole(net == null ? m -> false : HallOfflineTest.CUT_OFF);
   }
 
   // ---- sizes ----
@@ -376,16 +372,5 @@ class PhonePageTest {
     String doc = Map.of("phone-390-en-waiting", "phone-en", "phone-320-zh-waiting", "phone-zh",
         "phone-390-zh-call", "phone-call-zh").get(name);
     if (ScreenshotTest.UPDATE && doc != null) b.screenshot(ScreenshotTest.DOCS.resolve(doc + ".png"));
-  }
-
-  private static void sleepUntil(long startNanos, Duration after) {
-    long left = startNanos + after.toNanos() - System.nanoTime();
-    if (left <= 0) return;
-    try {
-      TimeUnit.NANOSECONDS.sleep(left);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
   }
 }
