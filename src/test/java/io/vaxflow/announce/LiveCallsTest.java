@@ -154,42 +154,6 @@ class LiveCallsTest {
     }
   }
 
-  @Test
-  void aDisplayThatStopsAcknowledgingIsShownOffline() {
-    String calls = Addresses.calls("jingan");
-    String manager = city.login("manager", "2468");
-    try (BridgeClient display = new BridgeClient(city.vertx, city.port(), null)) {
-      display.register(calls);
-      sleep(300);
-      callOnce("jingan", "Sun Yue", "310101198001017777");
-      BridgeClient.await("a call on the display", 5, () -> !display.received(calls).isEmpty());
-      JsonObject shown = display.received(calls).get(0);
-      display.send(new JsonObject().put("type", "send").put("address", Addresses.ack("jingan")).put("body",
-          new JsonObject().put("callId", shown.getString("callId")).put("repeat", 1).put("displayId", "hall-east")));
-      BridgeClient.await("the display online", 5, () -> displayOnline(manager, "hall-east").orElse(false));
-    }
-    // the display is gone; calls go on and nobody acknowledges them
-    sleep(Displays.GRACE_MS + 500);
-    callOnce("jingan", "Ma Lin", "310101198001018888");
-    BridgeClient.await("the display offline", 15, () -> !displayOnline(manager, "hall-east").orElse(true));
-    JsonObject metrics = city.get("/api/v1/sites/jingan/metrics", manager).json();
-    assertTrue(metrics.getJsonArray("alerts").stream().map(JsonObject.class::cast)
-        .anyMatch(a -> "DISPLAY_OFFLINE".equals(a.getString("code"))), metrics.getJsonArray("alerts").encode());
-  }
-
-  /** A booking checked in at once: a call to the vaccine room. */
-  private static void callOnce(String site, String name, String idNumber) {
-    JsonObject booking = city.book(site, name, idNumber, null);
-    assertEquals(201, city.post("/api/v1/sites/" + site + "/checkins",
-        new JsonObject().put("voucher", booking.getString("voucher"))).status());
-  }
-
-  private static java.util.Optional<Boolean> displayOnline(String cookie, String id) {
-    return city.get("/api/v1/sites/jingan/metrics", cookie).json().getJsonArray("displays").stream()
-        .map(JsonObject.class::cast).filter(d -> id.equals(d.getString("id")))
-        .map(d -> d.getBoolean("online")).findFirst();
-  }
-
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
