@@ -394,7 +394,8 @@ function renderDisplays() {
   },
   el('span', { class: 'display-id' }, d.id),
   el('span', { class: 'display-seen muted', title: clock(d.lastContactAt) }, t('page.lastContact', { time: ago(d.lastContactAgeSec) })),
-  el('span', { class: 'display-sound', 'data-sound': d.sound || 'unknown' }, t(`page.sound.${d.sound || 'unknown'}`)),
+  // the sound it last reported, while it is there to be heard
+  d.online ? el('span', { class: 'display-sound', 'data-sound': d.sound || 'unknown' }, t(`page.sound.${d.sound || 'unknown'}`)) : null,
   el('span', { class: 'status-pill', 'data-online': d.online ? 'true' : 'false' }, d.online ? t('page.online') : t('page.offline')))));
 }
 
