@@ -56,8 +56,7 @@ public final class Displays {
   }
 
   /** A display as the dashboard sees it; {@code lastAckAt} empty until it acknowledged a call. */
-  public record Seen(String id, Instant lastContactAt, Optional<Instant> lastAckAt, String lastCallId,
-                     Optional<Sound> sound, boolean online) {}
+  public record Seen(String id, Instant lastContactAt, Optional<Instant> lastAckAt, Optional<Sound> sound, boolean online) {}
 
   /** What this server heard from a display since its last write: the latest contact and the latest ack (0: none). */
   private record Heard(long at, long ackAt, String callId, Optional<Sound> sound, boolean closed) {
@@ -134,6 +133,6 @@ public final class Displays {
     Optional<Sound> sound = f.length > 3 ? Sound.of(f[3]) : Optional.empty();
     boolean closed = f.length > 4 && "1".equals(f[4]);
     return new Seen(id, Instant.ofEpochMilli(contact), ackAt > 0 ? Optional.of(Instant.ofEpochMilli(ackAt)) : Optional.empty(),
-        f.length > 1 ? f[1] : "", sound, !closed && now - contact <= ONLINE_MS);
+        sound, !closed && now - contact <= ONLINE_MS);
   }
 }

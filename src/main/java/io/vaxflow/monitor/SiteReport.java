@@ -4,7 +4,6 @@ import io.vaxflow.announce.Displays;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteSnapshot;
 import io.vaxflow.flow.Station;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;

@@ -123,7 +123,7 @@ class HallDisplayTest {
       browser.until("the hall's sound on", d -> "on".equals(browser.find("body").getAttribute("data-sound")) ? true : null);
       assertFalse(browser.find("#sound-toggle").isDisplayed(), "no \"Turn sound on\" where the browser plays sound");
       String display = displayId("jingan");
-      BridgeWait.until("the display's hello on the dashboard", () -> metricsDisplay("jingan", display)
+      Poll.until("the display's hello on the dashboard", () -> metricsDisplay("jingan", display)
           .map(d -> d.getBoolean("online") && "on".equals(d.getString("sound"))).orElse(false));
 
       // the first appointment of the day at jingan: A001, called to the vaccine waiting room
@@ -144,7 +144,7 @@ class HallDisplayTest {
       assertEquals(Map.of("text", speech.getString("zh"), "lang", "zh-CN", "voice", "Test Chinese"), said.get(0), "Chinese first: " + said);
       assertEquals(Map.of("text", speech.getString("en"), "lang", "en-GB", "voice", "Test English"), said.get(1), "then English: " + said);
       // the display acknowledged the call, saying its sound is on
-      BridgeWait.until("the ack of " + number, () -> metricsDisplay("jingan", display)
+      Poll.until("the ack of " + number, () -> metricsDisplay("jingan", display)
           .map(d -> d.getString("lastAckAt") != null && "on".equals(d.getString("sound"))).orElse(false));
       browser.assertCleanConsole();
     } finally {
@@ -166,7 +166,7 @@ class HallDisplayTest {
       assertEquals(201, city.post("/api/v1/sites/xuhui/checkins", new JsonObject().put("voucher", booking.getString("voucher"))).status());
       browser.until("the call shown", d -> d.findElements(By.cssSelector("#said li")).isEmpty() ? null : true);
       assertEquals(List.of(), spoken(), "nothing said without a voice");
-      BridgeWait.until("the dashboard's alert", () -> alertCodes("xuhui", display).contains("DISPLAY_NO_VOICE"));
+      Poll.until("the dashboard's alert", () -> alertCodes("xuhui", display).contains("DISPLAY_NO_VOICE"));
       assertEquals(Optional.of("no-voice"), metricsDisplay("xuhui", display).map(d -> d.getString("sound")));
     } finally {
       removeScript(stub);
@@ -180,7 +180,7 @@ class HallDisplayTest {
       browser.waitVisible("#sound-toggle");
       assertEquals("off", browser.find("body").getAttribute("data-sound"));
       String display = displayId("xuhui");
-      BridgeWait.until("the dashboard's muted alert", () -> alertCodes("xuhui", display).contains("DISPLAY_MUTED"));
+      Poll.until("the dashboard's muted alert", () -> alertCodes("xuhui", display).contains("DISPLAY_MUTED"));
       assertEquals(Optional.of("off"), metricsDisplay("xuhui", display).map(d -> d.getString("sound")));
       Axe.assertNoViolations(browser, "the hall display offering to turn its sound on");
 
@@ -188,7 +188,7 @@ class HallDisplayTest {
       browser.find("#sound-toggle").click();
       browser.until("the sound on after the click", d -> "on".equals(browser.find("body").getAttribute("data-sound")) ? true : null);
       assertFalse(browser.find("#sound-toggle").isDisplayed());
-      BridgeWait.until("the display's sound on", () -> metricsDisplay("xuhui", display).map(d -> "on".equals(d.getString("sound"))).orElse(false));
+      Poll.until("the display's sound on", () -> metricsDisplay("xuhui", display).map(d -> "on".equals(d.getString("sound"))).orElse(false));
       assertFalse(alertCodes("xuhui", display).contains("DISPLAY_MUTED"));
       browser.assertCleanConsole();
     } finally {
@@ -241,7 +241,7 @@ class HallDisplayTest {
       browser.driver.close();
       long closedAt = System.nanoTime();
       browser.driver.switchTo().window(dashboardTab);
-      BridgeWait.until("offline in the metrics", (int) OFFLINE_WITHIN.toSeconds(),
+      Poll.until("offline in the metrics", (int) OFFLINE_WITHIN.toSeconds(),
           () -> metricsDisplay("pudong", display).map(d -> !d.getBoolean("online")).orElse(false));
       double json = (System.nanoTime() - closedAt) / 1e9;
       browser.until("offline on the dashboard page", OFFLINE_WITHIN.minusNanos(System.nanoTime() - closedAt), d -> d.findElements(
@@ -395,7 +395,7 @@ class HallDisplayTest {
   }
 
   /** Bounded polling of the server's answers. */
-  private static final class BridgeWait {
+  private static final class Poll {
     static void until(String what, java.util.function.BooleanSupplier ok) {
       until(what, 10, ok);
     }
