@@ -119,7 +119,7 @@ public final class VaxflowServer {
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
               new SiteMetrics(config, displays, registry, scripts), new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts));
-          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays);
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret()), bridge);
           return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))

@@ -20,8 +20,8 @@
 --   P..'events'              stream: every transition (the audit log)
 --   P..'calls'               stream: the call events only, same ids, capped (the calls feed)
 --   P..'says'                zset: a call's repeat sayings 'callId|n' scored by due ms (lua/say.lua)
---   P..'displays:acks'       zset: hall display id scored by ms of its last ack (bounded, expires)
---   P..'displays:last'       hash: hall display id -> 'ms|callId' of its last ack (same members)
+--   P..'displays:acks'       zset: hall display id scored by ms of the last contact with it (bounded, expires)
+--   P..'displays:last'       hash: hall display id -> 'ackMs|callId|contactMs|sound|closed' (same members)
 --   P..'daystart'            hash: D -> id of the day's first event
 --   P..'appt:'..code         hash: one appointment
 --   P..'slots:'..D           hash: slot HH:MM -> appointments booked

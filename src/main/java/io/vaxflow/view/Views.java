@@ -1,6 +1,5 @@
 package io.vaxflow.view;
 
-import io.vaxflow.view.Call;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.StaffAccount;
 import io.vaxflow.flow.SiteSnapshot;
@@ -46,11 +45,15 @@ public final class Views {
         .put("createdAt", time(t.createdAt()))
         .put("station", t.station().orElse(null))
         .put("verified", t.verified().orElse(null));
-    t.lastCall().ifPresentOrElse(c -> j.put("lastCall", new JsonObject()
-            .put("callId", c.eventId()).put("eventId", c.eventId())
-            .put("to", new JsonObject().put("kind", c.toKind()).put("id", c.toId()))
-            .put("at", time(c.at()))),
-        () -> j.putNull("lastCall"));
+    t.lastCall().ifPresentOrElse(c -> {
+      Call.Destination to = CallText.destination(c.toKind(), c.toId());
+      String says = CallText.says(to);
+      j.put("lastCall", new JsonObject()
+          .put("callId", c.eventId()).put("eventId", c.eventId())
+          .put("to", new JsonObject().put("kind", c.toKind()).put("id", c.toId()))
+          .put("at", time(c.at()))
+          .put("text", i18n(CallText.text(t.number(), to, says))).put("speech", i18n(CallText.speech(t.number(), to, says))));
+    }, () -> j.putNull("lastCall"));
     return j;
   }
 
@@ -95,7 +98,7 @@ public final class Views {
         .put("id", st.id().id()).put("kind", st.id().kind().wire()).put("label", i18n(label(st.id())))
         .put("state", st.state().wire()).put("ticket", st.ticket().orElse(null))));
     JsonArray calls = new JsonArray();
-    s.recentCalls().forEach(rc -> calls.add(call(io.vaxflow.view.CallText.call(
+    s.recentCalls().forEach(rc -> calls.add(call(CallText.call(
         rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1))));
     return new JsonObject()
         .put("siteId", s.siteId()).put("at", time(s.at()))
@@ -120,7 +123,7 @@ public final class Views {
     return new JsonObject()
         .put("callId", c.callId()).put("number", c.number())
         .put("to", new JsonObject().put("kind", c.to().kind()).put("id", c.to().id()).put("label", i18n(c.to().label())))
-        .put("text", i18n(c.text())).put("repeat", c.repeat()).put("of", c.of())
+        .put("text", i18n(c.text())).put("speech", i18n(c.speech())).put("repeat", c.repeat()).put("of", c.of())
         .put("at", time(c.at())).put("eventId", c.eventId()).put("batch", c.batch().isEmpty() ? null : c.batch());
   }
 
