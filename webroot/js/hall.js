@@ -12,7 +12,7 @@ const CURRENT_MAX = 4;
 const RECENT_MAX = 10;
 // A call stays "now calling" this long after its latest saying.
 const CURRENT_HOLD_MS = INTERVAL_MS * 2 + 20000;
-const STAGES = ['outside', 'hall', 'room', 'desk', 'vaccination', 'booth', 'observation'];
+const STAGES = ['outside', 'away', 'hall', 'room', 'desk', 'vaccination', 'booth', 'observation'];
 
 const currentList = document.getElementById('current-calls');
 const noCurrent = document.getElementById('no-current');

@@ -102,14 +102,14 @@ public final class Announcer extends VerticleBase {
     String type = e.get("type");
     if ("call".equals(type)) {
       Call call = CallText.call(e.id(), site, e.get("number"), e.get("toKind"), e.get("toId"), at(e, "at"),
-          e.get("batch"), config.announce().repeats());
+          e.get("batch"), config.announce().repeats(), "1".equals(e.get("back")));
       // A call read late (after a reconnect) is not shouted again: displays replay it from the API.
       if (late(e)) return;
       say(site, call);
       schedule(site, call);
     } else if ("say".equals(type) && !late(e)) {
       Call call = CallText.call(e.get("callId"), site, e.get("number"), e.get("toKind"), e.get("toId"),
-          at(e, "callAt"), e.get("batch"), config.announce().repeats());
+          at(e, "callAt"), e.get("batch"), config.announce().repeats(), "1".equals(e.get("back")));
       say(site, call.repetition(Integer.parseInt(e.get("repeat"))));
     }
   }

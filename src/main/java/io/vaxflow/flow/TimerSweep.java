@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sweeps every site's due timers (arrival timeouts, station leases, observation) every tick.
- * Sweeps never overlap; every server instance sweeps, and the scripts make that safe.
+ * Sweeps every site's due timers (arrival timeouts, station leases, observation) every tick, and
+ * calls back the people waiting away whose turn nears (lua/tick.lua). Sweeps never overlap; every
+ * server instance sweeps, and the scripts make that safe.
  */
 public final class TimerSweep extends VerticleBase {
 

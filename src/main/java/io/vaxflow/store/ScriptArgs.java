@@ -27,6 +27,9 @@ public final class ScriptArgs {
   /** door_scan, reinstate, ticket: a ticket by its number. */
   public record OfNumber(String number) {}
 
+  /** away, back: a ticket by its number and the day its track token was made for (the person's own phone). */
+  public record OfTrackedTicket(String number, String day) {}
+
   /** tick: due timers handled in one run, at most. */
   public record Tick(int most) {}
 

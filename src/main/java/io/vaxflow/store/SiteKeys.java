@@ -121,6 +121,11 @@ public final class SiteKeys {
     return Site.EVENTS.of(site);
   }
 
+  /** hash: number -> D of the latest ticket with that number. */
+  public static String live(String site) {
+    return Site.LIVE.of(site);
+  }
+
   /** One ticket, under the day it was issued on. */
   public static String ticket(String site, String day, String number) {
     return Site.TICKET.of(site, day, number);

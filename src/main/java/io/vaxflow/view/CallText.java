@@ -24,9 +24,15 @@ public final class CallText {
 
   public static Call call(String eventId, String siteId, String number, String toKind, String toId,
                           Instant at, String batch, int of) {
+    return call(eventId, siteId, number, toKind, toId, at, batch, of, false);
+  }
+
+  /** A call as its event records it; {@code back}: the call back to the hall of someone waiting away. */
+  public static Call call(String eventId, String siteId, String number, String toKind, String toId,
+                          Instant at, String batch, int of, boolean back) {
     Destination to = destination(toKind, toId);
-    String says = says(to);
-    return new Call(eventId, eventId, siteId, number, to, text(number, to, says), speech(number, to, says), 1, of, at, batch);
+    String says = says(to, back);
+    return new Call(eventId, eventId, siteId, number, to, text(number, to, says), speech(number, to, says), 1, of, at, batch, back);
   }
 
   /** Where to: "the vaccine waiting room", "registration desk 2" (common.call.to); an unknown kind by its id. */
@@ -38,8 +44,12 @@ public final class CallText {
     return new Destination(kind, id, Words.both("common.call.to." + kind, Map.of("n", n)));
   }
 
-  /** Which wording of common.call.says a call takes: to the exit, into the hall, or to go somewhere. */
-  public static String says(Destination to) {
+  /**
+   * Which wording of common.call.says a call takes: back to the hall (someone waiting away), to the
+   * exit, into the hall, or to go somewhere.
+   */
+  public static String says(Destination to, boolean back) {
+    if (back) return "back";
     return switch (to.kind()) {
       case "exit", "hall" -> to.kind();
       default -> "go";
