@@ -9,10 +9,15 @@
 // dropped and dialled again with backoff. A bridge that goes without even the server's SockJS
 // heartbeat for too long is dropped too, as is a connect that hangs.
 //
+// A hall display (displayId given) says hello on every connect, {displayId, hello: true, sound},
+// acknowledges each call it shows, {displayId, callId, repeat, sound}, and pings every 5 s: the
+// server counts a display online while it hears from it (announce/Displays). sound() is whether
+// the display can be heard: 'on' | 'off' | 'no-voice'; live.hello() tells the server it changed.
+//
 //   const live = connectLive({ site, calls: true, state: true, staff: false,
 //     onHistory(calls), onCall(call, {replayed}), onState(state), onStaff(message),
-//     onConnection('live' | 'polling' | 'reconnecting' | 'offline'), displayId });
-//   live.ack(call); live.serverNow(); live.refresh();
+//     onConnection('live' | 'polling' | 'reconnecting' | 'offline'), displayId, sound() });
+//   live.ack(call); live.hello(); live.serverNow(); live.refresh();
 
 import { api, compareEventIds } from './page.js';
 
@@ -27,6 +32,9 @@ const ACK_GAP_MS = 250;
 // The heartbeat: quiet this long, the server is asked; no answer within PROBE_TIMEOUT_MS is a cut.
 const QUIET_MS = 2000;
 const PROBE_TIMEOUT_MS = 3000;
+// The bridge's pings: a display's tell the server it is there (online while heard within 10 s).
+const PING_MS = 10000;
+const DISPLAY_PING_MS = 5000;
 // The server's SockJS heartbeat comes every 10 s; two missed and the bridge is taken for dead.
 const BRIDGE_SILENT_MS = 25000;
 const CONNECT_TIMEOUT_MS = 12000;
@@ -36,6 +44,7 @@ export function connectLive(options) {
   const o = {
     calls: true, state: true, staff: false, pollMs: 2000,
     onHistory() {}, onCall() {}, onState() {}, onStaff() {}, onStaffDenied() {}, onConnection() {},
+    sound: () => undefined,
     ...options,
   };
   // the addresses' prefix comes from the server (announce/Addresses), in a meta tag of every page
@@ -172,7 +181,7 @@ export function connectLive(options) {
     }
     let eb;
     try {
-      eb = new window.EventBus('/eventbus', { vertxbus_ping_interval: 10000 });
+      eb = new window.EventBus('/eventbus', { vertxbus_ping_interval: o.displayId ? DISPLAY_PING_MS : PING_MS });
     } catch (e) {
       startPolling();
       scheduleReconnect();
@@ -208,6 +217,7 @@ export function connectLive(options) {
       open = true;
       attempts = 0;
       heard();
+      hello();
       flushAcks();
       // Registered first; now catch up on what was missed while away.
       Promise.all([sync(), fetchState()]).then(([callsOk, stateOk]) => {
@@ -315,6 +325,15 @@ export function connectLive(options) {
     flushAcks();
   }
 
+  /** The display is here, and whether it can be heard: first in line, ahead of any held acks. */
+  function hello() {
+    if (!o.displayId) return;
+    const i = pendingAcks.findIndex((a) => a.hello);
+    if (i >= 0) pendingAcks.splice(i, 1);
+    pendingAcks.unshift({ displayId: o.displayId, hello: true });
+    flushAcks();
+  }
+
   function flushAcks() {
     if (ackTimer || !open || !bus || !pendingAcks.length) return;
     const wait = lastAckAt + ACK_GAP_MS - Date.now();
@@ -323,7 +342,9 @@ export function connectLive(options) {
       return;
     }
     try {
-      bus.send(address('ack'), pendingAcks[0]);
+      // the sound as it is when the message leaves, not when it was queued
+      const sound = o.sound();
+      bus.send(address('ack'), sound ? { ...pendingAcks[0], sound } : pendingAcks[0]);
       pendingAcks.shift();
       lastAckAt = Date.now();
     } catch (e) {
@@ -356,6 +377,7 @@ export function connectLive(options) {
 
   return {
     ack,
+    hello,
     refresh,
     serverNow: () => Date.now() + serverOffsetMs,
     state: () => connection,

@@ -122,7 +122,7 @@ public final class VaxflowServer {
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts));
-          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet());
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays);
           Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);

@@ -104,6 +104,15 @@ local function predict_ticket(t)
   return predict(desk_ahead, desk_ahead + count('desk') + qlen('vacc', p))
 end
 
+-- The reply of a script acting on one ticket for its holder (away.lua, back.lua): the ticket as it
+-- is now, with its predicted wait, and the site's counts.
+local function ticket_reply(day, num)
+  local t = load_ticket_on(day, num)
+  local v = view(t)
+  v.wait = predict_ticket(t)
+  return reply({ok = true, ticket = v, counts = counts()})
+end
+
 -- A ticket's booth call (call_next.lua): how its wait compares with its prediction at check-in.
 local function waits_scored(t)
   if not t.predLo or t.scored then return end
@@ -113,4 +122,42 @@ local function waits_scored(t)
              .. '|' .. (tonumber(t.predHi) * MIN_MS))
   redis.call('LTRIM', key, 0, SCORED_KEEP - 1)
   redis.call('EXPIRE', key, KEEP)
+end
+
+-- Waiting away: the time until a ticket is called to the vaccine room, and the call back of those
+-- waiting away whose room call is flow.returnLeadMin or less away. The room calls the first ticket
+-- of the hall's pick order when a room seat is free, and a seat frees each time a desk is done with
+-- a patient: about every desk time / open desks. So the ticket that is rank r (0: the next) of the
+-- room's coming calls is called once max(0, r + 1 - free room seats) seats have freed:
+--   ms = max(0, r + 1 - free) x desk time / open desks
+-- Ranks follow the hall's pick order (priority lane first, at most priorityInARow in a row); a
+-- ticket outside comes after everyone in the hall's queue, in the outside queue's pick order.
+
+-- How many of the room's coming calls are returnLeadMin or less away.
+local function room_calls_within_lead()
+  local d = rate_of('desk')
+  local lead = setting('returnLeadMin')
+  if lead <= 0 then lead = 10 end
+  return math.max(0, math.floor(lead * MIN_MS * d.open / d.mean) + room_free())
+end
+
+-- The sweep's part (tick.lua): calls back every ticket waiting away whose room call is near.
+-- Returns how many it called back. Costs nothing while nobody waits away.
+local function call_back_due()
+  if count('away') <= 0 then return 0 end
+  local within = room_calls_within_lead()
+  local due = pick_order('hall', within)
+  local rest = within - queue_length('hall')
+  if rest > 0 then
+    for _, num in ipairs(pick_order('outside', rest)) do due[#due + 1] = num end
+  end
+  local n = 0
+  for _, num in ipairs(due) do
+    local t = load_ticket(num)
+    if t and is_away(t) then
+      call_back(t)
+      n = n + 1
+    end
+  end
+  return n
 end

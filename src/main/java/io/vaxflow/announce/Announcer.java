@@ -27,8 +27,9 @@ import java.util.Set;
  * to its SockJS clients). A call is said {@code announce.repeats} times {@code intervalSec} apart:
  * the first saying is the call event itself; the later ones are state in Redis (lua/say.lua), so
  * whichever server is up says them, once, and they stop once the ticket is acted on. Counts go
- * out on {@code .state}, coalesced; station changes on {@code .staff}; display acknowledgements
- * come back on {@code .ack}.
+ * out on {@code .state}, coalesced; station changes on {@code .staff}. What the hall displays say
+ * back (acks, hellos, pings) the bridge hears ({@link LiveBridge}); this writes it to Redis once a
+ * second ({@link Displays#flush}).
  */
 public final class Announcer extends VerticleBase {
 
@@ -80,7 +81,6 @@ public final class Announcer extends VerticleBase {
       SiteStreamTail tail = new SiteStreamTail(vertx, RedisDeployment.options(config.redis(), redisUrl), site, e -> onEvent(site, e));
       tails.add(tail);
       tail.start();
-      vertx.eventBus().<JsonObject>consumer(Addresses.ack(site), msg -> Ack.of(msg.body()).ifPresent(a -> displays.acknowledged(site, a)));
       dirty.add(site);
       claim(site); // sayings left due by a server that stopped, and when the next one is
     }
@@ -112,14 +112,14 @@ public final class Announcer extends VerticleBase {
     String type = e.get("type");
     if ("call".equals(type)) {
       Call call = CallText.call(e.id(), site, e.get("number"), e.get("toKind"), e.get("toId"), at(e, "at"),
-          e.get("batch"), config.announce().repeats());
+          e.get("batch"), config.announce().repeats(), "1".equals(e.get("back")));
       // A call read late (after a reconnect) is not shouted again: displays replay it from the API.
       if (late(e)) return;
       say(site, call);
       schedule(site, call);
     } else if ("say".equals(type) && !late(e)) {
       Call call = CallText.call(e.get("callId"), site, e.get("number"), e.get("toKind"), e.get("toId"),
-          at(e, "callAt"), e.get("batch"), config.announce().repeats());
+          at(e, "callAt"), e.get("batch"), config.announce().repeats(), "1".equals(e.get("back")));
       say(site, call.repetition(Integer.parseInt(e.get("repeat"))));
     }
   }
@@ -148,7 +148,6 @@ public final class Announcer extends VerticleBase {
   private void say(String site, Call call) {
     JsonObject msg = views.call(call).put("sentAt", System.currentTimeMillis());
     vertx.eventBus().publish(Addresses.calls(site), msg);
-    displays.called(site);
     metrics.called(site, call.to().kind());
   }
 

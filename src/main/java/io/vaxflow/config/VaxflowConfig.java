@@ -172,7 +172,8 @@ public record VaxflowConfig(
       @Setting(value = "1000", min = 10, max = 60000) int tickMs,
       @Setting(value = "3.0", min = 0.01, max = 240) double deskServiceMin,
       @Setting(value = "4.0", min = 0.01, max = 240) double boothServiceMin,
-      ObservationMinutes observationMinutes) {
+      ObservationMinutes observationMinutes,
+      @Setting(value = "10", min = 1, max = 120) int returnLeadMin) {
 
     /** The standard observation: {@code observationMinutes.standard} when set, else {@code observationSec}. */
     public int standardObservationSec() {

@@ -81,7 +81,8 @@ public final class SiteFlow {
         setting("cfg.leaseSec", f.leaseSec()),
         setting("cfg.observationSec", f.standardObservationSec()),
         setting("cfg.observationHighSec", f.highObservationSec()),
-        setting("cfg.priorityInARow", f.priorityInARow()));
+        setting("cfg.priorityInARow", f.priorityInARow()),
+        setting("cfg.returnLeadMin", f.returnLeadMin()));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -205,6 +206,25 @@ public final class SiteFlow {
     return run("public", at -> scripts.run(Script.TICKET, at, new ScriptArgs.OfNumber(number))).map(this::ticketOf);
   }
 
+  /**
+   * The day of the ticket with this number still in the site (or today's), if there is one: what a
+   * track token of the number is checked against. Read-only, one HGET.
+   */
+  public Future<java.util.Optional<String>> liveDay(String number) {
+    return scripts.send(Request.cmd(Command.HGET).arg(SiteKeys.live(site.id())).arg(number))
+        .map(r -> java.util.Optional.ofNullable(r).map(Object::toString));
+  }
+
+  /** The person goes to wait away from the hall (lua/away.lua): the ticket of {@code day} with this number. */
+  public Future<Ticket> away(String number, String day) {
+    return run("public", at -> scripts.run(Script.AWAY, at, new ScriptArgs.OfTrackedTicket(number, day))).map(this::ticketOf);
+  }
+
+  /** The person waiting away is back in the hall before being called back (lua/back.lua). */
+  public Future<Ticket> back(String number, String day) {
+    return run("public", at -> scripts.run(Script.BACK, at, new ScriptArgs.OfTrackedTicket(number, day))).map(this::ticketOf);
+  }
+
   public Future<StageCounts> changeCapacities(Map<String, Integer> changes, Actor by) {
     List<ScriptArgs.Setting> list = new ArrayList<>();
     changes.forEach((k, v) -> list.add(setting(k, v)));
@@ -232,7 +252,10 @@ public final class SiteFlow {
         .arg(due).arg("lease|" + station.id())).mapEmpty();
   }
 
-  /** Sweeps due timers (arrival timeouts, leases, observation); returns how many it handled. */
+  /**
+   * Sweeps due timers (arrival timeouts, leases, observation) and calls back the people waiting away
+   * whose room call is {@code flow.returnLeadMin} or less away; returns how many timers it handled.
+   */
   public Future<Integer> tick() {
     return run("system", at -> scripts.run(Script.TICK, at, new ScriptArgs.Tick(200))).map(r -> r.getInteger("handled", 0));
   }
@@ -251,7 +274,8 @@ public final class SiteFlow {
       for (int i = 0; i < rc.size(); i++) {
         JsonObject c = rc.getJsonObject(i);
         calls.add(new SiteSnapshot.CallRecord(c.getString("eventId"), c.getString("number"),
-            c.getString("toKind"), c.getString("toId"), Instant.ofEpochMilli(c.getLong("at")), c.getString("batch", "")));
+            c.getString("toKind"), c.getString("toId"), Instant.ofEpochMilli(c.getLong("at")), c.getString("batch", ""),
+            c.getBoolean("back", false)));
       }
       List<SiteSnapshot.Queue> queues = new ArrayList<>();
       for (String q : List.of("outside", "hall", "room", "vaccination")) {

@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sweeps every site's due timers (arrival timeouts, station leases, observation) every tick, and its
- * bookings' due reminders (at most once a second: a reminder is not to the second).
- * Sweeps never overlap; every server instance sweeps, and the scripts make that safe.
+ * Sweeps every site's due timers (arrival timeouts, station leases, observation) every tick, and
+ * calls back the people waiting away whose turn nears (lua/tick.lua); and its bookings' due
+ * reminders (lua/remind.lua, at most once a second: a reminder is not to the second). Sweeps never
+ * overlap; every server instance sweeps, and the scripts make that safe.
  */
 public final class TimerSweep extends VerticleBase {
 

@@ -39,7 +39,7 @@ public final class AppMetrics {
 
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
   private static final Map<String, ToDoubleFunction<StageCounts>> STAGES = Map.of(
-      "outside", StageCounts::outside, "hall", StageCounts::hall, "room", StageCounts::room,
+      "outside", StageCounts::outside, "away", StageCounts::away, "hall", StageCounts::hall, "room", StageCounts::room,
       "desk", StageCounts::desk, "vaccination", StageCounts::vaccination, "booth", StageCounts::booth,
       "observation", StageCounts::observation, "released", StageCounts::released, "no_show", StageCounts::noShow);
 

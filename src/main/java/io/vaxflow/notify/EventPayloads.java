@@ -24,8 +24,8 @@ import java.util.Set;
  * {@code WebhookEvent}): which kind of event it is, and its JSON. Every payload has {@code type}, {@code eventId}
  * (the stream entry's id), {@code site} and {@code at}; then
  * <ul>
- *   <li>{@code call}: every call (not its repeat sayings): number, to, text and (once calls carry it) speech, as
- *       the hall says it ({@link CallText}); {@code back: true} for a come-back call;
+ *   <li>{@code call}: every call (not its repeat sayings): number, to, text and speech, as the hall says it
+ *       ({@link CallText}); {@code back: true} for a come-back call;
  *   <li>{@code ticket}: a check-in and every move of a ticket: number, kind (the transition), from, to;
  *   <li>{@code alert}: raised or cleared, its code, subject, severity, value, limit and message in zh and en;
  *   <li>{@code reminder}: a booking's reminder: appointment, day, slot.
@@ -82,10 +82,11 @@ final class EventPayloads {
   }
 
   private Future<Optional<JsonObject>> call(String site, Entry e, JsonObject out, boolean personal) {
-    Call call = CallText.call(e.id(), site, e.get("number"), e.get("toKind"), e.get("toId"), at(e), e.get("batch"), repeats);
+    Call call = CallText.call(e.id(), site, e.get("number"), e.get("toKind"), e.get("toId"), at(e), e.get("batch"), repeats,
+        "1".equals(e.get("back")));
     JsonObject said = views.call(call);
-    out.put("number", call.number()).put("to", said.getValue("to")).put("text", said.getValue("text"));
-    if (said.containsKey("speech")) out.put("speech", said.getValue("speech"));
+    out.put("number", call.number()).put("to", said.getValue("to")).put("text", said.getValue("text"))
+        .put("speech", said.getValue("speech"));
     if (!"1".equals(e.get("back"))) return Future.succeededFuture(Optional.of(out));
     out.put("back", true);
     if (!personal) return Future.succeededFuture(Optional.of(out));

@@ -30,6 +30,8 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.OfStation> PAUSE = waited("pause", ScriptArgs.OfStation.class);
   public static final Script<ScriptArgs.OfStation> RESUME = waited("resume", ScriptArgs.OfStation.class);
   public static final Script<ScriptArgs.OfNumber> REINSTATE = waited("reinstate", ScriptArgs.OfNumber.class);
+  public static final Script<ScriptArgs.OfTrackedTicket> AWAY = waited("away", ScriptArgs.OfTrackedTicket.class);
+  public static final Script<ScriptArgs.OfTrackedTicket> BACK = waited("back", ScriptArgs.OfTrackedTicket.class);
   public static final Script<ScriptArgs.Tick> TICK = waited("tick", ScriptArgs.Tick.class);
   public static final Script<ScriptArgs.Settings> SETTINGS = waited("settings", ScriptArgs.Settings.class);
   public static final Script<ScriptArgs.Restore> RESTORE = waited("restore", ScriptArgs.Restore.class);

@@ -27,6 +27,9 @@ public final class ScriptArgs {
   /** door_scan, reinstate, ticket: a ticket by its number. */
   public record OfNumber(String number) {}
 
+  /** away, back: a ticket by its number and the day its track token was made for (the person's own phone). */
+  public record OfTrackedTicket(String number, String day) {}
+
   /** tick: due timers handled in one run, at most. */
   public record Tick(int most) {}
 
@@ -96,8 +99,13 @@ public final class ScriptArgs {
   /** site_mode: walk-ins stopped until this ms (0: allowed), closed for the rest of today; null: unchanged. */
   public record SiteMode(Long walkInsStoppedUntil, Boolean closedToday) {}
 
-  public record Ack(String display, long at, String call) {}
+  /**
+   * What a server heard from a hall display since its last write: its latest contact (ms), its latest
+   * ack of a call (ms, 0: none, and that call's id), its sound ("on" | "off" | "no-voice", "": not said),
+   * whether its connection closed then.
+   */
+  public record Heard(String display, long at, long ackAt, String call, String sound, boolean closed) {}
 
-  /** display_acks: the acks heard since the last write, and the bounds of what is kept. */
-  public record DisplayAcks(long forgetBefore, long keepMs, int most, List<Ack> acks) {}
+  /** display_acks: what the displays said since the last write, and the bounds of what is kept. */
+  public record DisplayAcks(long forgetBefore, long keepMs, int most, List<Heard> heard) {}
 }

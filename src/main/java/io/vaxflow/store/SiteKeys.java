@@ -54,9 +54,9 @@ public final class SiteKeys {
     SAYS("says"),
     /** hash of an earlier release (hall display -> last ack, unbounded); removed when a server starts (restore.lua). */
     DISPLAYS_OLD("displays"),
-    /** zset: hall display id scored by ms of its last ack (bounded, expires). */
+    /** zset: hall display id scored by ms of the last contact with it (an ack, a hello, a ping; bounded, expires). */
     DISPLAY_ACKS("displays:acks"),
-    /** hash: hall display id -> 'ms|callId' of its last ack. */
+    /** hash: hall display id -> 'ackMs|callId|contactMs|sound|closed': its last ack, its last contact, its sound. */
     DISPLAY_LAST("displays:last"),
     /** hash: D -> id of the day's first event. */
     DAY_START("daystart"),
@@ -123,6 +123,11 @@ public final class SiteKeys {
 
   public static String events(String site) {
     return Site.EVENTS.of(site);
+  }
+
+  /** hash: number -> D of the latest ticket with that number. */
+  public static String live(String site) {
+    return Site.LIVE.of(site);
   }
 
   /** One ticket, under the day it was issued on. */

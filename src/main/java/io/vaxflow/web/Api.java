@@ -15,7 +15,7 @@ import io.vertx.core.Vertx;
 import java.util.Map;
 
 /**
- * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link KioskRoutes},
+ * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link KioskRoutes}, {@link AwayRoutes} (a person's own phone),
  * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}. Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
@@ -24,6 +24,7 @@ public final class Api {
   private final SiteParams params;
   private final PublicRoutes publicRoutes;
   private final KioskRoutes kiosk;
+  private final AwayRoutes away;
   private final StationRoutes stations;
   private final ManagerRoutes manager;
   private final PlanRoutes plan;
@@ -43,6 +44,7 @@ public final class Api {
     this.staffLogin = new StaffLogin(vertx, config, limiter, sessions);
     this.publicRoutes = new PublicRoutes(config, flows, dispatcher, events, limiter, city, views, monitorViews);
     this.kiosk = new KioskRoutes(checkin, views);
+    this.away = new AwayRoutes(io.vaxflow.security.TrackToken.fromVoucherSecret(config.voucherSecret()), limiter, views);
     this.stations = new StationRoutes(views);
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
     this.plan = new PlanRoutes(plans);
@@ -53,6 +55,7 @@ public final class Api {
     Routes api = routes.withParams(params::check);
     publicRoutes.mount(api);
     kiosk.mount(api);
+    away.mount(api);
     new AuthRoutes(config, staffLogin, limiter, views, routes::specs).mount(api);
     stations.mount(api);
     new ObservationRoutes(views).mount(api);

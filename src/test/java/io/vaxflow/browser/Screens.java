@@ -37,6 +37,10 @@ final class Screens {
   static void openHall(Browser hall, String base, String lang) {
     hall.get(base + "/sites/" + SITE + "/hall?lang=" + lang);
     waitLive(hall, Browser.WAIT);
+    // the connection's states from now on, for a failure's message
+    hall.js("const c = document.getElementById('connection'); window.__connection = [];"
+        + "new MutationObserver(() => window.__connection.push(c.dataset.state + ' ' + new Date().toISOString().slice(11, 23)))"
+        + ".observe(c, { attributes: true, attributeFilter: ['data-state'] });");
   }
 
   static void waitLive(Browser hall, Duration timeout) {
@@ -65,10 +69,17 @@ final class Screens {
 
   /** Waits until the hall has said that call at least {@code n} times; returns the repeats said. */
   static List<Integer> awaitSaid(Browser hall, String number, String toKind, int n, Duration timeout) {
-    return hall.until("the hall saying " + number + " to " + toKind + " " + n + " time(s)", timeout, d -> {
-      List<Integer> s = said(hall, number, toKind);
-      return s.size() >= n ? s : null;
-    });
+    try {
+      return hall.until("the hall saying " + number + " to " + toKind + " " + n + " time(s)", timeout, d -> {
+        List<Integer> s = said(hall, number, toKind);
+        return s.size() >= n ? s : null;
+      });
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("the hall said " + number + " to " + toKind + " " + said(hall, number, toKind).size()
+          + " time(s), not " + n + ", within " + timeout.toSeconds() + " s; its sayings " + sayings(hall) + ", connection "
+          + hall.find("#connection").getAttribute("data-state") + " (since it was live: " + hall.js("return window.__connection;")
+          + "), console " + hall.console(), e);
+    }
   }
 
   /** {@code #said li} as "callId#repeat" strings, in order. */

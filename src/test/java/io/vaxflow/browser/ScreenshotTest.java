@@ -36,6 +36,8 @@ class ScreenshotTest {
 
   static TestCity city;
   static String base;
+  /** One browser for the class, fresh (and of the screen's size) for each test. */
+  static Browser browser;
 
   @BeforeAll
   static void start() {
@@ -43,10 +45,12 @@ class ScreenshotTest {
     // the shipped announcement policy (said 3 times, 8 s apart), as a site would run it
     city = TestCity.start(java.util.Map.of());
     base = Screens.base(city);
+    browser = Browser.open(1920, 1080);
   }
 
   @AfterAll
   static void stop() {
+    if (browser != null) browser.close();
     if (city != null) city.close();
   }
 
@@ -67,42 +71,40 @@ class ScreenshotTest {
     Screens.station(city, desk, "desk-3", "next");
     Screens.station(city, desk, "desk-2", "next");
 
-    try (Browser hall = Browser.open(1920, 1080)) {
-      for (String lang : LANGS) {
-        Screens.openHall(hall, base, lang);
-        hall.until("calls being shown", d -> d.findElements(By.cssSelector("#current-calls .call")).size() >= 3 ? true : null);
-        hall.until("recent calls listed", d -> d.findElements(By.cssSelector("#recent-calls li")).size() >= 6 ? true : null);
-        Screens.stageCount(hall, "hall");
-        // with the first state the wall clock shows the site's time (the server's), not the browser's
-        String hour = String.format("%02d:", java.time.LocalTime.ofInstant(java.time.Instant.parse(TestCity.MORNING),
-            java.time.ZoneId.of("Asia/Shanghai")).getHour());
-        String clock = hall.find("#clock").getText();
-        assertTrue(clock.startsWith(hour), "the hall clock shows the site's time " + hour + "xx: " + clock);
-        assertLanguage(hall, lang, "#now-heading", dictionary(lang).getJsonObject("hall").getString("nowCalling"));
-        shoot(hall, "hall-" + lang);
-        hall.assertCleanConsole();
-      }
+    Browser hall = browser.reset(1920, 1080);
+    for (String lang : LANGS) {
+      Screens.openHall(hall, base, lang);
+      hall.until("calls being shown", d -> d.findElements(By.cssSelector("#current-calls .call")).size() >= 3 ? true : null);
+      hall.until("recent calls listed", d -> d.findElements(By.cssSelector("#recent-calls li")).size() >= 6 ? true : null);
+      Screens.stageCount(hall, "hall");
+      // with the first state the wall clock shows the site's time (the server's), not the browser's
+      String hour = String.format("%02d:", java.time.LocalTime.ofInstant(java.time.Instant.parse(TestCity.MORNING),
+          java.time.ZoneId.of("Asia/Shanghai")).getHour());
+      String clock = hall.find("#clock").getText();
+      assertTrue(clock.startsWith(hour), "the hall clock shows the site's time " + hour + "xx: " + clock);
+      assertLanguage(hall, lang, "#now-heading", dictionary(lang).getJsonObject("hall").getString("nowCalling"));
+      shoot(hall, "hall-" + lang);
+      hall.assertCleanConsole();
     }
   }
 
   @Test
   void kioskStartAndTicket() {
-    try (Browser kiosk = Browser.open(1080, 1920)) {
-      for (String lang : LANGS) {
-        kiosk.get(base + "/sites/pudong/kiosk?lang=" + lang);
-        kiosk.waitVisible("#voucher-input");
-        kiosk.waitVisible("#wait-now-box");
-        JsonObject words = dictionary(lang).getJsonObject("kiosk");
-        assertLanguage(kiosk, lang, "#start-heading", words.getString("heading"));
-        shoot(kiosk, "kiosk-" + lang);
+    Browser kiosk = browser.reset(1080, 1920);
+    for (String lang : LANGS) {
+      kiosk.get(base + "/sites/pudong/kiosk?lang=" + lang);
+      kiosk.waitVisible("#voucher-input");
+      kiosk.waitVisible("#wait-now-box");
+      JsonObject words = dictionary(lang).getJsonObject("kiosk");
+      assertLanguage(kiosk, lang, "#start-heading", words.getString("heading"));
+      shoot(kiosk, "kiosk-" + lang);
 
-        if (lang.equals("zh")) Screens.kioskWalkIn(kiosk, "王芳", "310101199203030077", 1);
-        else Screens.kioskWalkIn(kiosk, "Wang Fang", "310101199203030088", 1);
-        kiosk.until("the ticket's QR code", d -> d.findElements(By.cssSelector("#ticket-qr svg")).isEmpty() ? null : true);
-        assertLanguage(kiosk, lang, "#ticket-heading", words.getString("ticketHeading"));
-        shoot(kiosk, "kiosk-ticket-" + lang);
-        kiosk.assertCleanConsole();
-      }
+      if (lang.equals("zh")) Screens.kioskWalkIn(kiosk, "王芳", "310101199203030077", 1);
+      else Screens.kioskWalkIn(kiosk, "Wang Fang", "310101199203030088", 1);
+      kiosk.until("the ticket's QR code", d -> d.findElements(By.cssSelector("#ticket-qr svg")).isEmpty() ? null : true);
+      assertLanguage(kiosk, lang, "#ticket-heading", words.getString("ticketHeading"));
+      shoot(kiosk, "kiosk-ticket-" + lang);
+      kiosk.assertCleanConsole();
     }
   }
 
@@ -110,20 +112,19 @@ class ScreenshotTest {
   void staffTabletAtADeskHoldingATicket() {
     String number = Screens.walkIn(city, "Lin Xiao", "310101199404040099");
     Screens.scan(city, city.login("door", "1357"), number);
-    try (Browser tablet = Browser.open(1280, 800)) {
-      for (String lang : LANGS) {
-        tablet.get(base + "/sites/pudong/staff?lang=" + lang);
-        if (lang.equals(LANGS.get(0))) {
-          Screens.tabletLogin(tablet, "desk", "1234");
-          Screens.pickStation(tablet, "desk-1");
-          Screens.press(tablet, "next");
-        }
-        // the second language: the same tablet, reloaded, restores its station from the server
-        Screens.awaitHoldingACalledTicket(tablet);
-        assertLanguage(tablet, lang, "#patient-heading", dictionary(lang).getJsonObject("staff").getString("currentPatient"));
-        shoot(tablet, "staff-" + lang);
-        tablet.assertCleanConsole();
+    Browser tablet = browser.reset(1280, 800);
+    for (String lang : LANGS) {
+      tablet.get(base + "/sites/pudong/staff?lang=" + lang);
+      if (lang.equals(LANGS.get(0))) {
+        Screens.tabletLogin(tablet, "desk", "1234");
+        Screens.pickStation(tablet, "desk-1");
+        Screens.press(tablet, "next");
       }
+      // the second language: the same tablet, reloaded, restores its station from the server
+      Screens.awaitHoldingACalledTicket(tablet);
+      assertLanguage(tablet, lang, "#patient-heading", dictionary(lang).getJsonObject("staff").getString("currentPatient"));
+      shoot(tablet, "staff-" + lang);
+      tablet.assertCleanConsole();
     }
   }
 

@@ -146,7 +146,7 @@ class ConfigLoaderTest {
     env.put("VAXFLOW_SITES_PUDONG_NAME_EN", "Pudong Site");
     env.put("REDIS_URL", "redis://10.0.0.5:6379");
     env.put("SIMULATE", "true");
-    env.put("VAXFLOW_TEST", "true");                     // not config: ignored
+    env.put("VAXFLOW_OPTS", "-Xmx1g");                   // names no config section: ignored
     env.put("DATA_DIR", "  ");                           // blank: ignored
 
     VaxflowConfig c = ConfigLoader.load(DEMO, env);
@@ -185,7 +185,7 @@ class ConfigLoaderTest {
     assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback")), c.http());
     assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
     assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
-    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30)), c.flow());
+    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30), 10), c.flow());
     // observationSec alone, as before: the standard observation; the high-risk one 30 minutes
     assertEquals(1800, c.flow().standardObservationSec());
     assertEquals(1800, c.flow().highObservationSec());
@@ -217,7 +217,7 @@ class ConfigLoaderTest {
     assertEquals(ZoneId.of("Asia/Shanghai"), c.timeZone());
     assertFalse(c.simulate());
     assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
-    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30)), c.flow());
+    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30), 10), c.flow());
     VaxflowConfig.Bucket login = new VaxflowConfig.Bucket(0.5, 10);
     assertEquals(new VaxflowConfig.Limits(new VaxflowConfig.Bucket(1.0, 30), new VaxflowConfig.Bucket(20.0, 200), login,
         new VaxflowConfig.Bucket(5.0, 60), login, 5, 900, new VaxflowConfig.Bucket(200.0, 400), 30), c.limits());

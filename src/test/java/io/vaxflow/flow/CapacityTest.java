@@ -14,114 +14,133 @@ import static io.vaxflow.support.FlowKit.ticket;
 import static io.vaxflow.support.FlowKit.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The hall and the vaccine room hold their capacity whatever the path in: a desk giving its
  * patient back, a reinstated no-show (from the door, a desk or a booth), a transfer, a re-call.
- * The books are checked after every step (FlowKit.assertStraight).
+ * The books are checked after every step (FlowKit.assertStraight). One city for the class, on a
+ * simulated clock (arrival timeouts come only when a test moves it), fresh for each test, its
+ * capacities set by the manager.
  */
 class CapacityTest {
 
+  private static final SimClock CLOCK = SimClock.at(TestCity.MORNING);
+  private static TestCity city;
+
+  @BeforeAll
+  static void start() {
+    city = TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_TICKMS", "50"));
+  }
+
+  @BeforeEach
+  void fresh() {
+    city = city.reset();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (city != null) city.close();
+  }
+
   @Test
   void fourDesksReturningIntoAFullRoomDoNotOverfillIt() {
-    try (TestCity city = TestCity.start(Map.of("VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "3"))) {
-      String door = city.login("door", "1357");
-      String desk = city.login("desk", "1234");
-      for (int i = 0; i < 12; i++) city.walkIn(SITE, FlowKit.name("Return", i), FlowKit.idNumber(80, i));
-      for (int round = 0; round < 3; round++) {
-        scanCalled(city, door);
-        for (int d = 1; d <= 4; d++) {
-          var r = next(city, desk, "desk-" + d);
-          assertStraight(state(city), "desk-" + d + " next, round " + round);
-          if (r.status() == 200) {
-            ok(act(city, desk, "desk-" + d, "recall"), "recall");
-            assertStraight(state(city), "desk-" + d + " recall");
-          }
+    FlowKit.capacities(city, null, 3);
+    String door = city.login("door", "1357");
+    String desk = city.login("desk", "1234");
+    for (int i = 0; i < 12; i++) city.walkIn(SITE, FlowKit.name("Return", i), FlowKit.idNumber(80, i));
+    for (int round = 0; round < 3; round++) {
+      scanCalled(city, door);
+      for (int d = 1; d <= 4; d++) {
+        var r = next(city, desk, "desk-" + d);
+        assertStraight(state(city), "desk-" + d + " next, round " + round);
+        if (r.status() == 200) {
+          ok(act(city, desk, "desk-" + d, "recall"), "recall");
+          assertStraight(state(city), "desk-" + d + " recall");
         }
-        scanCalled(city, door);
-        for (int d = 1; d <= 4; d++) {
-          act(city, desk, "desk-" + d, "return");
-          assertStraight(state(city), "desk-" + d + " return, round " + round);
-        }
+      }
+      scanCalled(city, door);
+      for (int d = 1; d <= 4; d++) {
+        act(city, desk, "desk-" + d, "return");
+        assertStraight(state(city), "desk-" + d + " return, round " + round);
       }
     }
   }
 
   @Test
   void reinstatedNoShowsWaitForASeat() {
-    try (TestCity city = TestCity.start(Map.of(
-        "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "6",
-        "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "3",
-        "VAXFLOW_FLOW_ARRIVALTIMEOUTSEC", "1",
-        "VAXFLOW_FLOW_TICKMS", "50"))) {
-      String door = city.login("door", "1357");
-      String desk = city.login("desk", "1234");
-      List<String> numbers = new ArrayList<>();
-      for (int i = 0; i < 24; i++) numbers.add(city.walkIn(SITE, FlowKit.name("Absent", i), FlowKit.idNumber(81, i)).getString("number"));
+    FlowKit.capacities(city, 6, 3);
+    Duration timeout = Duration.ofSeconds(city.config.flow().arrivalTimeoutSec());
+    String door = city.login("door", "1357");
+    String desk = city.login("desk", "1234");
+    List<String> numbers = new ArrayList<>();
+    for (int i = 0; i < 24; i++) numbers.add(city.walkIn(SITE, FlowKit.name("Absent", i), FlowKit.idNumber(81, i)).getString("number"));
 
-      // Nobody comes to the door: called, re-called, no-show, the next batch called... until 15 are no-shows.
-      FlowKit.await("15 arrival no-shows", 60_000,
-          () -> state(city).getJsonObject("counts").getInteger("noShow") >= 15);
-      assertStraight(state(city), "after the no-shows");
-      List<String> noShows = new ArrayList<>();
-      for (String n : numbers) if ("no_show".equals(ticket(city, n).getString("state"))) noShows.add(n);
-      for (String n : noShows) {
-        ok(reinstate(city, door, n), "reinstate " + n);
-        JsonObject c = assertStraight(state(city), "reinstated " + n);
-        assertEquals(true, c.getInteger("hall") <= 6, "hall " + c);
-      }
+    // Nobody comes to the door: called, re-called, no-show, the next batch called... until 15 are
+    // no-shows. The clock moves an arrival timeout on while the test waits; the sweep does the rest.
+    FlowKit.await("15 arrival no-shows", 30_000, () -> {
+      CLOCK.advance(timeout);
+      return state(city).getJsonObject("counts").getInteger("noShow") >= 15;
+    });
+    assertStraight(state(city), "after the no-shows");
+    List<String> noShows = new ArrayList<>();
+    for (String n : numbers) if ("no_show".equals(ticket(city, n).getString("state"))) noShows.add(n);
+    for (String n : noShows) {
+      ok(reinstate(city, door, n), "reinstate " + n);
+      JsonObject c = assertStraight(state(city), "reinstated " + n);
+      assertEquals(true, c.getInteger("hall") <= 6, "hall " + c);
     }
   }
 
   @Test
   void deskNoShowsReinstatedIntoAFullRoomWaitInTheHall() {
-    try (TestCity city = TestCity.start(Map.of(
-        "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "3",
-        "VAXFLOW_FLOW_ARRIVALTIMEOUTSEC", "3600"))) {
-      String door = city.login("door", "1357");
-      String desk = city.login("desk", "1234");
-      for (int i = 0; i < 20; i++) city.walkIn(SITE, FlowKit.name("Desk", i), FlowKit.idNumber(82, i));
-      List<String> noShows = new ArrayList<>();
-      for (int k = 0; k < 8; k++) {
-        scanCalled(city, door);
-        JsonObject got = ok(next(city, desk, "desk-1"), "next");
-        noShows.add(got.getJsonObject("ticket").getString("number"));
-        ok(act(city, desk, "desk-1", "no-show"), "no-show");
-        assertStraight(state(city), "no-show " + k);
-      }
+    FlowKit.capacities(city, null, 3);
+    String door = city.login("door", "1357");
+    String desk = city.login("desk", "1234");
+    for (int i = 0; i < 20; i++) city.walkIn(SITE, FlowKit.name("Desk", i), FlowKit.idNumber(82, i));
+    List<String> noShows = new ArrayList<>();
+    for (int k = 0; k < 8; k++) {
       scanCalled(city, door);
-      for (String n : noShows) {
-        ok(reinstate(city, desk, n), "reinstate " + n);
-        assertStraight(state(city), "reinstated " + n);
-      }
+      JsonObject got = ok(next(city, desk, "desk-1"), "next");
+      noShows.add(got.getJsonObject("ticket").getString("number"));
+      ok(act(city, desk, "desk-1", "no-show"), "no-show");
+      assertStraight(state(city), "no-show " + k);
+    }
+    scanCalled(city, door);
+    for (String n : noShows) {
+      ok(reinstate(city, desk, n), "reinstate " + n);
+      assertStraight(state(city), "reinstated " + n);
     }
   }
 
   @Test
   void aBoothCannotSendItsPatientBackToTheRoom() {
-    try (TestCity city = TestCity.start(Map.of("VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "2"))) {
-      String door = city.login("door", "1357");
-      String desk = city.login("desk", "1234");
-      String booth = city.login("booth", "4321");
-      for (int i = 0; i < 6; i++) city.walkIn(SITE, FlowKit.name("Booth", i), FlowKit.idNumber(83, i));
-      scanCalled(city, door);
-      ok(next(city, desk, "desk-1"), "desk next");
-      ok(act(city, desk, "desk-1", "done"), "desk done");
-      ok(next(city, booth, "booth-1"), "booth next");
-      scanCalled(city, door);
-      expectError(transfer(city, booth, "booth-1", "room"), 409, "INVALID_TRANSITION", "booth to the room");
-      ok(transfer(city, booth, "booth-1", "vaccination"), "booth back to the head of its own queue");
-      assertStraight(state(city), "after the transfers");
-      ok(next(city, desk, "desk-1"), "desk next");
-      ok(transfer(city, desk, "desk-1", "room"), "desk back to the head of its own queue");
-      assertStraight(state(city), "desk transfer to the room");
-    }
+    FlowKit.capacities(city, null, 2);
+    String door = city.login("door", "1357");
+    String desk = city.login("desk", "1234");
+    String booth = city.login("booth", "4321");
+    for (int i = 0; i < 6; i++) city.walkIn(SITE, FlowKit.name("Booth", i), FlowKit.idNumber(83, i));
+    scanCalled(city, door);
+    ok(next(city, desk, "desk-1"), "desk next");
+    ok(act(city, desk, "desk-1", "done"), "desk done");
+    ok(next(city, booth, "booth-1"), "booth next");
+    scanCalled(city, door);
+    expectError(transfer(city, booth, "booth-1", "room"), 409, "INVALID_TRANSITION", "booth to the room");
+    ok(transfer(city, booth, "booth-1", "vaccination"), "booth back to the head of its own queue");
+    assertStraight(state(city), "after the transfers");
+    ok(next(city, desk, "desk-1"), "desk next");
+    ok(transfer(city, desk, "desk-1", "room"), "desk back to the head of its own queue");
+    assertStraight(state(city), "desk transfer to the room");
   }
 
   /** The door lets in everyone called to the room. */

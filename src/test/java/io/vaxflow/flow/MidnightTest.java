@@ -15,9 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,17 +30,19 @@ import org.junit.jupiter.api.Test;
 /**
  * A site open around the clock passes midnight with a ticket in every stage. Nothing is lost or
  * renumbered: every lookup still answers, stations keep their patients, yesterday's timers run,
- * the hall's count stays true and the new day's numbers skip the ones still in the site.
+ * the hall's count stays true and the new day's numbers skip the ones still in the site. The
+ * server runs on a simulated clock: the site is filled at 23:59:45, then the clock is moved past
+ * midnight, then past the end of the observation that began yesterday.
  */
 class MidnightTest {
 
-  /** 23:59:45 in Shanghai on 2026-11-24: the test has 15 s of server time to fill the site. */
-  private static final String BEFORE_MIDNIGHT = "2026-11-24T15:59:45Z";
+  /** 23:59:45 in Shanghai on 2026-11-24. */
+  private static final Instant BEFORE_MIDNIGHT = Instant.parse("2026-11-24T15:59:45Z");
 
   @Test
   void aDayEndsWithPeopleInsideAndTheyCarryOn() {
-    try (TestCity city = TestCity.start(Map.of(
-        "CLOCK", BEFORE_MIDNIGHT,
+    SimClock clock = new SimClock(BEFORE_MIDNIGHT.toEpochMilli());
+    try (TestCity city = TestCity.startOn(clock, Map.of(
         "VAXFLOW_SITES_PUDONG_HOURS_OPEN", "00:00",
         "VAXFLOW_SITES_PUDONG_HOURS_CLOSE", "24:00",
         "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "6",
@@ -85,8 +89,9 @@ class MidnightTest {
         assertTrue(countsBefore.getInteger(stage) > 0, "a ticket at " + stage + " before midnight: " + countsBefore);
       }
 
-      FlowKit.await("the server's clock passes midnight", 40_000,
-          () -> !city.server.flows().get(SITE).today().equals(yesterday));
+      // 00:00:05: midnight has passed, W001's 25 s of observation (from 23:59:45) not yet
+      clock.set(BEFORE_MIDNIGHT.plusSeconds(20).toEpochMilli());
+      assertEquals(LocalDate.parse("2026-11-25"), city.server.flows().get(SITE).today(), "the site's day after midnight");
 
       // every ticket still answers, with the same number, stage and state (observation may have ended)
       Map<String, JsonObject> after = views(city, numbers);
@@ -122,6 +127,8 @@ class MidnightTest {
 
       // yesterday's observation timer runs today: W001 is released and called to the exit
       String observed = numbers.get(0);
+      assertEquals("observation", ticket(city, observed).getString("stage"), "in observation until 00:00:10");
+      clock.set(BEFORE_MIDNIGHT.plusSeconds(30).toEpochMilli());
       FlowKit.await(observed + " released by yesterday's observation timer", 60_000,
           () -> "released".equals(ticket(city, observed).getString("stage")));
       assertTrue(FlowKit.callsOf(city, observed).contains("exit:exit"), "told to leave: " + FlowKit.callsOf(city, observed));

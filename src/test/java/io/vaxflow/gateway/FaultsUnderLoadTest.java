@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vaxflow.store.RedisLauncher;
+import io.vaxflow.support.Alone;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,15 +39,18 @@ import org.junit.jupiter.api.Test;
  * exists afterwards and its key replays it (nothing lost), no number acknowledged for two keys (no
  * duplicate), while Redis is away every answer is a 503 within 3 s (the Redis timeout is 1 s; not a
  * hang), and a check-in is acknowledged again within 5 s after the fault ends. The figures are
- * printed, one line a fault.
+ * printed, one line a fault. A load test with time bounds: it runs {@link Alone}.
  */
+@Alone
 class FaultsUnderLoadTest {
 
   private static final String SITE = "pudong";
   private static final String API = "/api/v1/sites/" + SITE;
   private static final int RATE_PER_S = 200;
   private static final int MAX_IN_FLIGHT = 64;
-  private static final long LOAD_MS = 4_000;
+  /** Load before the fault (a few hundred check-ins acknowledged that must survive it) and after it. */
+  private static final long BEFORE_MS = 2_000;
+  private static final long AFTER_MS = 3_000;
   private static final long RETRY_DELAY_MS = 200;
   /**
    * Generous bounds for a shared 2-core box, not tight measurements: with Redis away an answer
@@ -73,12 +77,12 @@ class FaultsUnderLoadTest {
       awaitHealthy(other, otherPort, dir.resolve("other.log"));
       load = new Load(city.port(), otherPort);
       load.start();
-      Thread.sleep(LOAD_MS);
+      Thread.sleep(BEFORE_MS);
 
       long faultAt = System.nanoTime();
       signal("KILL", other.pid());
       other.onExit().get(10, TimeUnit.SECONDS);
-      Thread.sleep(LOAD_MS);
+      Thread.sleep(AFTER_MS);
       load.finish();
 
       // the instance is gone for good: full service is the first acknowledgement of a check-in that failed over
@@ -141,10 +145,10 @@ class FaultsUnderLoadTest {
       long pid = redisPid(city);
       load = new Load(city.port());
       load.start();
-      Thread.sleep(LOAD_MS);
+      Thread.sleep(BEFORE_MS);
       long awayFrom = System.nanoTime();
       long backAt = fault.apply(redis, pid, cleanup);
-      Thread.sleep(LOAD_MS);
+      Thread.sleep(AFTER_MS);
       load.finish();
 
       Figures f = verify(load, city.port(), name, load.maxAnswerMs(awayFrom, backAt), load.first201Ms(backAt));

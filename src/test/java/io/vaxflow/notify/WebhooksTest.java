@@ -153,14 +153,15 @@ class WebhooksTest {
     TestCity.Reply checkin = server.post(API + "/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
     assertEquals(201, checkin.status(), checkin.body());
     String number = checkin.json().getJsonObject("ticket").getString("number");
-    // The come-back call of this ticket as lua/tick.lua makes it for a ticket that waited away from the hall (issue 15's
-    // away flow): a call event with back = 1. Written here as that script writes it.
+    // The come-back call of this ticket as the sweep makes it for a ticket waiting away from the hall (lib/site.lua
+    // call_back: a call to the hall with back = 1), written here as that script writes it: the away flow has its own test.
     String back = server.redis(Command.XADD, SiteKeys.events(SITE), "*", "type", "call", "day", TestCity.TODAY,
         "at", clock.millis(), "by", "system", "number", number, "toKind", "hall", "toId", "hall", "stage", "hall", "back", "1").toString();
     for (Receiver r : List.of(sms, board)) await("the come-back call at " + r.url(""), 10_000, () -> r.eventIds("call").contains(back));
     JsonObject toSms = callOf(sms, back);
     JsonObject toBoard = callOf(board, back);
     assertTrue(toSms.getBoolean("back") && toBoard.getBoolean("back"));
+    assertTrue(toSms.getJsonObject("text").getString("en").contains("come back"), "the come-back wording: " + toSms.encode());
     assertEquals(PHONE, toSms.getString("phone"), "a receiver of reminders gets the booking's phone with its come-back call");
     assertFalse(toBoard.containsKey("phone"), toBoard.encode());
     assertTrue(board.eventIds("ticket").size() > 0 && board.delivered().stream().noneMatch(g -> "reminder".equals(g.event())),

@@ -38,7 +38,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * where it <em>fails</em>: CI must run them. The viewport is exactly the size asked for (set over
  * CDP, so screenshots are that many pixels). The browser console is collected as the test goes;
  * {@link #assertCleanConsole} fails on CSP violations, script errors and failed loads. Close it
- * (try-with-resources or {@code @AfterEach}) to quit the browser.
+ * to quit the browser.
+ *
+ * <p><b>One browser per class</b> (a launch costs a second or more of CPU): open it in
+ * {@code @BeforeAll}, {@link #reset} it in {@code @BeforeEach}, close it in {@code @AfterAll}; a test
+ * that needs two screens at once (a hall and a kiosk) keeps two.
  */
 public final class Browser implements AutoCloseable {
 
@@ -93,10 +97,10 @@ public final class Browser implements AutoCloseable {
     options.setCapability("goog:loggingPrefs", logs);
     ChromeDriver driver = new ChromeDriver(service, options);
     try {
-      driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-          Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+      Browser browser = new Browser(driver);
+      browser.resize(width, height);
       driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-      return new Browser(driver);
+      return browser;
     } catch (RuntimeException e) {
       driver.quit();
       throw e;
@@ -107,6 +111,28 @@ public final class Browser implements AutoCloseable {
     java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
     logger.setLevel(Level.SEVERE);
     return logger;
+  }
+
+  /**
+   * The browser as a new one would be, for the next test of a class that keeps one browser: no
+   * cookies, a blank page, pages' CSP enforced (Axe.allowInjection turns it off), the console's
+   * entries so far dropped, the viewport {@code width}×{@code height}.
+   */
+  public Browser reset(int width, int height) {
+    driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+    driver.executeCdpCommand("Page.enable", Map.of());
+    driver.executeCdpCommand("Page.setBypassCSP", Map.of("enabled", false));
+    driver.get("about:blank");
+    resize(width, height);
+    console();
+    console.clear();
+    return this;
+  }
+
+  /** The viewport becomes exactly {@code width}×{@code height} CSS pixels (a screenshot is that many). */
+  public void resize(int width, int height) {
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
   }
 
   // ---- pages ----

@@ -27,9 +27,18 @@ public final class StaffCookies {
 
   /** The CSRF token a Cookie header carries, if any. */
   public static Optional<String> csrf(String cookieHeader) {
+    return value(cookieHeader, CSRF);
+  }
+
+  /** The session token a Cookie header carries, if any. */
+  public static Optional<String> session(String cookieHeader) {
+    return value(cookieHeader, SESSION);
+  }
+
+  private static Optional<String> value(String cookieHeader, String name) {
     if (cookieHeader == null) return Optional.empty();
     for (String part : cookieHeader.split(";\\s*")) {
-      if (part.startsWith(CSRF)) return Optional.of(part.substring(CSRF.length()));
+      if (part.startsWith(name)) return Optional.of(part.substring(name.length()));
     }
     return Optional.empty();
   }

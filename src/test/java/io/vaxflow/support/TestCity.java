@@ -29,12 +29,30 @@ import java.util.TreeMap;
  * A real Vaxflow for tests: its own redis-server in a temp dir and the server on a free loopback
  * port, configured from config/vaxflow.yaml plus environment-style overrides. Calls block the test
  * thread (never an event loop). Close it to stop both.
+ *
+ * <p><b>One city per class.</b> Starting a city costs a redis-server, a Vert.x and a server; a class
+ * starts one and gives every test a fresh one on the same redis-server (redisson's BaseTest):
+ * <pre>
+ *   static TestCity city;
+ *   &#64;BeforeAll static void start() { city = TestCity.start(SETTINGS); }
+ *   &#64;BeforeEach void fresh() { city = city.reset(); }   // only if the tests need an empty city
+ *   &#64;AfterAll static void stop() { if (city != null) city.close(); }
+ * </pre>
+ * {@link #reset} empties Redis and starts a new server with the same settings and clock (a simulated
+ * one rewound), so nothing a test did (tickets, sessions, rate limits, refused addresses, displays,
+ * what the server remembers in memory) reaches the next, and the data-loss guard never sees an
+ * emptied Redis under a running server. Tests whose settings differ share a class's city when they
+ * can set them through the API (FlowKit.capacities). Staff log in with the README's PINs, hashed at
+ * the fewest iterations a config may hold ({@link TestPins}). A test that waits for domain time
+ * runs the server on a {@link SimClock} ({@link #startOn}) and moves it; docs/architecture.md,
+ * "Tests", has the rest.
  */
 public final class TestCity implements AutoCloseable {
 
   /** Monday 2026-11-24 10:00 in Shanghai: the demo sites are open. */
   public static final String MORNING = "2026-11-24T02:00:00Z";
   public static final String TODAY = "2026-11-24";
+  private static final Path DEMO_CONFIG = Path.of("config/vaxflow.yaml");
 
   public final RedisLauncher redis;
   public final Vertx vertx;
@@ -42,27 +60,26 @@ public final class TestCity implements AutoCloseable {
   public final VaxflowServer server;
   public final WebClient http;
   private final Redis redisClient;
-  private final boolean ownsRedis;
+  private final String redisUrl;
+  private final Map<String, String> overrides;
+  private final Path configFile;
+  private final java.time.Clock clock;
+  /** Whether close() stops the redis-server too; handed on by {@link #reset}. */
+  private boolean ownsRedis;
 
-  private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides) {
-    this(redis, ownsRedis, overrides, Path.of("config/vaxflow.yaml"));
-  }
-
-  /** The city of {@code configFile} with the test settings below; Vert.x as {@code Main} starts it (metrics on). */
-  private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides, Path configFile) {
-    this(redis, redis.url(), ownsRedis, overrides, configFile);
-  }
-
-  /** {@code redis} null: the deployment named by {@code overrides} (REDIS_TYPE, REDIS_URL, ...). */
-  private TestCity(RedisLauncher redis, String redisUrl, boolean ownsRedis, Map<String, String> overrides, Path configFile) {
-    this(redis, redisUrl, ownsRedis, overrides, configFile, null);
-  }
-
-  /** {@code clock} null: the server's own (CLOCK); else the server runs on it (a test's simulated day). */
+  /**
+   * {@code redis} null: the deployment named by {@code overrides} (REDIS_TYPE, REDIS_URL, ...).
+   * {@code clock} null: the server's own (CLOCK); else the server runs on it (a test's simulated day).
+   * {@code flush}: Redis is emptied before the server starts ({@link #reset}).
+   */
   private TestCity(RedisLauncher redis, String redisUrl, boolean ownsRedis, Map<String, String> overrides, Path configFile,
-                   java.time.Clock clock) {
+                   java.time.Clock clock, boolean flush) {
     this.redis = redis;
+    this.redisUrl = redisUrl;
     this.ownsRedis = ownsRedis;
+    this.overrides = Map.copyOf(overrides);
+    this.configFile = configFile;
+    this.clock = clock;
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", "0");
     env.put("CLOCK", MORNING);
@@ -76,25 +93,46 @@ public final class TestCity implements AutoCloseable {
     env.put("VAXFLOW_LIMITS_LOGINFAILURES", "1000");
     // a loaded 2-core CI box must not turn slow answers into 503s; outage tests set their own
     env.put("VAXFLOW_REDIS_TIMEOUTMS", "5000");
+    env.putAll(TestPins.overrides(configFile));
     env.putAll(overrides);
     this.config = ConfigLoader.load(configFile, env);
     this.vertx = Vertx.vertx(io.vaxflow.Main.vertxOptions());
+    this.redisClient = Redis.createClient(vertx, io.vaxflow.store.RedisDeployment.options(config.redis(), redisUrl));
+    if (flush) redis(Command.FLUSHALL);
     this.server = (clock == null ? VaxflowServer.start(vertx, config, redisUrl)
         : VaxflowServer.start(vertx, config, redisUrl, clock)).await();
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(server.port()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-    this.redisClient = Redis.createClient(vertx, io.vaxflow.store.RedisDeployment.options(config.redis(), redisUrl));
+  }
+
+  private TestCity(RedisLauncher redis, boolean ownsRedis, Map<String, String> overrides, Path configFile, java.time.Clock clock) {
+    this(redis, redis.url(), ownsRedis, overrides, configFile, clock, false);
+  }
+
+  /**
+   * A fresh city for the next test: this server stopped, every key of its Redis deleted (FLUSHALL,
+   * with no server running), and a new server started on it with the same settings and clock (a
+   * {@link SimClock} back at its start). Use the city returned; this one is done. Servers of the
+   * test's own on the same Redis must be stopped first.
+   */
+  public TestCity reset() {
+    if (redis == null) throw new IllegalStateException("reset() needs the city's own redis-server");
+    stopServer();
+    if (clock instanceof SimClock simulated) simulated.rewind();
+    TestCity fresh = new TestCity(redis, redisUrl, ownsRedis, overrides, configFile, clock, true);
+    ownsRedis = false; // handed on: closing this one later stops nothing more
+    return fresh;
   }
 
   /** A server on a Redis deployment the test runs itself, named by {@code overrides} (REDIS_TYPE, REDIS_URL, ...). */
   public static TestCity onDeployment(Map<String, String> overrides) {
-    return new TestCity(null, overrides.get("REDIS_URL"), false, overrides, Path.of("config/vaxflow.yaml"));
+    return new TestCity(null, overrides.get("REDIS_URL"), false, overrides, DEMO_CONFIG, null, false);
   }
 
   public static TestCity start(Map<String, String> overrides) {
     try {
       Path dir = Files.createTempDirectory("vaxflow-test");
-      return new TestCity(RedisLauncher.start(dir), true, overrides);
+      return new TestCity(RedisLauncher.start(dir), true, overrides, DEMO_CONFIG, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -108,8 +146,7 @@ public final class TestCity implements AutoCloseable {
   public static TestCity startOn(java.time.Clock clock, Map<String, String> overrides) {
     try {
       Path dir = Files.createTempDirectory("vaxflow-test");
-      RedisLauncher redis = RedisLauncher.start(dir);
-      return new TestCity(redis, redis.url(), true, overrides, Path.of("config/vaxflow.yaml"), clock);
+      return new TestCity(RedisLauncher.start(dir), true, overrides, DEMO_CONFIG, clock);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -117,12 +154,17 @@ public final class TestCity implements AutoCloseable {
 
   /** A second server (or a restarted one) on an existing Redis. */
   public static TestCity on(RedisLauncher redis, Map<String, String> overrides) {
-    return new TestCity(redis, false, overrides);
+    return new TestCity(redis, false, overrides, DEMO_CONFIG, null);
+  }
+
+  /** A second server (or a restarted one) on an existing Redis, on {@code clock} (a test's simulated day). */
+  public static TestCity on(RedisLauncher redis, java.time.Clock clock, Map<String, String> overrides) {
+    return new TestCity(redis, false, overrides, DEMO_CONFIG, clock);
   }
 
   /** A server on an existing Redis, configured from {@code configFile} (a test's own city) plus overrides. */
   public static TestCity on(RedisLauncher redis, Path configFile, Map<String, String> overrides) {
-    return new TestCity(redis, false, overrides, configFile);
+    return new TestCity(redis, false, overrides, configFile, null);
   }
 
   public int port() {
@@ -308,7 +350,7 @@ public final class TestCity implements AutoCloseable {
   public static TestCity startWithConfig(Path configFile, Map<String, String> overrides) {
     try {
       Path dir = Files.createTempDirectory("vaxflow-test");
-      return new TestCity(RedisLauncher.start(dir), true, overrides, configFile);
+      return new TestCity(RedisLauncher.start(dir), true, overrides, configFile, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
