@@ -21,7 +21,9 @@ import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
+import io.vaxflow.monitor.AlertWatch;
 import io.vaxflow.monitor.SiteMetrics;
+import io.vaxflow.notify.Webhooks;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
@@ -116,15 +118,24 @@ public final class VaxflowServer {
           Dispatcher dispatcher = new Dispatcher(vertx, config, flows, scripts);
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
+          SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
-              new SiteMetrics(config, displays, registry, scripts), new CityOverview(config, flows, scripts),
+              siteMetrics, new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays);
+          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
-              new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret()), bridge);
+              new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
+          Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics);
+          announcer.listen(webhooks::wake);
           return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
-              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics)))
+              .compose(v -> config.webhooks().isEmpty() ? Future.succeededFuture() : vertx.deployVerticle(webhooks))
+              // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)
+              .compose(v -> Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.ALERT)
+                  ? vertx.deployVerticle(new AlertWatch(flows.values(), siteMetrics, config.notifications().alertCheckSec() * 1000L))
+                  : Future.succeededFuture())
+              .compose(v -> vertx.deployVerticle(announcer))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
                   ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher, config.clockRate())).mapEmpty()

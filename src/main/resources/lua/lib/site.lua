@@ -25,6 +25,10 @@
 --   P..'displays:last'       hash: hall display id -> 'ackMs|callId|contactMs|sound|closed' (same members)
 --   P..'daystart'            hash: D -> id of the day's first event
 --   P..'appt:'..code         hash: one appointment
+--   P..'reminders'           zset: appointment code scored by ms its reminder is due (book.lua adds it, remind.lua
+--                            moves it into the stream); a booking cancelled or erased removes it (ZREM)
+--   P..'alerts'              hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit'
+--                            of the last sighting by any server (alerts.lua)
 --   P..'slots:'..D           hash: slot HH:MM -> appointments booked
 --   P..'booked:'..D..':'..id string: appointment code of a person's booking that day
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
@@ -113,8 +117,9 @@ local function load_ticket(num)
   return load_ticket_on(redis.call('HGET', LIVE, num) or DAY, num)
 end
 
--- Append one event to the site's stream; every transition goes through here.
-local function event(kind, fields)
+-- Append one entry to the site's stream (the audit log, and what every instance and webhook reads);
+-- fields without a value are left out.
+local function append(kind, fields)
   local args = {'XADD', P .. 'events', 'MAXLEN', '~', '200000', '*',
                 'type', kind, 'day', DAY, 'at', tostring(NOW), 'by', ACTOR}
   for i = 1, #fields, 2 do
@@ -125,6 +130,20 @@ local function event(kind, fields)
   end
   local id = redis.call(unpack(args))
   redis.call('HSETNX', P .. 'daystart', DAY, id)
+  return id
+end
+
+-- A booking's reminder, due now: a 'reminder' event naming the appointment (never its phone: the
+-- webhooks read that from the appointment as they deliver it, to receivers of reminders only).
+local function remind(code, day, slot)
+  return append('reminder', {'appointment', code, 'bookedDay', day, 'slot', slot})
+end
+
+-- One event of the day's flow, counted in its figures (lib/stats.lua); every transition goes through
+-- here. What happens beside the flow (an alert, a reminder) is appended alone: it must not open the
+-- day's window of the figures at night.
+local function event(kind, fields)
+  local id = append(kind, fields)
   stats_event(kind)
   return id
 end

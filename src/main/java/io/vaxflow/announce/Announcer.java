@@ -62,6 +62,7 @@ public final class Announcer extends VerticleBase {
   private final Map<String, Map<String, String>> lastStations = new HashMap<>();
   private long stateTimer;
   private long ackTimer;
+  private final List<java.util.function.BiConsumer<String, Entry>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock,
                    Displays displays, AppMetrics metrics) {
@@ -97,7 +98,16 @@ public final class Announcer extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Hands {@code listener} every entry of every site's stream as this instance's tail reads it (on this
+   * verticle's event loop; the listener hops to its own): the webhooks wake on it instead of polling.
+   */
+  public void listen(java.util.function.BiConsumer<String, Entry> listener) {
+    listeners.add(listener);
+  }
+
   private void onEvent(String site, Entry e) {
+    listeners.forEach(l -> l.accept(site, e));
     dirty.add(site);
     String type = e.get("type");
     if ("call".equals(type)) {

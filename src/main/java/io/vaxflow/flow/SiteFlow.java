@@ -165,6 +165,16 @@ public final class SiteFlow {
     return run("system", at -> scripts.run(Script.SAY, at, args));
   }
 
+  /** Moves the bookings' reminders that are due into the stream, each once (lua/remind.lua); how many. */
+  public Future<Integer> remind() {
+    return run("system", at -> scripts.run(Script.REMIND, at, new ScriptArgs.Remind(200))).map(r -> r.getInteger("reminded", 0));
+  }
+
+  /** Records the alerts this server sees now; the script raises and clears them once for all servers (lua/alerts.lua). */
+  public Future<JsonObject> recordAlerts(ScriptArgs.Alerts seen) {
+    return run("system", at -> scripts.run(Script.ALERTS, at, seen));
+  }
+
   /** How the waits predicted at check-in came true lately (lua/wait_accuracy.lua). */
   public Future<JsonObject> waitAccuracy() {
     return run("public", at -> scripts.run(Script.WAIT_ACCURACY, at, new ScriptArgs.None()));

@@ -64,9 +64,22 @@ public final class ScriptArgs {
   /** A slot that can still be booked: HH:MM and its start. */
   public record Slot(String slot, long start) {}
 
-  /** book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min. */
+  /**
+   * book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min;
+   * its reminder due at {@code remindAt} (ms; at once when that is past).
+   */
   public record Book(String code, String name, String idNumber, String phone, int dose, String priority,
-                     int slotCapacity, long keepSec, String day, List<Slot> slots, boolean anaphylaxisHistory) {}
+                     int slotCapacity, long keepSec, String day, List<Slot> slots, boolean anaphylaxisHistory,
+                     long remindAt) {}
+
+  /** remind: due reminders moved into the stream in one run, at most. */
+  public record Remind(int most) {}
+
+  /** An alert a server sees: its code, what it is about (null: the site), its level, its value against its limit. */
+  public record SeenAlert(String code, String subject, String severity, long value, long limit) {}
+
+  /** alerts: every alert this server sees now, when (wall clock), and how long unseen clears one. */
+  public record Alerts(List<SeenAlert> seen, long wallMs, long quietMs) {}
 
   /** rate_limit: one limit per key. */
   public record RateLimit(List<Limit> buckets) {}

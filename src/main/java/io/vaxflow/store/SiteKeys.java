@@ -62,6 +62,10 @@ public final class SiteKeys {
     DAY_START("daystart"),
     /** hash per appointment code: one appointment. */
     APPOINTMENT("appt:"),
+    /** zset: appointment code scored by ms its reminder is due (lua/book.lua, lua/remind.lua); a cancellation removes it. */
+    REMINDERS("reminders"),
+    /** hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit' of its last sighting (lua/alerts.lua). */
+    ALERTS("alerts"),
     /** hash per D: slot HH:MM -> appointments booked. */
     SLOTS("slots:"),
     /** string per D and ID number: the appointment code of a person's booking that day. */
@@ -160,6 +164,11 @@ public final class SiteKeys {
   /** People in observation held by a severe reaction until staff clear it. */
   public static String observeHeld(String site) {
     return Site.OBSERVE_HELD.of(site);
+  }
+
+  /** Reminders of bookings not yet due: appointment code scored by due ms. */
+  public static String reminders(String site) {
+    return Site.REMINDERS.of(site);
   }
 
   public static String appointment(String site, String code) {
