@@ -51,10 +51,18 @@ public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("config", "vaxflow.yaml");
 
   private static final String GENERIC_PREFIX = "VAXFLOW_";
-  private static final Map<String, String> NAMED_ENV = Map.of("HTTP_PORT", "http.port", "REDIS_URL", "redis.url",
-      "REDIS_TYPE", "redis.type", "REDIS_MASTER", "redis.master", "REDIS_WAIT_REPLICAS", "redis.waitReplicas",
-      "DATA_DIR", "dataDir", "VOUCHER_SECRET", "voucherSecret", "CLOCK", "clock", "SIMULATE", "simulate",
-      "CLOCK_RATE", "clockRate");
+  private static final Map<String, String> NAMED_ENV = Map.ofEntries(
+      Map.entry("HTTP_PORT", "http.port"),
+      Map.entry("REDIS_URL", "redis.url"),
+      Map.entry("REDIS_TYPE", "redis.type"),
+      Map.entry("REDIS_MASTER", "redis.master"),
+      Map.entry("REDIS_WAIT_REPLICAS", "redis.waitReplicas"),
+      Map.entry("DATA_DIR", "dataDir"),
+      Map.entry("VOUCHER_SECRET", "voucherSecret"),
+      Map.entry("CLOCK", "clock"),
+      Map.entry("CLOCK_RATE", "clockRate"),
+      Map.entry("SIMULATE", "simulate"),
+      Map.entry("DEMO", "demo"));
 
   private static final YAMLMapper MAPPER = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
       DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

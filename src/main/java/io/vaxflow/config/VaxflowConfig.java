@@ -34,6 +34,7 @@ public record VaxflowConfig(
     @Setting(value = "1.0", min = 0.01, max = 10000) double clockRate,
     @Setting("Asia/Shanghai") ZoneId timeZone,
     @Setting("false") boolean simulate,
+    @Setting("false") boolean demo,
     Announce announce,
     Flow flow,
     Limits limits,
@@ -50,6 +51,15 @@ public record VaxflowConfig(
    * with it. In use when VOUCHER_SECRET is not set: the server says so at start and in /health.
    */
   public static final String DEMO_VOUCHER_SECRET = "vaxflow-demo-voucher-secret-change-me";
+
+  /**
+   * Demo mode ({@code demo: true} in the shipped config/vaxflow.yaml, env DEMO): the README's first command is one
+   * command. A code that would go to a phone is shown on the page, the local browser is enrolled as the site's
+   * devices, and the public demo secrets are allowed (with a warning). Outside it, none of that.
+   */
+  public boolean demoMode() {
+    return demo;
+  }
 
   /** Whether vouchers are signed with the public demo secret ({@link #DEMO_VOUCHER_SECRET}). */
   public boolean usesDemoVoucherSecret() {
