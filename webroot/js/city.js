@@ -17,7 +17,7 @@ let city = null;                 // the latest GET /api/v1/city
 const states = new Map();        // site -> latest live state
 const connections = new Map();   // site -> 'live' | 'polling' | 'reconnecting' | 'offline'
 
-const waitingOf = (c) => (c.outside || 0) + (c.hall || 0) + (c.room || 0) + (c.desk || 0) + (c.vaccination || 0);
+const waitingOf = (c) => (c.outside || 0) + (c.away || 0) + (c.hall || 0) + (c.room || 0) + (c.desk || 0) + (c.vaccination || 0);
 const fmtNumber = (n) => new Intl.NumberFormat(htmlLang(lang)).format(n);
 const siteOf = (id) => (city ? city.sites.find((s) => s.id === id) : null);
 const remotes = () => (city && Array.isArray(city.remoteSites) ? city.remoteSites : []);

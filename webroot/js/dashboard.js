@@ -388,10 +388,15 @@ function renderDisplays() {
     replaceChildren($('displays'), el('li', { class: 'muted' }, t('page.noDisplays')));
     return;
   }
-  replaceChildren($('displays'), list.map((d) => el('li', { class: 'display-row', 'data-online': d.online ? 'true' : 'false' },
-    el('span', { class: 'display-id' }, d.id),
-    el('span', { class: 'display-seen muted', title: clock(d.lastAckAt) }, t('page.lastAck', { time: ago(d.lastAckAgeSec) })),
-    el('span', { class: 'status-pill', 'data-online': d.online ? 'true' : 'false' }, d.online ? t('page.online') : t('page.offline')))));
+  // each display as the server last heard it (an ack, its hello, a ping), and whether it can be heard
+  replaceChildren($('displays'), list.map((d) => el('li', {
+    class: 'display-row', 'data-display': d.id, 'data-online': d.online ? 'true' : 'false', 'data-sound': d.sound || 'unknown',
+  },
+  el('span', { class: 'display-id' }, d.id),
+  el('span', { class: 'display-seen muted', title: clock(d.lastContactAt) }, t('page.lastContact', { time: ago(d.lastContactAgeSec) })),
+  // the sound it last reported, while it is there to be heard
+  d.online ? el('span', { class: 'display-sound', 'data-sound': d.sound || 'unknown' }, t(`page.sound.${d.sound || 'unknown'}`)) : null,
+  el('span', { class: 'status-pill', 'data-online': d.online ? 'true' : 'false' }, d.online ? t('page.online') : t('page.offline')))));
 }
 
 function ago(sec) {

@@ -1,7 +1,7 @@
 // hall.js — the wall display: the calls being made now (large, with which saying it is), the
-// last ten calls, people waiting per stage and the predicted wait. Each call message is shown,
-// chimed, spoken (zh-CN then en) and acknowledged. It never shows names or ID numbers: calls
-// carry only ticket numbers and destinations.
+// latest calls (as many as fit, each readable from the back of the hall), people waiting per stage
+// and the predicted wait. Each call message is shown, chimed, spoken (zh-CN then en) and
+// acknowledged. It never shows names or ID numbers: calls carry only ticket numbers and destinations.
 
 import { site, lang, otherLang, t, el, bilingual, destination, hhmm, compareEventIds, clockText, waitRange, randomKey } from './page.js';
 import { connectLive } from './live.js';
@@ -13,7 +13,7 @@ const CURRENT_MAX = 4;
 const RECENT_MAX = 10;
 // A call stays "now calling" this long after its latest saying.
 const CURRENT_HOLD_MS = INTERVAL_MS * 2 + 20000;
-const STAGES = ['outside', 'hall', 'room', 'desk', 'vaccination', 'booth', 'observation'];
+const STAGES = ['outside', 'away', 'hall', 'room', 'desk', 'vaccination', 'booth', 'observation'];
 
 const currentList = document.getElementById('current-calls');
 const noCurrent = document.getElementById('no-current');
@@ -81,12 +81,25 @@ function callItem(entry, newest) {
     el('span', { 'aria-hidden': 'true' }, `${repeat}/${of}`)));
 }
 
+/**
+ * Drops the last rows of a list while they do not fit whole in its box: the numbers are sized to be
+ * read from the back of the hall, and a row cut in half would be read wrong.
+ */
+function fit(list) {
+  const box = list.getBoundingClientRect();
+  const bottom = box.top + list.clientTop + list.clientHeight + 0.5;
+  while (list.childElementCount > 1 && list.lastElementChild.getBoundingClientRect().bottom > bottom) {
+    list.lastElementChild.remove();
+  }
+}
+
 function renderCurrent() {
   const entries = [...current.values()].sort((a, b) => compareEventIds(b.call.eventId || b.call.callId, a.call.eventId || a.call.callId));
   currentList.textContent = '';
   entries.forEach((e, i) => currentList.appendChild(callItem(e, i === 0)));
-  currentList.dataset.count = String(entries.length);
   noCurrent.hidden = entries.length > 0;
+  fit(currentList);
+  currentList.dataset.count = String(currentList.childElementCount);
 }
 
 function renderRecent() {
@@ -99,6 +112,7 @@ function renderRecent() {
       el('time', { class: 'recent-time', datetime: c.at }, hhmm(c.at))));
   }
   noRecent.hidden = calls.length > 0;
+  fit(recentList);
 }
 
 function trimRecent() {
@@ -197,37 +211,86 @@ function onConnection(state) {
 }
 
 // ---- sound: a chime, then the call said in Chinese and in English ----
+//
+// Each call is chimed, then its speech (the number spelled for a voice: "A, zero two seven — …",
+// "A 零二七 号，…") said with a Chinese voice, then an English one; where the browser has no voice
+// for a language, that language is left out, and with none the chime alone says a call came.
+// Browsers play sound only after a user gesture, unless started to allow it (kiosk mode:
+// --autoplay-policy=no-user-gesture-required, see the README); the hall tries at once, after a
+// reload too, and shows "Turn sound on" only when the browser refused. Whether it can be heard
+// ('on', 'off': refused, 'no-voice': chime only) is on <body data-sound> and goes to the server
+// with the display's hello and acks, so the dashboard sees a muted display.
 
 const sound = (() => {
   const queue = [];
   let playing = false;
   let ctx = null;
   let voices = [];
+  let refused = false;   // the browser would not play sound without a gesture
+  let reported = null;
+  let onChange = () => {};
+  // How long a start is given before it counts as refused (a browser that refuses never answers).
+  const START_WAIT_MS = 1000;
 
-  // Browsers start audio only after a user gesture, unless launched to allow it (kiosk mode:
-  // --autoplay-policy=no-user-gesture-required); ask once, then wait for the sound button.
-  let asked = false;
   function audio() {
     const AC = window.AudioContext || window.webkitAudioContext;
     if (!AC) return null;
     if (!ctx) {
-      try { ctx = new AC(); } catch (e) { return null; }
-    }
-    const activated = !navigator.userActivation || navigator.userActivation.hasBeenActive;
-    if (ctx.state === 'suspended' && (activated || !asked)) {
-      asked = true;
-      ctx.resume().catch(() => {});
+      try {
+        ctx = new AC();
+        ctx.onstatechange = changed;
+      } catch (e) {
+        return null;
+      }
     }
     return ctx;
   }
 
+  /** Starts the audio if it is not running; resolves whether it runs within START_WAIT_MS. */
+  function start() {
+    const a = audio();
+    if (!a) return Promise.resolve(false);
+    if (a.state === 'running') return Promise.resolve(true);
+    // refused, and nobody has touched the page since: asking again would only be refused again
+    if (refused && navigator.userActivation && !navigator.userActivation.hasBeenActive) return Promise.resolve(false);
+    return Promise.race([a.resume().then(() => a.state === 'running', () => false), sleep(START_WAIT_MS).then(() => false)])
+      .then((running) => {
+        if (running) refused = false;
+        else if (a.state !== 'running') refused = true;
+        changed();
+        return running;
+      });
+  }
+
   function loadVoices() {
     if ('speechSynthesis' in window) voices = window.speechSynthesis.getVoices() || [];
+    changed();
   }
 
   function voiceFor(tag) {
     const base = tag.split('-')[0];
-    return voices.find((v) => v.lang === tag) || voices.find((v) => (v.lang || '').replace('_', '-').startsWith(base)) || null;
+    return voices.find((v) => v.lang === tag)
+      || voices.find((v) => (v.lang || '').replace('_', '-').toLowerCase().startsWith(base)) || null;
+  }
+
+  function canSpeak() {
+    return 'speechSynthesis' in window && typeof window.SpeechSynthesisUtterance === 'function';
+  }
+
+  /** 'on' | 'off' | 'no-voice', as the display can be heard now. */
+  function state() {
+    if (refused || !ctx || ctx.state !== 'running') return 'off';
+    if (!canSpeak() || !voiceFor('zh-CN') || !voiceFor('en-GB')) return 'no-voice';
+    return 'on';
+  }
+
+  function changed() {
+    const s = state();
+    soundToggle.hidden = !refused;
+    if (s === reported) return;
+    reported = s;
+    document.body.dataset.sound = s;
+    onChange(s);
   }
 
   function sleep(ms) {
@@ -235,17 +298,15 @@ const sound = (() => {
   }
 
   /** Two soft tones, "ding-dong". */
-  function chime() {
-    const a = audio();
-    if (!a || a.state !== 'running') {
-      showToggle();
-      return sleep(300);
-    }
-    return sleep(tones(a));
+  async function chime() {
+    if (!(await start())) return sleep(300);
+    return sleep(tones(ctx));
   }
 
+  /** Says the text with a voice of the language; nothing where there is none. */
   function say(text, tag) {
-    if (!text || !('speechSynthesis' in window) || typeof window.SpeechSynthesisUtterance !== 'function') return Promise.resolve();
+    const voice = voiceFor(tag);
+    if (!text || !canSpeak() || !voice || refused) return Promise.resolve();
     return new Promise((resolve) => {
       let done = false;
       const finish = () => {
@@ -254,13 +315,18 @@ const sound = (() => {
         clearTimeout(timer);
         resolve();
       };
-      const u = new SpeechSynthesisUtterance(text);
+      const u = new window.SpeechSynthesisUtterance(text);
       u.lang = tag;
-      const v = voiceFor(tag);
-      if (v) u.voice = v;
+      u.voice = voice;
       u.rate = 0.9;
       u.onend = finish;
-      u.onerror = finish;
+      u.onerror = (e) => {
+        if (e && e.error === 'not-allowed') {
+          refused = true;
+          changed();
+        }
+        finish();
+      };
       // Some systems never end an utterance they cannot say; do not let the queue stall.
       const timer = setTimeout(finish, 2500 + text.length * 220);
       try {
@@ -286,10 +352,11 @@ const sound = (() => {
     playing = true;
     while (queue.length) {
       const c = queue.shift();
+      const words = c.speech || c.text || {};
       mark(c.callId, true);
       await chime();
-      await say(c.text && c.text.zh, 'zh-CN');
-      await say(c.text && c.text.en, 'en-GB');
+      await say(words.zh, 'zh-CN');
+      await say(words.en, 'en-GB');
       mark(c.callId, false);
       await sleep(500);
     }
@@ -305,31 +372,28 @@ const sound = (() => {
     pump();
   }
 
-  function showToggle() {
-    soundToggle.hidden = false;
-  }
-
   soundToggle.addEventListener('click', () => {
-    const a = audio();
-    if ('speechSynthesis' in window) {
+    refused = false;
+    if (canSpeak()) {
       // Speaking once from a user gesture unlocks speech on browsers that require it.
-      try { window.speechSynthesis.speak(new SpeechSynthesisUtterance(' ')); } catch (e) { /* ignore */ }
+      try { window.speechSynthesis.speak(new window.SpeechSynthesisUtterance(' ')); } catch (e) { /* ignore */ }
     }
-    if (a) a.resume().then(() => { soundToggle.hidden = a.state === 'running'; }).catch(() => {});
-    else soundToggle.hidden = true;
+    start();
   });
 
   loadVoices();
   if ('speechSynthesis' in window && 'onvoiceschanged' in window.speechSynthesis) {
     window.speechSynthesis.onvoiceschanged = loadVoices;
   }
-  // Try to start audio at once (a kiosk-mode browser may allow it); otherwise offer the button.
-  const a = audio();
-  if (a && a.state !== 'running') {
-    setTimeout(() => { if (ctx && ctx.state !== 'running') showToggle(); }, 1500);
-  }
+  // At once, after a reload too: a browser that allows autoplay plays; one that refuses gets the button.
+  start();
 
-  return { enqueue };
+  return {
+    enqueue,
+    state,
+    /** {@code listener(state)} whenever the display's sound changes. */
+    onChange(listener) { onChange = listener; },
+  };
 })();
 
 // ---- clock ----
@@ -344,8 +408,14 @@ function tick() {
   expireCurrent();
 }
 
-const live = connectLive({ site, calls: true, state: true, onHistory, onCall, onState, onConnection, displayId: displayId() });
+const live = connectLive({ site, calls: true, state: true, onHistory, onCall, onState, onConnection, displayId: displayId(),
+  sound: sound.state });
+sound.onChange(() => live.hello());
 renderCurrent();
 renderRecent();
 tick();
 setInterval(tick, 1000);
+// what fits depends on the screen and on the font, which may load after the first rendering
+const refit = () => { renderCurrent(); renderRecent(); };
+window.addEventListener('resize', refit);
+if (document.fonts) document.fonts.ready.then(refit);

@@ -320,6 +320,11 @@ async function refreshWait() {
   }
   const waiting = r.data.waiting || 0; // each person once (a ticket called to the room is still in the hall)
   document.getElementById('wait-now').textContent = t('page.waitNowValue', { waiting, wait: waitText(r.data.predictedWaitMin) });
+  // of whom waiting away from the hall (they keep their place and are called back)
+  const away = (r.data.counts && r.data.counts.away) || 0;
+  const awayNow = document.getElementById('away-now');
+  awayNow.hidden = away === 0;
+  awayNow.textContent = away === 0 ? '' : t('page.awayNow', { away });
   box.hidden = false;
   // Closed: say when it opens, with its hours, in both languages.
   const closed = document.getElementById('closed-now');

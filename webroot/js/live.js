@@ -9,10 +9,15 @@
 // dropped and dialled again with backoff. A bridge that goes without even the server's SockJS
 // heartbeat for too long is dropped too, as is a connect that hangs.
 //
+// A hall display (displayId given) says hello on every connect, {displayId, hello: true, sound},
+// acknowledges each call it shows, {displayId, callId, repeat, sound}, and pings every 5 s: the
+// server counts a display online while it hears from it (announce/Displays). sound() is whether
+// the display can be heard: 'on' | 'off' | 'no-voice'; live.hello() tells the server it changed.
+//
 //   const live = connectLive({ site, calls: true, state: true, staff: false,
 //     onHistory(calls), onCall(call, {replayed}), onState(state), onStaff(message),
-//     onConnection('live' | 'polling' | 'reconnecting' | 'offline'), displayId });
-//   live.ack(call); live.serverNow(); live.refresh();
+//     onConnection('live' | 'polling' | 'reconnecting' | 'offline'), displayId, sound() });
+//   live.ack(call); live.hello(); live.serverNow(); live.refresh();
 //
 // A phone follows one ticket instead ({ticket: {number, k}, calls: false, state: false}): it
 // registers for the ticket's address with the link's key, gets {type: 'view'|'call'} messages in
@@ -33,6 +38,9 @@ const ACK_GAP_MS = 250;
 // The heartbeat: quiet this long, the server is asked; no answer within PROBE_TIMEOUT_MS is a cut.
 const QUIET_MS = 2000; // a connectLive option (quietMs)
 const PROBE_TIMEOUT_MS = 3000;
+// The bridge's pings: a display's tell the server it is there (online while heard within 10 s).
+const PING_MS = 10000;
+const DISPLAY_PING_MS = 5000;
 // The server's SockJS heartbeat comes every 10 s; two missed and the bridge is taken for dead.
 const BRIDGE_SILENT_MS = 25000;
 const CONNECT_TIMEOUT_MS = 12000;
@@ -42,7 +50,7 @@ export function connectLive(options) {
   const o = {
     calls: true, state: true, staff: false, ticket: null, pollMs: 2000, quietMs: QUIET_MS,
     onHistory() {}, onCall() {}, onState() {}, onStaff() {}, onStaffDenied() {}, onConnection() {},
-    onTicket() {}, onTicketGone() {},
+    onTicket() {}, onTicketGone() {}, sound: () => undefined,
     ...options,
   };
   // the addresses' prefix comes from the server (announce/Addresses), in a meta tag of every page
@@ -196,7 +204,7 @@ export function connectLive(options) {
     }
     let eb;
     try {
-      eb = new window.EventBus('/eventbus', { vertxbus_ping_interval: 10000 });
+      eb = new window.EventBus('/eventbus', { vertxbus_ping_interval: o.displayId ? DISPLAY_PING_MS : PING_MS });
     } catch (e) {
       startPolling();
       scheduleReconnect();
@@ -238,6 +246,7 @@ export function connectLive(options) {
       open = true;
       attempts = 0;
       heard();
+      hello();
       flushAcks();
       // Registered first; now catch up on what was missed while away.
       catchUp().then((ok) => {
@@ -346,6 +355,15 @@ export function connectLive(options) {
     flushAcks();
   }
 
+  /** The display is here, and whether it can be heard: first in line, ahead of any held acks. */
+  function hello() {
+    if (!o.displayId) return;
+    const i = pendingAcks.findIndex((a) => a.hello);
+    if (i >= 0) pendingAcks.splice(i, 1);
+    pendingAcks.unshift({ displayId: o.displayId, hello: true });
+    flushAcks();
+  }
+
   function flushAcks() {
     if (ackTimer || !open || !bus || !pendingAcks.length) return;
     const wait = lastAckAt + ACK_GAP_MS - Date.now();
@@ -354,7 +372,9 @@ export function connectLive(options) {
       return;
     }
     try {
-      bus.send(address('ack'), pendingAcks[0]);
+      // the sound as it is when the message leaves, not when it was queued
+      const sound = o.sound();
+      bus.send(address('ack'), sound ? { ...pendingAcks[0], sound } : pendingAcks[0]);
       pendingAcks.shift();
       lastAckAt = Date.now();
     } catch (e) {
@@ -387,6 +407,7 @@ export function connectLive(options) {
 
   return {
     ack,
+    hello,
     refresh,
     serverNow: () => Date.now() + serverOffsetMs,
     state: () => connection,

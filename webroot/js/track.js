@@ -65,8 +65,7 @@ function render(v) {
   const last = $('last-call');
   last.hidden = !v.lastCall;
   if (v.lastCall) last.textContent = t('page.calledAt', { time: clock(v.lastCall.at).slice(0, 5) });
-  // waiting away from the hall (P2): offered only where the view allows it
-  $('away-now').hidden = v.away !== true;
+  // waiting away from the hall: offered while the view allows it, and the way back while away
   $('away').hidden = v.awayAllowed !== true && v.away !== true;
   $('away-button').textContent = t(v.away ? 'page.away.back' : 'page.away.go');
   $('updated').textContent = t('page.updated', { time: clock(v.at) });
@@ -85,8 +84,8 @@ function accept(v) {
   view = v;
   render(v);
   if (shownCall && reached(shownCall, v)) closeCall();
-  // called while this page was away (cut off, asleep): the call is shown now
-  if (v.state === 'called' && v.lastCall && !answered.has(v.lastCall.callId)) showCall(v.lastCall);
+  // called (or called back to the hall) while this page was away (cut off, asleep): the call is shown now
+  if (v.lastCall && !answered.has(v.lastCall.callId)) showCall(v.lastCall);
 }
 
 /** Whether the ticket has got where its call sent it (the call screen can go). */

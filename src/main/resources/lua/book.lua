@@ -4,6 +4,7 @@
 -- A.code (new appointment code), A.name, A.idNumber, A.phone, A.dose, A.priority ('' none),
 -- A.slotCapacity, A.keepSec, A.day (the day booked for), A.slots [{slot HH:MM, start epoch ms}] in order,
 -- A.anaphylaxisHistory (true: observed for the high-risk length, lib/observe.lua)
+-- A.remindAt  when the booking's reminder is due (ms: the day before, notify.reminderAt); at once if that is past
 -- include: site, stats
 if not site_ready() then return fail('STORE_RESET') end
 local code, id_number, book_day = A.code, A.idNumber, A.day
@@ -29,6 +30,8 @@ for _, s in ipairs(A.slots) do
     redis.call('EXPIRE', key, keep)
     redis.call('SET', booked_key, code, 'EX', keep)
     event('booking', {'appointment', code, 'bookedDay', book_day, 'slot', slot, 'priority', A.priority})
+    -- reminded the day before (remind.lua), or now when that is past
+    if A.remindAt > NOW then redis.call('ZADD', P .. 'reminders', A.remindAt, code) else remind(code, book_day, slot) end
     return reply({ok = true, again = false, position = position, appointment = hgetall(key)})
   end
 end

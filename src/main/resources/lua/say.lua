@@ -19,8 +19,13 @@ for i = 1, #due, 2 do
     for j = 1, #found[2], 2 do c[found[2][j]] = found[2][j + 1] end
     local t = c.number and load_ticket(c.number)
     if t and t.lastCallId == call_id and tonumber(t.updatedAt or '0') <= tonumber(t.lastCallAt or '0') then
-      event('say', {'number', t.number, 'callId', call_id, 'repeat', n, 'toKind', c.toKind, 'toId', c.toId,
-                    'batch', c.batch, 'callAt', c.at})
+      -- the call's batch and back appended when it has them: # of a table with a nil inside is any border
+      local fields = {'number', t.number, 'callId', call_id, 'repeat', n, 'toKind', c.toKind, 'toId', c.toId,
+                      'callAt', c.at}
+      for _, f in ipairs({'batch', 'back'}) do
+        if c[f] then fields[#fields + 1] = f; fields[#fields + 1] = c[f] end
+      end
+      event('say', fields)
       said = said + 1
     end
   end

@@ -18,7 +18,7 @@ for _, e in ipairs(entries) do
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
   if indexed or f.type == 'call' then
     recent[#recent + 1] = {eventId = e[1], number = f.number, toKind = f.toKind, toId = f.toId,
-                           at = tonumber(f.at), batch = f.batch or ''}
+                           at = tonumber(f.at), batch = f.batch or '', back = f.back == '1'}
     if #recent >= want then break end
   end
 end

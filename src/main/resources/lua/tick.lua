@@ -1,9 +1,12 @@
 -- tick.lua: sweep the site's due timers. Arrival timeout: re-call once, then no-show. Lease:
 -- a silent station's ticket goes back to the head of its queue. Observation: call to the exit,
 -- released. Timers of tickets issued on an earlier day run like today's (a day ends with people
--- still inside). Safe to run from every server at once: each due timer is handled exactly once.
+-- still inside). Then the buffers are filled, and the people waiting away whose room call is
+-- flow.returnLeadMin or less away are called back to the hall (lib/waits.lua). Safe to run from
+-- every server at once: each due timer is handled exactly once, and a call back clears the away
+-- mark it is made for.
 -- A.most     how many due timers at most
--- include: site, stats
+-- include: site, waits, stats
 if not site_ready() then return fail('STORE_RESET') end
 local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, A.most)
 local handled = 0
@@ -35,4 +38,5 @@ for _, member in ipairs(due) do
   handled = handled + 1
 end
 local called = fill()
-return reply({ok = true, handled = handled, called = #called})
+local called_back = call_back_due()
+return reply({ok = true, handled = handled, called = #called, calledBack = called_back})

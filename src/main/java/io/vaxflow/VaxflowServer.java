@@ -23,7 +23,9 @@ import io.vaxflow.gateway.TicketLinks;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
+import io.vaxflow.monitor.AlertWatch;
 import io.vaxflow.monitor.SiteMetrics;
+import io.vaxflow.notify.Webhooks;
 import io.vaxflow.security.TrackToken;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
@@ -120,17 +122,26 @@ public final class VaxflowServer {
           Dispatcher dispatcher = new Dispatcher(vertx, config, flows, scripts);
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
+          SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
           TicketLinks links = new TicketLinks(TrackToken.fromVoucherSecret(config.voucherSecret()));
           Followers followers = new Followers(vertx.eventBus(), new Views(config.timeZone()), config.announce().repeats());
           Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
-              new SiteMetrics(config, displays, registry, scripts), new CityOverview(config, flows, scripts),
+              siteMetrics, new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts), links);
-          LiveBridge bridge = new LiveBridge(vertx, sessions, flows, links, followers);
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows, displays, links, followers);
+          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, flows, links), new StaffAuth(sessions),
-              new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret()), bridge);
+              new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
+          Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics, followers);
+          announcer.listen(webhooks::wake);
           return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
-              .compose(v -> vertx.deployVerticle(new Announcer(config, flows, redisUrl, clock, displays, metrics, followers)))
+              .compose(v -> config.webhooks().isEmpty() ? Future.succeededFuture() : vertx.deployVerticle(webhooks))
+              // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)
+              .compose(v -> Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.ALERT)
+                  ? vertx.deployVerticle(new AlertWatch(flows.values(), siteMetrics, config.notifications().alertCheckSec() * 1000L))
+                  : Future.succeededFuture())
+              .compose(v -> vertx.deployVerticle(announcer))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
                   ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher, config.clockRate())).mapEmpty()

@@ -7,7 +7,8 @@
 --                            (a released or no-show ticket of an earlier day gives its number up)
 --   P..'day:'..D             hash: the day's tallies: seq:<A|P|W>, issued, n:released, n:no_show
 --                            (terminal buckets are counted on the ticket's own day)
---   P..'t:'..D..':'..num     hash: one ticket (day, number, stage, state, ...)
+--   P..'t:'..D..':'..num     hash: one ticket (day, number, stage, state, ...; away = '1' while it waits
+--                            away from the hall, calledBack = '1' once called back, lastCall*: its latest call)
 --   P..'q:'..q..':p'         list: priority lane of queue q (outside, hall, room, vacc)
 --   P..'q:'..q..':r'         list: regular lane of queue q
 --   P..'st:'..id             hash: one station (state, ticket, day, staffId, since)
@@ -20,10 +21,16 @@
 --   P..'events'              stream: every transition (the audit log)
 --   P..'calls'               stream: the call events only, same ids, capped (the calls feed)
 --   P..'says'                zset: a call's repeat sayings 'callId|n' scored by due ms (lua/say.lua)
---   P..'displays:acks'       zset: hall display id scored by ms of its last ack (bounded, expires)
---   P..'displays:last'       hash: hall display id -> 'ms|callId' of its last ack (same members)
+--   P..'displays:acks'       zset: hall display id scored by ms of the last contact with it (bounded, expires)
+--   P..'displays:last'       hash: hall display id -> 'ackMs|callId|contactMs|sound|closed' (same members)
 --   P..'daystart'            hash: D -> id of the day's first event
 --   P..'appt:'..code         hash: one appointment
+--   P..'away:tickets'        set: numbers of tickets waiting outside or in the hall that wait away or were called
+--                            back: their public view reads their hash (lua/follow.lua); kept by transition, call_back
+--   P..'reminders'           zset: appointment code scored by ms its reminder is due (book.lua adds it, remind.lua
+--                            moves it into the stream); a booking cancelled or erased removes it (ZREM)
+--   P..'alerts'              hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit'
+--                            of the last sighting by any server (alerts.lua)
 --   P..'slots:'..D           hash: slot HH:MM -> appointments booked
 --   P..'booked:'..D..':'..id string: appointment code of a person's booking that day
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
@@ -65,7 +72,7 @@ local function site_ready()
 end
 
 -- Stage buckets of people in the site now are site-wide (they carry over midnight); the terminal
--- buckets are tallies of the ticket's own day.
+-- buckets are tallies of the ticket's own day. 'away' counts the people waiting away from the hall.
 local TERMINAL = {released = true, no_show = true}
 local function count(bucket, day)
   local key = TERMINAL[bucket] and daykey(day or DAY) or NOWK
@@ -81,11 +88,23 @@ local function bump(bucket, by, day)
   end
 end
 
--- The bucket a ticket is counted in: its stage, or no_show; 'to_room' counts hall tickets called
--- to the room (they hold a room seat and still count in the hall until the door scans them).
-local function bucket(stage, state)
+-- The bucket a ticket is counted in: its stage, or no_show, or away (a ticket waiting outside or in
+-- the hall whose person waits away from the site: it keeps its place in its queue but holds no hall
+-- seat); 'to_room' counts hall tickets called to the room (they hold a room seat and still count in
+-- the hall until the door scans them).
+local function bucket(stage, state, away)
   if state == 'no_show' then return 'no_show' end
+  if away and state == 'waiting' and (stage == 'outside' or stage == 'hall') then return 'away' end
   return stage
+end
+
+local function is_away(t) return t.away == '1' end
+
+-- Whether the person may go and wait away: waiting outside or in the hall, not away already, and
+-- not called back (their turn is near).
+local function may_go_away(t)
+  return t.state == 'waiting' and (t.stage == 'outside' or t.stage == 'hall') and not is_away(t)
+      and t.calledBack ~= '1'
 end
 
 local function load_ticket_on(day, num)
@@ -100,8 +119,9 @@ local function load_ticket(num)
   return load_ticket_on(redis.call('HGET', LIVE, num) or DAY, num)
 end
 
--- Append one event to the site's stream; every transition goes through here.
-local function event(kind, fields)
+-- Append one entry to the site's stream (the audit log, and what every instance and webhook reads);
+-- fields without a value are left out.
+local function append(kind, fields)
   local args = {'XADD', P .. 'events', 'MAXLEN', '~', '200000', '*',
                 'type', kind, 'day', DAY, 'at', tostring(NOW), 'by', ACTOR}
   for i = 1, #fields, 2 do
@@ -112,16 +132,48 @@ local function event(kind, fields)
   end
   local id = redis.call(unpack(args))
   redis.call('HSETNX', P .. 'daystart', DAY, id)
+  return id
+end
+
+-- A booking's reminder, due now: a 'reminder' event naming the appointment (never its phone: the
+-- webhooks read that from the appointment as they deliver it, to receivers of reminders only).
+local function remind(code, day, slot)
+  return append('reminder', {'appointment', code, 'bookedDay', day, 'slot', slot})
+end
+
+-- One event of the day's flow, counted in its figures (lib/stats.lua); every transition goes through
+-- here. What happens beside the flow (an alert, a reminder) is appended alone: it must not open the
+-- day's window of the figures at night.
+local function event(kind, fields)
+  local id = append(kind, fields)
   stats_event(kind)
   return id
 end
 
--- Move a ticket to a stage and state, keeping the counters and recording the event.
-local function transition(t, stage, state, kind, extra)
-  local from_b, to_b = bucket(t.stage, t.state), bucket(stage, state)
+-- A ticket waiting in a queue whose public view is more than its queue's (away, or called back):
+-- lua/follow.lua reads its hash.
+local function mark_away(t)
+  redis.call('SADD', P .. 'away:tickets', t.number)
+  redis.call('EXPIRE', P .. 'away:tickets', KEEP)
+end
+
+-- Move a ticket to a stage and state, keeping the counters and recording the event; away: it waits
+-- away from the hall after the move (only a ticket waiting outside or in the hall can).
+local function transition(t, stage, state, kind, extra, away)
+  local from_b, to_b = bucket(t.stage, t.state, is_away(t)), bucket(stage, state, away)
   if from_b ~= to_b then
     bump(from_b, -1, t.day)
     bump(to_b, 1, t.day)
+  end
+  local marked = is_away(t) or t.calledBack == '1'
+  if to_b == 'away' or (t.calledBack == '1' and state == 'waiting' and (stage == 'outside' or stage == 'hall')) then
+    mark_away(t)
+  elseif marked then
+    redis.call('SREM', P .. 'away:tickets', t.number)
+  end
+  if is_away(t) ~= (to_b == 'away') then
+    t.away = to_b == 'away' and '1' or nil
+    if t.away then redis.call('HSET', tkey(t), 'away', '1') else redis.call('HDEL', tkey(t), 'away') end
   end
   local was_to_room = t.stage == 'hall' and t.state == 'called'
   local is_to_room = stage == 'hall' and state == 'called'
@@ -136,16 +188,23 @@ local function transition(t, stage, state, kind, extra)
   return id
 end
 
--- A call: the ticket is told where to go. Recorded as a 'call' event that the announcer repeats.
-local function call(t, to_kind, to_id, batch)
-  local id = event('call', {'number', t.number, 'toKind', to_kind, 'toId', to_id,
-                            'stage', t.stage, 'batch', batch})
+-- A call: the ticket is told where to go. Recorded as a 'call' event that the announcer repeats;
+-- back: a call back to the hall of someone waiting away (field back = 1).
+local function call(t, to_kind, to_id, batch, back)
+  -- appended when there: # of a table with a nil inside it is any of its borders
+  local fields = {'number', t.number, 'toKind', to_kind, 'toId', to_id, 'stage', t.stage}
+  if batch then fields[#fields + 1] = 'batch'; fields[#fields + 1] = batch end
+  if back then fields[#fields + 1] = 'back'; fields[#fields + 1] = 1 end
+  local id = event('call', fields)
   -- The calls feed's own index, so /calls never scans the other events (same id; pcall: a
   -- stream whose top id is newer, e.g. restored by hand, must not abort the transition).
-  redis.pcall('XADD', P .. 'calls', 'MAXLEN', '~', '2000', id, 'number', t.number, 'toKind', to_kind,
-              'toId', to_id, 'batch', batch or '', 'at', tostring(NOW))
+  local index = {'XADD', P .. 'calls', 'MAXLEN', '~', '2000', id, 'number', t.number, 'toKind', to_kind,
+                 'toId', to_id, 'batch', batch or '', 'at', tostring(NOW)}
+  if back then index[#index + 1] = 'back'; index[#index + 1] = '1' end
+  redis.pcall(unpack(index))
+  t.lastCallBack = back and '1' or ''
   redis.call('HSET', tkey(t), 'lastCallId', id, 'lastCallKind', to_kind,
-             'lastCallTo', to_id, 'lastCallAt', tostring(NOW))
+             'lastCallTo', to_id, 'lastCallAt', tostring(NOW), 'lastCallBack', t.lastCallBack)
   t.lastCallId, t.lastCallKind, t.lastCallTo, t.lastCallAt = id, to_kind, to_id, tostring(NOW)
   -- The call's later sayings, one interval apart, each claimed by one server when due (say.lua):
   -- scheduled here, in the same round trip as the call.
@@ -160,7 +219,7 @@ local function enqueue(q, t) redis.call('RPUSH', qkey(q, lane_of(t)), t.number) 
 local function enqueue_head(q, t) redis.call('LPUSH', qkey(q, lane_of(t)), t.number) end
 
 -- Take the next ticket of queue q: priority first, but at most priorityInARow in a row while
--- regular tickets wait.
+-- regular tickets wait. (pick_order below follows the same rule.)
 local function pick(q)
   local p, r = qkey(q, 'p'), qkey(q, 'r')
   local field = 'streak:' .. q
@@ -175,6 +234,25 @@ local function pick(q)
 end
 
 local function queue_length(q) return redis.call('LLEN', qkey(q, 'p')) + redis.call('LLEN', qkey(q, 'r')) end
+
+-- The next n numbers pick(q) would take, in order, without taking them.
+local function pick_order(q, n)
+  local out = {}
+  if n <= 0 then return out end
+  local p = redis.call('LRANGE', qkey(q, 'p'), 0, n - 1)
+  local r = redis.call('LRANGE', qkey(q, 'r'), 0, n - 1)
+  local streak = tonumber(redis.call('HGET', NOWK, 'streak:' .. q) or '0')
+  local most = setting('priorityInARow')
+  local i, j = 1, 1
+  while #out < n and (i <= #p or j <= #r) do
+    if i <= #p and (streak < most or j > #r) then
+      out[#out + 1], i, streak = p[i], i + 1, streak + 1
+    else
+      out[#out + 1], j, streak = r[j], j + 1, 0
+    end
+  end
+  return out
+end
 
 local QUEUE_OF = {outside = 'outside', hall = 'hall', room = 'room', vaccination = 'vacc'}
 
@@ -199,15 +277,19 @@ end
 
 -- Fill the buffers downstream: outside -> hall while the hall has seats, then hall -> vaccine
 -- room while the room has seats (one batch of calls). Returns the numbers called to the room.
+-- A ticket waiting away moves on in its turn without a seat: into the hall's queue uncalled (it
+-- takes no seat), and from the head of the hall straight to the room (from then on it counts in the
+-- hall, like anyone called to the room, until the door scans it).
 local function fill()
   local hall_cap = setting('hallCapacity')
   while count('hall') < hall_cap do
     local num = pick('outside')
     if not num then break end
     local t = load_ticket(num)
-    transition(t, 'hall', 'waiting', 'enter_hall')
+    local away = is_away(t)
+    transition(t, 'hall', 'waiting', 'enter_hall', nil, away)
     enqueue('hall', t)
-    call(t, 'hall', 'hall')
+    if not away then call(t, 'hall', 'hall') end
   end
   local free = room_free()
   local called = {}
@@ -227,7 +309,7 @@ local function fill()
   return called
 end
 
-local BUCKETS = {'outside', 'hall', 'to_room', 'room', 'desk', 'vaccination', 'booth', 'observation', 'released', 'no_show'}
+local BUCKETS = {'outside', 'away', 'hall', 'to_room', 'room', 'desk', 'vaccination', 'booth', 'observation', 'released', 'no_show'}
 
 local function counts()
   local c = {}
@@ -245,7 +327,20 @@ local function view(t, ahead)
           peopleAhead = ahead or people_ahead(t), recalls = tonumber(t.recalls or '0'),
           lastCallId = t.lastCallId or '', lastCallKind = t.lastCallKind or '',
           lastCallTo = t.lastCallTo or '', lastCallAt = tonumber(t.lastCallAt or '0'),
-          verified = t.verified or ''}
+          lastCallBack = t.lastCallBack == '1', verified = t.verified or '',
+          away = is_away(t), awayAllowed = may_go_away(t)}
+end
+
+-- The person waiting away is called back to the hall (tick.lua, when their turn nears): an ordinary
+-- ticket again, in the queue where it waits. In the hall's queue it holds a hall seat again at once,
+-- even over the hall's capacity (it only delays the outside queue's next move in); in the outside
+-- queue it waits to be called in like anyone there.
+local function call_back(t)
+  transition(t, t.stage, 'waiting', 'come_back')
+  t.calledBack = '1'
+  redis.call('HSET', tkey(t), 'calledBack', '1')
+  mark_away(t)
+  call(t, 'hall', 'hall', nil, true)
 end
 
 local function load_station(id)

@@ -124,6 +124,7 @@ end
 -- Where the ticket's holder should be or go now: a key of common.where in the dictionaries.
 local function where_to(t)
   if t.state == 'no_show' then return 'noShow' end
+  if is_away(t) then return 'away' end
   local called = t.state == 'called'
   local s = t.stage
   if s == 'outside' then return called and 'hall' or 'outside' end
@@ -136,17 +137,20 @@ end
 
 -- The public view of a ticket at one moment m (moment()): its stage, how many are ahead (ahead:
 -- its place, when the caller found it in a pass over the queue), its predicted wait, where to go,
--- and while it is called, the call and its station. No name, no ID number, no phone. The kiosk's
--- check-in reply, the lookup, the phone's track API and its live push (lua/follow.lua) all show
--- this, so they agree; a ticket waiting in a queue needs nothing but its number, day and stage.
+-- whether its person waits away or may, and the call it answers (while it is called, or called back
+-- to the hall) with its station. No name, no ID number, no phone. The kiosk's check-in reply, the
+-- lookup, the phone's track API and its live push (lua/follow.lua) all show this, so they agree; a
+-- ticket waiting in a queue, not away nor called back, needs nothing but its number, day and stage.
 local function public_view(t, m, ahead)
   if ahead == nil then ahead = people_ahead(t) end
   local waiting = t.state == 'waiting'
-  local called = t.state == 'called' and t.lastCallId
+  local answers = (t.state == 'called' or (waiting and t.lastCallBack == '1')) and t.lastCallId
   return {number = t.number, day = t.day, category = t.category, stage = t.stage, state = t.state,
           station = (not waiting and t.station) or '', peopleAhead = ahead, wait = predict_ticket(t, ahead, m),
-          where = where_to(t), lastCallId = called and t.lastCallId or '', lastCallKind = called and t.lastCallKind or '',
-          lastCallTo = called and t.lastCallTo or '', lastCallAt = called and tonumber(t.lastCallAt) or 0}
+          where = where_to(t), away = is_away(t), awayAllowed = may_go_away(t),
+          lastCallId = answers and t.lastCallId or '', lastCallKind = answers and t.lastCallKind or '',
+          lastCallTo = answers and t.lastCallTo or '', lastCallAt = answers and tonumber(t.lastCallAt) or 0,
+          lastCallBack = answers and t.lastCallBack == '1' or false}
 end
 
 -- A ticket as the API shows it (check-in reply, lookup): its record, with the figures of its public
@@ -158,6 +162,12 @@ local function public_ticket(t, m)
   return v
 end
 
+-- The reply of a script acting on one ticket for its holder (away.lua, back.lua): the ticket as it
+-- is now, with its public view's figures, and the site's counts.
+local function ticket_reply(day, num)
+  return reply({ok = true, ticket = public_ticket(load_ticket_on(day, num)), counts = counts()})
+end
+
 -- A ticket's booth call (call_next.lua): how its wait compares with its prediction at check-in.
 local function waits_scored(t)
   if not t.predLo or t.scored then return end
@@ -167,4 +177,42 @@ local function waits_scored(t)
              .. '|' .. (tonumber(t.predHi) * MIN_MS))
   redis.call('LTRIM', key, 0, SCORED_KEEP - 1)
   redis.call('EXPIRE', key, KEEP)
+end
+
+-- Waiting away: the time until a ticket is called to the vaccine room, and the call back of those
+-- waiting away whose room call is flow.returnLeadMin or less away. The room calls the first ticket
+-- of the hall's pick order when a room seat is free, and a seat frees each time a desk is done with
+-- a patient: about every desk time / open desks. So the ticket that is rank r (0: the next) of the
+-- room's coming calls is called once max(0, r + 1 - free room seats) seats have freed:
+--   ms = max(0, r + 1 - free) x desk time / open desks
+-- Ranks follow the hall's pick order (priority lane first, at most priorityInARow in a row); a
+-- ticket outside comes after everyone in the hall's queue, in the outside queue's pick order.
+
+-- How many of the room's coming calls are returnLeadMin or less away.
+local function room_calls_within_lead()
+  local d = rate_of('desk')
+  local lead = setting('returnLeadMin')
+  if lead <= 0 then lead = 10 end
+  return math.max(0, math.floor(lead * MIN_MS * d.open / d.mean) + room_free())
+end
+
+-- The sweep's part (tick.lua): calls back every ticket waiting away whose room call is near.
+-- Returns how many it called back. Costs nothing while nobody waits away.
+local function call_back_due()
+  if count('away') <= 0 then return 0 end
+  local within = room_calls_within_lead()
+  local due = pick_order('hall', within)
+  local rest = within - queue_length('hall')
+  if rest > 0 then
+    for _, num in ipairs(pick_order('outside', rest)) do due[#due + 1] = num end
+  end
+  local n = 0
+  for _, num in ipairs(due) do
+    local t = load_ticket(num)
+    if t and is_away(t) then
+      call_back(t)
+      n = n + 1
+    end
+  end
+  return n
 end

@@ -71,11 +71,13 @@ public final class AckGate {
     }
   }
 
-  /** A connection: its frames, and once it acks, the display it speaks for and its acks. */
+  /** A connection: its frames, and once it acks (or says hello), the display it speaks for, its sound and its acks. */
   private static final class Speaker {
     final Bucket frames;
     String address;
+    String site;
     String displayId;
+    Optional<Displays.Sound> sound = Optional.empty();
     Bucket acks;
     boolean closed;
 
@@ -122,31 +124,63 @@ public final class AckGate {
     return false;
   }
 
-  /** Whether a message a browser sent ({address, body}) goes on to the event bus. */
-  boolean admit(SockJSSocket socket, JsonObject raw) {
-    if (raw == null) return false;
+  /** A display of a site, as a connection speaks for it. */
+  record Voice(String site, String displayId, Optional<Displays.Sound> sound) {}
+
+  /**
+   * The ack (or hello) a browser sent ({address, body}) to the ack address of {@code site}, if it
+   * goes on to the event bus: well-formed, from a connection that speaks for that display only,
+   * within the allowances.
+   */
+  Optional<Ack> admit(SockJSSocket socket, String site, JsonObject raw) {
+    if (raw == null) return Optional.empty();
     Optional<Ack> ack = Ack.of(raw.getValue("body"));
-    if (ack.isEmpty()) return false;
+    if (ack.isEmpty()) return Optional.empty();
     String address = raw.getString("address", "");
     Speaker speaker = speakers.get(socket);
-    if (speaker == null) return false; // a frame not metered: never
+    if (speaker == null) return Optional.empty(); // a frame not metered: never
     synchronized (speaker) {
       if (speaker.acks == null) {
         speaker.address = address;
+        speaker.site = site;
         speaker.displayId = ack.get().displayId();
         speaker.acks = new Bucket(PER_SOCKET_RATE, PER_SOCKET_BURST, nanos);
       }
       if (!speaker.address.equals(address) || !speaker.displayId.equals(ack.get().displayId()) || !speaker.acks.take()) {
-        return false;
+        return Optional.empty();
       }
+      if (ack.get().sound().isPresent()) speaker.sound = ack.get().sound();
     }
     synchronized (total) {
-      return total.take();
+      return total.take() ? ack : Optional.empty();
     }
   }
 
-  void closed(SockJSSocket socket) {
+  /** The display the connection speaks for, once it sent an ack or a hello. */
+  Optional<Voice> speaksFor(SockJSSocket socket) {
+    Speaker speaker = speakers.get(socket);
+    if (speaker == null) return Optional.empty();
+    synchronized (speaker) {
+      return speaker.displayId == null ? Optional.empty() : Optional.of(new Voice(speaker.site, speaker.displayId, speaker.sound));
+    }
+  }
+
+  /**
+   * Forgets a closed connection; the display it spoke for, unless another open connection here
+   * speaks for the same display (a page reloaded, or a second tab): then it is not gone.
+   */
+  Optional<Voice> closed(SockJSSocket socket) {
+    Optional<Voice> voice = speaksFor(socket);
     speakers.remove(socket);
+    if (voice.isEmpty()) return voice;
+    for (Speaker other : speakers.values()) {
+      synchronized (other) {
+        if (!other.closed && voice.get().displayId().equals(other.displayId) && voice.get().site().equals(other.site)) {
+          return Optional.empty();
+        }
+      }
+    }
+    return voice;
   }
 
   /** How long (ms) the address may still open no bridge connection; 0: it may. */

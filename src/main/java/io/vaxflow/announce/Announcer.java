@@ -29,8 +29,9 @@ import java.util.Set;
  * whichever server is up says them, once, and they stop once the ticket is acted on. Counts go
  * out on {@code .state}, coalesced; station changes on {@code .staff}; the views of the tickets
  * this server's phones follow on their own addresses, coalesced too, and every saying of a call to
- * the called ticket's phones at once ({@link Followers}); display acknowledgements come back on
- * {@code .ack}.
+ * the called ticket's phones at once ({@link Followers}). What the hall displays say back (acks,
+ * hellos, pings) the bridge hears ({@link LiveBridge}); this writes it to Redis once a second
+ * ({@link Displays#flush}).
  */
 public final class Announcer extends VerticleBase {
 
@@ -64,6 +65,7 @@ public final class Announcer extends VerticleBase {
   private final Map<String, Map<String, String>> lastStations = new HashMap<>();
   private long stateTimer;
   private long ackTimer;
+  private final List<java.util.function.BiConsumer<String, Entry>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock,
                    Displays displays, AppMetrics metrics, Followers followers) {
@@ -83,7 +85,6 @@ public final class Announcer extends VerticleBase {
       SiteStreamTail tail = new SiteStreamTail(vertx, RedisDeployment.options(config.redis(), redisUrl), site, e -> onEvent(site, e));
       tails.add(tail);
       tail.start();
-      vertx.eventBus().<JsonObject>consumer(Addresses.ack(site), msg -> Ack.of(msg.body()).ifPresent(a -> displays.acknowledged(site, a)));
       dirty.add(site);
       claim(site); // sayings left due by a server that stopped, and when the next one is
     }
@@ -104,20 +105,29 @@ public final class Announcer extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Hands {@code listener} every entry of every site's stream as this instance's tail reads it (on this
+   * verticle's event loop; the listener hops to its own): the webhooks wake on it instead of polling.
+   */
+  public void listen(java.util.function.BiConsumer<String, Entry> listener) {
+    listeners.add(listener);
+  }
+
   private void onEvent(String site, Entry e) {
+    listeners.forEach(l -> l.accept(site, e));
     dirty.add(site);
     String type = e.get("type");
     followers.changed(site, type, e.get("category"));
     if ("call".equals(type)) {
       Call call = CallText.call(e.id(), site, e.get("number"), e.get("toKind"), e.get("toId"), at(e, "at"),
-          e.get("batch"), config.announce().repeats());
+          e.get("batch"), config.announce().repeats(), "1".equals(e.get("back")));
       // A call read late (after a reconnect) is not shouted again: displays replay it from the API.
       if (late(e)) return;
       say(site, call);
       schedule(site, call);
     } else if ("say".equals(type) && !late(e)) {
       Call call = CallText.call(e.get("callId"), site, e.get("number"), e.get("toKind"), e.get("toId"),
-          at(e, "callAt"), e.get("batch"), config.announce().repeats());
+          at(e, "callAt"), e.get("batch"), config.announce().repeats(), "1".equals(e.get("back")));
       say(site, call.repetition(Integer.parseInt(e.get("repeat"))));
     }
   }
@@ -147,7 +157,6 @@ public final class Announcer extends VerticleBase {
     JsonObject msg = views.call(call).put("sentAt", System.currentTimeMillis());
     vertx.eventBus().publish(Addresses.calls(site), msg);
     followers.called(site, call.number(), msg);
-    displays.called(site);
     metrics.called(site, call.to().kind());
   }
 

@@ -5,37 +5,72 @@ import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which hall displays are listening: each acknowledges every call it shows. A display that has
- * not acknowledged calls made well after its last acknowledgement is offline. Acks are kept in
- * Redis (lua/display_acks.lua) so every instance and the dashboard see them; a server holds the
- * acks it heard and writes the latest of each display once per {@link #FLUSH_MS}, so however many
- * acks arrive, a site costs one Redis write a second. At most {@link #MAX_PER_SITE} displays are
- * kept per site (the most recently heard), and one not heard for {@link #KEEP_MS} is forgotten.
+ * The hall displays as they are: a display is online while the server hears from it — an ack of a
+ * call, its hello, or its bridge ping (every 5 s) — and offline once it has been silent for {@link
+ * #ONLINE_MS}, or at once when its connection closes and no other of its connections is open. Each
+ * says whether its sound is on ({@link Sound}).
+ *
+ * <p>What the bridge hears is kept in Redis (lua/display_acks.lua) so every instance and the
+ * dashboard see it; a server holds what it heard and writes the latest of each display once per
+ * {@link #FLUSH_MS}, so however many acks and pings arrive, a site costs one Redis write a second.
+ * At most {@link #MAX_PER_SITE} displays are kept per site (the most recently heard), and one not
+ * heard for {@link #KEEP_MS} is forgotten.
  */
 public final class Displays {
 
-  /** A call not acknowledged within this is missed. */
-  static final long GRACE_MS = 5_000;
+  /** A display heard from within this is online: it pings every 5 s, and what a server heard is written within a second. */
+  public static final long ONLINE_MS = 10_000;
   static final long FLUSH_MS = 1_000;
   static final int MAX_PER_SITE = 50;
   static final long KEEP_MS = 24 * 3_600_000L;
 
-  private record Heard(String callId, long at) {}
+  /** Whether a display can be heard: "on", "off" (the browser refused to play sound), "no-voice" (it only chimes). */
+  public enum Sound {
+    ON("on"), OFF("off"), NO_VOICE("no-voice");
+
+    private final String wire;
+
+    Sound(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+
+    static Optional<Sound> of(Object wire) {
+      return Arrays.stream(values()).filter(s -> s.wire.equals(wire)).findFirst();
+    }
+  }
+
+  /** A display as the dashboard sees it; {@code lastAckAt} empty until it acknowledged a call. */
+  public record Seen(String id, Instant lastContactAt, Optional<Instant> lastAckAt, Optional<Sound> sound, boolean online) {}
+
+  /** What this server heard from a display since its last write: the latest contact and the latest ack (0: none). */
+  private record Heard(long at, long ackAt, String callId, Optional<Sound> sound, boolean closed) {
+
+    Heard and(Heard later) {
+      boolean newer = later.at >= at;
+      boolean newerAck = later.ackAt >= ackAt;
+      return new Heard(Math.max(at, later.at), Math.max(ackAt, later.ackAt), newerAck ? later.callId : callId,
+          newer && later.sound.isPresent() ? later.sound : sound, newer ? later.closed : closed);
+    }
+  }
 
   private final Scripts store;
-  private final Map<String, Long> lastCallAt = new ConcurrentHashMap<>();
-  /** site → display → its latest ack not yet written. */
+  /** site → display → what was heard of it and not yet written. */
   private final Map<String, Map<String, Heard>> heard = new ConcurrentHashMap<>();
   private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
@@ -43,17 +78,24 @@ public final class Displays {
     this.store = store;
   }
 
-  void called(String site) {
-    lastCallAt.put(site, System.currentTimeMillis());
+  /** The display said something: an ack of a call ({@code callId}), a hello, or a ping (neither). */
+  void heard(String site, String displayId, Optional<String> callId, Optional<Sound> sound) {
+    long now = System.currentTimeMillis();
+    note(site, displayId, new Heard(now, callId.isPresent() ? now : 0, callId.orElse(""), sound, false));
   }
 
-  void acknowledged(String site, Ack ack) {
+  /** The display's connection closed, and no other of its connections is open here. */
+  void closed(String site, String displayId) {
+    note(site, displayId, new Heard(System.currentTimeMillis(), 0, "", Optional.empty(), true));
+  }
+
+  private void note(String site, String displayId, Heard h) {
     Map<String, Heard> displays = heard.computeIfAbsent(site, k -> new ConcurrentHashMap<>());
-    if (displays.size() >= MAX_PER_SITE && !displays.containsKey(ack.displayId())) return;
-    displays.put(ack.displayId(), new Heard(ack.callId(), System.currentTimeMillis()));
+    if (displays.size() >= MAX_PER_SITE && !displays.containsKey(displayId)) return;
+    displays.merge(displayId, h, Heard::and);
   }
 
-  /** Writes each site's latest acks, unless its previous write is still under way. */
+  /** Writes what each site's displays said, unless its previous write is still under way. */
   void flush() {
     for (String site : heard.keySet()) {
       if (!writing.add(site)) continue;
@@ -63,29 +105,34 @@ public final class Displays {
         continue;
       }
       long now = System.currentTimeMillis();
-      List<ScriptArgs.Ack> acks = new ArrayList<>();
-      batch.forEach((display, h) -> acks.add(new ScriptArgs.Ack(display, h.at(), h.callId())));
+      List<ScriptArgs.Heard> out = new ArrayList<>();
+      batch.forEach((display, h) -> out.add(new ScriptArgs.Heard(display, h.at(), h.ackAt(), h.callId(),
+          h.sound().map(Sound::wire).orElse(""), h.closed())));
       store.run(Script.DISPLAY_ACKS, Scripts.At.site(site, List.of(), now, "", "system"),
-              new ScriptArgs.DisplayAcks(now - KEEP_MS, KEEP_MS, MAX_PER_SITE, acks))
+              new ScriptArgs.DisplayAcks(now - KEEP_MS, KEEP_MS, MAX_PER_SITE, out))
           .onComplete(ar -> writing.remove(site));
     }
   }
 
-  /** [{id, lastAckAt, lastCallId, online}] of the site's displays (at most {@link #MAX_PER_SITE}). */
-  public Future<JsonArray> status(String site) {
+  /** The site's displays (at most {@link #MAX_PER_SITE}), online or not as of now (the wall clock). */
+  public Future<List<Seen>> status(String site) {
     return store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.displayLast(site))).map(r -> {
-      long lastCall = lastCallAt.getOrDefault(site, 0L);
       long now = System.currentTimeMillis();
-      JsonArray out = new JsonArray();
+      List<Seen> out = new ArrayList<>();
       if (r == null) return out;
-      for (String id : r.getKeys()) {
-        String[] parts = r.get(id).toString().split("\\|", 2);
-        long ack = Long.parseLong(parts[0]);
-        boolean missed = lastCall > ack + GRACE_MS && now - lastCall > GRACE_MS;
-        out.add(new JsonObject().put("id", id).put("lastAckAt", ack)
-            .put("lastCallId", parts.length > 1 ? parts[1] : "").put("online", !missed));
-      }
+      for (String id : r.getKeys()) out.add(seen(id, r.get(id).toString(), now));
       return out;
     });
+  }
+
+  /** A display of lua/display_acks.lua: 'ackMs|callId|contactMs|sound|closed' (an earlier release wrote 'ackMs|callId'). */
+  static Seen seen(String id, String value, long now) {
+    String[] f = value.split("\\|", -1);
+    long ackAt = Long.parseLong(f[0]);
+    long contact = f.length > 2 && !f[2].isEmpty() ? Long.parseLong(f[2]) : ackAt;
+    Optional<Sound> sound = f.length > 3 ? Sound.of(f[3]) : Optional.empty();
+    boolean closed = f.length > 4 && "1".equals(f[4]);
+    return new Seen(id, Instant.ofEpochMilli(contact), ackAt > 0 ? Optional.of(Instant.ofEpochMilli(ackAt)) : Optional.empty(),
+        sound, !closed && now - contact <= ONLINE_MS);
   }
 }

@@ -57,13 +57,19 @@ public final class Followers {
     this.repeats = repeats;
   }
 
-  /** {@code socket} follows the ticket of {@code day} with that number (its key was checked). */
+  /**
+   * {@code socket} follows the ticket of {@code day} with that number (its key was checked). Its view
+   * goes out with the site's next run, even if nothing changes: whatever changed between the page's
+   * own look and its registration reaches it.
+   */
   public synchronized void follow(Object socket, String site, String number, String day) {
     if (!sockets.computeIfAbsent(socket, s -> new HashSet<>()).add(site + "|" + number)) return;
     Map<String, Followed> numbers = sites.computeIfAbsent(site, s -> new HashMap<>());
     Followed f = numbers.get(number);
     if (f == null || !f.day.equals(day)) numbers.put(number, f = new Followed(day));
     f.sockets++;
+    f.last = null;
+    dirty.add(site);
   }
 
   public synchronized void unfollow(Object socket, String site, String number) {
@@ -97,14 +103,17 @@ public final class Followers {
     return numbers == null ? 0 : numbers.size();
   }
 
+  /** Entries of a site's stream that move no ticket: a later saying of a call, an alert, a booking's reminder. */
+  private static final Set<String> STILL = Set.of("say", "alert", "reminder");
+
   /**
    * An event of the site's stream: its followed views are due again, unless the event cannot change
-   * one: a later saying of a call, or a check-in of a regular ticket, which joins the end of its lane
+   * one: one that moves no ticket, or a check-in of a regular ticket, which joins the end of its lane
    * behind everyone (the wait of a ticket depends on who is ahead of it only; a priority check-in
    * passes the regular lane, and a ticket the buffers move on at once has events of its own).
    */
   public void changed(String site, String type, String category) {
-    if ("say".equals(type) || ("checkin".equals(type) && !"P".equals(category))) return;
+    if (STILL.contains(type) || ("checkin".equals(type) && !"P".equals(category))) return;
     synchronized (this) {
       if (sites.containsKey(site)) dirty.add(site);
     }

@@ -29,9 +29,13 @@ import java.util.regex.Pattern;
  * state; only logged-in staff of a site may register for its {@code .staff} address, and only
  * the holder of a ticket's link for the ticket's own address (registered with {@code headers: {k}},
  * checked by {@link TicketLinks}; each one a follower of this server, {@link Followers}); the only
- * thing accepted from browsers is a display's acknowledgement, throttled by {@link AckGate}, which
- * also meters every frame a connection sends ({@link MeteredSocket}) and refuses the addresses of
- * connections that flood ({@link #door}).
+ * thing accepted from browsers is a display's acknowledgement (or hello), throttled by {@link
+ * AckGate}, which also meters every frame a connection sends ({@link MeteredSocket}) and refuses
+ * the addresses of connections that flood ({@link #door}).
+ *
+ * <p>The bridge is where the server hears its hall displays ({@link Displays}): a connection
+ * speaks for the display its first ack or hello names; that ack or hello, each of its pings (a
+ * display pings every 5 s) and its closing tell whether the display is there.
  */
 public final class LiveBridge {
 
@@ -42,6 +46,7 @@ public final class LiveBridge {
   private final Vertx vertx;
   private final Sessions sessions;
   private final Set<String> sites;
+  private final Displays displays;
   private final Map<String, SiteFlow> flows;
   private final TicketLinks links;
   private final Followers followers;
@@ -51,10 +56,12 @@ public final class LiveBridge {
   public static final long HOLD_MS = 1_000;
   static final int MAX_HELD = 1_000;
 
-  public LiveBridge(Vertx vertx, Sessions sessions, Map<String, SiteFlow> flows, TicketLinks links, Followers followers) {
+  public LiveBridge(Vertx vertx, Sessions sessions, Map<String, SiteFlow> flows, Displays displays, TicketLinks links,
+                    Followers followers) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.sites = flows.keySet();
+    this.displays = displays;
     this.flows = flows;
     this.links = links;
     this.followers = followers;
@@ -135,11 +142,21 @@ public final class LiveBridge {
     }
     if (type == BridgeEventType.SEND || type == BridgeEventType.PUBLISH) {
       // The inbound permissions (checked after this hook) refuse every address but .ack; acks pass the gate.
-      event.complete(!ACK.matcher(address).matches() || acks.admit(event.socket(), event.getRawMessage()));
+      Matcher ack = ACK.matcher(address);
+      if (!ack.matches()) {
+        event.complete(true);
+        return;
+      }
+      String site = ack.group(1);
+      Optional<Ack> admitted = sites.contains(site) ? acks.admit(event.socket(), site, event.getRawMessage()) : Optional.empty();
+      admitted.ifPresent(a -> displays.heard(site, a.displayId(), a.callId(), a.sound()));
+      event.complete(admitted.isPresent());
       return;
     }
-    if (type == BridgeEventType.SOCKET_CLOSED) {
-      acks.closed(event.socket());
+    if (type == BridgeEventType.SOCKET_PING) {
+      acks.speaksFor(event.socket()).ifPresent(v -> displays.heard(v.site(), v.displayId(), Optional.empty(), v.sound()));
+    } else if (type == BridgeEventType.SOCKET_CLOSED) {
+      acks.closed(event.socket()).ifPresent(v -> displays.closed(v.site(), v.displayId()));
       followers.closed(event.socket());
     }
     event.complete(true);

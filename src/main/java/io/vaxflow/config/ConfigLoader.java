@@ -51,11 +51,19 @@ public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("config", "vaxflow.yaml");
 
   private static final String GENERIC_PREFIX = "VAXFLOW_";
-  private static final Map<String, String> NAMED_ENV = Map.ofEntries(Map.entry("HTTP_PORT", "http.port"),
-      Map.entry("PUBLIC_URL", "http.publicUrl"), Map.entry("REDIS_URL", "redis.url"), Map.entry("REDIS_TYPE", "redis.type"),
-      Map.entry("REDIS_MASTER", "redis.master"), Map.entry("REDIS_WAIT_REPLICAS", "redis.waitReplicas"),
-      Map.entry("DATA_DIR", "dataDir"), Map.entry("VOUCHER_SECRET", "voucherSecret"), Map.entry("CLOCK", "clock"),
-      Map.entry("SIMULATE", "simulate"), Map.entry("CLOCK_RATE", "clockRate"));
+  private static final Map<String, String> NAMED_ENV = Map.ofEntries(
+      Map.entry("HTTP_PORT", "http.port"),
+      Map.entry("PUBLIC_URL", "http.publicUrl"),
+      Map.entry("REDIS_URL", "redis.url"),
+      Map.entry("REDIS_TYPE", "redis.type"),
+      Map.entry("REDIS_MASTER", "redis.master"),
+      Map.entry("REDIS_WAIT_REPLICAS", "redis.waitReplicas"),
+      Map.entry("DATA_DIR", "dataDir"),
+      Map.entry("VOUCHER_SECRET", "voucherSecret"),
+      Map.entry("CLOCK", "clock"),
+      Map.entry("CLOCK_RATE", "clockRate"),
+      Map.entry("SIMULATE", "simulate"),
+      Map.entry("DEMO", "demo"));
 
   private static final YAMLMapper MAPPER = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
       DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -250,13 +258,14 @@ public final class ConfigLoader {
   }
 
   private void applyEnv(Map<String, String> env, ObjectNode root) {
-    Map<String, Target> targets = new HashMap<>();
-    index(root, "VAXFLOW", null, null, "", targets);
     Map<String, String> vars = new TreeMap<>(Comparator.comparing((String k) -> !k.startsWith(GENERIC_PREFIX)).thenComparing(k -> k));
     env.forEach((var, value) -> {
       String upper = var == null || value == null || value.isBlank() ? "" : var.toUpperCase(Locale.ROOT);
       if (upper.startsWith(GENERIC_PREFIX) || NAMED_ENV.containsKey(upper)) vars.put(upper, var);
     });
+    grow(root, DEFAULT_TREE, "VAXFLOW", vars.keySet());
+    Map<String, Target> targets = new HashMap<>();
+    index(root, "VAXFLOW", null, null, "", targets);
     vars.forEach((upper, var) -> {
       String named = NAMED_ENV.get(upper);
       Target t = targets.get(named != null ? "VAXFLOW_" + norm(named) : upper);
@@ -271,6 +280,28 @@ public final class ConfigLoader {
         JsonNode before = t.parent().path(t.key()); // a list keeps its shape: comma-separated text becomes its entries
         t.parent().set(t.key(), merge(before.isArray() ? before : TextNode.valueOf(""), TextNode.valueOf(env.get(var).strip())));
         fromEnv.put(t.path(), var);
+      }
+    });
+  }
+
+  /**
+   * A list of records gets entries from the environment after the file's, by index: with no webhook in the
+   * file, {@code VAXFLOW_WEBHOOKS_0_URL}, {@code VAXFLOW_WEBHOOKS_0_EVENTS}, {@code VAXFLOW_WEBHOOKS_0_SECRET}
+   * add entry 0 (its defaults, then those values). Indices follow on from the file's entries without a gap.
+   */
+  private static void grow(ObjectNode node, JsonNode defaults, String env, Set<String> vars) {
+    node.properties().forEach(f -> {
+      JsonNode d = defaults.get(f.getKey());
+      String name = env + "_" + norm(f.getKey());
+      if (d == null) return;
+      if (f.getValue() instanceof ObjectNode child) {
+        grow(child, d, name, vars);
+      } else if (f.getValue() instanceof ArrayNode list && d.isArray() && d.size() == 1 && d.get(0).isObject()) {
+        while (true) {
+          String entry = name + "_" + list.size() + "_";
+          if (vars.stream().noneMatch(v -> v.startsWith(entry))) break;
+          list.add(merge(d.get(0), JsonNodeFactory.instance.objectNode()));
+        }
       }
     });
   }

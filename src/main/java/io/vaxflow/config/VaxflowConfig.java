@@ -34,6 +34,7 @@ public record VaxflowConfig(
     @Setting(value = "1.0", min = 0.01, max = 10000) double clockRate,
     @Setting("Asia/Shanghai") ZoneId timeZone,
     @Setting("false") boolean simulate,
+    @Setting("false") boolean demo,
     Announce announce,
     Flow flow,
     Limits limits,
@@ -41,13 +42,24 @@ public record VaxflowConfig(
     @JsonProperty("sites") List<SiteConfig> allSites,
     List<Community> communities,
     List<StaffAccount> staff,
-    Remote remote) implements Checked {
+    Remote remote,
+    @JsonProperty("notify") Notify notifications,
+    List<Webhook> webhooks) implements Checked {
 
   /**
    * The voucher secret of the shipped config/vaxflow.yaml: public, so anyone could sign vouchers
    * with it. In use when VOUCHER_SECRET is not set: the server says so at start and in /health.
    */
   public static final String DEMO_VOUCHER_SECRET = "vaxflow-demo-voucher-secret-change-me";
+
+  /**
+   * Demo mode ({@code demo: true} in the shipped config/vaxflow.yaml, env DEMO): the README's first command is one
+   * command. A code that would go to a phone is shown on the page, the local browser is enrolled as the site's
+   * devices, and the public demo secrets are allowed (with a warning). Outside it, none of that.
+   */
+  public boolean demoMode() {
+    return demo;
+  }
 
   /** Whether vouchers are signed with the public demo secret ({@link #DEMO_VOUCHER_SECRET}). */
   public boolean usesDemoVoucherSecret() {
@@ -66,6 +78,9 @@ public record VaxflowConfig(
       unique(seen, "site code", allSites.get(i).code(), "sites[" + i + "]", "code");
     }
     Set<String> siteIds = new LinkedHashSet<>(allSites.stream().map(SiteConfig::id).toList());
+    for (int i = 0; i < webhooks.size(); i++) {
+      unique(seen, "webhook id", webhooks.get(i).id(), "webhooks[" + i + "]", "id");
+    }
     for (int i = 0; i < staff.size(); i++) {
       unique(seen, "staff id", staff.get(i).id(), "staff[" + i + "]", "id");
       for (String site : staff.get(i).sites()) {
@@ -184,7 +199,8 @@ public record VaxflowConfig(
       @Setting(value = "1000", min = 10, max = 60000) int tickMs,
       @Setting(value = "3.0", min = 0.01, max = 240) double deskServiceMin,
       @Setting(value = "4.0", min = 0.01, max = 240) double boothServiceMin,
-      ObservationMinutes observationMinutes) {
+      ObservationMinutes observationMinutes,
+      @Setting(value = "10", min = 1, max = 120) int returnLeadMin) {
 
     /** The standard observation: {@code observationMinutes.standard} when set, else {@code observationSec}. */
     public int standardObservationSec() {
@@ -258,6 +274,110 @@ public record VaxflowConfig(
       @Setting(value = "1000", min = 10, max = 60000) int timeoutMs,
       @Setting(value = "3", min = 1, max = 1000) int breakerFailures,
       @Setting(value = "5000", min = 50, max = 3600000) int breakerResetMs) {}
+
+  /**
+   * What other systems hear, and how: the bookings' reminders are due the day before the booked day at
+   * {@code reminderAt} (local time, HH:mm; a booking made later than that is reminded at once); a webhook's
+   * delivery is retried 1 s after a failure, doubling up to {@code retryCapSec}, each attempt answered within
+   * {@code timeoutMs}; at most {@code inFlight} deliveries to one webhook at a time; a delivery held by an
+   * instance that has not touched it for {@code claimIdleSec} (it stopped or died) is taken over by another;
+   * a webhook whose oldest undelivered event is older than {@code staleSec} is DEGRADED in /health; the sites'
+   * alerts are looked at every {@code alertCheckSec} (only while a webhook subscribes to them).
+   */
+  public record Notify(
+      @Setting("'18:00'") String reminderAt,
+      @Setting(value = "60", min = 1, max = 3600) int retryCapSec,
+      @Setting(value = "10000", min = 100, max = 120000) int timeoutMs,
+      @Setting(value = "8", min = 1, max = 256) int inFlight,
+      @Setting(value = "120", min = 2, max = 86400) int claimIdleSec,
+      @Setting(value = "300", min = 1, max = 86400) int staleSec,
+      @Setting(value = "5", min = 1, max = 600) int alertCheckSec) implements Checked {
+
+    private static final java.time.format.DateTimeFormatter HH_MM = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+
+    @Override
+    public void check() {
+      try {
+        reminderTime();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ConfigException.at("reminderAt", "must be a time of day HH:mm, e.g. 18:00; not " + quote(reminderAt));
+      }
+    }
+
+    /** When a booking is reminded, the day before its day, in the config's zone. */
+    public java.time.LocalTime reminderTime() {
+      return java.time.LocalTime.parse(reminderAt.strip(), HH_MM);
+    }
+  }
+
+  /**
+   * A receiver of events: every event of the kinds in {@code events} is POSTed to {@code url} as JSON, signed
+   * with {@code secret} (HMAC-SHA256). {@code id} names it in metrics, /health, its Redis consumer group and its
+   * deliveries' ids; without one it is a short hash of the url (give one to address it from the environment:
+   * {@code VAXFLOW_WEBHOOKS_<ID>_SECRET}).
+   */
+  public record Webhook(
+      @Setting("''") String id,
+      @Setting String url,
+      @Setting("[]") Set<Event> events,
+      @Setting String secret) implements Checked {
+
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+    /**
+     * What a webhook may subscribe to. {@code personal}: its events are meant for the person (an SMS gateway),
+     * so a receiver subscribed to one gets the booking's phone number, here and in a come-back call; no other
+     * receiver ever does. A new kind is one line here and an event of that type in the site's stream.
+     */
+    public enum Event {
+      CALL(false), TICKET(false), ALERT(false), REMINDER(true);
+
+      private final boolean personal;
+
+      Event(boolean personal) {
+        this.personal = personal;
+      }
+
+      public boolean personal() {
+        return personal;
+      }
+
+      /** As the config, the stream and the X-Vaxflow-Event header write it: "call". */
+      public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+      }
+    }
+
+    /** Without an id: the url's short hash, the same on every instance and every start. */
+    public Webhook {
+      id = id == null || id.isBlank() ? shortHash(url == null ? "" : url.strip()) : id.strip();
+      url = url == null ? null : url.strip();
+      events = events == null ? Set.of() : java.util.Collections.unmodifiableSet(new LinkedHashSet<>(events));
+    }
+
+    @Override
+    public void check() {
+      require(ID.matcher(id).matches(), "id",
+          "must be 1 to 32 characters: lower-case letters, digits, _ or -, starting with a letter or digit; not " + quote(id));
+      require(url.matches("https?://[^\\s/?#]+([/?#]\\S*)?"), "url", "must be an http:// or https:// URL, not " + quote(url));
+      require(!events.isEmpty(), "events", "at least one of call, ticket, alert, reminder is required");
+      require(secret.length() >= 16, "secret", "must be at least 16 characters (the receiver checks each body's signature with it)");
+    }
+
+    /** Whether its receiver may get a person's phone number (it subscribes to a personal kind of event). */
+    public boolean personal() {
+      return events.stream().anyMatch(Event::personal);
+    }
+
+    private static String shortHash(String url) {
+      try {
+        byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(url.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "h" + java.util.HexFormat.of().formatHex(d, 0, 4);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   /** A named place people may type when booking ("Tianlin", "田林"): its location picks the nearest site. */
   public record Community(

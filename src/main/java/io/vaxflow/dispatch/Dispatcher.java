@@ -229,8 +229,11 @@ public final class Dispatcher {
     }
     if (slots.isEmpty()) return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, "No slot is left that day at " + site.name("en") + "."));
     long keepSec = Duration.ofDays(3).toSeconds() + Duration.between(today.atStartOfDay(), b.day().atStartOfDay()).toSeconds();
+    // reminded the day before at notify.reminderAt, local time (the script reminds at once when that is past)
+    long remindAt = b.day().minusDays(1).atTime(config.notifications().reminderTime()).atZone(config.timeZone()).toInstant().toEpochMilli();
     return flow.book(new ScriptArgs.Book(code, b.name(), b.idNumber(), b.phone(), b.dose(),
-        b.priority().map(p -> p.name().toLowerCase()).orElse(""), site.slotCapacity(), keepSec, b.day().toString(), slots, b.anaphylaxisHistory())).map(reply -> {
+        b.priority().map(p -> p.name().toLowerCase()).orElse(""), site.slotCapacity(), keepSec, b.day().toString(), slots,
+        b.anaphylaxisHistory(), remindAt)).map(reply -> {
       JsonObject a = reply.getJsonObject("appointment");
       LocalTime slot = LocalTime.parse(a.getString("slot"));
       String cat = a.getString("priority", "").isEmpty() ? "A" : "P";

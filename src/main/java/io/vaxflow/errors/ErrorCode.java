@@ -31,6 +31,9 @@ public enum ErrorCode {
   NOT_IN_OBSERVATION(409, "This number is not in the observation area.", "该号码不在留观区。"),
   REACTION_HELD(409, "A severe reaction holds this person: clear it first.", "此人有严重反应，需先解除后才能离开。"),
   SITE_CLOSED(409, "The site is closed now.", "接种点现在不开放。"),
+  /** Back from waiting away while every hall seat is taken: the ticket stays away and is called back when its turn nears. */
+  HALL_FULL(409, "The waiting hall is full just now. You keep your place: you will be called back to the hall when your turn is near.",
+      "候诊大厅暂时已满。您的位置保留不变，快到您时会通知您回到大厅。"),
   PAYLOAD_TOO_LARGE(413, "The request body is larger than 16 KiB.", "请求内容超过 16 KiB。"),
   URI_TOO_LONG(414, "The request URL is too long.", "请求地址过长。"),
   UNSUPPORTED_MEDIA_TYPE(415, "The request body is not of an accepted type.", "不接受该类型的请求内容。"),

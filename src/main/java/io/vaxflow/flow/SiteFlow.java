@@ -81,7 +81,8 @@ public final class SiteFlow {
         setting("cfg.leaseSec", f.leaseSec()),
         setting("cfg.observationSec", f.standardObservationSec()),
         setting("cfg.observationHighSec", f.highObservationSec()),
-        setting("cfg.priorityInARow", f.priorityInARow()));
+        setting("cfg.priorityInARow", f.priorityInARow()),
+        setting("cfg.returnLeadMin", f.returnLeadMin()));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -164,6 +165,16 @@ public final class SiteFlow {
     return run("system", at -> scripts.run(Script.SAY, at, args));
   }
 
+  /** Moves the bookings' reminders that are due into the stream, each once (lua/remind.lua); how many. */
+  public Future<Integer> remind() {
+    return run("system", at -> scripts.run(Script.REMIND, at, new ScriptArgs.Remind(200))).map(r -> r.getInteger("reminded", 0));
+  }
+
+  /** Records the alerts this server sees now; the script raises and clears them once for all servers (lua/alerts.lua). */
+  public Future<JsonObject> recordAlerts(ScriptArgs.Alerts seen) {
+    return run("system", at -> scripts.run(Script.ALERTS, at, seen));
+  }
+
   /** How the waits predicted at check-in came true lately (lua/wait_accuracy.lua). */
   public Future<JsonObject> waitAccuracy() {
     return run("public", at -> scripts.run(Script.WAIT_ACCURACY, at, new ScriptArgs.None()));
@@ -227,10 +238,23 @@ public final class SiteFlow {
     });
   }
 
-  /** The day of the ticket that has this number in the site now (a ticket may outlive its day), else today. */
-  public Future<String> ticketDay(String number) {
+  /**
+   * The day of the ticket with this number still in the site (or today's), if there is one: what a
+   * track token of the number is checked against. Read-only, one HGET.
+   */
+  public Future<java.util.Optional<String>> liveDay(String number) {
     return scripts.send(Request.cmd(Command.HGET).arg(SiteKeys.live(site.id())).arg(number))
-        .map(r -> r == null ? today().toString() : r.toString());
+        .map(r -> java.util.Optional.ofNullable(r).map(Object::toString));
+  }
+
+  /** The person goes to wait away from the hall (lua/away.lua): the ticket of {@code day} with this number. */
+  public Future<Ticket> away(String number, String day) {
+    return run("public", at -> scripts.run(Script.AWAY, at, new ScriptArgs.OfTrackedTicket(number, day))).map(this::ticketOf);
+  }
+
+  /** The person waiting away is back in the hall before being called back (lua/back.lua). */
+  public Future<Ticket> back(String number, String day) {
+    return run("public", at -> scripts.run(Script.BACK, at, new ScriptArgs.OfTrackedTicket(number, day))).map(this::ticketOf);
   }
 
   public Future<StageCounts> changeCapacities(Map<String, Integer> changes, Actor by) {
@@ -260,7 +284,10 @@ public final class SiteFlow {
         .arg(due).arg("lease|" + station.id())).mapEmpty();
   }
 
-  /** Sweeps due timers (arrival timeouts, leases, observation); returns how many it handled. */
+  /**
+   * Sweeps due timers (arrival timeouts, leases, observation) and calls back the people waiting away
+   * whose room call is {@code flow.returnLeadMin} or less away; returns how many timers it handled.
+   */
   public Future<Integer> tick() {
     return run("system", at -> scripts.run(Script.TICK, at, new ScriptArgs.Tick(200))).map(r -> r.getInteger("handled", 0));
   }
@@ -279,7 +306,8 @@ public final class SiteFlow {
       for (int i = 0; i < rc.size(); i++) {
         JsonObject c = rc.getJsonObject(i);
         calls.add(new SiteSnapshot.CallRecord(c.getString("eventId"), c.getString("number"),
-            c.getString("toKind"), c.getString("toId"), Instant.ofEpochMilli(c.getLong("at")), c.getString("batch", "")));
+            c.getString("toKind"), c.getString("toId"), Instant.ofEpochMilli(c.getLong("at")), c.getString("batch", ""),
+            c.getBoolean("back", false)));
       }
       List<SiteSnapshot.Queue> queues = new ArrayList<>();
       for (String q : List.of("outside", "hall", "room", "vaccination")) {

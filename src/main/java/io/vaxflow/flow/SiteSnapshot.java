@@ -33,6 +33,6 @@ public record SiteSnapshot(
 
   public record Queue(String name, int priority, int regular) {}
 
-  /** A call as recorded in the site's event stream. */
-  public record CallRecord(String eventId, String number, String toKind, String toId, Instant at, String batch) {}
+  /** A call as recorded in the site's event stream ({@code back}: a call back to the hall of someone away). */
+  public record CallRecord(String eventId, String number, String toKind, String toId, Instant at, String batch, boolean back) {}
 }

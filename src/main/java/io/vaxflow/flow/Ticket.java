@@ -21,14 +21,18 @@ public record Ticket(
     Optional<LastCall> lastCall,
     Optional<String> verified,
     String day,
-    String where) {
+    String where,
+    boolean away,
+    boolean awayAllowed) {
 
   // day: the site-local date the ticket was issued on (a ticket may outlive its day, see lua/lib/site.lua).
   // where: where its holder should be or go now, a key of common.where (lib/waits.lua where_to); empty
   // in the replies to staff actions, which do not compute it.
+  // away: the person waits away from the hall (lua/away.lua); awayAllowed: they may go and wait away
+  // now (waiting outside or in the hall, not away, not called back).
 
-  /** The latest call of this ticket: which event, where to, when. */
-  public record LastCall(String eventId, String toKind, String toId, Instant at) {}
+  /** The latest call of this ticket: which event, where to, when; {@code back} a call back to the hall of someone away. */
+  public record LastCall(String eventId, String toKind, String toId, Instant at, boolean back) {}
 
   /**
    * From a script's ticket view, with the predicted wait the script put in it ({@link WaitModel}; none
@@ -49,8 +53,8 @@ public record Ticket(
         Instant.ofEpochMilli(v.getLong("createdAt", 0L)), v.getInteger("recalls", 0),
         callId.isEmpty() ? Optional.empty() : Optional.of(new LastCall(
             callId, v.getString("lastCallKind"), v.getString("lastCallTo"),
-            Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)))),
+            Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)), v.getBoolean("lastCallBack", false))),
         Optional.ofNullable(v.getString("verified")).filter(x -> !x.isEmpty()),
-        v.getString("day", ""), v.getString("where", ""));
+        v.getString("day", ""), v.getString("where", ""), v.getBoolean("away", false), v.getBoolean("awayAllowed", false));
   }
 }

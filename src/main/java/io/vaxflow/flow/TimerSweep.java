@@ -7,8 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sweeps every site's due timers (arrival timeouts, station leases, observation) every tick.
- * Sweeps never overlap; every server instance sweeps, and the scripts make that safe.
+ * Sweeps every site's due timers (arrival timeouts, station leases, observation) every tick, and
+ * calls back the people waiting away whose turn nears (lua/tick.lua); and its bookings' due
+ * reminders (lua/remind.lua, at most once a second: a reminder is not to the second). Sweeps never
+ * overlap; every server instance sweeps, and the scripts make that safe.
  */
 public final class TimerSweep extends VerticleBase {
 
@@ -16,8 +18,11 @@ public final class TimerSweep extends VerticleBase {
 
   private final Collection<SiteFlow> flows;
   private final long everyMs;
+  private static final long REMIND_EVERY_MS = 1_000;
+
   private volatile boolean stopped;
   private boolean warned;
+  private long remindedAt;
 
   public TimerSweep(Collection<SiteFlow> flows, long everyMs) {
     this.flows = flows;
@@ -38,12 +43,21 @@ public final class TimerSweep extends VerticleBase {
 
   private void schedule() {
     if (stopped) return;
-    vertx.setTimer(everyMs, id -> Future.join(flows.stream().map(SiteFlow::tick).toList()).onComplete(ar -> {
+    vertx.setTimer(everyMs, id -> {
+      long now = System.currentTimeMillis();
+      boolean remind = now - remindedAt >= REMIND_EVERY_MS;
+      if (remind) remindedAt = now;
+      sweep(remind);
+    });
+  }
+
+  private void sweep(boolean remind) {
+    Future.join(flows.stream().map(f -> remind ? Future.join(f.tick(), f.remind()) : f.tick()).toList()).onComplete(ar -> {
       if (ar.failed() && !warned) {
         LOG.warn("timer sweep failed (will keep trying): {}", ar.cause().getMessage());
       }
       warned = ar.failed();
       schedule();
-    }));
+    });
   }
 }

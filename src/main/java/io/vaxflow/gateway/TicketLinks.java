@@ -42,7 +42,12 @@ public final class TicketLinks {
   public Future<Ticket> open(SiteFlow flow, String number, String k) {
     return flow.ticket(number).compose(t -> matches(flow.site().id(), t.day(), t.number(), k)
         ? Future.succeededFuture(t)
-        : Future.failedFuture(new Rejection(ErrorCode.UNKNOWN_TICKET, new JsonObject().put("field", "number"))));
+        : Future.failedFuture(unknown()));
+  }
+
+  /** What a number that does not exist gets: {@code 404 UNKNOWN_TICKET} (as lua/ticket.lua refuses it). */
+  public static Rejection unknown() {
+    return new Rejection(ErrorCode.UNKNOWN_TICKET, new JsonObject().put("field", "number"));
   }
 
   /**
@@ -51,6 +56,6 @@ public final class TicketLinks {
    */
   public Future<Optional<String>> admit(SiteFlow flow, String number, String k) {
     if (k == null || k.isEmpty()) return Future.succeededFuture(Optional.empty());
-    return flow.ticketDay(number).map(day -> Optional.of(day).filter(d -> tokens.matches(flow.site().id(), d, number, k)));
+    return flow.liveDay(number).map(day -> day.filter(d -> tokens.matches(flow.site().id(), d, number, k)));
   }
 }

@@ -39,7 +39,7 @@ public final class AppMetrics {
 
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
   private static final Map<String, ToDoubleFunction<StageCounts>> STAGES = Map.of(
-      "outside", StageCounts::outside, "hall", StageCounts::hall, "room", StageCounts::room,
+      "outside", StageCounts::outside, "away", StageCounts::away, "hall", StageCounts::hall, "room", StageCounts::room,
       "desk", StageCounts::desk, "vaccination", StageCounts::vaccination, "booth", StageCounts::booth,
       "observation", StageCounts::observation, "released", StageCounts::released, "no_show", StageCounts::noShow);
 
@@ -63,6 +63,26 @@ public final class AppMetrics {
 
   public void called(String site, String toKind) {
     count("vaxflow_call_sayings", "Repetitions of calls published to displays", "site", site, "to", toKind);
+  }
+
+  /** One attempt to deliver an event to a webhook: delivered (2xx), failed (retried later), skipped, lost (trimmed). */
+  public void delivery(String webhook, String outcome) {
+    count("vaxflow_webhook_deliveries", "Webhook delivery attempts by webhook and outcome: delivered, failed (retried), "
+        + "skipped (nothing left to send), lost (trimmed from the stream before delivery)", "webhook", webhook, "outcome", outcome);
+  }
+
+  /**
+   * A webhook's backlog as this instance last read it from Redis (the same on every instance): events read but not
+   * yet acknowledged by the receiver, and the age of the oldest event not yet delivered.
+   */
+  public void webhook(String webhook, Supplier<Number> pending, Supplier<Number> oldestSec) {
+    if (registry == null) return;
+    Gauge.builder("vaxflow_webhook_pending", pending, p -> p.get().doubleValue())
+        .description("Events read for a webhook and not yet answered 2xx (its consumer groups' pending entries)")
+        .tag("webhook", webhook).strongReference(true).register(registry);
+    Gauge.builder("vaxflow_webhook_oldest_undelivered", oldestSec, p -> p.get().doubleValue()).baseUnit("seconds")
+        .description("Age of the oldest event a webhook has not been delivered yet (0: none)")
+        .tag("webhook", webhook).strongReference(true).register(registry);
   }
 
   private void count(String name, String description, String... tags) {

@@ -12,14 +12,12 @@ import io.vaxflow.flow.StationKind;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.monitor.SiteReport.Alert;
 import io.vaxflow.monitor.SiteReport.AlertCode;
-import io.vaxflow.monitor.SiteReport.Display;
 import io.vaxflow.monitor.SiteReport.Hour;
 import io.vaxflow.monitor.SiteReport.Percentiles;
 import io.vaxflow.monitor.SiteReport.StationUse;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -68,7 +66,7 @@ public final class SiteMetrics {
     LocalDate day = flow.today();
     Future<SiteSnapshot> snapshot = flow.snapshot(10);
     Future<JsonObject> figures = flow.dayStats();
-    Future<JsonArray> shown = displays.status(site);
+    Future<List<Displays.Seen>> shown = displays.status(site);
     Future<Double> tokens = siteTokens(site, flow.now().toEpochMilli());
     Future<List<Alert>> reactions = severeReactions(site, flow.now().toEpochMilli());
     Future<WaitAccuracy> accuracy = WaitAccuracy.of(flow);
@@ -108,7 +106,8 @@ public final class SiteMetrics {
     });
   }
 
-  private SiteReport compute(SiteConfig site, LocalDate day, SiteSnapshot snap, JsonObject figures, JsonArray shown, double tokens) {
+  private SiteReport compute(SiteConfig site, LocalDate day, SiteSnapshot snap, JsonObject figures, List<Displays.Seen> shown,
+                             double tokens) {
     ZoneId zone = config.timeZone();
     long now = snap.at().toEpochMilli();
     JsonObject stats = figures.getJsonObject("stats", new JsonObject());
@@ -157,12 +156,8 @@ public final class SiteMetrics {
           SiteReport.minutes(open), served, count(stats, id + ":no_shows")));
     }
 
-    List<Display> screens = new ArrayList<>();
-    for (int i = 0; i < shown.size(); i++) {
-      JsonObject d = shown.getJsonObject(i);
-      screens.add(new Display(d.getString("id"), Instant.ofEpochMilli(d.getLong("lastAckAt", 0L)), d.getBoolean("online", false)));
-    }
-    screens.sort(Comparator.comparing(Display::id));
+    List<Displays.Seen> screens = new ArrayList<>(shown);
+    screens.sort(Comparator.comparing(Displays.Seen::id));
 
     SiteReport.Breaker breaker = new SiteReport.Breaker(registry.state().name(), registry.failureCount());
     SiteReport.RateLimit limit = new SiteReport.RateLimit(config.limits(), Math.round(tokens * 10) / 10.0);
@@ -216,7 +211,7 @@ public final class SiteMetrics {
     return v == null ? 0 : (int) (long) v;
   }
 
-  private List<Alert> alerts(SiteSnapshot snap, List<StationUse> uses, List<Display> screens, int calls,
+  private List<Alert> alerts(SiteSnapshot snap, List<StationUse> uses, List<Displays.Seen> screens, int calls,
                              SiteReport.Breaker breaker, SiteReport.RateLimit limit) {
     List<Alert> out = new ArrayList<>();
     StageCounts c = snap.counts();
@@ -241,11 +236,15 @@ public final class SiteMetrics {
     if (c.vaccination() > 0 && allPaused(uses, StationKind.BOOTH)) {
       out.add(new Alert(AlertCode.NO_BOOTH_OPEN, Optional.empty(), c.vaccination(), 0));
     }
-    long nowMs = System.currentTimeMillis(); // displays acknowledge on the wall clock, not the site's
-    for (Display d : screens) {
+    long nowMs = System.currentTimeMillis(); // displays are heard on the wall clock, not the site's
+    for (Displays.Seen d : screens) {
       if (!d.online()) {
         out.add(new Alert(AlertCode.DISPLAY_OFFLINE, Optional.of(d.id()),
-            Math.max(0, (nowMs - d.lastAckAt().toEpochMilli()) / 60_000), 0));
+            Math.max(0, (nowMs - d.lastContactAt().toEpochMilli()) / 60_000), 0));
+      } else if (d.sound().equals(Optional.of(Displays.Sound.OFF))) {
+        out.add(new Alert(AlertCode.DISPLAY_MUTED, Optional.of(d.id()), 0, 0));
+      } else if (d.sound().equals(Optional.of(Displays.Sound.NO_VOICE))) {
+        out.add(new Alert(AlertCode.DISPLAY_NO_VOICE, Optional.of(d.id()), 0, 0));
       }
     }
     if (screens.isEmpty() && calls > 0) out.add(new Alert(AlertCode.NO_DISPLAY, Optional.empty(), calls, 0));

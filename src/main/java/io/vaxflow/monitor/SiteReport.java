@@ -1,9 +1,9 @@
 package io.vaxflow.monitor;
 
+import io.vaxflow.announce.Displays;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.SiteSnapshot;
 import io.vaxflow.flow.Station;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +23,7 @@ public record SiteReport(
     List<Hour> throughput,
     Totals totals,
     List<StationUse> stations,
-    List<Display> displays,
+    List<Displays.Seen> displays,
     Breaker registry,
     RateLimit rateLimit,
     List<Alert> alerts,
@@ -35,7 +35,7 @@ public record SiteReport(
 
   /** Without the accuracy of the predicted waits (read on its own, {@link WaitAccuracy}). */
   public SiteReport(LocalDate day, SiteSnapshot snapshot, Waits waits, List<Hour> throughput, Totals totals,
-                    List<StationUse> stations, List<Display> displays, Breaker registry, RateLimit rateLimit,
+                    List<StationUse> stations, List<Displays.Seen> displays, Breaker registry, RateLimit rateLimit,
                     List<Alert> alerts, int eventsRead, boolean truncated) {
     this(day, snapshot, waits, throughput, totals, stations, displays, registry, rateLimit, alerts, eventsRead,
         truncated, WaitAccuracy.UNKNOWN);
@@ -110,9 +110,6 @@ public record SiteReport(
     }
   }
 
-  /** A hall display: when it last acknowledged a call, and whether it is still acknowledging. */
-  public record Display(String id, Instant lastAckAt, boolean online) {}
-
   /** The appointment registry's circuit breaker: CLOSED, HALF_OPEN or OPEN, and its failure count. */
   public record Breaker(String state, long failures) {}
 
@@ -135,7 +132,12 @@ public record SiteReport(
     STATION_HELD_TOO_LONG(Level.WARNING),
     NO_DESK_OPEN(Level.CRITICAL),
     NO_BOOTH_OPEN(Level.CRITICAL),
+    /** A hall display not heard from lately (subject: the display; value: minutes since it was last heard). */
     DISPLAY_OFFLINE(Level.WARNING),
+    /** A hall display that shows the calls but whose browser refused to play sound. */
+    DISPLAY_MUTED(Level.WARNING),
+    /** A hall display that has no Chinese or no English voice: it chimes, but does not say every call. */
+    DISPLAY_NO_VOICE(Level.INFO),
     NO_DISPLAY(Level.INFO),
     BREAKER_OPEN(Level.CRITICAL),
     BREAKER_HALF_OPEN(Level.WARNING),

@@ -67,7 +67,7 @@ public final class EventStream {
   }
 
   /** Orders two stream ids (ms-seq). */
-  static int compare(String a, String b) {
+  public static int compare(String a, String b) {
     String[] x = a.split("-", 2), y = b.split("-", 2);
     int c = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
     if (c != 0) return c;

@@ -30,12 +30,16 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.OfStation> PAUSE = waited("pause", ScriptArgs.OfStation.class);
   public static final Script<ScriptArgs.OfStation> RESUME = waited("resume", ScriptArgs.OfStation.class);
   public static final Script<ScriptArgs.OfNumber> REINSTATE = waited("reinstate", ScriptArgs.OfNumber.class);
+  public static final Script<ScriptArgs.OfTrackedTicket> AWAY = waited("away", ScriptArgs.OfTrackedTicket.class);
+  public static final Script<ScriptArgs.OfTrackedTicket> BACK = waited("back", ScriptArgs.OfTrackedTicket.class);
   public static final Script<ScriptArgs.Tick> TICK = waited("tick", ScriptArgs.Tick.class);
   public static final Script<ScriptArgs.Settings> SETTINGS = waited("settings", ScriptArgs.Settings.class);
   public static final Script<ScriptArgs.Restore> RESTORE = waited("restore", ScriptArgs.Restore.class);
   public static final Script<ScriptArgs.SiteMode> SITE_MODE = waited("site_mode", ScriptArgs.SiteMode.class);
   public static final Script<ScriptArgs.Book> BOOK = waited("book", ScriptArgs.Book.class);
   public static final Script<ScriptArgs.Say> SAY = waited("say", ScriptArgs.Say.class);
+  public static final Script<ScriptArgs.Remind> REMIND = waited("remind", ScriptArgs.Remind.class);
+  public static final Script<ScriptArgs.Alerts> ALERTS = waited("alerts", ScriptArgs.Alerts.class);
   public static final Script<ScriptArgs.DisplayAcks> DISPLAY_ACKS = waited("display_acks", ScriptArgs.DisplayAcks.class);
   public static final Script<ScriptArgs.OfNumber> OBSERVE_EXTEND = waited("observe_extend", ScriptArgs.OfNumber.class);
   public static final Script<ScriptArgs.Reaction> OBSERVE_REACTION = waited("observe_reaction", ScriptArgs.Reaction.class);

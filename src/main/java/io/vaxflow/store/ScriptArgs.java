@@ -30,6 +30,9 @@ public final class ScriptArgs {
   /** follow: the tickets a server's phones follow, by number, each with the day of its link (same order). */
   public record Follow(List<String> numbers, List<String> days) {}
 
+  /** away, back: a ticket by its number and the day its track token was made for (the person's own phone). */
+  public record OfTrackedTicket(String number, String day) {}
+
   /** tick: due timers handled in one run, at most. */
   public record Tick(int most) {}
 
@@ -64,9 +67,22 @@ public final class ScriptArgs {
   /** A slot that can still be booked: HH:MM and its start. */
   public record Slot(String slot, long start) {}
 
-  /** book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min. */
+  /**
+   * book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min;
+   * its reminder due at {@code remindAt} (ms; at once when that is past).
+   */
   public record Book(String code, String name, String idNumber, String phone, int dose, String priority,
-                     int slotCapacity, long keepSec, String day, List<Slot> slots, boolean anaphylaxisHistory) {}
+                     int slotCapacity, long keepSec, String day, List<Slot> slots, boolean anaphylaxisHistory,
+                     long remindAt) {}
+
+  /** remind: due reminders moved into the stream in one run, at most. */
+  public record Remind(int most) {}
+
+  /** An alert a server sees: its code, what it is about (null: the site), its level, its value against its limit. */
+  public record SeenAlert(String code, String subject, String severity, long value, long limit) {}
+
+  /** alerts: every alert this server sees now, when (wall clock), and how long unseen clears one. */
+  public record Alerts(List<SeenAlert> seen, long wallMs, long quietMs) {}
 
   /** rate_limit: one limit per key. */
   public record RateLimit(List<Limit> buckets) {}
@@ -86,8 +102,13 @@ public final class ScriptArgs {
   /** site_mode: walk-ins stopped until this ms (0: allowed), closed for the rest of today; null: unchanged. */
   public record SiteMode(Long walkInsStoppedUntil, Boolean closedToday) {}
 
-  public record Ack(String display, long at, String call) {}
+  /**
+   * What a server heard from a hall display since its last write: its latest contact (ms), its latest
+   * ack of a call (ms, 0: none, and that call's id), its sound ("on" | "off" | "no-voice", "": not said),
+   * whether its connection closed then.
+   */
+  public record Heard(String display, long at, long ackAt, String call, String sound, boolean closed) {}
 
-  /** display_acks: the acks heard since the last write, and the bounds of what is kept. */
-  public record DisplayAcks(long forgetBefore, long keepMs, int most, List<Ack> acks) {}
+  /** display_acks: what the displays said since the last write, and the bounds of what is kept. */
+  public record DisplayAcks(long forgetBefore, long keepMs, int most, List<Heard> heard) {}
 }

@@ -54,14 +54,20 @@ public final class SiteKeys {
     SAYS("says"),
     /** hash of an earlier release (hall display -> last ack, unbounded); removed when a server starts (restore.lua). */
     DISPLAYS_OLD("displays"),
-    /** zset: hall display id scored by ms of its last ack (bounded, expires). */
+    /** zset: hall display id scored by ms of the last contact with it (an ack, a hello, a ping; bounded, expires). */
     DISPLAY_ACKS("displays:acks"),
-    /** hash: hall display id -> 'ms|callId' of its last ack. */
+    /** hash: hall display id -> 'ackMs|callId|contactMs|sound|closed': its last ack, its last contact, its sound. */
     DISPLAY_LAST("displays:last"),
     /** hash: D -> id of the day's first event. */
     DAY_START("daystart"),
+    /** set: numbers of tickets waiting outside or in the hall that wait away or were called back (lua/follow.lua reads their hash). */
+    AWAY_TICKETS("away:tickets"),
     /** hash per appointment code: one appointment. */
     APPOINTMENT("appt:"),
+    /** zset: appointment code scored by ms its reminder is due (lua/book.lua, lua/remind.lua); a cancellation removes it. */
+    REMINDERS("reminders"),
+    /** hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit' of its last sighting (lua/alerts.lua). */
+    ALERTS("alerts"),
     /** hash per D: slot HH:MM -> appointments booked. */
     SLOTS("slots:"),
     /** string per D and ID number: the appointment code of a person's booking that day. */
@@ -121,7 +127,7 @@ public final class SiteKeys {
     return Site.EVENTS.of(site);
   }
 
-  /** number -> the day of the ticket that has that number in the site now. */
+  /** hash: number -> D of the latest ticket with that number. */
   public static String live(String site) {
     return Site.LIVE.of(site);
   }
@@ -160,6 +166,11 @@ public final class SiteKeys {
   /** People in observation held by a severe reaction until staff clear it. */
   public static String observeHeld(String site) {
     return Site.OBSERVE_HELD.of(site);
+  }
+
+  /** Reminders of bookings not yet due: appointment code scored by due ms. */
+  public static String reminders(String site) {
+    return Site.REMINDERS.of(site);
   }
 
   public static String appointment(String site, String code) {

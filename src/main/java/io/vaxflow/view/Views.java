@@ -1,6 +1,5 @@
 package io.vaxflow.view;
 
-import io.vaxflow.view.Call;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.StaffAccount;
 import io.vaxflow.flow.SiteSnapshot;
@@ -45,20 +44,25 @@ public final class Views {
         .put("predictedWaitLowMin", t.predictedWaitLowMin()).put("predictedWaitHighMin", t.predictedWaitHighMin())
         .put("createdAt", time(t.createdAt()))
         .put("station", t.station().orElse(null))
-        .put("verified", t.verified().orElse(null));
+        .put("verified", t.verified().orElse(null))
+        .put("away", t.away()).put("awayAllowed", t.awayAllowed());
     if (!t.where().isEmpty()) j.put("where", t.where());
-    t.lastCall().ifPresentOrElse(c -> j.put("lastCall", new JsonObject()
-            .put("callId", c.eventId()).put("eventId", c.eventId())
-            .put("to", new JsonObject().put("kind", c.toKind()).put("id", c.toId()))
-            .put("at", time(c.at()))),
-        () -> j.putNull("lastCall"));
+    t.lastCall().ifPresentOrElse(c -> {
+      Call.Destination to = CallText.destination(c.toKind(), c.toId());
+      String says = CallText.says(to, c.back());
+      j.put("lastCall", new JsonObject()
+          .put("callId", c.eventId()).put("eventId", c.eventId())
+          .put("to", new JsonObject().put("kind", c.toKind()).put("id", c.toId()))
+          .put("at", time(c.at())).put("back", c.back())
+          .put("text", i18n(CallText.text(t.number(), to, says))).put("speech", i18n(CallText.speech(t.number(), to, says))));
+    }, () -> j.putNull("lastCall"));
     return j;
   }
 
   /**
    * A ticket as its phone sees it (the track API, the per-ticket live push): the public view of
    * lib/waits.lua and nothing else, no name, ID number or phone; {@code lastCall} (the call, as the
-   * hall says it) while the ticket is called. {@code repeats}: how often a call is said.
+   * hall says it) while the ticket answers it (lib/waits.lua decides). {@code repeats}: how often a call is said.
    */
   public JsonObject track(Ticket t, int repeats) {
     JsonObject j = new JsonObject()
@@ -66,11 +70,11 @@ public final class Views {
         .put("stage", t.stage().wire()).put("state", t.state().wire()).put("peopleAhead", t.peopleAhead())
         .put("wait", new JsonObject().put("min", t.predictedWaitMin()).put("lo", t.predictedWaitLowMin())
             .put("hi", t.predictedWaitHighMin()))
-        .put("where", t.where());
+        .put("where", t.where()).put("away", t.away()).put("awayAllowed", t.awayAllowed());
     t.station().ifPresent(s -> j.put("station", new JsonObject().put("id", s)
         .put("label", i18n(CallText.destination(s.substring(0, s.indexOf('-')), s).label()))));
     t.lastCall().ifPresent(c -> j.put("lastCall", call(CallText.call(c.eventId(), t.siteId(), t.number(), c.toKind(),
-        c.toId(), c.at(), "", repeats))));
+        c.toId(), c.at(), "", repeats, c.back()))));
     return j;
   }
 
@@ -83,7 +87,7 @@ public final class Views {
 
   public JsonObject counts(StageCounts c) {
     return new JsonObject()
-        .put("outside", c.outside()).put("hall", c.hall()).put("calledToRoom", c.toRoom()).put("room", c.room())
+        .put("outside", c.outside()).put("away", c.away()).put("hall", c.hall()).put("calledToRoom", c.toRoom()).put("room", c.room())
         .put("desk", c.desk()).put("vaccination", c.vaccination()).put("booth", c.booth())
         .put("observation", c.observation()).put("released", c.released()).put("noShow", c.noShow())
         .put("issued", c.issued());
@@ -91,7 +95,8 @@ public final class Views {
 
   /**
    * Each person is counted at one stage: a ticket called to the room is in the hall until the door
-   * scans it (it holds a room seat meanwhile: the room's {@code calledIn}). {@code waiting} is
+   * scans it (it holds a room seat meanwhile: the room's {@code calledIn}); someone waiting away is
+   * in {@code away}, not outside or in the hall (they hold no hall seat). {@code waiting} is
    * everyone still waiting for their shot; {@code open}, {@code opensAt} and {@code hours} are the
    * site's opening hours at that moment.
    */
@@ -100,6 +105,7 @@ public final class Views {
     boolean open = s.open(site.hours());
     JsonArray stages = new JsonArray()
         .add(stage("outside", c.outside(), null))
+        .add(stage("away", c.away(), null))
         .add(stage("hall", c.hall(), c.hallCapacity()))
         .add(stage("room", c.room(), c.roomCapacity()).put("calledIn", c.toRoom()))
         .add(stage("desk", c.desk(), site.desks()))
@@ -115,8 +121,8 @@ public final class Views {
         .put("id", st.id().id()).put("kind", st.id().kind().wire()).put("label", i18n(label(st.id())))
         .put("state", st.state().wire()).put("ticket", st.ticket().orElse(null))));
     JsonArray calls = new JsonArray();
-    s.recentCalls().forEach(rc -> calls.add(call(io.vaxflow.view.CallText.call(
-        rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1))));
+    s.recentCalls().forEach(rc -> calls.add(call(CallText.call(
+        rc.eventId(), s.siteId(), rc.number(), rc.toKind(), rc.toId(), rc.at(), rc.batch(), 1, rc.back()))));
     return new JsonObject()
         .put("siteId", s.siteId()).put("at", time(s.at()))
         .put("open", open).put("closedEarly", s.closedToday())
@@ -140,8 +146,9 @@ public final class Views {
     return new JsonObject()
         .put("callId", c.callId()).put("number", c.number())
         .put("to", new JsonObject().put("kind", c.to().kind()).put("id", c.to().id()).put("label", i18n(c.to().label())))
-        .put("text", i18n(c.text())).put("repeat", c.repeat()).put("of", c.of())
-        .put("at", time(c.at())).put("eventId", c.eventId()).put("batch", c.batch().isEmpty() ? null : c.batch());
+        .put("text", i18n(c.text())).put("speech", i18n(c.speech())).put("repeat", c.repeat()).put("of", c.of())
+        .put("at", time(c.at())).put("eventId", c.eventId()).put("batch", c.batch().isEmpty() ? null : c.batch())
+        .put("back", c.back());
   }
 
   public JsonObject staff(StaffAccount s) {

@@ -45,10 +45,13 @@ final class MonitorViews {
         .put("checkins", h.checkins()).put("vaccinated", h.vaccinated()).put("released", h.released())
         .put("noShows", h.noShows())));
     JsonArray displays = new JsonArray();
-    long wallNow = System.currentTimeMillis(); // displays acknowledge on the wall clock
+    long wallNow = System.currentTimeMillis(); // displays are heard on the wall clock
     r.displays().forEach(d -> displays.add(new JsonObject().put("id", d.id())
-        .put("lastAckAt", views.time(d.lastAckAt()))
-        .put("lastAckAgeSec", Math.max(0, (wallNow - d.lastAckAt().toEpochMilli()) / 1000))
+        .put("lastContactAt", views.time(d.lastContactAt()))
+        .put("lastContactAgeSec", Math.max(0, (wallNow - d.lastContactAt().toEpochMilli()) / 1000))
+        .put("lastAckAt", d.lastAckAt().map(views::time).orElse(null))
+        .put("lastAckAgeSec", d.lastAckAt().map(a -> Math.max(0, (wallNow - a.toEpochMilli()) / 1000)).orElse(null))
+        .put("sound", d.sound().map(io.vaxflow.announce.Displays.Sound::wire).orElse(null))
         .put("online", d.online())));
     JsonArray alerts = new JsonArray();
     r.alerts().forEach(a -> alerts.add(alert(a, site)));

@@ -122,7 +122,8 @@ final class PublicRoutes {
       JsonArray out = new JsonArray();
       for (EventStream.Entry e : entries) {
         Call c = CallText.call(e.id(), flow.site().id(), e.get("number"), e.get("toKind"), e.get("toId"),
-            Instant.ofEpochMilli(Long.parseLong(e.get("at"))), e.get("batch"), config.announce().repeats());
+            Instant.ofEpochMilli(Long.parseLong(e.get("at"))), e.get("batch"), config.announce().repeats(),
+            "1".equals(e.get("back")));
         out.add(views.call(c));
       }
       json(ctx, 200, out);

@@ -224,38 +224,4 @@ class LiveCallsTest {
     }
   }
 
-  @Test
-  void aDisplayThatStopsAcknowledgingIsShownOffline(Vertx vertx) throws Throwable {
-    String calls = Addresses.calls("jingan");
-    String manager = city.login("manager", "2468");
-    try (BridgeClient display = new BridgeClient(vertx, city.port(), null)) {
-      display.register(calls);
-      callOnce("jingan", "Sun Yue", "310101198001017777");
-      JsonObject shown = BridgeClient.within(5, display.heard(calls, c -> true), "a call on the display");
-      display.send(new JsonObject().put("type", "send").put("address", Addresses.ack("jingan")).put("body",
-          new JsonObject().put("callId", shown.getString("callId")).put("repeat", 1).put("displayId", "hall-east")));
-      BridgeClient.await("the display online", 5, () -> displayOnline(manager, "hall-east").orElse(false));
-    }
-    // the display is gone; calls go on and nobody acknowledges them: once a call is GRACE_MS old
-    // without an ack after it, the display is offline (Displays compares the server's real time)
-    Thread.sleep(Displays.GRACE_MS + 500);
-    callOnce("jingan", "Ma Lin", "310101198001018888");
-    BridgeClient.await("the display offline", 15, () -> !displayOnline(manager, "hall-east").orElse(true));
-    JsonObject metrics = city.get("/api/v1/sites/jingan/metrics", manager).json();
-    assertTrue(metrics.getJsonArray("alerts").stream().map(JsonObject.class::cast)
-        .anyMatch(a -> "DISPLAY_OFFLINE".equals(a.getString("code"))), metrics.getJsonArray("alerts").encode());
-  }
-
-  /** A booking checked in at once: a call to the vaccine room. */
-  private static void callOnce(String site, String name, String idNumber) {
-    JsonObject booking = city.book(site, name, idNumber, null);
-    assertEquals(201, city.post("/api/v1/sites/" + site + "/checkins",
-        new JsonObject().put("voucher", booking.getString("voucher"))).status());
-  }
-
-  private static java.util.Optional<Boolean> displayOnline(String cookie, String id) {
-    return city.get("/api/v1/sites/jingan/metrics", cookie).json().getJsonArray("displays").stream()
-        .map(JsonObject.class::cast).filter(d -> id.equals(d.getString("id")))
-        .map(d -> d.getBoolean("online")).findFirst();
-  }
 }

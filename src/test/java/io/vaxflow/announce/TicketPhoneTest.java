@@ -44,7 +44,7 @@ class TicketPhoneTest {
   static final String API = FlowKit.API;
   /** What the track view may hold: the public view, nothing of the person. */
   static final Set<String> VIEW_FIELDS = Set.of("number", "siteId", "category", "stage", "state", "peopleAhead", "wait",
-      "where", "station", "lastCall", "at");
+      "where", "away", "awayAllowed", "station", "lastCall", "at");
 
   static TestCity city;
 
@@ -260,6 +260,46 @@ class TicketPhoneTest {
     FlowKit.ok(FlowKit.next(city, desk, station), station + " next");
     FlowKit.ok(FlowKit.act(city, desk, station, "start"), station + " start");
     FlowKit.ok(FlowKit.act(city, desk, station, "done"), station + " done");
+  }
+
+  /**
+   * Waiting away from the phone: the reply to away and back is the ticket's view as the track API
+   * shows it, and the phone following it hears it go away and come back (a ticket away is read
+   * from its hash by the follow script, not taken for its queue's).
+   */
+  @Test
+  void thePhoneHearsItsTicketGoAwayAndComeBack(Vertx vertx) {
+    // far from its turn (17 ahead, 4 desks of 3 min: 12 min), so the sweep does not call it back at once
+    FlowKit.capacities(city, null, 1);
+    for (int i = 0; i < 18; i++) walkIn("Xu " + "ABCDEFGHIJKLMNOPQR".charAt(i), "3101011980020211" + (10 + i));
+    JsonObject mine = walkIn("Xu San", "310101198002023333");
+    String number = mine.getString("number");
+    String address = Addresses.ticket("pudong", number);
+    assertTrue(track(number, key(mine)).getBoolean("awayAllowed"), "a ticket waiting in the hall may go away");
+    try (BridgeClient phone = new BridgeClient(vertx, city.port(), null)) {
+      phone.send(new JsonObject().put("type", "register").put("address", address).put("headers", new JsonObject().put("k", key(mine))));
+      phone.sync();
+      JsonObject gone = FlowKit.ok(FlowKit.away(city, number), "away");
+      assertEquals(List.of(true, false, "away", 17), List.of(gone.getBoolean("away"), gone.getBoolean("awayAllowed"),
+          gone.getString("where"), gone.getInteger("peopleAhead")), gone.encode());
+      assertEquals(without(track(number, key(mine)), "at"), without(gone, "at"), "the reply is the track API's view");
+      JsonObject heard;
+      try {
+        heard = BridgeClient.within(10, phone.heard(address, m -> "view".equals(m.getString("type"))
+            && m.getJsonObject("view").getBoolean("away")), "the view of the ticket away").getJsonObject("view");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + ": " + phone.frames, e);
+      }
+      assertEquals(without(gone, "at"), without(heard, "at"), "the phone hears it away, as the track API shows it");
+
+      JsonObject back = FlowKit.ok(FlowKit.back(city, number), "back");
+      assertEquals(List.of(false, true, "hall"), List.of(back.getBoolean("away"), back.getBoolean("awayAllowed"), back.getString("where")));
+      BridgeClient.within(10, phone.heard(address, m -> "view".equals(m.getString("type"))
+          && !m.getJsonObject("view").getBoolean("away") && m.getJsonObject("view").getBoolean("awayAllowed")), "the view of the ticket back");
+    }
+    Reply stranger = city.post(API + "/tickets/" + number + "/away?k=AAAAAAAAAAAAAAAAAAAAAA", null);
+    assertEquals(404, stranger.status());
+    assertEquals(city.get(API + "/tickets/W999/track?k=" + key(mine)).body(), stranger.body(), "a wrong key: the unknown number's answer");
   }
 
   private static JsonObject without(JsonObject o, String field) {

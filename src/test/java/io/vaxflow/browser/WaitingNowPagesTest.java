@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.openqa.selenium.By;
  * The figures people read, in a real browser: 8 walk-ins are 8 people waiting on the hall display
  * and on the kiosk (not 16: a ticket called to the room is still in the hall); at night the kiosk
  * says the site is closed, when it opens and its hours, in both languages, and refuses a walk-in.
+ * The people waiting away are counted on both, in both languages.
  * One city (on a simulated clock: morning or night as a test sets it) and two browsers for the
  * class, fresh for each test.
  */
@@ -70,6 +72,45 @@ class WaitingNowPagesTest {
     });
     assertTrue(shown.startsWith("8 people"), shown);
     assertTrue(kiosk.find("#closed-now").getAttribute("hidden") != null, "open at 10:00: no closed notice");
+    hall.assertCleanConsole();
+    kiosk.assertCleanConsole();
+  }
+
+  /**
+   * Two of eight wait away from the hall: the hall's total still counts them (8), its "waiting away"
+   * tile says 2, the hall tile 6, and the kiosk says "2 waiting away" beside the 8 waiting. The room
+   * takes one at a time and three desks are paused, so neither is near enough their turn to be
+   * called back (a room call every 3 min: ranks 0-2 only).
+   */
+  @Test
+  void peopleWaitingAwayShowOnTheHallAndTheKiosk() {
+    FlowKit.capacities(city, null, 1);
+    String desk = city.login("desk", "1234");
+    for (String d : List.of("desk-2", "desk-3", "desk-4")) FlowKit.ok(FlowKit.act(city, desk, d, "pause"), "pause " + d);
+    for (int i = 0; i < 8; i++) city.walkIn("pudong", "Walker " + (char) ('A' + i), "31010119900101" + (2000 + i));
+    FlowKit.ok(FlowKit.away(city, "W007"), "W007 away");
+    FlowKit.ok(FlowKit.away(city, "W008"), "W008 away");
+    Browser hall = hallBrowser.reset(1920, 1080);
+    Browser kiosk = kioskBrowser.reset(1080, 1920);
+    String base = Screens.base(city);
+    Screens.openHall(hall, base, "en");
+    hall.until("the hall's total showing 8", d -> d.findElement(By.id("waiting-total")).getText().trim().equals("8") ? true : null);
+    assertEquals(List.of(2, 6), List.of(Screens.stageCount(hall, "away"), Screens.stageCount(hall, "hall")));
+    String tile = hall.find("#stage-counts .stage-away").getText();
+    assertTrue(tile.contains("Waiting away") && tile.contains("暂离等候"), "in both languages: " + tile);
+
+    kiosk.get(base + "/sites/pudong/kiosk?lang=en");
+    String shown = kiosk.until("the kiosk's away figure", d -> {
+      String text = d.findElement(By.id("away-now")).getText().trim();
+      return text.isEmpty() ? null : text;
+    });
+    assertEquals("2 waiting away", shown);
+    assertTrue(kiosk.find("#wait-now").getText().startsWith("8 people"), kiosk.find("#wait-now").getText());
+    kiosk.get(base + "/sites/pudong/kiosk?lang=zh");
+    assertEquals("2 人暂离等候", kiosk.until("the kiosk's away figure in Chinese", d -> {
+      String text = d.findElement(By.id("away-now")).getText().trim();
+      return text.isEmpty() ? null : text;
+    }));
     hall.assertCleanConsole();
     kiosk.assertCleanConsole();
   }

@@ -185,7 +185,7 @@ class ConfigLoaderTest {
     assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback"), ""), c.http());
     assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
     assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
-    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30)), c.flow());
+    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30), 10), c.flow());
     // observationSec alone, as before: the standard observation; the high-risk one 30 minutes
     assertEquals(1800, c.flow().standardObservationSec());
     assertEquals(1800, c.flow().highObservationSec());
@@ -217,7 +217,7 @@ class ConfigLoaderTest {
     assertEquals(ZoneId.of("Asia/Shanghai"), c.timeZone());
     assertFalse(c.simulate());
     assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
-    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30)), c.flow());
+    assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30), 10), c.flow());
     VaxflowConfig.Bucket login = new VaxflowConfig.Bucket(0.5, 10);
     assertEquals(new VaxflowConfig.Limits(new VaxflowConfig.Bucket(1.0, 30), new VaxflowConfig.Bucket(20.0, 200), login,
         new VaxflowConfig.Bucket(5.0, 60), login, 5, 900, new VaxflowConfig.Bucket(200.0, 400), 30), c.limits());
@@ -474,5 +474,83 @@ class ConfigLoaderTest {
     assertFalse(PinHash.wellFormed("pbkdf2$120000$dmF4Zmxvdy1tYW5hZ2Vy$"));
     assertFalse(PinHash.wellFormed(null));
     assertFalse(h.equals(PinHash.hash("1234")), "salted");
+  }
+
+  private static final String HOOKS = """
+      webhooks:
+        - id: sms
+          url: https://sms.example.gov.cn/vaxflow
+          events: [reminder, Call]
+          secret: "a-secret-of-16-or-more"
+        - url: http://10.0.0.9:8000/board
+          events: [ticket, alert]
+          secret: "another-secret-of-16+"
+      notify: {reminderAt: "19:30", retryCapSec: 30}
+      """;
+
+  @Test
+  void webhooksAndTheirDelivery() throws IOException {
+    VaxflowConfig c = ConfigLoader.load(write("hooks.yaml", base() + HOOKS), Map.of());
+    VaxflowConfig.Webhook sms = c.webhooks().get(0);
+    assertEquals("sms", sms.id());
+    assertEquals(Set.of(VaxflowConfig.Webhook.Event.REMINDER, VaxflowConfig.Webhook.Event.CALL), sms.events());
+    assertTrue(sms.personal(), "a receiver of reminders gets phone numbers");
+    VaxflowConfig.Webhook board = c.webhooks().get(1);
+    assertFalse(board.personal());
+    assertTrue(board.id().matches("h[0-9a-f]{8}"), "an id from the url: " + board.id());
+    assertEquals(board.id(), ConfigLoader.load(write("again.yaml", base() + HOOKS), Map.of()).webhooks().get(1).id(),
+        "the same id on every start");
+    assertEquals(java.time.LocalTime.of(19, 30), c.notifications().reminderTime());
+    assertEquals(30, c.notifications().retryCapSec());
+    assertEquals(8, c.notifications().inFlight());
+    assertEquals(List.of(), ConfigLoader.load(DEMO, Map.of()).webhooks(), "the demo has none");
+    assertEquals(java.time.LocalTime.of(18, 0), ConfigLoader.load(DEMO, Map.of()).notifications().reminderTime());
+  }
+
+  /** A webhook from the environment alone (a container without a file of its own), and a file's secret replaced by id. */
+  @Test
+  void webhooksFromTheEnvironment() throws IOException {
+    VaxflowConfig c = ConfigLoader.load(DEMO, Map.of("VAXFLOW_WEBHOOKS_0_URL", "http://127.0.0.1:9000/hook",
+        "VAXFLOW_WEBHOOKS_0_EVENTS", "call,reminder", "VAXFLOW_WEBHOOKS_0_SECRET", "from-the-environment",
+        "VAXFLOW_WEBHOOKS_1_URL", "http://127.0.0.1:9001/hook", "VAXFLOW_WEBHOOKS_1_EVENTS", "alert",
+        "VAXFLOW_WEBHOOKS_1_SECRET", "from-the-environment-2", "VAXFLOW_WEBHOOKS_1_ID", "ops"));
+    assertEquals(2, c.webhooks().size());
+    assertEquals("http://127.0.0.1:9000/hook", c.webhooks().get(0).url());
+    assertEquals(Set.of(VaxflowConfig.Webhook.Event.CALL, VaxflowConfig.Webhook.Event.REMINDER), c.webhooks().get(0).events());
+    assertEquals("ops", c.webhooks().get(1).id());
+
+    VaxflowConfig byId = ConfigLoader.load(write("hooks.yaml", base() + HOOKS), Map.of("VAXFLOW_WEBHOOKS_SMS_SECRET", "kept-out-of-the-file"));
+    assertEquals("kept-out-of-the-file", byId.webhooks().get(0).secret());
+
+    ConfigException gap = assertThrows(ConfigException.class, () -> ConfigLoader.load(DEMO, Map.of("VAXFLOW_WEBHOOKS_1_URL", "http://a/")));
+    assertEquals("VAXFLOW_WEBHOOKS_1_URL", gap.key(), "an index after a gap names nothing");
+    ConfigException half = assertThrows(ConfigException.class, () -> ConfigLoader.load(DEMO, Map.of("VAXFLOW_WEBHOOKS_0_URL", "http://a/")));
+    assertTrue(half.getMessage().contains("webhooks[0].secret: is required"), half.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badWebhooks")
+  void badWebhookFailsNamingTheKey(String label, UnaryOperator<String> edit, String expected) throws IOException {
+    String yaml = edit.apply(base() + HOOKS);
+    assertFalse(yaml.equals(base() + HOOKS), "edit changed nothing: " + label);
+    Path f = write("bad-hooks.yaml", yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()), label);
+    assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+  }
+
+  static Stream<Arguments> badWebhooks() {
+    return Stream.of(
+        bad("ftp url", y -> y.replace("https://sms.example.gov.cn/vaxflow", "ftp://sms.example.gov.cn"),
+            "webhooks[0].url: must be an http:// or https:// URL"),
+        bad("unknown event", y -> y.replace("[reminder, Call]", "[reminder, sms]"),
+            "must be call, ticket, alert or reminder, not \"sms\""),
+        bad("no events", y -> y.replace("[reminder, Call]", "[]"), "webhooks[0].events: at least one of call, ticket, alert, reminder"),
+        bad("short secret", y -> y.replace("a-secret-of-16-or-more", "short"), "webhooks[0].secret: must be at least 16 characters"),
+        bad("no secret", y -> y.replace("    secret: \"a-secret-of-16-or-more\"\n", ""), "webhooks[0].secret: is required"),
+        bad("same id twice", y -> y.replace("- url: http://10.0.0.9:8000/board", "- id: sms\n    url: http://10.0.0.9:8000/board"),
+            "webhooks[1].id: duplicate webhook id sms"),
+        bad("reminder time", y -> y.replace("19:30", "7pm"), "notify.reminderAt: must be a time of day HH:mm"),
+        bad("retry cap", y -> y.replace("retryCapSec: 30", "retryCapSec: 0"), "notify.retryCapSec: must be a whole number from 1 to 3600"));
   }
 }

@@ -342,7 +342,7 @@ public class FullDayTest {
         case "done" -> {
           if (e.to().equals("vaccination/waiting")) q.get("vaccination").push(e.number());
         }
-        case "call", "start", "release", "booking" -> { }
+        case "call", "start", "release", "booking", "reminder" -> { }
         default -> fail("unexpected event in a plain day: " + e);
       }
     }

@@ -39,7 +39,7 @@ class AdviceTest {
       Station.State state = Station.State.valueOf(idState[1].toUpperCase(java.util.Locale.ROOT));
       uses.add(new StationUse(new Station(id, state, Optional.empty(), Optional.empty(), Instant.EPOCH), 0, 0, 0, 0, 0, 0));
     }
-    StageCounts counts = new StageCounts(0, 0, 0, deskQueue, 0, boothQueue, 0, 0, 0, 0, deskQueue + boothQueue, 150, 12);
+    StageCounts counts = new StageCounts(0, 0, 0, 0, deskQueue, 0, boothQueue, 0, 0, 0, 0, deskQueue + boothQueue, 150, 12);
     SiteSnapshot snap = new SiteSnapshot("pudong", Instant.EPOCH, counts, predictedWait, predictedWait, predictedWait,
         List.of(new SiteSnapshot.Queue("outside", 0, 0), new SiteSnapshot.Queue("hall", 0, 0),
             new SiteSnapshot.Queue("room", 0, deskQueue), new SiteSnapshot.Queue("vaccination", 0, boothQueue)),

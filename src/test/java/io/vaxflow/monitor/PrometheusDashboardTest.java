@@ -84,7 +84,7 @@ class PrometheusDashboardTest {
         JsonObject counts = FlowKit.state(one).getJsonObject("counts");
         assertEquals(RELEASED, counts.getInteger("released"), counts.encode());
         Map<String, Double> site = new HashMap<>();
-        for (String stage : List.of("outside", "hall", "room", "desk", "vaccination", "booth", "observation", "released", "noShow")) {
+        for (String stage : List.of("outside", "away", "hall", "room", "desk", "vaccination", "booth", "observation", "released", "noShow")) {
           site.put(stage.equals("noShow") ? "no_show" : stage, (double) counts.getInteger(stage));
         }
 

@@ -43,6 +43,23 @@ public final class FlowKit {
     return city.post(API + "/tickets/" + number + "/reinstate", cookie, new JsonObject());
   }
 
+  // ---- a person's own phone ----
+
+  /** The track token of the ticket issued on {@code day} with this number (its trackUrl's k). */
+  public static String trackKey(TestCity city, String number, String day) {
+    return io.vaxflow.security.TrackToken.fromVoucherSecret(city.config.voucherSecret()).token(SITE, day, number);
+  }
+
+  /** The person of today's ticket goes to wait away from the hall (POST .../away?k=). */
+  public static Reply away(TestCity city, String number) {
+    return city.post(API + "/tickets/" + number + "/away?k=" + trackKey(city, number, TestCity.TODAY), null);
+  }
+
+  /** The person of today's ticket waiting away is back (POST .../back?k=). */
+  public static Reply back(TestCity city, String number) {
+    return city.post(API + "/tickets/" + number + "/back?k=" + trackKey(city, number, TestCity.TODAY), null);
+  }
+
   /** The body of a 200, failing the test with the response otherwise. */
   public static JsonObject ok(Reply r, String what) {
     if (r.status() != 200) fail(what + ": expected 200, got " + r.status() + " " + r.body());
@@ -110,14 +127,23 @@ public final class FlowKit {
   }
 
   /**
-   * The books of the snapshot are straight: every issued ticket is counted in exactly one stage,
-   * the hall holds no more than its capacity, and the vaccine room (seated plus called to it) no
-   * more than its own.
+   * The books of the snapshot are straight: every issued ticket is counted in exactly one stage
+   * (those waiting away in {@code away}), the hall holds no more than its capacity, and the vaccine
+   * room (seated plus called to it) no more than its own.
    */
   public static JsonObject assertStraight(JsonObject state, String when) {
+    return assertStraight(state, when, 0);
+  }
+
+  /**
+   * As {@link #assertStraight(JsonObject, String)}, the hall holding at most {@code calledBack} more
+   * than its capacity: the people waiting away called back to it (or called to the room straight from
+   * away) take their seat again whether or not one is free.
+   */
+  public static JsonObject assertStraight(JsonObject state, String when, int calledBack) {
     JsonObject c = state.getJsonObject("counts");
     int sum = 0;
-    for (String k : List.of("outside", "hall", "room", "desk", "vaccination", "booth", "observation", "released", "noShow")) {
+    for (String k : List.of("outside", "away", "hall", "room", "desk", "vaccination", "booth", "observation", "released", "noShow")) {
       int v = c.getInteger(k);
       assertTrue(v >= 0, when + ": negative " + k + " in " + c);
       sum += v;
@@ -125,7 +151,7 @@ public final class FlowKit {
     assertEquals(c.getInteger("issued").intValue(), sum, when + ": stages do not add up to issued: " + c);
     int hallCap = state.getJsonObject("capacities").getInteger("hall");
     int roomCap = state.getJsonObject("capacities").getInteger("room");
-    assertTrue(c.getInteger("hall") <= hallCap, when + ": hall over capacity " + hallCap + ": " + c);
+    assertTrue(c.getInteger("hall") <= hallCap + calledBack, when + ": hall over capacity " + hallCap + ": " + c);
     assertTrue(c.getInteger("calledToRoom") <= c.getInteger("hall"), when + ": calledToRoom not within hall: " + c);
     // a room seat is held from the call to the room until the desk is done with the patient
     assertTrue(c.getInteger("room") + c.getInteger("calledToRoom") + c.getInteger("desk") <= roomCap,
