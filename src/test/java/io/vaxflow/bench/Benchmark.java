@@ -1,5 +1,6 @@
 package io.vaxflow.bench;
 
+import io.vaxflow.support.Ids;
 import io.vaxflow.announce.AckGate;
 import io.vaxflow.announce.Addresses;
 import io.vaxflow.announce.LiveBridge;
@@ -297,7 +298,7 @@ public final class Benchmark {
   private Buffer walkIn() {
     long n = seq.incrementAndGet();
     return new JsonObject().put("walkIn", new JsonObject().put("name", "Bench Person")
-        .put("idNumber", "B" + (100000000L + n)).put("dose", 1)).toBuffer();
+        .put("idNumber", Ids.resident(34, n)).put("dose", 1)).toBuffer();
   }
 
   /** One open-loop run: offered and achieved rate, latency percentiles (ms), errors and requests in flight. */
@@ -577,7 +578,7 @@ public final class Benchmark {
     long t0 = System.nanoTime();
     for (int i = 0; i < SPIKE; i++) {
       int k = i;
-      Buffer body = new JsonObject().put("name", "Spike Person").put("idNumber", String.format("3101011990%08d", i))
+      Buffer body = new JsonObject().put("name", "Spike Person").put("idNumber", Ids.resident(35, i))
           .put("phone", "13800138000").put("dose", 1).put("day", SPIKE_DAY).put("siteId", "xuhui").toBuffer();
       send("POST", "/api/v1/bookings", body, false).onComplete(ar -> {
         latencyNs[k] = System.nanoTime() - t0;
@@ -1097,7 +1098,7 @@ public final class Benchmark {
   private String book(String site, int i) {
     var resp = http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/bookings"))
         .compose(req -> req.putHeader("Content-Type", "application/json").send(new JsonObject()
-            .put("name", "Bench Caller").put("idNumber", "C" + (200000000L + i)).put("phone", "13800138000")
+            .put("name", "Bench Caller").put("idNumber", Ids.resident(36, i)).put("phone", "13800138000")
             .put("dose", 1).put("day", "2026-11-24").put("siteId", site).encode()))
         .compose(r -> r.body()).await();
     return new JsonObject(resp).getString("voucher");
