@@ -177,9 +177,9 @@ class BookingTrustTest {
     assertEquals(booking.getString("voucher"), changed.getJsonObject("booking").getString("voucher"), "the same booking");
     // recorded: one booking_changed event naming the appointment and what changed, nothing personal
     String manager = city.login("manager", "2468");
-    List<FlowKit.Event> events = FlowKit.events(city, manager).stream().filter(e -> e.type().equals("booking_changed")).toList();
+    List<FlowKit.Event> events = FlowKit.events(city, manager).stream().filter(e -> e.type().equals("booking_changed"))
+        .filter(e -> booking.getString("appointmentId").equals(e.detail("appointment"))).toList();
     assertEquals(1, events.size(), events.toString());
-    assertEquals(booking.getString("appointmentId"), events.get(0).detail("appointment"));
     assertEquals("anaphylaxisHistory", events.get(0).detail("changed"));
     for (String personal : List.of(id, phone, "Chen Hua")) assertFalse(events.get(0).toString().contains(personal), events.get(0).toString());
     // the code is used up
@@ -330,6 +330,52 @@ class BookingTrustTest {
     // cancelled twice: there is nothing left to cancel; and the person may book dose 1 again
     expectError(city.withCode(BOOK + "/cancel", who(id, phone).put("dose", 1)), 404, "NO_BOOKING", "cancelled again");
     ok201(city.booking(person("Zhou Min", id, phone, TWICE_DAY, "pudong")));
+  }
+
+  // ---- a change of day or site ----
+
+  @Test
+  void aChangeOfDayOrSiteIsANewSlotThereAndFreesTheOldOne() {
+    String phone = phone(), id = Ids.resident(61, 1);
+    String day = "2026-11-30", later = "2026-12-01";
+    JsonObject first = ok201(city.booking(person("Sun Yue", id, phone, day, "xuhui")));
+    String old = first.getString("appointmentId");
+
+    JsonObject moved = ok(city.withCode(BOOK + "/change", who(id, phone).put("dose", 1).put("day", later)), "another day");
+    assertEquals(new JsonArray().add("day"), moved.getJsonArray("changed"));
+    JsonObject b = moved.getJsonObject("booking");
+    assertEquals(later, b.getString("day"));
+    assertEquals("xuhui", b.getString("siteId"));
+    assertNotEquals(old, b.getString("appointmentId"), "a new appointment (the old voucher is void)");
+    assertEquals(0, city.redis(Command.EXISTS, "vf:{xuhui}:appt:" + old).toInteger());
+    assertEquals("0", city.redis(Command.HGET, "vf:{xuhui}:slots:" + day, first.getString("slot")).toString(), "the old slot freed");
+    expectError(city.post("/api/v1/sites/xuhui/checkins", new JsonObject().put("voucher", first.getString("voucher"))), 422,
+        "VOUCHER_INVALID", "the old voucher");
+
+    JsonObject elsewhere = ok(city.withCode(BOOK + "/change", who(id, phone).put("dose", 1).put("siteId", "pudong")
+        .put("anaphylaxisHistory", true)), "another site").getJsonObject("booking");
+    assertEquals("pudong", elsewhere.getString("siteId"));
+    assertEquals(later, elsewhere.getString("day"));
+    assertTrue(elsewhere.getBoolean("anaphylaxisHistory"));
+    assertEquals("0", city.redis(Command.HGET, "vf:{xuhui}:slots:" + later, b.getString("slot")).toString(), "xuhui's slot freed");
+
+    // recorded where each happened: xuhui moved the day and gave the booking up to pudong; pudong took it
+    String manager = city.login("manager", "2468");
+    List<List<String>> xuhui = FlowKit.csv(city.get("/api/v1/sites/xuhui/events.csv", manager).body());
+    assertTrue(xuhui.stream().anyMatch(r -> r.get(2).equals("booking_changed") && r.get(8).contains("changed=day")
+        && r.get(8).contains("previous=xuhui/" + old)), "the day's change at xuhui");
+    assertTrue(xuhui.stream().anyMatch(r -> r.get(2).equals("booking_cancelled") && r.get(8).contains("reason=changed")
+        && r.get(8).contains("movedTo=pudong/" + elsewhere.getString("appointmentId"))), "the move to pudong at xuhui");
+    List<List<String>> pudong = FlowKit.csv(city.get("/api/v1/sites/pudong/events.csv", manager).body());
+    assertTrue(pudong.stream().anyMatch(r -> r.get(2).equals("booking_changed") && r.get(8).contains("changed=site,anaphylaxisHistory")),
+        "the booking taken at pudong");
+    for (List<List<String>> rows : List.of(xuhui, pudong)) {
+      for (List<String> r : rows) assertFalse(String.join(",", r).contains(id) || String.join(",", r).contains(phone), r.toString());
+    }
+    // one booking still: the person's look-up shows the one at pudong
+    JsonArray mine = ok(city.withCode(BOOK + "/lookup", who(id, phone)), "look-up").getJsonArray("bookings");
+    assertEquals(1, mine.size(), mine.encode());
+    assertEquals(elsewhere.getString("appointmentId"), mine.getJsonObject(0).getString("appointmentId"));
   }
 
   // ---- a phone's bookings of a day ----
