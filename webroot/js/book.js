@@ -43,11 +43,16 @@ function setFieldError(field, text) {
   return true;
 }
 
-function formError(text) {
-  const box = $('form-error');
+/** An error notice above a form (its box by id), focused; none when text is empty. */
+function notice(id, text) {
+  const box = $(id);
   box.hidden = !text;
   replaceChildren(box, text ? [el('span', { class: 'notice-icon', 'aria-hidden': 'true' }, '!'), el('span', null, text)] : []);
   if (text) box.focus();
+}
+
+function formError(text) {
+  notice('form-error', text);
 }
 
 function clearErrors() {
@@ -236,10 +241,7 @@ function codeError(text) {
 }
 
 function codeFormError(text) {
-  const top = $('code-form-error');
-  top.hidden = !text;
-  replaceChildren(top, text ? [el('span', { class: 'notice-icon', 'aria-hidden': 'true' }, '!'), el('span', null, text)] : []);
-  if (text) top.focus();
+  notice('code-form-error', text);
 }
 
 /** What the page says of a refused code: tries left, or ask for a new one. */
@@ -302,10 +304,7 @@ function manageError(field, text) {
 }
 
 function manageFormError(text) {
-  const box = $('manage-form-error');
-  box.hidden = !text;
-  replaceChildren(box, text ? [el('span', { class: 'notice-icon', 'aria-hidden': 'true' }, '!'), el('span', null, text)] : []);
-  if (text) box.focus();
+  notice('manage-form-error', text);
 }
 
 function openManage(from) {

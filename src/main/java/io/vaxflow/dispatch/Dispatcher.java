@@ -8,6 +8,7 @@ import io.vaxflow.flow.Rejection;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.security.IdDocument;
+import io.vaxflow.security.PeerProof;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;

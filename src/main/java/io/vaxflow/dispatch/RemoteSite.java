@@ -4,6 +4,7 @@ import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.security.PeerProof;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -143,7 +144,7 @@ public final class RemoteSite {
     Buffer bytes = body.toBuffer();
     return breaker.<HttpResponse<Buffer>>execute(() -> http.post(port, host, basePath + path).ssl(ssl)
             .timeout(timeoutMs).putHeader("Accept", "application/json").putHeader("Content-Type", "application/json")
-            .putHeader(PeerProof.HEADER, peers.of(bytes, Instant.now()))
+            .putHeader(PeerProof.HEADER, peers.of(bytes.getBytes(), Instant.now()))
             .sendBuffer(bytes)
             .compose(r -> r.statusCode() >= 500 ? Future.failedFuture("answered " + r.statusCode()) : Future.succeededFuture(r)))
         .recover(err -> {

@@ -29,15 +29,14 @@ public final class OneTimeCode {
   private final SecretKeySpec hashKey;
   private final SecretKeySpec sealKey;
 
-  private OneTimeCode(byte[] hashKey, byte[] sealKey) {
-    this.hashKey = new SecretKeySpec(hashKey, "HmacSHA256");
-    this.sealKey = new SecretKeySpec(Arrays.copyOf(sealKey, 16), "AES");
+  private OneTimeCode(SecretKeySpec hashKey, SecretKeySpec sealKey) {
+    this.hashKey = hashKey;
+    this.sealKey = new SecretKeySpec(Arrays.copyOf(sealKey.getEncoded(), 16), "AES");
   }
 
   /** Keys HMAC(voucherSecret, "vaxflow-code-v1") and HMAC(voucherSecret, "vaxflow-code-seal-v1"). */
   public static OneTimeCode fromVoucherSecret(String secret) {
-    SecretKeySpec root = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-    return new OneTimeCode(PersonKey.mac(root, "vaxflow-code-v1"), PersonKey.mac(root, "vaxflow-code-seal-v1"));
+    return new OneTimeCode(Hmac.derived(secret, "vaxflow-code-v1"), Hmac.derived(secret, "vaxflow-code-seal-v1"));
   }
 
   /** Six random digits. */
@@ -54,7 +53,7 @@ public final class OneTimeCode {
 
   /** The code as the store keeps it: good only for this phone and this person. */
   public String hash(String phoneKey, String personKey, String code) {
-    return HexFormat.of().formatHex(PersonKey.mac(hashKey, phoneKey + "|" + personKey + "|" + code.strip()));
+    return HexFormat.of().formatHex(Hmac.mac(hashKey, phoneKey + "|" + personKey + "|" + code.strip()));
   }
 
   /** The phone and the code, sealed for the delivery (base64 of IV and AES-GCM ciphertext). */

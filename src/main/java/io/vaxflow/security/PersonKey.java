@@ -1,9 +1,6 @@
 package io.vaxflow.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -15,27 +12,25 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class PersonKey {
 
-  private static final String ALGORITHM = "HmacSHA256";
-
   private final SecretKeySpec key;
 
-  private PersonKey(byte[] key) {
-    this.key = new SecretKeySpec(key, ALGORITHM);
+  private PersonKey(SecretKeySpec key) {
+    this.key = key;
   }
 
   /** The people's key: HMAC(voucherSecret, "vaxflow-person-v1"). */
   public static PersonKey fromVoucherSecret(String secret) {
-    return new PersonKey(mac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM), "vaxflow-person-v1"));
+    return new PersonKey(Hmac.derived(secret, "vaxflow-person-v1"));
   }
 
   /** The key of a person: their document's type and number. */
   public String person(IdDocument type, String number) {
-    return HexFormat.of().formatHex(mac(key, type.wire() + ":" + IdDocument.normalize(number)));
+    return HexFormat.of().formatHex(Hmac.mac(key, type.wire() + ":" + IdDocument.normalize(number)));
   }
 
   /** The key of a phone number (as {@link #normalizePhone} writes it). */
   public String phone(String phone) {
-    return HexFormat.of().formatHex(mac(key, "phone:" + normalizePhone(phone)));
+    return HexFormat.of().formatHex(Hmac.mac(key, "phone:" + normalizePhone(phone)));
   }
 
   /** A phone number as one line is told from another: digits (and a leading +) only; China's +86 or 0086 left off. */
@@ -44,15 +39,5 @@ public final class PersonKey {
     if (p.startsWith("+86")) return p.substring(3);
     if (p.startsWith("0086")) return p.substring(4);
     return p;
-  }
-
-  static byte[] mac(SecretKeySpec key, String text) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

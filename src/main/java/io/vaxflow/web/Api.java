@@ -45,7 +45,7 @@ public final class Api {
     this.staffLogin = new StaffLogin(vertx, config, limiter, sessions);
     this.publicRoutes = new PublicRoutes(config, flows, dispatcher, events, limiter, city, views, monitorViews);
     this.bookingRoutes = new BookingRoutes(dispatcher, bookings, limiter,
-        io.vaxflow.dispatch.PeerProof.fromVoucherSecret(config.voucherSecret()));
+        io.vaxflow.security.PeerProof.fromVoucherSecret(config.voucherSecret()));
     this.kiosk = new KioskRoutes(checkin, views);
     this.away = new AwayRoutes(io.vaxflow.security.TrackToken.fromVoucherSecret(config.voucherSecret()), limiter, views);
     this.stations = new StationRoutes(views);

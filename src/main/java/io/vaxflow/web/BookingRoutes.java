@@ -6,7 +6,7 @@ import io.vaxflow.dispatch.Bookings;
 import io.vaxflow.dispatch.Bookings.Proof;
 import io.vaxflow.dispatch.Bookings.Purpose;
 import io.vaxflow.dispatch.Dispatcher;
-import io.vaxflow.dispatch.PeerProof;
+import io.vaxflow.security.PeerProof;
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.gateway.Access;
@@ -14,7 +14,6 @@ import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.RateLimiter.RouteClass;
 import io.vaxflow.security.PersonKey;
 import io.vaxflow.view.Views;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -72,11 +71,8 @@ final class BookingRoutes {
     JsonObject body = Input.body(ctx);
     Dispatcher.Booking b = booking(body, dispatcher.today());
     Optional<Proof> proof = proof(ctx, body);
-    if (proof.isEmpty()) {
-      dispatcher.check(b);
-      codeSent(ctx, bookings.sendCode(person(b.idType(), b), Purpose.BOOK, b.dose(), b.day(), RateLimiter.address(ctx)), b.phone());
-      return;
-    }
+    if (proof.isEmpty()) dispatcher.check(b);
+    if (codeFirst(ctx, proof, new Bookings.Person(b.idType(), b.idNumber(), b.phone()), Purpose.BOOK, b.dose(), b.day())) return;
     bookings.book(b, proof.get()).onSuccess(a -> json(ctx, 201, new JsonObject()
             .put("appointmentId", a.appointmentId()).put("code", a.code())
             .put("siteId", a.site().id()).put("siteName", a.site().name(Lang.of(ctx)))
@@ -97,10 +93,7 @@ final class BookingRoutes {
     JsonObject body = Input.body(ctx);
     Bookings.Person who = person(body);
     Optional<Proof> proof = proof(ctx, body);
-    if (proof.isEmpty()) {
-      codeSent(ctx, bookings.sendCode(who, Purpose.LOOKUP, 0, dispatcher.today(), RateLimiter.address(ctx)), who.phone());
-      return;
-    }
+    if (codeFirst(ctx, proof, who, Purpose.LOOKUP, 0, dispatcher.today())) return;
     bookings.lookup(who, proof.get()).onSuccess(held -> {
       JsonArray out = new JsonArray();
       held.forEach(h -> out.add(view(h, Lang.of(ctx))));
@@ -115,10 +108,7 @@ final class BookingRoutes {
     Bookings.Change change = new Bookings.Change(Optional.ofNullable(body.getString("day")).map(LocalDate::parse),
         Input.optionalText(body, "siteId"), Optional.ofNullable(body.getBoolean("anaphylaxisHistory")));
     change.siteId().ifPresent(s -> bookings.site(s).orElseThrow(() -> Rejection.invalid("siteId", "There is no site with that id.")));
-    if (proof.isEmpty()) {
-      codeSent(ctx, bookings.sendCode(who, Purpose.CHANGE, 0, dispatcher.today(), RateLimiter.address(ctx)), who.phone());
-      return;
-    }
+    if (codeFirst(ctx, proof, who, Purpose.CHANGE, 0, dispatcher.today())) return;
     bookings.change(who, body.getInteger("dose"), change, proof.get())
         .onSuccess(c -> json(ctx, 200, new JsonObject().put("booking", view(c.booking(), Lang.of(ctx)))
             .put("changed", new JsonArray(c.changed()))))
@@ -129,10 +119,7 @@ final class BookingRoutes {
     JsonObject body = Input.body(ctx);
     Bookings.Person who = person(body);
     Optional<Proof> proof = proof(ctx, body);
-    if (proof.isEmpty()) {
-      codeSent(ctx, bookings.sendCode(who, Purpose.CANCEL, 0, dispatcher.today(), RateLimiter.address(ctx)), who.phone());
-      return;
-    }
+    if (codeFirst(ctx, proof, who, Purpose.CANCEL, 0, dispatcher.today())) return;
     bookings.cancel(who, body.getInteger("dose"), proof.get())
         .onSuccess(h -> json(ctx, 200, new JsonObject().put("cancelled", view(h, Lang.of(ctx)))))
         .onFailure(ctx::fail);
@@ -148,21 +135,26 @@ final class BookingRoutes {
     }
   }
 
-  /** 202: the code is on its way to the phone (masked here); in demo mode, the code itself. */
-  private static void codeSent(RoutingContext ctx, Future<Bookings.CodeSent> sent, String phone) {
-    sent.onSuccess(s -> {
-      JsonObject out = new JsonObject().put("codeSent", true).put("to", maskedPhone(phone))
+  /**
+   * The first step, when the request has no proof yet: a code sent to the phone for {@code purpose} and 202 with where
+   * it went (masked; in demo mode the code itself). Whether it was the first step.
+   */
+  private boolean codeFirst(RoutingContext ctx, Optional<Proof> proof, Bookings.Person who, Purpose purpose, int dose, LocalDate day) {
+    if (proof.isPresent()) return false;
+    bookings.sendCode(who, purpose, dose, day, RateLimiter.address(ctx)).onSuccess(s -> {
+      JsonObject out = new JsonObject().put("codeSent", true).put("to", maskedPhone(who.phone()))
           .put("expiresInSec", s.expiresInSec()).put("expiresAt", Instant.ofEpochMilli(s.expiresAtMs()).toString());
       s.demoCode().ifPresent(c -> out.put("demoCode", c));
       json(ctx, 202, out);
     }).onFailure(ctx::fail);
+    return true;
   }
 
   /** The code given, a peer server's word (a wrong one is 403), or none: a code is to be sent. */
   private Optional<Proof> proof(RoutingContext ctx, JsonObject body) {
     String peer = ctx.request().getHeader(PeerProof.HEADER);
     if (peer != null) {
-      if (!peers.vouches(peer, ctx.body().buffer(), Instant.now())) {
+      if (!peers.vouches(peer, ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(), Instant.now())) {
         throw new Rejection(ErrorCode.FORBIDDEN, "The peer server's proof is not right.", new JsonObject().put("field", PeerProof.HEADER));
       }
       return Optional.of(Proof.PEER);
@@ -173,10 +165,6 @@ final class BookingRoutes {
   /** Who a look-up, change or cancellation is for: their document (checked) and the phone. */
   private Bookings.Person person(JsonObject body) {
     return new Bookings.Person(Input.idDocument(body, dispatcher.today()), Input.text(body, "idNumber"), Input.text(body, "phone"));
-  }
-
-  private static Bookings.Person person(io.vaxflow.security.IdDocument type, Dispatcher.Booking b) {
-    return new Bookings.Person(type, b.idNumber(), b.phone());
   }
 
   /** A booking as a person sees their own: the contract's HeldBooking. */

@@ -1,13 +1,9 @@
-package io.vaxflow.dispatch;
+package io.vaxflow.security;
 
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -24,56 +20,42 @@ public final class PeerProof {
 
   private final SecretKeySpec key;
 
-  private PeerProof(byte[] key) {
-    this.key = new SecretKeySpec(key, "HmacSHA256");
+  private PeerProof(SecretKeySpec key) {
+    this.key = key;
   }
 
   public static PeerProof fromVoucherSecret(String secret) {
-    return new PeerProof(mac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"),
-        "vaxflow-peer-v1".getBytes(StandardCharsets.UTF_8)));
+    return new PeerProof(Hmac.derived(secret, "vaxflow-peer-v1"));
   }
 
   /** The header's value for {@code body}, sent now. */
-  String of(Buffer body, Instant now) {
+  public String of(byte[] body, Instant now) {
     long ms = now.toEpochMilli();
     return ms + "." + sign(ms, body);
   }
 
   /** Whether {@code header} vouches for exactly {@code body} around {@code now}. */
-  public boolean vouches(String header, Buffer body, Instant now) {
+  public boolean vouches(String header, byte[] body, Instant now) {
     if (header == null) return false;
     int dot = header.indexOf('.');
     if (dot <= 0) return false;
-    Optional<Long> ms = parse(header.substring(0, dot));
-    if (ms.isEmpty() || Math.abs(now.toEpochMilli() - ms.get()) > WINDOW_MS) return false;
-    return MessageDigest.isEqual(sign(ms.get(), body).getBytes(StandardCharsets.US_ASCII),
+    long ms;
+    try {
+      ms = Long.parseLong(header.substring(0, dot));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (Math.abs(now.toEpochMilli() - ms) > WINDOW_MS) return false;
+    return MessageDigest.isEqual(sign(ms, body).getBytes(StandardCharsets.US_ASCII),
         header.substring(dot + 1).getBytes(StandardCharsets.UTF_8));
   }
 
-  private String sign(long ms, Buffer body) {
+  private String sign(long ms, byte[] body) {
     byte[] head = (ms + ".").getBytes(StandardCharsets.US_ASCII);
-    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+    byte[] bytes = body == null ? new byte[0] : body;
     byte[] all = new byte[head.length + bytes.length];
     System.arraycopy(head, 0, all, 0, head.length);
     System.arraycopy(bytes, 0, all, head.length, bytes.length);
-    return HexFormat.of().formatHex(mac(key, all));
-  }
-
-  private static Optional<Long> parse(String s) {
-    try {
-      return Optional.of(Long.parseLong(s));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static byte[] mac(SecretKeySpec key, byte[] text) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac.doFinal(text);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(Hmac.mac(key, all));
   }
 }
