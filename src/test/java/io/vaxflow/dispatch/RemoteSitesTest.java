@@ -52,6 +52,14 @@ public class RemoteSitesTest {
       // nearest to Century Park is pudong: A sends people there while B answers
       JsonObject near = book(a, new JsonObject().put("community", "Century Park"), "310101199001010127", 201);
       assertEquals("pudong", near.getString("siteId"), near.encode());
+      // its person looks it up and cancels it through A (with the code of their phone there): B gives it up
+      JsonObject who = new JsonObject().put("idNumber", "310101199001010127").put("phone", "13800138000");
+      JsonObject found = a.withCode("/api/v1/bookings/lookup", who).json().getJsonArray("bookings").getJsonObject(0);
+      assertEquals(near.getString("appointmentId"), found.getString("appointmentId"));
+      assertEquals("pudong", found.getString("siteId"));
+      TestCity.Reply cancelled = a.withCode("/api/v1/bookings/cancel", who.copy().put("dose", 1));
+      assertEquals(200, cancelled.status(), cancelled.body());
+      assertEquals(0, b.redis(io.vertx.redis.client.Command.EXISTS, "vf:{pudong}:appt:" + near.getString("appointmentId")).toInteger());
       // A has no kiosk of its own for pudong: its pages are at B
       var page = a.http.get("/sites/pudong/kiosk?lang=en").followRedirects(false).send().await();
       assertEquals(302, page.statusCode());
