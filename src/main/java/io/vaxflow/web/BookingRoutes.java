@@ -129,7 +129,8 @@ final class BookingRoutes {
   private static boolean books(RoutingContext ctx) {
     if (ctx.request().getHeader(PeerProof.HEADER) != null) return true;
     try {
-      return ctx.body().asJsonObject() != null && ctx.body().asJsonObject().containsKey("code");
+      JsonObject body = ctx.body().asJsonObject();
+      return body != null && body.containsKey("code");
     } catch (RuntimeException notJson) {
       return false; // the contract's check refuses it next
     }
