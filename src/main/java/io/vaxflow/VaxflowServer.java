@@ -10,6 +10,7 @@ import io.vaxflow.simulate.Simulator;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.RateClock;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.dispatch.Bookings;
 import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
@@ -87,6 +88,10 @@ public final class VaxflowServer {
       LOG.warn("VOUCHER_SECRET is not set: vouchers are signed with the public demo secret, so anyone can make one; "
           + "set VOUCHER_SECRET (at least 16 random characters) outside a demo. /health says voucherSigning: DEMO meanwhile");
     }
+    if (!config.demoMode() && !Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.OTP)) {
+      LOG.warn("No webhook takes otp events: the one-time codes of bookings reach no phone, so nobody can book, look up, "
+          + "change or cancel a booking. Add the city's SMS gateway with events: [otp, ...] (README \"Bookings\")");
+    }
     Redis redis = Redis.createClient(vertx, RedisDeployment.options(config.redis(), redisUrl)
         .setMaxPoolSize(config.redis().poolSize())
         .setMaxPoolWaiting(config.redis().poolSize() * 64)
@@ -119,11 +124,12 @@ public final class VaxflowServer {
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
-          Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
+          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
+          Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
+          Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, sessions, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays);
-          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
           Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics);
@@ -138,7 +144,7 @@ public final class VaxflowServer {
               .compose(v -> vertx.deployVerticle(announcer))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
-                  ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher, config.clockRate())).mapEmpty()
+                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, config.clockRate())).mapEmpty()
                   : Future.succeededFuture())
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })

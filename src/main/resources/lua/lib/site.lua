@@ -24,13 +24,12 @@
 --   P..'displays:acks'       zset: hall display id scored by ms of the last contact with it (bounded, expires)
 --   P..'displays:last'       hash: hall display id -> 'ackMs|callId|contactMs|sound|closed' (same members)
 --   P..'daystart'            hash: D -> id of the day's first event
---   P..'appt:'..code         hash: one appointment
+--   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it)
 --   P..'reminders'           zset: appointment code scored by ms its reminder is due (book.lua adds it, remind.lua
 --                            moves it into the stream); a booking cancelled or erased removes it (ZREM)
 --   P..'alerts'              hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit'
 --                            of the last sighting by any server (alerts.lua)
 --   P..'slots:'..D           hash: slot HH:MM -> appointments booked
---   P..'booked:'..D..':'..id string: appointment code of a person's booking that day
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
 --   P..'used:'..code         string: the number a voucher was checked in as
 --   P..'person:'..D..':'..id string: first ticket number of an ID number that day (shown to desks)

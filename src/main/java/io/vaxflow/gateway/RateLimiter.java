@@ -26,10 +26,18 @@ public final class RateLimiter {
 
   private final Scripts store;
   private final VaxflowConfig.Limits limits;
+  private final ScriptArgs.Limit codes;
 
   public RateLimiter(Scripts store, VaxflowConfig config) {
     this.store = store;
     this.limits = config.limits();
+    int perHour = config.bookings().codesPerAddressHour();
+    this.codes = new ScriptArgs.Limit(perHour / 3600.0, perHour);
+  }
+
+  /** Takes one of the client address's one-time codes ({@code booking.codesPerAddressHour}), else fails with 429. */
+  public Future<Void> codes(String address) {
+    return limit(List.of(SiteKeys.routeBucket(address, "code")), List.of(codes));
   }
 
   /** A route handler taking one token of the client's bucket for that class, else 429. */

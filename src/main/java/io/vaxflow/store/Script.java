@@ -37,6 +37,8 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.Restore> RESTORE = waited("restore", ScriptArgs.Restore.class);
   public static final Script<ScriptArgs.SiteMode> SITE_MODE = waited("site_mode", ScriptArgs.SiteMode.class);
   public static final Script<ScriptArgs.Book> BOOK = waited("book", ScriptArgs.Book.class);
+  public static final Script<ScriptArgs.BookCancel> BOOK_CANCEL = waited("book_cancel", ScriptArgs.BookCancel.class);
+  public static final Script<ScriptArgs.BookChange> BOOK_CHANGE = waited("book_change", ScriptArgs.BookChange.class);
   public static final Script<ScriptArgs.Say> SAY = waited("say", ScriptArgs.Say.class);
   public static final Script<ScriptArgs.Remind> REMIND = waited("remind", ScriptArgs.Remind.class);
   public static final Script<ScriptArgs.Alerts> ALERTS = waited("alerts", ScriptArgs.Alerts.class);
@@ -45,6 +47,11 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.Reaction> OBSERVE_REACTION = waited("observe_reaction", ScriptArgs.Reaction.class);
   public static final Script<ScriptArgs.OfNumber> OBSERVE_CLEAR = waited("observe_clear", ScriptArgs.OfNumber.class);
   public static final Script<ScriptArgs.OfNumber> OBSERVE_RELEASE = waited("observe_release", ScriptArgs.OfNumber.class);
+  // ---- the city's (KEYS[1] vf:{city}): people's bookings and their phones' codes ----
+  public static final Script<ScriptArgs.CodeSend> CODE_SEND = waited("code_send", ScriptArgs.CodeSend.class);
+  public static final Script<ScriptArgs.CodeVerify> CODE_VERIFY = waited("code_verify", ScriptArgs.CodeVerify.class);
+  public static final Script<ScriptArgs.ClaimSet> CLAIM_SET = waited("claim_set", ScriptArgs.ClaimSet.class);
+  public static final Script<ScriptArgs.ClaimDrop> CLAIM_DROP = waited("claim_drop", ScriptArgs.ClaimDrop.class);
   // ---- the gateway's ----
   public static final Script<ScriptArgs.LoginGuard> LOGIN_GUARD = waited("login_guard", ScriptArgs.LoginGuard.class);
   public static final Script<ScriptArgs.RateQueue> RATE_QUEUE = waited("rate_queue", ScriptArgs.RateQueue.class);

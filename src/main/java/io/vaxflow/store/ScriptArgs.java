@@ -66,11 +66,33 @@ public final class ScriptArgs {
 
   /**
    * book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min;
-   * its reminder due at {@code remindAt} (ms; at once when that is past).
+   * its reminder due at {@code remindAt} (ms; at once when that is past). {@code changed}: '' for a new booking, else
+   * what a change changed, the booking replaced being {@code previous} ('site/code').
    */
-  public record Book(String code, String name, String idNumber, String phone, int dose, String priority,
-                     int slotCapacity, long keepSec, String day, List<Slot> slots, boolean anaphylaxisHistory,
-                     long remindAt) {}
+  public record Book(String code, String name, String idType, String idNumber, String person, String phone, int dose,
+                     String priority, int slotCapacity, long keepSec, String day, List<Slot> slots,
+                     boolean anaphylaxisHistory, long remindAt, String changed, String previous) {}
+
+  /** book_cancel: an appointment given up ({@code reason} cancelled | changed; {@code movedTo} 'site/code' after a change). */
+  public record BookCancel(String code, String reason, String movedTo) {}
+
+  /** book_change: an appointment's safety flag as it is to be. */
+  public record BookChange(String code, boolean anaphylaxisHistory) {}
+
+  /** code_send: a one-time code for a phone (its keyed hash), its sealed delivery, and a booking's limits. */
+  public record CodeSend(String phone, String person, String purpose, String hash, String ref, String sealed, long ttlMs,
+                         int attempts, int perHour, int dose, String day, int maxPerPhone) {}
+
+  /** code_verify: the code given (or a peer's word for it) and what it is for. */
+  public record CodeVerify(String phone, String person, String hash, boolean peer, String purpose, int dose, String day,
+                           int maxPerPhone, long pendingMs, long keepSec) {}
+
+  /** claim_set: the person's booking of a dose, recorded for the city. */
+  public record ClaimSet(String person, int dose, String phone, String site, String appointment, String day,
+                         String oldDay, long keepSec) {}
+
+  /** claim_drop: a claim given up: pending ({@code appointment} '') or that booking's. */
+  public record ClaimDrop(String person, int dose, String phone, String day, String appointment) {}
 
   /** remind: due reminders moved into the stream in one run, at most. */
   public record Remind(int most) {}

@@ -18,7 +18,10 @@ import java.util.List;
  *       slot so checkin.lua takes them with the check-in ({@link #kioskBuckets});
  *   <li>{@code rl:{login}:addr:<address>}, {@code :pair:<staff>:<address>}, {@code :staff:<staff>},
  *       {@code :slow:<staff>} the login guard's counters ({@link #loginGuard}, lua/login_guard.lua);
- *   <li>{@code rl:{bookings}:city} the city's booking queue bucket ({@link #BOOKINGS_BUCKET}, lua/rate_queue.lua).
+ *   <li>{@code rl:{bookings}:city} the city's booking queue bucket ({@link #BOOKINGS_BUCKET}, lua/rate_queue.lua);
+ *   <li>{@code vf:{city}:...} the city-wide keys of people's bookings, in one hash slot ({@link City}): who holds a
+ *       booking of which dose, a phone's bookings of a day, a phone's one-time code. A person and a phone appear in
+ *       them only as their keyed hashes ({@code security/PersonKey}), never as the number itself.
  * </ul>
  */
 public final class SiteKeys {
@@ -68,8 +71,6 @@ public final class SiteKeys {
     ALERTS("alerts"),
     /** hash per D: slot HH:MM -> appointments booked. */
     SLOTS("slots:"),
-    /** string per D and ID number: the appointment code of a person's booking that day. */
-    BOOKED("booked:"),
     /** string per idempotency key: 'D|num' of the check-in made with it. */
     IDEMPOTENCY("idem:"),
     /** string per voucher code: the number it was checked in as. */
@@ -102,6 +103,47 @@ public final class SiteKeys {
     public String of(String site, String... parts) {
       return prefix(site) + ":" + name + String.join(":", parts);
     }
+  }
+
+  /**
+   * The city-wide keys: what follows {@code vf:{city}:}. The city's scripts (lua/code_send.lua, code_verify.lua,
+   * claim_set.lua, claim_drop.lua) write them after {@code C = KEYS[1] .. ':'}; {@code <person>} and {@code <phone>}
+   * are {@code PersonKey}'s hex hashes.
+   */
+  public enum City {
+    /** hash per person key and dose: the booking that person holds of that dose (state pending|booked, phone, site, appt, day, at). */
+    DOSE("dose:"),
+    /** set per phone key and D: '&lt;person&gt;:&lt;dose&gt;' of the bookings made with that phone for that day. */
+    PHONE_DAY("phone:"),
+    /** hash per phone key: its one-time code (h: keyed hash bound to the person, purpose, left: tries left, exp ms). */
+    CODE("otp:"),
+    /** hash per phone key: the token bucket of the codes sent to it. */
+    CODE_SENDS("otpsends:"),
+    /** string per delivery reference: the phone and code sealed for the SMS gateway's delivery; expires with the code. */
+    CODE_OUT("otpout:"),
+    /** stream: the 'otp' events (ref, purpose, expiresAt; never the code or the phone), read by the webhooks. */
+    EVENTS("events");
+
+    private final String name;
+
+    City(String name) {
+      this.name = name;
+    }
+
+    /** The name as the scripts write it after the city's prefix. */
+    public String keyName() {
+      return name;
+    }
+
+    /** This key, with {@code parts} joined by ':' after a name that takes them. */
+    public String of(String... parts) {
+      return city() + ":" + name + String.join(":", parts);
+    }
+  }
+
+  /** {@code vf:{city}}: KEYS[1] of the city's scripts (the name no site may have: {@code VaxflowConfig.CITY}). */
+  public static String city() {
+    return prefix(io.vaxflow.config.VaxflowConfig.CITY);
   }
 
   /** Channel on which a closed session's token is published to every instance. */

@@ -15,7 +15,7 @@ import io.vertx.core.Vertx;
 import java.util.Map;
 
 /**
- * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link KioskRoutes}, {@link AwayRoutes} (a person's own phone),
+ * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link BookingRoutes}, {@link KioskRoutes}, {@link AwayRoutes} (a person's own phone),
  * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}. Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
@@ -23,6 +23,7 @@ public final class Api {
 
   private final SiteParams params;
   private final PublicRoutes publicRoutes;
+  private final BookingRoutes bookingRoutes;
   private final KioskRoutes kiosk;
   private final AwayRoutes away;
   private final StationRoutes stations;
@@ -34,7 +35,7 @@ public final class Api {
   private final Views views;
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
-             Dispatcher dispatcher, Sessions sessions, EventStream events, RateLimiter limiter,
+             Dispatcher dispatcher, io.vaxflow.dispatch.Bookings bookings, Sessions sessions, EventStream events, RateLimiter limiter,
              SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans) {
     this.config = config;
     this.limiter = limiter;
@@ -43,6 +44,8 @@ public final class Api {
     this.params = new SiteParams(flows);
     this.staffLogin = new StaffLogin(vertx, config, limiter, sessions);
     this.publicRoutes = new PublicRoutes(config, flows, dispatcher, events, limiter, city, views, monitorViews);
+    this.bookingRoutes = new BookingRoutes(dispatcher, bookings, limiter,
+        io.vaxflow.security.PeerProof.fromVoucherSecret(config.voucherSecret()));
     this.kiosk = new KioskRoutes(checkin, views);
     this.away = new AwayRoutes(io.vaxflow.security.TrackToken.fromVoucherSecret(config.voucherSecret()), limiter, views);
     this.stations = new StationRoutes(views);
@@ -54,6 +57,7 @@ public final class Api {
   public void mount(Routes routes) {
     Routes api = routes.withParams(params::check);
     publicRoutes.mount(api);
+    bookingRoutes.mount(api);
     kiosk.mount(api);
     away.mount(api);
     new AuthRoutes(config, staffLogin, limiter, views, routes::specs).mount(api);

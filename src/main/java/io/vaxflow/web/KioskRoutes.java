@@ -30,16 +30,18 @@ final class KioskRoutes {
    * The body as a check-in request: {"voucher": ...} or {"walkIn": {name, idNumber, dose}} (the
    * contract's CheckinRequest); not both, which the schema does not say.
    */
-  static Checkin.Request request(JsonObject b) {
+  static Checkin.Request request(JsonObject b, java.time.LocalDate today) {
     if (!b.containsKey("walkIn")) return new Checkin.WithVoucher(Input.text(b, "voucher"));
     if (b.containsKey("voucher")) throw Rejection.invalid("voucher", "Give a voucher or a walk-in, not both.");
     JsonObject w = b.getJsonObject("walkIn");
-    return new Checkin.WalkIn(Input.text(w, "name"), Input.text(w, "idNumber"), w.getInteger("dose"));
+    Input.idDocument(w, today); // a walk-in's ID number is checked as a booking's is
+    return new Checkin.WalkIn(Input.text(w, "name"), io.vaxflow.security.IdDocument.normalize(Input.text(w, "idNumber")),
+        w.getInteger("dose"));
   }
 
   private void checkIn(RoutingContext ctx) {
     Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key"));
-    Checkin.Request request = request(Input.body(ctx));
+    Checkin.Request request = request(Input.body(ctx), SiteParams.flow(ctx).today());
     checkin.checkIn(SiteParams.flow(ctx), request, key, RateLimiter.address(ctx))
         .onSuccess(r -> json(ctx, r.replay() ? 200 : 201, new JsonObject().put("ticket", views.ticket(r.ticket()))))
         .onFailure(ctx::fail);

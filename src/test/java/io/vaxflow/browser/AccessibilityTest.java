@@ -81,7 +81,7 @@ class AccessibilityTest {
       kiosk.waitVisible("#wait-now-box");
       check(kiosk, "kiosk start (" + lang + ")", failures);
 
-      Screens.kioskWalkIn(kiosk, "Wang Fang", "zh".equals(lang) ? "310101199203030077" : "310101199203030088", 1);
+      Screens.kioskWalkIn(kiosk, "Wang Fang", "zh".equals(lang) ? "310101199203030070" : "310101199203030089", 1);
       kiosk.until("the ticket's QR code", d -> d.findElements(By.cssSelector("#ticket-qr svg")).isEmpty() ? null : true);
       check(kiosk, "kiosk ticket (" + lang + ")", failures);
 

@@ -91,7 +91,7 @@ class OriginAndCookiesTest {
   @Test
   void theBrowsersAddressIsWhatATrustedProxyReports() {
     JsonObject walkIn = new JsonObject().put("walkIn", new JsonObject().put("name", "Proxy Test")
-        .put("idNumber", "310101198001010011").put("dose", 1));
+        .put("idNumber", "310101198001010018").put("dose", 1));
     String checkin = "/api/v1/sites/pudong/checkins";
     try (TestCity city = TestCity.start(Map.of())) { // trusted proxies: loopback (the default)
       Map<String, String> cases = new java.util.LinkedHashMap<>();

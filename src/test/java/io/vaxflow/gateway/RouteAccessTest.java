@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -119,7 +120,7 @@ class RouteAccessTest {
     loggedOut = city.login("desk", "1234");
     assertEquals(200, city.post("/api/v1/auth/logout", loggedOut, null).status());
     // tickets for the routes that name one: W001 .. W003
-    for (int i = 1; i <= 3; i++) city.walkIn(SITE, "Gao Yang", "31010119850101000" + i);
+    for (int i = 1; i <= 3; i++) city.walkIn(SITE, "Gao Yang", Ids.resident(14, i));
   }
 
   @AfterAll
@@ -376,8 +377,13 @@ class RouteAccessTest {
     if (key.endsWith("/walk-ins")) return new JsonObject().put("allow", true);
     if (key.endsWith("/close-early")) return new JsonObject().put("closed", false);
     if (key.endsWith("/bookings")) {
-      return new JsonObject().put("name", "Li Wei").put("idNumber", "310101199001010099").put("phone", "13800138000")
+      return new JsonObject().put("name", "Li Wei").put("idNumber", "310101199001010098").put("phone", "13800138000")
           .put("dose", 1).put("day", TestCity.TODAY).put("siteId", SITE);
+    }
+    // a person's look-up, change or cancellation: its first step (a code to the phone)
+    if (key.endsWith("/bookings/lookup")) return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000");
+    if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel")) {
+      return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000").put("dose", 1);
     }
     if (key.endsWith("/checkins")) {
       return new JsonObject().put("walkIn", new JsonObject().put("name", "Zhou Min").put("idNumber", "310101199001010098")

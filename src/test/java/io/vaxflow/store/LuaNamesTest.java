@@ -27,6 +27,8 @@ class LuaNamesTest {
   private static final Path LUA = Path.of("src/main/resources/lua");
   /** {@code P .. 'name'}: a site key as a script writes it (P is the site prefix with its ':'). */
   private static final Pattern SITE_KEY = Pattern.compile("\\bP\\s*\\.\\.\\s*'([a-z_:]+)'");
+  /** {@code C .. 'name'}: a city-wide key as the city's scripts write it (C is the city's prefix with its ':'). */
+  private static final Pattern CITY_KEY = Pattern.compile("\\bC\\s*\\.\\.\\s*'([a-z_:]+)'");
   private static final Pattern FAIL = Pattern.compile("\\bfail\\(\\s*'([A-Z_]+)'");
   /** {@code A.name} or {@code A.name.field}: an argument as a script reads it. */
   private static final Pattern ARG = Pattern.compile("\\bA\\.([a-zA-Z]+)(?:\\.([a-zA-Z]+))?");
@@ -52,6 +54,16 @@ class LuaNamesTest {
     Set<String> catalogue = Arrays.stream(SiteKeys.Site.values()).map(SiteKeys.Site::keyName)
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(catalogue, lua, "site keys of SiteKeys.Site vs. P .. '<name>' in lua/*.lua");
+  }
+
+  @Test
+  void everyCityKeyTheScriptsWriteIsInTheCatalogueAndBack() throws IOException {
+    Set<String> lua = found(CITY_KEY);
+    Set<String> catalogue = Arrays.stream(SiteKeys.City.values()).map(SiteKeys.City::keyName)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(catalogue, lua, "city keys of SiteKeys.City vs. C .. '<name>' in lua/*.lua");
+    assertEquals("vf:{city}:dose:p:1", SiteKeys.City.DOSE.of("p", "1"));
+    assertEquals("vf:{city}:otp:k", SiteKeys.City.CODE.of("k"));
   }
 
   /** lib/site.lua calls lib/stats.lua's hooks on every event, move and station change: a script with site has stats. */

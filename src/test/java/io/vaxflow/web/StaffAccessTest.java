@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -98,7 +99,7 @@ class StaffAccessTest {
     booth = city.login("booth", "4321");
     door = city.login("door", "1357");
     // a flow to protect: three walk-ins called to the room, one through the door, desk-1 holding it
-    for (int i = 1; i <= 3; i++) city.walkIn(SITE, "Gao Yang", "31010119850101000" + i);
+    for (int i = 1; i <= 3; i++) city.walkIn(SITE, "Gao Yang", Ids.resident(14, i));
     Reply scan = city.post(API + "/door/scan", manager, new JsonObject().put("number", "W001"));
     assertEquals(200, scan.status(), scan.body());
     Reply next = city.post(API + "/stations/desk-1/next", desk, null);
