@@ -61,6 +61,16 @@ public final class AppMetrics {
     count("vaxflow_checkins", "Check-ins by site and outcome (created, replay, or the error code)", "site", site, "outcome", outcome);
   }
 
+  /**
+   * PIN checks (each a PBKDF2) the login has run since start: only sign-ins on a site's enrolled tablets reach one,
+   * so a flood of guesses from elsewhere leaves it where it was.
+   */
+  public void pinChecks(Supplier<Number> checks) {
+    if (registry == null) return;
+    io.micrometer.core.instrument.FunctionCounter.builder("vaxflow_login_pin_checks", checks, c -> c.get().doubleValue())
+        .description("PIN checks (PBKDF2) run by staff sign-ins").register(registry);
+  }
+
   public void called(String site, String toKind) {
     count("vaxflow_call_sayings", "Repetitions of calls published to displays", "site", site, "to", toKind);
   }

@@ -43,7 +43,8 @@ public final class TrackToken {
     return MessageDigest.isEqual(token(site, day, number).getBytes(StandardCharsets.US_ASCII), k.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static byte[] mac(SecretKeySpec key, String text) {
+  /** HMAC-SHA256 of the text under the key. */
+  static byte[] mac(SecretKeySpec key, String text) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);

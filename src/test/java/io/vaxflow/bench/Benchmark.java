@@ -888,7 +888,7 @@ public final class Benchmark {
     long now = System.currentTimeMillis() + Duration_SKEW;
     return List.of("EVALSHA", sha, "3", "vf:{xuhui}", "rl:{xuhui}:kiosk:bench", "rl:{xuhui}:site",
         String.valueOf(now), "2026-11-24", "kiosk", Scripts.json(new ScriptArgs.Checkin("walkin", "", "", "Bench Person",
-            idNumber, 1, 3_600_000L, List.of(new ScriptArgs.Limit(100_000, 1_000_000), new ScriptArgs.Limit(100_000, 1_000_000)), null)));
+            idNumber, 1, 3_600_000L, "", List.of(new ScriptArgs.Limit(100_000, 1_000_000), new ScriptArgs.Limit(100_000, 1_000_000)), null)));
   }
 
   /**
