@@ -123,7 +123,7 @@ public final class VaxflowServer {
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
-          metrics.pinChecks(staffLogin::pinChecks);
+          metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts));

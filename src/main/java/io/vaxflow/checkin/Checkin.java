@@ -94,7 +94,7 @@ public final class Checkin {
         .orElseThrow(() -> new Rejection(ErrorCode.VOUCHER_INVALID,
             "This voucher is not valid. Check the code, book an appointment, or ask staff."));
     if (!voucher.siteCode().equals(site.code())) throw wrongSite(voucher.siteCode());
-    return limiter.kioskGate(site.id(), kiosk).compose(charged -> registry.find(voucher.code()).transform(asked -> {
+    return limiter.kioskGate(site.id(), kiosk, now.toEpochMilli()).compose(charged -> registry.find(voucher.code()).transform(asked -> {
       if (asked.succeeded()) {
         RegistryClient.Appointment a = asked.result().orElseThrow(() -> new Rejection(ErrorCode.VOUCHER_INVALID,
             "No appointment has this code. Check the code, book an appointment, or ask staff."));

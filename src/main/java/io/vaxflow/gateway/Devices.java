@@ -114,14 +114,22 @@ public final class Devices {
   }
 
   /**
-   * The device a route of that role serves at that site (empty: any site), from the request alone: a credential for
-   * that site and role, else in demo mode the local computer. Empty for anyone else.
+   * The device a route of that role serves at that site (empty: any site), from the request alone: in demo mode the
+   * local computer, else the device of a credential for that site and role. Empty for anyone else.
    */
   public Optional<DeviceCaller> caller(RoutingContext ctx, DeviceRole role, Optional<String> site) {
-    Optional<DeviceToken.Claim> claim = credential(ctx)
-        .filter(c -> c.role().equals(role.wire()) && site.map(c.site()::equals).orElse(true));
-    if (claim.isPresent()) return Optional.of(new DeviceCaller.Enrolled(claim.get()));
-    return local(ctx) ? Optional.of(new DeviceCaller.Local(Forwarded.client(ctx))) : Optional.empty();
+    return Optional.ofNullable(caller(credential(ctx), local(ctx), ctx, role, site));
+  }
+
+  /**
+   * The demo's local computer is itself, whatever credential it holds (the demo enrols it again as each page's device,
+   * so the one it holds now may be another page's); anyone else is the device of a credential for that site and role.
+   */
+  private static DeviceCaller caller(Optional<DeviceToken.Claim> claim, boolean local, RoutingContext ctx, DeviceRole role,
+                                     Optional<String> site) {
+    if (local) return new DeviceCaller.Local(Forwarded.client(ctx));
+    return claim.filter(c -> c.role().equals(role.wire()) && site.map(c.site()::equals).orElse(true))
+        .map(DeviceCaller.Enrolled::new).orElse(null);
   }
 
   /**
@@ -132,12 +140,8 @@ public final class Devices {
     Optional<DeviceToken.Claim> claim = ctx.get(CLAIM);
     boolean local = Boolean.TRUE.equals(ctx.get(LOCAL));
     if (claim == null) throw new IllegalStateException("Devices.identify did not run before " + ctx.request().path());
-    Optional<String> site = Optional.ofNullable(ctx.pathParam("site"));
-    Optional<DeviceToken.Claim> fits = claim.filter(c -> c.role().equals(role.wire()) && site.map(c.site()::equals).orElse(true));
-    DeviceCaller caller;
-    if (fits.isPresent()) caller = new DeviceCaller.Enrolled(fits.get());
-    else if (local) caller = new DeviceCaller.Local(Forwarded.client(ctx));
-    else throw Rejection.of(ErrorCode.DEVICE_REQUIRED);
+    DeviceCaller caller = caller(claim, local, ctx, role, Optional.ofNullable(ctx.pathParam("site")));
+    if (caller == null) throw Rejection.of(ErrorCode.DEVICE_REQUIRED);
     ctx.put(CALLER, caller);
   }
 

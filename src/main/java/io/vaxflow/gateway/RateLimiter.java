@@ -55,13 +55,15 @@ public final class RateLimiter {
 
   /**
    * Before the appointment registry is asked about a voucher: the kiosk still enrolled (DEVICE_REVOKED), then one
-   * token of its bucket and of the site's, else 429 (one round trip, kiosk_gate.lua).
+   * token of its bucket and of the site's, else 429 (one round trip, kiosk_gate.lua). {@code nowMs}: the site's clock,
+   * the one the check-in script draws on the same buckets by.
    */
-  public Future<Void> kioskGate(String site, DeviceCaller kiosk) {
+  public Future<Void> kioskGate(String site, DeviceCaller kiosk, long nowMs) {
     List<String> keys = new java.util.ArrayList<>();
     keys.add(SiteKeys.prefix(site));
     keys.addAll(kioskKeys(site, kiosk));
-    return store.run(Script.KIOSK_GATE, at(keys), new ScriptArgs.KioskGate(kiosk.hash(), kioskLimits())).compose(reply -> {
+    Scripts.At at = new Scripts.At(keys, nowMs, "", "gateway");
+    return store.run(Script.KIOSK_GATE, at, new ScriptArgs.KioskGate(kiosk.hash(), kioskLimits())).compose(reply -> {
       if (!reply.containsKey("err")) return Future.succeededFuture();
       String code = reply.getString("err");
       if (!"RATE_LIMITED".equals(code)) return Future.failedFuture(ErrorCode.of(code).map(Rejection::of).orElseGet(() -> new Rejection(code, code)));

@@ -50,18 +50,15 @@ public final class StaffLogin {
 
   /**
    * Signs in on this tablet, or fails with BAD_CREDENTIALS (RATE_LIMITED from the guard, DEVICE_REVOKED for a tablet
-   * withdrawn). {@code local}: the demo's local computer, present when the request is one; holding a tablet's
-   * credential, it signs in as that tablet where the staff member works at its site, else as itself.
+   * withdrawn). The demo's local computer signs in as itself (guarded by its address), whatever credential it holds:
+   * the demo enrolling it again as another page's device closes no session.
    */
-  public Future<SignedIn> login(Credentials c, DeviceCaller tablet, Optional<DeviceCaller.Local> local) {
+  public Future<SignedIn> login(Credentials c, DeviceCaller tablet) {
     Optional<StaffAccount> known = config.staffAccount(c.staffId());
     if (!(tablet instanceof DeviceCaller.Enrolled on)) return signIn(c, known, tablet);
     String site = on.claim().site();
-    if (local.isPresent() && !known.map(s -> s.worksAt(site)).orElse(false)) return signIn(c, known, local.get());
-    return devices.seen(on.claim(), DeviceRole.TABLET).compose(
-        // at an enrolled tablet only the staff of its site may sign in: anyone else is as unknown
-        d -> signIn(c, known.filter(s -> s.worksAt(site)), on),
-        err -> local.isPresent() && err instanceof Rejection ? signIn(c, known, local.get()) : Future.failedFuture(err));
+    // at an enrolled tablet only the staff of its site may sign in: anyone else is as unknown
+    return devices.seen(on.claim(), DeviceRole.TABLET).compose(d -> signIn(c, known.filter(s -> s.worksAt(site)), on));
   }
 
   private Future<SignedIn> signIn(Credentials c, Optional<StaffAccount> account, DeviceCaller tablet) {

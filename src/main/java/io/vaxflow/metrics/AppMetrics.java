@@ -65,9 +65,10 @@ public final class AppMetrics {
    * PIN checks (each a PBKDF2) the login has run since start: only sign-ins on a site's enrolled tablets reach one,
    * so a flood of guesses from elsewhere leaves it where it was.
    */
-  public void pinChecks(Supplier<Number> checks) {
+  public <T> void pinChecks(T login, ToDoubleFunction<T> checks) {
     if (registry == null) return;
-    io.micrometer.core.instrument.FunctionCounter.builder("vaxflow_login_pin_checks", checks, c -> c.get().doubleValue())
+    // the counter reads the login it is given (held weakly: the server's routes keep it)
+    io.micrometer.core.instrument.FunctionCounter.builder("vaxflow_login_pin_checks", login, checks)
         .description("PIN checks (PBKDF2) run by staff sign-ins").register(registry);
   }
 

@@ -7,7 +7,6 @@ import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.CsrfGuard;
-import io.vaxflow.gateway.DeviceCaller;
 import io.vaxflow.gateway.DeviceRole;
 import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.RateLimiter;
@@ -53,8 +52,7 @@ final class AuthRoutes {
   }
 
   private void login(RoutingContext ctx) {
-    Optional<DeviceCaller.Local> local = Devices.isLocal(ctx) ? Optional.of(new DeviceCaller.Local(RateLimiter.address(ctx))) : Optional.empty();
-    staffLogin.login(credentials(ctx), Devices.of(ctx), local).onSuccess(in -> {
+    staffLogin.login(credentials(ctx), Devices.of(ctx)).onSuccess(in -> {
       ctx.response().addCookie(SecureCookies.cookie(ctx, Sessions.COOKIE, in.token(), Sessions.TTL.toSeconds()).setHttpOnly(true));
       String csrf = CsrfGuard.issue(ctx);
       json(ctx, 200, signedIn(in.staff()).put("csrfToken", csrf));
