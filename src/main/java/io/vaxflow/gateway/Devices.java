@@ -152,11 +152,6 @@ public final class Devices {
     return c;
   }
 
-  /** Whether the request is the demo's local computer (noted by {@link #identify}). */
-  public static boolean isLocal(RoutingContext ctx) {
-    return Boolean.TRUE.equals(ctx.get(LOCAL));
-  }
-
   /** The credential's cookie: HttpOnly, SameSite=Strict, a year, Secure on HTTPS. */
   public static Cookie cookie(RoutingContext ctx, String token) {
     return SecureCookies.cookie(ctx, COOKIE, token, COOKIE_MAX_AGE_SEC).setHttpOnly(true);
