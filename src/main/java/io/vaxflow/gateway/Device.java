@@ -8,7 +8,8 @@ public record Device(String id, DeviceRole role, String name, Instant enrolledAt
 
   /** From a script's reply. */
   static Device of(JsonObject d) {
-    return new Device(d.getString("id"), DeviceRole.of(d.getString("role")).orElse(DeviceRole.KIOSK), d.getString("name", ""),
+    return new Device(d.getString("id"), DeviceRole.of(d.getString("role"))
+        .orElseThrow(() -> new IllegalStateException("a device of no known role: " + d.encode())), d.getString("name", ""),
         Instant.ofEpochMilli(Long.parseLong(d.getString("enrolledAt", "0"))), d.getString("enrolledBy", ""),
         Instant.ofEpochMilli(Long.parseLong(d.getString("lastSeen", "0"))));
   }

@@ -144,11 +144,8 @@ public final class Pages {
       data.put("today", LocalDate.ofInstant(clock.instant(), config.timeZone()).toString())
           .put("leaseSec", config.flow().leaseSec());
     }
-    if (template.equals("enrol")) {
-      data.put("demo", config.demoMode()).put("roles", new JsonObject()
-          .put("kiosk", "/sites/" + site.id() + "/kiosk").put("hall", "/sites/" + site.id() + "/hall")
-          .put("tablet", "/sites/" + site.id() + "/staff"));
-      render(ctx, 200, template, data);
+    if (template.equals("enrol")) { // the page that enrols a device is none of its devices' pages
+      render(ctx, 200, template, data.put("demo", config.demoMode()));
       return;
     }
     deviceNote(ctx, site, DeviceRole.ofPage(template), lang)
