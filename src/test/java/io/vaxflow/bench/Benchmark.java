@@ -934,6 +934,8 @@ public final class Benchmark {
     Run after = openLoop("edge-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
     Map<String, Long> byStatus = new java.util.TreeMap<>();
     answers.forEach((k, v) -> byStatus.put(k, v.get()));
+    long unanswered = sent.get() - byStatus.values().stream().mapToLong(Long::longValue).sum();
+    if (unanswered > 0) byStatus.put("unanswered when the strangers stopped", unanswered);
     // the quiet reference: the better of the runs before and after (one of them may meet a noisy neighbour or the JIT)
     double reference = Math.min(quiet.p99(), after.p99());
     double ratio = reference > 0 ? Math.round(during.p99() / reference * 100) / 100.0 : Double.NaN;
