@@ -16,9 +16,11 @@ import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.TimerSweep;
 import io.vaxflow.gateway.RateLimiter;
-import io.vaxflow.gateway.SessionRevocations;
+import io.vaxflow.gateway.Devices;
+import io.vaxflow.gateway.Revocations;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.gateway.StaffLogin;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
@@ -102,6 +104,7 @@ public final class VaxflowServer {
     for (SiteConfig s : config.sites()) flows.put(s.id(), new SiteFlow(s, config, scripts, clock, guard));
 
     Sessions sessions = new Sessions(scripts, config);
+    Devices devices = new Devices(scripts, config, clock, sessions);
     RateLimiter limiter = new RateLimiter(scripts, config);
     Displays displays = new Displays(scripts);
     AppMetrics metrics = new AppMetrics(vertx);
@@ -126,15 +129,17 @@ public final class VaxflowServer {
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
           Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
           Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
-          Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, sessions, events, limiter,
+          StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
+          metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
+          Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts));
-          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays);
-          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays, devices);
+          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, devices), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
           Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics);
           announcer.listen(webhooks::wake);
-          return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
+          return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
               .compose(v -> config.webhooks().isEmpty() ? Future.succeededFuture() : vertx.deployVerticle(webhooks))
               // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)

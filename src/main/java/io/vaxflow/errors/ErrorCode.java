@@ -19,6 +19,12 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, "You are not signed in, or your session has ended. Please sign in.", "未登录或登录已失效，请重新登录。"),
   BAD_CREDENTIALS(401, "Wrong staff ID or PIN.", "工号或密码错误。"),
   FORBIDDEN(403, "Your role does not allow this here.", "您的岗位不能在此执行该操作。"),
+  /** A kiosk, hall display or staff tablet route asked from a browser that is not an enrolled device of the site (gateway/Devices). */
+  DEVICE_REQUIRED(403, "This screen is not enrolled as a device of this site. Ask the site manager to enrol it.",
+      "此屏幕未登记为本接种点的设备，请联系接种点负责人登记。"),
+  /** The device's enrolment was withdrawn by a manager: its credential no longer works. */
+  DEVICE_REVOKED(403, "This device's enrolment was withdrawn. Ask the site manager to enrol it again.",
+      "此设备的登记已被撤销，请联系接种点负责人重新登记。"),
   NOT_FOUND(404, "There is nothing at this address.", "此地址没有内容。"),
   UNKNOWN_SITE(404, "There is no such site.", "没有这个接种点。"),
   UNKNOWN_TICKET(404, "There is no ticket with that number today.", "今天没有这个号码。"),
@@ -53,6 +59,9 @@ public enum ErrorCode {
   TOO_EARLY(422, "It is too early to check in for your appointment.", "现在签到为时过早。"),
   ALREADY_CHECKED_IN(422, "You have already checked in today.", "您今天已经签到。"),
   WALK_IN_NOT_ALLOWED(422, "This site takes appointments only.", "本接种点仅接待预约人员。"),
+  /** A device's one-time enrolment code that is wrong, used already or expired. */
+  ENROL_CODE_INVALID(422, "This enrolment code is wrong or has expired. Ask the site manager for a new one.",
+      "登记码错误或已过期，请向接种点负责人索取新的登记码。"),
   /** A manager has stopped walk-ins for a while (appointments still check in). */
   WALK_INS_STOPPED(409, "Walk-ins are paused at this site for now.", "本接种点暂停接待未预约人员。"),
   RATE_LIMITED(429, "Too many requests. Please wait a moment and try again.", "请求过多，请稍后再试。"),

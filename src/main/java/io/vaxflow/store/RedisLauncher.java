@@ -90,6 +90,15 @@ public final class RedisLauncher {
     return url(port);
   }
 
+  /**
+   * The URL of the redis-server that a server started on this data directory (its port as recorded there), for a
+   * command run beside it (`java -jar vaxflow.jar enrol ...`); empty when none was recorded.
+   */
+  public static Optional<String> runningUrl(Path dataDir) {
+    int port = recordedPort(dataDir.toAbsolutePath().normalize());
+    return port > 0 ? Optional.of(url(port)) : Optional.empty();
+  }
+
   public int port() {
     return port;
   }

@@ -57,6 +57,15 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.RateQueue> RATE_QUEUE = waited("rate_queue", ScriptArgs.RateQueue.class);
   /** Its buckets are best effort: not waited for. */
   public static final Script<ScriptArgs.RateLimit> RATE_LIMIT = unwaited("rate_limit", ScriptArgs.RateLimit.class);
+  /** Before the registry is asked about a voucher: the kiosk enrolled, then its buckets (best effort, as rate_limit). */
+  public static final Script<ScriptArgs.KioskGate> KIOSK_GATE = unwaited("kiosk_gate", ScriptArgs.KioskGate.class);
+  // ---- a site's devices ----
+  public static final Script<ScriptArgs.EnrolCode> ENROL_CODE = waited("enrol_code", ScriptArgs.EnrolCode.class);
+  public static final Script<ScriptArgs.Enrol> ENROL = waited("enrol", ScriptArgs.Enrol.class);
+  public static final Script<ScriptArgs.OfDevice> REVOKE_DEVICE = waited("revoke_device", ScriptArgs.OfDevice.class);
+  /** A device still enrolled, its lastSeen brought up to now (a note, not waited for). */
+  public static final Script<ScriptArgs.DeviceSeen> DEVICE_SEEN = unwaited("device_seen", ScriptArgs.DeviceSeen.class);
+  public static final Script<ScriptArgs.None> DEVICES = unwaited("devices", ScriptArgs.None.class);
   // ---- reads: nothing a client is told about changes ----
   public static final Script<ScriptArgs.Snapshot> SNAPSHOT = unwaited("snapshot", ScriptArgs.Snapshot.class);
   public static final Script<ScriptArgs.OfNumber> TICKET = unwaited("ticket", ScriptArgs.OfNumber.class);

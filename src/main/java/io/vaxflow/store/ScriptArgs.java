@@ -54,12 +54,27 @@ public final class ScriptArgs {
   public record Appointment(String day, long slotStart, String category) {}
 
   /**
-   * checkin: mode 'appt' | 'offline' | 'walkin'; {@code buckets} the limits of the rate-limit keys
-   * after the site's prefix (empty when the caller took the tokens already); {@code appointment}
-   * null for a walk-in.
+   * checkin: mode 'appt' | 'offline' | 'walkin'; {@code device} the kiosk's credential hash ('' for the demo's
+   * local computer); {@code buckets} the limits of the rate-limit keys after the site's prefix (empty when the
+   * caller took the tokens already); {@code appointment} null for a walk-in.
    */
   public record Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
-                        long earlyMs, List<Limit> buckets, Appointment appointment) {}
+                        long earlyMs, String device, List<Limit> buckets, Appointment appointment) {}
+
+  /** kiosk_gate: the kiosk's credential hash ('' for the demo's local computer), then one limit per bucket key. */
+  public record KioskGate(String device, List<Limit> buckets) {}
+
+  /** device_seen: a device by its credential's hash, and the role it must be enrolled for ('' any). */
+  public record DeviceSeen(String device, String role) {}
+
+  /** enrol_code: a one-time code (its hash) that enrols one device for a role, named, for ttlMs. */
+  public record EnrolCode(String code, String role, String name, long ttlMs) {}
+
+  /** enrol: the code (its hash) redeemed by a new device, the hash of its credential's secret, its id. */
+  public record Enrol(String code, String device, String id) {}
+
+  /** revoke_device: a device of the site by its id. */
+  public record OfDevice(String id) {}
 
   /** A slot that can still be booked: HH:MM and its start. */
   public record Slot(String slot, long start) {}

@@ -6,12 +6,13 @@ import static io.vaxflow.web.SiteParams.json;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.gateway.Access;
-import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.gateway.DeviceRole;
+import io.vaxflow.gateway.Devices;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
-/** The kiosk's one route: checking in with a voucher, or as a walk-in. */
+/** The kiosk's one route: checking in with a voucher, or as a walk-in, at one of the site's enrolled kiosks. */
 final class KioskRoutes {
 
   private final Checkin checkin;
@@ -23,7 +24,7 @@ final class KioskRoutes {
   }
 
   void mount(Routes routes) {
-    routes.post("/api/v1/sites/:site/checkins", Access.anyone()).handler(this::checkIn);
+    routes.post("/api/v1/sites/:site/checkins", Access.device(DeviceRole.KIOSK)).handler(this::checkIn);
   }
 
   /**
@@ -42,7 +43,7 @@ final class KioskRoutes {
   private void checkIn(RoutingContext ctx) {
     Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key"));
     Checkin.Request request = request(Input.body(ctx), SiteParams.flow(ctx).today());
-    checkin.checkIn(SiteParams.flow(ctx), request, key, RateLimiter.address(ctx))
+    checkin.checkIn(SiteParams.flow(ctx), request, key, Devices.of(ctx))
         .onSuccess(r -> json(ctx, r.replay() ? 200 : 201, new JsonObject().put("ticket", views.ticket(r.ticket()))))
         .onFailure(ctx::fail);
   }

@@ -95,6 +95,9 @@ class LuaNamesTest {
     assertEquals("vf:{pudong}:displays:last", SiteKeys.displayLast("pudong"));
     assertEquals("vf:session:abc", SiteKeys.session("abc"));
     assertEquals("vf:sessions:revoked", SiteKeys.SESSIONS_REVOKED);
+    assertEquals("vf:{pudong}:device:ab12", SiteKeys.device("pudong", "ab12"));
+    assertEquals("vf:{pudong}:device_sessions:k7", SiteKeys.Site.DEVICE_SESSIONS.of("pudong", "k7"));
+    assertEquals("vf:devices:revoked", SiteKeys.DEVICES_REVOKED);
     assertEquals("rl:{127.0.0.1}:read", SiteKeys.routeBucket("127.0.0.1", "read"));
     assertEquals(java.util.List.of("rl:{pudong}:kiosk:127.0.0.2", "rl:{pudong}:site"), SiteKeys.kioskBuckets("pudong", "127.0.0.2"));
     assertEquals(java.util.List.of("rl:{login}:addr:a", "rl:{login}:pair:s:a", "rl:{login}:staff:s", "rl:{login}:slow:s"),

@@ -217,6 +217,29 @@ class StaffAccessTest {
     assertEquals(List.of(), sessionKeysOtherThan(List.of(manager, desk, booth, door)), "no session was opened");
   }
 
+  /**
+   * Sign-in only on an enrolled tablet (a browser elsewhere than the server's own computer, through the trusted
+   * proxy): from anything else 403 DEVICE_REQUIRED, the right PIN included, nothing written; on pudong's tablet only
+   * pudong's staff: the door (jingan only) with the right PIN reads as a wrong PIN, the desk signs in.
+   */
+  @Test
+  void staffSignInOnlyOnATabletOfASiteTheyWorkAt() {
+    io.vaxflow.support.DeviceKit.Device tablet = io.vaxflow.support.DeviceKit.enrol(city, manager, SITE, "tablet", "Pudong tablet", "198.51.100.60");
+    Map<String, String> before = dumpAll();
+    JsonObject desk = new JsonObject().put("staffId", "desk").put("pin", "1234");
+    Reply nowhere = city.send(HttpMethod.POST, "/api/v1/auth/login", null, io.vaxflow.support.DeviceKit.from("198.51.100.61"), desk.toBuffer());
+    assertEquals(403, nowhere.status(), nowhere.body());
+    assertEquals("DEVICE_REQUIRED", nowhere.errorCode());
+    Reply otherSite = city.send(HttpMethod.POST, "/api/v1/auth/login", tablet.cookie(), tablet.headers(),
+        new JsonObject().put("staffId", "door").put("pin", "1357").toBuffer());
+    assertEquals(401, otherSite.status(), "door works at jingan only: " + otherSite.body());
+    assertEquals("BAD_CREDENTIALS", otherSite.errorCode());
+    assertUnchanged(before, dumpAll(), "refused logins");
+    String signedIn = io.vaxflow.support.DeviceKit.login(city, tablet, "desk", "1234");
+    assertEquals(200, city.send(HttpMethod.GET, "/api/v1/auth/me", signedIn, tablet.headers(), null).status());
+    assertEquals(200, city.send(HttpMethod.POST, "/api/v1/auth/logout", signedIn, tablet.headers(), Buffer.buffer()).status());
+  }
+
   @Test
   void loginSetsAStrictHttpOnlyCookieAndLogoutEndsTheSession() {
     Reply login = city.post("/api/v1/auth/login", new JsonObject().put("staffId", "desk").put("pin", "1234"));
