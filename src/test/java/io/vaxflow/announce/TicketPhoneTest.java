@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.security.TrackToken;
 import io.vaxflow.support.FlowKit;
+import io.vaxflow.support.Ids;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.Vertx;
@@ -90,11 +91,11 @@ class TicketPhoneTest {
     // a room of one seat and a hall of two: the first is called to the room at once, the second
     // waits in the hall, the next ones outside; a priority booking goes ahead of the regular lane
     FlowKit.capacities(city, 2, 1);
-    String voucher = city.book("pudong", "Lin Lao", "310101194001015555", "elderly").getString("voucher");
+    String voucher = city.book("pudong", "Lin Lao", Ids.valid("31010119400101555"), "elderly").getString("voucher");
     List<JsonObject> tickets = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     for (int i = 0; i < 5; i++) {
-      JsonObject t = i < 4 ? walkIn("Lin " + "ABCD".charAt(i), "31010119800101111" + i) : checkIn(new JsonObject().put("voucher", voucher));
+      JsonObject t = i < 4 ? walkIn("Lin " + "ABCD".charAt(i), Ids.valid("3101011980010111" + i)) : checkIn(new JsonObject().put("voucher", voucher));
       tickets.add(t);
       String number = t.getString("number");
       URI link = URI.create(t.getString("trackUrl"));
@@ -133,8 +134,8 @@ class TicketPhoneTest {
 
   @Test
   void aWrongOrMissingKeyIsAnsweredExactlyAsANumberThatDoesNotExist() {
-    JsonObject t = walkIn("Sun Li", "310101198001016666");
-    JsonObject other = walkIn("Sun Mei", "310101198001017777");
+    JsonObject t = walkIn("Sun Li", Ids.valid("31010119800101666"));
+    JsonObject other = walkIn("Sun Mei", Ids.valid("31010119800101777"));
     String number = t.getString("number");
     TrackToken tokens = TrackToken.fromVoucherSecret(city.config.voucherSecret());
 
@@ -161,7 +162,7 @@ class TicketPhoneTest {
     Reply page = city.send(io.vertx.core.http.HttpMethod.GET, "/t/pudong/" + number + "?k=" + key(t), null, html, null);
     assertEquals(200, page.status());
     assertTrue(page.body().contains(">" + number + "<"), "the page shows the number");
-    for (String personal : List.of("Sun Li", "310101198001016666")) assertFalse(page.body().contains(personal), personal);
+    for (String personal : List.of("Sun Li", Ids.valid("31010119800101666"))) assertFalse(page.body().contains(personal), personal);
     Reply nobody = city.send(io.vertx.core.http.HttpMethod.GET, "/t/pudong/W999?k=" + key(t), null, html, null);
     assertEquals(404, nobody.status());
     assertTrue(nobody.body().contains("Ticket not found"), nobody.body());
@@ -182,9 +183,9 @@ class TicketPhoneTest {
     String desk = city.login("desk", "1234");
     String booth = city.login("booth", "4321");
     String observer = city.login("observer", "9753");
-    String first = walkIn("Qin Yi", "310101198001018888").getString("number");   // called to the room at once
-    String second = walkIn("Qin Er", "310101198001019999").getString("number");  // hall, first in line
-    String voucher = city.book("pudong", "Qin San", "310101198001010000", null).getString("voucher");
+    String first = walkIn("Qin Yi", Ids.valid("31010119800101888")).getString("number");   // called to the room at once
+    String second = walkIn("Qin Er", Ids.valid("31010119800101999")).getString("number");  // hall, first in line
+    String voucher = city.book("pudong", "Qin San", Ids.valid("31010119800101000"), null).getString("voucher");
     JsonObject mine = checkIn(new JsonObject().put("voucher", voucher));          // hall, one ahead
     String number = mine.getString("number");
     String address = Addresses.ticket("pudong", number);
@@ -246,7 +247,7 @@ class TicketPhoneTest {
         else assertEquals(number, m.getJsonObject("call").getString("number"), m.encode());
       }
       String wire = new JsonArray(phone.frames).encode();
-      for (String personal : List.of("Qin", "310101198001010000", "13800138000", "310101198001018888", "idNumber", "phone", "name\"")) {
+      for (String personal : List.of("Qin", Ids.valid("31010119800101000"), "13800138000", Ids.valid("31010119800101888"), "idNumber", "phone", "name\"")) {
         assertFalse(wire.contains(personal), "the phone received " + personal + ": " + wire);
       }
       assertTrue(stranger.received(address).isEmpty(), "the stranger heard nothing: " + stranger.frames);
@@ -271,8 +272,8 @@ class TicketPhoneTest {
   void thePhoneHearsItsTicketGoAwayAndComeBack(Vertx vertx) {
     // far from its turn (17 ahead, 4 desks of 3 min: 12 min), so the sweep does not call it back at once
     FlowKit.capacities(city, null, 1);
-    for (int i = 0; i < 18; i++) walkIn("Xu " + "ABCDEFGHIJKLMNOPQR".charAt(i), "3101011980020211" + (10 + i));
-    JsonObject mine = walkIn("Xu San", "310101198002023333");
+    for (int i = 0; i < 18; i++) walkIn("Xu " + "ABCDEFGHIJKLMNOPQR".charAt(i), Ids.valid("310101198002021" + (10 + i)));
+    JsonObject mine = walkIn("Xu San", Ids.valid("31010119800202333"));
     String number = mine.getString("number");
     String address = Addresses.ticket("pudong", number);
     assertTrue(track(number, key(mine)).getBoolean("awayAllowed"), "a ticket waiting in the hall may go away");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vaxflow.support.Axe;
 import io.vaxflow.support.Browser;
 import io.vaxflow.support.FlowKit;
+import io.vaxflow.support.Ids;
 import io.vaxflow.support.NetworkCut;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
@@ -109,7 +110,7 @@ class PhonePageTest {
   void theKiosksTicketQrCodeOpensTheTicketsPhonePage() {
     Browser kiosk = open(1080, 1920);
     kiosk.get(Screens.base(city) + "/sites/" + Screens.SITE + "/kiosk?lang=zh");
-    String number = Screens.kioskWalkIn(kiosk, "Hu Dan", "310101199404041111", 1).getAttribute("data-number");
+    String number = Screens.kioskWalkIn(kiosk, "Hu Dan", Ids.valid("31010119940404111"), 1).getAttribute("data-number");
     String qr = kiosk.find("#ticket-qr").getAttribute("data-url");
     JsonObject shown = FlowKit.ticket(city, number);
     assertTrue(qr.startsWith("http://localhost:" + city.port() + "/t/" + Screens.SITE + "/" + number + "?k="), qr);
@@ -134,9 +135,9 @@ class PhonePageTest {
     String desk = city.login("desk", "1234");
     String booth = city.login("booth", "4321");
     String observer = city.login("observer", "9753");
-    String first = Screens.walkIn(city, "Tang Yi", "310101199101011111");
-    String second = Screens.walkIn(city, "Tang Er", "310101199101012222");
-    JsonObject ticket = city.walkIn(Screens.SITE, "Tang San", "310101199101013333");
+    String first = Screens.walkIn(city, "Tang Yi", Ids.valid("31010119910101111"));
+    String second = Screens.walkIn(city, "Tang Er", Ids.valid("31010119910101222"));
+    JsonObject ticket = city.walkIn(Screens.SITE, "Tang San", Ids.valid("31010119910101333"));
     String number = ticket.getString("number");
     URI link = URI.create(ticket.getString("trackUrl"));
     // PUBLIC_URL unset: the local origin the server listens on
@@ -249,8 +250,8 @@ class PhonePageTest {
   @Test
   void at320WithTheDefaultFontDoubledOrAt200PercentZoomNothingScrollsSideways() {
     FlowKit.capacities(city, null, 1);
-    Screens.walkIn(city, "Feng Yi", "310101199202022222"); // called to the room's one seat: the ticket waits in the hall
-    JsonObject ticket = city.walkIn(Screens.SITE, "Feng Lan", "310101199202021111");
+    Screens.walkIn(city, "Feng Yi", Ids.valid("31010119920202222")); // called to the room's one seat: the ticket waits in the hall
+    JsonObject ticket = city.walkIn(Screens.SITE, "Feng Lan", Ids.valid("31010119920202111"));
     URI link = URI.create(ticket.getString("trackUrl"));
     String url = Screens.base(city) + link.getPath() + "?" + link.getQuery();
     // the narrowest phone (the 390 px one fits with the default font: the flow above)
@@ -290,8 +291,8 @@ class PhonePageTest {
     String door = city.login("door", "1357");
     String desk = city.login("desk", "1234");
     FlowKit.capacities(city, null, 1);
-    String first = Screens.walkIn(city, "Bai Yi", "310101199303031111");
-    JsonObject ticket = city.walkIn(Screens.SITE, "Bai Er", "310101199303032222");
+    String first = Screens.walkIn(city, "Bai Yi", Ids.valid("31010119930303111"));
+    JsonObject ticket = city.walkIn(Screens.SITE, "Bai Er", Ids.valid("31010119930303222"));
     URI link = URI.create(ticket.getString("trackUrl"));
     String url = Screens.base(city) + link.getPath() + "?" + link.getQuery();
     for (String lang : List.of("zh", "en")) {
