@@ -127,7 +127,8 @@ class PhonePageTest {
   /**
    * Two people ahead of a fresh walk-in (one called to the room's one seat, one first in the hall);
    * they are served, then the ticket: its page shows each step. With {@code net}, the page is
-   * loaded through it and cut off for {@link #CUT} while the two ahead are served and it is called.
+   * loaded through it and cut off for {@link #CUT} once the first is served (the page counting it
+   * live), while the second is served and the ticket called.
    */
   private static void followToTheEnd(int width, int height, String lang, NetworkCut net) {
     FlowKit.capacities(city, null, 1);
@@ -167,17 +168,15 @@ class PhonePageTest {
     assertTrue(b.find("#notify").getAttribute("hidden") != null, "the button goes once allowed");
     shot(b, "phone-" + width + "-" + lang + "-waiting");
 
+    // the one ahead of the second is served: the room's seat goes to the second, nobody is ahead
+    serve(door, desk, first, "desk-1");
+    b.until("nobody ahead, without a reload", d -> "0".equals(ahead(b)) ? true : null);
+    assertEquals(Boolean.TRUE, b.js("return window.__loadedOnce === true;"), "no reload");
     long cutAt = 0;
     if (net != null) {
       cutAt = System.nanoTime();
       net.cut();
-    } else {
-      // the one ahead of the second is served: the room's seat goes to the second, nobody is ahead
-      serve(door, desk, first, "desk-1");
-      b.until("nobody ahead, without a reload", d -> "0".equals(ahead(b)) ? true : null);
-      assertEquals(Boolean.TRUE, b.js("return window.__loadedOnce === true;"), "no reload");
     }
-    if (net != null) serve(door, desk, first, "desk-1");
     // the second goes in: this ticket is called to the room
     long calledAt = System.nanoTime();
     serve(door, desk, second, "desk-2");
@@ -190,7 +189,7 @@ class PhonePageTest {
           d -> d.findElements(By.cssSelector("#connection[data-state=offline]")).isEmpty() ? null : true);
       System.out.printf("phone showed offline %.1f s after the cut%n", (System.nanoTime() - cutAt) / 1e9);
       assertFalse((Boolean) b.js("return document.getElementById('call').open;"), "no call shown while cut off");
-      assertEquals("1", ahead(b), "the page still shows what it last knew");
+      assertEquals("0", ahead(b), "the page still shows what it last knew");
       HallOfflineTest.sleepUntil(cutAt, CUT);
       net.restore();
       long back = System.nanoTime();
@@ -200,6 +199,7 @@ class PhonePageTest {
           (System.nanoTime() - back) / 1e9, (back - cutAt) / 1e9);
     }
     assertFits(b, "the call at " + width + "×" + height);
+    assertFullScreen(b, "the call at " + width + "×" + height);
     shot(b, "phone-" + width + "-" + lang + "-called");
     assertFalse(((List<?>) b.js("return window.__vibrated;")).isEmpty(), "the phone vibrated");
     List<?> notes = b.js("return window.__notified;");
@@ -373,6 +373,22 @@ class PhonePageTest {
     assertTrue(((Number) m.get("scroll")).longValue() <= ((Number) m.get("width")).longValue(),
         what + ": the page scrolls sideways: " + m);
     assertTrue(((List<?>) m.get("wide")).isEmpty(), what + ": outside the screen's width: " + m.get("wide"));
+  }
+
+  /** The call covers the whole screen, the number on it, nothing of the ticket's page showing beside it. */
+  private static void assertFullScreen(Browser b, String what) {
+    Map<String, Object> m = b.js("""
+        const r = document.getElementById('call').getBoundingClientRect();
+        const n = document.getElementById('call-number').getBoundingClientRect();
+        return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, w: document.documentElement.clientWidth,
+          h: window.innerHeight, modal: document.getElementById('call').matches(':modal'), number: n.width > 0 && n.height > 0 };
+        """);
+    double w = ((Number) m.get("w")).doubleValue(), h = ((Number) m.get("h")).doubleValue();
+    assertTrue(((Number) m.get("left")).doubleValue() <= 0.5 && ((Number) m.get("top")).doubleValue() <= 0.5
+        && ((Number) m.get("right")).doubleValue() >= w - 0.5 && ((Number) m.get("bottom")).doubleValue() >= h - 0.5,
+        what + ": the call does not cover the screen: " + m);
+    assertEquals(Boolean.TRUE, m.get("modal"), what + ": the call is modal (the page behind it inert): " + m);
+    assertEquals(Boolean.TRUE, m.get("number"), what + ": the number is on the call: " + m);
   }
 
   /** target/screenshots/phone/{name}.png; the ones the README shows also to docs/screenshots with -Dscreenshots.update=true. */
