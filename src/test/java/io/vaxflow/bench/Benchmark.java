@@ -1406,7 +1406,9 @@ public final class Benchmark {
       List<Future<Reply>> batch = new ArrayList<>();
       for (int i = from; i < Math.min(PHONES, from + 64); i++) batch.add(send("POST", PHONES_API + "/checkins", walkIn(), false));
       for (Future<Reply> f : batch) {
-        JsonObject ticket = f.await().json().getJsonObject("ticket");
+        Reply r = f.await();
+        if (r.statusCode() != 201) throw new IllegalStateException("a phone's check-in: " + r.statusCode() + " " + r.body());
+        JsonObject ticket = r.json().getJsonObject("ticket");
         String url = ticket.getString("trackUrl");
         keyOf.put(ticket.getString("number"), url.substring(url.indexOf("?k=") + 3));
       }
