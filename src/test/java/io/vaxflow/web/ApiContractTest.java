@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.gateway.Access;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.ContractCheck;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
@@ -25,9 +26,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The HTTP API's one contract (src/main/resources/openapi/vaxflow.yaml): it is a valid OpenAPI 3.1
@@ -44,16 +45,13 @@ class ApiContractTest {
   private static JsonObject document;
   private static String manager;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start());
+
   @BeforeAll
   static void start() {
-    city = TestCity.start();
     document = ApiContract.read();
     manager = city.login("manager", "2468");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   // ---- the document ----
