@@ -235,6 +235,13 @@ class ApiContractTest {
     String unknownTicket = new JsonObject().put("error", new JsonObject().put("code", "UNKNOWN_TICKET").put("message", "No.")).encode();
     assertThrows(AssertionError.class, () -> ContractCheck.response(city.vertx, HttpMethod.GET, state, 404, json, unknownTicket));
     assertThrows(AssertionError.class, () -> ContractCheck.response(city.vertx, HttpMethod.GET, state, 202, json, real.body()));
+    // a declared header of the wrong type: Retry-After in seconds, not a date
+    String limited = new JsonObject().put("error", new JsonObject().put("code", "RATE_LIMITED").put("message", "Later.")
+        .put("retryAfterSec", 2)).encode();
+    ContractCheck.response(city.vertx, HttpMethod.POST, "/api/v1/bookings", 429,
+        MultiMap.caseInsensitiveMultiMap().addAll(json).add("Retry-After", "2"), limited);
+    MultiMap dated = MultiMap.caseInsensitiveMultiMap().addAll(json).add("Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT");
+    assertThrows(AssertionError.class, () -> ContractCheck.response(city.vertx, HttpMethod.POST, "/api/v1/bookings", 429, dated, limited));
     // an answer on a path no operation serves must be the error JSON
     assertThrows(AssertionError.class, () -> ContractCheck.response(city.vertx, HttpMethod.GET, "/api/v1/nothing", 200, json, "[]"));
     Reply none = city.get("/api/v1/nothing");
