@@ -1345,6 +1345,7 @@ public final class Benchmark {
     final Map<Integer, long[]> cycles = new java.util.concurrent.ConcurrentHashMap<>(); // k -> scan, next, done
     final Map<String, Long> calledAt = new java.util.concurrent.ConcurrentHashMap<>();  // number|kind -> its request
     final AtomicInteger failures = new AtomicInteger();
+    volatile String firstFailure;
     volatile boolean running = true;
     volatile int cycle;
 
@@ -1377,10 +1378,15 @@ public final class Benchmark {
 
     private void ok(Future<Reply> reply) {
       try {
-        if (reply.await(10, TimeUnit.SECONDS).statusCode() != 200) failures.incrementAndGet();
+        Reply r = reply.await(10, TimeUnit.SECONDS);
+        if (r.statusCode() != 200) failed(r.statusCode() + " " + r.body());
       } catch (Exception e) {
-        failures.incrementAndGet();
+        failed(e.toString());
       }
+    }
+
+    private void failed(String what) {
+      if (failures.incrementAndGet() == 1) firstFailure = what;
     }
   }
 
@@ -1401,7 +1407,9 @@ public final class Benchmark {
     if (set.statusCode() != 200) throw new IllegalStateException("settings: " + set.statusCode() + " " + set.body());
 
     // the tickets and their links' keys, in the order of their numbers (the order of check-in)
-    java.util.TreeMap<String, String> keyOf = new java.util.TreeMap<>();
+    // W999 comes before W1000: by length, then as written
+    java.util.TreeMap<String, String> keyOf = new java.util.TreeMap<>(
+        java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder()));
     for (int from = 0; from < PHONES; from += 64) {
       List<Future<Reply>> batch = new ArrayList<>();
       for (int i = from; i < Math.min(PHONES, from + 64); i++) batch.add(send("POST", PHONES_API + "/checkins", walkIn(), false));
@@ -1579,7 +1587,7 @@ public final class Benchmark {
         fmt(bareLive.getDouble("p99Ms", Double.NaN)), bareRss / 1024));
     if (caller.failures.get() > 0) {
       line("");
-      line("**The caller's requests failed " + caller.failures.get() + " times.**");
+      line("**The caller's requests failed " + caller.failures.get() + " times** (the first: " + caller.firstFailure + ").");
     }
     return result;
   }
