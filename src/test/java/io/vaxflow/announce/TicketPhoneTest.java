@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.security.TrackToken;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.Ids;
 import io.vaxflow.support.TestCity;
@@ -21,11 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15, "The ticket on the phone", over HTTP and the bridge: the check-in reply carries the
@@ -47,22 +46,9 @@ class TicketPhoneTest {
   static final Set<String> VIEW_FIELDS = Set.of("number", "siteId", "category", "stage", "state", "peopleAhead", "wait",
       "where", "away", "awayAllowed", "station", "lastCall", "at");
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(SETTINGS)).fresh();
   static TestCity city;
-
-  @BeforeAll
-  static void start() {
-    city = TestCity.start(SETTINGS);
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
 
   /** A check-in through the kiosk's route: the whole reply's ticket (with its trackUrl). */
   static JsonObject checkIn(JsonObject body) {
