@@ -1415,6 +1415,11 @@ public final class Benchmark {
       for (int i = from; i < Math.min(PHONES, from + 64); i++) batch.add(send("POST", PHONES_API + "/checkins", walkIn(), false));
       for (Future<Reply> f : batch) {
         Reply r = f.await();
+        // a store timeout on a loaded machine (503, Retry-After: 2): the kiosk tries again, as a person would
+        for (int attempt = 1; r.statusCode() == 503 && attempt <= 5; attempt++) {
+          Thread.sleep(2000);
+          r = send("POST", PHONES_API + "/checkins", walkIn(), false).await();
+        }
         if (r.statusCode() != 201) throw new IllegalStateException("a phone's check-in: " + r.statusCode() + " " + r.body());
         JsonObject ticket = r.json().getJsonObject("ticket");
         String url = ticket.getString("trackUrl");
