@@ -1450,6 +1450,7 @@ public final class Benchmark {
     WebSocketClient wsc = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(PHONES + 10));
     List<Long> callMs = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicLong messages = new AtomicLong();
+    AtomicLong callFrames = new AtomicLong(); // first sayings received by any phone, matched to a request or not
     List<Phone> phones = new ArrayList<>();
     long connectStart = System.nanoTime();
     for (int i = 0; i < numbers.size(); i++) {
@@ -1464,6 +1465,7 @@ public final class Benchmark {
         if ("view".equals(m.getString("type"))) {
           phone.viewed(now, m.getJsonObject("view"));
         } else if ("call".equals(m.getString("type")) && m.getJsonObject("call").getInteger("repeat", 1) == 1) {
+          callFrames.incrementAndGet();
           Long sent = caller.calledAt.get(phone.number + "|" + m.getJsonObject("call").getJsonObject("to").getString("kind"));
           if (sent != null) callMs.add((now - sent) / 1_000_000);
         }
@@ -1495,6 +1497,7 @@ public final class Benchmark {
     client.send(Request.cmd(Command.CONFIG).arg("SET").arg("slowlog-max-len").arg(100_000)).await();
     client.send(Request.cmd(Command.SLOWLOG).arg("RESET")).await();
     callMs.clear();
+    callFrames.set(0);
     int firstCycle = caller.cycle + 1;
     Run with = openLoop("phones-on", "POST", checkins, this::walkIn, PHONES_CHECKINS, PHONES_SECONDS, false);
     int lastCycle = caller.cycle - 2; // its changes had 2 s to reach every phone
@@ -1561,7 +1564,7 @@ public final class Benchmark {
     double within = changes == 0 ? 0 : round1(100.0 * within2s / changes);
     int cyclesMeasured = Math.max(0, lastCycle - firstCycle + 1);
     JsonObject result = new JsonObject().put("phones", PHONES).put("viewing", viewing).put("connectSeconds", round1(connectSec))
-        .put("callToPhone", new JsonObject().put("calls", callSorted.length).put("p50Ms", pct(callSorted, 0.5))
+        .put("callToPhone", new JsonObject().put("calls", callSorted.length).put("firstSayingsReceived", callFrames.get()).put("p50Ms", pct(callSorted, 0.5))
             .put("p99Ms", pct(callSorted, 0.99)).put("maxMs", pct(callSorted, 1.0)))
         .put("peopleAhead", new JsonObject().put("cycles", cyclesMeasured).put("changes", changes).put("missed", missed)
             .put("within2sPercent", within).put("p50Ms", pct(lagSorted, 0.5)).put("p99Ms", pct(lagSorted, 0.99))
@@ -1584,8 +1587,8 @@ public final class Benchmark {
     line("");
     line("| figure | measured | target |");
     line("|---|---|---|");
-    line(String.format(Locale.ROOT, "| from a call (the staff request that made it) to the called phone, first saying | %d calls: p50 %d ms, **p99 %d ms**, max %d ms | p99 ≤ 1,000 ms |",
-        callSorted.length, pct(callSorted, 0.5), pct(callSorted, 0.99), pct(callSorted, 1.0)));
+    line(String.format(Locale.ROOT, "| from a call (the staff request that made it) to the called phone, first saying | %d calls (%d first sayings received): p50 %d ms, **p99 %d ms**, max %d ms | p99 ≤ 1,000 ms |",
+        callSorted.length, callFrames.get(), pct(callSorted, 0.5), pct(callSorted, 0.99), pct(callSorted, 1.0)));
     line(String.format(Locale.ROOT, "| from a change of a ticket's place (the request that made it) to its phone showing the new people ahead | %,d changes in %d s: p50 %d ms, p99 %d ms, max %d ms; **%.1f%% within 2 s**, %d never shown | every one within 2 s |",
         changes, cyclesMeasured, pct(lagSorted, 0.5), pct(lagSorted, 0.99), pct(lagSorted, 1.0), within, missed));
     line(String.format(Locale.ROOT, "| the follow script (`lua/follow.lua`: all %d followed tickets at one moment), from SLOWLOG | %d runs (%.1f a second): p50 %.1f ms, p99 %.1f ms, max %.1f ms | a few ms |",
