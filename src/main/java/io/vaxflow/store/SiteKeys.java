@@ -77,8 +77,13 @@ public final class SiteKeys {
     IDEMPOTENCY("idem:"),
     /** string per voucher code: the number it was checked in as. */
     USED("used:"),
-    /** string per D and ID number: the first ticket number of that ID number that day. */
+    /** string per D and person (their keyed hash, PersonKey: never the ID number): their first ticket number that day. */
     PERSON("person:"),
+    /**
+     * zset: 't|D|num' (a ticket released or no-show) and 'a|code' (a booking) scored by the ms its person's name, ID
+     * number and phone are erased, privacy.retainHours after they were last needed (lua/erase.lua).
+     */
+    ERASE("erase"),
     /** list per station kind (desk, booth): the latest service durations in ms, newest first (lua/lib/waits.lua). */
     SERVICE_TIMES("svc:"),
     /** list: 'at|actualMs|loMs|hiMs' of the latest booth calls of tickets with a predicted wait (lua/lib/waits.lua). */
