@@ -113,6 +113,32 @@ class BookPageTest {
     assertEquals(0, city.redis(io.vertx.redis.client.Command.EXISTS, "vf:{xuhui}:appt:" + booking.getString("appointmentId")).toInteger());
   }
 
+  @Test
+  void eraseABookingAndTheDetailsKeptOfItInEnglish() {
+    String id = Ids.resident(72, 1), phone = "13900000003";
+    JsonObject booking = city.booking(new JsonObject().put("name", "Qian Yu").put("idNumber", id).put("phone", phone)
+        .put("dose", 1).put("day", TestCity.TODAY).put("siteId", "xuhui")).json();
+    Browser b = open(390, 844);
+    b.get(Screens.base(city) + "/book?lang=en");
+    b.waitVisible("#open-manage").click();
+    b.waitVisible("#m-idNumber").sendKeys(id);
+    b.find("#m-phone").sendKeys(phone);
+    b.find("#manage-submit").click();
+    b.find("#code").sendKeys(demoCode(b));
+    b.find("#code-submit").click();
+    b.waitVisible("#held-1 .held-erase").click();
+    fits(b, "erase asks to confirm (390, en)");
+    b.waitVisible("#held-1 .held-erase-confirm").click();
+    b.until("the erasure said", d -> b.find("#held-status").getText().contains("erased") ? true : null);
+    assertTrue(b.findAll(".held-card").isEmpty(), "no booking left");
+    fits(b, "a booking erased (390, en)");
+    assertEquals(0, city.redis(io.vertx.redis.client.Command.EXISTS, "vf:{xuhui}:appt:" + booking.getString("appointmentId")).toInteger());
+    String person = io.vaxflow.security.PersonKey.fromVoucherSecret(city.config.voucherSecret())
+        .person(io.vaxflow.security.IdDocument.RESIDENT, id);
+    assertEquals(0, city.redis(io.vertx.redis.client.Command.EXISTS, "vf:{city}:dose:" + person + ":1").toInteger(),
+        "the city forgot the dose booked");
+  }
+
   /** The class's browser, fresh, that size, its pages taking axe. */
   private static Browser open(int width, int height) {
     browser.reset(width, height);
