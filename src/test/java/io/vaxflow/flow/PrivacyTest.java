@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.security.PersonalData;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.Ids;
 import io.vaxflow.support.SimClock;
@@ -23,9 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Personal data minimised (issue 17), against a real server and its real redis-server on a simulated clock: a day at
@@ -40,18 +40,10 @@ class PrivacyTest {
 
   private static final SimClock CLOCK = SimClock.at(TestCity.MORNING);
   private static final int RETAIN_HOURS = 24;
-  private static TestCity city;
-
-  @BeforeAll
-  static void start() {
-    city = TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_OBSERVATIONSEC", "60", "VAXFLOW_FLOW_TICKMS", "50",
-        "VAXFLOW_PRIVACY_RETAINHOURS", String.valueOf(RETAIN_HOURS)));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_OBSERVATIONSEC", "60",
+      "VAXFLOW_FLOW_TICKMS", "50", "VAXFLOW_PRIVACY_RETAINHOURS", String.valueOf(RETAIN_HOURS))));
+  static TestCity city; // set by CITY
 
   /** Someone of the day: what must not be left of them. */
   private record Person(String name, String idNumber, String phone) {
