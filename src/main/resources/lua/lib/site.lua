@@ -26,7 +26,8 @@
 --   P..'displays:acks'       zset: hall display id scored by ms of the last contact with it (bounded, expires)
 --   P..'displays:last'       hash: hall display id -> 'ackMs|callId|contactMs|sound|closed' (same members)
 --   P..'daystart'            hash: D -> id of the day's first event
---   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it)
+--   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it;
+--                            name, idNumber, phone sealed until erased, person its PersonKey)
 --   P..'reminders'           zset: appointment code scored by ms its reminder is due (book.lua adds it, remind.lua
 --                            moves it into the stream); a booking cancelled or erased removes it (ZREM)
 --   P..'alerts'              hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit'

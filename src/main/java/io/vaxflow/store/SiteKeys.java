@@ -39,7 +39,7 @@ public final class SiteKeys {
     LIVE("live"),
     /** hash per D: the day's tallies: seq:&lt;A|P|W&gt;, issued, n:released, n:no_show. */
     DAY("day:"),
-    /** hash per D and number: one ticket (day, number, stage, state, ...). */
+    /** hash per D and number: one ticket (day, number, stage, state, ...; name, idNumber sealed until erased; hold). */
     TICKET("t:"),
     /** list per queue and lane: q:&lt;outside|hall|room|vacc&gt;:&lt;p|r&gt;. */
     QUEUE("q:"),
@@ -65,7 +65,7 @@ public final class SiteKeys {
     DISPLAY_LAST("displays:last"),
     /** hash: D -> id of the day's first event. */
     DAY_START("daystart"),
-    /** hash per appointment code: one appointment. */
+    /** hash per appointment code: one appointment (name, idNumber, phone sealed until erased; person its PersonKey). */
     APPOINTMENT("appt:"),
     /** zset: appointment code scored by ms its reminder is due (lua/book.lua, lua/remind.lua); a cancellation removes it. */
     REMINDERS("reminders"),
