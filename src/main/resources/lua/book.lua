@@ -4,10 +4,10 @@
 -- A booking made by a change (another day or site; A.changed names what changed) is a 'booking_changed' event
 -- naming the booking it replaces (A.previous), not a new booking; book_cancel.lua then frees the old one.
 -- A.code (new appointment code), A.name, A.idType, A.idNumber, A.person (PersonKey), A.phone, A.dose, A.priority
--- (name, idNumber and phone sealed: security/PersonalData; erased at A.eraseAt, ms: the end of the booked day plus
--- privacy.retainHours, erase.lua)
 -- ('' none), A.slotCapacity, A.keepSec, A.day (the day booked for), A.slots [{slot HH:MM, start epoch ms}] in order,
 -- A.anaphylaxisHistory (true: observed for the high-risk length, lib/observe.lua)
+-- A.name, A.idNumber and A.phone come sealed (security/PersonalData); they are erased at A.eraseAt (ms: the end of
+-- the booked day plus privacy.retainHours; erase.lua)
 -- A.remindAt  when the booking's reminder is due (ms: the day before, notify.reminderAt); at once if that is past
 -- A.changed   '' a new booking; else what a change changed ('day', 'site,anaphylaxisHistory', ...)
 -- A.previous  (a change) 'site/code' of the booking this one replaces

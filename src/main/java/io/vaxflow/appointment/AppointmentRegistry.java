@@ -81,7 +81,8 @@ public final class AppointmentRegistry extends VerticleBase {
           .put("code", code).put("siteId", site.get().id()).put("day", a.getString("day"))
           .put("slot", a.getString("slot")).put("slotStart", Long.parseLong(a.getString("slotStart")))
           .put("priority", a.getString("priority", "")).put("name", personal.open(a.getString("name")))
-          .put("idType", a.getString("idType", "resident")).put("idNumber", personal.open(a.getString("idNumber"))).put("dose", Integer.parseInt(a.getString("dose", "1")))
+          .put("idType", a.getString("idType", "resident")).put("idNumber", personal.open(a.getString("idNumber")))
+          .put("dose", Integer.parseInt(a.getString("dose", "1")))
           .encode());
     });
   }

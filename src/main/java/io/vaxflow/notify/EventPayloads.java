@@ -36,7 +36,8 @@ import java.util.Set;
  *       expires with the code ({@link OneTimeCode}), and opened here for a receiver of otp alone.
  * </ul>
  * No name or ID number ever. The phone number is not in the stream: it is read (sealed, {@link PersonalData}) from
- * the appointment as the event is delivered (none once erased, privacy.retainHours after the booking's day), and only to a receiver subscribed to a personal kind ({@link Event#personal}): in a reminder, and
+ * the appointment as the event is delivered (none once erased, privacy.retainHours after the booking's day), and
+ * only to a receiver subscribed to a personal kind ({@link Event#personal}): in a reminder, and
  * in the come-back call of a ticket that came from a booking with a phone.
  */
 final class EventPayloads {
