@@ -94,8 +94,8 @@ local function record_shot(s, t, shot)
   stock_day('given', 1, shot.lot ~= '' and shot.lot or nil)
   local site = string.match(KEYS[1], '{(.*)}')
   local id = site .. '-' .. t.day .. '-' .. t.number .. '-d' .. shot.dose
-  local person = ''
-  if t.appointment and t.appointment ~= '' then person = redis.call('HGET', P .. 'appt:' .. t.appointment, 'person') or '' end
+  local person = t.person or '' -- the ticket's PersonKey ('' for an offline check-in: the booking's then)
+  if person == '' and (t.appointment or '') ~= '' then person = redis.call('HGET', P .. 'appt:' .. t.appointment, 'person') or '' end
   local key = P .. 'shot:' .. id
   redis.call('HSET', key, 'product', shot.product, 'lot', shot.lot, 'expiry', shot.expiry, 'dose', shot.dose,
              'at', NOW, 'by', ACTOR, 'station', s.id, 'day', DAY, 'number', t.number, 'appointment', t.appointment or '',
@@ -103,9 +103,7 @@ local function record_shot(s, t, shot)
   redis.call('EXPIRE', key, SHOT_KEEP)
   event('shot', {'number', t.number, 'station', s.id, 'product', shot.product, 'lot', shot.lot, 'expiry', shot.expiry,
                  'dose', shot.dose, 'vialNo', shot.vialNo, 'shotId', id})
-  local out = {shotId = id, dose = shot.dose, product = shot.product, lot = shot.lot, day = DAY, personKey = person,
-               dosesLeft = shot.dosesLeft}
-  -- a walk-in has no booking to name the person: the server makes the key from the ID number, never stored with the shot
-  if person == '' and (t.idNumber or '') ~= '' then out.walkInId = t.idNumber end
-  return out
+  -- the immunization record's delivery sets the ticket's hold here when it needs the person's name kept (erase.lua)
+  return {shotId = id, dose = shot.dose, product = shot.product, lot = shot.lot, day = DAY, personKey = person,
+          dosesLeft = shot.dosesLeft}
 end

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.Axe;
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.view.Words;
@@ -15,10 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -31,21 +32,14 @@ class BoothTabletTest {
 
   private static final Path SHOTS = Path.of("target", "screenshots", "booth");
   private static final String LOT = "PD-MR2611B"; // the demo's mRNA lot at pudong: 10 doses a vial
-  private static TestCity city;
-  private static Browser b;
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"))).browser(1280, 800);
+  static TestCity city; // set by CITY
+  static Browser b;     // set by CITY
 
   @BeforeAll
-  static void start() {
-    Browser.assumeAvailable();
-    city = TestCity.start(Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"));
-    b = Browser.open(1280, 800);
+  static void allowAxe() {
     Axe.allowInjection(b);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (b != null) b.close();
-    if (city != null) city.close();
   }
 
   private static String doses() {
