@@ -12,16 +12,14 @@
 --   P..'stock:'..D        hash: the day's doses given and wasted at the site: given, wasted, given:<lot>, wasted:<lot>
 -- A lot keeps given + wasted + (doses left in its open vials) = opened x dosesPerVial; its doses left are
 -- vials x dosesPerVial and those of its open vials.
--- The settings (P..'settings') hold cfg.stockRequired (1: a booth's done needs an open vial) and cfg.products: the
--- configured products as JSON, {id: {discardMin, allow: {"<dose>": [products that dose of its series may be]}}}.
+-- The settings (P..'settings') hold cfg.stockRequired (1: a booth's done needs an open vial), cfg.discardMin.<product>
+-- (the minutes an opened vial lasts) and cfg.allow.<dose>.<series>.<product> = 1 (that dose of the series may be given
+-- with the product), from the config (flow/SiteFlow.productSettings).
 
 local SHOT_KEEP = 2592000 -- a shot's record is kept 30 days at most (the registry's delivery removes it sooner)
 
 local function vial_key(station) return P .. 'vial:' .. station end
 
-local function products_cfg()
-  return cjson.decode(settings_cache['cfg.products'] or '{}')
-end
 
 local function stock_day(field, by, lot)
   local key = P .. 'stock:' .. DAY
@@ -46,13 +44,9 @@ end
 -- Whether product may be given as dose of a series: the series' product when the ticket's booking names one (series),
 -- else any configured series whose dose allows it.
 local function product_allowed(product, dose, series)
-  local key = tostring(dose)
-  for id, p in pairs(products_cfg()) do
-    if series == '' or series == nil or id == series then
-      for _, allowed in ipairs((p.allow or {})[key] or {}) do
-        if allowed == product then return true end
-      end
-    end
+  for name in pairs(settings_cache) do
+    local d, s, p = string.match(name, '^cfg%.allow%.(%d+)%.([^.]+)%.([^.]+)$')
+    if d and tonumber(d) == dose and p == product and (series == '' or series == nil or s == series) then return true end
   end
   return false
 end

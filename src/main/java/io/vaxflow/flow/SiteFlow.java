@@ -75,7 +75,7 @@ public final class SiteFlow {
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    List<ScriptArgs.Setting> settings = List.of(
+    List<ScriptArgs.Setting> settings = new ArrayList<>(List.of(
         setting("cfg.desks", site.desks()), setting("cfg.booths", site.booths()),
         setting("cfg.deskServiceMin", f.deskServiceMin()), setting("cfg.boothServiceMin", f.boothServiceMin()),
         setting("cfg.announceRepeats", config.announce().repeats()),
@@ -89,8 +89,8 @@ public final class SiteFlow {
         setting("cfg.priorityInARow", f.priorityInARow()),
         setting("cfg.returnLeadMin", f.returnLeadMin()),
         setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
-        new ScriptArgs.Setting("cfg.products", productsSetting(config).encode()),
-        setting("cfg.retainHours", config.privacy().retainHours()));
+        setting("cfg.retainHours", config.privacy().retainHours())));
+    settings.addAll(productSettings(config));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -121,15 +121,17 @@ public final class SiteFlow {
   }
 
   /**
-   * The products as the stock's scripts read them (lua/lib/stock.lua): each one's minutes an opened vial lasts and,
-   * per dose of its series, the products that dose may be given with.
+   * The products as the stock's scripts read them (lua/lib/stock.lua), each value short (a site's settings stay a
+   * small hash): {@code cfg.discardMin.<product>}, the minutes an opened vial lasts; {@code
+   * cfg.allow.<dose>.<series>.<product>} = 1, a product that dose of the series may be given with.
    */
-  static JsonObject productsSetting(VaxflowConfig config) {
-    JsonObject out = new JsonObject();
+  static List<ScriptArgs.Setting> productSettings(VaxflowConfig config) {
+    List<ScriptArgs.Setting> out = new ArrayList<>();
     for (io.vaxflow.config.Product p : config.products()) {
-      JsonObject allow = new JsonObject();
-      for (io.vaxflow.config.Product.Dose d : p.schedule()) allow.put(String.valueOf(d.dose()), new JsonArray(p.allowedFor(d.dose())));
-      out.put(p.id(), new JsonObject().put("discardMin", p.discardAfterMin()).put("allow", allow));
+      out.add(setting("cfg.discardMin." + p.id(), p.discardAfterMin()));
+      for (io.vaxflow.config.Product.Dose d : p.schedule()) {
+        for (String allowed : p.allowedFor(d.dose())) out.add(setting("cfg.allow." + d.dose() + "." + p.id() + "." + allowed, 1));
+      }
     }
     return out;
   }
