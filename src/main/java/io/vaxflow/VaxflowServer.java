@@ -27,6 +27,7 @@ import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.AlertWatch;
 import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.notify.Webhooks;
+import io.vaxflow.stock.Stock;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
@@ -115,8 +116,10 @@ public final class VaxflowServer {
         ? vertx.deployVerticle(builtIn).map(id -> "http://127.0.0.1:" + builtIn.port())
         : Future.succeededFuture(config.registry().url());
 
+    Stock stock = new Stock(config);
     return untilReady(vertx, () -> scripts.preload()
-            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList())),
+            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
+            .compose(v -> Future.all(flows.values().stream().map(stock::seedDemo).toList())),
         System.currentTimeMillis() + 30_000)
         .compose(v -> registryUrl)
         .compose(url -> {
@@ -133,7 +136,7 @@ public final class VaxflowServer {
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
-              new io.vaxflow.plan.SitePlans(config.flow(), scripts));
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock);
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays, devices);
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, devices), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
@@ -149,7 +152,7 @@ public final class VaxflowServer {
               .compose(v -> vertx.deployVerticle(announcer))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
-                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, config.clockRate())).mapEmpty()
+                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, stock, config.clockRate())).mapEmpty()
                   : Future.succeededFuture())
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })

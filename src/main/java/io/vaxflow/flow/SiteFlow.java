@@ -28,6 +28,8 @@ import java.util.function.Function;
 public final class SiteFlow {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteFlow.class);
+  /** How long the city keeps the record of a person's doses: two years (a booster's interval and then some). */
+  private static final long GIVEN_KEEP_SEC = 2L * 366 * 86400;
 
   private final SiteConfig site;
   private final VaxflowConfig config;
@@ -73,7 +75,7 @@ public final class SiteFlow {
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    List<ScriptArgs.Setting> settings = List.of(
+    List<ScriptArgs.Setting> settings = new ArrayList<>(List.of(
         setting("cfg.desks", site.desks()), setting("cfg.booths", site.booths()),
         setting("cfg.deskServiceMin", f.deskServiceMin()), setting("cfg.boothServiceMin", f.boothServiceMin()),
         setting("cfg.announceRepeats", config.announce().repeats()),
@@ -86,7 +88,9 @@ public final class SiteFlow {
         setting("cfg.observationHighSec", f.highObservationSec()),
         setting("cfg.priorityInARow", f.priorityInARow()),
         setting("cfg.returnLeadMin", f.returnLeadMin()),
-        setting("cfg.retainHours", config.privacy().retainHours()));
+        setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
+        setting("cfg.retainHours", config.privacy().retainHours())));
+    settings.addAll(productSettings(config));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -114,6 +118,22 @@ public final class SiteFlow {
       }).onComplete(ar -> restoring = null);
     }
     return restoring;
+  }
+
+  /**
+   * The products as the stock's scripts read them (lua/lib/stock.lua), each value short (a site's settings stay a
+   * small hash): {@code cfg.discardMin.<product>}, the minutes an opened vial lasts; {@code
+   * cfg.allow.<dose>.<series>.<product>} = 1, a product that dose of the series may be given with.
+   */
+  static List<ScriptArgs.Setting> productSettings(VaxflowConfig config) {
+    List<ScriptArgs.Setting> out = new ArrayList<>();
+    for (io.vaxflow.config.Product p : config.products()) {
+      out.add(setting("cfg.discardMin." + p.id(), p.discardAfterMin()));
+      for (io.vaxflow.config.Product.Dose d : p.schedule()) {
+        for (String allowed : p.allowedFor(d.dose())) out.add(setting("cfg.allow." + d.dose() + "." + p.id() + "." + allowed, 1));
+      }
+    }
+    return out;
   }
 
   private static ScriptArgs.Setting setting(String name, Number value) {
@@ -153,6 +173,11 @@ public final class SiteFlow {
           if (reply.getValue("ticket") instanceof JsonObject t) guard.issued(site.id(), t.getString("day"), t.getString("number"));
           return Future.succeededFuture(reply);
         });
+  }
+
+  /** One of the site's scripts run by {@code by} now (the stock's, package stock); a refusal fails with a {@link Rejection}. */
+  public <A extends Record> Future<JsonObject> run(Script<A> script, A args, Actor by) {
+    return run(by, at -> scripts.run(script, at, args));
   }
 
   /** The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}). */
@@ -311,13 +336,36 @@ public final class SiteFlow {
   }
 
   private Future<StationResult> stationScript(StationId station, Actor by, Function<Scripts.At, Future<JsonObject>> script) {
-    return run(by, script).map(r -> {
+    return run(by, script).compose(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       JsonObject t = r.getJsonObject("ticket");
-      return new StationResult(
+      JsonObject shot = r.getJsonObject("shot");
+      StationResult result = new StationResult(
           t == null ? java.util.Optional.empty() : java.util.Optional.of(Ticket.from(site.id(), t)),
-          Station.from(station, r.getJsonObject("station")), counts);
+          Station.from(station, r.getJsonObject("station")), counts,
+          java.util.Optional.ofNullable(shot).map(s -> new StationResult.Shot(s.getString("shotId"), s.getString("product"),
+              s.getString("lot"), s.getInteger("dose"), java.util.Optional.ofNullable(s.getInteger("dosesLeft")))));
+      return shot == null ? Future.succeededFuture(result) : given(shot).map(result);
     });
+  }
+
+  /**
+   * A shot given here recorded for the city too (lua/given.lua): the person's doses, by their key (the ticket's
+   * PersonKey). The city's keys are in another hash slot, so this is a second script after the site's; the same shot
+   * again changes nothing. If it fails the shot stays recorded at the site (and the answer is still the done's).
+   */
+  private Future<Void> given(JsonObject shot) {
+    String person = shot.getString("personKey", "");
+    if (person.isEmpty()) return Future.succeededFuture();
+    ScriptArgs.Given args = new ScriptArgs.Given(person, shot.getInteger("dose"), shot.getString("day"), shot.getString("product"),
+        site.id(), GIVEN_KEEP_SEC);
+    return scripts.run(Script.GIVEN, new Scripts.At(List.of(SiteKeys.city()), clock.millis(), today().toString(), "system"), args)
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.error("shot {} recorded at {} but not in the city's record of the person's doses: {}", shot.getString("shotId"),
+              site.id(), err.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** The ticket of a reply, with the predicted wait its script put in it. */

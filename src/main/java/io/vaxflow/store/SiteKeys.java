@@ -22,7 +22,7 @@ import java.util.List;
  *       {@code :slow:<staff>} the login guard's counters ({@link #loginGuard}, lua/login_guard.lua);
  *   <li>{@code rl:{bookings}:city} the city's booking queue bucket ({@link #BOOKINGS_BUCKET}, lua/rate_queue.lua);
  *   <li>{@code vf:{city}:...} the city-wide keys of people's bookings, in one hash slot ({@link City}): who holds a
- *       booking of which dose, a phone's bookings of a day, a phone's one-time code. A person and a phone appear in
+ *       booking of which dose, the doses a person was given, a phone's bookings of a day, a phone's one-time code. A person and a phone appear in
  *       them only as their keyed hashes ({@code security/PersonKey}), never as the number itself.
  * </ul>
  */
@@ -104,7 +104,23 @@ public final class SiteKeys {
     /** hash per one-time code, for minutes: what the code enrols (role, name, by, expiresAt), under the code's SHA-256. */
     ENROL("enrol:"),
     /** set per device id: the tokens of the staff sessions opened on that tablet (closed when it is revoked). */
-    DEVICE_SESSIONS("device_sessions:");
+    DEVICE_SESSIONS("device_sessions:"),
+    /**
+     * hash per lot number: one lot of the site's stock (product, lot, gtin, expiry, usableUntil, dosesPerVial, vials
+     * sealed, opened, given, wasted, addedAt, addedBy; lua/lib/stock.lua).
+     */
+    LOT("lot:"),
+    /** zset: the site's lot numbers scored by their expiry's epoch day. */
+    LOTS("lots"),
+    /** hash per booth: its open vial (lot, product, openedAt, expiresAt, dosesLeft, vialNo, openedBy). */
+    VIAL("vial:"),
+    /**
+     * hash per shot id ({@code <site>-<day>-<number>-d<dose>}): one shot given (product, lot, expiry, dose, at, by,
+     * station, day, number, appointment, personKey), the immunization record's source.
+     */
+    SHOT("shot:"),
+    /** hash per D: the day's doses given and wasted (given, wasted, given:&lt;lot&gt;, wasted:&lt;lot&gt;). */
+    STOCK("stock:");
 
     private final String name;
 
@@ -125,7 +141,7 @@ public final class SiteKeys {
 
   /**
    * The city-wide keys: what follows {@code vf:{city}:}. The city's scripts (lua/code_send.lua, code_verify.lua,
-   * claim_set.lua, claim_drop.lua) write them after {@code C = KEYS[1] .. ':'}; {@code <person>} and {@code <phone>}
+   * claim_set.lua, claim_drop.lua, given.lua) write them after {@code C = KEYS[1] .. ':'}; {@code <person>} and {@code <phone>}
    * are {@code PersonKey}'s hex hashes.
    */
   public enum City {
@@ -140,7 +156,9 @@ public final class SiteKeys {
     /** string per delivery reference: the phone and code sealed for the SMS gateway's delivery; expires with the code. */
     CODE_OUT("otpout:"),
     /** stream: the 'otp' events (ref, purpose, expiresAt; never the code or the phone), read by the webhooks. */
-    EVENTS("events");
+    EVENTS("events"),
+    /** hash per person key: dose -&gt; 'D|product|site' of each shot given to that person (lua/given.lua). */
+    GIVEN("given:");
 
     private final String name;
 
