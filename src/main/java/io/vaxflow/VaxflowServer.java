@@ -30,6 +30,7 @@ import io.vaxflow.monitor.AlertWatch;
 import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.notify.Webhooks;
 import io.vaxflow.security.TrackToken;
+import io.vaxflow.stock.Stock;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
@@ -119,8 +120,10 @@ public final class VaxflowServer {
         ? vertx.deployVerticle(builtIn).map(id -> "http://127.0.0.1:" + builtIn.port())
         : Future.succeededFuture(config.registry().url());
 
+    Stock stock = new Stock(config);
     return untilReady(vertx, () -> scripts.preload()
-            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList())),
+            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
+            .compose(v -> Future.all(flows.values().stream().map(stock::seedDemo).toList())),
         System.currentTimeMillis() + 30_000)
         .compose(v -> registryUrl)
         .compose(url -> {
@@ -139,7 +142,7 @@ public final class VaxflowServer {
           Followers followers = new Followers(vertx.eventBus(), new Views(config.timeZone()), config.announce().repeats());
           Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
-              new io.vaxflow.plan.SitePlans(config.flow(), scripts), links);
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock, links);
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows, displays, devices, links, followers);
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, flows, devices, links), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
@@ -155,7 +158,7 @@ public final class VaxflowServer {
               .compose(v -> vertx.deployVerticle(announcer))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
-                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, config.clockRate())).mapEmpty()
+                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, stock, config.clockRate())).mapEmpty()
                   : Future.succeededFuture())
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })

@@ -3,6 +3,7 @@ package io.vaxflow.flow;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.security.PersonalData;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.store.ScriptArgs;
@@ -27,6 +28,8 @@ import java.util.function.Function;
 public final class SiteFlow {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteFlow.class);
+  /** How long the city keeps the record of a person's doses: two years (a booster's interval and then some). */
+  private static final long GIVEN_KEEP_SEC = 2L * 366 * 86400;
 
   private final SiteConfig site;
   private final VaxflowConfig config;
@@ -34,6 +37,7 @@ public final class SiteFlow {
   private final Clock clock;
   private final List<String> stationIds;
   private final DataGuard guard;
+  private final PersonalData personal;
   private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
 
   public SiteFlow(SiteConfig site, VaxflowConfig config, Scripts scripts, Clock clock, DataGuard guard) {
@@ -42,6 +46,7 @@ public final class SiteFlow {
     this.scripts = scripts;
     this.clock = clock;
     this.guard = guard;
+    this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
     this.stationIds = StationId.all(site).stream().map(StationId::id).toList();
   }
 
@@ -70,7 +75,7 @@ public final class SiteFlow {
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    List<ScriptArgs.Setting> settings = List.of(
+    List<ScriptArgs.Setting> settings = new ArrayList<>(List.of(
         setting("cfg.desks", site.desks()), setting("cfg.booths", site.booths()),
         setting("cfg.deskServiceMin", f.deskServiceMin()), setting("cfg.boothServiceMin", f.boothServiceMin()),
         setting("cfg.announceRepeats", config.announce().repeats()),
@@ -82,7 +87,10 @@ public final class SiteFlow {
         setting("cfg.observationSec", f.standardObservationSec()),
         setting("cfg.observationHighSec", f.highObservationSec()),
         setting("cfg.priorityInARow", f.priorityInARow()),
-        setting("cfg.returnLeadMin", f.returnLeadMin()));
+        setting("cfg.returnLeadMin", f.returnLeadMin()),
+        setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
+        setting("cfg.retainHours", config.privacy().retainHours())));
+    settings.addAll(productSettings(config));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -110,6 +118,22 @@ public final class SiteFlow {
       }).onComplete(ar -> restoring = null);
     }
     return restoring;
+  }
+
+  /**
+   * The products as the stock's scripts read them (lua/lib/stock.lua), each value short (a site's settings stay a
+   * small hash): {@code cfg.discardMin.<product>}, the minutes an opened vial lasts; {@code
+   * cfg.allow.<dose>.<series>.<product>} = 1, a product that dose of the series may be given with.
+   */
+  static List<ScriptArgs.Setting> productSettings(VaxflowConfig config) {
+    List<ScriptArgs.Setting> out = new ArrayList<>();
+    for (io.vaxflow.config.Product p : config.products()) {
+      out.add(setting("cfg.discardMin." + p.id(), p.discardAfterMin()));
+      for (io.vaxflow.config.Product.Dose d : p.schedule()) {
+        for (String allowed : p.allowedFor(d.dose())) out.add(setting("cfg.allow." + d.dose() + "." + p.id() + "." + allowed, 1));
+      }
+    }
+    return out;
   }
 
   private static ScriptArgs.Setting setting(String name, Number value) {
@@ -151,6 +175,11 @@ public final class SiteFlow {
         });
   }
 
+  /** One of the site's scripts run by {@code by} now (the stock's, package stock); a refusal fails with a {@link Rejection}. */
+  public <A extends Record> Future<JsonObject> run(Script<A> script, A args, Actor by) {
+    return run(by, at -> scripts.run(script, at, args));
+  }
+
   /** The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}). */
   public Future<JsonObject> checkin(List<String> buckets, ScriptArgs.Checkin args) {
     return run(Actor.of("kiosk"), buckets, at -> scripts.run(Script.CHECKIN, at, args));
@@ -178,6 +207,14 @@ public final class SiteFlow {
   /** Moves the bookings' reminders that are due into the stream, each once (lua/remind.lua); how many. */
   public Future<Integer> remind() {
     return run("system", at -> scripts.run(Script.REMIND, at, new ScriptArgs.Remind(200))).map(r -> r.getInteger("reminded", 0));
+  }
+
+  /**
+   * Erases the names, ID numbers and phones that are due (privacy.retainHours after they were last needed; at most
+   * 500 a run, the rest at the next: lua/erase.lua); how many fields it erased.
+   */
+  public Future<Integer> erase() {
+    return run("system", at -> scripts.run(Script.ERASE, at, new ScriptArgs.Erase(500))).map(r -> r.getInteger("erased", 0));
   }
 
   /** Records the alerts this server sees now; the script raises and clears them once for all servers (lua/alerts.lua). */
@@ -281,7 +318,7 @@ public final class SiteFlow {
     String key = SiteKeys.ticket(site.id(), ticket.day(), ticket.number());
     return scripts.send(Request.cmd(Command.HMGET).arg(key).arg("name").arg("dose").arg("category").arg("sameIdAs")).map(r -> {
       if (r == null || r.get(0) == null) return java.util.Optional.<Patient>empty();
-      return java.util.Optional.of(new Patient(r.get(0).toString(),
+      return java.util.Optional.of(new Patient(personal.open(r.get(0).toString()),
           r.get(1) == null ? 1 : r.get(1).toInteger(), r.get(2) == null ? "" : r.get(2).toString(),
           r.get(3) == null ? "" : r.get(3).toString()));
     });
@@ -331,13 +368,36 @@ public final class SiteFlow {
   }
 
   private Future<StationResult> stationScript(StationId station, Actor by, Function<Scripts.At, Future<JsonObject>> script) {
-    return run(by, script).map(r -> {
+    return run(by, script).compose(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       JsonObject t = r.getJsonObject("ticket");
-      return new StationResult(
+      JsonObject shot = r.getJsonObject("shot");
+      StationResult result = new StationResult(
           t == null ? java.util.Optional.empty() : java.util.Optional.of(Ticket.from(site.id(), t)),
-          Station.from(station, r.getJsonObject("station")), counts);
+          Station.from(station, r.getJsonObject("station")), counts,
+          java.util.Optional.ofNullable(shot).map(s -> new StationResult.Shot(s.getString("shotId"), s.getString("product"),
+              s.getString("lot"), s.getInteger("dose"), java.util.Optional.ofNullable(s.getInteger("dosesLeft")))));
+      return shot == null ? Future.succeededFuture(result) : given(shot).map(result);
     });
+  }
+
+  /**
+   * A shot given here recorded for the city too (lua/given.lua): the person's doses, by their key (the ticket's
+   * PersonKey). The city's keys are in another hash slot, so this is a second script after the site's; the same shot
+   * again changes nothing. If it fails the shot stays recorded at the site (and the answer is still the done's).
+   */
+  private Future<Void> given(JsonObject shot) {
+    String person = shot.getString("personKey", "");
+    if (person.isEmpty()) return Future.succeededFuture();
+    ScriptArgs.Given args = new ScriptArgs.Given(person, shot.getInteger("dose"), shot.getString("day"), shot.getString("product"),
+        site.id(), GIVEN_KEEP_SEC);
+    return scripts.run(Script.GIVEN, new Scripts.At(List.of(SiteKeys.city()), clock.millis(), today().toString(), "system"), args)
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.error("shot {} recorded at {} but not in the city's record of the person's doses: {}", shot.getString("shotId"),
+              site.id(), err.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** The ticket of a reply, with the predicted wait its script put in it. */

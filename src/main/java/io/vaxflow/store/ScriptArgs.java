@@ -59,9 +59,10 @@ public final class ScriptArgs {
   /**
    * checkin: mode 'appt' | 'offline' | 'walkin'; {@code device} the kiosk's credential hash ('' for the demo's
    * local computer); {@code buckets} the limits of the rate-limit keys after the site's prefix (empty when the
-   * caller took the tokens already); {@code appointment} null for a walk-in.
+   * caller took the tokens already); {@code appointment} null for a walk-in. {@code name} and {@code idNumber}
+   * sealed ({@code security/PersonalData}), {@code person} the person's keyed hash ('' when none is known).
    */
-  public record Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
+  public record Checkin(String mode, String code, String idemKey, String name, String idNumber, String person, int dose,
                         long earlyMs, String device, List<Limit> buckets, Appointment appointment) {}
 
   /** kiosk_gate: the kiosk's credential hash ('' for the demo's local computer), then one limit per bucket key. */
@@ -85,13 +86,15 @@ public final class ScriptArgs {
   /**
    * book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min;
    * its reminder due at {@code remindAt} (ms; at once when that is past). {@code changed}: '' for a new booking, else
-   * what a change changed, the booking replaced being {@code previous} ('site/code').
+   * what a change changed, the booking replaced being {@code previous} ('site/code'). {@code name}, {@code idNumber}
+   * and {@code phone} sealed ({@code security/PersonalData}), erased at {@code eraseAt} (ms); {@code person} the
+   * person's keyed hash.
    */
   public record Book(String code, String name, String idType, String idNumber, String person, String phone, int dose,
                      String priority, int slotCapacity, long keepSec, String day, List<Slot> slots,
-                     boolean anaphylaxisHistory, long remindAt, String changed, String previous) {}
+                     boolean anaphylaxisHistory, long remindAt, long eraseAt, String changed, String previous) {}
 
-  /** book_cancel: an appointment given up ({@code reason} cancelled | changed; {@code movedTo} 'site/code' after a change). */
+  /** book_cancel: an appointment given up ({@code reason} cancelled | changed | erased; {@code movedTo} 'site/code' after a change). */
   public record BookCancel(String code, String reason, String movedTo) {}
 
   /** book_change: an appointment's safety flag as it is to be. */
@@ -114,6 +117,9 @@ public final class ScriptArgs {
 
   /** remind: due reminders moved into the stream in one run, at most. */
   public record Remind(int most) {}
+
+  /** erase: people's names, ID numbers and phones due for erasure, at most this many a run. */
+  public record Erase(int most) {}
 
   /** An alert a server sees: its code, what it is about (null: the site), its level, its value against its limit. */
   public record SeenAlert(String code, String subject, String severity, long value, long limit) {}
@@ -148,4 +154,20 @@ public final class ScriptArgs {
 
   /** display_acks: what the displays said since the last write, and the bounds of what is kept. */
   public record DisplayAcks(long forgetBefore, long keepMs, int most, List<Heard> heard) {}
+
+  /**
+   * lot_add: a lot received (or more vials of it): its expiry as a date, its epoch day and the end of that day in the
+   * site's zone (ms); {@code seed}: the demo's stock, added only when the site has no such lot.
+   */
+  public record LotAdd(String lot, String product, String gtin, String expiry, long expiryDay, long usableUntil,
+                       int dosesPerVial, int vials, boolean seed) {}
+
+  /** vial_open: a vial of a lot opened at a booth; {@code product} the scanned carton's ('' when chosen by lot number). */
+  public record VialOpen(String station, String lot, String product) {}
+
+  /** stock: the site's booths (their open vials). */
+  public record Stock(List<String> booths) {}
+
+  /** given: a shot recorded for the city: whose, which dose, when, what and where; kept {@code keepSec}. */
+  public record Given(String person, int dose, String day, String product, String site, long keepSec) {}
 }

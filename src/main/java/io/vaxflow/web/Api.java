@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link BookingRoutes}, {@link KioskRoutes},
- * {@link PhoneRoutes} (a ticket's phone), {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices). Each module
+ * {@link PhoneRoutes} (a ticket's phone), {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices), {@link StockRoutes} (the vaccine stock). Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
@@ -31,6 +31,7 @@ public final class Api {
   private final ManagerRoutes manager;
   private final PlanRoutes plan;
   private final DeviceRoutes devices;
+  private final StockRoutes stock;
   private final VaxflowConfig config;
   private final StaffLogin staffLogin;
   private final RateLimiter limiter;
@@ -38,7 +39,7 @@ public final class Api {
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
              Dispatcher dispatcher, io.vaxflow.dispatch.Bookings bookings, StaffLogin staffLogin, Devices devices, EventStream events, RateLimiter limiter,
-             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, TicketLinks links) {
+             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, io.vaxflow.stock.Stock stock, TicketLinks links) {
     this.config = config;
     this.limiter = limiter;
     this.views = new Views(config.timeZone());
@@ -54,6 +55,7 @@ public final class Api {
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
     this.plan = new PlanRoutes(plans);
     this.devices = new DeviceRoutes(devices, limiter, views);
+    this.stock = new StockRoutes(stock, config, views);
   }
 
   /** Mounts every API route on {@code routes}; their path parameters are checked before their rule. */
@@ -69,5 +71,6 @@ public final class Api {
     manager.mount(api);
     plan.mount(api);
     devices.mount(api);
+    stock.mount(api);
   }
 }

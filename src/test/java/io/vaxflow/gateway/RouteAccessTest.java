@@ -461,9 +461,9 @@ class RouteAccessTest {
       return new JsonObject().put("name", "Li Wei").put("idNumber", "310101199001010098").put("phone", "13800138000")
           .put("dose", 1).put("day", TestCity.TODAY).put("siteId", SITE);
     }
-    // a person's look-up, change or cancellation: its first step (a code to the phone)
+    // a person's look-up, change, cancellation or erasure: its first step (a code to the phone)
     if (key.endsWith("/bookings/lookup")) return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000");
-    if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel")) {
+    if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel") || key.endsWith("/bookings/erase")) {
       return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000").put("dose", 1);
     }
     if (key.endsWith("/checkins")) {
@@ -473,6 +473,10 @@ class RouteAccessTest {
     if (key.endsWith("/auth/login")) return new JsonObject().put("staffId", "booth").put("pin", "4321");
     if (key.endsWith("/devices/codes")) return new JsonObject().put("role", "kiosk").put("name", "Route walk");
     if (key.endsWith("/devices/enrol")) return new JsonObject().put("code", "AAAA-AAAA");
+    if (key.endsWith("/stock/lots")) {
+      return new JsonObject().put("product", "corona-vac").put("lot", "ROUTE-1").put("expiry", "2027-06-30").put("vials", 1);
+    }
+    if (key.endsWith("/vial")) return new JsonObject().put("lot", "PD-MR2611B"); // the demo's lot at pudong
     return method == HttpMethod.GET ? null : new JsonObject();
   }
 
