@@ -168,6 +168,7 @@ class TicketPhoneTest {
     String door = city.login("door", "1357");
     String desk = city.login("desk", "1234");
     String booth = city.login("booth", "4321");
+    city.openVial("pudong", booth, "booth-3"); // a shot at a booth comes from its open vial (main's stock)
     String observer = city.login("observer", "9753");
     String first = walkIn("Qin Yi", Ids.valid("31010119800101888")).getString("number");   // called to the room at once
     String second = walkIn("Qin Er", Ids.valid("31010119800101999")).getString("number");  // hall, first in line

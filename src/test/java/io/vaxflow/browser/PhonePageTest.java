@@ -118,6 +118,7 @@ class PhonePageTest {
     String door = city.login("door", "1357");
     String desk = city.login("desk", "1234");
     String booth = city.login("booth", "4321");
+    city.openVial(Screens.SITE, booth, "booth-3"); // a shot at a booth comes from its open vial (main's stock)
     String observer = city.login("observer", "9753");
     String first = Screens.walkIn(city, "Tang Yi", Ids.valid("31010119910101111"));
     String second = Screens.walkIn(city, "Tang Er", Ids.valid("31010119910101222"));
