@@ -8,13 +8,17 @@
 --                   [{rate, burst}] (absent when the caller already took the tokens, before
 --                   asking the registry)
 -- A.appointment {day, slotStart (ms), category A|P}   (modes appt and offline)
+-- A.floors      {A, P, W}: the highest number of each category the server saw issued today (its replies,
+--               its stream tail): numbering continues above it even on a Redis that lost its last writes
 -- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline. An ID
 -- number typed at the kiosk proves nothing, so it neither refuses nor answers another ticket: a
 -- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
--- Returns {ok, replay, ticket, counts} or {err = VOUCHER_WRONG_DAY (day) | TOO_EARLY (from) |
--- ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | STORE_RESET}.
+-- Returns {ok, replay, ticket, counts, redis (its run id), restarted} or {err = VOUCHER_WRONG_DAY (day) |
+-- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | STORE_RESET}.
 -- include: site, tokens, waits, stats
 if not site_ready() then return fail('STORE_RESET') end
+local floors = A.floors or {}
+local run_id, restarted = restart_check(floors)
 local mode, code, idem = A.mode, A.code, A.idemKey
 local early = A.earlyMs
 
@@ -32,7 +36,7 @@ if idem ~= '' then
     if t then
       local v = view(t)
       v.wait = predict_ticket(t)
-      return reply({ok = true, replay = true, ticket = v, counts = counts()})
+      return reply({ok = true, replay = true, ticket = v, counts = counts(), redis = run_id, restarted = restarted})
     end
   end
 end
@@ -68,9 +72,14 @@ local function free(num)
   redis.call('HDEL', LIVE, num)
   return true
 end
+local floor = tonumber(floors[category] or '0')
 local num
 repeat
   local seq = redis.call('HINCRBY', DAYK, 'seq:' .. category, 1)
+  if seq <= floor then -- Redis lost numbers the server saw issued
+    seq = floor + 1
+    redis.call('HSET', DAYK, 'seq:' .. category, seq)
+  end
   num = category .. string.format('%03d', seq)
 until free(num)
 
@@ -109,4 +118,4 @@ if used_key then redis.call('SET', used_key, num, 'EX', 259200) end
 if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'EX', 172800) end
 local v = view(load_ticket_on(DAY, num))
 v.wait = w
-return reply({ok = true, replay = false, ticket = v, counts = counts()})
+return reply({ok = true, replay = false, ticket = v, counts = counts(), redis = run_id, restarted = restarted})

@@ -30,8 +30,11 @@ public final class ScriptArgs {
   /** away, back: a ticket by its number and the day its track token was made for (the person's own phone). */
   public record OfTrackedTicket(String number, String day) {}
 
-  /** tick: due timers handled in one run, at most. */
-  public record Tick(int most) {}
+  /**
+   * tick: due timers handled in one run, at most; {@code floors} the highest number of each category (A, P, W)
+   * the server saw issued today (a restarted Redis has its numbering lifted above them first).
+   */
+  public record Tick(int most, java.util.Map<String, Long> floors) {}
 
   /** say: due sayings claimed at most, and how late a saying may still be said. */
   public record Say(int most, long staleMs) {}
@@ -47,7 +50,7 @@ public final class ScriptArgs {
   /** The highest sequence number of a day and category this server saw issued. */
   public record Highest(String day, String category, long seq) {}
 
-  /** restore: 'start' | 'reset', the configured settings, the numbering to stay above. */
+  /** restore: 'start' | 'reset' | 'restart', the configured settings, the numbering to stay above. */
   public record Restore(String reason, List<Setting> settings, List<Highest> highest) {}
 
   /** checkin: the appointment as the registry (or the signed voucher) told it. */
@@ -59,7 +62,19 @@ public final class ScriptArgs {
    * null for a walk-in.
    */
   public record Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
-                        long earlyMs, List<Limit> buckets, Appointment appointment) {}
+                        long earlyMs, List<Limit> buckets, Appointment appointment, java.util.Map<String, Long> floors) {
+
+    /** Without floors: {@code SiteFlow.checkin} adds the server's ({@link #withFloors}). */
+    public Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
+                   long earlyMs, List<Limit> buckets, Appointment appointment) {
+      this(mode, code, idemKey, name, idNumber, dose, earlyMs, buckets, appointment, null);
+    }
+
+    /** The same check-in, numbered above {@code floors}: the highest number of each category the server saw issued today. */
+    public Checkin withFloors(java.util.Map<String, Long> floors) {
+      return new Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs, buckets, appointment, floors);
+    }
+  }
 
   /** A slot that can still be booked: HH:MM and its start. */
   public record Slot(String slot, long start) {}

@@ -104,9 +104,6 @@ final class ManagerRoutes {
     SiteFlow flow = SiteParams.flow(ctx);
     String dayParam = ctx.request().getParam("day");
     LocalDate day = dayParam == null ? flow.today() : LocalDate.parse(dayParam);
-    events.day(flow.site().id(), day.toString(), Optional.empty(), 500_000).onSuccess(entries ->
-        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"" + flow.site().id() + "-" + day + ".csv\"")
-            .end(EventsCsv.of(entries, views))).onFailure(ctx::fail);
+    EventsCsv.send(ctx, events, views, flow.site().id(), day.toString());
   }
 }

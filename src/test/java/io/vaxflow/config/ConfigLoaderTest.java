@@ -182,7 +182,7 @@ class ConfigLoaderTest {
   @Test
   void defaultsApplyWhenKeysAreAbsent() throws IOException {
     VaxflowConfig c = ConfigLoader.load(write("base.yaml", base()), Map.of());
-    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback")), c.http());
+    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback"), ""), c.http());
     assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
     assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
     assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30), 10), c.flow());
@@ -209,7 +209,7 @@ class ConfigLoaderTest {
         voucherSecret: "0123456789abcdef-test"
         sites: [{id: alpha, code: AL, name: {zh: 甲, en: Alpha}, lat: 31.2, lon: 121.4}]
         """), Map.of());
-    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback")), c.http());
+    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback"), ""), c.http());
     assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
     assertEquals(Path.of("./data"), c.dataDir());
     assertEquals(Optional.empty(), c.clockStart());
