@@ -138,9 +138,9 @@ local function id_older(a, b)
 end
 
 -- The audit log keeps every event of a day for cfg.auditRetentionDays days after it: on a day's first event
--- the days older than that leave the stream together (XTRIM MINID ~ the first event of the oldest day kept:
--- whole blocks of the stream, so cheap however big the days were), and their daystart entries. A count cap
--- would drop the morning of a big day; this never drops an event of a day still kept.
+-- the days older than that leave the stream together (XTRIM MINID: the first event of the oldest day kept; the
+-- stream frees whole blocks of ~100 entries at once, so it is cheap however big the days were), and their
+-- daystart entries. A count cap would drop the morning of a big day; this never drops an event of a day kept.
 local function drop_old_days()
   local keep = setting('auditRetentionDays')
   if keep <= 0 then return end -- not published yet (settings of an earlier release): nothing is dropped
@@ -153,7 +153,7 @@ local function drop_old_days()
       first = id
     end
   end
-  if first then redis.call('XTRIM', P .. 'events', 'MINID', '~', first) end
+  if first then redis.call('XTRIM', P .. 'events', 'MINID', first) end
 end
 
 -- Append one entry to the site's stream (the audit log, and what every instance and webhook reads);

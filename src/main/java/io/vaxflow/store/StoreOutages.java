@@ -54,7 +54,8 @@ public final class StoreOutages {
   /** What Redis (or the connection to it) said. */
   private static String redisSays(StoreUnavailable e) {
     Throwable c = e.getCause() == null ? e : e.getCause();
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage().strip();
+    return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
   }
 
   private static String started(String kind, StoreUnavailable e) {
