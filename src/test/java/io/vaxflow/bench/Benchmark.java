@@ -87,12 +87,22 @@ public final class Benchmark {
   private static final boolean SEARCH_ONLY = "only".equals(System.getProperty("bench.search"));
   /** {@code -Dbench.metrics=only}: just the dashboard's request time at a 300- and a 10,000-person day. */
   private static final boolean METRICS_ONLY = "only".equals(System.getProperty("bench.metrics"));
+  /**
+   * {@code -Dbench.fsync=only}: the highest check-in rate at the p99 limit with the embedded Redis' append-only file
+   * fsynced every second, then always (the default), in one run (bench/fsync.md).
+   */
+  private static final boolean FSYNC_ONLY = "only".equals(System.getProperty("bench.fsync"));
+  /**
+   * {@code -Dbench.export=only}: check-in latency alone and while six exports of a 20,000-person day's events.csv
+   * run at once, again and again (bench/export.md; {@link Exports}).
+   */
+  private static final boolean EXPORT_ONLY = "only".equals(System.getProperty("bench.export"));
 
   private final StringBuilder out = new StringBuilder();
   private final Vertx vertx = Vertx.vertx();
   private HttpClient http;
-  private int port;
-  private String cookie;
+  int port;
+  String cookie;
   private String csrf;
   private Process server;
   private long redisPid = -1;
@@ -105,6 +115,8 @@ public final class Benchmark {
   private void run() throws Exception {
     Path dir = Files.createTempDirectory("vaxflow-bench");
     RedisLauncher redis = RedisLauncher.start(dir.resolve("redis"));
+    // the big day to export, laid before the server starts (its stream tails never read it)
+    if (EXPORT_ONLY) Exports.layDay(vertx, redis.url());
     port = freePort();
     server = startServer(redis.url(), dir);
     redisPid = redisPid(redis);
@@ -137,6 +149,17 @@ public final class Benchmark {
       }
       if (METRICS_ONLY) {
         metricsDay(redis, dir);
+        return;
+      }
+      if (FSYNC_ONLY) {
+        fsync(redis);
+        Files.writeString(Path.of("bench/fsync.md"), out.toString());
+        return;
+      }
+      if (EXPORT_ONLY) {
+        login();
+        new Exports(this, server).run();
+        Files.writeString(Path.of("bench/export.md"), out.toString());
         return;
       }
       if (SEARCH_ONLY) { // the headline ratio alone: the search, then redis-benchmark of the script at the same concurrency
@@ -294,7 +317,7 @@ public final class Benchmark {
 
   private final AtomicLong seq = new AtomicLong();
 
-  private Buffer walkIn() {
+  Buffer walkIn() {
     long n = seq.incrementAndGet();
     return new JsonObject().put("walkIn", new JsonObject().put("name", "Bench Person")
         .put("idNumber", "B" + (100000000L + n)).put("dose", 1)).toBuffer();
@@ -370,7 +393,7 @@ public final class Benchmark {
     return openLoop(report ? "fixed" : "warm-up", method, path, body, rate, seconds, report);
   }
 
-  private Run openLoop(String phase, String method, String path, java.util.function.Supplier<Buffer> body, int rate,
+  Run openLoop(String phase, String method, String path, java.util.function.Supplier<Buffer> body, int rate,
                        int seconds, boolean report) throws InterruptedException {
     int total = rate * seconds;
     long[] latencyNs = new long[total];
@@ -425,12 +448,12 @@ public final class Benchmark {
     return run;
   }
 
-  private static String row(Run r) {
+  static String row(Run r) {
     return String.format(Locale.ROOT, "| `%s` | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.1f / %d | %s |", r.endpoint(),
         r.offered(), r.done(), r.p50(), r.p90(), r.p99(), r.max(), r.errors(), r.inFlightMean(), r.inFlightPeak(), r.cpu().text());
   }
 
-  private static final String RUN_HEAD = "| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors "
+  static final String RUN_HEAD = "| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors "
       + "| in flight mean / peak | CPU % server / Redis / load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
   private static double msD(long[] sortedNs, double q) {
@@ -461,7 +484,7 @@ public final class Benchmark {
    * xuhui, whose room is kept full: past its first few, every check-in takes the same path, a ticket queued in
    * the hall (one script, its events, its predicted wait). Calls are measured on their own (call-to-screen).
    */
-  private static final String CHECKIN = "/api/v1/sites/xuhui/checkins";
+  static final String CHECKIN = "/api/v1/sites/xuhui/checkins";
   /** Check-ins that each call someone to the room (pudong's room has 10,000 places), at fixed rates. */
   private static final String CALLING_CHECKIN = "/api/v1/sites/pudong/checkins";
   private static final int[] CALLING_RATES = {250, 500};
@@ -637,7 +660,7 @@ public final class Benchmark {
         .put("java", System.getProperty("java.version"));
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return f[0] + " " + f[1] + " " + f[2];
@@ -735,6 +758,37 @@ public final class Benchmark {
 
   private static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  // ---- the embedded Redis' fsync ----
+
+  /**
+   * The search for the highest check-in rate at the p99 limit, with the append-only file fsynced every second, then
+   * always (Redis fsyncs once per event-loop cycle, for every client served in it, before answering them).
+   */
+  private void fsync(RedisLauncher redis) throws Exception {
+    Redis client = Redis.createClient(vertx, redis.url());
+    java.util.Map<String, Search> found = new java.util.LinkedHashMap<>();
+    try {
+      for (String policy : List.of("everysec", "always")) {
+        client.send(Request.cmd(Command.CONFIG).arg("SET").arg("appendfsync").arg(policy)).await();
+        line("# appendfsync " + policy);
+        line("");
+        found.put(policy, search());
+        pause();
+      }
+    } finally {
+      client.close();
+    }
+    line("## appendfsync: the highest check-in rate with p99 ≤ " + fmt(P99_LIMIT) + " ms");
+    line("");
+    line("| appendfsync | rate found /s | repeats: p50 ms | p99 ms | done /s | CPU % server / Redis |");
+    line("|---|---:|---:|---:|---:|---:|");
+    found.forEach((policy, f) -> line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |", policy, f.rate(),
+        range(f.repeats(), Run::p50), range(f.repeats(), Run::p99), range(f.repeats(), r -> Math.round(r.done())),
+        f.repeats().isEmpty() ? "" : f.repeats().get(0).cpu().text().replaceAll(" / [0-9]+$", ""))));
+    line("");
+    line("Load average at the end: " + loadAverage() + ".");
   }
 
   // ---- warm-up ----
@@ -1307,7 +1361,7 @@ public final class Benchmark {
     throw new IllegalStateException("server did not become healthy; see its log");
   }
 
-  private static long rssKb(Process p) throws IOException {
+  static long rssKb(Process p) throws IOException {
     for (String l : Files.readAllLines(new File("/proc/" + p.pid() + "/status").toPath())) {
       if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
     }
@@ -1324,7 +1378,7 @@ public final class Benchmark {
     }
   }
 
-  private void line(String s) {
+  void line(String s) {
     out.append(s).append('\n');
     System.out.println(s);
   }

@@ -265,6 +265,11 @@ public final class TestCity implements AutoCloseable {
 
   // ---- Redis ----
 
+  /** The test's own Redis client (for requests built elsewhere, e.g. {@link BigDay}). */
+  public Redis redisClient() {
+    return redisClient;
+  }
+
   public Response redis(Command cmd, Object... args) {
     Request req = Request.cmd(cmd);
     for (Object a : args) req.arg(String.valueOf(a));

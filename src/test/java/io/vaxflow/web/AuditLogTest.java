@@ -3,11 +3,11 @@ package io.vaxflow.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.BigDay;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +27,8 @@ import org.junit.jupiter.api.Test;
  * the event loop, check-ins stalled up to 834 ms). Now every event of a day is kept {@code audit.retentionDays}
  * after it, and the export is written as it is read.
  *
- * <p>The day is laid into the stream directly before the server starts (about ten events a person, as the flow writes
- * them, numbered G00001… apart from the flow's, one script per 20,000 entries: a second for the day, not the minutes
- * of playing it), then people check in through the kiosk so the flow's own appends run over it. Check-in p99 while six exports run is a timing figure: the benchmark measures
+ * <p>The day is laid into the stream directly before the server starts ({@link BigDay}: a second for the day, not the
+ * minutes of playing it), then people check in through the kiosk so the flow's own appends run over it. Check-in p99 while six exports run is a timing figure: the benchmark measures
  * it ({@code -Dbench.export=only}); here the content and the streaming are asserted.
  */
 class AuditLogTest {
@@ -131,27 +130,12 @@ class AuditLogTest {
     assertEquals(null, city.redis(Command.HGET, DAY_START, "2026-10-24"), "and its first id");
   }
 
-  /**
-   * {@code n} events of {@code day} appended to the site's stream as the flow appends them (its first id recorded as
-   * the day's start), twenty thousand to a script; the first event's id.
-   */
+  /** {@code n} events of {@code day} laid into the site's stream ({@link BigDay}); the day's first id. */
   private static String layDay(TestCity city, String day, int n) {
-    String script = """
-        local first
-        for i = 1, tonumber(ARGV[2]) do
-          local k = tonumber(ARGV[3]) + i
-          local kinds = {'checkin', 'enter_hall', 'call', 'call_room', 'call', 'door', 'station_call', 'start', 'done', 'release'}
-          local id = redis.call('XADD', KEYS[1], '*', 'type', kinds[k % 10 + 1], 'day', ARGV[1], 'at', tostring(ARGV[4] + k * 1000),
-            'by', 'kiosk', 'number', 'G' .. string.format('%05d', math.floor(k / 10)), 'from', 'new/new', 'to', 'hall/waiting',
-            'category', 'W', 'predMin', '12', 'predLo', '8', 'predHi', '18')
-          if not first then first = id; redis.call('HSETNX', KEYS[2], ARGV[1], id) end
-        end
-        return first""";
-    long at = java.time.LocalDate.parse(day).atTime(8, 0).atZone(java.time.ZoneId.of("Asia/Shanghai")).toInstant().toEpochMilli();
     String first = null;
-    for (int done = 0; done < n; done += 20_000) {
-      Response r = city.redis(Command.EVAL, script, 2, EVENTS, DAY_START, day, Math.min(20_000, n - done), done, at);
-      if (first == null) first = r.toString();
+    for (io.vertx.redis.client.Request r : BigDay.requests(SITE, day, n)) {
+      String id = city.redisClient().send(r).await().toString();
+      if (first == null) first = id;
     }
     return first;
   }
