@@ -59,15 +59,20 @@ public final class EventStream {
     });
   }
 
-  /** Up to {@code count} entries of the site's stream from {@code from} to {@code to} (XRANGE bounds), one round trip. */
-  public Future<Page> page(String site, String from, String to, int count) {
-    Request req = Request.cmd(Command.XRANGE).arg(SiteKeys.events(site)).arg(from).arg(to).arg("COUNT").arg(count);
-    return store.send(req).map(resp -> {
-      List<Entry> out = new ArrayList<>(resp == null ? 0 : resp.size());
-      if (resp != null) for (Response e : resp) out.add(entry(e));
-      Optional<String> next = out.size() < count ? Optional.empty() : Optional.of("(" + out.get(out.size() - 1).id());
-      return new Page(out, next);
-    });
+  /**
+   * Up to {@code count} entries of the site's stream from {@code from} to {@code to} (XRANGE bounds), one round trip:
+   * Redis's reply as it came, to be read into a {@link #page} where that costs no one (off the event loop).
+   */
+  public Future<Response> read(String site, String from, String to, int count) {
+    return store.send(Request.cmd(Command.XRANGE).arg(SiteKeys.events(site)).arg(from).arg(to).arg("COUNT").arg(count));
+  }
+
+  /** A {@link #read} reply of at most {@code count} entries as a page. */
+  public static Page page(Response reply, int count) {
+    List<Entry> out = new ArrayList<>(reply == null ? 0 : reply.size());
+    if (reply != null) for (Response e : reply) out.add(entry(e));
+    Optional<String> next = out.size() < count ? Optional.empty() : Optional.of("(" + out.get(out.size() - 1).id());
+    return new Page(out, next);
   }
 
   /**

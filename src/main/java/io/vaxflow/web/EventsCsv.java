@@ -2,20 +2,27 @@ package io.vaxflow.web;
 
 import io.vaxflow.store.EventStream;
 import io.vaxflow.view.Views;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A site's day of events as CSV for a spreadsheet, one line per event (the rest of its fields in "details"), written
- * as it is read: the day's entries a page at a time (XRANGE from its first event), each page written before the next
- * is read, and the next read only once the client has taken the last (the response's write queue drained). However
- * big the day (a 20,000-person day is about 200,000 events, 25 MB), the server holds a page of it, Redis answers
- * one short read at a time between check-ins, and a client that stops reading stops the reads.
+ * as it is read: the day's entries a page at a time (XRANGE from its first event), each page turned into lines on a
+ * worker thread (never on the event loop, which serves every request) and written before the next is read, and the
+ * next read only once the client has taken the last (the response's write queue drained). The exports of a server
+ * take turns ({@link Turns}): one page is read and made at a time, whichever export it is for, so six exports at once
+ * cost Redis and the server what one does, and take six times as long. However big the day (a 20,000-person day is
+ * about 210,000 events, 25 MB), an export holds a page of it, and a client that stops reading stops the reads.
  */
 final class EventsCsv {
 
@@ -25,23 +32,61 @@ final class EventsCsv {
   static final int PAGE = 500;
   private static final Set<String> COLUMNS = Set.of("type", "day", "at", "by", "number", "from", "to", "station");
 
+  /**
+   * The turns the exports of a server take: one page at a time for all of them (read, made into lines, written),
+   * in the order they asked. An export whose client has no room waits for it without holding a turn.
+   */
+  static final class Turns {
+    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean busy = new AtomicBoolean();
+
+    /** {@code page} runs on its turn and calls {@link #done} when its page is written (or given up). */
+    void take(Runnable page) {
+      waiting.add(page);
+      pump();
+    }
+
+    void done() {
+      busy.set(false);
+      pump();
+    }
+
+    private void pump() {
+      while (!waiting.isEmpty() && busy.compareAndSet(false, true)) {
+        Runnable next = waiting.poll();
+        if (next == null) {
+          busy.set(false);
+        } else {
+          next.run();
+        }
+      }
+    }
+  }
+
   private final EventStream events;
   private final Views views;
+  private final Turns turns;
   private final String site;
   private final String day;
+  private final RoutingContext ctx;
   private final HttpServerResponse response;
+  /** The request's event loop: every step but the making of lines runs on it. */
+  private final Context loop;
   private EventStream.DayRange range;
 
-  private EventsCsv(EventStream events, Views views, String site, String day, HttpServerResponse response) {
+  private EventsCsv(EventStream events, Views views, Turns turns, String site, String day, RoutingContext ctx) {
     this.events = events;
     this.views = views;
+    this.turns = turns;
     this.site = site;
     this.day = day;
-    this.response = response;
+    this.ctx = ctx;
+    this.response = ctx.response();
+    this.loop = ctx.vertx().getOrCreateContext();
   }
 
   /** Sends {@code day}'s events of {@code site} as {@code <site>-<day>.csv}; only the header when the stream keeps none of it. */
-  static void send(RoutingContext ctx, EventStream events, Views views, String site, String day) {
+  static void send(RoutingContext ctx, EventStream events, Views views, Turns turns, String site, String day) {
     events.dayRange(site, day).onSuccess(range -> {
       HttpServerResponse response = ctx.response().setChunked(true)
           .putHeader("Content-Type", "text/csv; charset=utf-8")
@@ -51,31 +96,52 @@ final class EventsCsv {
         response.end();
         return;
       }
-      EventsCsv csv = new EventsCsv(events, views, site, day, response);
+      EventsCsv csv = new EventsCsv(events, views, turns, site, day, ctx);
       csv.range = range.get();
       csv.next(range.get().from());
     }).onFailure(ctx::fail);
   }
 
-  /** Reads the page from {@code from}, writes it, and goes on when the client has room for more. */
+  /** The page from {@code from} on this export's next turn, back on the request's event loop. */
   private void next(String from) {
     if (response.closed()) return; // the client went away: nothing more is read
-    events.page(site, from, range.to(), PAGE).onSuccess(page -> {
-      if (response.closed()) return;
-      response.write(lines(page.entries()));
-      if (page.next().isEmpty()) {
-        response.end();
-      } else if (response.writeQueueFull()) {
-        response.drainHandler(v -> next(page.next().get()));
-      } else {
-        next(page.next().get());
-      }
-    }).onFailure(err -> {
-      // the head is sent: the client can only be told by a cut connection (its file ends without its last lines)
-      LOG.warn("events.csv of {} {} cut off: {}", site, day, err.getMessage());
-      response.reset();
-    });
+    turns.take(() -> loop.runOnContext(v -> page(from)));
   }
+
+  /** Reads the page, makes its lines on a worker, writes them; the turn is given back once they are written. */
+  private void page(String from) {
+    if (response.closed()) {
+      turns.done();
+      return;
+    }
+    events.read(site, from, range.to(), PAGE)
+        .compose(reply -> ctx.vertx().executeBlocking(() -> {
+          EventStream.Page page = EventStream.page(reply, PAGE);
+          return new Lines(lines(page.entries()), page.next());
+        }, false))
+        .onComplete(ar -> {
+          turns.done();
+          if (ar.failed()) {
+            // the head is sent: the client can only be told by a cut connection (its file ends without its last lines)
+            LOG.warn("events.csv of {} {} cut off: {}", site, day, ar.cause().getMessage());
+            response.reset();
+            return;
+          }
+          if (response.closed()) return;
+          Lines lines = ar.result();
+          response.write(lines.text());
+          if (lines.next().isEmpty()) {
+            response.end();
+          } else if (response.writeQueueFull()) {
+            response.drainHandler(v -> next(lines.next().get()));
+          } else {
+            next(lines.next().get());
+          }
+        });
+  }
+
+  /** A page's lines, and where the next page starts. */
+  private record Lines(String text, Optional<String> next) {}
 
   /** The page's lines: its entries of the day (a stream holds every day's; the day's range can hold another day's stray). */
   private String lines(List<EventStream.Entry> entries) {

@@ -30,6 +30,8 @@ final class ManagerRoutes {
   private final MonitorViews monitorViews;
   private final SiteMetrics siteMetrics;
   private final EventStream events;
+  /** The turns this server's events.csv exports take (one page at a time for all of them). */
+  private final EventsCsv.Turns exports = new EventsCsv.Turns();
 
   ManagerRoutes(Views views, MonitorViews monitorViews, SiteMetrics siteMetrics, EventStream events) {
     this.views = views;
@@ -104,6 +106,6 @@ final class ManagerRoutes {
     SiteFlow flow = SiteParams.flow(ctx);
     String dayParam = ctx.request().getParam("day");
     LocalDate day = dayParam == null ? flow.today() : LocalDate.parse(dayParam);
-    EventsCsv.send(ctx, events, views, flow.site().id(), day.toString());
+    EventsCsv.send(ctx, events, views, exports, flow.site().id(), day.toString());
   }
 }

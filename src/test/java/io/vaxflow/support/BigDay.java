@@ -23,9 +23,16 @@ public final class BigDay {
       for i = 1, tonumber(ARGV[2]) do
         local k = tonumber(ARGV[3]) + i
         local kinds = {'checkin', 'enter_hall', 'call', 'call_room', 'call', 'door', 'station_call', 'start', 'done', 'release'}
-        local id = redis.call('XADD', KEYS[1], '*', 'type', kinds[k % 10 + 1], 'day', ARGV[1], 'at', tostring(ARGV[4] + k * 1000),
-          'by', 'kiosk', 'number', 'G' .. string.format('%05d', math.floor(k / 10)), 'from', 'new/new', 'to', 'hall/waiting',
-          'category', 'W', 'predMin', '12', 'predLo', '8', 'predHi', '18')
+        local kind = kinds[k % 10 + 1]
+        local args = {'XADD', KEYS[1], '*', 'type', kind, 'day', ARGV[1], 'at', tostring(ARGV[4] + k * 1000), 'by', 'kiosk',
+          'number', 'G' .. string.format('%05d', math.floor(k / 10))}
+        if kind == 'call' then
+          for _, f in ipairs({'toKind', 'room', 'toId', 'room', 'stage', 'hall'}) do args[#args + 1] = f end
+        else
+          for _, f in ipairs({'from', 'new/new', 'to', 'hall/waiting', 'category', 'W', 'predMin', '12', 'predLo', '8',
+                              'predHi', '18'}) do args[#args + 1] = f end
+        end
+        local id = redis.call(unpack(args))
         if not first then first = id; redis.call('HSETNX', KEYS[2], ARGV[1], id) end
       end
       return first""";
