@@ -9,6 +9,7 @@ import { $, site, lang, t, el, api, errorText, replaceChildren, waitRange, hhmm,
 import { staffSession, sessionGone } from './staffpage.js';
 import { connectLive } from './live.js';
 import { meter, level, barChart } from './charts.js';
+import { showDevices, hideDevices } from './devices.js';
 
 const REFRESH_MS = 5000;
 const base = `/api/v1/sites/${encodeURIComponent(site)}`;
@@ -38,6 +39,7 @@ function afterSignIn() {
   }
   session.show('dash');
   refresh();
+  showDevices(signedOut);
   if (!live) {
     live = connectLive({ site, calls: false, state: true, staff: true, onState, onStaff, onConnection });
   }
@@ -45,6 +47,7 @@ function afterSignIn() {
 
 function stopFigures() {
   metrics = null;
+  hideDevices();
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
   if (live) {

@@ -4,7 +4,9 @@
 -- A.idemKey     idempotency key, '' for none
 -- A.name, A.idNumber, A.dose   ('' and 0 when offline: the desk checks identity)
 -- A.earlyMs     how long before its slot an appointment may check in
--- KEYS[2], KEYS[3]  optional rate-limit buckets (client address, site), A.buckets their
+-- A.device      the kiosk's credential hash ('' for the demo's local computer): an enrolled kiosk of the site,
+--               checked before anything else (a revoked kiosk takes no token and makes no ticket)
+-- KEYS[2], KEYS[3]  optional rate-limit buckets (the kiosk, the site), A.buckets their
 --                   [{rate, burst}] (absent when the caller already took the tokens, before
 --                   asking the registry)
 -- A.appointment {day, slotStart (ms), category A|P}   (modes appt and offline)
@@ -14,13 +16,19 @@
 -- number typed at the kiosk proves nothing, so it neither refuses nor answers another ticket: a
 -- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
 -- Returns {ok, replay, ticket, counts, redis (its run id), restarted} or {err = VOUCHER_WRONG_DAY (day) |
--- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | STORE_RESET}.
--- include: site, tokens, waits, stats
+-- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | DEVICE_REVOKED | DEVICE_REQUIRED |
+-- STORE_RESET}.
+-- include: site, tokens, waits, stats, devices
 if not site_ready() then return fail('STORE_RESET') end
 local floors = A.floors or {}
 local run_id, restarted = restart_check(floors)
 local mode, code, idem = A.mode, A.code, A.idemKey
 local early = A.earlyMs
+
+if A.device ~= '' then
+  local _, refused = enrolled_device(A.device, 'kiosk')
+  if refused then return fail(refused) end
+end
 
 if #KEYS > 1 then
   local wait = take_tokens(buckets_of(2, A.buckets))

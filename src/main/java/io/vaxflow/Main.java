@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts Vaxflow: reads the config, starts the embedded Redis when none is configured, runs the server. */
+/**
+ * Starts Vaxflow: reads the config, starts the embedded Redis when none is configured, runs the server. With
+ * {@code enrol <site> <role> [name]} it makes a one-time code that enrols a device of a site instead ({@link EnrolCommand}).
+ */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -48,6 +51,11 @@ public final class Main {
     } catch (ConfigException e) {
       System.err.println("Bad configuration: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+
+    if (args.length > 0 && args[0].equals("enrol")) {
+      System.exit(EnrolCommand.run(config, env, List.of(args), System.out, System.err));
       return;
     }
 

@@ -10,14 +10,17 @@ import io.vaxflow.simulate.Simulator;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.RateClock;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.dispatch.Bookings;
 import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.TimerSweep;
 import io.vaxflow.gateway.RateLimiter;
-import io.vaxflow.gateway.SessionRevocations;
+import io.vaxflow.gateway.Devices;
+import io.vaxflow.gateway.Revocations;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.gateway.StaffLogin;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
@@ -93,6 +96,10 @@ public final class VaxflowServer {
       b.append("\n/health lists them (checks.security). Outside demo mode (DEMO=false) the server refuses to start with any of them.");
       LOG.warn(b.toString());
     }
+    if (!config.demoMode() && !Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.OTP)) {
+      LOG.warn("No webhook takes otp events: the one-time codes of bookings reach no phone, so nobody can book, look up, "
+          + "change or cancel a booking. Add the city's SMS gateway with events: [otp, ...] (README \"Bookings\")");
+    }
     Redis redis = Redis.createClient(vertx, RedisDeployment.options(config.redis(), redisUrl)
         .setMaxPoolSize(config.redis().poolSize())
         .setMaxPoolWaiting(config.redis().poolSize() * 64)
@@ -103,6 +110,7 @@ public final class VaxflowServer {
     for (SiteConfig s : config.sites()) flows.put(s.id(), new SiteFlow(s, config, scripts, clock, guard));
 
     Sessions sessions = new Sessions(scripts, config);
+    Devices devices = new Devices(scripts, config, clock, sessions);
     RateLimiter limiter = new RateLimiter(scripts, config);
     Displays displays = new Displays(scripts);
     AppMetrics metrics = new AppMetrics(vertx);
@@ -125,12 +133,15 @@ public final class VaxflowServer {
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
-          Api api = new Api(vertx, config, flows, checkin, dispatcher, sessions, events, limiter,
+          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
+          Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
+          StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
+          metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
+          Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts));
-          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays);
-          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
-          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock), new StaffAuth(sessions),
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays, devices);
+          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, devices), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config, webhooks::status), bridge);
           Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics);
           announcer.listen(webhooks::wake);
@@ -138,7 +149,7 @@ public final class VaxflowServer {
           announcer.listen((site, e) -> {
             if ("checkin".equals(e.get("type"))) guard.seen(site, e.get("day"), e.get("number"));
           });
-          return vertx.deployVerticle(new SessionRevocations(sessions, RedisDeployment.options(config.redis(), redisUrl)))
+          return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
               .compose(v -> config.webhooks().isEmpty() ? Future.succeededFuture() : vertx.deployVerticle(webhooks))
               // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)
@@ -148,7 +159,7 @@ public final class VaxflowServer {
               .compose(v -> vertx.deployVerticle(announcer))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
-                  ? vertx.deployVerticle(new Simulator(flows, checkin, dispatcher, config.clockRate())).mapEmpty()
+                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, config.clockRate())).mapEmpty()
                   : Future.succeededFuture())
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })

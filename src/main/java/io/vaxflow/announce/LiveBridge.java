@@ -2,8 +2,16 @@ package io.vaxflow.announce;
 
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.gateway.DeviceCaller;
+import io.vaxflow.gateway.DeviceRole;
+import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.Forwarded;
 import io.vaxflow.gateway.Sessions;
+import io.vaxflow.flow.Rejection;
+import io.vertx.core.Future;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
@@ -24,9 +32,12 @@ import java.util.regex.Pattern;
 /**
  * The SockJS event-bus bridge at {@code /eventbus}: anonymous clients may receive calls and
  * state; only logged-in staff of a site may register for its {@code .staff} address; the only
- * thing accepted from browsers is a display's acknowledgement (or hello), throttled by {@link
- * AckGate}, which also meters every frame a connection sends ({@link MeteredSocket}) and refuses
- * the addresses of connections that flood ({@link #door}).
+ * thing accepted from browsers is a display's acknowledgement (or hello), and only from one of the
+ * site's enrolled hall displays (gateway/Devices; in demo mode also the local computer): anything
+ * else is refused before it draws on the allowances of {@link AckGate}, which throttles the acks,
+ * meters every frame a connection sends ({@link MeteredSocket}) and refuses the addresses of
+ * connections that flood ({@link #door}). A display's connection is confirmed with Redis once (and
+ * again every few minutes), and closed as soon as its device is revoked on any instance.
  *
  * <p>The bridge is where the server hears its hall displays ({@link Displays}): a connection
  * speaks for the display its first ack or hello names; that ack or hello, each of its pings (a
@@ -41,17 +52,38 @@ public final class LiveBridge {
   private final Sessions sessions;
   private final Set<String> sites;
   private final Displays displays;
+  private final Devices devices;
   private final AckGate acks = new AckGate();
+  /** The display devices confirmed enrolled, by connection: the hash of the credential, and when (nanoTime). */
+  private final Map<SockJSSocket, Confirmed> confirmed = new ConcurrentHashMap<>();
+  /** A connection's device is confirmed again after this long (its lastSeen written; a missed revocation caught). */
+  static final long RECONFIRM_NS = 300_000_000_000L;
+
+  /** Bumped by every revocation: a confirmation that raced one is not remembered. */
+  private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
+
+  private record Confirmed(String hash, long at) {}
   /** Refusals held back right now ({@link #door}). */
   private final AtomicInteger held = new AtomicInteger();
   public static final long HOLD_MS = 1_000;
   static final int MAX_HELD = 1_000;
 
-  public LiveBridge(Vertx vertx, Sessions sessions, Set<String> sites, Displays displays) {
+  public LiveBridge(Vertx vertx, Sessions sessions, Set<String> sites, Displays displays, Devices devices) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.sites = sites;
     this.displays = displays;
+    this.devices = devices;
+    // a device revoked on any instance: the connections it has here are closed
+    devices.onRevoked((site, hash) -> {
+      revocations.incrementAndGet();
+      confirmed.forEach((socket, c) -> {
+        if (c.hash().equals(hash)) {
+          confirmed.remove(socket);
+          socket.close();
+        }
+      });
+    });
   }
 
   public Router router() {
@@ -128,17 +160,49 @@ public final class LiveBridge {
         return;
       }
       String site = ack.group(1);
-      Optional<Ack> admitted = sites.contains(site) ? acks.admit(event.socket(), site, event.getRawMessage()) : Optional.empty();
-      admitted.ifPresent(a -> displays.heard(site, a.displayId(), a.callId(), a.sound()));
-      event.complete(admitted.isPresent());
+      // only the site's hall displays: anyone else's ack is refused before it draws on any allowance
+      Optional<DeviceCaller> display = sites.contains(site)
+          ? devices.caller(event.socket().routingContext(), DeviceRole.HALL, Optional.of(site)) : Optional.empty();
+      if (display.isEmpty()) {
+        event.complete(false);
+        return;
+      }
+      enrolled(event.socket(), display.get()).onComplete(yes -> {
+        Optional<Ack> admitted = yes.succeeded() && yes.result()
+            ? acks.admit(event.socket(), site, event.getRawMessage()) : Optional.empty();
+        admitted.ifPresent(a -> displays.heard(site, a.displayId(), a.callId(), a.sound()));
+        event.complete(admitted.isPresent());
+      });
       return;
     }
     if (type == BridgeEventType.SOCKET_PING) {
       acks.speaksFor(event.socket()).ifPresent(v -> displays.heard(v.site(), v.displayId(), Optional.empty(), v.sound()));
     } else if (type == BridgeEventType.SOCKET_CLOSED) {
+      confirmed.remove(event.socket());
       acks.closed(event.socket()).ifPresent(v -> displays.closed(v.site(), v.displayId()));
     }
     event.complete(true);
+  }
+
+  /**
+   * Whether the display is one the site still has enrolled: the demo's local computer is; an enrolled display's
+   * connection is confirmed with Redis once and remembered while revocations are heard (every ack is confirmed
+   * while they are not), and again after {@link #RECONFIRM_NS}.
+   */
+  private Future<Boolean> enrolled(SockJSSocket socket, DeviceCaller display) {
+    if (!(display instanceof DeviceCaller.Enrolled e)) return Future.succeededFuture(true);
+    Confirmed c = confirmed.get(socket);
+    if (c != null && c.hash().equals(e.hash()) && devices.following() && System.nanoTime() - c.at() < RECONFIRM_NS) {
+      return Future.succeededFuture(true);
+    }
+    long before = revocations.get();
+    return devices.seen(e.claim(), DeviceRole.HALL).map(d -> {
+      if (revocations.get() == before) confirmed.put(socket, new Confirmed(e.hash(), System.nanoTime()));
+      return true;
+    }).recover(err -> {
+      confirmed.remove(socket);
+      return err instanceof Rejection ? Future.succeededFuture(false) : Future.failedFuture(err);
+    });
   }
 
 }

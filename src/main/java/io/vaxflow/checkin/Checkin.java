@@ -6,6 +6,7 @@ import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.gateway.DeviceCaller;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.metrics.AppMetrics;
@@ -21,7 +22,8 @@ import java.util.Optional;
 
 /**
  * The kiosk's "take a number": the essay's interceptor. Checks the voucher (site, day, time,
- * already used) and issues today's ticket, or rejects with a reason and what to do instead.
+ * already used) and issues today's ticket, or rejects with a reason and what to do instead. Only the
+ * site's enrolled kiosks get here (web/KioskRoutes, {@link io.vaxflow.gateway.Access#device}).
  */
 public final class Checkin {
 
@@ -49,16 +51,17 @@ public final class Checkin {
   }
 
   /**
-   * Checks in at the site's kiosk. Every attempt draws on the kiosk's rate-limit buckets of
-   * {@code clientAddress} and the site, whatever its outcome: a walk-in or an offline voucher inside
-   * the check-in script (one round trip), a voucher the registry must be asked about before it is
-   * asked (a forged code never reaches the registry unthrottled), and a voucher refused here before
-   * it is refused.
+   * Checks in at one of the site's kiosks. What can be told without Redis is told first and costs nothing
+   * else: the site's hours, walk-ins taken here, a voucher's form and signature, its site. Only a request that
+   * could be real draws on the buckets (the kiosk's, the site's): a walk-in or an offline voucher inside the
+   * check-in script (one round trip), a voucher the registry must be asked about before it is asked
+   * (kiosk_gate.lua: an unknown code never reaches the registry unthrottled). The script, and the gate, refuse
+   * a kiosk whose enrolment was withdrawn before they take a token.
    */
-  public Future<Result> checkIn(SiteFlow flow, Request request, Optional<String> idempotencyKey, String clientAddress) {
+  public Future<Result> checkIn(SiteFlow flow, Request request, Optional<String> idempotencyKey, DeviceCaller kiosk) {
     Future<Result> outcome;
     try {
-      outcome = attempt(flow, request, idempotencyKey, clientAddress);
+      outcome = attempt(flow, request, idempotencyKey, kiosk);
     } catch (Rejection r) {
       outcome = Future.failedFuture(r);
     }
@@ -67,7 +70,12 @@ public final class Checkin {
         : ar.cause() instanceof Rejection r ? r.code() : "error"));
   }
 
-  private Future<Result> attempt(SiteFlow flow, Request request, Optional<String> idempotencyKey, String clientAddress) {
+  /** The server's own check-ins (the simulator's synthetic people): a kiosk of its own, by that name. */
+  public Future<Result> checkIn(SiteFlow flow, Request request, Optional<String> idempotencyKey, String serverPart) {
+    return checkIn(flow, request, idempotencyKey, new DeviceCaller.Local(serverPart));
+  }
+
+  private Future<Result> attempt(SiteFlow flow, Request request, Optional<String> idempotencyKey, DeviceCaller kiosk) {
     SiteConfig site = flow.site();
     Instant now = flow.now();
     if (!site.hours().isOpen(now)) throw Rejection.siteClosed(site, now);
@@ -76,25 +84,22 @@ public final class Checkin {
       if (!site.walkIns()) {
         JsonArray others = new JsonArray();
         config.sites().stream().filter(SiteConfig::walkIns).forEach(s -> others.add(s.id()));
-        return refuse(flow, clientAddress, new Rejection(ErrorCode.WALK_IN_NOT_ALLOWED,
+        throw new Rejection(ErrorCode.WALK_IN_NOT_ALLOWED,
             "This site takes appointments only. Book one, or go to a site that takes walk-ins.",
-            new JsonObject().put("walkInSites", others)));
+            new JsonObject().put("walkInSites", others));
       }
-      return issue(flow, clientAddress, true, "walkin", "", key, w.name(), w.idNumber(), w.dose(), null);
+      return issue(flow, kiosk, true, "walkin", "", key, w.name(), w.idNumber(), w.dose(), null);
     }
-    Optional<Voucher> read = Voucher.read(config.voucherSecret(), ((WithVoucher) request).voucher());
-    if (read.isEmpty()) {
-      return refuse(flow, clientAddress, new Rejection(ErrorCode.VOUCHER_INVALID,
-          "This voucher is not valid. Check the code, book an appointment, or ask staff."));
-    }
-    Voucher voucher = read.get();
-    if (!voucher.siteCode().equals(site.code())) return refuse(flow, clientAddress, wrongSite(voucher.siteCode()));
-    return limiter.kiosk(site.id(), clientAddress).compose(charged -> registry.find(voucher.code()).transform(asked -> {
+    Voucher voucher = Voucher.read(config.voucherSecret(), ((WithVoucher) request).voucher())
+        .orElseThrow(() -> new Rejection(ErrorCode.VOUCHER_INVALID,
+            "This voucher is not valid. Check the code, book an appointment, or ask staff."));
+    if (!voucher.siteCode().equals(site.code())) throw wrongSite(voucher.siteCode());
+    return limiter.kioskGate(site.id(), kiosk, now.toEpochMilli()).compose(charged -> registry.find(voucher.code()).transform(asked -> {
       if (asked.succeeded()) {
         RegistryClient.Appointment a = asked.result().orElseThrow(() -> new Rejection(ErrorCode.VOUCHER_INVALID,
             "No appointment has this code. Check the code, book an appointment, or ask staff."));
         if (!a.siteId().equals(site.id())) throw wrongSite(a.code().substring(0, 2));
-        return issue(flow, clientAddress, false, "appt", a.code(), key, a.name(), a.idNumber(), a.dose(),
+        return issue(flow, kiosk, false, "appt", a.code(), key, a.name(), a.idNumber(), a.dose(),
             new ScriptArgs.Appointment(a.day(), a.slotStart(), a.priority().isEmpty() ? "A" : "P"));
       }
       // The registry cannot be asked (down, slow, or its breaker open): a signed voucher carries
@@ -105,24 +110,19 @@ public final class Checkin {
             new JsonObject().put("retryAfterSec", 5)));
       }
       long slotStart = voucher.day().get().atTime(voucher.slot().get()).atZone(config.timeZone()).toInstant().toEpochMilli();
-      return issue(flow, clientAddress, false, "offline", voucher.code(), key, "", "", 1,
+      return issue(flow, kiosk, false, "offline", voucher.code(), key, "", "", 1,
           new ScriptArgs.Appointment(voucher.day().get().toString(), slotStart, voucher.category().get()));
     }));
-  }
-
-  /** A check-in refused before it reached Redis: it still takes its tokens, and says 429 once they are gone. */
-  private Future<Result> refuse(SiteFlow flow, String clientAddress, Rejection why) {
-    return limiter.kiosk(flow.site().id(), clientAddress).compose(v -> Future.failedFuture(why));
   }
 
   /**
    * Runs the check-in script ({@code appointment} null for a walk-in); {@code takeTokens} when the
    * script takes the kiosk's tokens itself.
    */
-  private Future<Result> issue(SiteFlow flow, String clientAddress, boolean takeTokens, String mode, String code,
+  private Future<Result> issue(SiteFlow flow, DeviceCaller kiosk, boolean takeTokens, String mode, String code,
                                String idemKey, String name, String idNumber, int dose, ScriptArgs.Appointment appointment) {
-    List<String> keys = takeTokens ? RateLimiter.kioskKeys(flow.site().id(), clientAddress) : List.of();
-    ScriptArgs.Checkin args = new ScriptArgs.Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs(),
+    List<String> keys = takeTokens ? RateLimiter.kioskKeys(flow.site().id(), kiosk) : List.of();
+    ScriptArgs.Checkin args = new ScriptArgs.Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs(), kiosk.hash(),
         takeTokens ? limiter.kioskLimits() : List.of(), appointment);
     return flow.checkin(keys, args)
         .recover(err -> Future.failedFuture(closedEarly(flow, explain(err))))

@@ -38,6 +38,7 @@ public record VaxflowConfig(
     Announce announce,
     Flow flow,
     Limits limits,
+    @JsonProperty("booking") Bookings bookings,
     Registry registry,
     @JsonProperty("sites") List<SiteConfig> allSites,
     List<Community> communities,
@@ -52,6 +53,9 @@ public record VaxflowConfig(
    * with it. In use when VOUCHER_SECRET is not set: the server says so at start and in /health.
    */
   public static final String DEMO_VOUCHER_SECRET = "vaxflow-demo-voucher-secret-change-me";
+
+  /** A name no site may have: the city-wide keys' hash tag ({@code vf:{city}:...}). */
+  public static final String CITY = "city";
 
   /**
    * Demo mode ({@code demo: true} in the shipped config/vaxflow.yaml, env DEMO): the README's first command is one
@@ -99,6 +103,10 @@ public record VaxflowConfig(
     require(voucherSecret.length() >= 16, "voucherSecret", "must be at least 16 characters");
     require(!allSites.isEmpty(), "sites", "at least one site is required");
     require(!sites().isEmpty(), "sites", "at least one site must be run by this server (without remote)");
+    for (int i = 0; i < allSites.size(); i++) {
+      // the city-wide keys (vf:{city}:..., the one-time codes' stream) would be this site's
+      require(!CITY.equals(allSites.get(i).id()), "sites[" + i + "].id", "\"" + CITY + "\" is reserved for the city's own keys");
+    }
     Map<String, String> seen = new HashMap<>();
     for (int i = 0; i < allSites.size(); i++) {
       unique(seen, "site id", allSites.get(i).id(), "sites[" + i + "]", "id");
@@ -279,6 +287,18 @@ public record VaxflowConfig(
       @Setting(value = "30", min = 0, max = 3600) int bookingQueueSec) {}
 
   /**
+   * Who may book, and how a phone proves it is theirs: a phone holds at most {@code maxPerPhone} bookings a day (a
+   * family's); a one-time code is good for {@code codeTtlSec} and {@code codeAttempts} tries; a phone is sent at most
+   * {@code codesPerPhoneHour} codes an hour, and one client address asks for at most {@code codesPerAddressHour}.
+   */
+  public record Bookings(
+      @Setting(value = "4", min = 1, max = 1000000) int maxPerPhone,
+      @Setting(value = "300", min = 30, max = 3600) int codeTtlSec,
+      @Setting(value = "5", min = 1, max = 100) int codeAttempts,
+      @Setting(value = "5", min = 1, max = 1000000) int codesPerPhoneHour,
+      @Setting(value = "30", min = 1, max = 1000000) int codesPerAddressHour) {}
+
+  /**
    * The appointment registry: {@code url} of a remote one, or empty to run the built-in one on
    * {@code port} (0: a free port). Check-in asks it within {@code timeoutMs}; after
    * {@code breakerFailures} failures the breaker opens for {@code breakerResetMs}.
@@ -358,7 +378,9 @@ public record VaxflowConfig(
      * receiver ever does. A new kind is one line here and an event of that type in the site's stream.
      */
     public enum Event {
-      CALL(false), TICKET(false), ALERT(false), REMINDER(true);
+      CALL(false), TICKET(false), ALERT(false), REMINDER(true),
+      /** A one-time code for a phone (the city's stream, {@code vf:{city}:events}): for the SMS gateway alone. */
+      OTP(true);
 
       private final boolean personal;
 
@@ -388,7 +410,7 @@ public record VaxflowConfig(
       require(ID.matcher(id).matches(), "id",
           "must be 1 to 32 characters: lower-case letters, digits, _ or -, starting with a letter or digit; not " + quote(id));
       require(url.matches("https?://[^\\s/?#]+([/?#]\\S*)?"), "url", "must be an http:// or https:// URL, not " + quote(url));
-      require(!events.isEmpty(), "events", "at least one of call, ticket, alert, reminder is required");
+      require(!events.isEmpty(), "events", "at least one of call, ticket, alert, reminder, otp is required");
       require(secret.length() >= 16, "secret", "must be at least 16 characters (the receiver checks each body's signature with it)");
     }
 

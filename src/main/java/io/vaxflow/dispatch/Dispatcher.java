@@ -7,6 +7,8 @@ import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.security.IdDocument;
+import io.vaxflow.security.PeerProof;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
@@ -42,15 +44,28 @@ public final class Dispatcher {
 
   public enum Priority { ELDERLY, DISABLED, PREGNANT }
 
-  public record Booking(String name, String idNumber, String phone, int dose, LocalDate day,
+  /** A booking asked for: who (their document, its number already checked at the edge), where, which day. */
+  public record Booking(String name, IdDocument idType, String idNumber, String phone, int dose, LocalDate day,
                         Optional<Double> lat, Optional<Double> lon, Optional<String> community,
                         Optional<String> siteId, Optional<Priority> priority, boolean anaphylaxisHistory) {
-    /** A booking of someone without an anaphylaxis history. */
+    /** A booking of someone with a resident ID and without an anaphylaxis history. */
     public Booking(String name, String idNumber, String phone, int dose, LocalDate day, Optional<Double> lat,
                    Optional<Double> lon, Optional<String> community, Optional<String> siteId, Optional<Priority> priority) {
-      this(name, idNumber, phone, dose, day, lat, lon, community, siteId, priority, false);
+      this(name, IdDocument.RESIDENT, idNumber, phone, dose, day, lat, lon, community, siteId, priority, false);
     }
   }
+
+  /**
+   * How a booking came to be: {@link #NEW}, or a change of the booking {@code previous} ('site/code') that changed
+   * {@code changed} (its day, its site, its flag: 'day,site').
+   */
+  public record Origin(String changed, String previous) {
+    public static final Origin NEW = new Origin("", null);
+  }
+
+  /** A booking a person holds, as its site keeps it (a remote site's as its server tells). */
+  public record Held(int dose, String appointmentId, String code, SiteConfig site, LocalDate day, LocalTime slot,
+                     String voucher, Optional<Priority> priority, boolean anaphylaxisHistory) {}
 
   /** Why a site was chosen. */
   public enum Reason { REQUESTED, NEAREST, LESS_WAIT, NEAREST_FULL }
@@ -64,7 +79,7 @@ public final class Dispatcher {
 
   public record Appointment(String appointmentId, String code, SiteConfig site, LocalDate day, LocalTime slot,
                             String voucher, int predictedWaitMin, String reason, Reason reasonCode,
-                            Optional<Double> distanceKm, int siteWaitMin, Optional<Candidate> nearest, boolean again) {}
+                            Optional<Double> distanceKm, int siteWaitMin, Optional<Candidate> nearest) {}
 
   /** Minutes to cover a kilometre across the city, door to door (about 20 km/h). */
   public static final double MINUTES_PER_KM = 3.0;
@@ -83,15 +98,17 @@ public final class Dispatcher {
   private final Scripts store;
   private final WebClient http; // kept in a field: an unreferenced client is closed mid-request
   private final Map<String, RemoteSite> remotes = new LinkedHashMap<>();
+  private final PeerProof peers;
 
   public Dispatcher(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Scripts store) {
     this.vertx = vertx;
     this.config = config;
     this.flows = flows;
     this.store = store;
+    this.peers = PeerProof.fromVoucherSecret(config.voucherSecret());
     this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(config.remote().timeoutMs())
         .setKeepAlive(true).setIdleTimeout(30));
-    for (SiteConfig s : config.remoteSites()) remotes.put(s.id(), new RemoteSite(vertx, http, s, config.remote()));
+    for (SiteConfig s : config.remoteSites()) remotes.put(s.id(), new RemoteSite(vertx, http, s, config.remote(), peers));
     if (!remotes.isEmpty()) {
       pollRemotes();
       vertx.setPeriodic(config.remote().pollMs(), id -> pollRemotes());
@@ -134,7 +151,34 @@ public final class Dispatcher {
         .onFailure(ctx::fail);
   }
 
-  public Future<Appointment> book(Booking b) {
+  /**
+   * What can be told of a booking before anything is sent or claimed: a site or community that exists, a day that may
+   * be booked (a 400 naming the field otherwise).
+   */
+  public void check(Booking b) {
+    candidates(b);
+    checkDay(b.day());
+  }
+
+  /** The server's clock now, and the sites' today. */
+  public Instant now() {
+    return flows.values().iterator().next().now();
+  }
+
+  public LocalDate today() {
+    return flows.values().iterator().next().today();
+  }
+
+  /** How long a booking of {@code day} is kept: the days until it and three more (the day's report). */
+  long keepSec(LocalDate day) {
+    return Duration.ofDays(3).toSeconds() + Math.max(0, Duration.between(today().atStartOfDay(), day.atStartOfDay()).toSeconds());
+  }
+
+  /**
+   * Books {@code b} (the person {@code person}, whose claim on the dose the city holds already: {@link Bookings}) onto
+   * the site asked for or the best one; {@code origin}: a new booking, or the change of one.
+   */
+  public Future<Appointment> book(Booking b, String person, Origin origin) {
     List<Candidate> candidates = candidates(b);
     SiteFlow any = flows.values().iterator().next();
     Instant now = any.now();
@@ -144,7 +188,7 @@ public final class Dispatcher {
     List<Candidate> byDistance = candidates.stream().filter(c -> c.site().hours().bookable(b.day(), now)).toList();
     if (today && byDistance.isEmpty()) return Future.failedFuture(Rejection.siteClosed(candidates.get(0).site(), now));
     if (byDistance.isEmpty()) byDistance = candidates; // a past or far day: bookAt says which days may be booked
-    if (byDistance.size() == 1 || !today) return tryBook(b, byDistance, byDistance, 0);
+    if (byDistance.size() == 1 || !today) return tryBook(b, person, origin, byDistance, byDistance, 0);
     // Today the sites' live predicted waits count too: each snapshot is one read, all at once
     // (a remote site's as its server last told).
     List<Future<Candidate>> withWaits = byDistance.stream()
@@ -157,17 +201,18 @@ public final class Dispatcher {
       List<Candidate> measured = withWaits.stream().map(Future::result).toList();
       List<Candidate> byCost = new ArrayList<>(measured);
       byCost.sort(Comparator.comparingDouble(Candidate::cost));
-      return tryBook(b, byCost, measured, 0);
+      return tryBook(b, person, origin, byCost, measured, 0);
     });
   }
 
-  private Future<Appointment> tryBook(Booking b, List<Candidate> order, List<Candidate> byDistance, int i) {
+  private Future<Appointment> tryBook(Booking b, String person, Origin origin, List<Candidate> order,
+                                      List<Candidate> byDistance, int i) {
     Candidate c = order.get(i);
-    return bookAt(b, c, byDistance.get(0)).recover(err -> {
+    return bookAt(b, person, origin, c, byDistance.get(0)).recover(err -> {
       // full, or (when the person left the choice to us) a remote site that cannot be reached now
       boolean full = err instanceof Rejection r && (r.is(ErrorCode.NO_CAPACITY)
           || (r.is(ErrorCode.UNAVAILABLE) && c.site().isRemote() && b.siteId().isEmpty()));
-      if (full && i + 1 < order.size()) return tryBook(b, order, byDistance, i + 1);
+      if (full && i + 1 < order.size()) return tryBook(b, person, origin, order, byDistance, i + 1);
       return Future.failedFuture(err);
     });
   }
@@ -210,13 +255,17 @@ public final class Dispatcher {
         new JsonObject().put("siteId", s.id()));
   }
 
-  private Future<Appointment> bookAt(Booking b, Candidate c, Candidate nearest) {
-    SiteConfig site = c.site();
-    SiteFlow flow = flows.get(site.id());
-    LocalDate today = flows.values().iterator().next().today();
-    if (b.day().isBefore(today) || b.day().isAfter(today.plusDays(14))) {
+  private void checkDay(LocalDate day) {
+    LocalDate today = today();
+    if (day.isBefore(today) || day.isAfter(today.plusDays(14))) {
       throw Rejection.invalid("day", "Book a day from today to 14 days ahead.");
     }
+  }
+
+  private Future<Appointment> bookAt(Booking b, String person, Origin origin, Candidate c, Candidate nearest) {
+    SiteConfig site = c.site();
+    SiteFlow flow = flows.get(site.id());
+    checkDay(b.day());
     if (site.isRemote()) return bookRemote(b, c, nearest);
     String code = Voucher.newCode(site.code());
     String category = b.priority().isPresent() ? "P" : "A";
@@ -228,12 +277,12 @@ public final class Dispatcher {
       slots.add(new ScriptArgs.Slot(t.toString(), start.toEpochMilli()));
     }
     if (slots.isEmpty()) return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, "No slot is left that day at " + site.name("en") + "."));
-    long keepSec = Duration.ofDays(3).toSeconds() + Duration.between(today.atStartOfDay(), b.day().atStartOfDay()).toSeconds();
+    long keepSec = keepSec(b.day());
     // reminded the day before at notify.reminderAt, local time (the script reminds at once when that is past)
     long remindAt = b.day().minusDays(1).atTime(config.notifications().reminderTime()).atZone(config.timeZone()).toInstant().toEpochMilli();
-    return flow.book(new ScriptArgs.Book(code, b.name(), b.idNumber(), b.phone(), b.dose(),
-        b.priority().map(p -> p.name().toLowerCase()).orElse(""), site.slotCapacity(), keepSec, b.day().toString(), slots,
-        b.anaphylaxisHistory(), remindAt)).map(reply -> {
+    return flow.book(new ScriptArgs.Book(code, b.name(), b.idType().wire(), IdDocument.normalize(b.idNumber()), person,
+        b.phone(), b.dose(), b.priority().map(p -> p.name().toLowerCase(Locale.ROOT)).orElse(""), site.slotCapacity(),
+        keepSec, b.day().toString(), slots, b.anaphylaxisHistory(), remindAt, origin.changed(), origin.previous())).map(reply -> {
       JsonObject a = reply.getJsonObject("appointment");
       LocalTime slot = LocalTime.parse(a.getString("slot"));
       String cat = a.getString("priority", "").isEmpty() ? "A" : "P";
@@ -241,29 +290,107 @@ public final class Dispatcher {
       // The slot's people arrive together and are served in order: the n-th waits for n-1 ahead.
       int place = Math.max(1, reply.getInteger("position", 1));
       int wait = (int) Math.ceil((place - 1) * config.flow().deskServiceMin() / site.desks());
-      return appointment(b, c, nearest, a.getString("code"), Voucher.display(a.getString("code")), slot, voucher, wait,
-          reply.getBoolean("again", false));
+      return appointment(b, c, nearest, a.getString("code"), Voucher.display(a.getString("code")), slot, voucher, wait);
     });
   }
 
-  /** Books onto a site another server runs, through its public API; its voucher is that server's. */
+  /**
+   * Books onto a site another server runs, through its public API, vouched for by this server ({@link PeerProof}: the
+   * person proved their phone here); its voucher is that server's.
+   */
   private Future<Appointment> bookRemote(Booking b, Candidate c, Candidate nearest) {
-    JsonObject body = new JsonObject().put("name", b.name()).put("idNumber", b.idNumber()).put("phone", b.phone())
+    JsonObject body = person(b.idType(), b.idNumber(), b.phone()).put("name", b.name())
         .put("dose", b.dose()).put("day", b.day().toString());
     b.priority().ifPresent(p -> body.put("priority", p.name().toLowerCase(Locale.ROOT)));
     if (b.anaphylaxisHistory()) body.put("anaphylaxisHistory", true);
-    return remotes.get(c.site().id()).book(body).map(a -> appointment(b, c, nearest, a.getString("appointmentId"),
-        a.getString("code"), LocalTime.parse(a.getString("slot")), a.getString("voucher"),
-        a.getInteger("predictedWaitMin", 0), a.getBoolean("again", false)));
+    return remotes.get(c.site().id()).send("/api/v1/bookings", body.put("siteId", c.site().id()))
+        .map(a -> appointment(b, c, nearest, a.getString("appointmentId"), a.getString("code"),
+            LocalTime.parse(a.getString("slot")), a.getString("voucher"), a.getInteger("predictedWaitMin", 0)));
+  }
+
+  private static JsonObject person(IdDocument idType, String idNumber, String phone) {
+    return new JsonObject().put("idType", idType.wire()).put("idNumber", idNumber).put("phone", phone);
+  }
+
+  // ---- a booking held: read, its flag changed, given up (on its site, or through the server that runs it) ----
+
+  /** The booking {@code code} of {@code dose} at {@code siteId} as its site keeps it; empty when it is gone. */
+  public Future<Optional<Held>> held(String siteId, String code, int dose, Bookings.Person who) {
+    SiteConfig site = config.anySite(siteId).orElse(null);
+    if (site == null) return Future.succeededFuture(Optional.empty());
+    if (site.isRemote()) {
+      return remotes.get(siteId).send("/api/v1/bookings/lookup", person(who.idType(), who.idNumber(), who.phone()))
+          .map(r -> r.getJsonArray("bookings", new io.vertx.core.json.JsonArray()).stream()
+              .map(JsonObject.class::cast)
+              .filter(j -> code.equals(j.getString("appointmentId")))
+              .findFirst().map(j -> held(j, site)));
+    }
+    return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
+            .arg(io.vaxflow.store.SiteKeys.appointment(siteId, code)))
+        .map(r -> {
+          if (r == null || r.size() == 0 || !r.containsKey("code")) return Optional.<Held>empty();
+          return Optional.of(held(site, r.get("code").toString(), dose, LocalDate.parse(r.get("day").toString()),
+              LocalTime.parse(r.get("slot").toString()), r.containsKey("priority") ? r.get("priority").toString() : "",
+              r.containsKey("anaphylaxis") && "1".equals(r.get("anaphylaxis").toString())));
+        });
+  }
+
+  /** The appointment hash's fields (name, idNumber, phone, ...) of a booking at a site run here. */
+  Future<Map<String, String>> appointmentFields(String siteId, String code) {
+    return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
+        .arg(io.vaxflow.store.SiteKeys.appointment(siteId, code))).map(r -> {
+          Map<String, String> out = new LinkedHashMap<>();
+          if (r != null) r.getKeys().forEach(k -> out.put(k, r.get(k).toString()));
+          return out;
+        });
+  }
+
+  private Held held(SiteConfig site, String code, int dose, LocalDate day, LocalTime slot, String priority, boolean anaphylaxis) {
+    String cat = priority.isEmpty() ? "A" : "P";
+    return new Held(dose, code, Voucher.display(code), site, day, slot, Voucher.sign(config.voucherSecret(), code, day, slot, cat),
+        priority.isEmpty() ? Optional.empty() : Optional.of(Priority.valueOf(priority.toUpperCase(Locale.ROOT))), anaphylaxis);
+  }
+
+  /** A booking as a remote server's look-up told it. */
+  private static Held held(JsonObject j, SiteConfig site) {
+    String p = j.getString("priority");
+    return new Held(j.getInteger("dose", 1), j.getString("appointmentId"), j.getString("code"), site,
+        LocalDate.parse(j.getString("day")), LocalTime.parse(j.getString("slot")), j.getString("voucher"),
+        p == null ? Optional.empty() : Optional.of(Priority.valueOf(p.toUpperCase(Locale.ROOT))),
+        j.getBoolean("anaphylaxisHistory", false));
+  }
+
+  /**
+   * Gives the booking {@code code} at {@code siteId} up: {@code reason} cancelled (by its person), or changed (it
+   * moved to {@code movedTo}, 'site/code'). A remote site's through its server, for the same person.
+   */
+  public Future<Void> cancelAt(String siteId, String code, String reason, String movedTo, Bookings.Person who, int dose) {
+    SiteConfig site = config.anySite(siteId).orElseThrow();
+    if (site.isRemote()) {
+      return remotes.get(siteId).send("/api/v1/bookings/cancel", person(who.idType(), who.idNumber(), who.phone())
+          .put("dose", dose)).mapEmpty();
+    }
+    return flows.get(siteId).cancelBooking(new ScriptArgs.BookCancel(code, reason, movedTo)).mapEmpty();
+  }
+
+  /** Sets the booking's anaphylaxis flag where it is; whether it changed. */
+  public Future<Boolean> flagAt(String siteId, String code, boolean anaphylaxisHistory, Bookings.Person who, int dose) {
+    SiteConfig site = config.anySite(siteId).orElseThrow();
+    if (site.isRemote()) {
+      return remotes.get(siteId).send("/api/v1/bookings/change", person(who.idType(), who.idNumber(), who.phone())
+          .put("dose", dose).put("anaphylaxisHistory", anaphylaxisHistory))
+          .map(r -> r.getJsonArray("changed", new io.vertx.core.json.JsonArray()).contains("anaphylaxisHistory"));
+    }
+    return flows.get(siteId).changeBooking(new ScriptArgs.BookChange(code, anaphylaxisHistory)).map(r -> r.getBoolean("changed", false));
   }
 
   private static Appointment appointment(Booking b, Candidate c, Candidate nearest, String id, String code, LocalTime slot,
-                                         String voucher, int wait, boolean again) {
+                                         String voucher, int wait) {
     Reason why = c.km().isEmpty() ? Reason.REQUESTED
         : c.site().equals(nearest.site()) ? Reason.NEAREST
         : c.cost() < nearest.cost() ? Reason.LESS_WAIT : Reason.NEAREST_FULL;
     return new Appointment(id, code, c.site(), b.day(), slot, voucher, wait, reason(why, c, nearest), why, c.km(),
-        c.waitMin(), why == Reason.REQUESTED ? Optional.empty() : Optional.of(nearest), again);
+        c.waitMin(), why == Reason.REQUESTED ? Optional.empty() : Optional.of(nearest));
   }
 
   private static String reason(Reason why, Candidate c, Candidate nearest) {

@@ -4,6 +4,7 @@ import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.security.PeerProof;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A site another Vaxflow server runs, seen through that server's public API: its load polled
- * (GET /api/v1/sites) and bookings made (POST /api/v1/bookings with its siteId), both behind the
- * site's own circuit breaker. A site whose last poll failed is down: the dispatcher leaves it out
+ * (GET /api/v1/sites) and bookings made, looked up, changed and cancelled (POST /api/v1/bookings with its
+ * siteId, /bookings/lookup, /change, /cancel, each vouched for by a {@link PeerProof}), all behind the site's own
+ * circuit breaker. A site whose last poll failed is down: the dispatcher leaves it out
  * until a poll answers again.
  */
 public final class RemoteSite {
@@ -46,8 +48,11 @@ public final class RemoteSite {
   private volatile Optional<Instant> lastAnswer = Optional.empty();
   private volatile String lastError = "not polled yet";
 
-  RemoteSite(Vertx vertx, WebClient http, SiteConfig site, VaxflowConfig.Remote config) {
+  private final PeerProof peers;
+
+  RemoteSite(Vertx vertx, WebClient http, SiteConfig site, VaxflowConfig.Remote config, PeerProof peers) {
     this.site = site;
+    this.peers = peers;
     this.http = http;
     URI uri = URI.create(site.remote().orElseThrow());
     this.ssl = "https".equals(uri.getScheme());
@@ -131,14 +136,16 @@ public final class RemoteSite {
   }
 
   /**
-   * Books through the remote server's API. A refusal it gives (full, closed, bad input) comes back
-   * as the same {@link Rejection}; a server that cannot be reached fails with UNAVAILABLE and the
-   * site is left out until a poll answers.
+   * A person's request to the remote server's API ({@code path}: /api/v1/bookings, /bookings/lookup, ...), vouched for
+   * by this server. A refusal it gives (full, closed, bad input) comes back as the same {@link Rejection}; a server
+   * that cannot be reached fails with UNAVAILABLE and the site is left out until a poll answers.
    */
-  Future<JsonObject> book(JsonObject body) {
-    return breaker.<HttpResponse<Buffer>>execute(() -> http.post(port, host, basePath + "/api/v1/bookings").ssl(ssl)
-            .timeout(timeoutMs).putHeader("Accept", "application/json")
-            .sendJsonObject(body.copy().put("siteId", site.id()))
+  Future<JsonObject> send(String path, JsonObject body) {
+    Buffer bytes = body.toBuffer();
+    return breaker.<HttpResponse<Buffer>>execute(() -> http.post(port, host, basePath + path).ssl(ssl)
+            .timeout(timeoutMs).putHeader("Accept", "application/json").putHeader("Content-Type", "application/json")
+            .putHeader(PeerProof.HEADER, peers.of(bytes.getBytes(), Instant.now()))
+            .sendBuffer(bytes)
             .compose(r -> r.statusCode() >= 500 ? Future.failedFuture("answered " + r.statusCode()) : Future.succeededFuture(r)))
         .recover(err -> {
           down(err);
@@ -153,7 +160,12 @@ public final class RemoteSite {
             return Future.failedFuture(new Rejection(ErrorCode.UNAVAILABLE, site.name("en") + " gave an unreadable answer.",
                 new JsonObject().put("siteId", site.id())));
           }
-          if (r.statusCode() == 200 || r.statusCode() == 201) return Future.succeededFuture(json.put("again", r.statusCode() == 200));
+          if (r.statusCode() == 200 || r.statusCode() == 201) return Future.succeededFuture(json);
+          if (r.statusCode() == 202) { // it asks for a code: it does not take this server's word (another secret)
+            return Future.failedFuture(new Rejection(ErrorCode.UNAVAILABLE, site.name("en")
+                + " does not take this server's word for the phone (its servers must share VOUCHER_SECRET).",
+                new JsonObject().put("siteId", site.id())));
+          }
           JsonObject error = json == null ? new JsonObject() : json.getJsonObject("error", new JsonObject());
           JsonObject details = error.copy();
           details.remove("code");

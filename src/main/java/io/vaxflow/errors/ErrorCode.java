@@ -19,14 +19,27 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, "You are not signed in, or your session has ended. Please sign in.", "未登录或登录已失效，请重新登录。"),
   BAD_CREDENTIALS(401, "Wrong staff ID or PIN.", "工号或密码错误。"),
   FORBIDDEN(403, "Your role does not allow this here.", "您的岗位不能在此执行该操作。"),
+  /** A kiosk, hall display or staff tablet route asked from a browser that is not an enrolled device of the site (gateway/Devices). */
+  DEVICE_REQUIRED(403, "This screen is not enrolled as a device of this site. Ask the site manager to enrol it.",
+      "此屏幕未登记为本接种点的设备，请联系接种点负责人登记。"),
+  /** The device's enrolment was withdrawn by a manager: its credential no longer works. */
+  DEVICE_REVOKED(403, "This device's enrolment was withdrawn. Ask the site manager to enrol it again.",
+      "此设备的登记已被撤销，请联系接种点负责人重新登记。"),
   NOT_FOUND(404, "There is nothing at this address.", "此地址没有内容。"),
   UNKNOWN_SITE(404, "There is no such site.", "没有这个接种点。"),
   UNKNOWN_TICKET(404, "There is no ticket with that number today.", "今天没有这个号码。"),
   UNKNOWN_STATION(404, "This site has no such station.", "本接种点没有这个工作台。"),
+  /** No booking of this person (and dose) made with this phone: said only to whoever proved the phone with its code. */
+  NO_BOOKING(404, "There is no booking of this ID number with this phone.", "没有用此证件号码和手机号码的预约。"),
   METHOD_NOT_ALLOWED(405, "This address does not take that method.", "此地址不接受该请求方法。"),
   STATION_BUSY(409, "This station already has a patient: finish or return them first.", "本台已有患者，请先完成或退回。"),
   INVALID_TRANSITION(409, "That is not possible in the current state.", "当前状态下无法执行该操作。"),
   NOT_CALLED(409, "This number has not been called to the vaccine room yet.", "该号码尚未被叫入候诊室。"),
+  /** The person holds a booking of this dose already (nothing of it is shown: look it up with the code of its phone). */
+  ALREADY_BOOKED(409, "This person already has a booking for this dose. Look it up, change or cancel it with the phone it was made with.",
+      "此人已预约本剂次。可用预约时的手机号码查询、修改或取消。"),
+  /** The phone holds as many bookings for that day as one phone may (a family's). */
+  PHONE_LIMIT(409, "This phone number has as many bookings for that day as one phone may hold.", "此手机号码当天的预约数已达上限。"),
   NO_CAPACITY(409, "Every slot of that day is fully booked.", "当天号源已满。"),
   NOT_IN_OBSERVATION(409, "This number is not in the observation area.", "该号码不在留观区。"),
   REACTION_HELD(409, "A severe reaction holds this person: clear it first.", "此人有严重反应，需先解除后才能离开。"),
@@ -37,12 +50,18 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "The request body is larger than 16 KiB.", "请求内容超过 16 KiB。"),
   URI_TOO_LONG(414, "The request URL is too long.", "请求地址过长。"),
   UNSUPPORTED_MEDIA_TYPE(415, "The request body is not of an accepted type.", "不接受该类型的请求内容。"),
+  /** The one-time code is wrong, used up or expired ({@code attemptsLeft}: tries left; 0: ask for a new code). */
+  CODE_INVALID(422, "This code is not right, or no longer valid. Check the text message, or ask for a new code.",
+      "验证码不正确或已失效。请核对短信，或重新获取验证码。"),
   VOUCHER_INVALID(422, "This code is not valid.", "预约码无效。"),
   VOUCHER_WRONG_SITE(422, "Your appointment is at another site.", "您的预约不在本接种点。"),
   VOUCHER_WRONG_DAY(422, "Your appointment is on another day.", "您的预约不是今天。"),
   TOO_EARLY(422, "It is too early to check in for your appointment.", "现在签到为时过早。"),
   ALREADY_CHECKED_IN(422, "You have already checked in today.", "您今天已经签到。"),
   WALK_IN_NOT_ALLOWED(422, "This site takes appointments only.", "本接种点仅接待预约人员。"),
+  /** A device's one-time enrolment code that is wrong, used already or expired. */
+  ENROL_CODE_INVALID(422, "This enrolment code is wrong or has expired. Ask the site manager for a new one.",
+      "登记码错误或已过期，请向接种点负责人索取新的登记码。"),
   /** A manager has stopped walk-ins for a while (appointments still check in). */
   WALK_INS_STOPPED(409, "Walk-ins are paused at this site for now.", "本接种点暂停接待未预约人员。"),
   RATE_LIMITED(429, "Too many requests. Please wait a moment and try again.", "请求过多，请稍后再试。"),

@@ -190,6 +190,16 @@ public final class SiteFlow {
     return run("public", at -> scripts.run(Script.BOOK, at, args));
   }
 
+  /** Gives a booking up: its slot freed, its reminder off (lua/book_cancel.lua); the day and slot it had. */
+  public Future<JsonObject> cancelBooking(ScriptArgs.BookCancel args) {
+    return run("public", at -> scripts.run(Script.BOOK_CANCEL, at, args));
+  }
+
+  /** Sets a booking's safety flag in place (lua/book_change.lua); the appointment as it is now. */
+  public Future<JsonObject> changeBooking(ScriptArgs.BookChange args) {
+    return run("public", at -> scripts.run(Script.BOOK_CHANGE, at, args));
+  }
+
   /** Claims the site's due sayings of calls (the announcer's repeats). */
   public Future<JsonObject> say(ScriptArgs.Say args) {
     return run("system", at -> scripts.run(Script.SAY, at, args));

@@ -15,10 +15,11 @@ import java.util.Set;
 /**
  * Who may call a route: the rule a route declares where it is mounted, and the handler that
  * enforces it (401 UNAUTHENTICATED without a live session, 403 FORBIDDEN to staff of another site
- * or of a role the rule does not name). Managers and admins pass every rule at the sites they run.
- * A route's {@code :site} (and {@code :station}) parameter is checked before this runs.
+ * or of a role the rule does not name, 403 DEVICE_REQUIRED on a device's route from anything but
+ * one of the site's enrolled devices of its role). Managers and admins pass every rule at the sites
+ * they run. A route's {@code :site} (and {@code :station}) parameter is checked before this runs.
  */
-public record Access(Rule rule, Set<Role> roles) implements Handler<RoutingContext> {
+public record Access(Rule rule, Set<Role> roles, Optional<DeviceRole> device) implements Handler<RoutingContext> {
 
   public enum Rule {
     /** Anyone, no session needed. */
@@ -31,6 +32,12 @@ public record Access(Rule rule, Set<Role> roles) implements Handler<RoutingConte
     STATION_KIND,
     /** Staff of the site with one of the rule's roles. */
     ROLES,
+    /**
+     * An enrolled device of the route's site (of the device's own site on a route without {@code :site}) for the
+     * rule's device role, or in demo mode the local computer ({@link Devices#local}); no staff session needed. Decided
+     * from the request alone, before the route's rate limits: anyone else costs a refusal, nothing more.
+     */
+    DEVICE,
     /** Not an endpoint: middleware, static files, the event-bus bridge (which guards itself). */
     PLUMBING
   }
@@ -43,6 +50,11 @@ public record Access(Rule rule, Set<Role> roles) implements Handler<RoutingConte
 
   public Access {
     roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+    if ((rule == Rule.DEVICE) != device.isPresent()) throw new IllegalArgumentException("a device role goes with the DEVICE rule only");
+  }
+
+  private Access(Rule rule, Set<Role> roles) {
+    this(rule, roles, Optional.empty());
   }
 
   public static Access anyone() {
@@ -79,9 +91,19 @@ public record Access(Rule rule, Set<Role> roles) implements Handler<RoutingConte
     return anyOf(Role.MANAGER);
   }
 
+  /** One of the site's enrolled devices of that role (a kiosk, a staff tablet), or the demo's local computer. */
+  public static Access device(DeviceRole role) {
+    return new Access(Rule.DEVICE, Set.of(), Optional.of(role));
+  }
+
   /** Whether the route needs a staff session at all. */
   public boolean needsStaff() {
-    return rule != Rule.PUBLIC && rule != Rule.PLUMBING;
+    return rule != Rule.PUBLIC && rule != Rule.PLUMBING && rule != Rule.DEVICE;
+  }
+
+  /** Whether the route is a device's: its rule is decided before anything else the route does. */
+  public boolean needsDevice() {
+    return rule == Rule.DEVICE;
   }
 
   /** Whether the rule is about one site (the route's {@code :site}). */
@@ -92,7 +114,7 @@ public record Access(Rule rule, Set<Role> roles) implements Handler<RoutingConte
   /** Whether this staff member passes the rule at that site (and station kind, for a station route). */
   public boolean permits(StaffAccount s, String siteId, Optional<StationKind> kind) {
     return switch (rule) {
-      case PUBLIC, PLUMBING, SIGNED_IN -> true;
+      case PUBLIC, PLUMBING, SIGNED_IN, DEVICE -> true;
       case SITE_STAFF -> s.worksAt(siteId);
       case STATION_KIND -> s.worksAt(siteId) && (s.runsSites() || kind.map(k -> s.has(k.role())).orElse(false));
       case ROLES -> s.worksAt(siteId) && (s.runsSites() || roles.stream().anyMatch(s::has));
@@ -101,6 +123,11 @@ public record Access(Rule rule, Set<Role> roles) implements Handler<RoutingConte
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (needsDevice()) {
+      Devices.require(ctx, device.get());
+      ctx.next();
+      return;
+    }
     if (!needsStaff()) {
       ctx.next();
       return;
@@ -126,6 +153,6 @@ public record Access(Rule rule, Set<Role> roles) implements Handler<RoutingConte
 
   @Override
   public String toString() {
-    return rule == Rule.ROLES ? "ROLES" + roles : rule.name();
+    return rule == Rule.ROLES ? "ROLES" + roles : rule == Rule.DEVICE ? "DEVICE[" + device.get().wire() + "]" : rule.name();
   }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * refuses a closed one in the same round trip (lua/lib/core.lua). A request that runs no such script
  * asks Redis for the session again when it was remembered (StaffAuth.confirm). The logout is also
  * published on {@link #REVOKED}, so every instance forgets the session as soon as the message
- * arrives ({@link SessionRevocations}); only while that subscription is up is anything remembered.
+ * arrives ({@link Revocations}); only while that subscription is up is anything remembered.
  */
 public final class Sessions {
 

@@ -61,6 +61,17 @@ public final class AppMetrics {
     count("vaxflow_checkins", "Check-ins by site and outcome (created, replay, or the error code)", "site", site, "outcome", outcome);
   }
 
+  /**
+   * PIN checks (each a PBKDF2) the login has run since start: only sign-ins on a site's enrolled tablets reach one,
+   * so a flood of guesses from elsewhere leaves it where it was.
+   */
+  public <T> void pinChecks(T login, ToDoubleFunction<T> checks) {
+    if (registry == null) return;
+    // the counter reads the login it is given (held weakly: the server's routes keep it)
+    io.micrometer.core.instrument.FunctionCounter.builder("vaxflow_login_pin_checks", login, checks)
+        .description("PIN checks (PBKDF2) run by staff sign-ins").register(registry);
+  }
+
   public void called(String site, String toKind) {
     count("vaxflow_call_sayings", "Repetitions of calls published to displays", "site", site, "to", toKind);
   }

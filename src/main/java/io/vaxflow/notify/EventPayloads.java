@@ -2,6 +2,7 @@ package io.vaxflow.notify;
 
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.config.VaxflowConfig.Webhook.Event;
+import io.vaxflow.security.OneTimeCode;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
@@ -28,7 +29,10 @@ import java.util.Set;
  *       ({@link CallText}); {@code back: true} for a come-back call;
  *   <li>{@code ticket}: a check-in and every move of a ticket: number, kind (the transition), from, to;
  *   <li>{@code alert}: raised or cleared, its code, subject, severity, value, limit and message in zh and en;
- *   <li>{@code reminder}: a booking's reminder: appointment, day, slot.
+ *   <li>{@code reminder}: a booking's reminder: appointment, day, slot;
+ *   <li>{@code otp}: a one-time code for a phone, from the city's stream ({@code site} is {@code city}): phone, code,
+ *       purpose, expiresAt. The stream holds only a reference: the phone and code are read, sealed, from a key that
+ *       expires with the code ({@link OneTimeCode}), and opened here for a receiver of otp alone.
  * </ul>
  * No name or ID number ever. The phone number is not in the stream: it is read from the appointment as the event is
  * delivered, and only to a receiver subscribed to a personal kind ({@link Event#personal}): in a reminder, and
@@ -42,11 +46,13 @@ final class EventPayloads {
   private final Scripts store;
   private final Views views;
   private final int repeats;
+  private final OneTimeCode codes;
 
   EventPayloads(VaxflowConfig config, Scripts store) {
     this.store = store;
     this.views = new Views(config.timeZone());
     this.repeats = config.announce().repeats();
+    this.codes = OneTimeCode.fromVoucherSecret(config.voucherSecret());
   }
 
   /**
@@ -77,6 +83,7 @@ final class EventPayloads {
       case ALERT -> Future.succeededFuture(Optional.of(alert(e, out)));
       case REMINDER -> booked(site, e.get("appointment"), out.put("appointment", e.get("appointment"))
           .put("day", e.get("bookedDay")).put("slot", e.get("slot")), personal);
+      case OTP -> code(e, out, personal);
       default -> booked(site, e.get("appointment"), fields(e, out), kind.personal() && personal);
     };
   }
@@ -97,6 +104,16 @@ final class EventPayloads {
           phone.ifPresent(p -> out.put("phone", p));
           return Optional.of(out);
         });
+  }
+
+  /** A one-time code: phone and code opened from its sealed delivery key; empty once that expired (the code with it). */
+  private Future<Optional<JsonObject>> code(Entry e, JsonObject out, boolean personal) {
+    if (!personal) return Future.succeededFuture(Optional.empty());
+    return store.send(Request.cmd(Command.GET).arg(SiteKeys.City.CODE_OUT.of(e.get("ref")))).map(r -> {
+      Optional<OneTimeCode.Message> m = r == null ? Optional.empty() : codes.open(r.toString());
+      return m.map(msg -> out.put("phone", msg.phone()).put("code", msg.code()).put("purpose", e.get("purpose"))
+          .put("expiresAt", views.time(Instant.ofEpochMilli(number(e.get("expiresAt"))))));
+    });
   }
 
   /** An event about a booking: with its phone for a personal receiver; empty when the booking is gone. */

@@ -55,12 +55,15 @@ final class Hook {
     this.consumer = consumer;
     this.vertx = vertx;
     for (String site : sites) lanes.put(site, new Lane(this, site));
+    // the one-time codes of bookings are in the city's stream, vf:{city}:events: read only for a receiver of otp
+    if (webhook.events().contains(Webhook.Event.OTP)) lanes.put(VaxflowConfig.CITY, new Lane(this, VaxflowConfig.CITY));
   }
 
   Collection<Lane> lanes() {
     return lanes.values();
   }
 
+  /** The lane of a site (or of the city's stream); null when this webhook does not read it. */
   Lane lane(String site) {
     return lanes.get(site);
   }

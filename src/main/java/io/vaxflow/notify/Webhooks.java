@@ -64,12 +64,18 @@ public final class Webhooks extends VerticleBase {
     return hooks.stream().map(h -> h.status(staleMs)).toList();
   }
 
-  /** Wakes the lanes of {@code site}: its stream has a new entry (called from the announcer's event loop). */
+  /**
+   * Wakes the lanes of {@code site}: its stream has a new entry (called from the announcer's event loop; for the
+   * city's stream of one-time codes, {@link io.vaxflow.config.VaxflowConfig#CITY}, by the booking that sent one).
+   */
   public void wake(String site, Entry e) {
     if (context == null || waking.put(site, true) != null) return; // one wake-up pending per site is enough
     context.runOnContext(v -> {
       waking.remove(site);
-      hooks.forEach(h -> h.lane(site).pump());
+      hooks.forEach(h -> {
+        Lane lane = h.lane(site);
+        if (lane != null) lane.pump();
+      });
     });
   }
 

@@ -1,11 +1,9 @@
 package io.vaxflow.security;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -28,12 +26,12 @@ public final class TrackToken {
 
   /** The links' key: HMAC(voucherSecret, "vaxflow-track-v1"). */
   public static TrackToken fromVoucherSecret(String secret) {
-    return new TrackToken(mac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM), "vaxflow-track-v1"));
+    return new TrackToken(Hmac.derived(secret, "vaxflow-track-v1").getEncoded());
   }
 
   /** The {@code k} of a ticket's link. */
   public String token(String site, String day, String number) {
-    byte[] full = mac(key, site + "|" + day + "|" + number);
+    byte[] full = Hmac.mac(key, site + "|" + day + "|" + number);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, BYTES));
   }
 
@@ -41,15 +39,5 @@ public final class TrackToken {
   public boolean matches(String site, String day, String number, String k) {
     if (k == null) return false;
     return MessageDigest.isEqual(token(site, day, number).getBytes(StandardCharsets.US_ASCII), k.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static byte[] mac(SecretKeySpec key, String text) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

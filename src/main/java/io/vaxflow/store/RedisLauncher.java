@@ -98,6 +98,15 @@ public final class RedisLauncher {
     return url(port);
   }
 
+  /**
+   * The URL of the redis-server that a server started on this data directory (its port as recorded there), for a
+   * command run beside it (`java -jar vaxflow.jar enrol ...`); empty when none was recorded.
+   */
+  public static Optional<String> runningUrl(Path dataDir) {
+    int port = recordedPort(dataDir.toAbsolutePath().normalize());
+    return port > 0 ? Optional.of(url(port)) : Optional.empty();
+  }
+
   public int port() {
     return port;
   }
@@ -253,8 +262,9 @@ public final class RedisLauncher {
       Response dir = r.get(2); // RESP3: a map; RESP2: [name, value]
       return new Answer(infoField(r.get(1).toString(), "process_id").map(Long::parseLong).orElse(-1L),
           Path.of((dir.containsKey("dir") ? dir.get("dir") : dir.get(1)).toString()).toAbsolutePath().normalize());
-    } catch (Throwable e) { // Redis's error replies (-LOADING while it replays its file) are Throwables, not Exceptions
-      if (e instanceof Error fatal) throw fatal;
+    } catch (Throwable e) {
+      // a Redis error reply (-LOADING while the append-only file is replayed) is an ErrorType: a Throwable, not an Exception
+      if (e instanceof Error error) throw error;
       throw e instanceof IOException io ? io : new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
     }
   }

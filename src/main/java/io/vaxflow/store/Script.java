@@ -37,6 +37,8 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.Restore> RESTORE = waited("restore", ScriptArgs.Restore.class);
   public static final Script<ScriptArgs.SiteMode> SITE_MODE = waited("site_mode", ScriptArgs.SiteMode.class);
   public static final Script<ScriptArgs.Book> BOOK = waited("book", ScriptArgs.Book.class);
+  public static final Script<ScriptArgs.BookCancel> BOOK_CANCEL = waited("book_cancel", ScriptArgs.BookCancel.class);
+  public static final Script<ScriptArgs.BookChange> BOOK_CHANGE = waited("book_change", ScriptArgs.BookChange.class);
   public static final Script<ScriptArgs.Say> SAY = waited("say", ScriptArgs.Say.class);
   public static final Script<ScriptArgs.Remind> REMIND = waited("remind", ScriptArgs.Remind.class);
   public static final Script<ScriptArgs.Alerts> ALERTS = waited("alerts", ScriptArgs.Alerts.class);
@@ -45,11 +47,25 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.Reaction> OBSERVE_REACTION = waited("observe_reaction", ScriptArgs.Reaction.class);
   public static final Script<ScriptArgs.OfNumber> OBSERVE_CLEAR = waited("observe_clear", ScriptArgs.OfNumber.class);
   public static final Script<ScriptArgs.OfNumber> OBSERVE_RELEASE = waited("observe_release", ScriptArgs.OfNumber.class);
+  // ---- the city's (KEYS[1] vf:{city}): people's bookings and their phones' codes ----
+  public static final Script<ScriptArgs.CodeSend> CODE_SEND = waited("code_send", ScriptArgs.CodeSend.class);
+  public static final Script<ScriptArgs.CodeVerify> CODE_VERIFY = waited("code_verify", ScriptArgs.CodeVerify.class);
+  public static final Script<ScriptArgs.ClaimSet> CLAIM_SET = waited("claim_set", ScriptArgs.ClaimSet.class);
+  public static final Script<ScriptArgs.ClaimDrop> CLAIM_DROP = waited("claim_drop", ScriptArgs.ClaimDrop.class);
   // ---- the gateway's ----
   public static final Script<ScriptArgs.LoginGuard> LOGIN_GUARD = waited("login_guard", ScriptArgs.LoginGuard.class);
   public static final Script<ScriptArgs.RateQueue> RATE_QUEUE = waited("rate_queue", ScriptArgs.RateQueue.class);
   /** Its buckets are best effort: not waited for. */
   public static final Script<ScriptArgs.RateLimit> RATE_LIMIT = unwaited("rate_limit", ScriptArgs.RateLimit.class);
+  /** Before the registry is asked about a voucher: the kiosk enrolled, then its buckets (best effort, as rate_limit). */
+  public static final Script<ScriptArgs.KioskGate> KIOSK_GATE = unwaited("kiosk_gate", ScriptArgs.KioskGate.class);
+  // ---- a site's devices ----
+  public static final Script<ScriptArgs.EnrolCode> ENROL_CODE = waited("enrol_code", ScriptArgs.EnrolCode.class);
+  public static final Script<ScriptArgs.Enrol> ENROL = waited("enrol", ScriptArgs.Enrol.class);
+  public static final Script<ScriptArgs.OfDevice> REVOKE_DEVICE = waited("revoke_device", ScriptArgs.OfDevice.class);
+  /** A device still enrolled, its lastSeen brought up to now (a note, not waited for). */
+  public static final Script<ScriptArgs.DeviceSeen> DEVICE_SEEN = unwaited("device_seen", ScriptArgs.DeviceSeen.class);
+  public static final Script<ScriptArgs.None> DEVICES = unwaited("devices", ScriptArgs.None.class);
   // ---- reads: nothing a client is told about changes ----
   public static final Script<ScriptArgs.Snapshot> SNAPSHOT = unwaited("snapshot", ScriptArgs.Snapshot.class);
   public static final Script<ScriptArgs.OfNumber> TICKET = unwaited("ticket", ScriptArgs.OfNumber.class);

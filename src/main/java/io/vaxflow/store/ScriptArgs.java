@@ -57,35 +57,73 @@ public final class ScriptArgs {
   public record Appointment(String day, long slotStart, String category) {}
 
   /**
-   * checkin: mode 'appt' | 'offline' | 'walkin'; {@code buckets} the limits of the rate-limit keys
-   * after the site's prefix (empty when the caller took the tokens already); {@code appointment}
-   * null for a walk-in.
+   * checkin: mode 'appt' | 'offline' | 'walkin'; {@code device} the kiosk's credential hash ('' for the demo's
+   * local computer); {@code buckets} the limits of the rate-limit keys after the site's prefix (empty when the
+   * caller took the tokens already); {@code appointment} null for a walk-in.
    */
   public record Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
-                        long earlyMs, List<Limit> buckets, Appointment appointment, java.util.Map<String, Long> floors) {
+                        long earlyMs, String device, List<Limit> buckets, Appointment appointment,
+                        java.util.Map<String, Long> floors) {
 
     /** Without floors: {@code SiteFlow.checkin} adds the server's ({@link #withFloors}). */
     public Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
-                   long earlyMs, List<Limit> buckets, Appointment appointment) {
-      this(mode, code, idemKey, name, idNumber, dose, earlyMs, buckets, appointment, null);
+                   long earlyMs, String device, List<Limit> buckets, Appointment appointment) {
+      this(mode, code, idemKey, name, idNumber, dose, earlyMs, device, buckets, appointment, null);
     }
 
     /** The same check-in, numbered above {@code floors}: the highest number of each category the server saw issued today. */
     public Checkin withFloors(java.util.Map<String, Long> floors) {
-      return new Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs, buckets, appointment, floors);
+      return new Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs, device, buckets, appointment, floors);
     }
   }
+
+  /** kiosk_gate: the kiosk's credential hash ('' for the demo's local computer), then one limit per bucket key. */
+  public record KioskGate(String device, List<Limit> buckets) {}
+
+  /** device_seen: a device by its credential's hash, and the role it must be enrolled for ('' any). */
+  public record DeviceSeen(String device, String role) {}
+
+  /** enrol_code: a one-time code (its hash) that enrols one device for a role, named, for ttlMs. */
+  public record EnrolCode(String code, String role, String name, long ttlMs) {}
+
+  /** enrol: the code (its hash) redeemed by a new device, the hash of its credential's secret, its id. */
+  public record Enrol(String code, String device, String id) {}
+
+  /** revoke_device: a device of the site by its id. */
+  public record OfDevice(String id) {}
 
   /** A slot that can still be booked: HH:MM and its start. */
   public record Slot(String slot, long start) {}
 
   /**
    * book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min;
-   * its reminder due at {@code remindAt} (ms; at once when that is past).
+   * its reminder due at {@code remindAt} (ms; at once when that is past). {@code changed}: '' for a new booking, else
+   * what a change changed, the booking replaced being {@code previous} ('site/code').
    */
-  public record Book(String code, String name, String idNumber, String phone, int dose, String priority,
-                     int slotCapacity, long keepSec, String day, List<Slot> slots, boolean anaphylaxisHistory,
-                     long remindAt) {}
+  public record Book(String code, String name, String idType, String idNumber, String person, String phone, int dose,
+                     String priority, int slotCapacity, long keepSec, String day, List<Slot> slots,
+                     boolean anaphylaxisHistory, long remindAt, String changed, String previous) {}
+
+  /** book_cancel: an appointment given up ({@code reason} cancelled | changed; {@code movedTo} 'site/code' after a change). */
+  public record BookCancel(String code, String reason, String movedTo) {}
+
+  /** book_change: an appointment's safety flag as it is to be. */
+  public record BookChange(String code, boolean anaphylaxisHistory) {}
+
+  /** code_send: a one-time code for a phone (its keyed hash), its sealed delivery, and a booking's limits. */
+  public record CodeSend(String phone, String person, String purpose, String hash, String ref, String sealed, long ttlMs,
+                         int attempts, int perHour, int dose, String day, int maxPerPhone) {}
+
+  /** code_verify: the code given (or a peer's word for it) and what it is for. */
+  public record CodeVerify(String phone, String person, String hash, boolean peer, String purpose, int dose, String day,
+                           int maxPerPhone, long pendingMs, long keepSec) {}
+
+  /** claim_set: the person's booking of a dose, recorded for the city. */
+  public record ClaimSet(String person, int dose, String phone, String site, String appointment, String day,
+                         String oldDay, long keepSec) {}
+
+  /** claim_drop: a claim given up: pending ({@code appointment} '') or that booking's. */
+  public record ClaimDrop(String person, int dose, String phone, String day, String appointment) {}
 
   /** remind: due reminders moved into the stream in one run, at most. */
   public record Remind(int most) {}

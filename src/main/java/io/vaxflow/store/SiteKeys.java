@@ -13,12 +13,17 @@ import java.util.List;
  * <ul>
  *   <li>{@code vf:session:<token>} string, a staff session: the staff id, with a TTL ({@link #session});
  *   <li>{@code vf:sessions:revoked} pub/sub channel: tokens of closed sessions ({@link #SESSIONS_REVOKED});
+ *   <li>{@code vf:devices:revoked} pub/sub channel: devices whose enrolment was withdrawn ({@link #DEVICES_REVOKED});
  *   <li>{@code rl:{<address>}:<class>} hash, a token bucket per client address and route class ({@link #routeBucket});
- *   <li>{@code rl:{<site>}:kiosk:<address>}, {@code rl:{<site>}:site} token buckets of check-ins, in the site's
- *       slot so checkin.lua takes them with the check-in ({@link #kioskBuckets});
+ *   <li>{@code rl:{<site>}:kiosk:<kiosk>}, {@code rl:{<site>}:site} token buckets of check-ins, in the site's
+ *       slot so checkin.lua takes them with the check-in ({@link #kioskBuckets}); {@code <kiosk>} is {@code dev:<id>}
+ *       for an enrolled kiosk, the address of the demo's local computer;
  *   <li>{@code rl:{login}:addr:<address>}, {@code :pair:<staff>:<address>}, {@code :staff:<staff>},
  *       {@code :slow:<staff>} the login guard's counters ({@link #loginGuard}, lua/login_guard.lua);
- *   <li>{@code rl:{bookings}:city} the city's booking queue bucket ({@link #BOOKINGS_BUCKET}, lua/rate_queue.lua).
+ *   <li>{@code rl:{bookings}:city} the city's booking queue bucket ({@link #BOOKINGS_BUCKET}, lua/rate_queue.lua);
+ *   <li>{@code vf:{city}:...} the city-wide keys of people's bookings, in one hash slot ({@link City}): who holds a
+ *       booking of which dose, a phone's bookings of a day, a phone's one-time code. A person and a phone appear in
+ *       them only as their keyed hashes ({@code security/PersonKey}), never as the number itself.
  * </ul>
  */
 public final class SiteKeys {
@@ -68,8 +73,6 @@ public final class SiteKeys {
     ALERTS("alerts"),
     /** hash per D: slot HH:MM -> appointments booked. */
     SLOTS("slots:"),
-    /** string per D and ID number: the appointment code of a person's booking that day. */
-    BOOKED("booked:"),
     /** string per idempotency key: 'D|num' of the check-in made with it. */
     IDEMPOTENCY("idem:"),
     /** string per voucher code: the number it was checked in as. */
@@ -85,7 +88,18 @@ public final class SiteKeys {
     /** hash per D and wait (desk, booth): the day's ended waits by tenths of a minute, n, ms (lua/lib/stats.lua). */
     HISTOGRAM("hist:"),
     /** string per session token, for a minute: the session was closed; every site script refuses it (lua/lib/core.lua). */
-    CLOSED_SESSION("closed:");
+    CLOSED_SESSION("closed:"),
+    /**
+     * hash per credential: one enrolled device (id, role, name, enrolledAt, enrolledBy, lastSeen), under the SHA-256 of
+     * its credential's secret part (the credential itself is never stored; lua/lib/devices.lua).
+     */
+    DEVICE("device:"),
+    /** hash: device id -> the hash its record is kept under: the site's devices. */
+    DEVICES("devices"),
+    /** hash per one-time code, for minutes: what the code enrols (role, name, by, expiresAt), under the code's SHA-256. */
+    ENROL("enrol:"),
+    /** set per device id: the tokens of the staff sessions opened on that tablet (closed when it is revoked). */
+    DEVICE_SESSIONS("device_sessions:");
 
     private final String name;
 
@@ -103,6 +117,50 @@ public final class SiteKeys {
       return prefix(site) + ":" + name + String.join(":", parts);
     }
   }
+
+  /**
+   * The city-wide keys: what follows {@code vf:{city}:}. The city's scripts (lua/code_send.lua, code_verify.lua,
+   * claim_set.lua, claim_drop.lua) write them after {@code C = KEYS[1] .. ':'}; {@code <person>} and {@code <phone>}
+   * are {@code PersonKey}'s hex hashes.
+   */
+  public enum City {
+    /** hash per person key and dose: the booking that person holds of that dose (state pending|booked, phone, site, appt, day, at). */
+    DOSE("dose:"),
+    /** set per phone key and D: '&lt;person&gt;:&lt;dose&gt;' of the bookings made with that phone for that day. */
+    PHONE_DAY("phone:"),
+    /** hash per phone key: its one-time code (h: keyed hash bound to the person, purpose, left: tries left, exp ms). */
+    CODE("otp:"),
+    /** hash per phone key: the token bucket of the codes sent to it. */
+    CODE_SENDS("otpsends:"),
+    /** string per delivery reference: the phone and code sealed for the SMS gateway's delivery; expires with the code. */
+    CODE_OUT("otpout:"),
+    /** stream: the 'otp' events (ref, purpose, expiresAt; never the code or the phone), read by the webhooks. */
+    EVENTS("events");
+
+    private final String name;
+
+    City(String name) {
+      this.name = name;
+    }
+
+    /** The name as the scripts write it after the city's prefix. */
+    public String keyName() {
+      return name;
+    }
+
+    /** This key, with {@code parts} joined by ':' after a name that takes them. */
+    public String of(String... parts) {
+      return city() + ":" + name + String.join(":", parts);
+    }
+  }
+
+  /** {@code vf:{city}}: KEYS[1] of the city's scripts (the name no site may have: {@code VaxflowConfig.CITY}). */
+  public static String city() {
+    return prefix(io.vaxflow.config.VaxflowConfig.CITY);
+  }
+
+  /** Channel on which a revoked device ('site|hash') is published to every instance (its bridge connections close). */
+  public static final String DEVICES_REVOKED = SYSTEM + "devices:revoked";
 
   /** Channel on which a closed session's token is published to every instance. */
   public static final String SESSIONS_REVOKED = SYSTEM + "sessions:revoked";
@@ -207,12 +265,20 @@ public final class SiteKeys {
     return LIMITS + "{" + address + "}:" + routeClass;
   }
 
-  /** The check-in buckets (client address, whole site), in the site's hash slot. */
-  public static List<String> kioskBuckets(String site, String address) {
-    return List.of(LIMITS + "{" + site + "}:kiosk:" + address, LIMITS + "{" + site + "}:site");
+  /** The check-in buckets (the kiosk: {@code dev:<id>} or the demo's local address; the whole site), in the site's hash slot. */
+  public static List<String> kioskBuckets(String site, String kiosk) {
+    return List.of(LIMITS + "{" + site + "}:kiosk:" + kiosk, LIMITS + "{" + site + "}:site");
   }
 
-  /** The login guard's KEYS (see lua/login_guard.lua): address, staff id from address, staff id, slow-down. */
+  /** One enrolled device, by the hash of its credential's secret. */
+  public static String device(String site, String hash) {
+    return Site.DEVICE.of(site, hash);
+  }
+
+  /**
+   * The login guard's KEYS (see lua/login_guard.lua): the tablet ({@code dev:<site>:<id>}, or the demo's local
+   * address), staff id from it, staff id, slow-down.
+   */
   public static List<String> loginGuard(String staffId, String address) {
     String p = LIMITS + "{login}:";
     return List.of(p + "addr:" + address, p + "pair:" + staffId + ":" + address, p + "staff:" + staffId, p + "slow:" + staffId);

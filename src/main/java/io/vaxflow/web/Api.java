@@ -6,7 +6,7 @@ import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.RateLimiter;
-import io.vaxflow.gateway.Sessions;
+import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.StaffLogin;
 import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.SiteMetrics;
@@ -15,45 +15,51 @@ import io.vertx.core.Vertx;
 import java.util.Map;
 
 /**
- * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link KioskRoutes}, {@link AwayRoutes} (a person's own phone),
- * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}. Each module
+ * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link BookingRoutes}, {@link KioskRoutes}, {@link AwayRoutes} (a person's own phone),
+ * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices). Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
 
   private final SiteParams params;
   private final PublicRoutes publicRoutes;
+  private final BookingRoutes bookingRoutes;
   private final KioskRoutes kiosk;
   private final AwayRoutes away;
   private final StationRoutes stations;
   private final ManagerRoutes manager;
   private final PlanRoutes plan;
+  private final DeviceRoutes devices;
   private final VaxflowConfig config;
   private final StaffLogin staffLogin;
   private final RateLimiter limiter;
   private final Views views;
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
-             Dispatcher dispatcher, Sessions sessions, EventStream events, RateLimiter limiter,
+             Dispatcher dispatcher, io.vaxflow.dispatch.Bookings bookings, StaffLogin staffLogin, Devices devices, EventStream events, RateLimiter limiter,
              SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans) {
     this.config = config;
     this.limiter = limiter;
     this.views = new Views(config.timeZone());
     MonitorViews monitorViews = new MonitorViews(views);
     this.params = new SiteParams(flows);
-    this.staffLogin = new StaffLogin(vertx, config, limiter, sessions);
+    this.staffLogin = staffLogin;
     this.publicRoutes = new PublicRoutes(config, flows, dispatcher, events, limiter, city, views, monitorViews);
+    this.bookingRoutes = new BookingRoutes(dispatcher, bookings, limiter,
+        io.vaxflow.security.PeerProof.fromVoucherSecret(config.voucherSecret()));
     this.kiosk = new KioskRoutes(checkin, views);
     this.away = new AwayRoutes(io.vaxflow.security.TrackToken.fromVoucherSecret(config.voucherSecret()), limiter, views);
     this.stations = new StationRoutes(views);
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
     this.plan = new PlanRoutes(plans);
+    this.devices = new DeviceRoutes(devices, limiter, views);
   }
 
   /** Mounts every API route on {@code routes}; their path parameters are checked before their rule. */
   public void mount(Routes routes) {
     Routes api = routes.withParams(params::check);
     publicRoutes.mount(api);
+    bookingRoutes.mount(api);
     kiosk.mount(api);
     away.mount(api);
     new AuthRoutes(config, staffLogin, limiter, views, routes::specs).mount(api);
@@ -61,5 +67,6 @@ public final class Api {
     new ObservationRoutes(views).mount(api);
     manager.mount(api);
     plan.mount(api);
+    devices.mount(api);
   }
 }

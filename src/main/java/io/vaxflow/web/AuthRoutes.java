@@ -7,6 +7,8 @@ import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.CsrfGuard;
+import io.vaxflow.gateway.DeviceRole;
+import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.RateLimiter.RouteClass;
 import io.vaxflow.gateway.SecureCookies;
@@ -20,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Staff sign-in: login, logout, and who is signed in with what they may do. */
+/** Staff sign-in (on one of a site's enrolled tablets): login, logout, and who is signed in with what they may do. */
 final class AuthRoutes {
 
   private final VaxflowConfig config;
@@ -38,7 +40,8 @@ final class AuthRoutes {
   }
 
   void mount(Routes routes) {
-    routes.post("/api/v1/auth/login", Access.anyone(), limiter.per(RouteClass.LOGIN)).handler(this::login);
+    // only a site's tablet gets as far as the login's rate limit, its guard and the PIN (Access.device)
+    routes.post("/api/v1/auth/login", Access.device(DeviceRole.TABLET), limiter.per(RouteClass.LOGIN)).handler(this::login);
     routes.post("/api/v1/auth/logout", Access.anyone()).handler(this::logout);
     routes.get("/api/v1/auth/me", Access.signedIn()).handler(this::me);
   }
@@ -49,7 +52,7 @@ final class AuthRoutes {
   }
 
   private void login(RoutingContext ctx) {
-    staffLogin.login(credentials(ctx), RateLimiter.address(ctx)).onSuccess(in -> {
+    staffLogin.login(credentials(ctx), Devices.of(ctx)).onSuccess(in -> {
       ctx.response().addCookie(SecureCookies.cookie(ctx, Sessions.COOKIE, in.token(), Sessions.TTL.toSeconds()).setHttpOnly(true));
       String csrf = CsrfGuard.issue(ctx);
       json(ctx, 200, signedIn(in.staff()).put("csrfToken", csrf));

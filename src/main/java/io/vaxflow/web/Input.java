@@ -1,6 +1,9 @@
 package io.vaxflow.web;
 
+import io.vaxflow.flow.Rejection;
+import io.vaxflow.security.IdDocument;
 import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
@@ -38,6 +41,20 @@ final class Input {
 
   static Optional<Integer> integer(JsonObject o, String field) {
     return o.getValue(field) instanceof Number n ? Optional.of(n.intValue()) : Optional.empty();
+  }
+
+  /**
+   * The identity document of a body ({@code idType}, default resident) with its {@code idNumber} checked: a resident
+   * ID by GB 11643 (check digit, province, birth date), another document by its form; else 400 naming idNumber.
+   */
+  static IdDocument idDocument(JsonObject o, LocalDate today) {
+    IdDocument type = IdDocument.of(o.getString("idType", "resident"))
+        .orElseThrow(() -> Rejection.invalid("idType", "idType is not a document type we take."));
+    String number = text(o, "idNumber");
+    type.problem(number, today).ifPresent(p -> {
+      throw Rejection.invalid("idNumber", "idNumber " + p);
+    });
+    return type;
   }
 
   /** An optional true/false field (absent: false). */

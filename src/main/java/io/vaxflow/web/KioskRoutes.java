@@ -6,12 +6,13 @@ import static io.vaxflow.web.SiteParams.json;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.gateway.Access;
-import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.gateway.DeviceRole;
+import io.vaxflow.gateway.Devices;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
-/** The kiosk's one route: checking in with a voucher, or as a walk-in. */
+/** The kiosk's one route: checking in with a voucher, or as a walk-in, at one of the site's enrolled kiosks. */
 final class KioskRoutes {
 
   private final Checkin checkin;
@@ -23,24 +24,26 @@ final class KioskRoutes {
   }
 
   void mount(Routes routes) {
-    routes.post("/api/v1/sites/:site/checkins", Access.anyone()).handler(this::checkIn);
+    routes.post("/api/v1/sites/:site/checkins", Access.device(DeviceRole.KIOSK)).handler(this::checkIn);
   }
 
   /**
    * The body as a check-in request: {"voucher": ...} or {"walkIn": {name, idNumber, dose}} (the
    * contract's CheckinRequest); not both, which the schema does not say.
    */
-  static Checkin.Request request(JsonObject b) {
+  static Checkin.Request request(JsonObject b, java.time.LocalDate today) {
     if (!b.containsKey("walkIn")) return new Checkin.WithVoucher(Input.text(b, "voucher"));
     if (b.containsKey("voucher")) throw Rejection.invalid("voucher", "Give a voucher or a walk-in, not both.");
     JsonObject w = b.getJsonObject("walkIn");
-    return new Checkin.WalkIn(Input.text(w, "name"), Input.text(w, "idNumber"), w.getInteger("dose"));
+    Input.idDocument(w, today); // a walk-in's ID number is checked as a booking's is
+    return new Checkin.WalkIn(Input.text(w, "name"), io.vaxflow.security.IdDocument.normalize(Input.text(w, "idNumber")),
+        w.getInteger("dose"));
   }
 
   private void checkIn(RoutingContext ctx) {
     Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key"));
-    Checkin.Request request = request(Input.body(ctx));
-    checkin.checkIn(SiteParams.flow(ctx), request, key, RateLimiter.address(ctx))
+    Checkin.Request request = request(Input.body(ctx), SiteParams.flow(ctx).today());
+    checkin.checkIn(SiteParams.flow(ctx), request, key, Devices.of(ctx))
         .onSuccess(r -> json(ctx, r.replay() ? 200 : 201, new JsonObject().put("ticket", views.ticket(r.ticket()))))
         .onFailure(ctx::fail);
   }

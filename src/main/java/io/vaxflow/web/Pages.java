@@ -8,6 +8,10 @@ import io.vaxflow.view.Words;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.Access;
+import io.vaxflow.gateway.DeviceRole;
+import io.vaxflow.gateway.Devices;
+import io.vaxflow.flow.Rejection;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,15 +37,13 @@ public final class Pages {
   private final VaxflowConfig config;
   private final HandlebarsTemplateEngine engine;
   private final Clock clock;
+  private final Devices devices;
 
-  public Pages(Vertx vertx, VaxflowConfig config) {
-    this(vertx, config, Clock.systemUTC());
-  }
-
-  /** With the server's clock: the booking page offers days from the site's today. */
-  public Pages(Vertx vertx, VaxflowConfig config, Clock clock) {
+  /** With the server's clock (the booking page offers days from the site's today) and the sites' devices. */
+  public Pages(Vertx vertx, VaxflowConfig config, Clock clock, Devices devices) {
     this.config = config;
     this.clock = clock;
+    this.devices = devices;
     this.engine = HandlebarsTemplateEngine.create(vertx);
     // The JVM's default charset is not UTF-8 everywhere on Java 17.
     engine.unwrap().getLoader().setCharset(StandardCharsets.UTF_8);
@@ -55,6 +57,7 @@ public final class Pages {
     routes.get("/sites/:site/staff", Access.anyone()).handler(ctx -> sitePage(ctx, "staff"));
     routes.get("/sites/:site/observation", Access.anyone()).handler(ctx -> sitePage(ctx, "observation"));
     routes.get("/sites/:site/dashboard", Access.anyone()).handler(ctx -> sitePage(ctx, "dashboard"));
+    routes.get("/sites/:site/enrol", Access.anyone()).handler(ctx -> sitePage(ctx, "enrol"));
     routes.get("/book", Access.anyone()).handler(this::book);
     routes.get("/city", Access.anyone()).handler(this::city);
   }
@@ -141,7 +144,39 @@ public final class Pages {
       data.put("today", LocalDate.ofInstant(clock.instant(), config.timeZone()).toString())
           .put("leaseSec", config.flow().leaseSec());
     }
-    render(ctx, 200, template, data);
+    if (template.equals("enrol")) { // the page that enrols a device is none of its devices' pages
+      render(ctx, 200, template, data.put("demo", config.demoMode()));
+      return;
+    }
+    deviceNote(ctx, site, DeviceRole.ofPage(template), lang)
+        .onSuccess(note -> render(ctx, 200, template, data.put("deviceNote", note)))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * What the page says, in small print, of the device it runs on: in demo mode the local browser is enrolled as the
+   * page's device by itself (and told so); elsewhere a browser is one of the site's enrolled devices, or told that
+   * it is not and where to enrol it.
+   */
+  private Future<JsonObject> deviceNote(RoutingContext ctx, SiteConfig site, DeviceRole role, String lang) {
+    JsonObject words = Words.of(lang).getJsonObject("common").getJsonObject("device");
+    String enrol = "/sites/" + site.id() + "/enrol?lang=" + lang;
+    if (devices.local(ctx)) {
+      return devices.demoEnrol(ctx, site.id(), role).map(credential -> {
+        credential.ifPresent(c -> ctx.response().addCookie(Devices.cookie(ctx, c)));
+        return new JsonObject().put("kind", "demo").put("text", words.getJsonObject("demo").getString(role.wire()));
+      });
+    }
+    var held = devices.credential(ctx).filter(c -> c.site().equals(site.id()) && c.role().equals(role.wire()));
+    JsonObject missing = new JsonObject().put("kind", "missing").put("text", words.getJsonObject("missing").getString(role.wire()))
+        .put("enrolHref", enrol);
+    if (held.isEmpty()) return Future.succeededFuture(missing);
+    return devices.seen(held.get(), role)
+        .map(d -> new JsonObject().put("kind", "enrolled").put("text", words.getString("enrolled")
+            .replace("{role}", words.getJsonObject("roles").getString(role.wire())).replace("{name}", d.name())))
+        .recover(err -> err instanceof Rejection
+            ? Future.succeededFuture(missing.put("text", words.getString("revoked") + " " + missing.getString("text")))
+            : Future.failedFuture(err));
   }
 
   /**

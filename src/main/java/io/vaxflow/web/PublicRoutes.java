@@ -19,14 +19,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** What anyone may ask: the sites and their load, a site's state, its calls, a ticket, booking, the city overview. */
+/** What anyone may ask: the sites and their load, a site's state, its calls, a ticket, the city overview (booking: {@link BookingRoutes}). */
 final class PublicRoutes {
 
   /** /calls answers at most the latest this many (the contract's siteCalls). */
@@ -56,7 +55,6 @@ final class PublicRoutes {
   void mount(Routes routes) {
     routes.get("/api/v1/sites", Access.anyone()).handler(this::sites);
     routes.get("/api/v1/sites/:site/state", Access.anyone()).handler(this::state);
-    routes.post("/api/v1/bookings", Access.anyone(), limiter.per(RouteClass.BOOKING), dispatcher.admission()).handler(this::book);
     routes.get("/api/v1/sites/:site/calls", Access.anyone(), limiter.per(RouteClass.LOOKUP)).handler(this::calls);
     routes.get("/api/v1/sites/:site/tickets/:number", Access.anyone(), limiter.per(RouteClass.LOOKUP)).handler(this::ticket);
     routes.get("/api/v1/city", Access.anyone(), limiter.per(RouteClass.LOOKUP)).handler(this::city);
@@ -83,36 +81,6 @@ final class PublicRoutes {
   private void state(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
     flow.snapshot(10).onSuccess(s -> json(ctx, 200, views.snapshot(s, flow.site()))).onFailure(ctx::fail);
-  }
-
-  /**
-   * The booking form's body (the contract's BookingRequest) as the dispatcher's record; the
-   * dispatcher checks what a schema cannot (the day's range, a known site or community).
-   */
-  static Dispatcher.Booking booking(JsonObject b) {
-    return new Dispatcher.Booking(Input.text(b, "name"), Input.text(b, "idNumber"), Input.text(b, "phone"),
-        b.getInteger("dose"), LocalDate.parse(b.getString("day")), Input.number(b, "lat"), Input.number(b, "lon"),
-        Input.optionalText(b, "community"), Input.optionalText(b, "siteId"),
-        Optional.ofNullable(b.getString("priority")).map(p -> Dispatcher.Priority.valueOf(p.toUpperCase(Locale.ROOT))),
-        Input.flag(b, "anaphylaxisHistory"));
-  }
-
-  private void book(RoutingContext ctx) {
-    Dispatcher.Booking booking = booking(Input.body(ctx));
-    dispatcher.book(booking).onSuccess(a -> json(ctx, a.again() ? 200 : 201, new JsonObject()
-            .put("appointmentId", a.appointmentId()).put("code", a.code())
-            .put("siteId", a.site().id()).put("siteName", a.site().name(Lang.of(ctx)))
-            .put("siteNames", Views.i18n(a.site().name()))
-            .put("address", Views.i18n(a.site().address()))
-            .put("day", a.day().toString()).put("slot", a.slot().toString())
-            .put("voucher", a.voucher()).put("predictedWaitMin", a.predictedWaitMin())
-            .put("reason", a.reason()).put("reasonCode", a.reasonCode().name())
-            .put("distanceKm", a.distanceKm().orElse(null)).put("sitePredictedWaitMin", a.siteWaitMin())
-            .put("nearest", a.nearest().map(n -> new JsonObject().put("siteId", n.site().id())
-                .put("siteNames", Views.i18n(n.site().name())).put("distanceKm", n.km().orElse(null))
-                .put("predictedWaitMin", n.waitMin())).orElse(null))
-            .put("priority", booking.priority().map(p -> p.name().toLowerCase(Locale.ROOT)).orElse(null))))
-        .onFailure(ctx::fail);
   }
 
   private void calls(RoutingContext ctx) {

@@ -16,7 +16,9 @@ import java.util.List;
  * was declared ({@link #specs()}): {@code routes.post(path, Access.stationKind()).handler(this::next)}.
  * On an API route the path parameters ({@code :site}, {@code :action}, {@code :station}) are
  * checked first (404 for an unknown one, as before any rule), then the session (asked of Redis again
- * if it was remembered, StaffAuth.confirm), then the rule, then the route's own handlers. Routes
+ * if it was remembered, StaffAuth.confirm), then the rule, then the route's own handlers. A device's
+ * route ({@link Access#device}) decides its rule before the handlers it names first (its rate limit):
+ * a request from anything but the site's device is refused without costing a token. Routes
  * declared through {@link #actingByScript()} skip that second look: their action is a site script,
  * which is handed the session and refuses a closed one in the same round trip. Last before the
  * route's own handlers, the request is checked against the route's operation in the API's
@@ -86,8 +88,14 @@ public final class Routes {
   @SafeVarargs
   public final Route declare(Route route, Access access, Handler<RoutingContext>... first) {
     specs.addAll(RouteSpec.of(route, access));
+    boolean hasParams = params != null && route.getPath() != null && route.getPath().contains("/:");
+    if (access.needsDevice()) {
+      // a device's route: anything but the site's device is refused first, before it draws on a rate limit
+      if (hasParams) route.handler(params);
+      route.handler(access);
+    }
     for (Handler<RoutingContext> h : first) route.handler(h);
-    if (params != null && route.getPath() != null && route.getPath().contains("/:")) route.handler(params);
+    if (hasParams && !access.needsDevice()) route.handler(params);
     if (access.needsStaff() && !byScript) route.handler(confirm);
     if (access.needsStaff()) route.handler(access);
     if (access.rule() != Access.Rule.PLUMBING && route.getPath() != null && route.getPath().startsWith("/api/")) {

@@ -4,6 +4,7 @@ import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.CsrfGuard;
+import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.Forwarded;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.metrics.AppMetrics;
@@ -31,17 +32,19 @@ public final class WebServer extends VerticleBase {
   private final StaffAuth auth;
   private final Health health;
   private final LiveBridge bridge;
+  private final Devices devices;
   private HttpServer server;
   private Router router;
   private Routes routes;
 
-  public WebServer(VaxflowConfig config, Api api, Pages pages, StaffAuth auth, Health health, LiveBridge bridge) {
+  public WebServer(VaxflowConfig config, Api api, Pages pages, StaffAuth auth, Devices devices, Health health, LiveBridge bridge) {
     this.config = config;
     this.api = api;
     this.pages = pages;
     this.auth = auth;
     this.health = health;
     this.bridge = bridge;
+    this.devices = devices;
   }
 
   @Override
@@ -75,6 +78,7 @@ public final class WebServer extends VerticleBase {
     routes.declare(router.route("/api/*"), Access.plumbing()).handler(WebServer::noFormWithoutABody);
     routes.declare(router.route("/api/*"), Access.plumbing()).handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
     routes.declare(router.route("/api/*"), Access.plumbing()).handler(auth::identify);
+    routes.declare(router.route("/api/*"), Access.plumbing()).handler(devices::identify);
     routes.declare(router.route("/api/*"), Access.plumbing()).handler(CsrfGuard::check);
     routes.declare(router.route("/api/*"), Access.plumbing()).handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-store");

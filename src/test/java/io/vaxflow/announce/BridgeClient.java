@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * {@code verify}) every message of an address, those already received first; {@link #heard} and
  * {@link #next} are the first message that matches, as a Future.
  */
-final class BridgeClient implements AutoCloseable {
+public final class BridgeClient implements AutoCloseable {
 
   /** The bridge's answer to a frame without an address: what {@link #sync} waits for. */
   private static final String SYNC_REPLY = "missing_address";
@@ -33,7 +33,7 @@ final class BridgeClient implements AutoCloseable {
 
   private record Listener(String address, Handler<JsonObject> handler) {}
 
-  BridgeClient(Vertx vertx, int port, String cookie) {
+  public BridgeClient(Vertx vertx, int port, String cookie) {
     this(vertx, port, cookie, null);
   }
 
@@ -41,7 +41,7 @@ final class BridgeClient implements AutoCloseable {
    * {@code forwardedFor}: the browser's address as a proxy in front of the server would report it
    * (loopback is a trusted proxy by default), or null for a browser that connects directly.
    */
-  BridgeClient(Vertx vertx, int port, String cookie, String forwardedFor) {
+  public BridgeClient(Vertx vertx, int port, String cookie, String forwardedFor) {
     client = vertx.createWebSocketClient();
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
     if (cookie != null) o.addHeader("Cookie", cookie);
@@ -94,7 +94,7 @@ final class BridgeClient implements AutoCloseable {
    * checked against the session (one Redis read, well before any change the test then makes
    * reaches the bridge).
    */
-  void register(String address) {
+  public void register(String address) {
     send(new JsonObject().put("type", "register").put("address", address));
     sync();
   }
@@ -104,7 +104,7 @@ final class BridgeClient implements AutoCloseable {
    * and answers this one, a frame without an address, at once. An answer (or a close) that a frame
    * sent before causes at once has come by then.
    */
-  void sync() {
+  public void sync() {
     Promise<Void> read = Promise.promise();
     synchronized (this) {
       sync = read;
@@ -122,7 +122,7 @@ final class BridgeClient implements AutoCloseable {
     }
   }
 
-  void send(JsonObject frame) {
+  public void send(JsonObject frame) {
     sendText(frame.encode());
   }
 
@@ -130,22 +130,22 @@ final class BridgeClient implements AutoCloseable {
     ws.writeTextMessage(frame).await();
   }
 
-  boolean closed() {
+  public boolean closed() {
     return ws.isClosed();
   }
 
-  List<JsonObject> received(String address) {
+  public List<JsonObject> received(String address) {
     return frames.stream().filter(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address")))
         .map(f -> f.getJsonObject("body")).toList();
   }
 
   /** The bridge's refusals, but for the answers {@link #sync} asked for. */
-  List<JsonObject> errors() {
+  public List<JsonObject> errors() {
     return frames.stream().filter(f -> "err".equals(f.getString("type")) && !SYNC_REPLY.equals(f.getString("body"))).toList();
   }
 
   /** Polls until the condition holds, at most {@code seconds}. */
-  static void await(String what, int seconds, java.util.function.BooleanSupplier ok) {
+  public static void await(String what, int seconds, java.util.function.BooleanSupplier ok) {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     while (!ok.getAsBoolean()) {
       if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);

@@ -1,5 +1,6 @@
 package io.vaxflow.announce;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class CallsFeedTest {
     // more than 500 calls (each walk-in is called at once: the hall and the room have room)
     List<String> early = List.of();
     for (int i = 0; early.size() < 520; i++) {
-      city.walkIn(SITE, "Feed Test", String.format("3101011980%08d", i));
+      city.walkIn(SITE, "Feed Test", Ids.resident(22, i));
       if (i % 50 == 49) early = callIds("-");
     }
 
@@ -57,7 +58,7 @@ class CallsFeedTest {
     }
     assertTrue(city.redis(Command.XLEN, SiteKeys.events(SITE)).toLong() >= 200_000);
     String lastJunk = city.redis(Command.XREVRANGE, SiteKeys.events(SITE), "+", "-", "COUNT", 1).get(0).get(0).toString();
-    for (int i = 0; i < 3; i++) city.walkIn(SITE, "Feed Test", String.format("3101011990%08d", i));
+    for (int i = 0; i < 3; i++) city.walkIn(SITE, "Feed Test", Ids.resident(23, i));
     List<String> late = callIds("(" + lastJunk);
     assertTrue(late.size() >= 3, "calls after the 200,000 events: " + late);
     List<String> all = new ArrayList<>(early);

@@ -50,7 +50,7 @@ class DisplayContactTest {
     try (BridgeClient hall = new BridgeClient(city.vertx, city.port(), null)) {
       hall.register(calls);
       sleep(300); // registration is asynchronous
-      JsonObject booking = city.book("jingan", "Speech Json", "310101195001011234", "elderly");
+      JsonObject booking = city.book("jingan", "Speech Json", "310101195001011244", "elderly");
       TestCity.Reply in = city.post("/api/v1/sites/jingan/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
       assertEquals(201, in.status(), in.body());
       assertEquals("P001", in.json().getJsonObject("ticket").getString("number"), "the first priority ticket of the day");

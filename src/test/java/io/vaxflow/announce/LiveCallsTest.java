@@ -73,7 +73,7 @@ class LiveCallsTest {
          BridgeClient there = new BridgeClient(vertx, second.port(), null)) {
       here.register(CALLS);
       there.register(CALLS);
-      String number = city.walkIn("pudong", "Zhou Min", "310101198001015555").getString("number");
+      String number = city.walkIn("pudong", "Zhou Min", "310101198001015556").getString("number");
       for (BridgeClient display : List.of(here, there)) {
         Checkpoint saying = test.checkpoint(3);
         display.on(CALLS, c -> test.verify(() -> {
@@ -116,7 +116,7 @@ class LiveCallsTest {
     String door = city.login("door", "1357");
     try (BridgeClient display = new BridgeClient(vertx, city.port(), null)) {
       display.register(CALLS);
-      String number = city.walkIn("pudong", "Qian Li", "310101198001016666").getString("number");
+      String number = city.walkIn("pudong", "Qian Li", "310101198001016663").getString("number");
       assertEquals(200, city.post("/api/v1/sites/pudong/door/scan", door, new JsonObject().put("number", number)).status());
       var r = city.post("/api/v1/sites/pudong/stations/desk-1/next", desk, null);
       assertEquals(200, r.status(), r.body());
@@ -124,7 +124,7 @@ class LiveCallsTest {
       BridgeClient.within(5, display.heard(CALLS, c -> isDeskCall(c, number)), "the desk call");
       assertEquals(200, city.post("/api/v1/sites/pudong/stations/desk-1/start", desk, null).status());
 
-      String later = city.walkIn("pudong", "Hou Jun", "310101198001016667").getString("number");
+      String later = city.walkIn("pudong", "Hou Jun", "310101198001016671").getString("number");
       Checkpoint laterSaid = test.checkpoint(3);
       display.on(CALLS, c -> {
         if (later.equals(c.getString("number"))) laterSaid.flag();

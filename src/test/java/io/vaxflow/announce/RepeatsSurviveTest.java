@@ -75,7 +75,7 @@ class RepeatsSurviveTest {
     JsonObject said;
     try (BridgeClient before = new BridgeClient(clients, first.port(), null)) {
       before.register(CALLS);
-      number = first.walkIn(SITE, "Lu Fang", "310101198001019001").getString("number");
+      number = first.walkIn(SITE, "Lu Fang", "310101198001019012").getString("number");
       said = BridgeClient.within(5, before.heard(CALLS, c -> isRoomCall(c, number)), "1/3 of the room call");
       assertEquals(1, said.getInteger("repeat"));
     } finally {
@@ -103,7 +103,7 @@ class RepeatsSurviveTest {
          BridgeClient there = new BridgeClient(clients, other.port(), null)) {
       here.register(CALLS);
       there.register(CALLS);
-      String number = one.walkIn(SITE, "Gu Ming", "310101198001019002").getString("number");
+      String number = one.walkIn(SITE, "Gu Ming", "310101198001019020").getString("number");
       BridgeClient.within(5, Future.all(here.heard(CALLS, c -> isRoomCall(c, number)), there.heard(CALLS, c -> isRoomCall(c, number))),
           "1/3 on both instances");
       JsonObject said = roomCalls(there, number).get(0);
@@ -132,7 +132,7 @@ class RepeatsSurviveTest {
    */
   private static void assertNothingMoreAfter(TestCity server, BridgeClient display, String number) {
     int heard = roomCalls(display, number).size();
-    String later = server.walkIn(SITE, "Ren Jie", "310101198001019003").getString("number");
+    String later = server.walkIn(SITE, "Ren Jie", "310101198001019039").getString("number");
     BridgeClient.within(5, display.heard(CALLS, c -> isRoomCall(c, later)), "a later call on the display");
     assertEquals(heard, roomCalls(display, number).size(), "sayings after the last: " + roomCalls(display, number));
   }

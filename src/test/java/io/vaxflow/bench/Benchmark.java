@@ -1,5 +1,6 @@
 package io.vaxflow.bench;
 
+import io.vaxflow.support.Ids;
 import io.vaxflow.announce.AckGate;
 import io.vaxflow.announce.Addresses;
 import io.vaxflow.announce.LiveBridge;
@@ -81,6 +82,10 @@ public final class Benchmark {
   private static final long FLOOD_LEAD_MS = Long.getLong("bench.ackflood.lead", 10) * 1000;
   /** The flooder's own address: another machine than the displays' and the load generator's. */
   private static final String ATTACKER = "127.0.0.2";
+  /** {@code -Dbench.edge=only}: just the check-in latency with and without a crowd of strangers at the public edge. */
+  private static final boolean EDGE_ONLY = "only".equals(System.getProperty("bench.edge"));
+  /** Requests a second the strangers send (-Dbench.edge.rate): garbage vouchers, fake walk-ins, PIN guesses. */
+  private static final int EDGE_RATE = Integer.getInteger("bench.edge.rate", 1000);
   /** {@code -Dbench.note=...}: a line written at the top of the results (e.g. what else ran on the machine). */
   private static final String NOTE = System.getProperty("bench.note", "");
   /** {@code -Dbench.search=only}: just the highest check-in rate at the p99 limit and redis-benchmark of the script. */
@@ -147,6 +152,11 @@ public final class Benchmark {
         System.out.println(out);
         return;
       }
+      if (EDGE_ONLY) {
+        edgeFlood();
+        System.out.println(out);
+        return;
+      }
       if (METRICS_ONLY) {
         metricsDay(redis, dir);
         return;
@@ -202,6 +212,8 @@ public final class Benchmark {
       line("");
 
       ackFlood();
+      line("");
+      JsonObject edge = edgeFlood();
       line("");
 
       line("## Call-to-screen latency at " + CLIENTS + " connected clients (every repetition counted)");
@@ -261,6 +273,10 @@ public final class Benchmark {
       sum.append(String.format(Locale.ROOT, "| booking spike: %d bookings at once for %d seats | %s/s, p99 %s ms, %s | "
           + "exactly %d × 201 |\n", SPIKE, SPIKE_SEATS, spike.getValue("perSec"), fmt(spike.getDouble("p99Ms")),
           spike.getJsonObject("outcomes").encode().replace("\"", ""), SPIKE_SEATS));
+      sum.append(String.format(Locale.ROOT, "| check-in p99 at %d/s, quiet and while %s strangers' requests/s (garbage vouchers, "
+          + "fake walk-ins, PIN guesses from 200 and 10,000 addresses) are refused | %s ms and %s ms (**×%s**) | within 1.5× |\n",
+          ACK_FLOOD_RATE, edge.getValue("strangersPerSec"), fmt(edge.getDouble("quietP99Ms")), fmt(edge.getDouble("floodP99Ms")),
+          String.format(Locale.ROOT, "%.2f", edge.getDouble("ratioP99"))));
       sum.append(String.format(Locale.ROOT, "| server resident memory, %d clients connected | **%d MiB** | ≤ 400 MiB |\n",
           CLIENTS, rss / 1024));
       sum.append(String.format(Locale.ROOT, "| `GET /metrics` at a 300- and a 10,000-person day (same run) | p50 %s ms and %s ms "
@@ -289,6 +305,7 @@ public final class Benchmark {
                   ? "peak in flight" : "client connections")).toList()))
           .put("runs", new io.vertx.core.json.JsonArray(runs.stream().map(Run::json).toList()))
           .put("bookingSpike", spike)
+          .put("edgeFlood", edge)
           .put("callToScreen", live)
           .put("metricsDay", metricsDay)
           .put("memory", new JsonObject().put("serverRssMiB", rss / 1024).put("clients", CLIENTS).put("serverXmx", "512m")
@@ -320,7 +337,7 @@ public final class Benchmark {
   Buffer walkIn() {
     long n = seq.incrementAndGet();
     return new JsonObject().put("walkIn", new JsonObject().put("name", "Bench Person")
-        .put("idNumber", "B" + (100000000L + n)).put("dose", 1)).toBuffer();
+        .put("idNumber", Ids.resident(34, n)).put("dose", 1)).toBuffer();
   }
 
   /** One open-loop run: offered and achieved rate, latency percentiles (ms), errors and requests in flight. */
@@ -600,9 +617,13 @@ public final class Benchmark {
     long t0 = System.nanoTime();
     for (int i = 0; i < SPIKE; i++) {
       int k = i;
-      Buffer body = new JsonObject().put("name", "Spike Person").put("idNumber", String.format("3101011990%08d", i))
-          .put("phone", "13800138000").put("dose", 1).put("day", SPIKE_DAY).put("siteId", "xuhui").toBuffer();
-      send("POST", "/api/v1/bookings", body, false).onComplete(ar -> {
+      JsonObject person = new JsonObject().put("name", "Spike Person").put("idNumber", Ids.resident(35, i))
+          .put("phone", String.format("139%08d", i)).put("dose", 1).put("day", SPIKE_DAY).put("siteId", "xuhui");
+      // both steps: the code texted to the phone (the demo city's reply shows it), then the booking with it
+      send("POST", "/api/v1/bookings", person.toBuffer(), false).compose(sent -> sent.statusCode() != 202
+              ? io.vertx.core.Future.succeededFuture(sent)
+              : send("POST", "/api/v1/bookings", person.copy().put("code", sent.json().getString("demoCode")).toBuffer(), false))
+          .onComplete(ar -> {
         latencyNs[k] = System.nanoTime() - t0;
         String outcome;
         if (ar.failed()) outcome = "failed: " + ar.cause().getClass().getSimpleName();
@@ -903,6 +924,102 @@ public final class Benchmark {
         acks.get(), reconnects.get(), ackRate, refusedRate, AckGate.FRAME_RATE));
   }
 
+  // ---- strangers at the public edge (issue 17, attacks 4 to 6) ----
+
+  /**
+   * Check-in latency at {@link #ACK_FLOOD_RATE}/s (the load generator is the site's kiosk: in the demo city, the
+   * browser on the server's own computer), quiet, then while strangers behind the trusted proxy (X-Forwarded-For)
+   * send {@link #EDGE_RATE} requests a second: garbage vouchers and fake walk-ins from 200 addresses, PIN guesses from
+   * 10,000, all refused as not the site's device before they cost a token, a Redis round trip or a PIN check; then
+   * after. The strangers run on their own event loops. Their answers and the server's count of PIN checks are reported.
+   */
+  private JsonObject edgeFlood() throws Exception {
+    line("## Check-in while strangers flood the public edge (open loop, " + ACK_FLOOD_RATE + "/s, " + SECONDS + " s each)");
+    line("");
+    line(RUN_HEAD);
+    Run quiet = openLoop("edge-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
+    long pinChecksBefore = pinChecks();
+    Vertx attacker = Vertx.vertx();
+    HttpClient strangers = attacker.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(10_000));
+    java.util.concurrent.ConcurrentHashMap<String, AtomicLong> answers = new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicLong sent = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread flood = new Thread(() -> {
+      long start = System.nanoTime();
+      for (long i = 0; flooding.get(); i++) {
+        long ahead = start + i * 1_000_000_000L / EDGE_RATE - System.nanoTime();
+        if (ahead > 0) LockSupport.parkNanos(ahead);
+        long n = i;
+        String path;
+        String address;
+        JsonObject body;
+        switch ((int) (n % 3)) {
+          case 0 -> {
+            path = CHECKIN;
+            address = "203.0.113." + (n % 200 + 1);
+            body = new JsonObject().put("voucher", "XH-GARB-" + n);
+          }
+          case 1 -> {
+            path = CHECKIN;
+            address = "198.18." + (n % 200) + ".1";
+            body = new JsonObject().put("walkIn", new JsonObject().put("name", "Fake Person").put("idNumber", "F" + (100000000L + n)).put("dose", 1));
+          }
+          default -> {
+            path = "/api/v1/auth/login";
+            address = "10.0." + (n / 256 % 40) + "." + (n % 256);
+            body = new JsonObject().put("staffId", "desk").put("pin", String.format("%04d", n % 10_000));
+          }
+        }
+        sent.incrementAndGet();
+        strangers.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)).compose(req -> req
+                .putHeader("Content-Type", "application/json").putHeader("X-Forwarded-For", address).send(body.toBuffer()))
+            .compose(resp -> resp.body().map(b -> String.valueOf(resp.statusCode())))
+            .onComplete(ar -> answers.computeIfAbsent(ar.succeeded() ? ar.result() : "failed", k -> new AtomicLong()).incrementAndGet());
+      }
+    }, "edge-flood");
+    flood.start();
+    openLoop("edge-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, (int) (FLOOD_LEAD_MS / 1000), false);
+    long sentBefore = sent.get();
+    long t0 = System.nanoTime();
+    Run during = openLoop("edge-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
+    double perSec = (sent.get() - sentBefore) / ((System.nanoTime() - t0) / 1e9);
+    flooding.set(false);
+    flood.join();
+    for (int i = 0; i < 100 && answers.values().stream().mapToLong(AtomicLong::get).sum() < sent.get(); i++) Thread.sleep(100);
+    strangers.close();
+    attacker.close().await();
+    long pinChecks = pinChecks() - pinChecksBefore;
+    Run after = openLoop("edge-flood", "POST", CHECKIN, this::walkIn, ACK_FLOOD_RATE, SECONDS, true);
+    Map<String, Long> byStatus = new java.util.TreeMap<>();
+    answers.forEach((k, v) -> byStatus.put(k, v.get()));
+    long unanswered = sent.get() - byStatus.values().stream().mapToLong(Long::longValue).sum();
+    if (unanswered > 0) byStatus.put("unanswered when the strangers stopped", unanswered);
+    // the quiet reference: the better of the runs before and after (one of them may meet a noisy neighbour or the JIT)
+    double reference = Math.min(quiet.p99(), after.p99());
+    double ratio = reference > 0 ? Math.round(during.p99() / reference * 100) / 100.0 : Double.NaN;
+    line("");
+    line(String.format(Locale.ROOT, "Rows: quiet, during and after the strangers (begun %d s before the second row, on their own "
+        + "event loops in the load generator's process): %.0f requests/s during the row, one third each garbage vouchers "
+        + "(200 addresses), fake walk-ins (200 addresses) and PIN guesses for `desk` (10,000 addresses), %d sent in all; their "
+        + "answers by status: %s; PIN checks the server ran meanwhile: %d. Check-in p99 during the strangers / the quieter of "
+        + "before and after: %s / %s ms = ×%.2f.",
+        FLOOD_LEAD_MS / 1000, perSec, sent.get(), byStatus, pinChecks, fmt(during.p99()), fmt(reference), ratio));
+    return new JsonObject().put("checkinRatePerSec", ACK_FLOOD_RATE).put("strangersPerSec", Math.round(perSec))
+        .put("strangersSent", sent.get()).put("answers", new JsonObject(new java.util.TreeMap<String, Object>(byStatus)))
+        .put("pinChecks", pinChecks).put("quietP99Ms", reference).put("beforeP99Ms", quiet.p99()).put("floodP99Ms", during.p99())
+        .put("afterP99Ms", after.p99()).put("ratioP99", ratio);
+  }
+
+  /** The server's count of PIN checks (its PBKDF2 runs), from /metrics. */
+  private long pinChecks() {
+    String text = send("GET", "/metrics", null, false).await().body();
+    for (String l : text.split("\n")) {
+      if (l.startsWith("vaxflow_login_pin_checks_total")) return (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+    }
+    return -1;
+  }
+
   // ---- redis-benchmark ----
 
   /**
@@ -942,7 +1059,7 @@ public final class Benchmark {
     long now = System.currentTimeMillis() + Duration_SKEW;
     return List.of("EVALSHA", sha, "3", "vf:{xuhui}", "rl:{xuhui}:kiosk:bench", "rl:{xuhui}:site",
         String.valueOf(now), "2026-11-24", "kiosk", Scripts.json(new ScriptArgs.Checkin("walkin", "", "", "Bench Person",
-            idNumber, 1, 3_600_000L, List.of(new ScriptArgs.Limit(100_000, 1_000_000), new ScriptArgs.Limit(100_000, 1_000_000)), null)));
+            idNumber, 1, 3_600_000L, "", List.of(new ScriptArgs.Limit(100_000, 1_000_000), new ScriptArgs.Limit(100_000, 1_000_000)), null)));
   }
 
   /**
@@ -1149,12 +1266,16 @@ public final class Benchmark {
   }
 
   private String book(String site, int i) {
-    var resp = http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/bookings"))
-        .compose(req -> req.putHeader("Content-Type", "application/json").send(new JsonObject()
-            .put("name", "Bench Caller").put("idNumber", "C" + (200000000L + i)).put("phone", "13800138000")
-            .put("dose", 1).put("day", "2026-11-24").put("siteId", site).encode()))
-        .compose(r -> r.body()).await();
-    return new JsonObject(resp).getString("voucher");
+    JsonObject person = new JsonObject().put("name", "Bench Caller").put("idNumber", Ids.resident(36, i))
+        .put("phone", String.format("138%08d", i)).put("dose", 1).put("day", "2026-11-24").put("siteId", site);
+    String code = new JsonObject(postJson("/api/v1/bookings", person)).getString("demoCode");
+    return new JsonObject(postJson("/api/v1/bookings", person.copy().put("code", code))).getString("voucher");
+  }
+
+  private String postJson(String uri, JsonObject body) {
+    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(uri))
+        .compose(req -> req.putHeader("Content-Type", "application/json").send(body.encode()))
+        .compose(r -> r.body()).await().toString();
   }
 
   private void bareBroadcast(int barePort) throws Exception {
@@ -1327,6 +1448,10 @@ public final class Benchmark {
     for (String b : List.of("KIOSK", "SITE", "BOOKING", "BOOKINGS", "LOOKUP", "LOGIN")) {
       env.put("VAXFLOW_LIMITS_" + b + "_RATE", "1000000");
       env.put("VAXFLOW_LIMITS_" + b + "_BURST", "1000000");
+    }
+    // the load comes from one address: its one-time codes are not limited (each person has a phone of their own)
+    for (String b : List.of("CODESPERADDRESSHOUR", "CODESPERPHONEHOUR", "MAXPERPHONE")) {
+      env.put("VAXFLOW_BOOKING_" + b, "1000000");
     }
     // the metrics day (metricsDay): jingan open around the clock to walk-ins, 40 desks and 40 booths
     env.put("VAXFLOW_SITES_JINGAN_WALKINS", "true");

@@ -2,10 +2,13 @@ package io.vaxflow.browser;
 
 import io.vaxflow.support.Axe;
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.DeviceKit;
 import io.vaxflow.support.TestCity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,7 +84,7 @@ class AccessibilityTest {
       kiosk.waitVisible("#wait-now-box");
       check(kiosk, "kiosk start (" + lang + ")", failures);
 
-      Screens.kioskWalkIn(kiosk, "Wang Fang", "zh".equals(lang) ? "310101199203030077" : "310101199203030088", 1);
+      Screens.kioskWalkIn(kiosk, "Wang Fang", "zh".equals(lang) ? "310101199203030070" : "310101199203030089", 1);
       kiosk.until("the ticket's QR code", d -> d.findElements(By.cssSelector("#ticket-qr svg")).isEmpty() ? null : true);
       check(kiosk, "kiosk ticket (" + lang + ")", failures);
 
@@ -145,6 +148,66 @@ class AccessibilityTest {
     dash.get(base + "/sites/pudong/dashboard?lang=zh");
     dash.waitVisible("#staff-id");
     check(dash, "dashboard sign-in (zh)", failures);
+    assertNone(failures);
+  }
+
+  /**
+   * The dashboard's devices at a tablet's size (1280 × 800), in both languages: the list (this browser, enrolled by
+   * the demo, and a kiosk enrolled elsewhere), a one-time code with its QR code, the enrol page where a device types
+   * it, the new device on the list, and its revocation after a confirmation.
+   */
+  @Test
+  void dashboardDevicesAndTheEnrolPageAtTabletSize() {
+    List<String> failures = new ArrayList<>();
+    Browser tablet = open(1280, 800);
+    String base = Screens.base(city);
+    String manager = city.login("manager", "2468");
+    DeviceKit.enrol(city, manager, "pudong", "kiosk", "Kiosk by the door", "198.51.100.5");
+    for (String lang : LANGS) {
+      String name = "Hall east " + lang;
+      tablet.get(base + "/sites/pudong/dashboard?lang=" + lang);
+      if (lang.equals(LANGS.get(0))) {
+        tablet.waitVisible("#staff-id").sendKeys("manager");
+        tablet.find("#staff-pin").sendKeys("2468");
+        tablet.find("#login-form button[type=submit]").click();
+      }
+      tablet.waitVisible("#devices-panel");
+      tablet.until("the kiosk and this browser listed", d -> d.findElements(By.cssSelector("#devices-body tr[data-device]")).size() >= 2 ? true : null);
+      new org.openqa.selenium.support.ui.Select(tablet.find("#enrol-role")).selectByValue("hall");
+      tablet.find("#enrol-name").sendKeys(name);
+      tablet.find("#enrol-make").click();
+      tablet.until("the code's QR code", d -> d.findElements(By.cssSelector("#enrol-qr svg")).isEmpty() ? null : true);
+      String code = tablet.find("#enrol-code").getText();
+      assertTrue(code.matches("[0-9A-Z]{4}-[0-9A-Z]{4}"), code);
+      assertTrue(tablet.find("#enrol-qr").getAttribute("data-content").endsWith("/sites/pudong/enrol?code=" + code));
+      settle(tablet);
+      check(tablet, "dashboard devices with a code (" + lang + ")", failures);
+
+      // the device: the enrol page, the code typed, enrolled
+      tablet.get(base + "/sites/pudong/enrol?lang=" + lang);
+      tablet.waitVisible("#enrol-code");
+      check(tablet, "enrol page (" + lang + ")", failures);
+      tablet.find("#enrol-code").sendKeys(code.toLowerCase(java.util.Locale.ROOT));
+      tablet.find("#enrol-submit").click();
+      tablet.waitVisible("#enrol-done");
+      assertTrue(tablet.find("#enrol-done-text").getText().contains(name), tablet.find("#enrol-done-text").getText());
+      assertTrue(tablet.find("#enrol-open").getAttribute("href").contains("/sites/pudong/hall"));
+      check(tablet, "enrol page, enrolled (" + lang + ")", failures);
+
+      // back on the dashboard: listed; revoked after the confirmation
+      tablet.get(base + "/sites/pudong/dashboard?lang=" + lang);
+      String row = "#devices-body tr[data-role=hall]";
+      tablet.until(name + " listed", d -> d.findElements(By.cssSelector(row)).stream().anyMatch(e -> e.getText().contains(name)) ? true : null);
+      org.openqa.selenium.WebElement revoke = tablet.findAll(row).stream().filter(e -> e.getText().contains(name)).findFirst().orElseThrow()
+          .findElement(By.cssSelector("button[data-revoke]"));
+      revoke.click();
+      tablet.waitVisible("#revoke-dialog");
+      check(tablet, "dashboard devices, revoking (" + lang + ")", failures);
+      tablet.find("#revoke-yes").click();
+      tablet.until(name + " off the list", d -> d.findElements(By.cssSelector(row)).stream().noneMatch(e -> e.getText().contains(name)) ? true : null);
+      tablet.until("the revocation said", d -> "ok".equals(tablet.find("#devices-feedback").getAttribute("data-kind")) ? true : null);
+      check(tablet, "dashboard devices, revoked (" + lang + ")", failures);
+    }
     assertNone(failures);
   }
 

@@ -1,5 +1,6 @@
 package io.vaxflow.browser;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,14 +66,14 @@ class DashboardAdviceTest {
 
     // live: a check-in shows in the hall's count without a reload
     int hall = stageCount(dash, "hall");
-    String first = Screens.walkIn(city, "Dash Walker", "310101199001019000");
+    String first = Screens.walkIn(city, "Dash Walker", "310101199001019009");
     dash.until("the hall count up by one", d -> stageCount(dash, "hall") == hall + 1 ? true : null);
     Screens.scan(city, door, first);
     dash.until("the room count showing the scan", d -> stageCount(dash, "room") >= 1 ? true : null);
 
     // desk-1 paused, desks 2-4 busy, and the queue for the desks grows
     Screens.station(city, desk, "desk-1", "pause");
-    for (int i = 1; i <= 5; i++) Screens.scan(city, door, Screens.walkIn(city, "Dash Walker", "31010119900101900" + i));
+    for (int i = 1; i <= 5; i++) Screens.scan(city, door, Screens.walkIn(city, "Dash Walker", Ids.resident(30, i)));
     for (String d : List.of("desk-2", "desk-3", "desk-4")) Screens.station(city, desk, d, "next");
     WebElement alert = dash.until("the paused-desk alert", FIGURES, d -> {
       List<WebElement> found = d.findElements(By.cssSelector("#alerts li[data-code=STATION_PAUSED_QUEUE_WAITING][data-subject=desk-1]"));
@@ -123,14 +124,14 @@ class DashboardAdviceTest {
     dash.until("walk-ins stopped", d -> "stopped".equals(dash.find("#walk-ins-state").getAttribute("data-state")) ? true : null);
     assertEquals("Stopped until 11:00", dash.find("#walk-ins-state").getText().trim());
     TestCity.Reply refused = city.post(Screens.API + "/checkins", new JsonObject().put("walkIn",
-        new JsonObject().put("name", "Late Walker").put("idNumber", "310101199001019100").put("dose", 1)));
+        new JsonObject().put("name", "Late Walker").put("idNumber", "310101199001019105").put("dose", 1)));
     assertEquals("WALK_INS_STOPPED", refused.errorCode(), refused.body());
     dash.find("#walk-ins-toggle").click();
     dash.waitVisible("#confirm-yes").click();
     dash.until("walk-ins taken again", d -> "open".equals(dash.find("#walk-ins-state").getAttribute("data-state")) ? true : null);
 
     // a no-show reinstated by number, after a confirmation
-    String number = Screens.walkIn(city, "Missed Walker", "310101199001019101");
+    String number = Screens.walkIn(city, "Missed Walker", "310101199001019113");
     Screens.scan(city, door, number);
     Screens.station(city, desk, "desk-1", "next");
     Screens.station(city, desk, "desk-1", "no-show");

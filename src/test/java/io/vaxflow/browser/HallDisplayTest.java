@@ -1,5 +1,6 @@
 package io.vaxflow.browser;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +76,7 @@ class HallDisplayTest {
     String door = city.login("door", "1357");
     String desk = city.login("desk", "1234");
     List<String> numbers = new ArrayList<>();
-    for (int i = 0; i < 8; i++) numbers.add(Screens.walkIn(city, "Size Walker", "31010119700101" + String.format("%04d", i)));
+    for (int i = 0; i < 8; i++) numbers.add(Screens.walkIn(city, "Size Walker", Ids.resident(29, i)));
     for (String n : numbers.subList(0, 4)) Screens.scan(city, door, n);
     List<String> desks = List.of("desk-1", "desk-2", "desk-3", "desk-4");
     for (String d : desks) Screens.station(city, desk, d, "next");
@@ -127,7 +128,7 @@ class HallDisplayTest {
           .map(d -> d.getBoolean("online") && "on".equals(d.getString("sound"))).orElse(false));
 
       // the first appointment of the day at jingan: A001, called to the vaccine waiting room
-      JsonObject booking = city.book("jingan", "Speech Test", "310101198001017777", null);
+      JsonObject booking = city.book("jingan", "Speech Test", "310101198001017770", null);
       TestCity.Reply in = city.post("/api/v1/sites/jingan/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
       assertEquals(201, in.status(), in.body());
       String number = in.json().getJsonObject("ticket").getString("number");
@@ -203,7 +204,7 @@ class HallDisplayTest {
     // a desk holds a called ticket and calls it again every second
     String door = city.login("door", "1357");
     String desk = city.login("desk", "1234");
-    String held = Screens.walkIn(city, "Busy Minute", "310101199909090001");
+    String held = Screens.walkIn(city, "Busy Minute", "310101199909090016");
     Screens.scan(city, door, held);
     Screens.station(city, desk, "desk-1", "next");
 

@@ -93,7 +93,7 @@ class HallLiveTest {
     Duration sayings = Duration.ofSeconds(3L * INTERVAL_SEC + 10);
 
     // ---- a desk call is said three times (repeat 1, 2, 3) ----
-    String first = Screens.walkIn(city, "Zhang Wei", "310101198501012345");
+    String first = Screens.walkIn(city, "Zhang Wei", "310101198501012351");
     Screens.scan(city, door, first);
     tablet.get(base + "/sites/pudong/staff?lang=en");
     Screens.tabletLogin(tablet, "desk", "1234");
@@ -117,7 +117,7 @@ class HallLiveTest {
     Screens.awaitStationState(tablet, "idle");
 
     // ---- a call stops once the station starts ----
-    String second = Screens.walkIn(city, "Chen Jie", "310101198502023456");
+    String second = Screens.walkIn(city, "Chen Jie", "310101198502023466");
     Screens.scan(city, door, second);
     Screens.press(tablet, "next");
     tablet.until("the tablet holding " + second, d -> d.findElement(By.id("current-ticket")).getText().trim().equals(second) ? true : null);
@@ -128,7 +128,7 @@ class HallLiveTest {
     assertTrue(saidAtStart < 3, "started after the first saying, yet said " + saidAtStart + " times");
 
     // ---- a room call stops once the door scans it ----
-    String third = Screens.walkIn(city, "Huang Min", "310101198503034567");
+    String third = Screens.walkIn(city, "Huang Min", "310101198503034570");
     Screens.awaitSaid(hall, third, "room", 1, sayings);
     Screens.scan(city, door, third);
     int saidAtScan = Screens.said(hall, third, "room").size();
@@ -136,7 +136,7 @@ class HallLiveTest {
 
     // Neither is said again: a call made after both is said three times, and sayings are claimed in
     // the order they come due and shown in that order, so a later saying of either would be shown first.
-    String fourth = Screens.walkIn(city, "Xu Ping", "310101198504045678");
+    String fourth = Screens.walkIn(city, "Xu Ping", "310101198504045685");
     Screens.awaitSaid(hall, fourth, "room", 3, sayings);
     assertEquals(saidAtStart, Screens.said(hall, second, "desk").size(),
         "said again after the station started: " + Screens.said(hall, second, "desk"));

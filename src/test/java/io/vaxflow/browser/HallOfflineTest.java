@@ -116,7 +116,7 @@ class HallOfflineTest {
   private static void cutAndCatchUp(TestCity city, Browser hall, String base, Cut cut) {
     Screens.openHall(hall, base, "en");
     // a call the display saw live, every saying of it
-    String seen = Screens.walkIn(city, "Gao Yan", "310101198606061111");
+    String seen = Screens.walkIn(city, "Gao Yan", "310101198606061117");
     Screens.awaitSaid(hall, seen, "room", 3, Duration.ofSeconds(3L * Screens.INTERVAL_SEC + 10));
     String lastSeen = hall.until("the seen call under recent calls", d -> {
       var li = d.findElements(By.cssSelector("#recent-calls li[data-number=" + seen + "]"));
@@ -132,11 +132,11 @@ class HallOfflineTest {
     assertTrue(hall.find("#connection-text").getText().toLowerCase().contains("offline"), hall.find("#connection-text").getText());
 
     String door = city.login("door", "1357");
-    String a = Screens.walkIn(city, "Ma Lin", "310101198606062222");
-    Screens.walkIn(city, "Zhu Qing", "310101198606063333");
+    String a = Screens.walkIn(city, "Ma Lin", "310101198606062224");
+    Screens.walkIn(city, "Zhu Qing", "310101198606063331");
     Screens.scan(city, door, a);
     Screens.station(city, city.login("desk", "1234"), "desk-3", "next");
-    String late = Screens.walkIn(city, "He Ping", "310101198606064444");
+    String late = Screens.walkIn(city, "He Ping", "310101198606064449");
     // a display that could reach the server would show these within a poll: give it that, and a second
     sleepUntil(System.nanoTime(), POLL.plusSeconds(1));
     List<String> missed = new ArrayList<>();

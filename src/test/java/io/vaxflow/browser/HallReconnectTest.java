@@ -42,7 +42,7 @@ class HallReconnectTest {
     try (Browser hall = Browser.open(1920, 1080)) {
       Screens.openHall(hall, Screens.base(port), "en");
       // a call the display saw live, every saying of it
-      String seen = Screens.walkIn(city, "Gao Yan", "310101198606061111");
+      String seen = Screens.walkIn(city, "Gao Yan", "310101198606061117");
       Screens.awaitSaid(hall, seen, "room", 3, Duration.ofSeconds(3L * Screens.INTERVAL_SEC + 10));
       String lastSeen = hall.until("the seen call under recent calls", d -> {
         var li = d.findElements(By.cssSelector("#recent-calls li[data-number=" + seen + "]"));
@@ -59,9 +59,9 @@ class HallReconnectTest {
       List<String> missed = new ArrayList<>();
       TestCity other = TestCity.on(city.redis, Screens.FAST);
       try {
-        String a = Screens.walkIn(other, "Ma Lin", "310101198606062222");
-        Screens.walkIn(other, "Zhu Qing", "310101198606063333");
-        Screens.walkIn(other, "He Ping", "310101198606064444");
+        String a = Screens.walkIn(other, "Ma Lin", "310101198606062224");
+        Screens.walkIn(other, "Zhu Qing", "310101198606063331");
+        Screens.walkIn(other, "He Ping", "310101198606064449");
         Screens.scan(other, other.login("door", "1357"), a);
         Screens.station(other, other.login("desk", "1234"), "desk-3", "next");
         JsonArray calls = other.get(Screens.API + "/calls?after=" + lastSeen).array();

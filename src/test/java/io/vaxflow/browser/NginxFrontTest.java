@@ -46,9 +46,9 @@ class NginxFrontTest {
           Screens.openHall(hall, Screens.base(port), "en");
           // a call made through each instance in turn: one of them is not the instance holding the
           // hall's SockJS session, and both calls reach the hall
-          String first = Screens.walkIn(one, "Sun Hao", "310101198807075678");
+          String first = Screens.walkIn(one, "Sun Hao", "310101198807075689");
           Screens.awaitSaid(hall, first, "room", 1, Browser.WAIT);
-          String second = Screens.walkIn(two, "Li Na", "310101198807075679");
+          String second = Screens.walkIn(two, "Li Na", "310101198807075697");
           Screens.awaitSaid(hall, second, "room", 1, Browser.WAIT);
           assertEquals("live", hall.find("#connection").getAttribute("data-state"));
           hall.assertCleanConsole();

@@ -60,9 +60,9 @@ class ScreenshotTest {
     String door = city.login("door", "1357");
     String desk = city.login("desk", "1234");
     List<String> numbers = List.of(
-        Screens.walkIn(city, "Zhao Lei", "310101197001010011"), Screens.walkIn(city, "Qian Yu", "310101197001010022"),
-        Screens.walkIn(city, "Sun Li", "310101197001010033"), Screens.walkIn(city, "Zhou Ning", "310101197001010044"),
-        Screens.walkIn(city, "Wu Tao", "310101197001010055"), Screens.walkIn(city, "Zheng Hua", "310101197001010066"));
+        Screens.walkIn(city, "Zhao Lei", "310101197001010013"), Screens.walkIn(city, "Qian Yu", "310101197001010021"),
+        Screens.walkIn(city, "Sun Li", "31010119700101003X"), Screens.walkIn(city, "Zhou Ning", "310101197001010048"),
+        Screens.walkIn(city, "Wu Tao", "310101197001010056"), Screens.walkIn(city, "Zheng Hua", "310101197001010064"));
     for (String n : numbers.subList(0, 3)) Screens.scan(city, door, n);
     Screens.station(city, desk, "desk-2", "next");
     Screens.station(city, desk, "desk-2", "start");
@@ -99,8 +99,8 @@ class ScreenshotTest {
       assertLanguage(kiosk, lang, "#start-heading", words.getString("heading"));
       shoot(kiosk, "kiosk-" + lang);
 
-      if (lang.equals("zh")) Screens.kioskWalkIn(kiosk, "王芳", "310101199203030077", 1);
-      else Screens.kioskWalkIn(kiosk, "Wang Fang", "310101199203030088", 1);
+      if (lang.equals("zh")) Screens.kioskWalkIn(kiosk, "王芳", "310101199203030070", 1);
+      else Screens.kioskWalkIn(kiosk, "Wang Fang", "310101199203030089", 1);
       kiosk.until("the ticket's QR code", d -> d.findElements(By.cssSelector("#ticket-qr svg")).isEmpty() ? null : true);
       assertLanguage(kiosk, lang, "#ticket-heading", words.getString("ticketHeading"));
       shoot(kiosk, "kiosk-ticket-" + lang);

@@ -59,8 +59,8 @@ class StaffPagesTest {
     String door = city.login("door", "1357");
     String desk = city.login("desk", "1234");
     String booth = city.login("booth", "4321");
-    observed = Screens.walkIn(city, "Zhao Min", "310101199001010011");
-    waiting = Screens.walkIn(city, "Qian Li", "310101199001010022");
+    observed = Screens.walkIn(city, "Zhao Min", "310101199001010012");
+    waiting = Screens.walkIn(city, "Qian Li", "310101199001010020");
     Screens.scan(city, door, observed);
     for (String a : List.of("next", "start", "done")) Screens.station(city, desk, "desk-1", a);
     for (String a : List.of("next", "start", "done")) Screens.station(city, booth, "booth-1", a);

@@ -24,7 +24,7 @@ class StaffUndoNoShowTest {
     Browser.assumeAvailable();
     try (TestCity city = TestCity.start(Screens.FAST); Browser tablet = Browser.open(1280, 800)) {
       Axe.allowInjection(tablet);
-      String number = Screens.walkIn(city, "Xu Ming", "310101198808081234");
+      String number = Screens.walkIn(city, "Xu Ming", "310101198808081247");
       Screens.scan(city, city.login("door", "1357"), number);
       tablet.get(Screens.base(city) + "/sites/pudong/staff?lang=en");
       Screens.tabletLogin(tablet, "desk", "1234");

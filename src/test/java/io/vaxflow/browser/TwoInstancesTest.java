@@ -30,7 +30,7 @@ class TwoInstancesTest {
         int hallBefore = Screens.stageCount(hall, "hall");
 
         // every request of the flow goes to instance 2
-        String number = Screens.walkIn(two, "Sun Hao", "310101198807075678");
+        String number = Screens.walkIn(two, "Sun Hao", "310101198807075689");
         hall.until("instance 1's hall count after a check-in on instance 2", d ->
             d.findElement(By.cssSelector("#stage-counts [data-stage=hall]")).getText().trim()
                 .equals(String.valueOf(hallBefore + 1)) ? true : null);

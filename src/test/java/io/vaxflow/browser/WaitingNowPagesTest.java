@@ -1,5 +1,6 @@
 package io.vaxflow.browser;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +58,7 @@ class WaitingNowPagesTest {
   void eightWalkInsShowAsEightOnTheHallAndTheKiosk() {
     Browser hall = hallBrowser.reset(1920, 1080);
     Browser kiosk = kioskBrowser.reset(1080, 1920);
-    for (int i = 0; i < 8; i++) city.walkIn("pudong", "Walker " + (char) ('A' + i), "31010119900101" + (1000 + i));
+    for (int i = 0; i < 8; i++) city.walkIn("pudong", "Walker " + (char) ('A' + i), Ids.resident(11, 1000 + i));
     String base = Screens.base(city);
     Screens.openHall(hall, base, "en");
     hall.until("the hall's total showing 8", d -> d.findElement(By.id("waiting-total")).getText().trim().equals("8") ? true : null);
@@ -87,7 +88,7 @@ class WaitingNowPagesTest {
     FlowKit.capacities(city, null, 1);
     String desk = city.login("desk", "1234");
     for (String d : List.of("desk-2", "desk-3", "desk-4")) FlowKit.ok(FlowKit.act(city, desk, d, "pause"), "pause " + d);
-    for (int i = 0; i < 8; i++) city.walkIn("pudong", "Walker " + (char) ('A' + i), "31010119900101" + (2000 + i));
+    for (int i = 0; i < 8; i++) city.walkIn("pudong", "Walker " + (char) ('A' + i), Ids.resident(11, 2000 + i));
     FlowKit.ok(FlowKit.away(city, "W007"), "W007 away");
     FlowKit.ok(FlowKit.away(city, "W008"), "W008 away");
     Browser hall = hallBrowser.reset(1920, 1080);

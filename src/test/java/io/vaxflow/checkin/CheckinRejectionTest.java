@@ -1,5 +1,6 @@
 package io.vaxflow.checkin;
 
+import io.vaxflow.support.Ids;
 import io.vaxflow.appointment.Voucher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -127,7 +128,7 @@ class CheckinRejectionTest {
 
   @Test
   void voucherForTomorrowNamesItsDay() {
-    Reply r = city.post("/api/v1/bookings", new JsonObject().put("name", "Sun Li").put("idNumber", nextId())
+    Reply r = city.booking(new JsonObject().put("name", "Sun Li").put("idNumber", nextId())
         .put("phone", "13800138000").put("dose", 1).put("day", "2026-11-25").put("siteId", "xuhui"));
     assertEquals(201, r.status(), r.body());
     assertEquals("2026-11-25", r.json().getString("day"));
@@ -285,7 +286,7 @@ class CheckinRejectionTest {
       int booked = 0;
       Reply r;
       while (true) {
-        r = tiny.post("/api/v1/bookings", person("jingan"));
+        r = tiny.booking(person("jingan"));
         if (r.status() != 201) break;
         assertEquals("jingan", r.json().getString("siteId"));
         assertTrue(++booked <= 14, "more bookings than slots: " + r.body());
@@ -297,7 +298,7 @@ class CheckinRejectionTest {
       Map<String, String> jingan = tiny.siteDump("jingan");
       Map<String, String> all = dumpAll(tiny);
       for (int i = 0; i < 3; i++) {
-        Reply full = tiny.post("/api/v1/bookings", person("jingan"));
+        Reply full = tiny.booking(person("jingan"));
         assertEquals(409, full.status(), full.body());
         assertEquals("NO_CAPACITY", full.errorCode());
         assertTrue(full.headers().get("Content-Type").startsWith("application/json"));
@@ -311,7 +312,7 @@ class CheckinRejectionTest {
           new JsonObject().put("lat", 31.2290).put("lon", 121.4460))) {
         JsonObject body = person(null);
         where.forEach(e -> body.put(e.getKey(), e.getValue()));
-        Reply elsewhere = tiny.post("/api/v1/bookings", body);
+        Reply elsewhere = tiny.booking(body);
         assertEquals(201, elsewhere.status(), elsewhere.body());
         assertEquals("xuhui", elsewhere.json().getString("siteId"), elsewhere.body());
         assertTrue(elsewhere.json().getString("code").startsWith("XH-"), elsewhere.body());
@@ -321,7 +322,7 @@ class CheckinRejectionTest {
 
       // but with room at jingan (tomorrow), the nearest site is chosen
       JsonObject tomorrow = person(null).put("community", "Jing'an Temple").put("day", "2026-11-25");
-      Reply near = tiny.post("/api/v1/bookings", tomorrow);
+      Reply near = tiny.booking(tomorrow);
       assertEquals(201, near.status(), near.body());
       assertEquals("jingan", near.json().getString("siteId"), near.body());
     }
@@ -337,7 +338,7 @@ class CheckinRejectionTest {
   }
 
   private static String nextId() {
-    return String.format("3101011980%08d", PEOPLE.incrementAndGet());
+    return Ids.resident(31, PEOPLE.incrementAndGet());
   }
 
   private static Map<String, String> dumpAll(TestCity c) {

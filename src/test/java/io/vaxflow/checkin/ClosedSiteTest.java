@@ -1,5 +1,6 @@
 package io.vaxflow.checkin;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -57,12 +58,12 @@ class ClosedSiteTest {
   @Test
   void todaysBookingAfterClosingSaysSoAndTomorrowStillBooks() {
     try (TestCity city = TestCity.start(Map.of("CLOCK", NIGHT))) {
-      Reply requested = city.post("/api/v1/bookings", booking(new JsonObject().put("siteId", "jingan").put("day", "2026-11-24")));
+      Reply requested = city.booking(booking(new JsonObject().put("siteId", "jingan").put("day", "2026-11-24")));
       assertClosed(requested, "2026-11-25T08:00+08:00");
       assertEquals("jingan", requested.json().getJsonObject("error").getString("siteId"));
 
       // chosen by the city: every site is closed for the rest of today, so the nearest says when it opens
-      Reply chosen = city.post("/api/v1/bookings", booking(new JsonObject().put("community", "Tianlin").put("day", "2026-11-24")));
+      Reply chosen = city.booking(booking(new JsonObject().put("community", "Tianlin").put("day", "2026-11-24")));
       assertClosed(chosen, "2026-11-25T08:00+08:00");
 
       JsonObject tomorrow = book(city, new JsonObject().put("community", "Tianlin").put("day", TOMORROW), 201);
@@ -75,7 +76,7 @@ class ClosedSiteTest {
     Map<String, String> late = new HashMap<>(PUDONG_AROUND_THE_CLOCK);
     late.put("CLOCK", BEFORE_MIDNIGHT);
     try (TestCity city = TestCity.start(late)) {
-      JsonObject ticket = city.walkIn("pudong", "Night Owl", "310101199001010099");
+      JsonObject ticket = city.walkIn("pudong", "Night Owl", "310101199001010098");
       assertEquals("W001", ticket.getString("number"));
       JsonObject pudong = city.get("/api/v1/sites").array().stream().map(JsonObject.class::cast)
           .filter(s -> s.getString("id").equals("pudong")).findFirst().orElseThrow();
@@ -86,7 +87,7 @@ class ClosedSiteTest {
       assertEquals("pudong", b.getString("siteId"), b.encode());
       assertEquals("23:30", b.getString("slot"), "the last slot of the day, which ends at midnight");
       // the nearer site, closed for the night, still says so when asked for
-      assertClosed(city.post("/api/v1/bookings", booking(new JsonObject().put("siteId", "xuhui").put("day", "2026-11-24"))),
+      assertClosed(city.booking(booking(new JsonObject().put("siteId", "xuhui").put("day", "2026-11-24"))),
           "2026-11-25T08:00+08:00");
     }
     Map<String, String> early = new HashMap<>(PUDONG_AROUND_THE_CLOCK);
@@ -112,12 +113,12 @@ class ClosedSiteTest {
   }
 
   private static JsonObject booking(JsonObject where) {
-    return new JsonObject().put("name", "Zhang Wei").put("idNumber", "3101011990010" + (10000 + (int) (Math.random() * 89999)))
+    return new JsonObject().put("name", "Zhang Wei").put("idNumber", Ids.resident(32, (int) (Math.random() * 89999)))
         .put("phone", "13800138000").put("dose", 1).mergeIn(where);
   }
 
   private static JsonObject book(TestCity city, JsonObject where, int status) {
-    Reply r = city.post("/api/v1/bookings", booking(where));
+    Reply r = city.booking(booking(where));
     assertEquals(status, r.status(), r.body());
     return r.json();
   }

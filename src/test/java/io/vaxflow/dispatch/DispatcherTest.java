@@ -1,5 +1,6 @@
 package io.vaxflow.dispatch;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,7 @@ class DispatcherTest {
       SiteConfig second = byDistance.get(1);
 
       // idle city: the nearest site
-      JsonObject idle = book(city, "Tianlin", TestCity.TODAY, "310101199001010001");
+      JsonObject idle = book(city, "Tianlin", TestCity.TODAY, "310101199001010012");
       assertEquals(nearest.id(), idle.getString("siteId"));
       assertEquals("NEAREST", idle.getString("reasonCode"));
 
@@ -38,13 +39,13 @@ class DispatcherTest {
       int people = 0;
       // (an idle site's wait is its own desk service, not 0: the comparison is with the second's)
       while (predictedWait(city, nearest.id()) - predictedWait(city, second.id()) <= extraTrip + 1) {
-        JsonObject b = city.book(nearest.id(), "Queue Person", "Q" + (100000000 + people), null);
+        JsonObject b = city.book(nearest.id(), "Queue Person", Ids.resident(37, people), null);
         assertEquals(201, city.post("/api/v1/sites/" + nearest.id() + "/checkins",
             new JsonObject().put("voucher", b.getString("voucher"))).status());
         assertTrue(++people < 300, "the nearest site's wait never grew");
       }
 
-      JsonObject busy = book(city, "Tianlin", TestCity.TODAY, "310101199001010002");
+      JsonObject busy = book(city, "Tianlin", TestCity.TODAY, "310101199001010020");
       assertNotEquals(nearest.id(), busy.getString("siteId"), busy.encode());
       assertEquals("LESS_WAIT", busy.getString("reasonCode"), busy.encode());
       assertEquals(nearest.id(), busy.getJsonObject("nearest").getString("siteId"));
@@ -58,14 +59,14 @@ class DispatcherTest {
       assertEquals(busy.getString("siteId"), shown, cityView.encode());
 
       // a later day has no live wait: the nearest site again
-      JsonObject tomorrow = book(city, "Tianlin", "2026-11-25", "310101199001010003");
+      JsonObject tomorrow = book(city, "Tianlin", "2026-11-25", "310101199001010039");
       assertEquals(nearest.id(), tomorrow.getString("siteId"));
       assertEquals("NEAREST", tomorrow.getString("reasonCode"));
     }
   }
 
   private static JsonObject book(TestCity city, String community, String day, String idNumber) {
-    TestCity.Reply r = city.post("/api/v1/bookings", new JsonObject().put("name", "Zhang Wei").put("idNumber", idNumber)
+    TestCity.Reply r = city.booking(new JsonObject().put("name", "Zhang Wei").put("idNumber", idNumber)
         .put("phone", "13800138000").put("dose", 1).put("day", day).put("community", community));
     assertEquals(201, r.status(), r.body());
     return r.json();

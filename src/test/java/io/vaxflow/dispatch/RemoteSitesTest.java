@@ -45,13 +45,21 @@ public class RemoteSitesTest {
       assertTrue(shown.containsKey("load"), shown.encode());
 
       // a booking for pudong through A is made at B, and its voucher checks in at B's kiosk
-      JsonObject booked = book(a, new JsonObject().put("siteId", "pudong"), "310101199001010101", 201);
+      JsonObject booked = book(a, new JsonObject().put("siteId", "pudong"), "310101199001010119", 201);
       assertEquals("pudong", booked.getString("siteId"));
       assertEquals(201, b.post("/api/v1/sites/pudong/checkins",
           new JsonObject().put("voucher", booked.getString("voucher"))).status());
       // nearest to Century Park is pudong: A sends people there while B answers
-      JsonObject near = book(a, new JsonObject().put("community", "Century Park"), "310101199001010102", 201);
+      JsonObject near = book(a, new JsonObject().put("community", "Century Park"), "310101199001010127", 201);
       assertEquals("pudong", near.getString("siteId"), near.encode());
+      // its person looks it up and cancels it through A (with the code of their phone there): B gives it up
+      JsonObject who = new JsonObject().put("idNumber", "310101199001010127").put("phone", "13800138000");
+      JsonObject found = a.withCode("/api/v1/bookings/lookup", who).json().getJsonArray("bookings").getJsonObject(0);
+      assertEquals(near.getString("appointmentId"), found.getString("appointmentId"));
+      assertEquals("pudong", found.getString("siteId"));
+      TestCity.Reply cancelled = a.withCode("/api/v1/bookings/cancel", who.copy().put("dose", 1));
+      assertEquals(200, cancelled.status(), cancelled.body());
+      assertEquals(0, b.redis(io.vertx.redis.client.Command.EXISTS, "vf:{pudong}:appt:" + near.getString("appointmentId")).toInteger());
       // A has no kiosk of its own for pudong: its pages are at B
       var page = a.http.get("/sites/pudong/kiosk?lang=en").followRedirects(false).send().await();
       assertEquals(302, page.statusCode());
@@ -63,9 +71,9 @@ public class RemoteSitesTest {
       awaitHealth(a, "down");
       System.out.printf("remote site left out %d ms after its server stopped (poll every %d ms)%n",
           (System.nanoTime() - stopped) / 1_000_000, POLL_MS);
-      JsonObject elsewhere = book(a, new JsonObject().put("community", "Century Park"), "310101199001010103", 201);
+      JsonObject elsewhere = book(a, new JsonObject().put("community", "Century Park"), "310101199001010135", 201);
       assertNotEquals("pudong", elsewhere.getString("siteId"), elsewhere.encode());
-      JsonObject refused = book(a, new JsonObject().put("siteId", "pudong"), "310101199001010104", 503);
+      JsonObject refused = book(a, new JsonObject().put("siteId", "pudong"), "310101199001010143", 503);
       assertEquals("UNAVAILABLE", refused.getJsonObject("error").getString("code"), refused.encode());
 
       // B back on the same Redis and port: pudong is taken back
@@ -73,7 +81,7 @@ public class RemoteSitesTest {
       long restarted = System.nanoTime();
       awaitHealth(a, "up");
       System.out.printf("remote site taken back %d ms after its server restarted%n", (System.nanoTime() - restarted) / 1_000_000);
-      JsonObject back = book(a, new JsonObject().put("community", "Century Park"), "310101199001010105", 201);
+      JsonObject back = book(a, new JsonObject().put("community", "Century Park"), "310101199001010151", 201);
       assertEquals("pudong", back.getString("siteId"), back.encode());
       assertEquals(201, b.post("/api/v1/sites/pudong/checkins",
           new JsonObject().put("voucher", back.getString("voucher"))).status());
@@ -86,7 +94,7 @@ public class RemoteSitesTest {
   }
 
   private static JsonObject book(TestCity city, JsonObject where, String idNumber, int status) {
-    TestCity.Reply r = city.post("/api/v1/bookings", where.put("name", "Zhang Wei").put("idNumber", idNumber)
+    TestCity.Reply r = city.booking(where.put("name", "Zhang Wei").put("idNumber", idNumber)
         .put("phone", "13800138000").put("dose", 1).put("day", TestCity.TODAY));
     assertEquals(status, r.status(), r.body());
     return r.json();

@@ -39,7 +39,9 @@ import org.junit.jupiter.api.Test;
  * the registry's, not the check-in's: they are counted apart and bounded by one per voucher.
  * Before the registry is asked, the kiosk's rate-limit tokens are taken (one EVALSHA as
  * "gateway"), so a flood of forged codes never reaches the registry unthrottled: a voucher
- * check-in is two round trips, a walk-in one.
+ * check-in is two round trips, a walk-in one. The check-ins come from an enrolled kiosk of the
+ * site (elsewhere than the server's computer, through the trusted proxy): whether it is still
+ * enrolled is read by those same scripts, in the same round trips.
  */
 class RoundTripTest {
 
@@ -47,6 +49,7 @@ class RoundTripTest {
   private static final int DESKS = 20;
   private static TestCity city;
   private static RedisMonitor monitor;
+  private static io.vaxflow.support.DeviceKit.Device kiosk;
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,6 +61,7 @@ class RoundTripTest {
         "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "1000",
         "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "1000"));
     monitor = new RedisMonitor(city);
+    kiosk = io.vaxflow.support.DeviceKit.enrol(city, city.login("manager", "2468"), SITE, "kiosk", "Round-trip kiosk", "198.51.100.90");
   }
 
   @AfterAll
@@ -159,7 +163,7 @@ class RoundTripTest {
   }
 
   private static void checkIn(JsonObject body) {
-    Reply r = city.post(API + "/checkins", body);
+    Reply r = city.send(io.vertx.core.http.HttpMethod.POST, API + "/checkins", kiosk.cookie(), kiosk.headers(), body.toBuffer());
     assertEquals(201, r.status(), r.body());
   }
 }

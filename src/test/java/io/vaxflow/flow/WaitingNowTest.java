@@ -1,5 +1,6 @@
 package io.vaxflow.flow;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vaxflow.support.TestCity;
@@ -17,7 +18,7 @@ class WaitingNowTest {
   @Test
   void eightWalkInsAreEightPeopleWaiting() {
     try (TestCity city = TestCity.start(Map.of())) {
-      for (int i = 0; i < 8; i++) city.walkIn("pudong", "Walker " + (char) ('A' + i), "31010119900101" + (1000 + i));
+      for (int i = 0; i < 8; i++) city.walkIn("pudong", "Walker " + (char) ('A' + i), Ids.resident(11, 1000 + i));
       JsonObject state = city.get("/api/v1/sites/pudong/state").json();
       JsonObject counts = state.getJsonObject("counts");
       // pudong's room has 12 seats: all 8 are called to it at once, and wait in the hall meanwhile

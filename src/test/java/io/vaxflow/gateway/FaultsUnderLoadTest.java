@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -336,7 +337,7 @@ class FaultsUnderLoadTest {
     /** A valid-looking 18-character id number per key, the same for every retry of the key. */
     private static String idNumber(String key) {
       long n = Long.parseLong(key.substring(key.lastIndexOf('-') + 1));
-      return "3101011995" + String.format("%08d", n % 100_000_000);
+      return Ids.resident(21, n % 10_000_000);
     }
 
     /** Stops arrivals; lets the retries run until every key is acknowledged (or 10 s pass). */

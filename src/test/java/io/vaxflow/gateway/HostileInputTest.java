@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -130,8 +131,8 @@ class HostileInputTest {
     manager = city.login("manager", "2468");
     managerCsrf = io.vaxflow.support.StaffCookies.csrf(manager).orElse(null);
     // something to protect: tickets at pudong, a booking at each site
-    for (int i = 1; i <= 3; i++) city.walkIn("pudong", "Gao Yang", "31010119850101000" + i);
-    for (String site : SITES) city.book(site, "Wang Fang", "3101011970010100" + SITES.indexOf(site), null);
+    for (int i = 1; i <= 3; i++) city.walkIn("pudong", "Gao Yang", Ids.resident(14, i));
+    for (String site : SITES) city.book(site, "Wang Fang", Ids.resident(15, SITES.indexOf(site)), null);
     redis = Redis.createClient(city.vertx, city.redis.url());
   }
 
@@ -169,7 +170,9 @@ class HostileInputTest {
 
       Map<String, String> now = dump();
       if (!now.equals(baseline)) {
-        boolean ok = req.write() && res.status() >= 200 && res.status() < 300 && req.mayBeValid();
+        // in demo mode a site's page opened on the server's own computer (this client) enrols it as that page's device
+        boolean demoEnrolment = html && res.status() == 200 && withoutDevices(now).equals(withoutDevices(baseline));
+        boolean ok = demoEnrolment || (req.write() && res.status() >= 200 && res.status() < 300 && req.mayBeValid());
         if (!ok) fail("Redis changed by " + req + "\n→ " + res.status() + " " + abbreviate(res.body()) + TestCity.dumpDiff(baseline, now));
         baseline = now;
       }
@@ -284,7 +287,7 @@ class HostileInputTest {
   }
 
   private static Req booking(int i, Random r) {
-    JsonObject b = new JsonObject().put("name", "Li Wei").put("idNumber", "3101011990" + (10_000_000 + r.nextInt(89_999_999)))
+    JsonObject b = new JsonObject().put("name", "Li Wei").put("idNumber", Ids.resident(16, r.nextInt(10_000_000)))
         .put("phone", "13800138000").put("dose", 1 + r.nextInt(4)).put("day", TestCity.TODAY).put("siteId", one(r, SITES));
     junkFields(b, r);
     if (r.nextInt(100) < 4) {
@@ -321,7 +324,7 @@ class HostileInputTest {
     String site = r.nextInt(4) == 0 ? one(r, SITES) : "pudong";
     String path = "/api/v1/sites/" + (r.nextInt(10) == 0 ? badSegment(r) : site) + "/checkins" + (r.nextBoolean() ? query(r) : "");
     Map<String, String> headers = new LinkedHashMap<>();
-    JsonObject walkIn = new JsonObject().put("name", "Chen Jie").put("idNumber", "3201011990" + (10_000_000 + r.nextInt(89_999_999)))
+    JsonObject walkIn = new JsonObject().put("name", "Chen Jie").put("idNumber", Ids.resident(17, r.nextInt(10_000_000)))
         .put("dose", 1 + r.nextInt(4));
     if (site.equals("pudong") && path.startsWith("/api/v1/sites/pudong/") && r.nextInt(100) < 5) {
       JsonObject b = new JsonObject().put("walkIn", walkIn);
@@ -689,6 +692,13 @@ class HostileInputTest {
       Response v = values.get(i);
       out.put(keys.get(i), v == null ? "" : HexFormat.of().formatHex(v.toBytes()));
     }
+    return out;
+  }
+
+  /** The dump without a site's device records (lua/lib/devices.lua). */
+  private static Map<String, String> withoutDevices(Map<String, String> dump) {
+    Map<String, String> out = new TreeMap<>(dump);
+    out.keySet().removeIf(k -> k.matches("vf:\\{[^}]+\\}:(device:.*|devices|enrol:.*|device_sessions:.*)"));
     return out;
   }
 

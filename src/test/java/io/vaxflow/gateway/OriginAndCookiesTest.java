@@ -86,13 +86,12 @@ class OriginAndCookiesTest {
   /**
    * Behind nginx every request comes from the proxy: the browser's address for the rate limits,
    * the login guard and the bridge is the one a trusted proxy appends to X-Forwarded-For, never
-   * what the browser itself wrote there, nor anything an untrusted client says.
+   * what the browser itself wrote there, nor anything an untrusted client says. Seen here in the
+   * calls feed's per-address bucket (check-ins are counted by their kiosk: DevicesTest).
    */
   @Test
   void theBrowsersAddressIsWhatATrustedProxyReports() {
-    JsonObject walkIn = new JsonObject().put("walkIn", new JsonObject().put("name", "Proxy Test")
-        .put("idNumber", "310101198001010011").put("dose", 1));
-    String checkin = "/api/v1/sites/pudong/checkins";
+    String calls = "/api/v1/sites/pudong/calls";
     try (TestCity city = TestCity.start(Map.of())) { // trusted proxies: loopback (the default)
       Map<String, String> cases = new java.util.LinkedHashMap<>();
       cases.put("198.51.100.7", "198.51.100.7"); // nginx: $proxy_add_x_forwarded_for
@@ -101,31 +100,30 @@ class OriginAndCookiesTest {
       cases.put("2001:db8::1", "2001:db8:0:0:0:0:0:1");
       cases.put("not-an-address", "127.0.0.1"); // garbled: the proxy itself is the client
       for (Map.Entry<String, String> c : cases.entrySet()) {
-        Reply r = city.send(HttpMethod.POST, checkin, null, Map.of("X-Forwarded-For", c.getKey()), walkIn.toBuffer());
-        assertTrue(r.status() < 500, r.body());
-        assertEquals(1, city.redis(Command.EXISTS, kioskBucket("pudong", c.getValue())).toInteger(),
+        Reply r = city.send(HttpMethod.GET, calls, null, Map.of("X-Forwarded-For", c.getKey()), null);
+        assertEquals(200, r.status(), r.body());
+        assertEquals(1, city.redis(Command.EXISTS, lookupBucket(c.getValue())).toInteger(),
             "X-Forwarded-For: " + c.getKey() + " is " + c.getValue());
       }
-      assertEquals(0, city.redis(Command.EXISTS, kioskBucket("pudong", "203.0.113.66")).toInteger());
+      assertEquals(0, city.redis(Command.EXISTS, lookupBucket("203.0.113.66")).toInteger());
     }
     try (TestCity city = TestCity.start(Map.of("VAXFLOW_HTTP_TRUSTEDPROXIES", "127.0.0.1"))) {
       WebClient stranger = WebClient.create(city.vertx, new WebClientOptions().setLocalAddress("127.0.0.2")
           .setDefaultHost("127.0.0.1").setDefaultPort(city.port()));
       try {
-        HttpResponse<Buffer> r = stranger.post(checkin).putHeader("X-Forwarded-For", "198.51.100.10")
-            .sendJsonObject(walkIn).await();
-        assertTrue(r.statusCode() < 500, r.bodyAsString());
-        assertEquals(1, city.redis(Command.EXISTS, kioskBucket("pudong", "127.0.0.2")).toInteger(),
+        HttpResponse<Buffer> r = stranger.get(calls).putHeader("X-Forwarded-For", "198.51.100.10").send().await();
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        assertEquals(1, city.redis(Command.EXISTS, lookupBucket("127.0.0.2")).toInteger(),
             "127.0.0.2 is not a trusted proxy: its X-Forwarded-For is ignored");
-        assertEquals(0, city.redis(Command.EXISTS, kioskBucket("pudong", "198.51.100.10")).toInteger());
+        assertEquals(0, city.redis(Command.EXISTS, lookupBucket("198.51.100.10")).toInteger());
       } finally {
         stranger.close();
       }
     }
   }
 
-  private static String kioskBucket(String site, String address) {
-    return io.vaxflow.store.SiteKeys.kioskBuckets(site, address).get(0);
+  private static String lookupBucket(String address) {
+    return io.vaxflow.store.SiteKeys.routeBucket(address, "lookup");
   }
 
   /** Both our cookies are there, each Secure or not as expected. */

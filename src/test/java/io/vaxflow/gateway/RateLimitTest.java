@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class RateLimitTest {
 
         // another address has its own bucket: its check-ins go through at once
         for (int i = 0; i < 5; i++) {
-          HttpResponse<Buffer> r = checkIn(two, "31010119900202" + String.format("%04d", i)).await();
+          HttpResponse<Buffer> r = checkIn(two, Ids.resident(18, i)).await();
           assertEquals(201, r.statusCode(), "from 127.0.0.2: " + r.bodyAsString());
         }
         assertEquals(1L, city.redis(Command.EXISTS, "rl:{" + SITE + "}:kiosk:127.0.0.2").toLong(),
@@ -91,8 +92,8 @@ class RateLimitTest {
         long started = System.nanoTime();
         List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-          all.add(checkIn(one, "31010119800303" + String.format("%04d", i)));
-          all.add(checkIn(two, "31010119800404" + String.format("%04d", i)));
+          all.add(checkIn(one, Ids.resident(19, i)));
+          all.add(checkIn(two, Ids.resident(20, i)));
         }
         Future.join(all).await();
         double elapsed = (System.nanoTime() - started) / 1e9;
@@ -118,7 +119,7 @@ class RateLimitTest {
         assertTrue(60 - ok > 0 && okOne < 30 && okTwo < 30, "each address was refused some, though its own bucket was full");
 
         // the bucket is the site's: another site checks in as usual
-        JsonObject booking = city.book("xuhui", "Wang Fang", "310101197001010011", null);
+        JsonObject booking = city.book("xuhui", "Wang Fang", "310101197001010013", null);
         TestCity.Reply r = city.post("/api/v1/sites/xuhui/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
         assertEquals(201, r.status(), "xuhui is not limited by pudong's bucket: " + r.body());
       } finally {
@@ -230,7 +231,7 @@ class RateLimitTest {
   private static Burst checkInBurst(WebClient client, int n, String idPrefix) {
     long started = System.nanoTime();
     List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
-    for (int i = 0; i < n; i++) all.add(checkIn(client, "3101011990010" + idPrefix + String.format("%04d", i)));
+    for (int i = 0; i < n; i++) all.add(checkIn(client, Ids.resident(40 + Integer.parseInt(idPrefix), i)));
     Future.join(all).await();
     double elapsed = (System.nanoTime() - started) / 1e9;
     List<HttpResponse<Buffer>> replies = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.support.Ids;
 import io.vaxflow.announce.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -195,7 +196,7 @@ class RedisOutageTest {
   }
 
   private static String idNumber() {
-    return "31010119950505" + String.format("%04d", ID.incrementAndGet());
+    return Ids.resident(12, ID.incrementAndGet());
   }
 
   private static void awaitTrue(java.util.function.BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {

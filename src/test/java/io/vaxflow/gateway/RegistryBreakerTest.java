@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,7 +136,7 @@ class RegistryBreakerTest {
       proxy.upstreamPort = registry.port();
 
       List<JsonObject> bookings = new ArrayList<>();
-      for (int i = 0; i < 10; i++) bookings.add(city.book(SITE, "Sun Li", "3101011975050500" + String.format("%02d", i), null));
+      for (int i = 0; i < 10; i++) bookings.add(city.book(SITE, "Sun Li", Ids.resident(13, i), null));
       List<Long> offlineMs = new ArrayList<>();
 
       // 1. healthy: verified online, breaker closed

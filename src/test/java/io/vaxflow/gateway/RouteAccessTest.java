@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,6 +13,8 @@ import io.vaxflow.config.StaffAccount;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.StationAction;
 import io.vaxflow.flow.StationKind;
+import io.vaxflow.support.DeviceKit;
+import io.vaxflow.support.DeviceKit.Device;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vaxflow.web.RouteSpec;
@@ -60,9 +63,15 @@ class RouteAccessTest {
    */
   private static final Set<String> PUBLIC_SITE_ROUTES = Set.of(
       "GET /api/v1/sites/:site/state", "GET /api/v1/sites/:site/calls",
-      "GET /api/v1/sites/:site/tickets/:number", "POST /api/v1/sites/:site/checkins",
+      "GET /api/v1/sites/:site/tickets/:number",
       // a person's own phone: the ticket's track token is the key (web/AwayRoutes)
-      "POST /api/v1/sites/:site/tickets/:number/away", "POST /api/v1/sites/:site/tickets/:number/back");
+      "POST /api/v1/sites/:site/tickets/:number/away", "POST /api/v1/sites/:site/tickets/:number/back",
+      // a device redeeming its one-time code: the code is the key (web/DeviceRoutes)
+      "POST /api/v1/sites/:site/devices/enrol");
+
+  /** The routes only a site's enrolled devices may use (gateway/Devices), and the role each needs. */
+  private static final Map<String, String> DEVICE_ROUTES = Map.of(
+      "POST /api/v1/sites/:site/checkins", "kiosk", "POST /api/v1/auth/login", "tablet");
 
   /** One concrete request to a route: parameters filled in. */
   record Call(String route, Access access, HttpMethod method, String path, String station, JsonObject body) {
@@ -72,8 +81,12 @@ class RouteAccessTest {
     }
 
     Reply send(TestCity c, String cookie) {
+      return send(c, cookie, Map.of());
+    }
+
+    Reply send(TestCity c, String cookie, Map<String, String> headers) {
       Buffer b = body == null ? (method == HttpMethod.GET ? null : Buffer.buffer()) : body.toBuffer();
-      return c.send(method, path, cookie, Map.of(), b);
+      return c.send(method, path, cookie, headers, b);
     }
 
     /** The same request at another site. */
@@ -119,7 +132,7 @@ class RouteAccessTest {
     loggedOut = city.login("desk", "1234");
     assertEquals(200, city.post("/api/v1/auth/logout", loggedOut, null).status());
     // tickets for the routes that name one: W001 .. W003
-    for (int i = 1; i <= 3; i++) city.walkIn(SITE, "Gao Yang", "31010119850101000" + i);
+    for (int i = 1; i <= 3; i++) city.walkIn(SITE, "Gao Yang", Ids.resident(14, i));
   }
 
   @AfterAll
@@ -146,10 +159,16 @@ class RouteAccessTest {
     assertTrue(staffCalls().size() >= 30, "the staff routes: " + staffCalls());
     // a site route not on the short public list must need a session
     for (String key : router) {
-      if (!key.contains("/sites/:site/") || !key.contains(" /api/") || PUBLIC_SITE_ROUTES.contains(key)) continue;
+      if (!key.contains("/sites/:site/") || !key.contains(" /api/") || PUBLIC_SITE_ROUTES.contains(key) || DEVICE_ROUTES.containsKey(key)) continue;
       assertTrue(declared(key).needsStaff() && declared(key).siteScoped(), key + " is declared " + declared(key));
     }
     for (String key : PUBLIC_SITE_ROUTES) assertEquals(Access.Rule.PUBLIC, declared(key).rule(), key);
+    // a device's route is exactly one of those, for its role
+    for (String key : router) {
+      if (!declared(key).needsDevice()) continue;
+      assertEquals(DEVICE_ROUTES.get(key), declared(key).device().map(DeviceRole::wire).orElse(null), key + " is declared " + declared(key));
+    }
+    for (String key : DEVICE_ROUTES.keySet()) assertEquals(Access.Rule.DEVICE, declared(key).rule(), key);
   }
 
   @Test
@@ -291,6 +310,10 @@ class RouteAccessTest {
       if (call.access().rule() == Access.Rule.SIGNED_IN) {
         assertEquals(401, r.status(), call + ": " + r.body());
         assertEquals("UNAUTHENTICATED", r.errorCode());
+      } else if (call.path().endsWith("/devices/enrol")) {
+        // a made-up code: the guard let the request in, the code was refused
+        assertEquals(422, r.status(), call + ": " + r.body());
+        assertEquals("ENROL_CODE_INVALID", r.errorCode());
       } else if (call.path().contains("/away?")) {
         // the ticket (W001) was called to the room: the guard let the request in, the flow refused it
         assertTrue(r.status() == 200 || (r.status() == 409 && "INVALID_TRANSITION".equals(r.errorCode())), call + ": " + r.body());
@@ -302,6 +325,60 @@ class RouteAccessTest {
     assertEquals(200, city.get("/favicon.svg").status());
     assertEquals(200, city.get("/eventbus/info").status());
     System.out.println("RouteAccessTest: public routes answered anonymously: " + replies.keySet());
+  }
+
+  /**
+   * Every route of a site's devices (checking in, signing in) refuses anything but an enrolled device of its role (of
+   * the route's site, where it names one) with 403 DEVICE_REQUIRED, before anything else: nothing changes in Redis,
+   * not even a rate-limit bucket. The devices are elsewhere than the server's own computer (through the trusted
+   * proxy), so none is the demo's local browser; the right one passes.
+   */
+  @Test
+  void everyDeviceRouteRefusesAnythingButAnEnrolledDeviceOfItsRole() {
+    Device kiosk = DeviceKit.enrol(city, manager, SITE, "kiosk", "Route kiosk", "192.0.2.10");
+    Device tablet = DeviceKit.enrol(city, manager, SITE, "tablet", "Route tablet", "192.0.2.11");
+    Device hall = DeviceKit.enrol(city, manager, SITE, "hall", "Route hall", "192.0.2.12");
+    Device xuhuiKiosk = DeviceKit.enrol(city, manager, "xuhui", "kiosk", "Xuhui kiosk", "192.0.2.13");
+    String token = kiosk.cookie().substring(DeviceKit.COOKIE.length());
+    Device forged = new Device("forged", "192.0.2.14", DeviceKit.COOKIE + token.substring(0, token.length() - 4) + "AAAA");
+    Device none = new Device("none", "192.0.2.15", null);
+    Map<String, Device> right = Map.of("kiosk", kiosk, "tablet", tablet);
+    int refusals = 0;
+    Set<String> walked = new TreeSet<>();
+    for (String key : routeKeys()) {
+      Access access = declared(key);
+      if (!access.needsDevice()) continue;
+      walked.add(key);
+      String role = access.device().get().wire();
+      Device theOther = role.equals("kiosk") ? tablet : kiosk;
+      for (Call call : expand(key, access)) {
+        Map<String, String> before = dumpAll();
+        List<String> buckets = keys("rl:*");
+        for (Device wrong : List.of(none, forged, hall, theOther, xuhuiKiosk)) {
+          if (wrong == xuhuiKiosk && !call.path().contains("/sites/")) continue; // a kiosk at the login: theOther covers it
+          Reply r = call.send(city, wrong.cookie(), wrong.headers());
+          assertEquals(403, r.status(), call + " from " + wrong.id() + ": " + r.body());
+          assertEquals("DEVICE_REQUIRED", r.errorCode(), call + " from " + wrong.id());
+          assertTrue(r.headers().getAll("Set-Cookie").isEmpty(), call + " from " + wrong.id());
+          refusals++;
+        }
+        Map<String, String> after = dumpAll();
+        if (!before.equals(after)) fail(call + ": refused requests changed Redis:" + TestCity.dumpDiff(before, after));
+        assertEquals(buckets, keys("rl:*"), call + ": a refused request drew on a rate limit");
+        Device ok = right.get(role);
+        Reply r = call.send(city, ok.cookie(), ok.headers());
+        assertTrue(r.status() >= 200 && r.status() < 300, call + " from the site's " + role + ": " + r.status() + " " + r.body());
+      }
+    }
+    assertEquals(DEVICE_ROUTES.keySet(), walked);
+    System.out.printf("RouteAccessTest: %d device routes, %d refusals checked%n", walked.size(), refusals);
+  }
+
+  private static List<String> keys(String pattern) {
+    List<String> out = new ArrayList<>();
+    for (var k : city.redis(Command.KEYS, pattern)) out.add(k.toString());
+    java.util.Collections.sort(out);
+    return out;
   }
 
   // ---- the walk ----
@@ -347,7 +424,9 @@ class RouteAccessTest {
   /** The route with its parameters filled in: every station (door, desk, booth) and every action. */
   private static List<Call> expand(String key, Access access) {
     HttpMethod method = HttpMethod.valueOf(key.substring(0, key.indexOf(' ')));
-    String pattern = key.substring(key.indexOf(' ') + 1).replace(":site", SITE).replace(":number", TICKET);
+    // a device no site has: a manager's revocation of it passes the guard and finds nothing (404)
+    String pattern = key.substring(key.indexOf(' ') + 1).replace(":site", SITE).replace(":number", TICKET)
+        .replace(":device", "no-such-device");
     List<String> stations = pattern.contains(":station") ? STATIONS : java.util.Collections.singletonList(null);
     List<Call> out = new ArrayList<>();
     for (String station : stations) {
@@ -376,14 +455,21 @@ class RouteAccessTest {
     if (key.endsWith("/walk-ins")) return new JsonObject().put("allow", true);
     if (key.endsWith("/close-early")) return new JsonObject().put("closed", false);
     if (key.endsWith("/bookings")) {
-      return new JsonObject().put("name", "Li Wei").put("idNumber", "310101199001010099").put("phone", "13800138000")
+      return new JsonObject().put("name", "Li Wei").put("idNumber", "310101199001010098").put("phone", "13800138000")
           .put("dose", 1).put("day", TestCity.TODAY).put("siteId", SITE);
+    }
+    // a person's look-up, change or cancellation: its first step (a code to the phone)
+    if (key.endsWith("/bookings/lookup")) return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000");
+    if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel")) {
+      return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000").put("dose", 1);
     }
     if (key.endsWith("/checkins")) {
       return new JsonObject().put("walkIn", new JsonObject().put("name", "Zhou Min").put("idNumber", "310101199001010098")
           .put("dose", 1));
     }
     if (key.endsWith("/auth/login")) return new JsonObject().put("staffId", "booth").put("pin", "4321");
+    if (key.endsWith("/devices/codes")) return new JsonObject().put("role", "kiosk").put("name", "Route walk");
+    if (key.endsWith("/devices/enrol")) return new JsonObject().put("code", "AAAA-AAAA");
     return method == HttpMethod.GET ? null : new JsonObject();
   }
 

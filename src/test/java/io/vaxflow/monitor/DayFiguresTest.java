@@ -1,5 +1,6 @@
 package io.vaxflow.monitor;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -88,7 +89,7 @@ class DayFiguresTest {
       for (int step = 0; step < 2_000 && vaccinatedOrGone < PEOPLE; step++, t += STEP) {
         clock.set(t);
         while (arrived < PEOPLE && arrivals.get(arrived) <= t) {
-          toScan.add(city.walkIn("pudong", FlowKit.name("Day Patient", arrived), String.format("31010119800101%04d", arrived)).getString("number"));
+          toScan.add(city.walkIn("pudong", FlowKit.name("Day Patient", arrived), Ids.resident(41, arrived)).getString("number"));
           arrived++;
         }
         // the door lets in whoever was called to the room, in the order they were called

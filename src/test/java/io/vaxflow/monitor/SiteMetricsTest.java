@@ -1,5 +1,6 @@
 package io.vaxflow.monitor;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -52,7 +53,7 @@ class SiteMetricsTest {
     String api = "/api/v1/sites/pudong";
     List<String> numbers = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      numbers.add(city.walkIn("pudong", "Metrics Patient " + (char) ('A' + i), "3101011980010100" + i).getString("number"));
+      numbers.add(city.walkIn("pudong", "Metrics Patient " + (char) ('A' + i), Ids.resident(38, i)).getString("number"));
     }
     for (String n : numbers) ok(city.post(api + "/door/scan", door, new JsonObject().put("number", n)), "scan " + n);
 
@@ -164,7 +165,7 @@ class SiteMetricsTest {
 
     // one called to the room (still in the hall until the door), one waiting: 2 of 2 seats; the third waits outside
     for (int i = 0; i < 3; i++) {
-      JsonObject booking = city.book("xuhui", "Hall Patient " + (char) ('A' + i), "3101041990020200" + i, null);
+      JsonObject booking = city.book("xuhui", "Hall Patient " + (char) ('A' + i), Ids.resident(39, i), null);
       Reply in = city.post(api + "/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
       assertEquals(201, in.status(), in.body());
     }

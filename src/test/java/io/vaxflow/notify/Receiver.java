@@ -16,17 +16,18 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A webhook receiver as a city would run one: a real HTTP server on a loopback port, which records every request
  * (its headers, its body, what it answered) and answers {@link #answer} (200 unless a test says otherwise). It can
- * be stopped and started again on the same port (a receiver that is down for a while).
+ * be stopped and started again on the same port (a receiver that is down for a while). The booking tests read the
+ * one-time codes of {@code otp} deliveries from one ({@link #code}).
  */
-final class Receiver {
+public final class Receiver {
 
   /** One request as it arrived, and the status it was answered. */
-  record Got(String delivery, String event, String signature, String body, int answered, boolean signed) {
-    JsonObject json() {
+  public record Got(String delivery, String event, String signature, String body, int answered, boolean signed) {
+    public JsonObject json() {
       return new JsonObject(body);
     }
 
-    boolean ok() {
+    public boolean ok() {
       return answered / 100 == 2;
     }
   }
@@ -41,12 +42,12 @@ final class Receiver {
   /** How long each answer waits (a receiver that takes its time). */
   volatile long delayMs;
 
-  Receiver(Vertx vertx, String secret) {
+  public Receiver(Vertx vertx, String secret) {
     this.vertx = vertx;
     this.secret = secret;
   }
 
-  Receiver start() {
+  public Receiver start() {
     server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       String id = req.getHeader("X-Vaxflow-Delivery");
       int status = answer.applyAsInt(id);
@@ -63,26 +64,55 @@ final class Receiver {
     return this;
   }
 
-  void stop() {
+  public void stop() {
     server.close().await();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
 
-  List<Got> all() {
+  public List<Got> all() {
     return List.copyOf(got);
   }
 
   /** Requests answered 2xx. */
-  List<Got> delivered() {
+  public List<Got> delivered() {
     return got.stream().filter(Got::ok).toList();
   }
 
   /** The event ids of the {@code type} events answered 2xx. */
-  Set<String> eventIds(String type) {
+  public Set<String> eventIds(String type) {
     return delivered().stream().filter(g -> type.equals(g.event())).map(g -> g.json().getString("eventId")).collect(Collectors.toSet());
+  }
+
+  /** The signed {@code otp} deliveries to {@code phone} so far, oldest first. */
+  public List<JsonObject> codesTo(String phone) {
+    return delivered().stream().filter(g -> "otp".equals(g.event()) && g.signed()).map(Got::json)
+        .filter(j -> phone.equals(j.getString("phone"))).toList();
+  }
+
+  /**
+   * The code of the first signed {@code otp} delivery to {@code phone} after the {@code before} it had, for
+   * {@code purpose}, waiting for it up to {@code maxMs}: the SMS gateway's text message, as the person reads it.
+   */
+  public String code(String phone, String purpose, int before, long maxMs) {
+    long until = System.currentTimeMillis() + maxMs;
+    while (true) {
+      List<JsonObject> codes = codesTo(phone);
+      if (codes.size() > before) {
+        JsonObject otp = codes.get(before);
+        if (!purpose.equals(otp.getString("purpose"))) throw new AssertionError("a code for " + otp.getString("purpose") + ", not " + purpose);
+        return otp.getString("code");
+      }
+      if (System.currentTimeMillis() > until) throw new AssertionError("no otp delivery to " + phone + " for " + purpose);
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   /** The signature a body must carry, computed here with javax.crypto (not by the server's code). */

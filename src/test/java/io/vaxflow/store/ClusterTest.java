@@ -1,5 +1,6 @@
 package io.vaxflow.store;
 
+import io.vaxflow.support.Ids;
 import io.vaxflow.announce.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,7 @@ class ClusterTest {
           var consumer = city.vertx.eventBus().consumer(io.vaxflow.announce.Addresses.state(site), m -> states.add(m.body()));
           RedisProcesses.await(1_000, () -> false);
           states.clear();
-          city.book(site, "Shard Aa", String.format("310188199001%06d", i++), null);
+          city.book(site, "Shard Aa", Ids.resident(88, i++), null);
           assertTrue(RedisProcesses.await(10_000, () -> !states.isEmpty()), "no state of " + site + " after its booking");
           consumer.unregister();
         }

@@ -27,6 +27,8 @@ class LuaNamesTest {
   private static final Path LUA = Path.of("src/main/resources/lua");
   /** {@code P .. 'name'}: a site key as a script writes it (P is the site prefix with its ':'). */
   private static final Pattern SITE_KEY = Pattern.compile("\\bP\\s*\\.\\.\\s*'([a-z_:]+)'");
+  /** {@code C .. 'name'}: a city-wide key as the city's scripts write it (C is the city's prefix with its ':'). */
+  private static final Pattern CITY_KEY = Pattern.compile("\\bC\\s*\\.\\.\\s*'([a-z_:]+)'");
   private static final Pattern FAIL = Pattern.compile("\\bfail\\(\\s*'([A-Z_]+)'");
   /** {@code A.name} or {@code A.name.field}: an argument as a script reads it. */
   private static final Pattern ARG = Pattern.compile("\\bA\\.([a-zA-Z]+)(?:\\.([a-zA-Z]+))?");
@@ -52,6 +54,16 @@ class LuaNamesTest {
     Set<String> catalogue = Arrays.stream(SiteKeys.Site.values()).map(SiteKeys.Site::keyName)
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(catalogue, lua, "site keys of SiteKeys.Site vs. P .. '<name>' in lua/*.lua");
+  }
+
+  @Test
+  void everyCityKeyTheScriptsWriteIsInTheCatalogueAndBack() throws IOException {
+    Set<String> lua = found(CITY_KEY);
+    Set<String> catalogue = Arrays.stream(SiteKeys.City.values()).map(SiteKeys.City::keyName)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(catalogue, lua, "city keys of SiteKeys.City vs. C .. '<name>' in lua/*.lua");
+    assertEquals("vf:{city}:dose:p:1", SiteKeys.City.DOSE.of("p", "1"));
+    assertEquals("vf:{city}:otp:k", SiteKeys.City.CODE.of("k"));
   }
 
   /** lib/site.lua calls lib/stats.lua's hooks on every event, move and station change: a script with site has stats. */
@@ -83,6 +95,9 @@ class LuaNamesTest {
     assertEquals("vf:{pudong}:displays:last", SiteKeys.displayLast("pudong"));
     assertEquals("vf:session:abc", SiteKeys.session("abc"));
     assertEquals("vf:sessions:revoked", SiteKeys.SESSIONS_REVOKED);
+    assertEquals("vf:{pudong}:device:ab12", SiteKeys.device("pudong", "ab12"));
+    assertEquals("vf:{pudong}:device_sessions:k7", SiteKeys.Site.DEVICE_SESSIONS.of("pudong", "k7"));
+    assertEquals("vf:devices:revoked", SiteKeys.DEVICES_REVOKED);
     assertEquals("rl:{127.0.0.1}:read", SiteKeys.routeBucket("127.0.0.1", "read"));
     assertEquals(java.util.List.of("rl:{pudong}:kiosk:127.0.0.2", "rl:{pudong}:site"), SiteKeys.kioskBuckets("pudong", "127.0.0.2"));
     assertEquals(java.util.List.of("rl:{login}:addr:a", "rl:{login}:pair:s:a", "rl:{login}:staff:s", "rl:{login}:slow:s"),

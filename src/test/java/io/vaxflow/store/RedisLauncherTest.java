@@ -145,6 +145,32 @@ class RedisLauncherTest {
     }
   }
 
+  /**
+   * A redis-server replaying its append-only file after a restart answers every command -LOADING:
+   * the probe reports it as not ready yet (an IOException the start-up loop retries), never as the
+   * client's error reply, which is a Throwable but not an Exception.
+   */
+  @Test
+  void aServerStillLoadingIsNotReadyYet() throws Exception {
+    try (java.net.ServerSocket loading = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      Thread answer = new Thread(() -> {
+        try (Socket s = loading.accept()) {
+          byte[] buf = new byte[4096];
+          while (s.getInputStream().read(buf) > 0) {
+            s.getOutputStream().write("-LOADING Redis is loading the dataset in memory\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+          }
+        } catch (IOException closed) {
+          // the probe hung up
+        }
+      }, "loading-redis");
+      answer.setDaemon(true);
+      answer.start();
+      IOException e = assertThrows(IOException.class, () -> RedisLauncher.whoAnswers(loading.getLocalPort()));
+      assertTrue(e.getMessage().contains("LOADING"), e.getMessage());
+    }
+  }
+
   /** One command through the Vert.x Redis client: a status reply's text, a bulk string's content, or null. */
   private static String call(int port, String... args) {
     Request req = Request.cmd(Command.create(args[0]));

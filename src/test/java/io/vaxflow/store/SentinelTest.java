@@ -1,5 +1,6 @@
 package io.vaxflow.store;
 
+import io.vaxflow.support.Ids;
 import io.vaxflow.announce.Addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +76,7 @@ class SentinelTest {
               String key = "sentinel-" + i;
               JsonObject body = new JsonObject().put("walkIn", new JsonObject()
                   .put("name", "Load " + Integer.toString(i, 26).chars().mapToObj(c -> String.valueOf((char) ('a' + Character.digit(c, 26)))).reduce("", String::concat))
-                  .put("idNumber", String.format("310177199001%06d", i)).put("dose", 1));
+                  .put("idNumber", Ids.resident(77, i)).put("dose", 1));
               // the same key until it is acknowledged (a client retrying after a 503 or a timeout)
               while (!stop.get()) {
                 Reply r;
@@ -135,7 +136,7 @@ class SentinelTest {
         List<JsonObject> states = java.util.Collections.synchronizedList(new ArrayList<>());
         var consumer = city.vertx.eventBus().<JsonObject>consumer(io.vaxflow.announce.Addresses.state(SITE), m -> states.add(m.body()));
         JsonObject lateBody = new JsonObject().put("walkIn", new JsonObject()
-            .put("name", "After Failover").put("idNumber", "310177199001999999").put("dose", 1));
+            .put("name", "After Failover").put("idNumber", Ids.resident(77, 999_999)).put("dose", 1));
         Reply[] late = {null};
         // a client retries a 503 with the same key (a replica may still be resyncing)
         RedisProcesses.await(10_000, () -> {

@@ -1,5 +1,6 @@
 package io.vaxflow.store;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,14 +30,14 @@ class WaitReplicasTest {
           .contains("connected_slaves:1")), "replica attached");
       try (TestCity city = TestCity.onDeployment(Map.of("REDIS_URL", master.url(), "REDIS_WAIT_REPLICAS", "1",
           "VAXFLOW_REDIS_TIMEOUTMS", "1000"))) {
-        Reply first = checkIn(city, "wait-replicas-1", "Wait Aa", "310177199001000001");
+        Reply first = checkIn(city, "wait-replicas-1", "Wait Aa", Ids.resident(78, 14));
         assertEquals(201, first.status(), first.body());
 
         replica.signal("STOP");
         Reply unconfirmed;
         long started = System.currentTimeMillis();
         try {
-          unconfirmed = checkIn(city, "wait-replicas-2", "Wait Bb", "310177199001000002");
+          unconfirmed = checkIn(city, "wait-replicas-2", "Wait Bb", Ids.resident(78, 22));
         } finally {
           replica.signal("CONT");
         }
@@ -46,7 +47,7 @@ class WaitReplicasTest {
         assertTrue(tookMs < 5_000, "answered in " + tookMs + " ms");
 
         // the master did write it: the retry replays that ticket (200), the next number after the first
-        Reply retry = checkIn(city, "wait-replicas-2", "Wait Bb", "310177199001000002");
+        Reply retry = checkIn(city, "wait-replicas-2", "Wait Bb", Ids.resident(78, 22));
         assertEquals(200, retry.status(), retry.body());
         String n1 = first.json().getJsonObject("ticket").getString("number");
         String n2 = retry.json().getJsonObject("ticket").getString("number");

@@ -266,7 +266,8 @@ public final class FlowKit {
     return b.toString();
   }
 
+  /** A resident ID number the checks accept, unique for (series, i) ({@link Ids#resident}). */
   public static String idNumber(int series, int i) {
-    return String.format("3101%02d19900101%04d", series, i);
+    return Ids.resident(series, 14_600 + i); // born from 1990 on
   }
 }

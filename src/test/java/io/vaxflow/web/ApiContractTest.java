@@ -112,6 +112,7 @@ class ApiContractTest {
   void eachOperationDeclaresTheAccessItsRouteDeclares() {
     Map<String, JsonObject> ops = operations();
     int staff = 0;
+    int devices = 0;
     for (RouteSpec r : city.server.routes()) {
       if (r.access().rule() == Access.Rule.PLUMBING) continue;
       String key = r.method() + " " + ApiContract.openApiPath(r.path());
@@ -122,11 +123,15 @@ class ApiContractTest {
         staff++;
         Set<String> expected = WRITES.contains(r.method()) ? Set.of("csrf", "session") : Set.of("session");
         assertEquals(expected, schemes, key + " is a staff route (" + r.access() + ")");
+      } else if (r.access().needsDevice()) {
+        devices++;
+        assertEquals(Set.of("device"), schemes, key + " is a device's route (" + r.access() + ")");
       } else {
         assertTrue(schemes.isEmpty(), key + " is open to anyone, the document says it needs " + schemes);
       }
     }
     assertTrue(staff >= 20, "staff routes: " + staff);
+    assertEquals(2, devices, "device routes: check-in (kiosk) and login (tablet)");
   }
 
   /** "METHOD /path/{param}" → the operation, for every operation of the document. */
@@ -161,7 +166,7 @@ class ApiContractTest {
   @Test
   void requestsThatBreakTheSchemaGet400NamingTheField() {
     String station = "/api/v1/sites/pudong/stations/desk-1";
-    JsonObject walkIn = new JsonObject().put("walkIn", new JsonObject().put("name", "Li Lei").put("idNumber", "310101199001019999")
+    JsonObject walkIn = new JsonObject().put("walkIn", new JsonObject().put("name", "Li Lei").put("idNumber", "31010119900101999X")
         .put("dose", 1));
     record Bad(String what, HttpMethod method, String path, String cookie, JsonObject body, String field, String says) {}
     List<Bad> cases = List.of(

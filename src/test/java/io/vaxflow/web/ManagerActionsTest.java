@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -73,7 +74,7 @@ class ManagerActionsTest {
     assertTrue(error.getString("until").startsWith("2026-11-24T10:30"), error.encode());
     assertFalse(ErrorCode.WALK_INS_STOPPED.message("zh").isBlank());
 
-    JsonObject booked = city.book("pudong", "Qian Hui", "310101199201010021", null);
+    JsonObject booked = city.book("pudong", "Qian Hui", "310101199201010017", null);
     Reply appointment = city.post(API + "/checkins", new JsonObject().put("voucher", booked.getString("voucher")));
     assertEquals(201, appointment.status(), "an appointment still checks in: " + appointment.body());
 
@@ -96,7 +97,7 @@ class ManagerActionsTest {
   @Test
   void closedEarlyRefusesEveryNewCheckInAndThePeopleInsideCarryOn() {
     String inside = walkInNumber();
-    JsonObject booked = city.book("pudong", "Sun Li", "310101199201010022", null); // booked before the site closed
+    JsonObject booked = city.book("pudong", "Sun Li", "310101199201010025", null); // booked before the site closed
     Reply close = city.post(API + "/close-early", manager, new JsonObject().put("closed", true));
     assertEquals(200, close.status(), close.body());
     assertTrue(close.json().getBoolean("closedToday"));
@@ -111,7 +112,7 @@ class ManagerActionsTest {
     assertEquals(409, appointment.status(), appointment.body());
     assertEquals("SITE_CLOSED", appointment.errorCode());
     // nobody is booked onto the rest of today
-    Reply today = city.post("/api/v1/bookings", new JsonObject().put("name", "Zhao Lei").put("idNumber", "310101199201010023")
+    Reply today = city.booking(new JsonObject().put("name", "Zhao Lei").put("idNumber", "310101199201010033")
         .put("phone", "13800138000").put("dose", 1).put("day", TestCity.TODAY).put("siteId", "pudong"));
     assertEquals(409, today.status(), today.body());
     assertEquals("NO_CAPACITY", today.errorCode());
@@ -227,7 +228,7 @@ class ManagerActionsTest {
   private static Reply walkIn() {
     people++;
     return city.post(API + "/checkins", new JsonObject().put("walkIn", new JsonObject()
-        .put("name", "Walker " + (char) ('A' + people % 26)).put("idNumber", "3101011990010" + (10000 + people)).put("dose", 1)));
+        .put("name", "Walker " + (char) ('A' + people % 26)).put("idNumber", Ids.resident(27, people)).put("dose", 1)));
   }
 
   private static String walkInNumber() {

@@ -14,7 +14,7 @@ class PatientPrivacyTest {
   @Test
   void theNameIsShownOnlyToTheStaffWhoServeThePatient() {
     try (TestCity city = TestCity.start(Map.of())) {
-      String number = city.walkIn("pudong", "Wang Xiaoming", "310101199202023333").getString("number");
+      String number = city.walkIn("pudong", "Wang Xiaoming", "310101199202023338").getString("number");
       String door = city.login("door", "1357");
       String desk = city.login("desk", "1234");
       String manager = city.login("manager", "2468");

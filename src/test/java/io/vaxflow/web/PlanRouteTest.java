@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,7 @@ class PlanRouteTest {
     city = TestCity.startOn(CLOCK, Map.of());
     manager = city.login("manager", "2468");
     desk = city.login("desk", "1234");
-    for (int i = 0; i < 3; i++) city.book("pudong", "Plan Patient", "31010119900101000" + i, null);
+    for (int i = 0; i < 3; i++) city.book("pudong", "Plan Patient", Ids.resident(24, i), null);
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -66,7 +67,7 @@ class RestartTest {
       String desk = login(base, "desk", "1234");
       for (int i = 1; i <= 6; i++) {
         Reply r = post(base, "/api/v1/sites/pudong/checkins", null,
-            new JsonObject().put("walkIn", new JsonObject().put("name", "Xu Jing").put("idNumber", "31011519700101000" + i).put("dose", 1)));
+            new JsonObject().put("walkIn", new JsonObject().put("name", "Xu Jing").put("idNumber", Ids.resident(26, i)).put("dose", 1)));
         assertEquals(201, r.status(), r.body());
         assertEquals(String.format("W%03d", i), r.json().getJsonObject("ticket").getString("number"));
       }
@@ -143,7 +144,7 @@ class RestartTest {
       assertEquals(409, again.status(), "an admitted ticket is not admitted twice: " + again.body());
 
       Reply walkIn = post(base, "/api/v1/sites/pudong/checkins", null,
-          new JsonObject().put("walkIn", new JsonObject().put("name", "Xu Ming").put("idNumber", "310115197001010099").put("dose", 1)));
+          new JsonObject().put("walkIn", new JsonObject().put("name", "Xu Ming").put("idNumber", "310115197001010097").put("dose", 1)));
       assertEquals(201, walkIn.status(), walkIn.body());
       assertEquals("W007", walkIn.json().getJsonObject("ticket").getString("number"), "numbering goes on");
       assertEquals(200, get(base, "/api/v1/sites/pudong/tickets/W001", null).status(),

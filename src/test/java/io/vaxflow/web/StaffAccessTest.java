@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -98,7 +99,7 @@ class StaffAccessTest {
     booth = city.login("booth", "4321");
     door = city.login("door", "1357");
     // a flow to protect: three walk-ins called to the room, one through the door, desk-1 holding it
-    for (int i = 1; i <= 3; i++) city.walkIn(SITE, "Gao Yang", "31010119850101000" + i);
+    for (int i = 1; i <= 3; i++) city.walkIn(SITE, "Gao Yang", Ids.resident(14, i));
     Reply scan = city.post(API + "/door/scan", manager, new JsonObject().put("number", "W001"));
     assertEquals(200, scan.status(), scan.body());
     Reply next = city.post(API + "/stations/desk-1/next", desk, null);
@@ -214,6 +215,29 @@ class StaffAccessTest {
         city.post("/api/v1/auth/login", new JsonObject().put("staffId", "nobody").put("pin", "0000")).body());
     assertUnchanged(before, dumpAll(), "failed logins");
     assertEquals(List.of(), sessionKeysOtherThan(List.of(manager, desk, booth, door)), "no session was opened");
+  }
+
+  /**
+   * Sign-in only on an enrolled tablet (a browser elsewhere than the server's own computer, through the trusted
+   * proxy): from anything else 403 DEVICE_REQUIRED, the right PIN included, nothing written; on pudong's tablet only
+   * pudong's staff: the door (jingan only) with the right PIN reads as a wrong PIN, the desk signs in.
+   */
+  @Test
+  void staffSignInOnlyOnATabletOfASiteTheyWorkAt() {
+    io.vaxflow.support.DeviceKit.Device tablet = io.vaxflow.support.DeviceKit.enrol(city, manager, SITE, "tablet", "Pudong tablet", "198.51.100.60");
+    Map<String, String> before = dumpAll();
+    JsonObject desk = new JsonObject().put("staffId", "desk").put("pin", "1234");
+    Reply nowhere = city.send(HttpMethod.POST, "/api/v1/auth/login", null, io.vaxflow.support.DeviceKit.from("198.51.100.61"), desk.toBuffer());
+    assertEquals(403, nowhere.status(), nowhere.body());
+    assertEquals("DEVICE_REQUIRED", nowhere.errorCode());
+    Reply otherSite = city.send(HttpMethod.POST, "/api/v1/auth/login", tablet.cookie(), tablet.headers(),
+        new JsonObject().put("staffId", "door").put("pin", "1357").toBuffer());
+    assertEquals(401, otherSite.status(), "door works at jingan only: " + otherSite.body());
+    assertEquals("BAD_CREDENTIALS", otherSite.errorCode());
+    assertUnchanged(before, dumpAll(), "refused logins");
+    String signedIn = io.vaxflow.support.DeviceKit.login(city, tablet, "desk", "1234");
+    assertEquals(200, city.send(HttpMethod.GET, "/api/v1/auth/me", signedIn, tablet.headers(), null).status());
+    assertEquals(200, city.send(HttpMethod.POST, "/api/v1/auth/logout", signedIn, tablet.headers(), Buffer.buffer()).status());
   }
 
   @Test

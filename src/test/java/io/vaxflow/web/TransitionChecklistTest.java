@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,7 +119,7 @@ class TransitionChecklistTest {
     String desk = c.login("desk", "1234");
     // a few people in the room: a call is given back after each round, only done, transfer and no-show keep theirs
     for (int i = 1; i <= 8; i++) {
-      String n = c.walkIn("pudong", "Checklist Person", String.format("3101011990010%05d", i)).getString("number");
+      String n = c.walkIn("pudong", "Checklist Person", Ids.resident(28, i)).getString("number");
       assertEquals(200, c.post("/api/v1/sites/pudong/door/scan", door, new JsonObject().put("number", n)).status());
     }
     List<String> wrong = new ArrayList<>();

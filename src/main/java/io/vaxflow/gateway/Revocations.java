@@ -13,16 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells this instance's {@link Sessions} at once when any instance closes a session: subscribed to
- * {@link Sessions#REVOKED} on a dedicated connection. While the subscription is down, revocations
- * may be missed, so {@link Sessions} remembers nothing (every request asks Redis) until it is back;
- * reconnects by itself with backoff.
+ * Tells this instance at once when any instance closes a session ({@link Sessions#REVOKED}) or revokes a device
+ * ({@link Devices#REVOKED}): subscribed to both on a dedicated connection. While the subscription is down,
+ * revocations may be missed, so {@link Sessions} remembers nothing (every request asks Redis) and the bridge
+ * confirms every display acknowledgement ({@link Devices#following}) until it is back; reconnects by itself with
+ * backoff.
  */
-public final class SessionRevocations extends VerticleBase {
+public final class Revocations extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SessionRevocations.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
 
   private final Sessions sessions;
+  private final Devices devices;
   /** The deployment's options (store.RedisDeployment): on a Cluster any master relays the channel. */
   private final RedisOptions redis;
   private Redis client;
@@ -30,8 +32,9 @@ public final class SessionRevocations extends VerticleBase {
   private long backoffMs = 250;
   private boolean stopped;
 
-  public SessionRevocations(Sessions sessions, RedisOptions redis) {
+  public Revocations(Sessions sessions, Devices devices, RedisOptions redis) {
     this.sessions = sessions;
+    this.devices = devices;
     this.redis = redis;
   }
 
@@ -45,7 +48,7 @@ public final class SessionRevocations extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    sessions.following(false);
+    following(false);
     if (conn != null) conn.close();
     return client.close();
   }
@@ -62,34 +65,42 @@ public final class SessionRevocations extends VerticleBase {
       c.handler(this::message);
       c.exceptionHandler(err -> lost(c, err));
       c.endHandler(v -> lost(c, null));
-      c.send(Request.cmd(Command.SUBSCRIBE).arg(Sessions.REVOKED)).timeout(5, TimeUnit.SECONDS).onComplete(sub -> {
-        if (sub.failed()) {
-          lost(c, sub.cause());
-          return;
-        }
-        backoffMs = 250;
-        sessions.following(true);
-      });
+      c.send(Request.cmd(Command.SUBSCRIBE).arg(Sessions.REVOKED))
+          .compose(v -> c.send(Request.cmd(Command.SUBSCRIBE).arg(Devices.REVOKED)))
+          .timeout(5, TimeUnit.SECONDS).onComplete(sub -> {
+            if (sub.failed()) {
+              lost(c, sub.cause());
+              return;
+            }
+            backoffMs = 250;
+            following(true);
+          });
     });
   }
 
   private void message(Response r) {
-    if (r != null && r.size() == 3 && "message".equals(r.get(0).toString()) && Sessions.REVOKED.equals(r.get(1).toString())) {
-      sessions.revoked(r.get(2).toString());
-    }
+    if (r == null || r.size() != 3 || !"message".equals(r.get(0).toString())) return;
+    String channel = r.get(1).toString();
+    if (Sessions.REVOKED.equals(channel)) sessions.revoked(r.get(2).toString());
+    else if (Devices.REVOKED.equals(channel)) devices.revoked(r.get(2).toString());
+  }
+
+  private void following(boolean on) {
+    sessions.following(on);
+    devices.following(on);
   }
 
   private void lost(RedisConnection c, Throwable err) {
     if (c != conn || stopped) return;
     conn = null;
-    sessions.following(false);
+    following(false);
     c.close();
     retry(err);
   }
 
   private void retry(Throwable err) {
     if (stopped) return;
-    LOG.warn("session revocations: subscription lost ({}); sessions are not remembered until it is back; retrying in {} ms",
+    LOG.warn("revocations: subscription lost ({}); sessions are not remembered and display connections are confirmed at every ack until it is back; retrying in {} ms",
         err == null ? "connection closed" : err.getMessage(), backoffMs);
     vertx.setTimer(backoffMs, id -> connect());
     backoffMs = Math.min(backoffMs * 2, 5_000);
