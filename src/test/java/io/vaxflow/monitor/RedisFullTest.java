@@ -3,6 +3,7 @@ package io.vaxflow.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.ServerLog;
 import io.vaxflow.support.TestCity;
@@ -12,9 +13,8 @@ import io.vertx.redis.client.Command;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 17, attack 11: Redis at {@code maxmemory} with {@code noeviction} answered every write with OOM: the writes
@@ -29,15 +29,8 @@ class RedisFullTest {
   private static final int REQUESTS = 300;
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of()));
 
   @Test
   void aFullRedisIsReportedAndLoggedOnce() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.BigDay;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
@@ -17,9 +18,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 17, attack 8: the audit log of a big day. The event stream was capped at about 200,000 entries a site across
@@ -42,17 +42,10 @@ class AuditLogTest {
 
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    // calls said once: a repeat saying reads its call with XRANGE (say.lua), which the count of the export's reads would take in
-    city = TestCity.start(Map.of("VAXFLOW_SITES_PUDONG_HALLCAPACITY", "100000", "VAXFLOW_ANNOUNCE_REPEATS", "1"));
-  }
-
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  // calls said once: a repeat saying reads its call with XRANGE (say.lua), which the count of the export's reads would take in
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() ->
+      TestCity.start(Map.of("VAXFLOW_SITES_PUDONG_HALLCAPACITY", "100000", "VAXFLOW_ANNOUNCE_REPEATS", "1")));
 
   /**
    * A 20,000-person day (210,000 events, more than the old cap) and five check-ins after it: a client that reads the
@@ -62,7 +55,7 @@ class AuditLogTest {
   @Test
   void aBigDaysExportHoldsEveryEventAndIsWrittenAsItIsRead() throws Exception {
     String[] first = new String[1];
-    city = city.reset(c -> first[0] = layDay(c, TestCity.TODAY, BIG_DAY));
+    city = CITY.reset(c -> first[0] = layDay(c, TestCity.TODAY, BIG_DAY));
     List<String> numbers = new java.util.ArrayList<>();
     for (int i = 0; i < 5; i++) numbers.add(city.walkIn(SITE, "Chen Jie", FlowKit.idNumber(95, i)).getString("number"));
     long kept = city.redis(Command.XLEN, EVENTS).toLong();
@@ -113,7 +106,7 @@ class AuditLogTest {
   @Test
   void aDayIsKeptForTheRetentionThenDroppedWhole() {
     // 31, 30 and 1 day(s) before today (2026-11-24); audit.retentionDays is 30
-    city = city.reset(c -> {
+    city = CITY.reset(c -> {
       layDay(c, "2026-10-24", 300);
       layDay(c, "2026-10-25", 300);
       layDay(c, "2026-11-23", 300);
