@@ -93,10 +93,17 @@ public final class Benchmark {
   /** {@code -Dbench.metrics=only}: just the dashboard's request time at a 300- and a 10,000-person day. */
   private static final boolean METRICS_ONLY = "only".equals(System.getProperty("bench.metrics"));
   /**
-   * {@code -Dbench.fsync=only}: the highest check-in rate at the p99 limit with the embedded Redis' append-only file
-   * fsynced every second, then always (the default), in one run (bench/fsync.md).
+   * {@code -Dbench.fsync=only}: what the power-cut defences cost check-ins: fixed rates with the embedded Redis'
+   * append-only file fsynced every second, then always (the default), alternating, twice (bench/fsync.md, or
+   * {@code -Dbench.fsync.out}). With {@code -Dbench.server.jar} naming a build without the floors and the run-id check
+   * (main before issue 17's durability), the same rows without them.
    */
   private static final boolean FSYNC_ONLY = "only".equals(System.getProperty("bench.fsync"));
+  private static final String FSYNC_OUT = System.getProperty("bench.fsync.out", "bench/fsync.md");
+  private static final int[] FSYNC_RATES = Arrays.stream(System.getProperty("bench.fsync.rates", "250,1000").split(","))
+      .mapToInt(Integer::parseInt).toArray();
+  /** {@code -Dbench.server.jar}: the server's jar (default target/vaxflow.jar, e.g. another build to compare with). */
+  private static final Path SERVER_JAR = Path.of(System.getProperty("bench.server.jar", "target/vaxflow.jar"));
   /**
    * {@code -Dbench.export=only}: check-in latency alone and while six exports of a 20,000-person day's events.csv
    * run at once, again and again (bench/export.md; {@link Exports}).
@@ -136,7 +143,7 @@ public final class Benchmark {
       line("");
       line("Run " + Instant.now() + " on " + machine.getInteger("nproc") + " cores (" + machine.getString("cpu") + "), "
           + machine.getLong("memoryMiB") + " MiB of memory, " + machine.getString("os") + ", Java " + machine.getString("java")
-          + ". Server: `java -jar target/vaxflow.jar` (own process, Redis " + redisVersion(redis) + " on loopback); "
+          + ". Server: `java -jar " + SERVER_JAR + "` (own process, Redis " + redisVersion(redis) + " on loopback); "
           + "load generator: this JVM, " + CONCURRENCY + " keep-alive connections, open loop, "
           + SECONDS + " s per fixed rate. Load average at the start: " + loadBefore + ".");
       line("");
@@ -163,7 +170,7 @@ public final class Benchmark {
       }
       if (FSYNC_ONLY) {
         fsync(redis);
-        Files.writeString(Path.of("bench/fsync.md"), out.toString());
+        Files.writeString(Path.of(FSYNC_OUT), out.toString());
         return;
       }
       if (EXPORT_ONLY) {
@@ -784,30 +791,36 @@ public final class Benchmark {
   // ---- the embedded Redis' fsync ----
 
   /**
-   * The search for the highest check-in rate at the p99 limit, with the append-only file fsynced every second, then
-   * always (Redis fsyncs once per event-loop cycle, for every client served in it, before answering them).
+   * Check-ins at fixed rates with the append-only file fsynced every second, then always (Redis fsyncs once per
+   * event-loop cycle, for every client served in it, before answering them), alternating, twice: the p99 of each.
    */
   private void fsync(RedisLauncher redis) throws Exception {
     Redis client = Redis.createClient(vertx, redis.url());
-    java.util.Map<String, Search> found = new java.util.LinkedHashMap<>();
+    java.util.Map<String, List<Run>> runsOf = new java.util.LinkedHashMap<>();
+    line("## Check-ins with appendfsync everysec and always (open loop, " + SECONDS + " s each, alternating, twice)");
+    line("");
+    line(RUN_HEAD.replace("| endpoint |", "| appendfsync | endpoint |").replace("|---|", "|---|---|"));
     try {
-      for (String policy : List.of("everysec", "always")) {
-        client.send(Request.cmd(Command.CONFIG).arg("SET").arg("appendfsync").arg(policy)).await();
-        line("# appendfsync " + policy);
-        line("");
-        found.put(policy, search());
-        pause();
+      for (int round = 1; round <= 2; round++) {
+        for (String policy : List.of("everysec", "always")) {
+          client.send(Request.cmd(Command.CONFIG).arg("SET").arg("appendfsync").arg(policy)).await();
+          for (int rate : FSYNC_RATES) {
+            Run r = openLoop("fsync-" + policy, "POST", CHECKIN, this::walkIn, rate, SECONDS, false);
+            line("| " + policy + " " + row(r));
+            runsOf.computeIfAbsent(policy + " " + rate, k -> new ArrayList<>()).add(r);
+          }
+        }
       }
     } finally {
       client.close();
     }
-    line("## appendfsync: the highest check-in rate with p99 ≤ " + fmt(P99_LIMIT) + " ms");
     line("");
-    line("| appendfsync | rate found /s | repeats: p50 ms | p99 ms | done /s | CPU % server / Redis |");
-    line("|---|---:|---:|---:|---:|---:|");
-    found.forEach((policy, f) -> line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |", policy, f.rate(),
-        range(f.repeats(), Run::p50), range(f.repeats(), Run::p99), range(f.repeats(), r -> Math.round(r.done())),
-        f.repeats().isEmpty() ? "" : f.repeats().get(0).cpu().text().replaceAll(" / [0-9]+$", ""))));
+    for (int rate : FSYNC_RATES) {
+      List<Run> every = runsOf.get("everysec " + rate);
+      List<Run> always = runsOf.get("always " + rate);
+      line(String.format(Locale.ROOT, "At %d/s: p99 everysec %s ms, always %s ms; p50 %s and %s ms.", rate,
+          range(every, Run::p99), range(always, Run::p99), range(every, Run::p50), range(always, Run::p50)));
+    }
     line("");
     line("Load average at the end: " + loadAverage() + ".");
   }
@@ -1414,8 +1427,8 @@ public final class Benchmark {
     List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
     String jvm = System.getProperty("bench.server.jvm", "").strip();
     if (!jvm.isEmpty()) command.addAll(List.of(jvm.split("\\s+")));
-    command.addAll(Files.exists(Path.of("target/vaxflow.jar"))
-        ? List.of("-jar", Files.copy(Path.of("target/vaxflow.jar"), dir.resolve("vaxflow.jar")).toString())
+    command.addAll(Files.exists(SERVER_JAR)
+        ? List.of("-jar", Files.copy(SERVER_JAR, dir.resolve("vaxflow.jar")).toString())
         : List.of("-cp", System.getProperty("java.class.path"), "io.vaxflow.Main"));
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
