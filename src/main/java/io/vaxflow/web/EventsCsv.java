@@ -40,7 +40,10 @@ final class EventsCsv {
    * for it without holding a turn.
    */
   static final class Turns {
-    /** The rest after a turn, in turns: with 1, check-in p99 rose ×1.7–2.3 in the calm rows measured while six exports ran on 2 cores. */
+    /**
+     * The rest after a turn, in turns: with 1, check-in p99 rose ×1.7–2.3 in the calm rows measured while six
+     * exports ran on 2 cores.
+     */
     static final int REST = 2;
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean busy = new AtomicBoolean();
