@@ -2,7 +2,9 @@
 -- A.mode        'appt' (the registry vouched for it) | 'offline' (signed voucher only) | 'walkin'
 -- A.code        appointment code ('' for a walk-in)
 -- A.idemKey     idempotency key, '' for none
--- A.name, A.idNumber, A.dose   ('' and 0 when offline: the desk checks identity)
+-- A.name, A.idNumber           sealed (security/PersonalData; '' when offline: the desk checks identity)
+-- A.person      the person's keyed hash (PersonKey, '' when offline): matched, never the ID number itself
+-- A.dose        (0 when offline)
 -- A.earlyMs     how long before its slot an appointment may check in
 -- A.device      the kiosk's credential hash ('' for the demo's local computer): an enrolled kiosk of the site,
 --               checked before anything else (a revoked kiosk takes no token and makes no ticket)
@@ -42,9 +44,8 @@ if idem ~= '' then
     local day, num = string.match(prior, '^([^|]+)|(.+)$')
     local t = day and load_ticket_on(day, num)
     if t then
-      local v = view(t)
-      v.wait = predict_ticket(t)
-      return reply({ok = true, replay = true, ticket = v, counts = counts(), redis = run_id, restarted = restarted})
+      return reply({ok = true, replay = true, ticket = public_ticket(t), counts = counts(), redis = run_id,
+                    restarted = restarted})
     end
   end
 end
@@ -55,7 +56,7 @@ if mode == 'walkin' and NOW < setting('walkInsStoppedUntil') then
   return fail('WALK_INS_STOPPED', {untilMs = setting('walkInsStoppedUntil')})
 end
 
-local name, id_number, dose = A.name, A.idNumber, A.dose
+local name, id_number, person, dose = A.name, A.idNumber, A.person, A.dose
 local category, used_key = 'W', nil
 if mode == 'appt' or mode == 'offline' then
   -- The appointment as the registry told it, or (offline) as its signed voucher says.
@@ -92,15 +93,15 @@ repeat
 until free(num)
 
 local same_id = ''
-if id_number ~= '' then
-  local person_key = P .. 'person:' .. DAY .. ':' .. id_number
+if person ~= '' then
+  local person_key = P .. 'person:' .. DAY .. ':' .. person
   same_id = redis.call('GET', person_key) or ''
   if same_id == '' then redis.call('SET', person_key, num, 'EX', 172800) end
 end
 
 local t = {number = num, day = DAY, category = category, stage = 'new', state = 'new', createdAt = tostring(NOW)}
 redis.call('HSET', tkey(t), 'number', num, 'day', DAY, 'category', category, 'name', name, 'idNumber', id_number,
-           'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new',
+           'person', person, 'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new',
            'sameIdAs', same_id)
 if code ~= '' and redis.call('HGET', P .. 'appt:' .. code, 'anaphylaxis') == '1' then redis.call('HSET', tkey(t), 'risk', 'high') end
 redis.call('EXPIRE', tkey(t), KEEP)
@@ -108,11 +109,9 @@ redis.call('HSET', LIVE, num, DAY)
 redis.call('HINCRBY', DAYK, 'issued', 1)
 redis.call('EXPIRE', DAYK, KEEP)
 bump('new', 1)
--- The wait predicted now is kept on the ticket and in its check-in event (lib/waits.lua).
+-- The ticket joins the end of its queue: its wait predicted now, as it will be behind everyone waiting.
 local w = predict_new(category)
-redis.call('HSET', tkey(t), 'predMin', w.min, 'predLo', w.lo, 'predHi', w.hi)
 local checkin_fields = {'category', category, 'predMin', w.min, 'predLo', w.lo, 'predHi', w.hi}
-
 if count('hall') < setting('hallCapacity') and queue_length('outside') == 0 then
   transition(t, 'hall', 'waiting', 'checkin', checkin_fields)
   enqueue('hall', t)
@@ -124,6 +123,11 @@ fill()
 
 if used_key then redis.call('SET', used_key, num, 'EX', 259200) end
 if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'EX', 172800) end
-local v = view(load_ticket_on(DAY, num))
-v.wait = w
+-- What the kiosk shows is the ticket's public view once the buffers are filled: the one the
+-- lookup and the phone show at the same moment (lib/waits.lua public_view). The wait kept for
+-- scoring (waits_scored) is the one shown. The check-in event's, predicted as the ticket joined
+-- its queue, is the same: filling only moves this ticket on (the buffers were full or their
+-- queues empty before it came), and a ticket called to the room keeps those called before it ahead.
+local v = public_ticket(load_ticket_on(DAY, num))
+redis.call('HSET', tkey(t), 'predMin', v.wait.min, 'predLo', v.wait.lo, 'predHi', v.wait.hi)
 return reply({ok = true, replay = false, ticket = v, counts = counts(), redis = run_id, restarted = restarted})

@@ -2,6 +2,7 @@ package io.vaxflow;
 
 import io.vaxflow.announce.Announcer;
 import io.vaxflow.announce.Displays;
+import io.vaxflow.announce.Followers;
 import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.appointment.RegistryClient;
@@ -21,15 +22,19 @@ import io.vaxflow.gateway.Revocations;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.gateway.StaffLogin;
+import io.vaxflow.gateway.TicketLinks;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.AlertWatch;
 import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.notify.Webhooks;
+import io.vaxflow.security.TrackToken;
+import io.vaxflow.stock.Stock;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.view.Views;
 import io.vaxflow.web.Api;
 import io.vaxflow.web.Pages;
 import io.vaxflow.web.WebServer;
@@ -121,8 +126,10 @@ public final class VaxflowServer {
         ? vertx.deployVerticle(builtIn).map(id -> "http://127.0.0.1:" + builtIn.port())
         : Future.succeededFuture(config.registry().url());
 
+    Stock stock = new Stock(config);
     return untilReady(vertx, () -> scripts.preload()
-            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList())),
+            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
+            .compose(v -> Future.all(flows.values().stream().map(stock::seedDemo).toList())),
         System.currentTimeMillis() + 30_000)
         .compose(v -> registryUrl)
         .compose(url -> {
@@ -137,13 +144,15 @@ public final class VaxflowServer {
           Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
+          TicketLinks links = new TicketLinks(TrackToken.fromVoucherSecret(config.voucherSecret()));
+          Followers followers = new Followers(vertx.eventBus(), new Views(config.timeZone()), config.announce().repeats());
           Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
-              new io.vaxflow.plan.SitePlans(config.flow(), scripts));
-          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays, devices);
-          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, devices), new StaffAuth(sessions), devices,
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock, links);
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows, displays, devices, links, followers);
+          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, flows, devices, links), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config, webhooks::status), bridge);
-          Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics);
+          Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics, followers);
           announcer.listen(webhooks::wake);
           // every instance's numbers as its tail reads them: a restarted Redis is numbered above them too
           announcer.listen((site, e) -> {
@@ -159,7 +168,7 @@ public final class VaxflowServer {
               .compose(v -> vertx.deployVerticle(announcer))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
-                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, config.clockRate())).mapEmpty()
+                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, stock, config.clockRate())).mapEmpty()
                   : Future.succeededFuture())
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })

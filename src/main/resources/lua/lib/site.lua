@@ -8,7 +8,9 @@
 --   P..'day:'..D             hash: the day's tallies: seq:<A|P|W>, issued, n:released, n:no_show
 --                            (terminal buckets are counted on the ticket's own day)
 --   P..'t:'..D..':'..num     hash: one ticket (day, number, stage, state, ...; away = '1' while it waits
---                            away from the hall, calledBack = '1' once called back, lastCall*: its latest call)
+--                            away from the hall, calledBack = '1' once called back, lastCall*: its latest call;
+--                            name, idNumber sealed (security/PersonalData) until erased, person its PersonKey; hold:
+--                            set while the immunization record still needs them, see erase.lua)
 --   P..'q:'..q..':p'         list: priority lane of queue q (outside, hall, room, vacc)
 --   P..'q:'..q..':r'         list: regular lane of queue q
 --   P..'st:'..id             hash: one station (state, ticket, day, staffId, since)
@@ -26,7 +28,10 @@
 --   P..'displays:acks'       zset: hall display id scored by ms of the last contact with it (bounded, expires)
 --   P..'displays:last'       hash: hall display id -> 'ackMs|callId|contactMs|sound|closed' (same members)
 --   P..'daystart'            hash: D -> id of the day's first event (the days the stream still keeps)
---   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it)
+--   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it;
+--                            name, idNumber, phone sealed until erased, person its PersonKey)
+--   P..'away:tickets'        set: numbers of tickets waiting outside or in the hall that wait away or were called
+--                            back: their public view reads their hash (lua/follow.lua); kept by transition, call_back
 --   P..'reminders'           zset: appointment code scored by ms its reminder is due (book.lua adds it, remind.lua
 --                            moves it into the stream); a booking cancelled or erased removes it (ZREM)
 --   P..'alerts'              hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit'
@@ -34,12 +39,16 @@
 --   P..'slots:'..D           hash: slot HH:MM -> appointments booked
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
 --   P..'used:'..code         string: the number a voucher was checked in as
---   P..'person:'..D..':'..id string: first ticket number of an ID number that day (shown to desks)
+--   P..'person:'..D..':'..k  string: first ticket number that day of the person whose keyed hash is k (PersonKey: never
+--                            the ID number itself), shown to desks as sameIdAs
+--   P..'erase'               zset: 't|D|num' (a ticket released or no-show) and 'a|code' (a booking) scored by the ms
+--                            their person's name, ID number and phone (sealed) are erased (privacy.retainHours; erase.lua)
 --   P..'svc:'..kind          list: latest service durations (ms) of desks or booths (lib/waits.lua)
 --   P..'waits:scored'        list: 'at|actualMs|loMs|hiMs' of the latest booth calls of predicted tickets (lib/waits.lua)
 --   P..'stats:'..D           hash: the dashboard's figures of the day, kept as it happens (lib/stats.lua)
 --   P..'hist:'..D..':'..w    hash: the day's waits ended, w = desk | booth, by tenths of a minute (lib/stats.lua)
 --   P..'device:'.., P..'devices', P..'enrol:'.., P..'device_sessions:'..   the site's enrolled devices (lib/devices.lua)
+--   P..'lot:'.., P..'lots', P..'vial:'.., P..'shot:'.., P..'stock:'..D      the site's vaccine stock (lib/stock.lua)
 
 -- The day's figures, set by lib/stats.lua: every script that writes includes it after this file.
 local stats_event, stats_move, stats_station
@@ -218,6 +227,13 @@ local function event(kind, fields)
   return id
 end
 
+-- A ticket waiting in a queue whose public view is more than its queue's (away, or called back):
+-- lua/follow.lua reads its hash.
+local function mark_away(t)
+  redis.call('SADD', P .. 'away:tickets', t.number)
+  redis.call('EXPIRE', P .. 'away:tickets', KEEP)
+end
+
 -- Move a ticket to a stage and state, keeping the counters and recording the event; away: it waits
 -- away from the hall after the move (only a ticket waiting outside or in the hall can).
 local function transition(t, stage, state, kind, extra, away)
@@ -225,6 +241,12 @@ local function transition(t, stage, state, kind, extra, away)
   if from_b ~= to_b then
     bump(from_b, -1, t.day)
     bump(to_b, 1, t.day)
+  end
+  local marked = is_away(t) or t.calledBack == '1'
+  if to_b == 'away' or (t.calledBack == '1' and state == 'waiting' and (stage == 'outside' or stage == 'hall')) then
+    mark_away(t)
+  elseif marked then
+    redis.call('SREM', P .. 'away:tickets', t.number)
   end
   if is_away(t) ~= (to_b == 'away') then
     t.away = to_b == 'away' and '1' or nil
@@ -237,6 +259,10 @@ local function transition(t, stage, state, kind, extra, away)
   local fields = {'number', t.number, 'from', t.stage .. '/' .. t.state, 'to', stage .. '/' .. state}
   for _, v in ipairs(extra or {}) do fields[#fields + 1] = v end
   local id = event(kind, fields)
+  -- the person has left (or did not come): their name and ID number are kept privacy.retainHours more (erase.lua)
+  if stage == 'released' or state == 'no_show' then
+    redis.call('ZADD', P .. 'erase', NOW + setting('retainHours') * 3600000, 't|' .. t.day .. '|' .. t.number)
+  end
   t.stage, t.state, t.updatedAt = stage, state, tostring(NOW)
   redis.call('HSET', tkey(t), 'stage', stage, 'state', state, 'updatedAt', t.updatedAt)
   redis.call('EXPIRE', tkey(t), KEEP)
@@ -375,11 +401,11 @@ local function counts()
   return c
 end
 
--- The public view of a ticket: no name, no id number.
-local function view(t)
+-- A ticket's record without its holder: no name, no id number (ahead: its place, if known).
+local function view(t, ahead)
   return {number = t.number, day = t.day, category = t.category, stage = t.stage, state = t.state,
           station = t.station or '', createdAt = tonumber(t.createdAt), updatedAt = tonumber(t.updatedAt),
-          peopleAhead = people_ahead(t), recalls = tonumber(t.recalls or '0'),
+          peopleAhead = ahead or people_ahead(t), recalls = tonumber(t.recalls or '0'),
           lastCallId = t.lastCallId or '', lastCallKind = t.lastCallKind or '',
           lastCallTo = t.lastCallTo or '', lastCallAt = tonumber(t.lastCallAt or '0'),
           lastCallBack = t.lastCallBack == '1', verified = t.verified or '',
@@ -394,6 +420,7 @@ local function call_back(t)
   transition(t, t.stage, 'waiting', 'come_back')
   t.calledBack = '1'
   redis.call('HSET', tkey(t), 'calledBack', '1')
+  mark_away(t)
   call(t, 'hall', 'hall', nil, true)
 end
 

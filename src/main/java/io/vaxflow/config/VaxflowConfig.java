@@ -24,6 +24,7 @@ import java.util.Set;
  * of {@code config/vaxflow.yaml}, each value's default and range ({@link Setting}) and the rules the types cannot
  * say ({@link Checked#check}). {@link #sites} are the sites this server runs; {@link #remoteSites} those that other
  * Vaxflow servers run ({@link SiteConfig#remote}), which this server's dispatcher books onto; the file lists both.
+ * {@link #products} are the vaccines the city gives ({@link Product}): their lots are the sites' stock.
  */
 public record VaxflowConfig(
     Http http,
@@ -39,9 +40,11 @@ public record VaxflowConfig(
     Flow flow,
     Limits limits,
     @JsonProperty("booking") Bookings bookings,
+    Privacy privacy,
     Registry registry,
     @JsonProperty("sites") List<SiteConfig> allSites,
     List<Community> communities,
+    List<Product> products,
     List<StaffAccount> staff,
     Remote remote,
     @JsonProperty("notify") Notify notifications,
@@ -116,6 +119,7 @@ public record VaxflowConfig(
     for (int i = 0; i < webhooks.size(); i++) {
       unique(seen, "webhook id", webhooks.get(i).id(), "webhooks[" + i + "]", "id");
     }
+    checkProducts(seen);
     for (int i = 0; i < staff.size(); i++) {
       unique(seen, "staff id", staff.get(i).id(), "staff[" + i + "]", "id");
       for (String site : staff.get(i).sites()) {
@@ -123,6 +127,39 @@ public record VaxflowConfig(
             "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
       }
     }
+  }
+
+  /** Unique product ids and GTINs, the products a schedule names known, the demo lots' products known. */
+  private void checkProducts(Map<String, String> seen) {
+    Set<String> ids = new LinkedHashSet<>(products.stream().map(Product::id).toList());
+    for (int i = 0; i < products.size(); i++) {
+      Product p = products.get(i);
+      unique(seen, "product id", p.id(), "products[" + i + "]", "id");
+      for (int g = 0; g < p.gtins().size(); g++) unique(seen, "GTIN", p.gtins().get(g), "products[" + i + "]", "gtins[" + g + "]");
+      for (int d = 0; d < p.schedule().size(); d++) {
+        for (String other : p.schedule().get(d).products()) {
+          require(ids.contains(other), "products[" + i + "].schedule[" + d + "].products",
+              "unknown product " + quote(other) + " (products: " + String.join(", ", ids) + ")");
+        }
+      }
+    }
+    for (int i = 0; i < allSites.size(); i++) {
+      List<SiteConfig.DemoLot> lots = allSites.get(i).stock().demoLots();
+      for (int j = 0; j < lots.size(); j++) {
+        require(ids.contains(lots.get(j).product()), "sites[" + i + "].stock.demoLots[" + j + "].product",
+            "unknown product " + quote(lots.get(j).product()) + " (products: " + String.join(", ", ids) + ")");
+      }
+    }
+  }
+
+  /** A configured product. */
+  public Optional<Product> product(String id) {
+    return products.stream().filter(p -> p.id().equals(id)).findFirst();
+  }
+
+  /** The product whose cartons carry {@code gtin}. */
+  public Optional<Product> productOfGtin(String gtin) {
+    return products.stream().filter(p -> p.gtins().contains(gtin)).findFirst();
   }
 
   private static void unique(Map<String, String> seen, String what, String value, String entry, String key) {
@@ -157,6 +194,17 @@ public record VaxflowConfig(
       }
       require(publicUrl.isBlank() || PUBLIC_URL.matcher(publicUrl.strip()).matches(), "publicUrl",
           "must be empty (http://localhost:<port>) or an http:// or https:// origin, optionally with a path, not " + quote(publicUrl));
+    }
+
+    /**
+     * The origin phones and printed QR codes reach this server at ({@code PUBLIC_URL}), without a
+     * trailing slash; unset, the local origin {@code http://localhost:<port>} (a demo on one machine),
+     * {@code port} the one the server listens on.
+     */
+    public String publicOrigin(int port) {
+      String url = publicUrl.strip();
+      if (url.isEmpty()) return "http://localhost:" + port;
+      return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
   }
 
@@ -297,6 +345,15 @@ public record VaxflowConfig(
       @Setting(value = "5", min = 1, max = 100) int codeAttempts,
       @Setting(value = "5", min = 1, max = 1000000) int codesPerPhoneHour,
       @Setting(value = "30", min = 1, max = 1000000) int codesPerAddressHour) {}
+
+  /**
+   * How long people's names, ID numbers and phones are kept once nothing needs them any more: {@code retainHours}
+   * after a ticket's release (or its no-show), and after the end of a booking's day for a booking (used or not).
+   * A ticket whose shot still waits for delivery to the immunization record keeps them until that delivery clears
+   * its {@code hold} (README "What is kept where"; lua/erase.lua).
+   */
+  public record Privacy(
+      @Setting(value = "24", min = 0, max = 8760) int retainHours) {}
 
   /**
    * The appointment registry: {@code url} of a remote one, or empty to run the built-in one on

@@ -3,6 +3,7 @@ package io.vaxflow.flow;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.security.PersonalData;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.store.ScriptArgs;
@@ -27,6 +28,8 @@ import java.util.function.Function;
 public final class SiteFlow {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteFlow.class);
+  /** How long the city keeps the record of a person's doses: two years (a booster's interval and then some). */
+  private static final long GIVEN_KEEP_SEC = 2L * 366 * 86400;
 
   private final SiteConfig site;
   private final VaxflowConfig config;
@@ -34,6 +37,7 @@ public final class SiteFlow {
   private final Clock clock;
   private final List<String> stationIds;
   private final DataGuard guard;
+  private final PersonalData personal;
   private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
   private volatile Future<Void> lifting; // likewise the lift after a Redis restart
 
@@ -43,6 +47,7 @@ public final class SiteFlow {
     this.scripts = scripts;
     this.clock = clock;
     this.guard = guard;
+    this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
     this.stationIds = StationId.all(site).stream().map(StationId::id).toList();
   }
 
@@ -72,7 +77,7 @@ public final class SiteFlow {
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    List<ScriptArgs.Setting> settings = List.of(
+    List<ScriptArgs.Setting> settings = new ArrayList<>(List.of(
         setting("cfg.desks", site.desks()), setting("cfg.booths", site.booths()),
         setting("cfg.deskServiceMin", f.deskServiceMin()), setting("cfg.boothServiceMin", f.boothServiceMin()),
         setting("cfg.announceRepeats", config.announce().repeats()),
@@ -85,7 +90,10 @@ public final class SiteFlow {
         setting("cfg.observationHighSec", f.highObservationSec()),
         setting("cfg.priorityInARow", f.priorityInARow()),
         setting("cfg.returnLeadMin", f.returnLeadMin()),
-        setting("cfg.auditRetentionDays", config.audit().retentionDays()));
+        setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
+        setting("cfg.retainHours", config.privacy().retainHours()),
+        setting("cfg.auditRetentionDays", config.audit().retentionDays())));
+    settings.addAll(productSettings(config));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -137,6 +145,22 @@ public final class SiteFlow {
     return restoring;
   }
 
+  /**
+   * The products as the stock's scripts read them (lua/lib/stock.lua), each value short (a site's settings stay a
+   * small hash): {@code cfg.discardMin.<product>}, the minutes an opened vial lasts; {@code
+   * cfg.allow.<dose>.<series>.<product>} = 1, a product that dose of the series may be given with.
+   */
+  static List<ScriptArgs.Setting> productSettings(VaxflowConfig config) {
+    List<ScriptArgs.Setting> out = new ArrayList<>();
+    for (io.vaxflow.config.Product p : config.products()) {
+      out.add(setting("cfg.discardMin." + p.id(), p.discardAfterMin()));
+      for (io.vaxflow.config.Product.Dose d : p.schedule()) {
+        for (String allowed : p.allowedFor(d.dose())) out.add(setting("cfg.allow." + d.dose() + "." + p.id() + "." + allowed, 1));
+      }
+    }
+    return out;
+  }
+
   private static ScriptArgs.Setting setting(String name, Number value) {
     return new ScriptArgs.Setting(name, String.valueOf(value));
   }
@@ -177,6 +201,11 @@ public final class SiteFlow {
         });
   }
 
+  /** One of the site's scripts run by {@code by} now (the stock's, package stock); a refusal fails with a {@link Rejection}. */
+  public <A extends Record> Future<JsonObject> run(Script<A> script, A args, Actor by) {
+    return run(by, at -> scripts.run(script, at, args));
+  }
+
   /**
    * The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}); its
    * number above the highest this server saw issued today (a Redis that lost its last writes would reissue them).
@@ -208,6 +237,14 @@ public final class SiteFlow {
   /** Moves the bookings' reminders that are due into the stream, each once (lua/remind.lua); how many. */
   public Future<Integer> remind() {
     return run("system", at -> scripts.run(Script.REMIND, at, new ScriptArgs.Remind(200))).map(r -> r.getInteger("reminded", 0));
+  }
+
+  /**
+   * Erases the names, ID numbers and phones that are due (privacy.retainHours after they were last needed; at most
+   * 500 a run, the rest at the next: lua/erase.lua); how many fields it erased.
+   */
+  public Future<Integer> erase() {
+    return run("system", at -> scripts.run(Script.ERASE, at, new ScriptArgs.Erase(500))).map(r -> r.getInteger("erased", 0));
   }
 
   /** Records the alerts this server sees now; the script raises and clears them once for all servers (lua/alerts.lua). */
@@ -247,6 +284,38 @@ public final class SiteFlow {
   }
 
   /**
+   * The public views of the tickets this server's phones follow, at one moment (lua/follow.lua):
+   * {@code numbers} with the day of each one's link; a ticket no longer kept has none. A ticket
+   * waiting in a queue comes as its queue's view with its own number, day, people ahead and wait.
+   */
+  public Future<List<Ticket>> follow(List<String> numbers, List<String> days) {
+    return run("public", at -> scripts.run(Script.FOLLOW, at, new ScriptArgs.Follow(numbers, days))).map(r -> {
+      JsonArray keys = array(r, "keys");
+      JsonArray rows = array(r, "views");
+      List<JsonObject> views = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        JsonArray row = rows.getJsonArray(i);
+        JsonObject v = new JsonObject();
+        for (int k = 0; k < keys.size(); k++) v.put(keys.getString(k), row.getValue(k));
+        views.add(v);
+      }
+      JsonArray figures = array(r, "figures");
+      List<Ticket> out = new ArrayList<>(numbers.size());
+      for (int i = 0; i < numbers.size(); i++) {
+        int view = figures.getInteger(5 * i);
+        if (view > 0) out.add(Ticket.from(site.id(), views.get(view - 1)));
+        if (view >= 0) continue;
+        JsonObject queued = views.get(-view - 1).copy().put("number", numbers.get(i)).put("day", days.get(i))
+            .put("peopleAhead", figures.getInteger(5 * i + 1))
+            .put("wait", new JsonObject().put("min", figures.getValue(5 * i + 2)).put("lo", figures.getValue(5 * i + 3))
+                .put("hi", figures.getValue(5 * i + 4)));
+        out.add(Ticket.from(site.id(), queued));
+      }
+      return out;
+    });
+  }
+
+  /**
    * The day of the ticket with this number still in the site (or today's), if there is one: what a
    * track token of the number is checked against. Read-only, one HGET.
    */
@@ -279,7 +348,7 @@ public final class SiteFlow {
     String key = SiteKeys.ticket(site.id(), ticket.day(), ticket.number());
     return scripts.send(Request.cmd(Command.HMGET).arg(key).arg("name").arg("dose").arg("category").arg("sameIdAs")).map(r -> {
       if (r == null || r.get(0) == null) return java.util.Optional.<Patient>empty();
-      return java.util.Optional.of(new Patient(r.get(0).toString(),
+      return java.util.Optional.of(new Patient(personal.open(r.get(0).toString()),
           r.get(1) == null ? 1 : r.get(1).toInteger(), r.get(2) == null ? "" : r.get(2).toString(),
           r.get(3) == null ? "" : r.get(3).toString()));
     });
@@ -330,13 +399,36 @@ public final class SiteFlow {
   }
 
   private Future<StationResult> stationScript(StationId station, Actor by, Function<Scripts.At, Future<JsonObject>> script) {
-    return run(by, script).map(r -> {
+    return run(by, script).compose(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       JsonObject t = r.getJsonObject("ticket");
-      return new StationResult(
+      JsonObject shot = r.getJsonObject("shot");
+      StationResult result = new StationResult(
           t == null ? java.util.Optional.empty() : java.util.Optional.of(Ticket.from(site.id(), t)),
-          Station.from(station, r.getJsonObject("station")), counts);
+          Station.from(station, r.getJsonObject("station")), counts,
+          java.util.Optional.ofNullable(shot).map(s -> new StationResult.Shot(s.getString("shotId"), s.getString("product"),
+              s.getString("lot"), s.getInteger("dose"), java.util.Optional.ofNullable(s.getInteger("dosesLeft")))));
+      return shot == null ? Future.succeededFuture(result) : given(shot).map(result);
     });
+  }
+
+  /**
+   * A shot given here recorded for the city too (lua/given.lua): the person's doses, by their key (the ticket's
+   * PersonKey). The city's keys are in another hash slot, so this is a second script after the site's; the same shot
+   * again changes nothing. If it fails the shot stays recorded at the site (and the answer is still the done's).
+   */
+  private Future<Void> given(JsonObject shot) {
+    String person = shot.getString("personKey", "");
+    if (person.isEmpty()) return Future.succeededFuture();
+    ScriptArgs.Given args = new ScriptArgs.Given(person, shot.getInteger("dose"), shot.getString("day"), shot.getString("product"),
+        site.id(), GIVEN_KEEP_SEC);
+    return scripts.run(Script.GIVEN, new Scripts.At(List.of(SiteKeys.city()), clock.millis(), today().toString(), "system"), args)
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.error("shot {} recorded at {} but not in the city's record of the person's doses: {}", shot.getString("shotId"),
+              site.id(), err.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** The ticket of a reply, with the predicted wait its script put in it. */

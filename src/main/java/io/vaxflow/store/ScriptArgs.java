@@ -27,6 +27,9 @@ public final class ScriptArgs {
   /** door_scan, reinstate, ticket: a ticket by its number. */
   public record OfNumber(String number) {}
 
+  /** follow: the tickets a server's phones follow, by number, each with the day of its link (same order). */
+  public record Follow(List<String> numbers, List<String> days) {}
+
   /** away, back: a ticket by its number and the day its track token was made for (the person's own phone). */
   public record OfTrackedTicket(String number, String day) {}
 
@@ -59,21 +62,22 @@ public final class ScriptArgs {
   /**
    * checkin: mode 'appt' | 'offline' | 'walkin'; {@code device} the kiosk's credential hash ('' for the demo's
    * local computer); {@code buckets} the limits of the rate-limit keys after the site's prefix (empty when the
-   * caller took the tokens already); {@code appointment} null for a walk-in.
+   * caller took the tokens already); {@code appointment} null for a walk-in. {@code name} and {@code idNumber}
+   * sealed ({@code security/PersonalData}), {@code person} the person's keyed hash ('' when none is known).
    */
-  public record Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
+  public record Checkin(String mode, String code, String idemKey, String name, String idNumber, String person, int dose,
                         long earlyMs, String device, List<Limit> buckets, Appointment appointment,
                         java.util.Map<String, Long> floors) {
 
     /** Without floors: {@code SiteFlow.checkin} adds the server's ({@link #withFloors}). */
-    public Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
+    public Checkin(String mode, String code, String idemKey, String name, String idNumber, String person, int dose,
                    long earlyMs, String device, List<Limit> buckets, Appointment appointment) {
-      this(mode, code, idemKey, name, idNumber, dose, earlyMs, device, buckets, appointment, null);
+      this(mode, code, idemKey, name, idNumber, person, dose, earlyMs, device, buckets, appointment, null);
     }
 
     /** The same check-in, numbered above {@code floors}: the highest number of each category the server saw issued today. */
     public Checkin withFloors(java.util.Map<String, Long> floors) {
-      return new Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs, device, buckets, appointment, floors);
+      return new Checkin(mode, code, idemKey, name, idNumber, person, dose, earlyMs, device, buckets, appointment, floors);
     }
   }
 
@@ -98,13 +102,15 @@ public final class ScriptArgs {
   /**
    * book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min;
    * its reminder due at {@code remindAt} (ms; at once when that is past). {@code changed}: '' for a new booking, else
-   * what a change changed, the booking replaced being {@code previous} ('site/code').
+   * what a change changed, the booking replaced being {@code previous} ('site/code'). {@code name}, {@code idNumber}
+   * and {@code phone} sealed ({@code security/PersonalData}), erased at {@code eraseAt} (ms); {@code person} the
+   * person's keyed hash.
    */
   public record Book(String code, String name, String idType, String idNumber, String person, String phone, int dose,
                      String priority, int slotCapacity, long keepSec, String day, List<Slot> slots,
-                     boolean anaphylaxisHistory, long remindAt, String changed, String previous) {}
+                     boolean anaphylaxisHistory, long remindAt, long eraseAt, String changed, String previous) {}
 
-  /** book_cancel: an appointment given up ({@code reason} cancelled | changed; {@code movedTo} 'site/code' after a change). */
+  /** book_cancel: an appointment given up ({@code reason} cancelled | changed | erased; {@code movedTo} 'site/code' after a change). */
   public record BookCancel(String code, String reason, String movedTo) {}
 
   /** book_change: an appointment's safety flag as it is to be. */
@@ -127,6 +133,9 @@ public final class ScriptArgs {
 
   /** remind: due reminders moved into the stream in one run, at most. */
   public record Remind(int most) {}
+
+  /** erase: people's names, ID numbers and phones due for erasure, at most this many a run. */
+  public record Erase(int most) {}
 
   /** An alert a server sees: its code, what it is about (null: the site), its level, its value against its limit. */
   public record SeenAlert(String code, String subject, String severity, long value, long limit) {}
@@ -161,4 +170,20 @@ public final class ScriptArgs {
 
   /** display_acks: what the displays said since the last write, and the bounds of what is kept. */
   public record DisplayAcks(long forgetBefore, long keepMs, int most, List<Heard> heard) {}
+
+  /**
+   * lot_add: a lot received (or more vials of it): its expiry as a date, its epoch day and the end of that day in the
+   * site's zone (ms); {@code seed}: the demo's stock, added only when the site has no such lot.
+   */
+  public record LotAdd(String lot, String product, String gtin, String expiry, long expiryDay, long usableUntil,
+                       int dosesPerVial, int vials, boolean seed) {}
+
+  /** vial_open: a vial of a lot opened at a booth; {@code product} the scanned carton's ('' when chosen by lot number). */
+  public record VialOpen(String station, String lot, String product) {}
+
+  /** stock: the site's booths (their open vials). */
+  public record Stock(List<String> booths) {}
+
+  /** given: a shot recorded for the city: whose, which dose, when, what and where; kept {@code keepSec}. */
+  public record Given(String person, int dose, String day, String product, String site, long keepSec) {}
 }

@@ -22,7 +22,7 @@ import java.util.List;
  *       {@code :slow:<staff>} the login guard's counters ({@link #loginGuard}, lua/login_guard.lua);
  *   <li>{@code rl:{bookings}:city} the city's booking queue bucket ({@link #BOOKINGS_BUCKET}, lua/rate_queue.lua);
  *   <li>{@code vf:{city}:...} the city-wide keys of people's bookings, in one hash slot ({@link City}): who holds a
- *       booking of which dose, a phone's bookings of a day, a phone's one-time code. A person and a phone appear in
+ *       booking of which dose, the doses a person was given, a phone's bookings of a day, a phone's one-time code. A person and a phone appear in
  *       them only as their keyed hashes ({@code security/PersonKey}), never as the number itself.
  * </ul>
  */
@@ -39,7 +39,7 @@ public final class SiteKeys {
     LIVE("live"),
     /** hash per D: the day's tallies: seq:&lt;A|P|W&gt;, issued, n:released, n:no_show. */
     DAY("day:"),
-    /** hash per D and number: one ticket (day, number, stage, state, ...). */
+    /** hash per D and number: one ticket (day, number, stage, state, ...; name, idNumber sealed until erased; hold). */
     TICKET("t:"),
     /** list per queue and lane: q:&lt;outside|hall|room|vacc&gt;:&lt;p|r&gt;. */
     QUEUE("q:"),
@@ -65,7 +65,9 @@ public final class SiteKeys {
     DISPLAY_LAST("displays:last"),
     /** hash: D -> id of the day's first event. */
     DAY_START("daystart"),
-    /** hash per appointment code: one appointment. */
+    /** set: numbers of tickets waiting outside or in the hall that wait away or were called back (lua/follow.lua reads their hash). */
+    AWAY_TICKETS("away:tickets"),
+    /** hash per appointment code: one appointment (name, idNumber, phone sealed until erased; person its PersonKey). */
     APPOINTMENT("appt:"),
     /** zset: appointment code scored by ms its reminder is due (lua/book.lua, lua/remind.lua); a cancellation removes it. */
     REMINDERS("reminders"),
@@ -77,8 +79,13 @@ public final class SiteKeys {
     IDEMPOTENCY("idem:"),
     /** string per voucher code: the number it was checked in as. */
     USED("used:"),
-    /** string per D and ID number: the first ticket number of that ID number that day. */
+    /** string per D and person (their keyed hash, PersonKey: never the ID number): their first ticket number that day. */
     PERSON("person:"),
+    /**
+     * zset: 't|D|num' (a ticket released or no-show) and 'a|code' (a booking) scored by the ms its person's name, ID
+     * number and phone are erased, privacy.retainHours after they were last needed (lua/erase.lua).
+     */
+    ERASE("erase"),
     /** list per station kind (desk, booth): the latest service durations in ms, newest first (lua/lib/waits.lua). */
     SERVICE_TIMES("svc:"),
     /** list: 'at|actualMs|loMs|hiMs' of the latest booth calls of tickets with a predicted wait (lua/lib/waits.lua). */
@@ -99,7 +106,23 @@ public final class SiteKeys {
     /** hash per one-time code, for minutes: what the code enrols (role, name, by, expiresAt), under the code's SHA-256. */
     ENROL("enrol:"),
     /** set per device id: the tokens of the staff sessions opened on that tablet (closed when it is revoked). */
-    DEVICE_SESSIONS("device_sessions:");
+    DEVICE_SESSIONS("device_sessions:"),
+    /**
+     * hash per lot number: one lot of the site's stock (product, lot, gtin, expiry, usableUntil, dosesPerVial, vials
+     * sealed, opened, given, wasted, addedAt, addedBy; lua/lib/stock.lua).
+     */
+    LOT("lot:"),
+    /** zset: the site's lot numbers scored by their expiry's epoch day. */
+    LOTS("lots"),
+    /** hash per booth: its open vial (lot, product, openedAt, expiresAt, dosesLeft, vialNo, openedBy). */
+    VIAL("vial:"),
+    /**
+     * hash per shot id ({@code <site>-<day>-<number>-d<dose>}): one shot given (product, lot, expiry, dose, at, by,
+     * station, day, number, appointment, personKey), the immunization record's source.
+     */
+    SHOT("shot:"),
+    /** hash per D: the day's doses given and wasted (given, wasted, given:&lt;lot&gt;, wasted:&lt;lot&gt;). */
+    STOCK("stock:");
 
     private final String name;
 
@@ -120,7 +143,7 @@ public final class SiteKeys {
 
   /**
    * The city-wide keys: what follows {@code vf:{city}:}. The city's scripts (lua/code_send.lua, code_verify.lua,
-   * claim_set.lua, claim_drop.lua) write them after {@code C = KEYS[1] .. ':'}; {@code <person>} and {@code <phone>}
+   * claim_set.lua, claim_drop.lua, given.lua) write them after {@code C = KEYS[1] .. ':'}; {@code <person>} and {@code <phone>}
    * are {@code PersonKey}'s hex hashes.
    */
   public enum City {
@@ -135,7 +158,9 @@ public final class SiteKeys {
     /** string per delivery reference: the phone and code sealed for the SMS gateway's delivery; expires with the code. */
     CODE_OUT("otpout:"),
     /** stream: the 'otp' events (ref, purpose, expiresAt; never the code or the phone), read by the webhooks. */
-    EVENTS("events");
+    EVENTS("events"),
+    /** hash per person key: dose -&gt; 'D|product|site' of each shot given to that person (lua/given.lua). */
+    GIVEN("given:");
 
     private final String name;
 

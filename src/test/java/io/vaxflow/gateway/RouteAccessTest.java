@@ -64,7 +64,8 @@ class RouteAccessTest {
   private static final Set<String> PUBLIC_SITE_ROUTES = Set.of(
       "GET /api/v1/sites/:site/state", "GET /api/v1/sites/:site/calls",
       "GET /api/v1/sites/:site/tickets/:number",
-      // a person's own phone: the ticket's track token is the key (web/AwayRoutes)
+      // a ticket's phone: the key of the ticket's link (web/PhoneRoutes)
+      "GET /api/v1/sites/:site/tickets/:number/track",
       "POST /api/v1/sites/:site/tickets/:number/away", "POST /api/v1/sites/:site/tickets/:number/back",
       // a device redeeming its one-time code: the code is the key (web/DeviceRoutes)
       "POST /api/v1/sites/:site/devices/enrol");
@@ -437,8 +438,10 @@ class RouteAccessTest {
       for (String action : actions) {
         String path = action == null ? p : p.replace(":action", action);
         assertFalse(path.contains(":"), "a path parameter this test cannot fill: " + key);
-        // a person's own phone: the ticket's track token
-        if (path.endsWith("/away") || path.endsWith("/back")) path += "?k=" + io.vaxflow.support.FlowKit.trackKey(city, TICKET, TestCity.TODAY);
+        // a ticket's phone, its page and its routes: with the key of the ticket's link
+        if (path.startsWith("/t/") || path.endsWith("/track") || path.endsWith("/away") || path.endsWith("/back")) {
+          path += "?k=" + io.vaxflow.support.FlowKit.trackKey(city, TICKET, TestCity.TODAY);
+        }
         out.add(new Call(key, access, method, path, station, body(key, method)));
       }
     }
@@ -458,9 +461,9 @@ class RouteAccessTest {
       return new JsonObject().put("name", "Li Wei").put("idNumber", "310101199001010098").put("phone", "13800138000")
           .put("dose", 1).put("day", TestCity.TODAY).put("siteId", SITE);
     }
-    // a person's look-up, change or cancellation: its first step (a code to the phone)
+    // a person's look-up, change, cancellation or erasure: its first step (a code to the phone)
     if (key.endsWith("/bookings/lookup")) return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000");
-    if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel")) {
+    if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel") || key.endsWith("/bookings/erase")) {
       return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000").put("dose", 1);
     }
     if (key.endsWith("/checkins")) {
@@ -470,6 +473,10 @@ class RouteAccessTest {
     if (key.endsWith("/auth/login")) return new JsonObject().put("staffId", "booth").put("pin", "4321");
     if (key.endsWith("/devices/codes")) return new JsonObject().put("role", "kiosk").put("name", "Route walk");
     if (key.endsWith("/devices/enrol")) return new JsonObject().put("code", "AAAA-AAAA");
+    if (key.endsWith("/stock/lots")) {
+      return new JsonObject().put("product", "corona-vac").put("lot", "ROUTE-1").put("expiry", "2027-06-30").put("vials", 1);
+    }
+    if (key.endsWith("/vial")) return new JsonObject().put("lot", "PD-MR2611B"); // the demo's lot at pudong
     return method == HttpMethod.GET ? null : new JsonObject();
   }
 
