@@ -114,9 +114,7 @@ class PowerCutTest {
       stop.set(true);
       for (Thread t : threads) t.join(10_000);
 
-      Set<String> seen = new HashSet<>();
-      List<String> twice = new ArrayList<>();
-      for (String n : acknowledged) if (!seen.add(n)) twice.add(n);
+      List<String> twice = FlowKit.issuedTwice(acknowledged);
       Set<String> kept = checkinsInRedis(one);
       long lost = acknowledged.stream().filter(n -> !kept.contains(n)).count();
       System.out.printf("PowerCutTest: %d power cuts, %d check-ins acknowledged, %d of them lost with the cut seconds "
