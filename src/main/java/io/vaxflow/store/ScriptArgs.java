@@ -89,7 +89,7 @@ public final class ScriptArgs {
    */
   public record Book(String code, String name, String idType, String idNumber, String person, String phone, int dose,
                      String priority, int slotCapacity, long keepSec, String day, List<Slot> slots,
-                     boolean anaphylaxisHistory, long remindAt, long eraseAt, String changed, String previous) {}
+                     boolean anaphylaxisHistory, long remindAt, long eraseAt, String changed, String previous, long epochDay) {}
 
   /** book_cancel: an appointment given up ({@code reason} cancelled | changed | erased; {@code movedTo} 'site/code' after a change). */
   public record BookCancel(String code, String reason, String movedTo) {}

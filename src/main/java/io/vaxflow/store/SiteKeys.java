@@ -120,7 +120,12 @@ public final class SiteKeys {
      */
     SHOT("shot:"),
     /** hash per D: the day's doses given and wasted (given, wasted, given:&lt;lot&gt;, wasted:&lt;lot&gt;). */
-    STOCK("stock:");
+    STOCK("stock:"),
+    /**
+     * hash: D -> doses booked for D not yet given nor let go (a cancellation, the shot, a no-show); a booking within the
+     * doses (lua/lib/doses.lua).
+     */
+    DOSES_BOOKED("doses:booked");
 
     private final String name;
 

@@ -1,0 +1,55 @@
+package io.vaxflow.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vaxflow.support.TestCity;
+import io.vertx.redis.client.Command;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Booking within the doses: a day with 1,000 seats at a site whose lots hold 600 doses usable that day. 2,000 people
+ * book at once (200 requests in flight): exactly 600 get an appointment, the other 1,400 {@code 409 NO_CAPACITY} with
+ * {@code reason: DOSES}; the site's count of doses booked for the day is 600 and every slot counter together 600 (the
+ * slots had room: the doses limited it).
+ */
+class DoseCapTest {
+
+  private static final String DAY = "2026-11-26"; // two days after the test city's today
+
+  @Test
+  void aThousandSeatsAndSixHundredDosesGiveExactlySixHundredBookings() {
+    Map<String, String> env = new HashMap<>();
+    // xuhui: 08:00-18:00 in 60-minute slots of 100 people = 1,000 seats that day
+    env.put("VAXFLOW_SITES_XUHUI_HOURS_OPEN", "08:00");
+    env.put("VAXFLOW_SITES_XUHUI_HOURS_CLOSE", "18:00");
+    env.put("VAXFLOW_SITES_XUHUI_SLOTMIN", "60");
+    env.put("VAXFLOW_SITES_XUHUI_SLOTCAPACITY", "100");
+    // its demo lots: 300 vials of 2 doses usable that day; the mRNA lot expires tomorrow, so none of its doses count
+    env.put("VAXFLOW_SITES_XUHUI_STOCK_DEMOLOTS_0_VIALS", "300");
+    env.put("VAXFLOW_SITES_XUHUI_STOCK_DEMOLOTS_1_EXPIRESINDAYS", "1");
+    env.put("VAXFLOW_LIMITS_BOOKINGS_RATE", "2000");
+    env.put("VAXFLOW_LIMITS_BOOKINGS_BURST", "2000");
+    try (TestCity city = TestCity.start(env)) {
+      Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+      Map<String, Integer> errorCodes = new ConcurrentHashMap<>();
+      Map<String, String> codeOf = new ConcurrentHashMap<>();
+      BookingSpikeTest.spike(city, DAY, 2000, 200, statuses, errorCodes, codeOf);
+      System.out.printf("doses cap: 2000 bookings for 1000 seats and 600 doses: statuses %s, errors %s%n",
+          new TreeMap<>(statuses), errorCodes);
+
+      assertEquals(Map.of(201, 600, 409, 1400), statuses, "statuses " + errorCodes);
+      assertEquals(Map.of("NO_CAPACITY/DOSES", 1400), errorCodes);
+      assertEquals(600, codeOf.size());
+      assertEquals("600", city.redis(Command.HGET, "vf:{xuhui}:doses:booked", DAY).toString());
+      int seats = 0;
+      var slots = city.redis(Command.HGETALL, "vf:{xuhui}:slots:" + DAY);
+      for (String slot : slots.getKeys()) seats += slots.get(slot).toInteger();
+      assertEquals(600, seats, "slot counters " + slots);
+      assertEquals(600L, BookingSpikeTest.countKeys(city, "vf:{city}:dose:*"), "the refused hold no claim");
+    }
+  }
+}
