@@ -120,11 +120,41 @@ public final class Bookings {
     String day = b.day().toString();
     long keep = dispatcher.keepSec(b.day());
     return verify(phoneKey, personKey, proof, Purpose.BOOK, b.dose(), day, keep)
-        .compose(v -> dispatcher.book(b, personKey, Dispatcher.Origin.NEW)
+        .compose(v -> inOrder(personKey, b.dose(), b.day())
+            .compose(ok -> dispatcher.book(b, personKey, Dispatcher.Origin.NEW))
             .compose(a -> city(Script.CLAIM_SET, new ScriptArgs.ClaimSet(personKey, b.dose(), phoneKey, a.site().id(),
                 a.appointmentId(), day, "", keep)).map(a))
             .recover(err -> city(Script.CLAIM_DROP, new ScriptArgs.ClaimDrop(personKey, b.dose(), phoneKey, day, ""))
                 .transform(ar -> Future.<Dispatcher.Appointment>failedFuture(err))));
+  }
+
+  /**
+   * Doses in order: a dose after the first is not booked for a day before the series' interval after the person's
+   * previous dose as the city recorded it ({@code vf:{city}:given:<person>}, written when a booth gave it: lua/given.lua),
+   * 409 TOO_SOON with {@code earliestDay}. The interval is that of the product the previous dose was given with (its
+   * schedule's entry for this dose); a previous dose recorded without a product (a site that keeps no stock) is held to
+   * the shortest interval any product has for this dose. A previous dose not recorded here (given elsewhere) is not
+   * held against the booking. Asked after the phone's code is checked: whether and when a person had a dose is told
+   * only to their phone.
+   */
+  private Future<Void> inOrder(String personKey, int dose, LocalDate day) {
+    if (dose <= 1) return Future.succeededFuture();
+    return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGET)
+        .arg(SiteKeys.City.GIVEN.of(personKey)).arg(String.valueOf(dose - 1))).compose(r -> {
+          if (r == null) return Future.succeededFuture();
+          String[] given = r.toString().split("\\|", -1); // day|product|site
+          LocalDate earliest = LocalDate.parse(given[0]).plusDays(intervalDays(given.length > 1 ? given[1] : "", dose));
+          if (!day.isBefore(earliest)) return Future.succeededFuture();
+          return Future.failedFuture(new Rejection(ErrorCode.TOO_SOON, "Dose " + dose + " can be booked from " + earliest + ".",
+              new JsonObject().put("dose", dose).put("earliestDay", earliest.toString())));
+        });
+  }
+
+  /** The days at least between dose - 1 and {@code dose} of {@code product}'s series (any product's least when unknown). */
+  private int intervalDays(String product, int dose) {
+    return config.product(product).flatMap(p -> p.dose(dose)).map(io.vaxflow.config.Product.Dose::minIntervalDays)
+        .orElseGet(() -> config.products().stream().flatMap(p -> p.dose(dose).stream())
+            .mapToInt(io.vaxflow.config.Product.Dose::minIntervalDays).min().orElse(0));
   }
 
   /** The person's bookings made with this phone (every dose), with the code of the phone. */
@@ -229,7 +259,8 @@ public final class Bookings {
           Optional.of(change.siteId().orElse(oldSite)), held.priority(),
           change.anaphylaxisHistory().orElse(held.anaphylaxisHistory()));
       dispatcher.check(again);
-      return dispatcher.book(again, personKey, new Dispatcher.Origin(String.join(",", changed), oldSite + "/" + held.appointmentId()))
+      return inOrder(personKey, dose, day)
+          .compose(ok -> dispatcher.book(again, personKey, new Dispatcher.Origin(String.join(",", changed), oldSite + "/" + held.appointmentId())))
           .compose(a -> dispatcher.cancelAt(oldSite, held.appointmentId(), "changed", a.site().id() + "/" + a.appointmentId(), who, dose)
               .recover(err -> dispatcher.cancelAt(a.site().id(), a.appointmentId(), "cancelled", null, who, dose) // checked in meanwhile
                   .transform(ar -> Future.failedFuture(err)))
