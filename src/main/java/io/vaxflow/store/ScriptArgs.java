@@ -160,7 +160,7 @@ public final class ScriptArgs {
                        int dosesPerVial, int vials, boolean seed) {}
 
   /** vial_open: a vial of a lot opened at a booth; {@code product} the scanned carton's ('' when chosen by lot number). */
-  public record VialOpen(String station, String lot, String product) {}
+  public record VialOpen(String station, String lot, String product, long stopOpeningAt, int minWaitingToOpen) {}
 
   /** stock: the site's booths (their open vials). */
   public record Stock(List<String> booths) {}

@@ -225,7 +225,7 @@ class ConfigLoaderTest {
     assertEquals(new VaxflowConfig.Remote(5000, 1000, 3, 5000), c.remote());
     assertEquals(List.of(new SiteConfig("alpha", "AL", Map.of("zh", "甲", "en", "Alpha"), Map.of(), 31.2, 121.4, false,
         new OpeningHours(8 * 60, 17 * 60, ZoneId.of("Asia/Shanghai")), 30, 60, 100, 10, 1, 2, 3, 30, Optional.empty(),
-        new SiteConfig.Stock(true, List.of()))), c.sites());
+        new SiteConfig.Stock(true, List.of()), new SiteConfig.LastHour("", 5))), c.sites());
     assertEquals(List.of(), c.remoteSites());
     assertEquals(List.of(), c.communities());
     assertEquals(List.of(), c.staff());
