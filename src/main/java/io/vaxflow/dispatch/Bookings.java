@@ -157,15 +157,41 @@ public final class Bookings {
             .mapToInt(io.vaxflow.config.Product.Dose::minIntervalDays).min().orElse(0));
   }
 
-  /** The person's bookings made with this phone (every dose), with the code of the phone. */
-  public Future<List<Dispatcher.Held>> lookup(Person who, Proof proof) {
-    return verify(keys.phone(who.phone()), keys.person(who.idType(), who.idNumber()), proof, Purpose.LOOKUP, 0, "", 0)
+  /** The next dose of a person's series: which, and the first day it may be booked for (and with which product's series). */
+  public record NextDose(int dose, LocalDate earliestDay, String product) {}
+
+  /** A look-up: the person's bookings made with this phone, and the next dose of their series once one was given. */
+  public record Lookup(List<Dispatcher.Held> bookings, Optional<NextDose> nextDose) {}
+
+  /**
+   * The person's bookings made with this phone (every dose), with the code of the phone; and, once the city has a dose
+   * of theirs recorded (a booth gave it), the next dose of its product's series and the first day it may be booked
+   * ({@link #inOrder}): how a dose 1 given offers the dose 2 booking.
+   */
+  public Future<Lookup> lookup(Person who, Proof proof) {
+    String personKey = keys.person(who.idType(), who.idNumber());
+    return verify(keys.phone(who.phone()), personKey, proof, Purpose.LOOKUP, 0, "", 0)
         .compose(r -> {
           List<Future<Optional<Dispatcher.Held>>> each = new ArrayList<>();
           for (JsonObject c : claims(r.getValue("bookings"))) {
             each.add(dispatcher.held(c.getString("site"), c.getString("appointment"), c.getInteger("dose"), who));
           }
           return Future.all(each).map(all -> each.stream().map(Future::result).flatMap(Optional::stream).toList());
+        })
+        .compose(held -> nextDose(personKey).map(next -> new Lookup(held, next)));
+  }
+
+  /** The dose after the person's last recorded one, if their product's series has one. */
+  private Future<Optional<NextDose>> nextDose(String personKey) {
+    return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
+        .arg(SiteKeys.City.GIVEN.of(personKey))).map(r -> {
+          if (r == null || r.size() == 0) return Optional.<NextDose>empty();
+          int last = r.getKeys().stream().mapToInt(Integer::parseInt).max().orElse(0);
+          String[] given = r.get(String.valueOf(last)).toString().split("\\|", -1); // day|product|site
+          String product = given.length > 1 ? given[1] : "";
+          int next = last + 1;
+          return config.product(product).flatMap(p -> p.dose(next))
+              .map(d -> new NextDose(next, LocalDate.parse(given[0]).plusDays(d.minIntervalDays()), product));
         });
   }
 

@@ -95,10 +95,13 @@ final class BookingRoutes {
     Bookings.Person who = person(body);
     Optional<Proof> proof = proof(ctx, body);
     if (codeFirst(ctx, proof, who, Purpose.LOOKUP, 0, dispatcher.today())) return;
-    bookings.lookup(who, proof.get()).onSuccess(held -> {
+    bookings.lookup(who, proof.get()).onSuccess(found -> {
       JsonArray out = new JsonArray();
-      held.forEach(h -> out.add(view(h, Lang.of(ctx))));
-      json(ctx, 200, new JsonObject().put("bookings", out));
+      found.bookings().forEach(h -> out.add(view(h, Lang.of(ctx))));
+      JsonObject reply = new JsonObject().put("bookings", out);
+      found.nextDose().ifPresent(n -> reply.put("nextDose", new JsonObject().put("dose", n.dose())
+          .put("earliestDay", n.earliestDay().toString()).put("product", n.product())));
+      json(ctx, 200, reply);
     }).onFailure(ctx::fail);
   }
 
