@@ -34,7 +34,7 @@ for _, s in ipairs(A.slots) do
     redis.call('HSET', key, 'code', code, 'name', A.name, 'idType', A.idType, 'idNumber', A.idNumber, 'person', A.person,
                'phone', A.phone, 'dose', A.dose, 'priority', A.priority, 'day', book_day, 'slot', slot, 'slotStart', start,
                'createdAt', tostring(NOW), 'anaphylaxis', A.anaphylaxisHistory and '1' or '0')
-    if setting('stockRequired') == 1 then dose_booked(key, book_day) end
+    if setting('stockRequired') == 1 then dose_booked(code, book_day, start) end
     redis.call('EXPIRE', key, keep)
     redis.call('ZADD', P .. 'erase', A.eraseAt, 'a|' .. code)
     if A.changed == '' then

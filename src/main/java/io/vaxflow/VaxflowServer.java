@@ -15,6 +15,7 @@ import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.TimerSweep;
+import io.vaxflow.dispatch.Standby;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.Revocations;
@@ -131,6 +132,7 @@ public final class VaxflowServer {
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
           Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
+          Standby standby = new Standby(config, flows);
           Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
@@ -143,7 +145,7 @@ public final class VaxflowServer {
           Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics);
           announcer.listen(webhooks::wake);
           return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
-              .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
+              .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs(), standby::invite)))
               .compose(v -> config.webhooks().isEmpty() ? Future.succeededFuture() : vertx.deployVerticle(webhooks))
               // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)
               .compose(v -> Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.ALERT)

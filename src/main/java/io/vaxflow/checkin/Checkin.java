@@ -113,7 +113,7 @@ public final class Checkin {
         if (!a.siteId().equals(site.id())) throw wrongSite(a.code().substring(0, 2));
         IdDocument idType = IdDocument.of(a.idType()).orElse(IdDocument.RESIDENT);
         return issue(flow, kiosk, false, "appt", a.code(), key, a.name(), idType, a.idNumber(), a.dose(),
-            new ScriptArgs.Appointment(a.day(), a.slotStart(), a.priority().isEmpty() ? "A" : "P"));
+            new ScriptArgs.Appointment(a.day(), a.slotStart(), !a.category().isEmpty() ? a.category() : a.priority().isEmpty() ? "A" : "P"));
       }
       // The registry cannot be asked (down, slow, or its breaker open): a signed voucher carries
       // its site, day, slot and category, so it can be checked here; the desk checks identity.

@@ -35,7 +35,7 @@ public final class Bookings {
 
   /** What a code is asked for (the text message says it). */
   public enum Purpose {
-    BOOK, LOOKUP, CHANGE, CANCEL, ERASE;
+    BOOK, LOOKUP, CHANGE, CANCEL, ERASE, STANDBY;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
@@ -155,6 +155,14 @@ public final class Bookings {
     return config.product(product).flatMap(p -> p.dose(dose)).map(io.vaxflow.config.Product.Dose::minIntervalDays)
         .orElseGet(() -> config.products().stream().flatMap(p -> p.dose(dose).stream())
             .mapToInt(io.vaxflow.config.Product.Dose::minIntervalDays).min().orElse(0));
+  }
+
+  /**
+   * The phone proven with its code for {@code purpose} (one that asks for nothing more of the city: joining a standby
+   * list); the code is used up.
+   */
+  public Future<Void> proven(String phone, Proof proof, Purpose purpose) {
+    return verify(keys.phone(phone), keys.person(IdDocument.RESIDENT, ""), proof, purpose, 0, "", 0).mapEmpty();
   }
 
   /** The next dose of a person's series: which, and the first day it may be booked for (and with which product's series). */

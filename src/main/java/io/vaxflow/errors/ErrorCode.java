@@ -51,6 +51,9 @@ public enum ErrorCode {
   /** A dose booked before the series' interval after the person's recorded previous dose; {@code earliestDay} says when. */
   TOO_SOON(409, "It is too soon for this dose after the previous one. Book it from the earliest day given.",
       "距上一剂次接种时间过短，请在可预约的最早日期之后预约本剂次。"),
+  /** A standby invitation checked in after the doses left over were taken, or after it expired. */
+  STANDBY_GONE(409, "Sorry: the leftover doses this invitation was for have been given to those who came first.",
+      "抱歉，本次邀请所对应的剩余疫苗已由先到者接种完毕。"),
   /** The site's last hour: no new vial is opened unless enough people wait for one (lastHour). */
   STOP_OPENING(409, "No new vial is opened this late unless enough people are waiting. Send the patient to a booth with an open vial.",
       "此时段除非有足够多的人等待，否则不再开启新的疫苗瓶。请将患者引导至有已开启疫苗瓶的接种台。"),

@@ -31,6 +31,8 @@ import java.util.Set;
  *   <li>{@code ticket}: a check-in and every move of a ticket: number, kind (the transition), from, to;
  *   <li>{@code alert}: raised or cleared, its code, subject, severity, value, limit and message in zh and en;
  *   <li>{@code reminder}: a booking's reminder: appointment, day, slot;
+ *   <li>{@code standby}: an invitation to a dose left over, for a person on a site's standby list: appointment (the
+ *       code to check in with), dose, expiresAt; with the phone;
  *   <li>{@code otp}: a one-time code for a phone, from the city's stream ({@code site} is {@code city}): phone, code,
  *       purpose, expiresAt. The stream holds only a reference: the phone and code are read, sealed, from a key that
  *       expires with the code ({@link OneTimeCode}), and opened here for a receiver of otp alone.
@@ -88,6 +90,9 @@ final class EventPayloads {
       case REMINDER -> booked(site, e.get("appointment"), out.put("appointment", e.get("appointment"))
           .put("day", e.get("bookedDay")).put("slot", e.get("slot")), personal);
       case OTP -> code(e, out, personal);
+      case STANDBY -> booked(site, e.get("appointment"), out.put("appointment", e.get("appointment"))
+          .put("dose", (int) number(e.get("dose"))).put("expiresAt", views.time(Instant.ofEpochMilli(number(e.get("expiresAt"))))),
+          personal);
       default -> booked(site, e.get("appointment"), fields(e, out), kind.personal() && personal);
     };
   }

@@ -162,6 +162,20 @@ public final class ScriptArgs {
   /** vial_open: a vial of a lot opened at a booth; {@code product} the scanned carton's ('' when chosen by lot number). */
   public record VialOpen(String station, String lot, String product, long stopOpeningAt, int minWaitingToOpen) {}
 
+  /**
+   * standby_add: a person joins the site's standby list ({@code id} their phone's key; name and phone sealed), ranked
+   * {@code rank} (nearest, then oldest), erased at {@code expireAt} (ms).
+   */
+  public record StandbyAdd(String id, String name, String phone, String community, int dose, double rank, long expireAt) {}
+
+  /**
+   * standby: invitations to the doses left over ({@code codes} new appointment codes, at most this many), each good
+   * {@code inviteMs}; {@code overbook} x the spare doses less those still out; a booking not checked in is expected up to
+   * {@code lateMs} after its slot's start; {@code slot} now (local HH:MM); kept and erased as a booking's.
+   */
+  public record StandbyInvite(List<String> codes, double overbook, long inviteMs, long lateMs, String slot, long keepSec,
+                              long eraseAt) {}
+
   /** stock: the site's booths (their open vials). */
   public record Stock(List<String> booths) {}
 

@@ -46,7 +46,7 @@ public final class Api {
     this.params = new SiteParams(flows);
     this.staffLogin = staffLogin;
     this.publicRoutes = new PublicRoutes(config, flows, dispatcher, events, limiter, city, views, monitorViews);
-    this.bookingRoutes = new BookingRoutes(dispatcher, bookings, limiter,
+    this.bookingRoutes = new BookingRoutes(dispatcher, bookings, new io.vaxflow.dispatch.Standby(config, flows), limiter,
         io.vaxflow.security.PeerProof.fromVoucherSecret(config.voucherSecret()));
     this.kiosk = new KioskRoutes(checkin, views);
     this.away = new AwayRoutes(io.vaxflow.security.TrackToken.fromVoucherSecret(config.voucherSecret()), limiter, views);

@@ -533,7 +533,7 @@ class ConfigLoaderTest {
         bad("ftp url", y -> y.replace("https://sms.example.gov.cn/vaxflow", "ftp://sms.example.gov.cn"),
             "webhooks[0].url: must be an http:// or https:// URL"),
         bad("unknown event", y -> y.replace("[reminder, Call]", "[reminder, sms]"),
-            "must be call, ticket, alert, reminder or otp, not \"sms\""),
+            "must be call, ticket, alert, reminder, otp or standby, not \"sms\""),
         bad("no events", y -> y.replace("[reminder, Call]", "[]"), "webhooks[0].events: at least one of call, ticket, alert, reminder"),
         bad("short secret", y -> y.replace("a-secret-of-16-or-more", "short"), "webhooks[0].secret: must be at least 16 characters"),
         bad("no secret", y -> y.replace("    secret: \"a-secret-of-16-or-more\"\n", ""), "webhooks[0].secret: is required"),
