@@ -3,7 +3,7 @@
 -- the spare doses, less the invitations still out (some will not come; the first to check in get the doses,
 -- checkin.lua tells the others it is gone). Each invitation is an appointment of category S for now, good until
 -- A.inviteMs from now: a 'standby' event names it (the webhooks send its code to the person's phone). Run by the
--- sweep about once a second; bounded by the codes it is given.
+-- sweep at every tick (flow.tickMs); bounded by the codes it is given, and quick while the list is empty.
 -- A.codes     new appointment codes (at most this many invited at once)
 -- A.overbook  standby.overbookFactor;  A.inviteMs  how long an invitation is good
 -- A.lateMs    how long after its slot's start a booking not checked in is still expected

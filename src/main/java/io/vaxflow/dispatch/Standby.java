@@ -79,7 +79,7 @@ public final class Standby {
         .map(r -> new Joined(site, r.getInteger("position"), r.getInteger("waiting"), km));
   }
 
-  /** One look at a site's leftover (the sweep's, about once a second): invitations when its open vials hold spare doses. */
+  /** One look at a site's leftover (at every sweep, flow.tickMs): invitations when its open vials hold spare doses. */
   public Future<?> invite(SiteFlow flow) {
     VaxflowConfig.Standby s = config.standby();
     List<String> codes = new ArrayList<>();
