@@ -81,6 +81,8 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.None> DAY_STATS = unwaited("day_stats", ScriptArgs.None.class);
   public static final Script<ScriptArgs.None> WAIT_ACCURACY = unwaited("wait_accuracy", ScriptArgs.None.class);
   public static final Script<ScriptArgs.Stock> STOCK = unwaited("stock", ScriptArgs.Stock.class);
+  /** The dashboard's doses of the day: given and wasted by lot and by quarter hour, open vials, standby invitations. */
+  public static final Script<ScriptArgs.Stock> DOSES_DAY = unwaited("doses_day", ScriptArgs.Stock.class);
 
   private final String name;
   private final Class<A> args;

@@ -51,7 +51,7 @@ public final class Api {
     this.kiosk = new KioskRoutes(checkin, views);
     this.away = new AwayRoutes(io.vaxflow.security.TrackToken.fromVoucherSecret(config.voucherSecret()), limiter, views);
     this.stations = new StationRoutes(views);
-    this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
+    this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events, new io.vaxflow.monitor.DoseFigures(config.timeZone()));
     this.plan = new PlanRoutes(plans);
     this.devices = new DeviceRoutes(devices, limiter, views);
     this.stock = new StockRoutes(stock, config, views);

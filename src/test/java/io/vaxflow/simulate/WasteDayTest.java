@@ -282,6 +282,13 @@ class WasteDayTest {
         for (String shot : shots) {
           assertEquals(d.lot, city.redis(Command.HGET, shot, "lot").toString(), shot + " recorded with its lot");
         }
+        // the dashboard's figures say the same (GET /metrics, its doses panel)
+        JsonObject panel = city.get(d.api() + "/metrics", manager).json().getJsonObject("doses");
+        assertEquals(doses[0], panel.getInteger("given"), d.site + " dashboard: " + panel);
+        assertEquals(doses[1], panel.getInteger("wasted"), d.site + " dashboard: " + panel);
+        assertEquals(doses[0], panel.getJsonArray("byHour").stream().mapToInt(h -> ((JsonObject) h).getInteger("given")).sum());
+        assertEquals(d == with ? invited.size() : 0, panel.getJsonObject("standby").getInteger("invited"));
+        assertEquals(d.standbyIn, panel.getJsonObject("standby").getInteger("accepted"));
         figures.put(d.site, String.format("given %d, wasted %d (%.1f%% of the doses of the vials opened), vials opened %d, "
                 + "people not vaccinated %d, stop-opening refusals %d, standby invited %d / came %d / told gone %d / too late %d",
             doses[0], doses[1], 100.0 * doses[1] / Math.max(1, doses[0] + doses[1]), d.opened, d.sentHome(), d.refusedOpen,
