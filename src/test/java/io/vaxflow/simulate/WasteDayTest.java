@@ -13,7 +13,6 @@ import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -277,7 +276,7 @@ class WasteDayTest {
       for (Day d : days) {
         int[] doses = d.doses();
         assertEquals(d.vaccinated, doses[0], d.site + ": every dose given is a shot the booths gave");
-        List<String> shots = keys("vf:{" + d.site + "}:shot:*");
+        List<String> shots = city.keys("vf:{" + d.site + "}:shot:*");
         assertEquals(doses[0], shots.size(), d.site + ": every shot recorded");
         for (String shot : shots) {
           assertEquals(d.lot, city.redis(Command.HGET, shot, "lot").toString(), shot + " recorded with its lot");
@@ -303,16 +302,5 @@ class WasteDayTest {
       sms.stop();
       vertx.close().await();
     }
-  }
-
-  private List<String> keys(String pattern) {
-    List<String> out = new ArrayList<>();
-    String cursor = "0";
-    do {
-      Response r = city.redis(Command.SCAN, cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = r.get(0).toString();
-      for (Response k : r.get(1)) out.add(k.toString());
-    } while (!cursor.equals("0"));
-    return out;
   }
 }
