@@ -3,6 +3,7 @@ package io.vaxflow.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vaxflow.support.TestCity;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Booking within the doses: a day with 1,000 seats at a site whose lots hold 600 doses usable that day. 2,000 people
  * book at once (200 requests in flight): exactly 600 get an appointment, the other 1,400 {@code 409 NO_CAPACITY} with
  * {@code reason: DOSES}; the site's count of doses booked for the day is 600 and every slot counter together 600 (the
- * slots had room: the doses limited it).
+ * slots had room: the doses limited it). Left to the dispatcher, a person near xuhui is then booked at the next site.
  */
 class DoseCapTest {
 
@@ -44,6 +45,13 @@ class DoseCapTest {
       for (String slot : slots.getKeys()) seats += slots.get(slot).toInteger();
       assertEquals(600, seats, "slot counters " + slots);
       assertEquals(600L, (long) city.keys("vf:{city}:dose:*").size(), "the refused hold no claim");
+
+      // left to the dispatcher, someone near xuhui (no dose left that day) is booked at the next site with doses
+      var elsewhere = city.booking(new JsonObject().put("name", "Near Xuhui").put("idNumber", io.vaxflow.support.Ids.resident(34, 1))
+          .put("phone", "13700000001").put("dose", 1).put("day", DAY).put("community", "Xujiahui"));
+      assertEquals(201, elsewhere.status(), elsewhere.body());
+      assertEquals("NEAREST_FULL", elsewhere.json().getString("reasonCode"));
+      assertEquals("jingan", elsewhere.json().getString("siteId"), "the next nearest: " + elsewhere.body());
     }
   }
 }
