@@ -4,7 +4,7 @@
 -- checkin.lua tells the others it is gone). Each invitation is an appointment of category S for now, good until
 -- A.inviteMs from now: a 'standby' event names it (the webhooks send its code to the person's phone). Run by the
 -- sweep at every tick (flow.tickMs); bounded by the codes it is given, and quick while the list is empty.
--- A.codes     new appointment codes (at most this many invited at once)
+-- A.codes     new appointment codes (at most this many invited at once);  A.vouchers  their signed vouchers (category S)
 -- A.overbook  standby.overbookFactor;  A.inviteMs  how long an invitation is good
 -- A.lateMs    how long after its slot's start a booking not checked in is still expected
 -- A.slot      now, local HH:MM (the invitation's slot);  A.keepSec, A.eraseAt  as a booking's (book.lua)
@@ -26,11 +26,11 @@ while invited < want do
   local who = hgetall(P .. 'standby:' .. first)
   if who.phone then -- else erased meanwhile
     invited = invited + 1
-    local code, expires = A.codes[invited], NOW + A.inviteMs
+    local code, voucher, expires = A.codes[invited], A.vouchers[invited], NOW + A.inviteMs
     local key = P .. 'appt:' .. code
     redis.call('HSET', key, 'code', code, 'name', who.name, 'phone', who.phone, 'idType', 'resident', 'idNumber', '',
                'person', '', 'dose', who.dose, 'priority', '', 'category', 'S', 'day', DAY, 'slot', A.slot, 'slotStart', NOW,
-               'createdAt', NOW, 'anaphylaxis', '0', 'expiresAt', expires, 'lateMs', A.lateMs)
+               'createdAt', NOW, 'anaphylaxis', '0', 'expiresAt', expires, 'lateMs', A.lateMs, 'voucher', voucher)
     redis.call('EXPIRE', key, A.keepSec)
     redis.call('ZADD', P .. 'erase', A.eraseAt, 'a|' .. code)
     redis.call('ZADD', invites, expires, code)

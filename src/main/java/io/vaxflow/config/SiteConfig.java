@@ -41,7 +41,8 @@ public record SiteConfig(
   /**
    * The site's last hour (issue 16: the last hour of the day decides the waste of multi-dose vials): from
    * {@code stopOpeningAt} (local HH:MM; '' never) a booth opens no new vial unless at least {@code minWaitingToOpen}
-   * people wait for a shot (at a desk, in the vaccination queue or at a booth); refused 409 STOP_OPENING.
+   * people wait for a shot (at a desk, in the vaccination queue or at a booth) beyond the doses left in the site's other
+   * open vials, the people on its standby list counting once one does; refused 409 STOP_OPENING.
    */
   public record LastHour(@Setting("''") String stopOpeningAt,
                          @Setting(value = "5", min = 0, max = 10000) int minWaitingToOpen) implements Checked {

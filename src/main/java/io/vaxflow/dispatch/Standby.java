@@ -82,10 +82,17 @@ public final class Standby {
   /** One look at a site's leftover (at every sweep, flow.tickMs): invitations when its open vials hold spare doses. */
   public Future<?> invite(SiteFlow flow) {
     VaxflowConfig.Standby s = config.standby();
+    LocalTime now = LocalTime.ofInstant(flow.now(), config.timeZone()).withSecond(0).withNano(0);
     List<String> codes = new ArrayList<>();
-    for (int i = 0; i < CODES_PER_LOOK; i++) codes.add(Voucher.newCode(flow.site().code()));
-    String slot = LocalTime.ofInstant(flow.now(), config.timeZone()).format(HH_MM);
-    return flow.run(Script.STANDBY, new ScriptArgs.StandbyInvite(codes, s.overbookFactor(), s.inviteMin() * 60_000L,
+    List<String> vouchers = new ArrayList<>();
+    for (int i = 0; i < CODES_PER_LOOK; i++) {
+      String code = Voucher.newCode(flow.site().code());
+      codes.add(code);
+      // signed, category S: the kiosk lets it check in after the site's hours while the invitation holds
+      vouchers.add(Voucher.sign(config.voucherSecret(), code, flow.today(), now, Voucher.STANDBY));
+    }
+    String slot = now.format(HH_MM);
+    return flow.run(Script.STANDBY, new ScriptArgs.StandbyInvite(codes, vouchers, s.overbookFactor(), s.inviteMin() * 60_000L,
         s.lateMin() * 60_000L, slot, Duration.ofDays(3).toSeconds(), endOfToday(flow)), Actor.of("system"));
   }
 

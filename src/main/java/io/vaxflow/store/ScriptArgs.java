@@ -169,12 +169,13 @@ public final class ScriptArgs {
   public record StandbyAdd(String id, String name, String phone, String community, int dose, double rank, long expireAt) {}
 
   /**
-   * standby: invitations to the doses left over ({@code codes} new appointment codes, at most this many), each good
+   * standby: invitations to the doses left over ({@code codes} new appointment codes, at most this many, and their signed
+   * vouchers, category S), each good
    * {@code inviteMs}; {@code overbook} x the spare doses less those still out; a booking not checked in is expected up to
    * {@code lateMs} after its slot's start; {@code slot} now (local HH:MM); kept and erased as a booking's.
    */
-  public record StandbyInvite(List<String> codes, double overbook, long inviteMs, long lateMs, String slot, long keepSec,
-                              long eraseAt) {}
+  public record StandbyInvite(List<String> codes, List<String> vouchers, double overbook, long inviteMs, long lateMs, String slot,
+                              long keepSec, long eraseAt) {}
 
   /** stock: the site's booths (their open vials). */
   public record Stock(List<String> booths) {}

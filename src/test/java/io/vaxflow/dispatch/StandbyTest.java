@@ -89,7 +89,8 @@ class StandbyTest {
             .getJsonObject("WebhookEvent")));
     for (Receiver.Got g : sms.delivered()) assertTrue(contract.validate(Json.decodeValue(g.body())).getValid(), g.body());
 
-    Reply first = city.post("/api/v1/sites/pudong/checkins", new JsonObject().put("voucher", invited.get(0).getString("appointment")));
+    // the invitation's signed voucher (category S) or its code typed: either checks in
+    Reply first = city.post("/api/v1/sites/pudong/checkins", new JsonObject().put("voucher", invited.get(0).getString("voucher")));
     assertEquals(201, first.status(), first.body());
     String s001 = first.json().getJsonObject("ticket").getString("number");
     assertEquals("S", first.json().getJsonObject("ticket").getString("category"));

@@ -28,11 +28,11 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 16, the simulated day: two sites run the same morning side by side (08:00-12:00, two desks, two booths, 70
- * people booked in 30-minute slots of 10 from 08:00 to 11:00, well below the stock; one in ten never comes; the
+ * Issue 16, the simulated day: three sites run the same morning side by side (08:00-12:00, two desks, two booths, 80
+ * people booked in 30-minute slots of 10 from 08:00 to 11:30, well below the stock; one in ten never comes; the
  * vaccinators open a vial of the 10-dose mRNA vaccine whenever a patient is at the booth and none is open). jingan
- * has the last-hour policy (no new vial from 11:00 unless 3 wait) and a standby list of 12 people, invited by webhook
- * (they come 10 minutes later); xuhui has neither. The day is driven over HTTP minute by minute on a simulated clock;
+ * has the last-hour policy (no new vial from 11:00 unless 3 wait beyond the doses open, the standby list counting) and
+ * a standby list of 12 people, invited by webhook (they come 10 minutes later); pudong the policy alone; xuhui neither. The day is driven over HTTP minute by minute on a simulated clock;
  * at every minute each site's doses given + wasted + left equal its stock; at the end every shot is recorded with its
  * lot, the open vials run out their time (their doses wasted), and the two days' waste is printed side by side.
  */
@@ -41,7 +41,7 @@ class WasteDayTest {
   private static final String SECRET = "waste-day-receiver-secret-0123456789";
   private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
   private static final Instant START = Instant.parse("2026-11-23T23:40:00Z"); // 07:40 on the 24th
-  private static final int BOOKED = 70;
+  private static final int BOOKED = 80;
   private static final int STANDBY = 12;
   private static final int TRAVEL_MIN = 10;
 
@@ -59,10 +59,13 @@ class WasteDayTest {
   /** One site's day: its people, its staff, its figures. */
   private final class Day {
     final String site, lot;
-    final Map<Integer, List<String>> arrivals = new HashMap<>(); // minute of the day -> vouchers (or standby codes)
+    final Map<Integer, List<String>> arrivals = new HashMap<>(); // minute of the day -> vouchers
+    final Set<String> invitations = new HashSet<>(); // the standby invitations' vouchers
     final List<Station> desks = List.of(new Station("desk-1"), new Station("desk-2"));
     final List<Station> booths = List.of(new Station("booth-1"), new Station("booth-2"));
     int deskQueue, boothQueue, vaccinated, opened, refusedOpen, standbyIn, standbyGone, standbyLate, stock;
+    /** The service times: the same sequence at every site (until their policies make them differ). */
+    final Random service = new Random(61);
 
     Day(String site, String lot) {
       this.site = site;
@@ -75,7 +78,7 @@ class WasteDayTest {
 
     void arrive(int minute) {
       for (String voucher : arrivals.getOrDefault(minute, List.of())) {
-        boolean standby = voucher.indexOf('.') < 0;
+        boolean standby = invitations.contains(voucher);
         Reply r = city.post(api() + "/checkins", new JsonObject().put("voucher", voucher));
         if (standby && r.status() == 409 && "STANDBY_GONE".equals(r.errorCode())) {
           standbyGone++;
@@ -105,7 +108,7 @@ class WasteDayTest {
           FlowKit.ok(act(desk, d, "next"), site + " desk next");
           FlowKit.ok(act(desk, d, "start"), site + " desk start");
           d.busy = true;
-          d.doneAt = minute + 2 + random.nextInt(3);
+          d.doneAt = minute + 2 + service.nextInt(3);
           deskQueue--;
         }
       }
@@ -146,7 +149,7 @@ class WasteDayTest {
           if (next.status() != 200) continue;
           FlowKit.ok(act(booth, b, "start"), site + " booth start");
           b.busy = true;
-          b.doneAt = minute + 3 + random.nextInt(3);
+          b.doneAt = minute + 3 + service.nextInt(3);
           boothQueue--;
         }
       }
@@ -193,6 +196,12 @@ class WasteDayTest {
   }
 
   private final Random random = new Random(16);
+
+  /** A counter of the site's day of doses (lib/stock.lua), "0" when absent. */
+  private String stockCounter(String site, String field) {
+    Object v = city.redis(Command.HGET, "vf:{" + site + "}:stock:" + TestCity.TODAY, field);
+    return v == null ? "0" : v.toString();
+  }
   private TestCity city;
   private String door, desk, booth, manager;
 
@@ -202,10 +211,11 @@ class WasteDayTest {
     Receiver sms = new Receiver(vertx, SECRET).start();
     SimClock clock = new SimClock(START.toEpochMilli());
     Map<String, String> env = new HashMap<>(Map.of("VAXFLOW_WEBHOOKS_0_ID", "sms", "VAXFLOW_WEBHOOKS_0_URL", sms.url("/sms"),
-        "VAXFLOW_WEBHOOKS_0_EVENTS", "standby", "VAXFLOW_WEBHOOKS_0_SECRET", SECRET, "VAXFLOW_FLOW_TICKMS", "20",
-        "VAXFLOW_STANDBY_LATEMIN", "15", "VAXFLOW_SITES_JINGAN_LASTHOUR_STOPOPENINGAT", "11:00",
-        "VAXFLOW_SITES_JINGAN_LASTHOUR_MINWAITINGTOOPEN", "3"));
-    for (String s : List.of("JINGAN", "XUHUI")) {
+        "VAXFLOW_WEBHOOKS_0_EVENTS", "standby", "VAXFLOW_WEBHOOKS_0_SECRET", SECRET, "VAXFLOW_FLOW_TICKMS", "10",
+        "VAXFLOW_STANDBY_LATEMIN", "20", "VAXFLOW_SITES_JINGAN_LASTHOUR_STOPOPENINGAT", "11:00",
+        "VAXFLOW_SITES_JINGAN_LASTHOUR_MINWAITINGTOOPEN", "3", "VAXFLOW_SITES_PUDONG_LASTHOUR_STOPOPENINGAT", "11:00",
+        "VAXFLOW_SITES_PUDONG_LASTHOUR_MINWAITINGTOOPEN", "3"));
+    for (String s : List.of("JINGAN", "PUDONG", "XUHUI")) {
       env.putAll(Map.of("VAXFLOW_SITES_" + s + "_HOURS_OPEN", "08:00", "VAXFLOW_SITES_" + s + "_HOURS_CLOSE", "12:00",
           "VAXFLOW_SITES_" + s + "_SLOTCAPACITY", "10", "VAXFLOW_SITES_" + s + "_DESKS", "2", "VAXFLOW_SITES_" + s + "_BOOTHS", "2",
           "VAXFLOW_SITES_" + s + "_ROOMCAPACITY", "100", "VAXFLOW_SITES_" + s + "_HALLCAPACITY", "200",
@@ -217,8 +227,8 @@ class WasteDayTest {
       desk = city.login("desk", "1234");
       booth = city.login("booth", "4321");
       manager = city.login("manager", "2468");
-      Day with = new Day("jingan", "JA-MR2611B"), without = new Day("xuhui", "XH-MR2611B");
-      List<Day> days = List.of(with, without);
+      Day with = new Day("jingan", "JA-MR2611B"), stopOnly = new Day("pudong", "PD-MR2611B"), without = new Day("xuhui", "XH-MR2611B");
+      List<Day> days = List.of(with, stopOnly, without);
       for (Day d : days) {
         d.stock = d.doses()[2];
         assertEquals(400, d.stock, d.site + ": 100 vials of 2 doses and 20 of 10");
@@ -227,8 +237,8 @@ class WasteDayTest {
       for (int i = 0; i < BOOKED; i++) {
         int late = -10 + random.nextInt(31);
         for (Day d : days) {
-          JsonObject b = new JsonObject().put("name", FlowKit.name("Day", i)).put("idNumber", Ids.resident(d == with ? 71 : 72, i))
-              .put("phone", String.format("13%d%08d", d == with ? 7 : 8, i)).put("dose", 1).put("day", TestCity.TODAY)
+          JsonObject b = new JsonObject().put("name", FlowKit.name("Day", i)).put("idNumber", Ids.resident(71 + days.indexOf(d), i))
+              .put("phone", String.format("13%d%08d", 7 + days.indexOf(d), i)).put("dose", 1).put("day", TestCity.TODAY)
               .put("siteId", d.site);
           Reply r = city.booking(b);
           assertEquals(201, r.status(), r.body());
@@ -249,12 +259,17 @@ class WasteDayTest {
       for (int step = 0; step < 320; step++) { // 07:40 to 13:00
         clock.advance(Duration.ofMinutes(1));
         int minute = LocalTime.ofInstant(clock.instant(), ZONE).toSecondOfDay() / 60;
-        // the last hour: the sweep (every 20 ms) looks for spare doses each minute
-        if (minute >= 10 * 60 + 45 && minute <= 12 * 60) FlowKit.sleep(25);
+        // the last hour: the sweep (every 10 ms) looks for spare doses each minute, and its invitations are delivered
+        if (minute >= 10 * 60 + 45 && minute <= 12 * 60 + 30) {
+          FlowKit.sleep(30);
+          FlowKit.await("the invitations delivered", 5_000, () -> sms.delivered().stream().filter(g -> "standby".equals(g.event()))
+              .count() >= Long.parseLong(stockCounter("jingan", "standbyInvited")));
+        }
         for (Receiver.Got g : sms.delivered()) {
           JsonObject e = g.json();
           if ("standby".equals(g.event()) && invited.add(e.getString("appointment"))) {
-            with.arrivals.computeIfAbsent(minute + TRAVEL_MIN, k -> new ArrayList<>()).add(e.getString("appointment"));
+            with.invitations.add(e.getString("voucher"));
+            with.arrivals.computeIfAbsent(minute + TRAVEL_MIN, k -> new ArrayList<>()).add(e.getString("voucher"));
           }
         }
         for (Day d : days) {
@@ -295,6 +310,7 @@ class WasteDayTest {
       }
       System.out.println("simulated day, 08:00-12:00, " + BOOKED + " booked (10% no-shows), 10-dose vials, 2 booths a site:");
       System.out.println("  WITHOUT stop-opening and standby (xuhui): " + figures.get("xuhui"));
+      System.out.println("  stop-opening at 11:00 unless 3 wait, no standby list (pudong): " + figures.get("pudong"));
       System.out.println("  WITH stop-opening at 11:00 unless 3 wait, and " + STANDBY + " on standby (jingan): " + figures.get("jingan"));
       assertTrue(with.standbyIn > 0, "standby people came for the leftover: " + figures.get("jingan"));
       assertFalse(invited.isEmpty());
