@@ -8,7 +8,7 @@
 -- A.overbook  standby.overbookFactor;  A.inviteMs  how long an invitation is good
 -- A.lateMs    how long after its slot's start a booking not checked in is still expected
 -- A.slot      now, local HH:MM (the invitation's slot);  A.keepSec, A.eraseAt  as a booking's (book.lua)
--- Returns {ok, invited, spare}.
+-- Returns {ok, invited, spare, wanted (asked without codes: how many would be invited)}.
 -- include: site, stats, stock, doses
 if not site_ready() then return fail('STORE_RESET') end
 local list = P .. 'standby'
@@ -17,7 +17,10 @@ local spare = standby_spare(A.lateMs)
 if spare < 1 then return reply({ok = true, invited = 0, spare = spare}) end
 local invites = P .. 'invites:' .. DAY
 redis.call('ZREMRANGEBYSCORE', invites, '-inf', NOW)
-local want = math.min(math.ceil(A.overbook * spare) - redis.call('ZCARD', invites), #A.codes)
+local wanted = math.min(math.ceil(A.overbook * spare) - redis.call('ZCARD', invites), redis.call('ZCARD', list))
+-- asked without codes (the sweep's first look): how many it would invite, so codes are made only when they are needed
+if #A.codes == 0 or wanted < 1 then return reply({ok = true, invited = 0, spare = spare, wanted = math.max(0, wanted)}) end
+local want = math.min(wanted, #A.codes)
 local invited = 0
 while invited < want do
   local first = redis.call('ZRANGE', list, 0, 0)[1]

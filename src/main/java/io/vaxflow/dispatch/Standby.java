@@ -35,7 +35,7 @@ public final class Standby {
   /** Joined: the site's list, their place in it and how many are on it. */
   public record Joined(SiteConfig site, int position, int waiting, double distanceKm) {}
 
-  /** Invitations made at once, at most (a site's leftover is a few vials' doses). */
+  /** Invitations made in one look, at most (a site's leftover is a few vials' doses; the next look makes more). */
   private static final int CODES_PER_LOOK = 10;
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
 
@@ -79,13 +79,21 @@ public final class Standby {
         .map(r -> new Joined(site, r.getInteger("position"), r.getInteger("waiting"), km));
   }
 
-  /** One look at a site's leftover (at every sweep, flow.tickMs): invitations when its open vials hold spare doses. */
+  /**
+   * One look at a site's leftover (at every sweep, flow.tickMs): invitations when its open vials hold spare doses. The
+   * first look carries no codes (the script says how many it would invite); only then are codes made and signed.
+   */
   public Future<?> invite(SiteFlow flow) {
+    return invite(flow, 0).compose(r -> r.getInteger("wanted", 0) > 0
+        ? invite(flow, Math.min(CODES_PER_LOOK, r.getInteger("wanted"))) : Future.succeededFuture(r));
+  }
+
+  private Future<io.vertx.core.json.JsonObject> invite(SiteFlow flow, int n) {
     VaxflowConfig.Standby s = config.standby();
     LocalTime now = LocalTime.ofInstant(flow.now(), config.timeZone()).withSecond(0).withNano(0);
     List<String> codes = new ArrayList<>();
     List<String> vouchers = new ArrayList<>();
-    for (int i = 0; i < CODES_PER_LOOK; i++) {
+    for (int i = 0; i < n; i++) {
       String code = Voucher.newCode(flow.site().code());
       codes.add(code);
       // signed, category S: the kiosk lets it check in after the site's hours while the invitation holds
