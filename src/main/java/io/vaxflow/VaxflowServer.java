@@ -16,6 +16,7 @@ import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.TimerSweep;
+import io.vaxflow.dispatch.Standby;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.Revocations;
@@ -141,6 +142,7 @@ public final class VaxflowServer {
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
           Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
+          Standby standby = new Standby(config, flows);
           Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
@@ -159,7 +161,7 @@ public final class VaxflowServer {
             if ("checkin".equals(e.get("type"))) guard.seen(site, e.get("day"), e.get("number"));
           });
           return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
-              .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
+              .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs(), standby::invite)))
               .compose(v -> config.webhooks().isEmpty() ? Future.succeededFuture() : vertx.deployVerticle(webhooks))
               // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)
               .compose(v -> Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.ALERT)
