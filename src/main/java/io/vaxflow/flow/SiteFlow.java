@@ -285,7 +285,7 @@ public final class SiteFlow {
 
   /**
    * The public views of the tickets this server's phones follow, at one moment (lua/follow.lua):
-   * {@code numbers} with the day of each one's link; a ticket no longer kept has none. A ticket
+   * {@code numbers} with the day of each one's link, in their order; a ticket no longer kept is null. A ticket
    * waiting in a queue comes as its queue's view with its own number, day, people ahead and wait.
    */
   public Future<List<Ticket>> follow(List<String> numbers, List<String> days) {
@@ -300,18 +300,26 @@ public final class SiteFlow {
         views.add(v);
       }
       JsonArray figures = array(r, "figures");
-      List<Ticket> out = new ArrayList<>(numbers.size());
-      for (int i = 0; i < numbers.size(); i++) {
-        int view = figures.getInteger(5 * i);
-        if (view > 0) out.add(Ticket.from(site.id(), views.get(view - 1)));
-        if (view >= 0) continue;
-        JsonObject queued = views.get(-view - 1).copy().put("number", numbers.get(i)).put("day", days.get(i))
-            .put("peopleAhead", figures.getInteger(5 * i + 1))
-            .put("wait", new JsonObject().put("min", figures.getValue(5 * i + 2)).put("lo", figures.getValue(5 * i + 3))
-                .put("hi", figures.getValue(5 * i + 4)));
-        out.add(Ticket.from(site.id(), queued));
-      }
-      return out;
+      // made as they are asked for (Followers sends them a slice per event-loop turn): 5,000 tickets made at once
+      // held the event loop that the site's check-ins share
+      return new java.util.AbstractList<Ticket>() {
+        @Override
+        public Ticket get(int i) {
+          int view = figures.getInteger(5 * i);
+          if (view == 0) return null; // no longer kept
+          if (view > 0) return Ticket.from(site.id(), views.get(view - 1));
+          JsonObject queued = views.get(-view - 1).copy().put("number", numbers.get(i)).put("day", days.get(i))
+              .put("peopleAhead", figures.getInteger(5 * i + 1))
+              .put("wait", new JsonObject().put("min", figures.getValue(5 * i + 2)).put("lo", figures.getValue(5 * i + 3))
+                  .put("hi", figures.getValue(5 * i + 4)));
+          return Ticket.from(site.id(), queued);
+        }
+
+        @Override
+        public int size() {
+          return numbers.size();
+        }
+      };
     });
   }
 
