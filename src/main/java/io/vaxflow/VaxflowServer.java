@@ -26,11 +26,17 @@ import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.AlertWatch;
 import io.vaxflow.monitor.SiteMetrics;
+import io.vaxflow.immunization.Certificates;
+import io.vaxflow.immunization.Fhir;
+import io.vaxflow.immunization.Registry;
+import io.vaxflow.immunization.Shots;
+import io.vaxflow.notify.Destination;
 import io.vaxflow.notify.Webhooks;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.web.Api;
+import io.vaxflow.web.ImmunizationRoutes;
 import io.vaxflow.web.Pages;
 import io.vaxflow.web.WebServer;
 import io.vertx.core.Future;
@@ -38,6 +44,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -115,11 +122,15 @@ public final class VaxflowServer {
         ? vertx.deployVerticle(builtIn).map(id -> "http://127.0.0.1:" + builtIn.port())
         : Future.succeededFuture(config.registry().url());
 
+    Shots shots = new Shots(scripts, clock, config.timeZone());
     return untilReady(vertx, () -> scripts.preload()
             .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList())),
         System.currentTimeMillis() + 30_000)
-        .compose(v -> registryUrl)
-        .compose(url -> {
+        .compose(v -> Certificates.load(config, scripts, shots, clock))
+        .compose(certificates -> registryUrl.map(url -> Map.entry(url, certificates)))
+        .compose(started -> {
+          String url = started.getKey();
+          Certificates certificates = started.getValue();
           RegistryClient registry = new RegistryClient(vertx, config.registry(), url);
           metrics.breaker("registry", registry::state);
           Checkin checkin = new Checkin(config, limiter, registry, metrics);
@@ -127,13 +138,18 @@ public final class VaxflowServer {
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
-          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
+          Fhir fhir = new Fhir(config.immunizationRegistry(), vaccines(config), sitesById(config), config.timeZone());
+          List<Destination> receivers = config.immunizationRegistry().delivers()
+              ? List.of(new Registry(vertx, config.immunizationRegistry(), shots, fhir, config.notifications().timeoutMs(),
+                  config.notifications().inFlight()))
+              : List.of();
+          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet(), receivers);
           Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
-              new io.vaxflow.plan.SitePlans(config.flow(), scripts));
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts), new ImmunizationRoutes(config, vertx, shots, fhir, certificates));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays, devices);
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, devices), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
@@ -141,7 +157,7 @@ public final class VaxflowServer {
           announcer.listen(webhooks::wake);
           return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
-              .compose(v -> config.webhooks().isEmpty() ? Future.succeededFuture() : vertx.deployVerticle(webhooks))
+              .compose(v -> webhooks.anyReceiver() ? vertx.deployVerticle(webhooks) : Future.succeededFuture())
               // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)
               .compose(v -> Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.ALERT)
                   ? vertx.deployVerticle(new AlertWatch(flows.values(), siteMetrics, config.notifications().alertCheckSec() * 1000L))
@@ -154,6 +170,17 @@ public final class VaxflowServer {
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })
         .onFailure(err -> redis.close());
+  }
+
+  /** The products' codes in the immunization record and their names (the config's {@code products}). */
+  static Map<String, Fhir.Vaccine> vaccines(VaxflowConfig config) {
+    return Map.of(); // TODO(V3): from config.products() once issue 16's stock lands
+  }
+
+  private static Map<String, SiteConfig> sitesById(VaxflowConfig config) {
+    Map<String, SiteConfig> out = new LinkedHashMap<>();
+    config.allSites().forEach(s -> out.put(s.id(), s));
+    return out;
   }
 
   /** Redis may still be starting (a container next to ours): retry the first contact for a while. */

@@ -47,6 +47,15 @@ public final class EventStream {
     });
   }
 
+  /** The day's entries of one type ({@code shot}), oldest first: the day's stream read page by page from its first event. */
+  public Future<List<Entry>> dayOf(String site, String day, String type) {
+    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.dayStart(site)).arg(day)).compose(r -> {
+      List<Entry> out = new ArrayList<>();
+      if (r == null) return Future.succeededFuture(out);
+      return page(site, day, r.toString(), Integer.MAX_VALUE, e -> type.equals(e.get("type")), out);
+    });
+  }
+
   /**
    * The day's calls after {@code after} (exclusive; from the day's first event when it is older or
    * absent), the latest {@code max} of them, oldest first: one bounded read of the calls index.
@@ -83,17 +92,22 @@ public final class EventStream {
   }
 
   private Future<List<Entry>> page(String site, String day, String from, int limit, List<Entry> out) {
+    return page(site, day, from, limit, e -> true, out);
+  }
+
+  private Future<List<Entry>> page(String site, String day, String from, int limit, java.util.function.Predicate<Entry> wanted,
+      List<Entry> out) {
     Request req = Request.cmd(Command.XRANGE).arg(SiteKeys.events(site)).arg(from).arg("+").arg("COUNT").arg(PAGE);
     return store.send(req).compose(resp -> {
       String last = null;
       for (Response e : resp) {
         Entry entry = entry(e);
         last = entry.id();
-        if (day.equals(entry.get("day"))) out.add(entry);
+        if (day.equals(entry.get("day")) && wanted.test(entry)) out.add(entry);
         if (out.size() >= limit) return Future.succeededFuture(out);
       }
       if (resp.size() < PAGE || last == null) return Future.succeededFuture(out);
-      return page(site, day, "(" + last, limit, out);
+      return page(site, day, "(" + last, limit, wanted, out);
     });
   }
 }

@@ -99,7 +99,15 @@ public final class SiteKeys {
     /** hash per one-time code, for minutes: what the code enrols (role, name, by, expiresAt), under the code's SHA-256. */
     ENROL("enrol:"),
     /** set per device id: the tokens of the staff sessions opened on that tablet (closed when it is revoked). */
-    DEVICE_SESSIONS("device_sessions:");
+    DEVICE_SESSIONS("device_sessions:"),
+    /**
+     * hash per shot id ({@code <site>-<D>-<number>-d<dose>}): one shot as the booth's done recorded it (product, lot,
+     * expiry, dose, at, by, station, day, number, appointment, personKey), and deliveredAt, deliveredTo once the
+     * immunization registry has it (lua/shot_delivered.lua).
+     */
+    SHOT("shot:"),
+    /** string: the site's certificate signing key, PKCS#8 base64, made in demo mode only (lua/cert_key.lua). */
+    CERT_KEY("certkey");
 
     private final String name;
 

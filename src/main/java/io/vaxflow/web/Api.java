@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link BookingRoutes}, {@link KioskRoutes}, {@link AwayRoutes} (a person's own phone),
- * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices). Each module
+ * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices), {@link ImmunizationRoutes} (the immunization record, certificates). Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
@@ -34,10 +34,11 @@ public final class Api {
   private final StaffLogin staffLogin;
   private final RateLimiter limiter;
   private final Views views;
+  private final ImmunizationRoutes immunizations;
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
              Dispatcher dispatcher, io.vaxflow.dispatch.Bookings bookings, StaffLogin staffLogin, Devices devices, EventStream events, RateLimiter limiter,
-             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans) {
+             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, ImmunizationRoutes immunizations) {
     this.config = config;
     this.limiter = limiter;
     this.views = new Views(config.timeZone());
@@ -53,6 +54,7 @@ public final class Api {
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
     this.plan = new PlanRoutes(plans);
     this.devices = new DeviceRoutes(devices, limiter, views);
+    this.immunizations = immunizations;
   }
 
   /** Mounts every API route on {@code routes}; their path parameters are checked before their rule. */
@@ -68,5 +70,6 @@ public final class Api {
     manager.mount(api);
     plan.mount(api);
     devices.mount(api);
+    immunizations.mount(api, routes, limiter);
   }
 }
