@@ -1,5 +1,6 @@
 package io.vaxflow.announce;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,10 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 7 item 3: an anonymous SockJS client flooding display acknowledgements must not stall
@@ -38,17 +38,10 @@ class AckFloodTest {
   private static final String ATTACKER = "203.0.113.9";
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.start(Map.of(
-        "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "100000",
-        "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "10000"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of(
+      "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "100000",
+      "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "10000")));
 
   @Test
   void anAckFloodLeavesCheckInAloneAndTheDisplaysBounded(Vertx vertx) throws Exception {

@@ -1,5 +1,6 @@
 package io.vaxflow.announce;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,8 @@ import io.vertx.redis.client.Command;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 7 item 6: {@code GET /calls?after=} does bounded work whatever {@code after} is, on a
@@ -28,18 +28,11 @@ class CallsFeedTest {
   private static final String PATH = "/api/v1/sites/" + SITE + "/calls";
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.start(Map.of(
-        "VAXFLOW_ANNOUNCE_REPEATS", "1", // no repeat claims (their XRANGE) inside the measured requests
-        "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "100000",
-        "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "10000"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of(
+      "VAXFLOW_ANNOUNCE_REPEATS", "1", // no repeat claims (their XRANGE) inside the measured requests
+      "VAXFLOW_SITES_PUDONG_HALLCAPACITY", "100000",
+      "VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "10000")));
 
   @Test
   void everyAfterIsAnsweredWithOneBoundedRead() throws Exception {

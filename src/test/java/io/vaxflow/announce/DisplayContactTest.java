@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.store.SiteKeys;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,9 +16,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15 over the SockJS bridge and HTTP: every call's JSON carries its {@code speech} (the live
@@ -31,15 +32,12 @@ class DisplayContactTest {
   static TestCity city;
   static String manager;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of()));
+
   @BeforeAll
   static void start() {
-    city = TestCity.start(Map.of());
     manager = city.login("manager", "2468");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   @Test

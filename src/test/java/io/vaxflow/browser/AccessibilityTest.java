@@ -2,6 +2,7 @@ package io.vaxflow.browser;
 
 import io.vaxflow.support.Axe;
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.DeviceKit;
 import io.vaxflow.support.TestCity;
 import java.util.ArrayList;
@@ -9,11 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -30,23 +29,8 @@ class AccessibilityTest {
   static TestCity city;
   static Browser browser;
 
-  @BeforeAll
-  static void start() {
-    Browser.assumeAvailable();
-    city = TestCity.start(Screens.FAST);
-    browser = Browser.open(1280, 900);
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Screens.FAST)).fresh().browser(1280, 900);
 
   /** The class's browser, fresh, its viewport that size, its pages taking axe. */
   private static Browser open(int width, int height) {

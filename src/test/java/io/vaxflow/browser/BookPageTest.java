@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.Axe;
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -28,18 +28,8 @@ class BookPageTest {
   private static TestCity city;
   private static Browser browser;
 
-  @BeforeAll
-  static void start() {
-    Browser.assumeAvailable();
-    city = TestCity.start(java.util.Map.of());
-    browser = Browser.open(390, 844);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(java.util.Map.of())).browser(390, 844);
 
   @Test
   void bookWithTheTextedCodeOnA390PhoneInEnglish() {

@@ -1,5 +1,6 @@
 package io.vaxflow.browser;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +13,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -34,23 +33,8 @@ class DashboardAdviceTest {
   static TestCity city;
   static Browser browser;
 
-  @BeforeAll
-  static void start() {
-    Browser.assumeAvailable();
-    city = TestCity.start(Screens.FAST);
-    browser = Browser.open(1440, 1000);
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Screens.FAST)).fresh().browser(1440, 1000);
 
   @Test
   void aPausedDeskWithItsQueueGrowingIsAdvisedAndResumedFromTheDashboard() {

@@ -1,5 +1,6 @@
 package io.vaxflow.browser;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,10 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WindowType;
 
@@ -53,20 +54,14 @@ class HallDisplayTest {
   static Browser browser;
   static String manager;
 
+    // the shipped announcement policy (said 3 times, 8 s apart): a call stays "now calling" 36 s
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of())).browser(1920, 1080);
+
   @BeforeAll
   static void start() {
-    Browser.assumeAvailable();
-    // the shipped announcement policy (said 3 times, 8 s apart): a call stays "now calling" 36 s
-    city = TestCity.start(Map.of());
-    browser = Browser.open(1920, 1080);
     Axe.allowInjection(browser); // for every page of the class (CSP is checked by the other hall tests)
     manager = city.login("manager", "2468");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (city != null) city.close();
   }
 
   // ---- sizes ----

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.TestCity;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -33,17 +35,18 @@ class HallLiveTest {
   static Browser hallBrowser;
   static Browser besideBrowser;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Screens.FAST)).fresh();
+
   @BeforeAll
   static void start() {
     Browser.assumeAvailable();
-    city = TestCity.start(Screens.FAST);
     hallBrowser = Browser.open(1920, 1080);
     besideBrowser = Browser.open(1280, 800);
   }
 
   @BeforeEach
   void fresh() {
-    city = city.reset();
     base = Screens.base(city);
   }
 
@@ -52,7 +55,6 @@ class HallLiveTest {
     for (Browser b : new Browser[] {hallBrowser, besideBrowser}) {
       if (b != null) b.close();
     }
-    if (city != null) city.close();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.NetworkCut;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonArray;
@@ -14,11 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -49,24 +48,8 @@ class HallOfflineTest {
   static TestCity city;
   static Browser hall;
 
-  @BeforeAll
-  static void start() {
-    Browser.assumeAvailable();
-    city = TestCity.start(Screens.FAST);
-    hall = Browser.open(1920, 1080);
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
-    hall.reset(1920, 1080);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hall != null) hall.close();
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Screens.FAST)).fresh().browser(1920, 1080);
 
   /** How a test cuts the display's network and brings it back. */
   interface Cut {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -14,10 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -39,19 +40,13 @@ class ScreenshotTest {
   /** One browser for the class, fresh (and of the screen's size) for each test. */
   static Browser browser;
 
+    // the shipped announcement policy (said 3 times, 8 s apart), as a site would run it
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(java.util.Map.of())).browser(1920, 1080);
+
   @BeforeAll
   static void start() {
-    Browser.assumeAvailable();
-    // the shipped announcement policy (said 3 times, 8 s apart), as a site would run it
-    city = TestCity.start(java.util.Map.of());
     base = Screens.base(city);
-    browser = Browser.open(1920, 1080);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (city != null) city.close();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.vaxflow.config.SiteConfig;
 import io.vaxflow.flow.StationAction;
 import io.vaxflow.support.Axe;
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.view.Words;
 import java.nio.file.Path;
@@ -18,11 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -48,11 +49,11 @@ class StaffPagesTest {
   private static String observed; // vaccinated, in observation
   private static String waiting;  // in the vaccine room, waiting for a desk
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"))).browser(1280, 800);
+
   @BeforeAll
   static void start() {
-    Browser.assumeAvailable();
-    city = TestCity.start(Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"));
-    b = Browser.open(1280, 800);
     Axe.allowInjection(b);
     base = Screens.base(city);
     manager = city.login("manager", "2468");
@@ -65,12 +66,6 @@ class StaffPagesTest {
     for (String a : List.of("next", "start", "done")) Screens.station(city, desk, "desk-1", a);
     for (String a : List.of("next", "start", "done")) Screens.station(city, booth, "booth-1", a);
     Screens.scan(city, door, waiting);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (b != null) b.close();
-    if (city != null) city.close();
   }
 
   @BeforeEach

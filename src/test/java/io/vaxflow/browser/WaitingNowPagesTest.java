@@ -1,5 +1,6 @@
 package io.vaxflow.browser;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -33,17 +34,14 @@ class WaitingNowPagesTest {
   static Browser hallBrowser;
   static Browser kioskBrowser;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Screens.FAST)).fresh();
+
   @BeforeAll
   static void start() {
     Browser.assumeAvailable();
-    city = TestCity.startOn(CLOCK, Screens.FAST);
     hallBrowser = Browser.open(1920, 1080);
     kioskBrowser = Browser.open(1080, 1920);
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
   }
 
   @AfterAll
@@ -51,7 +49,6 @@ class WaitingNowPagesTest {
     for (Browser b : new Browser[] {hallBrowser, kioskBrowser}) {
       if (b != null) b.close();
     }
-    if (city != null) city.close();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.DeviceKit;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
@@ -18,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A flood of bad vouchers from one of the site's own kiosks. What the server can tell without Redis (garbage, a
@@ -38,15 +39,13 @@ class CheckinFloodTest {
   private static TestCity city;
   private static String manager;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(
+      Map.of("VAXFLOW_LIMITS_KIOSK_RATE", "1", "VAXFLOW_LIMITS_KIOSK_BURST", String.valueOf(BURST))));
+
   @BeforeAll
   static void start() {
-    city = TestCity.start(Map.of("VAXFLOW_LIMITS_KIOSK_RATE", "1", "VAXFLOW_LIMITS_KIOSK_BURST", String.valueOf(BURST)));
     manager = city.login("manager", "2468");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   /** What each attempt got, by status and code. */

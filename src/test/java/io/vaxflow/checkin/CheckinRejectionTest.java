@@ -1,5 +1,6 @@
 package io.vaxflow.checkin;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import io.vaxflow.appointment.Voucher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,9 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every check-in rejection of the contract (SPEC "The HTTP API"), against the real server over
@@ -46,15 +46,8 @@ class CheckinRejectionTest {
 
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.start(PATIENT_STORE);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(PATIENT_STORE));
 
   // ---- VOUCHER_INVALID ----
 

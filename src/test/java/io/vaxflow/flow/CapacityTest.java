@@ -1,5 +1,6 @@
 package io.vaxflow.flow;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import static io.vaxflow.support.FlowKit.SITE;
 import static io.vaxflow.support.FlowKit.act;
@@ -21,10 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hall and the vaccine room hold their capacity whatever the path in: a desk giving its
@@ -38,20 +37,8 @@ class CapacityTest {
   private static final SimClock CLOCK = SimClock.at(TestCity.MORNING);
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_TICKMS", "50"));
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_TICKMS", "50"))).fresh();
 
   @Test
   void fourDesksReturningIntoAFullRoomDoNotOverfillIt() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
@@ -18,10 +19,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The observation area as a station, over HTTP against the real stack (Redis, scripts, timer
@@ -37,22 +36,12 @@ class ObservationTest {
   private static final SimClock CLOCK = SimClock.at(TestCity.MORNING);
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_OBSERVATIONSEC", String.valueOf(STANDARD_SEC), "VAXFLOW_FLOW_TICKMS", "50"));
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
-
   private static final int STANDARD_SEC = 4;
+
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK,
+      Map.of("VAXFLOW_FLOW_OBSERVATIONSEC", String.valueOf(STANDARD_SEC), "VAXFLOW_FLOW_TICKMS", "50"))).fresh();
+
   private static final long HIGH_MS = 30 * 60_000L;
   private static final String OBS = API + "/observation";
   private static final AtomicInteger PEOPLE = new AtomicInteger();

@@ -1,5 +1,6 @@
 package io.vaxflow.flow;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import static io.vaxflow.support.FlowKit.API;
 import static io.vaxflow.support.FlowKit.SITE;
@@ -22,10 +23,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What staff do at stations, one transition at a time over HTTP: recall, start, done, no-show and
@@ -40,20 +39,8 @@ class StationFlowTest {
   private static final SimClock CLOCK = SimClock.at(TestCity.MORNING);
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_TICKMS", "50"));
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_TICKMS", "50"))).fresh();
 
   /** The demo config's value of a timer, plus a second: the clock moved by it makes the timer due. */
   private static Duration past(int seconds) {

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
@@ -26,10 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Waiting away from the hall: a person's phone gives up their hall seat and keeps their place
@@ -48,21 +47,10 @@ class WaitAwayTest {
   private static final Duration DESK_TIME = Duration.ofMinutes(3); // the configured flow.deskServiceMin
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_TICKMS", "50", "VAXFLOW_SITES_PUDONG_DESKS", "2",
-        "VAXFLOW_SITES_PUDONG_HOURS_OPEN", "00:00", "VAXFLOW_SITES_PUDONG_HOURS_CLOSE", "24:00"));
-  }
-
-  @BeforeEach
-  void fresh() {
-    city = city.reset();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Map.of(
+      "VAXFLOW_FLOW_TICKMS", "50", "VAXFLOW_SITES_PUDONG_DESKS", "2",
+      "VAXFLOW_SITES_PUDONG_HOURS_OPEN", "00:00", "VAXFLOW_SITES_PUDONG_HOURS_CLOSE", "24:00"))).fresh();
 
   /**
    * The hall full (6: W001 called to the room, W002-W006 seated), W007 and W008 outside; desk-2

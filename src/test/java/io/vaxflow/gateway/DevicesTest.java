@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vaxflow.announce.Addresses;
 import io.vaxflow.announce.BridgeClient;
 import io.vaxflow.security.DeviceToken;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.DeviceKit;
 import io.vaxflow.support.DeviceKit.Device;
 import io.vaxflow.support.Ids;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Kiosks, hall displays and staff tablets are devices of a site (gateway/Devices): a manager's one-time code enrols
@@ -46,16 +48,17 @@ class DevicesTest {
   private static TestCity other;
   private static String manager;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1")));
+
   @BeforeAll
   static void start() {
-    city = TestCity.start(Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"));
     manager = city.login("manager", "2468");
   }
 
   @AfterAll
   static void stop() {
     if (other != null) other.close();
-    if (city != null) city.close();
   }
 
   private static JsonObject walkIn(String name, String id) {

@@ -1,5 +1,6 @@
 package io.vaxflow.gateway;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hundreds of generated hostile requests (seeded, so a failure can be replayed) across every
@@ -122,12 +124,14 @@ class HostileInputTest {
 
   record Res(int status, String contentType, String body) {}
 
-  @BeforeAll
-  static void start() {
     // Prometheus on, as Main runs it, so /metrics is one of the routes under attack
     // one saying per call: repeat sayings are background writes (a 'say' event, the says zset)
     // that would land between a request and the dump that checks it changed nothing
-    city = TestCity.startWithConfig(Path.of("config/vaxflow.yaml"), Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"));
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startWithConfig(Path.of("config/vaxflow.yaml"), Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1")));
+
+  @BeforeAll
+  static void start() {
     manager = city.login("manager", "2468");
     managerCsrf = io.vaxflow.support.StaffCookies.csrf(manager).orElse(null);
     // something to protect: tickets at pudong, a booking at each site
@@ -139,7 +143,6 @@ class HostileInputTest {
   @AfterAll
   static void stop() {
     if (redis != null) redis.close();
-    if (city != null) city.close();
   }
 
   @Test

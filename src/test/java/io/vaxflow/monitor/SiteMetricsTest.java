@@ -1,5 +1,6 @@
 package io.vaxflow.monitor;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,9 +16,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The manager's {@code GET /metrics} after a scripted mini-day, checked against what the test did:
@@ -33,19 +34,16 @@ class SiteMetricsTest {
   private static String desk;
   private static String booth;
 
+    // observation of one second: released patients show up in the figures within the test
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_FLOW_OBSERVATIONSEC", "1")));
+
   @BeforeAll
   static void start() {
-    // observation of one second: released patients show up in the figures within the test
-    city = TestCity.start(Map.of("VAXFLOW_FLOW_OBSERVATIONSEC", "1"));
     manager = city.login("manager", "2468");
     door = city.login("door", "1357");
     desk = city.login("desk", "1234");
     booth = city.login("booth", "4321");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   @Test

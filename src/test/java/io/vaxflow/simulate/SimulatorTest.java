@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * With SIMULATE on, a fresh city comes alive by itself: people check in and simulated desks serve
@@ -23,15 +23,8 @@ class SimulatorTest {
 
   private static TestCity day;
 
-  @BeforeAll
-  static void start() {
-    day = TestCity.start(Map.of("SIMULATE", "true", "CLOCK_RATE", "20"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (day != null) day.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("SIMULATE", "true", "CLOCK_RATE", "20")));
 
   @Test
   void aSimulatedDayMovesPeopleThroughTheSite() throws Exception {

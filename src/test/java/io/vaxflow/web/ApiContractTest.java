@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.gateway.Access;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.ContractCheck;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
@@ -25,9 +26,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The HTTP API's one contract (src/main/resources/openapi/vaxflow.yaml): it is a valid OpenAPI 3.1
@@ -44,16 +45,13 @@ class ApiContractTest {
   private static JsonObject document;
   private static String manager;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start());
+
   @BeforeAll
   static void start() {
-    city = TestCity.start();
     document = ApiContract.read();
     manager = city.login("manager", "2468");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   // ---- the document ----
@@ -238,6 +236,13 @@ class ApiContractTest {
     String unknownTicket = new JsonObject().put("error", new JsonObject().put("code", "UNKNOWN_TICKET").put("message", "No.")).encode();
     assertThrows(AssertionError.class, () -> ContractCheck.response(city.vertx, HttpMethod.GET, state, 404, json, unknownTicket));
     assertThrows(AssertionError.class, () -> ContractCheck.response(city.vertx, HttpMethod.GET, state, 202, json, real.body()));
+    // a declared header of the wrong type: Retry-After in seconds, not a date
+    String limited = new JsonObject().put("error", new JsonObject().put("code", "RATE_LIMITED").put("message", "Later.")
+        .put("retryAfterSec", 2)).encode();
+    ContractCheck.response(city.vertx, HttpMethod.POST, "/api/v1/bookings", 429,
+        MultiMap.caseInsensitiveMultiMap().addAll(json).add("Retry-After", "2"), limited);
+    MultiMap dated = MultiMap.caseInsensitiveMultiMap().addAll(json).add("Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT");
+    assertThrows(AssertionError.class, () -> ContractCheck.response(city.vertx, HttpMethod.POST, "/api/v1/bookings", 429, dated, limited));
     // an answer on a path no operation serves must be the error JSON
     assertThrows(AssertionError.class, () -> ContractCheck.response(city.vertx, HttpMethod.GET, "/api/v1/nothing", 200, json, "[]"));
     Reply none = city.get("/api/v1/nothing");

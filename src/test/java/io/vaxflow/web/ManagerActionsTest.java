@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,10 +15,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 9, "advice, not only alarms": what a manager does from the dashboard, over HTTP. Walk-ins
@@ -34,17 +35,14 @@ class ManagerActionsTest {
   private static String manager, door, desk;
   private static int people;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_SITES_PUDONG_TARGETWAITMIN", "1")));
+
   @BeforeAll
   static void start() {
-    city = TestCity.start(Map.of("VAXFLOW_SITES_PUDONG_TARGETWAITMIN", "1"));
     manager = city.login("manager", "2468");
     door = city.login("door", "1357");
     desk = city.login("desk", "1234");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   /** Each test leaves the site as it found it: open, taking walk-ins, every station open. */

@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The booking page, the city overview and the site dashboard over plain HTTP: each renders in
@@ -38,15 +38,8 @@ class PagesTest {
 
   private static TestCity city;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
-  }
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start());
 
   @Test
   void eachPageRendersInChineseAndEnglish() {

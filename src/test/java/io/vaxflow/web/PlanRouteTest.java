@@ -1,5 +1,6 @@
 package io.vaxflow.web;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,9 +18,9 @@ import io.vertx.redis.client.Command;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET/POST /api/v1/sites/:site/plan}: the manager gets the plan hour by hour, from today's
@@ -37,17 +38,14 @@ class PlanRouteTest {
   private static String manager;
   private static String desk;
 
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Map.of()));
+
   @BeforeAll
   static void start() {
-    city = TestCity.startOn(CLOCK, Map.of());
     manager = city.login("manager", "2468");
     desk = city.login("desk", "1234");
     for (int i = 0; i < 3; i++) city.book("pudong", "Plan Patient", Ids.resident(24, i), null);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   @Test
