@@ -32,6 +32,7 @@ import io.vaxflow.immunization.Registry;
 import io.vaxflow.immunization.Shots;
 import io.vaxflow.notify.Destination;
 import io.vaxflow.notify.Webhooks;
+import io.vaxflow.stock.Stock;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
@@ -123,8 +124,10 @@ public final class VaxflowServer {
         : Future.succeededFuture(config.registry().url());
 
     Shots shots = new Shots(scripts, clock, config.timeZone());
+    Stock stock = new Stock(config);
     return untilReady(vertx, () -> scripts.preload()
-            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList())),
+            .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
+            .compose(v -> Future.all(flows.values().stream().map(stock::seedDemo).toList())),
         System.currentTimeMillis() + 30_000)
         .compose(v -> Certificates.load(config, scripts, shots, clock))
         .compose(certificates -> registryUrl.map(url -> Map.entry(url, certificates)))
@@ -138,7 +141,7 @@ public final class VaxflowServer {
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
-          Fhir fhir = new Fhir(config.immunizationRegistry(), vaccines(config), sitesById(config), config.timeZone());
+          Fhir fhir = new Fhir(config.immunizationRegistry(), Fhir.vaccines(config.products()), sitesById(config), config.timeZone());
           List<Destination> receivers = config.immunizationRegistry().delivers()
               ? List.of(new Registry(vertx, config.immunizationRegistry(), shots, fhir, config.notifications().timeoutMs(),
                   config.notifications().inFlight()))
@@ -149,7 +152,7 @@ public final class VaxflowServer {
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
           Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
-              new io.vaxflow.plan.SitePlans(config.flow(), scripts), new ImmunizationRoutes(config, vertx, shots, fhir, certificates));
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock, new ImmunizationRoutes(config, vertx, shots, fhir, certificates));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays, devices);
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, devices), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
@@ -170,11 +173,6 @@ public final class VaxflowServer {
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })
         .onFailure(err -> redis.close());
-  }
-
-  /** The products' codes in the immunization record and their names (the config's {@code products}). */
-  static Map<String, Fhir.Vaccine> vaccines(VaxflowConfig config) {
-    return Map.of(); // TODO(V3): from config.products() once issue 16's stock lands
   }
 
   private static Map<String, SiteConfig> sitesById(VaxflowConfig config) {

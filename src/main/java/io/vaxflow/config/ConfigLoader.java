@@ -92,7 +92,7 @@ public final class ConfigLoader {
       boolean required = setting == null || setting.value().equals(Setting.REQUIRED);
       JsonNode value = required ? NullNode.instance : read(setting.value());
       if (t.isRecordType()) {
-        value = merge(defaults(t, r), value);
+        value = value.isNull() ? defaults(t, r) : merge(defaults(t, r), value);
       } else if (t.isCollectionLikeType() && t.getContentType().isRecordType()) {
         value = JsonNodeFactory.instance.arrayNode().add(defaults(t.getContentType(), r + "[]"));
       } else {
@@ -239,14 +239,8 @@ public final class ConfigLoader {
   /** {@code file} laid over {@code defaults}; a null in the file is an absent key; template lists apply to each entry. */
   private static JsonNode merge(JsonNode defaults, JsonNode file) {
     boolean template = defaults.isArray() && defaults.size() == 1 && defaults.get(0).isObject();
-    if (file == null || file.isNull()) {
-      if (template) return JsonNodeFactory.instance.arrayNode();
-      if (!defaults.isObject()) return defaults.deepCopy();
-      // a section the file leaves out: its defaults, and its lists of records empty (not their template entry)
-      ObjectNode out = JsonNodeFactory.instance.objectNode();
-      defaults.properties().forEach(d -> out.set(d.getKey(), merge(d.getValue(), null)));
-      return out;
-    }
+    if (file == null || file.isNull()) return template ? JsonNodeFactory.instance.arrayNode() : defaults.isObject()
+        ? merge(defaults, JsonNodeFactory.instance.objectNode()) : defaults.deepCopy(); // a record's lists of records start empty
     if (defaults.isArray() && !template && file.isTextual()) { // a list written as comma-separated text
       ArrayNode out = JsonNodeFactory.instance.arrayNode();
       Arrays.stream(file.asText().split(",")).map(String::strip).filter(t -> !t.isEmpty()).forEach(out::add);

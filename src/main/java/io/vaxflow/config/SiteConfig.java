@@ -4,6 +4,7 @@ import static io.vaxflow.config.Checked.languages;
 import static io.vaxflow.config.Checked.quote;
 import static io.vaxflow.config.Checked.require;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * may change hall and room capacity at run time (kept in Redis). {@code targetWaitMin} is the
  * predicted wait the site aims to stay under (the dashboard advises when it is over; the capacity
  * planner plans for it). A site with {@code remote} is run
- * by the Vaxflow server at that base URL.
+ * by the Vaxflow server at that base URL. {@code stock}: whether its booths need an open vial ({@link Stock}).
  */
 public record SiteConfig(
     @Setting String id,
@@ -33,7 +34,35 @@ public record SiteConfig(
     @Setting(value = "2", min = 1, max = 50) int desks,
     @Setting(value = "3", min = 1, max = 50) int booths,
     @Setting(value = "30", min = 1, max = 1440) int targetWaitMin,
-    @Setting("''") Optional<String> remote) implements Checked {
+    @Setting("''") Optional<String> remote,
+    Stock stock) implements Checked {
+
+  /**
+   * The site's vaccine stock: with {@code required} (the default) a booth's {@code done} records the shot from the
+   * booth's open vial and is refused without one; without it a booth with no open vial records shots without a lot
+   * (a site that keeps its stock elsewhere). {@code demoLots}: lots added at start in demo mode only, each once (a
+   * lot the site has already is left as it is), expiring {@code expiresInDays} after the day they are first added.
+   */
+  public record Stock(@Setting("true") boolean required, List<DemoLot> demoLots) {
+    public Stock {
+      demoLots = demoLots == null ? List.of() : List.copyOf(demoLots);
+    }
+  }
+
+  /** A lot the demo city starts with. */
+  public record DemoLot(
+      @Setting String product,
+      @Setting String lot,
+      @Setting(min = 1, max = 1000000) int vials,
+      @Setting(value = "180", min = 1, max = 3650) int expiresInDays) implements Checked {
+    @Override
+    public void check() {
+      require(LOT.matcher(lot).matches(), "lot", "must be 1 to 20 letters, digits or - (a lot number), not " + quote(lot));
+    }
+  }
+
+  /** A lot number as a carton prints it after (10): GS1 allows up to 20 characters; here letters, digits and -. */
+  public static final Pattern LOT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,19}");
 
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,31}");
   private static final Pattern CODE = Pattern.compile("[A-Z]{2}");

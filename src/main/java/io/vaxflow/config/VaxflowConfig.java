@@ -24,6 +24,7 @@ import java.util.Set;
  * of {@code config/vaxflow.yaml}, each value's default and range ({@link Setting}) and the rules the types cannot
  * say ({@link Checked#check}). {@link #sites} are the sites this server runs; {@link #remoteSites} those that other
  * Vaxflow servers run ({@link SiteConfig#remote}), which this server's dispatcher books onto; the file lists both.
+ * {@link #products} are the vaccines the city gives ({@link Product}): their lots are the sites' stock.
  */
 public record VaxflowConfig(
     Http http,
@@ -42,6 +43,7 @@ public record VaxflowConfig(
     Registry registry,
     @JsonProperty("sites") List<SiteConfig> allSites,
     List<Community> communities,
+    List<Product> products,
     List<StaffAccount> staff,
     Remote remote,
     @JsonProperty("notify") Notify notifications,
@@ -97,6 +99,7 @@ public record VaxflowConfig(
       require(siteIds.contains(k.site()), "certificates.keys[" + i + "].site",
           "unknown site " + quote(k.site()) + " (sites: " + String.join(", ", siteIds) + ")");
     }
+    checkProducts(seen);
     for (int i = 0; i < staff.size(); i++) {
       unique(seen, "staff id", staff.get(i).id(), "staff[" + i + "]", "id");
       for (String site : staff.get(i).sites()) {
@@ -104,6 +107,39 @@ public record VaxflowConfig(
             "unknown site " + quote(String.valueOf(site)) + " (sites: " + String.join(", ", siteIds) + ", or *)");
       }
     }
+  }
+
+  /** Unique product ids and GTINs, the products a schedule names known, the demo lots' products known. */
+  private void checkProducts(Map<String, String> seen) {
+    Set<String> ids = new LinkedHashSet<>(products.stream().map(Product::id).toList());
+    for (int i = 0; i < products.size(); i++) {
+      Product p = products.get(i);
+      unique(seen, "product id", p.id(), "products[" + i + "]", "id");
+      for (int g = 0; g < p.gtins().size(); g++) unique(seen, "GTIN", p.gtins().get(g), "products[" + i + "]", "gtins[" + g + "]");
+      for (int d = 0; d < p.schedule().size(); d++) {
+        for (String other : p.schedule().get(d).products()) {
+          require(ids.contains(other), "products[" + i + "].schedule[" + d + "].products",
+              "unknown product " + quote(other) + " (products: " + String.join(", ", ids) + ")");
+        }
+      }
+    }
+    for (int i = 0; i < allSites.size(); i++) {
+      List<SiteConfig.DemoLot> lots = allSites.get(i).stock().demoLots();
+      for (int j = 0; j < lots.size(); j++) {
+        require(ids.contains(lots.get(j).product()), "sites[" + i + "].stock.demoLots[" + j + "].product",
+            "unknown product " + quote(lots.get(j).product()) + " (products: " + String.join(", ", ids) + ")");
+      }
+    }
+  }
+
+  /** A configured product. */
+  public Optional<Product> product(String id) {
+    return products.stream().filter(p -> p.id().equals(id)).findFirst();
+  }
+
+  /** The product whose cartons carry {@code gtin}. */
+  public Optional<Product> productOfGtin(String gtin) {
+    return products.stream().filter(p -> p.gtins().contains(gtin)).findFirst();
   }
 
   private static void unique(Map<String, String> seen, String what, String value, String entry, String key) {

@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
 public enum ErrorCode {
 
   INVALID_INPUT(400, "Please check what you entered.", "请检查填写的内容。"),
+  /** A scanned GS1 DataMatrix text that cannot be read as a carton's GTIN (01), expiry (17) and lot (10); {@code reason} says why. */
+  GS1_INVALID(400, "The scanned code cannot be read. Scan the carton's DataMatrix again, or type the lot.",
+      "无法识别扫描的条码。请重新扫描包装上的二维码，或手动输入批号。"),
   UNAUTHENTICATED(401, "You are not signed in, or your session has ended. Please sign in.", "未登录或登录已失效，请重新登录。"),
   BAD_CREDENTIALS(401, "Wrong staff ID or PIN.", "工号或密码错误。"),
   FORBIDDEN(403, "Your role does not allow this here.", "您的岗位不能在此执行该操作。"),
@@ -31,6 +34,8 @@ public enum ErrorCode {
   UNKNOWN_STATION(404, "This site has no such station.", "本接种点没有这个工作台。"),
   /** No booking of this person (and dose) made with this phone: said only to whoever proved the phone with its code. */
   NO_BOOKING(404, "There is no booking of this ID number with this phone.", "没有用此证件号码和手机号码的预约。"),
+  /** A lot number the site has no stock of. */
+  UNKNOWN_LOT(404, "This site has no lot with that number.", "本接种点没有该批号的疫苗。"),
   METHOD_NOT_ALLOWED(405, "This address does not take that method.", "此地址不接受该请求方法。"),
   STATION_BUSY(409, "This station already has a patient: finish or return them first.", "本台已有患者，请先完成或退回。"),
   INVALID_TRANSITION(409, "That is not possible in the current state.", "当前状态下无法执行该操作。"),
@@ -47,9 +52,23 @@ public enum ErrorCode {
   /** Back from waiting away while every hall seat is taken: the ticket stays away and is called back when its turn nears. */
   HALL_FULL(409, "The waiting hall is full just now. You keep your place: you will be called back to the hall when your turn is near.",
       "候诊大厅暂时已满。您的位置保留不变，快到您时会通知您回到大厅。"),
+  /** A lot number the site holds already with another product or expiry. */
+  LOT_MISMATCH(409, "This lot number is already in stock with another product or expiry date.",
+      "该批号已入库，但疫苗品种或有效期不同。"),
+  LOT_EXPIRED(409, "This lot is past its expiry date.", "该批次疫苗已过有效期。"),
+  NO_VIALS_LEFT(409, "This lot has no sealed vials left.", "该批次已没有未开启的疫苗瓶。"),
+  /** A booth's done with no open vial (where the site's stock is required): open a vial first. */
+  NO_OPEN_VIAL(409, "No vial is open at this booth. Open a vial first.", "本接种台没有已开启的疫苗瓶，请先开启一瓶。"),
+  /** The open vial is past its time after first puncture; the sweep counts its doses wasted. */
+  VIAL_EXPIRED(409, "The open vial is past its time after first puncture. Discard it and open a new one.",
+      "已开启的疫苗瓶已超过开启后可用时间，请丢弃并开启新的一瓶。"),
+  /** The vial's product is not one the ticket's dose may be given with (its series' schedule). */
+  WRONG_PRODUCT(409, "This vaccine is not allowed for this person's dose.", "该疫苗品种不适用于此人本剂次的接种。"),
   PAYLOAD_TOO_LARGE(413, "The request body is larger than 16 KiB.", "请求内容超过 16 KiB。"),
   URI_TOO_LONG(414, "The request URL is too long.", "请求地址过长。"),
   UNSUPPORTED_MEDIA_TYPE(415, "The request body is not of an accepted type.", "不接受该类型的请求内容。"),
+  /** A carton's GTIN that is none of the city's products. */
+  UNKNOWN_GTIN(422, "This product code is not one of the city's vaccines.", "该商品条码不属于本市使用的疫苗。"),
   /** The one-time code is wrong, used up or expired ({@code attemptsLeft}: tries left; 0: ask for a new code). */
   CODE_INVALID(422, "This code is not right, or no longer valid. Check the text message, or ask for a new code.",
       "验证码不正确或已失效。请核对短信，或重新获取验证码。"),

@@ -82,7 +82,9 @@ public final class SiteFlow {
         setting("cfg.observationSec", f.standardObservationSec()),
         setting("cfg.observationHighSec", f.highObservationSec()),
         setting("cfg.priorityInARow", f.priorityInARow()),
-        setting("cfg.returnLeadMin", f.returnLeadMin()));
+        setting("cfg.returnLeadMin", f.returnLeadMin()),
+        setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
+        new ScriptArgs.Setting("cfg.products", productsSetting(config).encode()));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -110,6 +112,20 @@ public final class SiteFlow {
       }).onComplete(ar -> restoring = null);
     }
     return restoring;
+  }
+
+  /**
+   * The products as the stock's scripts read them (lua/lib/stock.lua): each one's minutes an opened vial lasts and,
+   * per dose of its series, the products that dose may be given with.
+   */
+  static JsonObject productsSetting(VaxflowConfig config) {
+    JsonObject out = new JsonObject();
+    for (io.vaxflow.config.Product p : config.products()) {
+      JsonObject allow = new JsonObject();
+      for (io.vaxflow.config.Product.Dose d : p.schedule()) allow.put(String.valueOf(d.dose()), new JsonArray(p.allowedFor(d.dose())));
+      out.put(p.id(), new JsonObject().put("discardMin", p.discardAfterMin()).put("allow", allow));
+    }
+    return out;
   }
 
   private static ScriptArgs.Setting setting(String name, Number value) {
@@ -149,6 +165,11 @@ public final class SiteFlow {
           if (reply.getValue("ticket") instanceof JsonObject t) guard.issued(site.id(), t.getString("day"), t.getString("number"));
           return Future.succeededFuture(reply);
         });
+  }
+
+  /** One of the site's scripts run by {@code by} now (the stock's, package stock); a refusal fails with a {@link Rejection}. */
+  public <A extends Record> Future<JsonObject> run(Script<A> script, A args, Actor by) {
+    return run(by, at -> scripts.run(script, at, args));
   }
 
   /** The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}). */

@@ -3,6 +3,7 @@ package io.vaxflow.immunization;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import io.vaxflow.config.ImmunizationRegistry;
+import io.vaxflow.config.Product;
 import io.vaxflow.config.SiteConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -138,6 +139,15 @@ public final class Fhir {
 
   /** A product's code in the record (the config's {@code products[].vaccineCode}) and its names by language. */
   public record Vaccine(String system, String code, String display, Map<String, String> name) {}
+
+  /** The products' codes in the record and their names, by product id (the config's {@code products}). */
+  public static Map<String, Vaccine> vaccines(List<Product> products) {
+    Map<String, Vaccine> out = new java.util.LinkedHashMap<>();
+    for (Product p : products) {
+      out.put(p.id(), new Vaccine(p.vaccineCode().system(), p.vaccineCode().code(), p.vaccineCode().display(), p.name()));
+    }
+    return out;
+  }
 
   /** The product's names by language (its id when the config no longer has it). */
   public Map<String, String> productName(String product) {

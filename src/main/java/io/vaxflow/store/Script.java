@@ -47,11 +47,15 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.Reaction> OBSERVE_REACTION = waited("observe_reaction", ScriptArgs.Reaction.class);
   public static final Script<ScriptArgs.OfNumber> OBSERVE_CLEAR = waited("observe_clear", ScriptArgs.OfNumber.class);
   public static final Script<ScriptArgs.OfNumber> OBSERVE_RELEASE = waited("observe_release", ScriptArgs.OfNumber.class);
-  // ---- the city's (KEYS[1] vf:{city}): people's bookings and their phones' codes ----
+  // ---- the site's stock: lots, vials opened at booths (done.lua records the shots) ----
+  public static final Script<ScriptArgs.LotAdd> LOT_ADD = waited("lot_add", ScriptArgs.LotAdd.class);
+  public static final Script<ScriptArgs.VialOpen> VIAL_OPEN = waited("vial_open", ScriptArgs.VialOpen.class);
+  // ---- the city's (KEYS[1] vf:{city}): people's bookings and their phones' codes, their doses given ----
   public static final Script<ScriptArgs.CodeSend> CODE_SEND = waited("code_send", ScriptArgs.CodeSend.class);
   public static final Script<ScriptArgs.CodeVerify> CODE_VERIFY = waited("code_verify", ScriptArgs.CodeVerify.class);
   public static final Script<ScriptArgs.ClaimSet> CLAIM_SET = waited("claim_set", ScriptArgs.ClaimSet.class);
   public static final Script<ScriptArgs.ClaimDrop> CLAIM_DROP = waited("claim_drop", ScriptArgs.ClaimDrop.class);
+  public static final Script<ScriptArgs.Given> GIVEN = waited("given", ScriptArgs.Given.class);
   // ---- the gateway's ----
   public static final Script<ScriptArgs.LoginGuard> LOGIN_GUARD = waited("login_guard", ScriptArgs.LoginGuard.class);
   public static final Script<ScriptArgs.RateQueue> RATE_QUEUE = waited("rate_queue", ScriptArgs.RateQueue.class);
@@ -77,6 +81,7 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.Observation> OBSERVATION = unwaited("observation", ScriptArgs.Observation.class);
   public static final Script<ScriptArgs.None> DAY_STATS = unwaited("day_stats", ScriptArgs.None.class);
   public static final Script<ScriptArgs.None> WAIT_ACCURACY = unwaited("wait_accuracy", ScriptArgs.None.class);
+  public static final Script<ScriptArgs.Stock> STOCK = unwaited("stock", ScriptArgs.Stock.class);
 
   private final String name;
   private final Class<A> args;

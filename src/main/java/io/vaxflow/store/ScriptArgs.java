@@ -151,4 +151,20 @@ public final class ScriptArgs {
 
   /** display_acks: what the displays said since the last write, and the bounds of what is kept. */
   public record DisplayAcks(long forgetBefore, long keepMs, int most, List<Heard> heard) {}
+
+  /**
+   * lot_add: a lot received (or more vials of it): its expiry as a date, its epoch day and the end of that day in the
+   * site's zone (ms); {@code seed}: the demo's stock, added only when the site has no such lot.
+   */
+  public record LotAdd(String lot, String product, String gtin, String expiry, long expiryDay, long usableUntil,
+                       int dosesPerVial, int vials, boolean seed) {}
+
+  /** vial_open: a vial of a lot opened at a booth; {@code product} the scanned carton's ('' when chosen by lot number). */
+  public record VialOpen(String station, String lot, String product) {}
+
+  /** stock: the site's booths (their open vials). */
+  public record Stock(List<String> booths) {}
+
+  /** given: a shot recorded for the city: whose, which dose, when, what and where; kept {@code keepSec}. */
+  public record Given(String person, int dose, String day, String product, String site, long keepSec) {}
 }

@@ -22,7 +22,7 @@ import java.util.List;
  *       {@code :slow:<staff>} the login guard's counters ({@link #loginGuard}, lua/login_guard.lua);
  *   <li>{@code rl:{bookings}:city} the city's booking queue bucket ({@link #BOOKINGS_BUCKET}, lua/rate_queue.lua);
  *   <li>{@code vf:{city}:...} the city-wide keys of people's bookings, in one hash slot ({@link City}): who holds a
- *       booking of which dose, a phone's bookings of a day, a phone's one-time code. A person and a phone appear in
+ *       booking of which dose, the doses a person was given, a phone's bookings of a day, a phone's one-time code. A person and a phone appear in
  *       them only as their keyed hashes ({@code security/PersonKey}), never as the number itself.
  * </ul>
  */
@@ -101,11 +101,22 @@ public final class SiteKeys {
     /** set per device id: the tokens of the staff sessions opened on that tablet (closed when it is revoked). */
     DEVICE_SESSIONS("device_sessions:"),
     /**
-     * hash per shot id ({@code <site>-<D>-<number>-d<dose>}): one shot as the booth's done recorded it (product, lot,
-     * expiry, dose, at, by, station, day, number, appointment, personKey), and deliveredAt, deliveredTo once the
-     * immunization registry has it (lua/shot_delivered.lua).
+     * hash per lot number: one lot of the site's stock (product, lot, gtin, expiry, usableUntil, dosesPerVial, vials
+     * sealed, opened, given, wasted, addedAt, addedBy; lua/lib/stock.lua).
+     */
+    LOT("lot:"),
+    /** zset: the site's lot numbers scored by their expiry's epoch day. */
+    LOTS("lots"),
+    /** hash per booth: its open vial (lot, product, openedAt, expiresAt, dosesLeft, vialNo, openedBy). */
+    VIAL("vial:"),
+    /**
+     * hash per shot id ({@code <site>-<day>-<number>-d<dose>}): one shot given (product, lot, expiry, dose, at, by,
+     * station, day, number, appointment, personKey), the immunization record's source; deliveredAt, deliveredTo once
+     * the immunization registry has it (lua/shot_delivered.lua).
      */
     SHOT("shot:"),
+    /** hash per D: the day's doses given and wasted (given, wasted, given:&lt;lot&gt;, wasted:&lt;lot&gt;). */
+    STOCK("stock:"),
     /** string: the site's certificate signing key, PKCS#8 base64, made in demo mode only (lua/cert_key.lua). */
     CERT_KEY("certkey");
 
@@ -128,7 +139,7 @@ public final class SiteKeys {
 
   /**
    * The city-wide keys: what follows {@code vf:{city}:}. The city's scripts (lua/code_send.lua, code_verify.lua,
-   * claim_set.lua, claim_drop.lua) write them after {@code C = KEYS[1] .. ':'}; {@code <person>} and {@code <phone>}
+   * claim_set.lua, claim_drop.lua, given.lua) write them after {@code C = KEYS[1] .. ':'}; {@code <person>} and {@code <phone>}
    * are {@code PersonKey}'s hex hashes.
    */
   public enum City {
@@ -143,7 +154,9 @@ public final class SiteKeys {
     /** string per delivery reference: the phone and code sealed for the SMS gateway's delivery; expires with the code. */
     CODE_OUT("otpout:"),
     /** stream: the 'otp' events (ref, purpose, expiresAt; never the code or the phone), read by the webhooks. */
-    EVENTS("events");
+    EVENTS("events"),
+    /** hash per person key: dose -&gt; 'D|product|site' of each shot given to that person (lua/given.lua). */
+    GIVEN("given:");
 
     private final String name;
 

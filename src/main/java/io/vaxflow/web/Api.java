@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link BookingRoutes}, {@link KioskRoutes}, {@link AwayRoutes} (a person's own phone),
- * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices), {@link ImmunizationRoutes} (the immunization record, certificates). Each module
+ * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices), {@link StockRoutes} (the vaccine stock), {@link ImmunizationRoutes} (the immunization record, certificates). Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
@@ -30,6 +30,7 @@ public final class Api {
   private final ManagerRoutes manager;
   private final PlanRoutes plan;
   private final DeviceRoutes devices;
+  private final StockRoutes stock;
   private final VaxflowConfig config;
   private final StaffLogin staffLogin;
   private final RateLimiter limiter;
@@ -38,7 +39,8 @@ public final class Api {
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
              Dispatcher dispatcher, io.vaxflow.dispatch.Bookings bookings, StaffLogin staffLogin, Devices devices, EventStream events, RateLimiter limiter,
-             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, ImmunizationRoutes immunizations) {
+             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, io.vaxflow.stock.Stock stock,
+             ImmunizationRoutes immunizations) {
     this.config = config;
     this.limiter = limiter;
     this.views = new Views(config.timeZone());
@@ -55,6 +57,7 @@ public final class Api {
     this.plan = new PlanRoutes(plans);
     this.devices = new DeviceRoutes(devices, limiter, views);
     this.immunizations = immunizations;
+    this.stock = new StockRoutes(stock, config, views);
   }
 
   /** Mounts every API route on {@code routes}; their path parameters are checked before their rule. */
@@ -71,5 +74,6 @@ public final class Api {
     plan.mount(api);
     devices.mount(api);
     immunizations.mount(api, routes, limiter);
+    stock.mount(api);
   }
 }

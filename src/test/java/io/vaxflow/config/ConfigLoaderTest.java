@@ -224,7 +224,8 @@ class ConfigLoaderTest {
     assertEquals(new VaxflowConfig.Registry("", 0, 800, 5, 10_000), c.registry());
     assertEquals(new VaxflowConfig.Remote(5000, 1000, 3, 5000), c.remote());
     assertEquals(List.of(new SiteConfig("alpha", "AL", Map.of("zh", "甲", "en", "Alpha"), Map.of(), 31.2, 121.4, false,
-        new OpeningHours(8 * 60, 17 * 60, ZoneId.of("Asia/Shanghai")), 30, 60, 100, 10, 1, 2, 3, 30, Optional.empty())), c.sites());
+        new OpeningHours(8 * 60, 17 * 60, ZoneId.of("Asia/Shanghai")), 30, 60, 100, 10, 1, 2, 3, 30, Optional.empty(),
+        new SiteConfig.Stock(true, List.of()))), c.sites());
     assertEquals(List.of(), c.remoteSites());
     assertEquals(List.of(), c.communities());
     assertEquals(List.of(), c.staff());
@@ -540,5 +541,69 @@ class ConfigLoaderTest {
             "webhooks[1].id: duplicate webhook id sms"),
         bad("reminder time", y -> y.replace("19:30", "7pm"), "notify.reminderAt: must be a time of day HH:mm"),
         bad("retry cap", y -> y.replace("retryCapSec: 30", "retryCapSec: 0"), "notify.retryCapSec: must be a whole number from 1 to 3600"));
+  }
+
+  private static final String PRODUCTS = """
+      products:
+        - id: inact
+          name: {zh: 灭活疫苗, en: Inactivated}
+          gtins: ["06954361700014"]
+          vaccineCode: {system: "http://hl7.org/fhir/sid/cvx", code: "511"}
+          dosesPerVial: 2
+          discardAfterMin: 360
+          schedule:
+            - {dose: 1}
+            - {dose: 2, minIntervalDays: 14}
+            - {dose: 3, minIntervalDays: 90, products: [inact, mrna]}
+        - id: mrna
+          name: {zh: mRNA疫苗, en: mRNA}
+          gtins: ["04260123450014"]
+          vaccineCode: {system: "http://hl7.org/fhir/sid/cvx", code: "208"}
+          dosesPerVial: 10
+          discardAfterMin: 360
+          schedule: [{dose: 1}]
+      """;
+
+  /** The products: GTINs with their check digits, the series' doses in order and the products each dose allows. */
+  @Test
+  void productsAndTheirSeries() throws IOException {
+    VaxflowConfig c = ConfigLoader.load(write("products.yaml", base() + PRODUCTS), Map.of());
+    Product inact = c.product("inact").orElseThrow();
+    assertEquals(List.of("inact"), inact.allowedFor(2));
+    assertEquals(List.of("inact", "mrna"), inact.allowedFor(3));
+    assertEquals(List.of(), inact.allowedFor(4), "past the series");
+    assertEquals(14, inact.dose(2).orElseThrow().minIntervalDays());
+    assertEquals("mrna", c.productOfGtin("04260123450014").orElseThrow().id());
+    assertTrue(c.sites().get(0).stock().required(), "a site's stock is required unless it says otherwise");
+    assertEquals(List.of(), c.sites().get(0).stock().demoLots());
+    VaxflowConfig demo = ConfigLoader.load(DEMO, Map.of("VAXFLOW_SITES_PUDONG_STOCK_REQUIRED", "false"));
+    assertEquals(2, demo.products().size());
+    assertFalse(demo.site("pudong").orElseThrow().stock().required());
+    assertEquals(2, demo.site("xuhui").orElseThrow().stock().demoLots().size());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badProducts")
+  void badProductFailsNamingTheKey(String label, UnaryOperator<String> edit, String expected) throws IOException {
+    String yaml = edit.apply(base() + PRODUCTS);
+    assertFalse(yaml.equals(base() + PRODUCTS), "edit changed nothing: " + label);
+    Path f = write("bad-products.yaml", yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()), label);
+    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+  }
+
+  static Stream<Arguments> badProducts() {
+    return Stream.of(
+        bad("check digit", y -> y.replace("06954361700014", "06954361700016"),
+            "products[0].gtins[0]: check digit is wrong: \"06954361700016\" should end in 4"),
+        bad("not 14 digits", y -> y.replace("06954361700014", "6954361700014"), "products[0].gtins[0]: must be a GTIN-14"),
+        bad("same GTIN twice", y -> y.replace("04260123450014", "06954361700014"), "products[1].gtins[0]: duplicate GTIN"),
+        bad("doses out of order", y -> y.replace("{dose: 2, minIntervalDays: 14}", "{dose: 3, minIntervalDays: 14}"),
+            "products[0].schedule[1].dose: must be 2"),
+        bad("unknown product of a dose", y -> y.replace("[inact, mrna]", "[inact, other]"),
+            "products[0].schedule[2].products: unknown product \"other\""),
+        bad("no doses per vial", y -> y.replace("dosesPerVial: 10", "dosesPerVial: 0"), "products[1].dosesPerVial: must be a whole number from 1 to 100"),
+        bad("demo lot of no product", y -> y.replace("hallCapacity: 80", "hallCapacity: 80\n    stock: {demoLots: [{product: nope, lot: L1, vials: 3}]}"),
+            "sites[1].stock.demoLots[0].product: unknown product \"nope\""));
   }
 }

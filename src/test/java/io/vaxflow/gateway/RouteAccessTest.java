@@ -479,6 +479,10 @@ class RouteAccessTest {
     if (key.endsWith("/devices/codes")) return new JsonObject().put("role", "kiosk").put("name", "Route walk");
     if (key.endsWith("/devices/enrol")) return new JsonObject().put("code", "AAAA-AAAA");
     if (key.endsWith("/certificates/verify")) return new JsonObject().put("certificate", "not.a.certificate");
+    if (key.endsWith("/stock/lots")) {
+      return new JsonObject().put("product", "corona-vac").put("lot", "ROUTE-1").put("expiry", "2027-06-30").put("vials", 1);
+    }
+    if (key.endsWith("/vial")) return new JsonObject().put("lot", "PD-MR2611B"); // the demo's lot at pudong
     return method == HttpMethod.GET ? null : new JsonObject();
   }
 

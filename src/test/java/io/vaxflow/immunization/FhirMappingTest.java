@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 class FhirMappingTest {
 
   private static final VaxflowConfig CONFIG = ConfigLoader.load(Path.of("config/vaxflow.yaml"), Map.of());
-  private static final Map<String, Fhir.Vaccine> VACCINES = Map.of("corona-vac", new Fhir.Vaccine("http://hl7.org/fhir/sid/cvx",
-      "511", "COVID-19 IV Non-US Vaccine (CoronaVac)", Map.of("zh", "新冠病毒灭活疫苗(Vero细胞)", "en", "COVID-19 Vaccine (Vero Cell), Inactivated")));
+  /** The shipped config's products: their codes are what the record says. */
+  private static final Map<String, Fhir.Vaccine> VACCINES = Fhir.vaccines(CONFIG.products());
   private static final Shot.Person ZHANG = new Shot.Person("张伟", "resident", "11010519491231002X");
 
   private static Fhir fhir(ImmunizationRegistry.Patient patient) {

@@ -1,0 +1,32 @@
+-- vial_open.lua: the vaccinator opens a sealed vial of a lot at a booth (first puncture): the booth's open vial from
+-- now until the product's discardAfterMin has passed (never past the lot's expiry); a vial still open there with doses
+-- left is given up first, its doses counted wasted. Its time is a timer (tick.lua discards it then).
+-- A.station  the booth;  A.lot  the lot;  A.product  the product the scanned carton names ('' : by lot number)
+-- Returns {ok, vial = {...}, wasted (doses of the vial it replaced)} or {err = INVALID_INPUT (not a booth) | UNKNOWN_LOT | LOT_MISMATCH |
+-- LOT_EXPIRED (expiry) | NO_VIALS_LEFT | WRONG_PRODUCT (product: not configured any more)}.
+-- include: site, stats, stock
+if not site_ready() then return fail('STORE_RESET') end
+if kind_of(A.station) ~= 'booth' then return fail('INVALID_INPUT', {field = 'station', reason = 'A vial is opened at a booth.'}) end
+local lot = hgetall(P .. 'lot:' .. A.lot)
+if not lot.lot then return fail('UNKNOWN_LOT', {lot = A.lot}) end
+if A.product ~= '' and lot.product ~= A.product then
+  return fail('LOT_MISMATCH', {lot = A.lot, product = lot.product, expiry = lot.expiry})
+end
+if lot.expiry < DAY then return fail('LOT_EXPIRED', {lot = A.lot, expiry = lot.expiry}) end
+if tonumber(lot.vials) < 1 then return fail('NO_VIALS_LEFT', {lot = A.lot}) end
+local product = products_cfg()[lot.product]
+if not product then return fail('WRONG_PRODUCT', {product = lot.product}) end
+
+local wasted = 0
+local old = hgetall(vial_key(A.station))
+if old.lot then wasted = discard_vial(A.station, old, 'replaced') end
+local opened = redis.call('HINCRBY', P .. 'lot:' .. A.lot, 'opened', 1)
+redis.call('HINCRBY', P .. 'lot:' .. A.lot, 'vials', -1)
+local expires = math.min(NOW + product.discardMin * 60000, tonumber(lot.usableUntil))
+local v = {lot = A.lot, product = lot.product, openedAt = NOW, expiresAt = expires, dosesLeft = tonumber(lot.dosesPerVial),
+           vialNo = opened, openedBy = ACTOR}
+redis.call('HSET', vial_key(A.station), 'lot', v.lot, 'product', v.product, 'openedAt', v.openedAt, 'expiresAt', v.expiresAt,
+           'dosesLeft', v.dosesLeft, 'vialNo', v.vialNo, 'openedBy', v.openedBy)
+redis.call('ZADD', TIMERS, expires, 'vial|' .. A.station .. '|' .. A.lot .. '/' .. opened)
+append('vial_opened', {'station', A.station, 'lot', A.lot, 'product', lot.product, 'vialNo', opened, 'expiresAt', expires})
+return reply({ok = true, vial = v, wasted = wasted})
