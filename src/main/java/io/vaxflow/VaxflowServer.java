@@ -141,7 +141,8 @@ public final class VaxflowServer {
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
-          Fhir fhir = new Fhir(config.immunizationRegistry(), Fhir.vaccines(config.products()), sitesById(config), config.timeZone());
+          Fhir fhir = new Fhir(config.immunizationRegistry(), Fhir.vaccines(config.products()), sitesById(config), config.timeZone(),
+              io.vaxflow.security.PersonKey.fromVoucherSecret(config.voucherSecret()));
           List<Destination> receivers = config.immunizationRegistry().delivers()
               ? List.of(new Registry(vertx, config.immunizationRegistry(), shots, fhir, config.notifications().timeoutMs(),
                   config.notifications().inFlight()))

@@ -5,6 +5,8 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import io.vaxflow.config.ImmunizationRegistry;
 import io.vaxflow.config.Product;
 import io.vaxflow.config.SiteConfig;
+import io.vaxflow.security.IdDocument;
+import io.vaxflow.security.PersonKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -56,9 +58,12 @@ public final class Fhir {
   private final Map<String, Vaccine> vaccines;
   private final Map<String, SiteConfig> sites;
   private final TimeZone zone;
+  private final PersonKey keys;
 
-  public Fhir(ImmunizationRegistry settings, Map<String, Vaccine> vaccines, Map<String, SiteConfig> sites, ZoneId zone) {
+  public Fhir(ImmunizationRegistry settings, Map<String, Vaccine> vaccines, Map<String, SiteConfig> sites, ZoneId zone,
+      PersonKey keys) {
     this.settings = settings;
+    this.keys = keys;
     this.vaccines = Map.copyOf(vaccines);
     this.sites = Map.copyOf(sites);
     this.zone = TimeZone.getTimeZone(zone);
@@ -77,7 +82,8 @@ public final class Fhir {
     im.setVaccineCode(vaccineCode(shot.product()));
     Patient p = new Patient();
     p.setId("patient");
-    if (!shot.personKey().isEmpty()) p.addIdentifier().setSystem(system("person")).setValue(shot.personKey());
+    String key = personKey(shot, person);
+    if (!key.isEmpty()) p.addIdentifier().setSystem(system("person")).setValue(key);
     if (settings.patient() == ImmunizationRegistry.Patient.DOCUMENT) {
       if (!person.idNumber().isEmpty()) p.addIdentifier().setSystem(system("id:" + person.idType())).setValue(person.idNumber());
       if (!person.name().isEmpty()) p.addName().setText(person.name());
@@ -99,6 +105,15 @@ public final class Fhir {
         .setDisplay(shot.station().isEmpty() ? shot.by() : shot.by() + " (" + shot.station() + ")"));
     im.addProtocolApplied().setDoseNumber(new PositiveIntType(shot.dose()));
     return im;
+  }
+
+  /**
+   * The person's key: the shot's (a booking's person, lua/lib/stock.lua), or for a walk-in, whose shot names no one,
+   * the key of the ID number the ticket holds ({@code security/PersonKey}, the same key a booking would have).
+   */
+  String personKey(Shot shot, Shot.Person person) {
+    if (!shot.personKey().isEmpty() || person.idNumber().isEmpty() || keys == null) return shot.personKey();
+    return keys.person(IdDocument.of(person.idType()).orElse(IdDocument.RESIDENT), person.idNumber());
   }
 
   /** A site's day of shots as a {@code collection} Bundle, one entry per shot (with its person, in the same order). */

@@ -72,10 +72,9 @@ public final class Registry implements Destination {
       }
       Shot shot = found.get();
       if (shot.deliveredAt().isPresent()) return Future.succeededFuture(Optional.<Buffer>empty()); // the registry has it
-      Future<Shot.Person> person = settings.patient() == ImmunizationRegistry.Patient.DOCUMENT
-          ? shots.person(shot) : Future.succeededFuture(Shot.Person.UNKNOWN);
+      // the ticket's person: a walk-in's key is made from their ID number; their name and number go out in document mode only
       // HAPI's encoding (and its first use, the model's scan) off the event loop
-      return person.compose(p -> vertx.executeBlocking(() -> Optional.of(Buffer.buffer(Fhir.json(fhir.immunization(shot, p)))), false));
+      return shots.person(shot).compose(p -> vertx.executeBlocking(() -> Optional.of(Buffer.buffer(Fhir.json(fhir.immunization(shot, p)))), false));
     });
   }
 

@@ -65,9 +65,8 @@ public final class ImmunizationRoutes {
     String site = flow.site().id();
     String day = Optional.ofNullable(ctx.request().getParam("day")).orElse(flow.today().toString());
     shots.day(site, day).compose(list -> {
-      boolean document = config.immunizationRegistry().patient() == io.vaxflow.config.ImmunizationRegistry.Patient.DOCUMENT;
       List<Future<Shot.Person>> people = new ArrayList<>();
-      for (Shot s : list) people.add(document ? shots.person(s) : Future.succeededFuture(new Shot.Person("", "", "")));
+      for (Shot s : list) people.add(shots.person(s)); // the record says who only as the config allows (Fhir)
       return Future.all(people).compose(all -> {
         List<Shot.Person> each = people.stream().map(Future::result).toList();
         // HAPI's encoding off the event loop (its first use scans the FHIR model)

@@ -34,7 +34,8 @@ class FhirMappingTest {
   private static Fhir fhir(ImmunizationRegistry.Patient patient) {
     Map<String, SiteConfig> sites = new LinkedHashMap<>();
     CONFIG.allSites().forEach(s -> sites.put(s.id(), s));
-    return new Fhir(new ImmunizationRegistry("", "", "", patient, "urn:vaxflow"), VACCINES, sites, CONFIG.timeZone());
+    return new Fhir(new ImmunizationRegistry("", "", "", patient, "urn:vaxflow"), VACCINES, sites, CONFIG.timeZone(),
+        io.vaxflow.security.PersonKey.fromVoucherSecret(CONFIG.voucherSecret()));
   }
 
   private static Shot shot(String number, int dose, String lot, String expiry) {
@@ -91,6 +92,18 @@ class FhirMappingTest {
     assertEquals("11010519491231002X", named.getIdentifier().stream().filter(i -> i.getSystem().equals("urn:vaxflow:id:resident"))
         .findFirst().orElseThrow().getValue());
     assertEquals("张伟", named.getNameFirstRep().getText());
+  }
+
+  @Test
+  void aWalkInWhoseShotNamesNoOneIsTheKeyOfTheirIdNumber() {
+    Shot walkIn = new Shot("pudong", "pudong-2026-11-24-W003-d1", "corona-vac", "PD-CV2611A", "2027-03-31", 1,
+        Instant.parse("2026-11-24T03:00:00Z"), "booth", "booth-1", "2026-11-24", "W003", "", "", Optional.empty());
+    String json = Fhir.json(fhir(ImmunizationRegistry.Patient.KEY).immunization(walkIn, ZHANG));
+    Patient p = (Patient) parsed(json).getContained().get(0);
+    String key = io.vaxflow.security.PersonKey.fromVoucherSecret(CONFIG.voucherSecret())
+        .person(io.vaxflow.security.IdDocument.RESIDENT, ZHANG.idNumber());
+    assertEquals(key, p.getIdentifierFirstRep().getValue(), "the key a booking of the same person would have");
+    assertFalse(json.contains(ZHANG.idNumber()), json);
   }
 
   @Test
