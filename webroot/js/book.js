@@ -289,7 +289,7 @@ $('code-resend').addEventListener('click', async () => {
 
 $('code-back').addEventListener('click', () => showView(step ? step.back : 'form-view', step && step.back === 'manage-view' ? 'manage-heading' : null));
 
-// ---- your bookings: look up, change, cancel ----
+// ---- your bookings: look up, change, cancel, erase ----
 
 const M_FIELDS = ['idType', 'idNumber', 'phone'];
 let person = null; // {idNumber, idType?, phone} of the bookings shown, and the code that showed them
@@ -377,7 +377,9 @@ function heldCard(b) {
   const flag = el('input', { type: 'checkbox', id: `${id}-anaphylaxis` });
   flag.checked = !!b.anaphylaxisHistory;
   const confirm = el('button', { type: 'button', class: 'btn btn-secondary held-cancel-confirm', hidden: true,
-    onclick: () => cancelHeld(b, confirm) }, t('page.cancelConfirm'));
+    onclick: () => giveUpHeld(b, confirm, 'cancel') }, t('page.cancelConfirm'));
+  const eraseConfirm = el('button', { type: 'button', class: 'btn btn-secondary held-erase-confirm', hidden: true,
+    onclick: () => giveUpHeld(b, eraseConfirm, 'erase') }, t('page.eraseConfirm'));
   const save = el('button', { type: 'button', class: 'btn btn-primary held-save', 'data-working': t('page.working'),
     onclick: () => changeHeld(b, days.value, flag.checked, save) }, t('page.changeSave'));
   return el('article', { class: 'card held-card', id, 'aria-labelledby': `${id}-site` },
@@ -396,7 +398,10 @@ function heldCard(b) {
       el('div', { class: 'held-actions' },
         el('button', { type: 'button', class: 'btn btn-quiet held-cancel', onclick: (ev) => { ev.target.hidden = true; confirm.hidden = false; confirm.focus(); } },
           t('page.cancel')),
-        confirm)));
+        confirm,
+        el('button', { type: 'button', class: 'btn btn-quiet held-erase', onclick: (ev) => { ev.target.hidden = true; eraseConfirm.hidden = false; eraseConfirm.focus(); } },
+          t('page.erase')),
+        eraseConfirm)));
 }
 
 function otherLangOf() {
@@ -428,13 +433,15 @@ async function changeHeld(b, day, anaphylaxisHistory, button) {
   showHeld([r.data.booking], what ? t('page.changed', { what }) : t('page.nothingChanged'));
 }
 
-async function cancelHeld(b, button) {
-  const r = await working(button, () => api('POST', '/api/v1/bookings/cancel', { ...person, code: personCode, dose: b.dose }));
+/** A booking cancelled, or erased with what is kept of the person ({@code how}: cancel | erase). */
+async function giveUpHeld(b, button, how) {
+  const r = await working(button, () => api('POST', `/api/v1/bookings/${how}`, { ...person, code: personCode, dose: b.dose }));
   if (!r.ok) {
     heldRefused(r.error);
     return;
   }
-  showHeld([], t('page.cancelled', { code: r.data.cancelled.code || r.data.cancelled.appointmentId }));
+  const done = how === 'erase' ? r.data.erased : r.data.cancelled;
+  showHeld([], t(how === 'erase' ? 'page.erased' : 'page.cancelled', { code: done.code || done.appointmentId }));
 }
 
 FIELDS.forEach((f) => {

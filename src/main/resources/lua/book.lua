@@ -6,6 +6,8 @@
 -- A.code (new appointment code), A.name, A.idType, A.idNumber, A.person (PersonKey), A.phone, A.dose, A.priority
 -- ('' none), A.slotCapacity, A.keepSec, A.day (the day booked for), A.slots [{slot HH:MM, start epoch ms}] in order,
 -- A.anaphylaxisHistory (true: observed for the high-risk length, lib/observe.lua)
+-- A.name, A.idNumber and A.phone come sealed (security/PersonalData); they are erased at A.eraseAt (ms: the end of
+-- the booked day plus privacy.retainHours; erase.lua)
 -- A.remindAt  when the booking's reminder is due (ms: the day before, notify.reminderAt); at once if that is past
 -- A.changed   '' a new booking; else what a change changed ('day', 'site,anaphylaxisHistory', ...)
 -- A.previous  (a change) 'site/code' of the booking this one replaces
@@ -26,6 +28,7 @@ for _, s in ipairs(A.slots) do
                'phone', A.phone, 'dose', A.dose, 'priority', A.priority, 'day', book_day, 'slot', slot, 'slotStart', start,
                'createdAt', tostring(NOW), 'anaphylaxis', A.anaphylaxisHistory and '1' or '0')
     redis.call('EXPIRE', key, keep)
+    redis.call('ZADD', P .. 'erase', A.eraseAt, 'a|' .. code)
     if A.changed == '' then
       event('booking', {'appointment', code, 'bookedDay', book_day, 'slot', slot, 'priority', A.priority})
     else

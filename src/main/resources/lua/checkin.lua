@@ -2,7 +2,9 @@
 -- A.mode        'appt' (the registry vouched for it) | 'offline' (signed voucher only) | 'walkin'
 -- A.code        appointment code ('' for a walk-in)
 -- A.idemKey     idempotency key, '' for none
--- A.name, A.idNumber, A.dose   ('' and 0 when offline: the desk checks identity)
+-- A.name, A.idNumber           sealed (security/PersonalData; '' when offline: the desk checks identity)
+-- A.person      the person's keyed hash (PersonKey, '' when offline): matched, never the ID number itself
+-- A.dose        (0 when offline)
 -- A.earlyMs     how long before its slot an appointment may check in
 -- A.device      the kiosk's credential hash ('' for the demo's local computer): an enrolled kiosk of the site,
 --               checked before anything else (a revoked kiosk takes no token and makes no ticket)
@@ -50,7 +52,7 @@ if mode == 'walkin' and NOW < setting('walkInsStoppedUntil') then
   return fail('WALK_INS_STOPPED', {untilMs = setting('walkInsStoppedUntil')})
 end
 
-local name, id_number, dose = A.name, A.idNumber, A.dose
+local name, id_number, person, dose = A.name, A.idNumber, A.person, A.dose
 local category, used_key = 'W', nil
 if mode == 'appt' or mode == 'offline' then
   -- The appointment as the registry told it, or (offline) as its signed voucher says.
@@ -82,15 +84,15 @@ repeat
 until free(num)
 
 local same_id = ''
-if id_number ~= '' then
-  local person_key = P .. 'person:' .. DAY .. ':' .. id_number
+if person ~= '' then
+  local person_key = P .. 'person:' .. DAY .. ':' .. person
   same_id = redis.call('GET', person_key) or ''
   if same_id == '' then redis.call('SET', person_key, num, 'EX', 172800) end
 end
 
 local t = {number = num, day = DAY, category = category, stage = 'new', state = 'new', createdAt = tostring(NOW)}
 redis.call('HSET', tkey(t), 'number', num, 'day', DAY, 'category', category, 'name', name, 'idNumber', id_number,
-           'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new',
+           'person', person, 'dose', dose, 'appointment', code, 'verified', mode, 'createdAt', t.createdAt, 'stage', 'new', 'state', 'new',
            'sameIdAs', same_id)
 if code ~= '' and redis.call('HGET', P .. 'appt:' .. code, 'anaphylaxis') == '1' then redis.call('HSET', tkey(t), 'risk', 'high') end
 redis.call('EXPIRE', tkey(t), KEEP)

@@ -3,18 +3,18 @@
 --   book    the person's dose claimed for the city (pending until claim_set.lua records the booking, or gone after
 --           A.pendingMs) and a place among the phone's bookings of that day;
 --   lookup  the person's bookings made with this phone;
---   change, cancel  the person's booking of that dose, if it was made with this phone (a change to another day
+--   change, cancel, erase  the person's booking of that dose, if it was made with this phone (a change to another day
 --           needs a place among the phone's bookings of that day).
--- The code stays good until a booking, change or cancellation uses it up (claim_set.lua, claim_drop.lua): a look-up
+-- The code stays good until a booking, change, cancellation or erasure uses it up (claim_set.lua, claim_drop.lua): a look-up
 -- and the change that follows it take one code.
 -- KEYS[1] = 'vf:{city}'
 -- A.phone, A.person   the phone's and the person's keys;  A.hash  the keyed hash of the code given
 -- A.peer        true: a peer server vouched for the phone (it checked the code); no code here
--- A.purpose     book | lookup | change | cancel
+-- A.purpose     book | lookup | change | cancel | erase
 -- A.dose        the dose (0: every dose, lookup);  A.day  the day booked (book) or asked for (change; '' the same)
 -- A.maxPerPhone the bookings a phone may hold a day;  A.pendingMs  how long a claim waits for its booking
 -- A.keepSec     how long a day's list of a phone's bookings is kept
--- Returns {ok, bookings = [{dose, site, appointment, day}]} (lookup), {ok, booking = {...}} (change, cancel), {ok}
+-- Returns {ok, bookings = [{dose, site, appointment, day}]} (lookup), {ok, booking = {...}} (change, cancel, erase), {ok}
 -- (book), or {err = CODE_INVALID (attemptsLeft) | ALREADY_BOOKED | PHONE_LIMIT (max) | NO_BOOKING}.
 -- include: (core only)
 local C = P

@@ -123,7 +123,7 @@ public final class VaxflowServer {
         ? vertx.deployVerticle(builtIn).map(id -> "http://127.0.0.1:" + builtIn.port())
         : Future.succeededFuture(config.registry().url());
 
-    Shots shots = new Shots(scripts, clock, config.timeZone());
+    Shots shots = new Shots(scripts, clock, config.timeZone(), io.vaxflow.security.PersonalData.fromVoucherSecret(config.voucherSecret()));
     Stock stock = new Stock(config);
     return untilReady(vertx, () -> scripts.preload()
             .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))

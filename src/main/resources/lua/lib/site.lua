@@ -8,7 +8,9 @@
 --   P..'day:'..D             hash: the day's tallies: seq:<A|P|W>, issued, n:released, n:no_show
 --                            (terminal buckets are counted on the ticket's own day)
 --   P..'t:'..D..':'..num     hash: one ticket (day, number, stage, state, ...; away = '1' while it waits
---                            away from the hall, calledBack = '1' once called back, lastCall*: its latest call)
+--                            away from the hall, calledBack = '1' once called back, lastCall*: its latest call;
+--                            name, idNumber sealed (security/PersonalData) until erased, person its PersonKey; hold:
+--                            set while the immunization record still needs them, see erase.lua)
 --   P..'q:'..q..':p'         list: priority lane of queue q (outside, hall, room, vacc)
 --   P..'q:'..q..':r'         list: regular lane of queue q
 --   P..'st:'..id             hash: one station (state, ticket, day, staffId, since)
@@ -24,7 +26,8 @@
 --   P..'displays:acks'       zset: hall display id scored by ms of the last contact with it (bounded, expires)
 --   P..'displays:last'       hash: hall display id -> 'ackMs|callId|contactMs|sound|closed' (same members)
 --   P..'daystart'            hash: D -> id of the day's first event
---   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it)
+--   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it;
+--                            name, idNumber, phone sealed until erased, person its PersonKey)
 --   P..'reminders'           zset: appointment code scored by ms its reminder is due (book.lua adds it, remind.lua
 --                            moves it into the stream); a booking cancelled or erased removes it (ZREM)
 --   P..'alerts'              hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit'
@@ -32,7 +35,10 @@
 --   P..'slots:'..D           hash: slot HH:MM -> appointments booked
 --   P..'idem:'..key          string: 'D|num' of the check-in made with that idempotency key
 --   P..'used:'..code         string: the number a voucher was checked in as
---   P..'person:'..D..':'..id string: first ticket number of an ID number that day (shown to desks)
+--   P..'person:'..D..':'..k  string: first ticket number that day of the person whose keyed hash is k (PersonKey: never
+--                            the ID number itself), shown to desks as sameIdAs
+--   P..'erase'               zset: 't|D|num' (a ticket released or no-show) and 'a|code' (a booking) scored by the ms
+--                            their person's name, ID number and phone (sealed) are erased (privacy.retainHours; erase.lua)
 --   P..'svc:'..kind          list: latest service durations (ms) of desks or booths (lib/waits.lua)
 --   P..'waits:scored'        list: 'at|actualMs|loMs|hiMs' of the latest booth calls of predicted tickets (lib/waits.lua)
 --   P..'stats:'..D           hash: the dashboard's figures of the day, kept as it happens (lib/stats.lua)
@@ -170,6 +176,10 @@ local function transition(t, stage, state, kind, extra, away)
   local fields = {'number', t.number, 'from', t.stage .. '/' .. t.state, 'to', stage .. '/' .. state}
   for _, v in ipairs(extra or {}) do fields[#fields + 1] = v end
   local id = event(kind, fields)
+  -- the person has left (or did not come): their name and ID number are kept privacy.retainHours more (erase.lua)
+  if stage == 'released' or state == 'no_show' then
+    redis.call('ZADD', P .. 'erase', NOW + setting('retainHours') * 3600000, 't|' .. t.day .. '|' .. t.number)
+  end
   t.stage, t.state, t.updatedAt = stage, state, tostring(NOW)
   redis.call('HSET', tkey(t), 'stage', stage, 'state', state, 'updatedAt', t.updatedAt)
   redis.call('EXPIRE', tkey(t), KEEP)

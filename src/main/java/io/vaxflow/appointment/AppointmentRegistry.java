@@ -2,6 +2,7 @@ package io.vaxflow.appointment;
 
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.security.PersonalData;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * The city's appointment registry as an HTTP service of its own (its own port; in production a
  * remote system named by {@code registry.url}). Kiosks ask it whether an appointment code is
- * real and for whom; the bookings it answers from are the ones the dispatcher wrote.
+ * real and for whom; the bookings it answers from are the ones the dispatcher wrote (their name and ID number
+ * sealed in the store, opened here; gone once erased, privacy.retainHours after the booking's day).
  */
 public final class AppointmentRegistry extends VerticleBase {
 
@@ -29,6 +31,7 @@ public final class AppointmentRegistry extends VerticleBase {
   private final Scripts store;
   private final String host;
   private final int port;
+  private final PersonalData personal;
   private HttpServer server;
 
   public AppointmentRegistry(VaxflowConfig config, Scripts store, String host, int port) {
@@ -36,6 +39,7 @@ public final class AppointmentRegistry extends VerticleBase {
     this.store = store;
     this.host = host;
     this.port = port;
+    this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
   }
 
   @Override
@@ -76,8 +80,9 @@ public final class AppointmentRegistry extends VerticleBase {
       ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(new JsonObject()
           .put("code", code).put("siteId", site.get().id()).put("day", a.getString("day"))
           .put("slot", a.getString("slot")).put("slotStart", Long.parseLong(a.getString("slotStart")))
-          .put("priority", a.getString("priority", "")).put("name", a.getString("name"))
-          .put("idNumber", a.getString("idNumber")).put("dose", Integer.parseInt(a.getString("dose", "1")))
+          .put("priority", a.getString("priority", "")).put("name", personal.open(a.getString("name")))
+          .put("idType", a.getString("idType", "resident")).put("idNumber", personal.open(a.getString("idNumber")))
+          .put("dose", Integer.parseInt(a.getString("dose", "1")))
           .encode());
     });
   }

@@ -8,6 +8,9 @@ import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.gateway.DeviceCaller;
 import io.vaxflow.gateway.RateLimiter;
+import io.vaxflow.security.IdDocument;
+import io.vaxflow.security.PersonKey;
+import io.vaxflow.security.PersonalData;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.flow.SiteFlow;
@@ -32,7 +35,12 @@ public final class Checkin {
 
   public record WithVoucher(String voucher) implements Request {}
 
-  public record WalkIn(String name, String idNumber, int dose) implements Request {}
+  public record WalkIn(String name, IdDocument idType, String idNumber, int dose) implements Request {
+    /** A resident ID card's holder. */
+    public WalkIn(String name, String idNumber, int dose) {
+      this(name, IdDocument.RESIDENT, idNumber, dose);
+    }
+  }
 
   /** The ticket issued; {@code replay} when an earlier request with the same key issued it. */
   public record Result(Ticket ticket, boolean replay) {}
@@ -42,12 +50,16 @@ public final class Checkin {
   private final RegistryClient registry;
 
   private final AppMetrics metrics;
+  private final PersonKey people;
+  private final PersonalData personal;
 
   public Checkin(VaxflowConfig config, RateLimiter limiter, RegistryClient registry, AppMetrics metrics) {
     this.config = config;
     this.limiter = limiter;
     this.registry = registry;
     this.metrics = metrics;
+    this.people = PersonKey.fromVoucherSecret(config.voucherSecret());
+    this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
   }
 
   /**
@@ -88,7 +100,7 @@ public final class Checkin {
             "This site takes appointments only. Book one, or go to a site that takes walk-ins.",
             new JsonObject().put("walkInSites", others));
       }
-      return issue(flow, kiosk, true, "walkin", "", key, w.name(), w.idNumber(), w.dose(), null);
+      return issue(flow, kiosk, true, "walkin", "", key, w.name(), w.idType(), w.idNumber(), w.dose(), null);
     }
     Voucher voucher = Voucher.read(config.voucherSecret(), ((WithVoucher) request).voucher())
         .orElseThrow(() -> new Rejection(ErrorCode.VOUCHER_INVALID,
@@ -99,7 +111,8 @@ public final class Checkin {
         RegistryClient.Appointment a = asked.result().orElseThrow(() -> new Rejection(ErrorCode.VOUCHER_INVALID,
             "No appointment has this code. Check the code, book an appointment, or ask staff."));
         if (!a.siteId().equals(site.id())) throw wrongSite(a.code().substring(0, 2));
-        return issue(flow, kiosk, false, "appt", a.code(), key, a.name(), a.idNumber(), a.dose(),
+        IdDocument idType = IdDocument.of(a.idType()).orElse(IdDocument.RESIDENT);
+        return issue(flow, kiosk, false, "appt", a.code(), key, a.name(), idType, a.idNumber(), a.dose(),
             new ScriptArgs.Appointment(a.day(), a.slotStart(), a.priority().isEmpty() ? "A" : "P"));
       }
       // The registry cannot be asked (down, slow, or its breaker open): a signed voucher carries
@@ -110,19 +123,23 @@ public final class Checkin {
             new JsonObject().put("retryAfterSec", 5)));
       }
       long slotStart = voucher.day().get().atTime(voucher.slot().get()).atZone(config.timeZone()).toInstant().toEpochMilli();
-      return issue(flow, kiosk, false, "offline", voucher.code(), key, "", "", 1,
+      return issue(flow, kiosk, false, "offline", voucher.code(), key, "", IdDocument.RESIDENT, "", 1,
           new ScriptArgs.Appointment(voucher.day().get().toString(), slotStart, voucher.category().get()));
     }));
   }
 
   /**
    * Runs the check-in script ({@code appointment} null for a walk-in); {@code takeTokens} when the
-   * script takes the kiosk's tokens itself.
+   * script takes the kiosk's tokens itself. The name and ID number go to the store sealed, and the person as
+   * their keyed hash (a second ticket of the same person that day is told to the desk by it).
    */
   private Future<Result> issue(SiteFlow flow, DeviceCaller kiosk, boolean takeTokens, String mode, String code,
-                               String idemKey, String name, String idNumber, int dose, ScriptArgs.Appointment appointment) {
+                               String idemKey, String name, IdDocument idType, String idNumber, int dose,
+                               ScriptArgs.Appointment appointment) {
     List<String> keys = takeTokens ? RateLimiter.kioskKeys(flow.site().id(), kiosk) : List.of();
-    ScriptArgs.Checkin args = new ScriptArgs.Checkin(mode, code, idemKey, name, idNumber, dose, earlyMs(), kiosk.hash(),
+    String person = idNumber == null || idNumber.isBlank() ? "" : people.person(idType, idNumber);
+    ScriptArgs.Checkin args = new ScriptArgs.Checkin(mode, code, idemKey, personal.seal(name),
+        personal.seal(idNumber == null ? "" : IdDocument.normalize(idNumber)), person, dose, earlyMs(), kiosk.hash(),
         takeTokens ? limiter.kioskLimits() : List.of(), appointment);
     return flow.checkin(keys, args)
         .recover(err -> Future.failedFuture(closedEarly(flow, explain(err))))

@@ -40,6 +40,7 @@ public record VaxflowConfig(
     Flow flow,
     Limits limits,
     @JsonProperty("booking") Bookings bookings,
+    Privacy privacy,
     Registry registry,
     @JsonProperty("sites") List<SiteConfig> allSites,
     List<Community> communities,
@@ -296,6 +297,15 @@ public record VaxflowConfig(
       @Setting(value = "5", min = 1, max = 100) int codeAttempts,
       @Setting(value = "5", min = 1, max = 1000000) int codesPerPhoneHour,
       @Setting(value = "30", min = 1, max = 1000000) int codesPerAddressHour) {}
+
+  /**
+   * How long people's names, ID numbers and phones are kept once nothing needs them any more: {@code retainHours}
+   * after a ticket's release (or its no-show), and after the end of a booking's day for a booking (used or not).
+   * A ticket whose shot still waits for delivery to the immunization record keeps them until that delivery clears
+   * its {@code hold} (README "What is kept where"; lua/erase.lua).
+   */
+  public record Privacy(
+      @Setting(value = "24", min = 0, max = 8760) int retainHours) {}
 
   /**
    * The appointment registry: {@code url} of a remote one, or empty to run the built-in one on

@@ -35,7 +35,7 @@ public final class Bookings {
 
   /** What a code is asked for (the text message says it). */
   public enum Purpose {
-    BOOK, LOOKUP, CHANGE, CANCEL;
+    BOOK, LOOKUP, CHANGE, CANCEL, ERASE;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
@@ -144,9 +144,23 @@ public final class Bookings {
    * its reminder taken off, the city's claim dropped (the person may book that dose again).
    */
   public Future<Dispatcher.Held> cancel(Person who, int dose, Proof proof) {
+    return giveUp(who, dose, proof, Purpose.CANCEL, "cancelled");
+  }
+
+  /**
+   * Erases the person's booking of {@code dose}, with the code of its phone: given up as by {@link #cancel} when it
+   * was not checked in yet; when it was, the booking goes all the same and the ticket it was checked in as forgets
+   * their name and ID number at once (unless the shot still waits for the immunization record: then when that is
+   * delivered). Nothing of the person is left but their keyed hash in the day's figures' tickets.
+   */
+  public Future<Dispatcher.Held> erase(Person who, int dose, Proof proof) {
+    return giveUp(who, dose, proof, Purpose.ERASE, "erased");
+  }
+
+  private Future<Dispatcher.Held> giveUp(Person who, int dose, Proof proof, Purpose purpose, String reason) {
     String phoneKey = keys.phone(who.phone());
     String personKey = keys.person(who.idType(), who.idNumber());
-    return verify(phoneKey, personKey, proof, Purpose.CANCEL, dose, "", 0).compose(r -> {
+    return verify(phoneKey, personKey, proof, purpose, dose, "", 0).compose(r -> {
       JsonObject claim = r.getJsonObject("booking");
       String site = claim.getString("site");
       String code = claim.getString("appointment");
@@ -155,7 +169,7 @@ public final class Bookings {
         if (held.isEmpty()) { // gone meanwhile (its day long past): the claim goes too
           return city(Script.CLAIM_DROP, drop).compose(v -> Future.failedFuture(Rejection.of(ErrorCode.NO_BOOKING)));
         }
-        return dispatcher.cancelAt(site, code, "cancelled", null, who, dose)
+        return dispatcher.cancelAt(site, code, reason, null, who, dose)
             .compose(v -> city(Script.CLAIM_DROP, drop))
             .map(held.get());
       });

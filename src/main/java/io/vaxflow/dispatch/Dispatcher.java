@@ -9,6 +9,7 @@ import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.security.IdDocument;
 import io.vaxflow.security.PeerProof;
+import io.vaxflow.security.PersonalData;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
 import io.vaxflow.store.Scripts;
@@ -99,6 +100,7 @@ public final class Dispatcher {
   private final WebClient http; // kept in a field: an unreferenced client is closed mid-request
   private final Map<String, RemoteSite> remotes = new LinkedHashMap<>();
   private final PeerProof peers;
+  private final PersonalData personal;
 
   public Dispatcher(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Scripts store) {
     this.vertx = vertx;
@@ -106,6 +108,7 @@ public final class Dispatcher {
     this.flows = flows;
     this.store = store;
     this.peers = PeerProof.fromVoucherSecret(config.voucherSecret());
+    this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
     this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(config.remote().timeoutMs())
         .setKeepAlive(true).setIdleTimeout(30));
     for (SiteConfig s : config.remoteSites()) remotes.put(s.id(), new RemoteSite(vertx, http, s, config.remote(), peers));
@@ -280,9 +283,13 @@ public final class Dispatcher {
     long keepSec = keepSec(b.day());
     // reminded the day before at notify.reminderAt, local time (the script reminds at once when that is past)
     long remindAt = b.day().minusDays(1).atTime(config.notifications().reminderTime()).atZone(config.timeZone()).toInstant().toEpochMilli();
-    return flow.book(new ScriptArgs.Book(code, b.name(), b.idType().wire(), IdDocument.normalize(b.idNumber()), person,
-        b.phone(), b.dose(), b.priority().map(p -> p.name().toLowerCase(Locale.ROOT)).orElse(""), site.slotCapacity(),
-        keepSec, b.day().toString(), slots, b.anaphylaxisHistory(), remindAt, origin.changed(), origin.previous())).map(reply -> {
+    // the person's name, ID number and phone go to the store sealed, erased retainHours after the booked day ends
+    long eraseAt = b.day().plusDays(1).atStartOfDay(config.timeZone()).toInstant()
+        .plus(Duration.ofHours(config.privacy().retainHours())).toEpochMilli();
+    return flow.book(new ScriptArgs.Book(code, personal.seal(b.name()), b.idType().wire(),
+        personal.seal(IdDocument.normalize(b.idNumber())), person, personal.seal(b.phone()), b.dose(),
+        b.priority().map(p -> p.name().toLowerCase(Locale.ROOT)).orElse(""), site.slotCapacity(), keepSec,
+        b.day().toString(), slots, b.anaphylaxisHistory(), remindAt, eraseAt, origin.changed(), origin.previous())).map(reply -> {
       JsonObject a = reply.getJsonObject("appointment");
       LocalTime slot = LocalTime.parse(a.getString("slot"));
       String cat = a.getString("priority", "").isEmpty() ? "A" : "P";
@@ -335,12 +342,13 @@ public final class Dispatcher {
         });
   }
 
-  /** The appointment hash's fields (name, idNumber, phone, ...) of a booking at a site run here. */
+  /** The appointment hash's fields (name, idNumber, phone opened; ...) of a booking at a site run here. */
   Future<Map<String, String>> appointmentFields(String siteId, String code) {
     return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
         .arg(io.vaxflow.store.SiteKeys.appointment(siteId, code))).map(r -> {
           Map<String, String> out = new LinkedHashMap<>();
           if (r != null) r.getKeys().forEach(k -> out.put(k, r.get(k).toString()));
+          for (String sealed : List.of("name", "idNumber", "phone")) out.computeIfPresent(sealed, (k, v) -> personal.open(v));
           return out;
         });
   }
@@ -361,14 +369,15 @@ public final class Dispatcher {
   }
 
   /**
-   * Gives the booking {@code code} at {@code siteId} up: {@code reason} cancelled (by its person), or changed (it
-   * moved to {@code movedTo}, 'site/code'). A remote site's through its server, for the same person.
+   * Gives the booking {@code code} at {@code siteId} up: {@code reason} cancelled (by its person), changed (it
+   * moved to {@code movedTo}, 'site/code'), or erased (by its person: checked in or not, nothing of them is kept).
+   * A remote site's through its server, for the same person.
    */
   public Future<Void> cancelAt(String siteId, String code, String reason, String movedTo, Bookings.Person who, int dose) {
     SiteConfig site = config.anySite(siteId).orElseThrow();
     if (site.isRemote()) {
-      return remotes.get(siteId).send("/api/v1/bookings/cancel", person(who.idType(), who.idNumber(), who.phone())
-          .put("dose", dose)).mapEmpty();
+      return remotes.get(siteId).send("erased".equals(reason) ? "/api/v1/bookings/erase" : "/api/v1/bookings/cancel",
+          person(who.idType(), who.idNumber(), who.phone()).put("dose", dose)).mapEmpty();
     }
     return flows.get(siteId).cancelBooking(new ScriptArgs.BookCancel(code, reason, movedTo)).mapEmpty();
   }

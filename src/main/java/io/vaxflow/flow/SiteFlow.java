@@ -3,6 +3,7 @@ package io.vaxflow.flow;
 import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.security.PersonalData;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.store.ScriptArgs;
@@ -34,6 +35,7 @@ public final class SiteFlow {
   private final Clock clock;
   private final List<String> stationIds;
   private final DataGuard guard;
+  private final PersonalData personal;
   private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
 
   public SiteFlow(SiteConfig site, VaxflowConfig config, Scripts scripts, Clock clock, DataGuard guard) {
@@ -42,6 +44,7 @@ public final class SiteFlow {
     this.scripts = scripts;
     this.clock = clock;
     this.guard = guard;
+    this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
     this.stationIds = StationId.all(site).stream().map(StationId::id).toList();
   }
 
@@ -84,7 +87,8 @@ public final class SiteFlow {
         setting("cfg.priorityInARow", f.priorityInARow()),
         setting("cfg.returnLeadMin", f.returnLeadMin()),
         setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
-        new ScriptArgs.Setting("cfg.products", productsSetting(config).encode()));
+        new ScriptArgs.Setting("cfg.products", productsSetting(config).encode()),
+        setting("cfg.retainHours", config.privacy().retainHours()));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -201,6 +205,14 @@ public final class SiteFlow {
     return run("system", at -> scripts.run(Script.REMIND, at, new ScriptArgs.Remind(200))).map(r -> r.getInteger("reminded", 0));
   }
 
+  /**
+   * Erases the names, ID numbers and phones that are due (privacy.retainHours after they were last needed; at most
+   * 500 a run, the rest at the next: lua/erase.lua); how many fields it erased.
+   */
+  public Future<Integer> erase() {
+    return run("system", at -> scripts.run(Script.ERASE, at, new ScriptArgs.Erase(500))).map(r -> r.getInteger("erased", 0));
+  }
+
   /** Records the alerts this server sees now; the script raises and clears them once for all servers (lua/alerts.lua). */
   public Future<JsonObject> recordAlerts(ScriptArgs.Alerts seen) {
     return run("system", at -> scripts.run(Script.ALERTS, at, seen));
@@ -270,7 +282,7 @@ public final class SiteFlow {
     String key = SiteKeys.ticket(site.id(), ticket.day(), ticket.number());
     return scripts.send(Request.cmd(Command.HMGET).arg(key).arg("name").arg("dose").arg("category").arg("sameIdAs")).map(r -> {
       if (r == null || r.get(0) == null) return java.util.Optional.<Patient>empty();
-      return java.util.Optional.of(new Patient(r.get(0).toString(),
+      return java.util.Optional.of(new Patient(personal.open(r.get(0).toString()),
           r.get(1) == null ? 1 : r.get(1).toInteger(), r.get(2) == null ? "" : r.get(2).toString(),
           r.get(3) == null ? "" : r.get(3).toString()));
     });

@@ -8,9 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sweeps every site's due timers (arrival timeouts, station leases, observation) every tick, and
- * calls back the people waiting away whose turn nears (lua/tick.lua); and its bookings' due
- * reminders (lua/remind.lua, at most once a second: a reminder is not to the second). Sweeps never
- * overlap; every server instance sweeps, and the scripts make that safe.
+ * calls back the people waiting away whose turn nears (lua/tick.lua); and, at most once a second (neither
+ * is to the second), its bookings' due reminders (lua/remind.lua) and the people's names, ID numbers and
+ * phones due for erasure (lua/erase.lua). Sweeps never overlap; every server instance sweeps, and the
+ * scripts make that safe.
  */
 public final class TimerSweep extends VerticleBase {
 
@@ -52,7 +53,7 @@ public final class TimerSweep extends VerticleBase {
   }
 
   private void sweep(boolean remind) {
-    Future.join(flows.stream().map(f -> remind ? Future.join(f.tick(), f.remind()) : f.tick()).toList()).onComplete(ar -> {
+    Future.join(flows.stream().map(f -> remind ? Future.join(f.tick(), f.remind(), f.erase()) : f.tick()).toList()).onComplete(ar -> {
       if (ar.failed() && !warned) {
         LOG.warn("timer sweep failed (will keep trying): {}", ar.cause().getMessage());
       }

@@ -109,10 +109,12 @@ public final class Fhir {
 
   /**
    * The person's key: the shot's (a booking's person, lua/lib/stock.lua), or for a walk-in, whose shot names no one,
-   * the key of the ID number the ticket holds ({@code security/PersonKey}, the same key a booking would have).
+   * the ticket's ({@code security/PersonKey} of the ID number checked in with: the key a booking would have).
    */
   String personKey(Shot shot, Shot.Person person) {
-    if (!shot.personKey().isEmpty() || person.idNumber().isEmpty() || keys == null) return shot.personKey();
+    if (!shot.personKey().isEmpty()) return shot.personKey();
+    if (!person.key().isEmpty()) return person.key();
+    if (person.idNumber().isEmpty()) return "";
     return keys.person(IdDocument.of(person.idType()).orElse(IdDocument.RESIDENT), person.idNumber());
   }
 

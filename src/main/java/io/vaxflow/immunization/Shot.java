@@ -50,11 +50,11 @@ public record Shot(
   }
 
   /**
-   * Who was vaccinated, as the ticket and its appointment say (read only where it may be told: the registry in
-   * {@code patient: document} mode, the certificate's masked ID): the name, the document's type and number; empty
-   * strings for what is not known (a ticket erased, an offline check-in).
+   * Who was vaccinated, as the ticket and its appointment say (told only where it may be: the registry in
+   * {@code patient: document} mode, the certificate's masked ID): the name, the document's type and number, and the
+   * ticket's person key; empty strings for what is not known (erased, or an offline check-in).
    */
-  public record Person(String name, String idType, String idNumber) {
-    static final Person UNKNOWN = new Person("", "", "");
+  public record Person(String name, String idType, String idNumber, String key) {
+    static final Person UNKNOWN = new Person("", "", "", "");
   }
 }

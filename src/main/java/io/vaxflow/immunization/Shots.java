@@ -1,5 +1,6 @@
 package io.vaxflow.immunization;
 
+import io.vaxflow.security.PersonalData;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.ScriptArgs;
@@ -28,9 +29,11 @@ public final class Shots {
   private final EventStream events;
   private final Clock clock;
   private final ZoneId zone;
+  private final PersonalData personal;
 
-  public Shots(Scripts store, Clock clock, ZoneId zone) {
+  public Shots(Scripts store, Clock clock, ZoneId zone, PersonalData personal) {
     this.store = store;
+    this.personal = personal;
     this.events = new EventStream(store);
     this.clock = clock;
     this.zone = zone;
@@ -54,18 +57,21 @@ public final class Shots {
     });
   }
 
-  /** Who was vaccinated, from the shot's ticket and its appointment; {@link Shot.Person#UNKNOWN} when neither is kept. */
+  /**
+   * Who was vaccinated, from the shot's ticket and its appointment, their sealed name and ID number opened
+   * ({@code security/PersonalData}); {@link Shot.Person#UNKNOWN}'s empty strings for what is erased or was never kept.
+   */
   public Future<Shot.Person> person(Shot shot) {
     Future<Response> ticket = store.send(Request.cmd(Command.HMGET).arg(SiteKeys.ticket(shot.site(), shot.day(), shot.number()))
-        .arg("name").arg("idNumber"));
+        .arg("name").arg("idNumber").arg("person"));
     Future<Response> appt = shot.appointment().isEmpty() ? Future.succeededFuture(null)
         : store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(shot.site(), shot.appointment()))
             .arg("name").arg("idType").arg("idNumber"));
     return Future.all(ticket, appt).map(v -> {
-      String name = first(ticket.result(), 0, appt.result(), 0);
-      String number = first(ticket.result(), 1, appt.result(), 2);
+      String name = personal.open(first(ticket.result(), 0, appt.result(), 0));
+      String number = personal.open(first(ticket.result(), 1, appt.result(), 2));
       String type = text(appt.result(), 1);
-      return new Shot.Person(name, type.isEmpty() && !number.isEmpty() ? "resident" : type, number);
+      return new Shot.Person(name, type.isEmpty() && !number.isEmpty() ? "resident" : type, number, text(ticket.result(), 2));
     });
   }
 

@@ -3,6 +3,7 @@ package io.vaxflow.notify;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.config.VaxflowConfig.Webhook.Event;
 import io.vaxflow.security.OneTimeCode;
+import io.vaxflow.security.PersonalData;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.store.SiteKeys;
@@ -34,8 +35,9 @@ import java.util.Set;
  *       purpose, expiresAt. The stream holds only a reference: the phone and code are read, sealed, from a key that
  *       expires with the code ({@link OneTimeCode}), and opened here for a receiver of otp alone.
  * </ul>
- * No name or ID number ever. The phone number is not in the stream: it is read from the appointment as the event is
- * delivered, and only to a receiver subscribed to a personal kind ({@link Event#personal}): in a reminder, and
+ * No name or ID number ever. The phone number is not in the stream: it is read (sealed, {@link PersonalData}) from
+ * the appointment as the event is delivered (none once erased, privacy.retainHours after the booking's day), and
+ * only to a receiver subscribed to a personal kind ({@link Event#personal}): in a reminder, and
  * in the come-back call of a ticket that came from a booking with a phone.
  */
 final class EventPayloads {
@@ -47,12 +49,14 @@ final class EventPayloads {
   private final Views views;
   private final int repeats;
   private final OneTimeCode codes;
+  private final PersonalData personal;
 
   EventPayloads(VaxflowConfig config, Scripts store) {
     this.store = store;
     this.views = new Views(config.timeZone());
     this.repeats = config.announce().repeats();
     this.codes = OneTimeCode.fromVoucherSecret(config.voucherSecret());
+    this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
   }
 
   /**
@@ -121,7 +125,8 @@ final class EventPayloads {
     if (code.isEmpty()) return Future.succeededFuture(Optional.of(out));
     return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(site, code)).arg("code").arg("phone")).map(r -> {
       if (r == null || r.get(0) == null) return Optional.empty();
-      if (withPhone && r.get(1) != null && !r.get(1).toString().isBlank()) out.put("phone", r.get(1).toString());
+      String phone = r.get(1) == null ? "" : personal.open(r.get(1).toString());
+      if (withPhone && !phone.isBlank()) out.put("phone", phone);
       return Optional.of(out);
     });
   }
@@ -129,7 +134,7 @@ final class EventPayloads {
   private Future<Optional<String>> phone(String site, String code) {
     if (code.isEmpty()) return Future.succeededFuture(Optional.empty());
     return store.send(Request.cmd(Command.HGET).arg(SiteKeys.appointment(site, code)).arg("phone"))
-        .map(r -> Optional.ofNullable(r).map(Response::toString).filter(p -> !p.isBlank()));
+        .map(r -> Optional.ofNullable(r).map(Response::toString).map(personal::open).filter(p -> !p.isBlank()));
   }
 
   private static JsonObject alert(Entry e, JsonObject out) {

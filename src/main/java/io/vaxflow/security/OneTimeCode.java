@@ -1,15 +1,9 @@
 package io.vaxflow.security;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -24,7 +18,6 @@ public final class OneTimeCode {
   public record Message(String phone, String code) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final int IV_BYTES = 12;
 
   private final SecretKeySpec hashKey;
   private final SecretKeySpec sealKey;
@@ -58,29 +51,14 @@ public final class OneTimeCode {
 
   /** The phone and the code, sealed for the delivery (base64 of IV and AES-GCM ciphertext). */
   public String seal(String phone, String code) {
-    try {
-      byte[] iv = new byte[IV_BYTES];
-      RANDOM.nextBytes(iv);
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, sealKey, new GCMParameterSpec(128, iv));
-      byte[] sealed = c.doFinal((code + "|" + phone).getBytes(StandardCharsets.UTF_8));
-      return Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return Aead.seal(sealKey, code + "|" + phone);
   }
 
   /** What {@link #seal} sealed with this key; empty when it is not (another secret, or tampered with). */
   public Optional<Message> open(String sealed) {
-    try {
-      byte[] all = Base64.getDecoder().decode(sealed);
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.DECRYPT_MODE, sealKey, new GCMParameterSpec(128, all, 0, IV_BYTES));
-      String text = new String(c.doFinal(all, IV_BYTES, all.length - IV_BYTES), StandardCharsets.UTF_8);
+    return Aead.open(sealKey, sealed).flatMap(text -> {
       int bar = text.indexOf('|');
       return bar < 0 ? Optional.empty() : Optional.of(new Message(text.substring(bar + 1), text.substring(0, bar)));
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    });
   }
 }

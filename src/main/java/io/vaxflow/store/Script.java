@@ -41,6 +41,7 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.BookChange> BOOK_CHANGE = waited("book_change", ScriptArgs.BookChange.class);
   public static final Script<ScriptArgs.Say> SAY = waited("say", ScriptArgs.Say.class);
   public static final Script<ScriptArgs.Remind> REMIND = waited("remind", ScriptArgs.Remind.class);
+  public static final Script<ScriptArgs.Erase> ERASE = unwaited("erase", ScriptArgs.Erase.class);
   public static final Script<ScriptArgs.Alerts> ALERTS = waited("alerts", ScriptArgs.Alerts.class);
   public static final Script<ScriptArgs.DisplayAcks> DISPLAY_ACKS = waited("display_acks", ScriptArgs.DisplayAcks.class);
   public static final Script<ScriptArgs.OfNumber> OBSERVE_EXTEND = waited("observe_extend", ScriptArgs.OfNumber.class);

@@ -56,9 +56,10 @@ public final class ScriptArgs {
   /**
    * checkin: mode 'appt' | 'offline' | 'walkin'; {@code device} the kiosk's credential hash ('' for the demo's
    * local computer); {@code buckets} the limits of the rate-limit keys after the site's prefix (empty when the
-   * caller took the tokens already); {@code appointment} null for a walk-in.
+   * caller took the tokens already); {@code appointment} null for a walk-in. {@code name} and {@code idNumber}
+   * sealed ({@code security/PersonalData}), {@code person} the person's keyed hash ('' when none is known).
    */
-  public record Checkin(String mode, String code, String idemKey, String name, String idNumber, int dose,
+  public record Checkin(String mode, String code, String idemKey, String name, String idNumber, String person, int dose,
                         long earlyMs, String device, List<Limit> buckets, Appointment appointment) {}
 
   /** kiosk_gate: the kiosk's credential hash ('' for the demo's local computer), then one limit per bucket key. */
@@ -88,13 +89,15 @@ public final class ScriptArgs {
   /**
    * book: a new appointment, on the first of {@code slots} with room left; a history of anaphylaxis observes 30 min;
    * its reminder due at {@code remindAt} (ms; at once when that is past). {@code changed}: '' for a new booking, else
-   * what a change changed, the booking replaced being {@code previous} ('site/code').
+   * what a change changed, the booking replaced being {@code previous} ('site/code'). {@code name}, {@code idNumber}
+   * and {@code phone} sealed ({@code security/PersonalData}), erased at {@code eraseAt} (ms); {@code person} the
+   * person's keyed hash.
    */
   public record Book(String code, String name, String idType, String idNumber, String person, String phone, int dose,
                      String priority, int slotCapacity, long keepSec, String day, List<Slot> slots,
-                     boolean anaphylaxisHistory, long remindAt, String changed, String previous) {}
+                     boolean anaphylaxisHistory, long remindAt, long eraseAt, String changed, String previous) {}
 
-  /** book_cancel: an appointment given up ({@code reason} cancelled | changed; {@code movedTo} 'site/code' after a change). */
+  /** book_cancel: an appointment given up ({@code reason} cancelled | changed | erased; {@code movedTo} 'site/code' after a change). */
   public record BookCancel(String code, String reason, String movedTo) {}
 
   /** book_change: an appointment's safety flag as it is to be. */
@@ -117,6 +120,9 @@ public final class ScriptArgs {
 
   /** remind: due reminders moved into the stream in one run, at most. */
   public record Remind(int most) {}
+
+  /** erase: people's names, ID numbers and phones due for erasure, at most this many a run. */
+  public record Erase(int most) {}
 
   /** An alert a server sees: its code, what it is about (null: the site), its level, its value against its limit. */
   public record SeenAlert(String code, String subject, String severity, long value, long limit) {}

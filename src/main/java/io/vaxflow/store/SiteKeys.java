@@ -39,7 +39,7 @@ public final class SiteKeys {
     LIVE("live"),
     /** hash per D: the day's tallies: seq:&lt;A|P|W&gt;, issued, n:released, n:no_show. */
     DAY("day:"),
-    /** hash per D and number: one ticket (day, number, stage, state, ...). */
+    /** hash per D and number: one ticket (day, number, stage, state, ...; name, idNumber sealed until erased; hold). */
     TICKET("t:"),
     /** list per queue and lane: q:&lt;outside|hall|room|vacc&gt;:&lt;p|r&gt;. */
     QUEUE("q:"),
@@ -65,7 +65,7 @@ public final class SiteKeys {
     DISPLAY_LAST("displays:last"),
     /** hash: D -> id of the day's first event. */
     DAY_START("daystart"),
-    /** hash per appointment code: one appointment. */
+    /** hash per appointment code: one appointment (name, idNumber, phone sealed until erased; person its PersonKey). */
     APPOINTMENT("appt:"),
     /** zset: appointment code scored by ms its reminder is due (lua/book.lua, lua/remind.lua); a cancellation removes it. */
     REMINDERS("reminders"),
@@ -77,8 +77,13 @@ public final class SiteKeys {
     IDEMPOTENCY("idem:"),
     /** string per voucher code: the number it was checked in as. */
     USED("used:"),
-    /** string per D and ID number: the first ticket number of that ID number that day. */
+    /** string per D and person (their keyed hash, PersonKey: never the ID number): their first ticket number that day. */
     PERSON("person:"),
+    /**
+     * zset: 't|D|num' (a ticket released or no-show) and 'a|code' (a booking) scored by the ms its person's name, ID
+     * number and phone are erased, privacy.retainHours after they were last needed (lua/erase.lua).
+     */
+    ERASE("erase"),
     /** list per station kind (desk, booth): the latest service durations in ms, newest first (lua/lib/waits.lua). */
     SERVICE_TIMES("svc:"),
     /** list: 'at|actualMs|loMs|hiMs' of the latest booth calls of tickets with a predicted wait (lua/lib/waits.lua). */

@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A person's bookings (README "Bookings"): booking, and looking up, changing or cancelling one's own. Each takes two
+ * A person's bookings (README "Bookings"): booking, and looking up, changing, cancelling or erasing one's own. Each takes two
  * steps with the same body: without {@code code}, a one-time code is sent to the phone ({@code 202} with where it
  * went; in demo mode the code itself as {@code demoCode}); with it, the request is done. A request a peer server of
  * the city vouches for ({@link PeerProof}: the person proved their phone there) takes one step.
@@ -53,6 +53,7 @@ final class BookingRoutes {
     routes.post("/api/v1/bookings/lookup", Access.anyone(), limiter.per(RouteClass.BOOKING)).handler(this::lookup);
     routes.post("/api/v1/bookings/change", Access.anyone(), limiter.per(RouteClass.BOOKING)).handler(this::change);
     routes.post("/api/v1/bookings/cancel", Access.anyone(), limiter.per(RouteClass.BOOKING)).handler(this::cancel);
+    routes.post("/api/v1/bookings/erase", Access.anyone(), limiter.per(RouteClass.BOOKING)).handler(this::erase);
   }
 
   /**
@@ -116,12 +117,22 @@ final class BookingRoutes {
   }
 
   private void cancel(RoutingContext ctx) {
+    giveUp(ctx, Purpose.CANCEL, "cancelled");
+  }
+
+  /** A booking erased by its person: like a cancellation, and a checked-in one too (their name and ID number go). */
+  private void erase(RoutingContext ctx) {
+    giveUp(ctx, Purpose.ERASE, "erased");
+  }
+
+  private void giveUp(RoutingContext ctx, Purpose purpose, String field) {
     JsonObject body = Input.body(ctx);
     Bookings.Person who = person(body);
     Optional<Proof> proof = proof(ctx, body);
-    if (codeFirst(ctx, proof, who, Purpose.CANCEL, 0, dispatcher.today())) return;
-    bookings.cancel(who, body.getInteger("dose"), proof.get())
-        .onSuccess(h -> json(ctx, 200, new JsonObject().put("cancelled", view(h, Lang.of(ctx)))))
+    if (codeFirst(ctx, proof, who, purpose, 0, dispatcher.today())) return;
+    (purpose == Purpose.ERASE ? bookings.erase(who, body.getInteger("dose"), proof.get())
+        : bookings.cancel(who, body.getInteger("dose"), proof.get()))
+        .onSuccess(h -> json(ctx, 200, new JsonObject().put(field, view(h, Lang.of(ctx)))))
         .onFailure(ctx::fail);
   }
 

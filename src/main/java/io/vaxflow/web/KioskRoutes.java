@@ -35,8 +35,8 @@ final class KioskRoutes {
     if (!b.containsKey("walkIn")) return new Checkin.WithVoucher(Input.text(b, "voucher"));
     if (b.containsKey("voucher")) throw Rejection.invalid("voucher", "Give a voucher or a walk-in, not both.");
     JsonObject w = b.getJsonObject("walkIn");
-    Input.idDocument(w, today); // a walk-in's ID number is checked as a booking's is
-    return new Checkin.WalkIn(Input.text(w, "name"), io.vaxflow.security.IdDocument.normalize(Input.text(w, "idNumber")),
+    io.vaxflow.security.IdDocument type = Input.idDocument(w, today); // a walk-in's ID number is checked as a booking's is
+    return new Checkin.WalkIn(Input.text(w, "name"), type, io.vaxflow.security.IdDocument.normalize(Input.text(w, "idNumber")),
         w.getInteger("dose"));
   }
 

@@ -999,13 +999,16 @@ public final class Benchmark {
     }
   }
 
-  /** The check-in script's EVALSHA as the server sends it for a walk-in at xuhui (the site the HTTP load checks in at). */
-  private List<String> checkinCommand(String idNumber) {
+  /**
+   * The check-in script's EVALSHA as the server sends it for a walk-in at xuhui (the site the HTTP load checks in at);
+   * {@code person} stands for the person's keyed hash (the server seals the name and ID number; here they are left out).
+   */
+  private List<String> checkinCommand(String person) {
     String sha = new Scripts(null, 0).sha(Script.CHECKIN);
     long now = System.currentTimeMillis() + Duration_SKEW;
     return List.of("EVALSHA", sha, "3", "vf:{xuhui}", "rl:{xuhui}:kiosk:bench", "rl:{xuhui}:site",
         String.valueOf(now), "2026-11-24", "kiosk", Scripts.json(new ScriptArgs.Checkin("walkin", "", "", "Bench Person",
-            idNumber, 1, 3_600_000L, "", List.of(new ScriptArgs.Limit(100_000, 1_000_000), new ScriptArgs.Limit(100_000, 1_000_000)), null)));
+            "", person, 1, 3_600_000L, "", List.of(new ScriptArgs.Limit(100_000, 1_000_000), new ScriptArgs.Limit(100_000, 1_000_000)), null)));
   }
 
   /**

@@ -66,18 +66,9 @@ class BookPageTest {
   @Test
   void lookUpChangeAndCancelOnA320PhoneInChinese() {
     String id = Ids.resident(71, 1), phone = "13900000002";
-    JsonObject booking = city.booking(new JsonObject().put("name", "Wu Lan").put("idNumber", id).put("phone", phone)
-        .put("dose", 1).put("day", TestCity.TODAY).put("siteId", "xuhui")).json();
+    JsonObject booking = booked("Wu Lan", id, phone);
     Browser b = open(320, 640);
-    b.get(Screens.base(city) + "/book?lang=zh");
-    b.waitVisible("#open-manage").click();
-    b.waitVisible("#m-idNumber").sendKeys(id);
-    b.find("#m-phone").sendKeys(phone);
-    fits(b, "your bookings: who (320, zh)");
-    b.find("#manage-submit").click();
-    b.find("#code").sendKeys(demoCode(b));
-    b.find("#code-submit").click();
-    b.waitVisible("#held-view");
+    held(b, "zh", id, phone, () -> fits(b, "your bookings: who (320, zh)"));
     assertEquals(booking.getString("code"), b.find("#held-1 .voucher-code").getText());
     fits(b, "your bookings (320, zh)");
 
@@ -101,6 +92,44 @@ class BookPageTest {
     assertTrue(b.findAll(".held-card").isEmpty(), "no booking left");
     fits(b, "a booking cancelled (320, zh)");
     assertEquals(0, city.redis(io.vertx.redis.client.Command.EXISTS, "vf:{xuhui}:appt:" + booking.getString("appointmentId")).toInteger());
+  }
+
+  @Test
+  void eraseABookingAndTheDetailsKeptOfItInEnglish() {
+    String id = Ids.resident(72, 1), phone = "13900000003";
+    JsonObject booking = booked("Qian Yu", id, phone);
+    Browser b = open(390, 844);
+    held(b, "en", id, phone, () -> { });
+    b.waitVisible("#held-1 .held-erase").click();
+    fits(b, "erase asks to confirm (390, en)");
+    b.waitVisible("#held-1 .held-erase-confirm").click();
+    b.until("the erasure said", d -> b.find("#held-status").getText().contains("erased") ? true : null);
+    assertTrue(b.findAll(".held-card").isEmpty(), "no booking left");
+    fits(b, "a booking erased (390, en)");
+    assertEquals(0, city.redis(io.vertx.redis.client.Command.EXISTS, "vf:{xuhui}:appt:" + booking.getString("appointmentId")).toInteger());
+    String person = io.vaxflow.security.PersonKey.fromVoucherSecret(city.config.voucherSecret())
+        .person(io.vaxflow.security.IdDocument.RESIDENT, id);
+    assertEquals(0, city.redis(io.vertx.redis.client.Command.EXISTS, "vf:{city}:dose:" + person + ":1").toInteger(),
+        "the city forgot the dose booked");
+  }
+
+  /** A booking of dose 1 at xuhui today, made through the API. */
+  private static JsonObject booked(String name, String id, String phone) {
+    return city.booking(new JsonObject().put("name", name).put("idNumber", id).put("phone", phone)
+        .put("dose", 1).put("day", TestCity.TODAY).put("siteId", "xuhui")).json();
+  }
+
+  /** The page's "your bookings" of this person, shown with the code texted to their phone ({@code filled}: the form filled in). */
+  private static void held(Browser b, String lang, String id, String phone, Runnable filled) {
+    b.get(Screens.base(city) + "/book?lang=" + lang);
+    b.waitVisible("#open-manage").click();
+    b.waitVisible("#m-idNumber").sendKeys(id);
+    b.find("#m-phone").sendKeys(phone);
+    filled.run();
+    b.find("#manage-submit").click();
+    b.find("#code").sendKeys(demoCode(b));
+    b.find("#code-submit").click();
+    b.waitVisible("#held-view");
   }
 
   /** The class's browser, fresh, that size, its pages taking axe. */

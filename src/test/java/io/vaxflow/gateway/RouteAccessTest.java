@@ -466,9 +466,9 @@ class RouteAccessTest {
       return new JsonObject().put("name", "Li Wei").put("idNumber", "310101199001010098").put("phone", "13800138000")
           .put("dose", 1).put("day", TestCity.TODAY).put("siteId", SITE);
     }
-    // a person's look-up, change or cancellation: its first step (a code to the phone)
+    // a person's look-up, change, cancellation or erasure: its first step (a code to the phone)
     if (key.endsWith("/bookings/lookup")) return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000");
-    if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel")) {
+    if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel") || key.endsWith("/bookings/erase")) {
       return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000").put("dose", 1);
     }
     if (key.endsWith("/checkins")) {

@@ -29,7 +29,7 @@ class FhirMappingTest {
   private static final VaxflowConfig CONFIG = ConfigLoader.load(Path.of("config/vaxflow.yaml"), Map.of());
   /** The shipped config's products: their codes are what the record says. */
   private static final Map<String, Fhir.Vaccine> VACCINES = Fhir.vaccines(CONFIG.products());
-  private static final Shot.Person ZHANG = new Shot.Person("张伟", "resident", "11010519491231002X");
+  private static final Shot.Person ZHANG = new Shot.Person("张伟", "resident", "11010519491231002X", "");
 
   private static Fhir fhir(ImmunizationRegistry.Patient patient) {
     Map<String, SiteConfig> sites = new LinkedHashMap<>();
