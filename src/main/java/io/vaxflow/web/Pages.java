@@ -60,6 +60,25 @@ public final class Pages {
     routes.get("/sites/:site/enrol", Access.anyone()).handler(ctx -> sitePage(ctx, "enrol"));
     routes.get("/book", Access.anyone()).handler(this::book);
     routes.get("/city", Access.anyone()).handler(this::city);
+    routes.get("/t/:site/:number/certificate", Access.anyone()).handler(this::certificate);
+  }
+
+  /**
+   * A ticket's vaccination certificate, printable: the page opens it with the ticket's link key ({@code k}, read by
+   * its script from the address) through the API, which says whether there is one yet.
+   */
+  private void certificate(RoutingContext ctx) {
+    String lang = Lang.of(ctx);
+    Optional<SiteConfig> site = config.site(ctx.pathParam("site"));
+    String number = ctx.pathParam("number").toUpperCase(Locale.ROOT);
+    if (site.isEmpty() || !number.matches("[A-Z][0-9]{1,5}")) {
+      notFound(ctx, site.isEmpty() ? "site" : "page");
+      return;
+    }
+    JsonObject words = Words.of(lang).getJsonObject("common").getJsonObject("certificate");
+    render(ctx, 200, "certificate", page(ctx, lang, "index")
+        .put("pageTitle", words.getString("title") + " · " + site.get().name(lang))
+        .put("site", siteView(site.get(), lang)).put("number", number).put("timeZone", config.timeZone().getId()));
   }
 
   /** Booking: the person's details, a dose, a day from today to 14 days ahead, a community or their location. */
