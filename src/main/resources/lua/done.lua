@@ -1,12 +1,22 @@
 -- done.lua: the station finished its patient. From a desk the ticket joins the one vaccination
--- queue shared by every booth; from a booth it starts the observation timer.
+-- queue shared by every booth; from a booth it starts the observation timer, and the shot is
+-- recorded from the booth's open vial in the same round trip (lib/stock.lua): refused, with nothing
+-- changed, without an open vial (NO_OPEN_VIAL, where the site's stock is required), past the vial's
+-- time (VIAL_EXPIRED: the sweep counts its doses wasted) or its lot's expiry (LOT_EXPIRED), or with a
+-- product not allowed for the ticket's dose (WRONG_PRODUCT).
 -- A.station  station id
--- include: site, waits, stats
+-- include: site, waits, stats, stock
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(A.station)
 local t = held(s)
 if not t then return fail('INVALID_TRANSITION', {state = s.state}) end
 local kind = kind_of(s.id)
+local shot
+if kind == 'booth' then
+  local refused
+  shot, refused = shot_from_vial(s, t)
+  if refused then return refused end
+end
 waits_done(kind, t)
 if kind == 'desk' then
   transition(t, 'vaccination', 'waiting', 'done', {'station', s.id})
@@ -21,4 +31,5 @@ redis.call('HDEL', tkey(t), 'station')
 redis.call('ZREM', TIMERS, 'lease|' .. s.id)
 set_station(s, 'idle')
 if kind == 'desk' then fill() end -- the patient's room seat is free
-return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts()})
+local given = shot and record_shot(s, t, shot) or nil
+return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts(), shot = given})

@@ -2,11 +2,12 @@
 -- a silent station's ticket goes back to the head of its queue. Observation: call to the exit,
 -- released. Timers of tickets issued on an earlier day run like today's (a day ends with people
 -- still inside). Then the buffers are filled, and the people waiting away whose room call is
--- flow.returnLeadMin or less away are called back to the hall (lib/waits.lua). Safe to run from
+-- flow.returnLeadMin or less away are called back to the hall (lib/waits.lua). Vial: a booth's open
+-- vial past its time is discarded, its doses left counted wasted (lib/stock.lua). Safe to run from
 -- every server at once: each due timer is handled exactly once, and a call back clears the away
 -- mark it is made for.
 -- A.most     how many due timers at most
--- include: site, waits, stats
+-- include: site, waits, stats, stock
 if not site_ready() then return fail('STORE_RESET') end
 local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, A.most)
 local handled = 0
@@ -34,6 +35,9 @@ for _, member in ipairs(due) do
       transition(t, 'released', 'done', 'release')
       call(t, 'exit', 'exit')
     end
+  elseif what == 'vial' then
+    local v = hgetall(vial_key(a))
+    if v.lot and v.lot .. '/' .. v.vialNo == b then discard_vial(a, v, 'expired') end
   end
   handled = handled + 1
 end

@@ -169,7 +169,7 @@ public final class VaxflowServer {
               .compose(v -> vertx.deployVerticle(announcer))
               .compose(v -> vertx.deployVerticle(web))
               .compose(v -> config.simulate()
-                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, config.clockRate())).mapEmpty()
+                  ? vertx.deployVerticle(new Simulator(flows, checkin, bookings, stock, config.clockRate())).mapEmpty()
                   : Future.succeededFuture())
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })

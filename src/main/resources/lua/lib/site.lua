@@ -44,8 +44,8 @@
 --   P..'stats:'..D           hash: the dashboard's figures of the day, kept as it happens (lib/stats.lua)
 --   P..'hist:'..D..':'..w    hash: the day's waits ended, w = desk | booth, by tenths of a minute (lib/stats.lua)
 --   P..'device:'.., P..'devices', P..'enrol:'.., P..'device_sessions:'..   the site's enrolled devices (lib/devices.lua)
---   P..'shot:'..id           hash: one shot (done.lua at a booth); deliveredAt, deliveredTo once the immunization
---                            registry has it (shot_delivered.lua)
+--   P..'lot:'.., P..'lots', P..'vial:'.., P..'shot:'.., P..'stock:'..D      the site's vaccine stock (lib/stock.lua)
+--   P..'shot:'..id           (also) deliveredAt, deliveredTo once the immunization registry has the shot (shot_delivered.lua)
 --   P..'certkey'             string: the site's certificate signing key, demo mode only (cert_key.lua)
 
 -- The day's figures, set by lib/stats.lua: every script that writes includes it after this file.

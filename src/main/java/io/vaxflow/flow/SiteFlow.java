@@ -4,6 +4,8 @@ import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.security.PersonalData;
+import io.vaxflow.security.IdDocument;
+import io.vaxflow.security.PersonKey;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.store.ScriptArgs;
@@ -28,6 +30,8 @@ import java.util.function.Function;
 public final class SiteFlow {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteFlow.class);
+  /** How long the city keeps the record of a person's doses: two years (a booster's interval and then some). */
+  private static final long GIVEN_KEEP_SEC = 2L * 366 * 86400;
 
   private final SiteConfig site;
   private final VaxflowConfig config;
@@ -36,6 +40,7 @@ public final class SiteFlow {
   private final List<String> stationIds;
   private final DataGuard guard;
   private final PersonalData personal;
+  private final PersonKey people;
   private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
 
   public SiteFlow(SiteConfig site, VaxflowConfig config, Scripts scripts, Clock clock, DataGuard guard) {
@@ -45,6 +50,7 @@ public final class SiteFlow {
     this.clock = clock;
     this.guard = guard;
     this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
+    this.people = PersonKey.fromVoucherSecret(config.voucherSecret());
     this.stationIds = StationId.all(site).stream().map(StationId::id).toList();
   }
 
@@ -332,13 +338,38 @@ public final class SiteFlow {
   }
 
   private Future<StationResult> stationScript(StationId station, Actor by, Function<Scripts.At, Future<JsonObject>> script) {
-    return run(by, script).map(r -> {
+    return run(by, script).compose(r -> {
       StageCounts counts = StageCounts.from(r.getJsonObject("counts"));
       JsonObject t = r.getJsonObject("ticket");
-      return new StationResult(
+      JsonObject shot = r.getJsonObject("shot");
+      StationResult result = new StationResult(
           t == null ? java.util.Optional.empty() : java.util.Optional.of(Ticket.from(site.id(), t)),
-          Station.from(station, r.getJsonObject("station")), counts);
+          Station.from(station, r.getJsonObject("station")), counts,
+          java.util.Optional.ofNullable(shot).map(s -> new StationResult.Shot(s.getString("shotId"), s.getString("product"),
+              s.getString("lot"), s.getInteger("dose"), java.util.Optional.ofNullable(s.getInteger("dosesLeft")))));
+      return shot == null ? Future.succeededFuture(result) : given(shot).map(result);
     });
+  }
+
+  /**
+   * A shot given here recorded for the city too (lua/given.lua): the person's doses, by their key: the booking's, or
+   * for a walk-in made here from the ID number the ticket holds (a resident ID: the kiosk's walk-in form takes no
+   * other). The city's keys are in another hash slot, so this is a second script after the site's; the same shot
+   * again changes nothing. If it fails the shot stays recorded at the site (and the answer is still the done's).
+   */
+  private Future<Void> given(JsonObject shot) {
+    String person = shot.getString("personKey", "");
+    if (person.isEmpty() && shot.containsKey("walkInId")) person = people.person(IdDocument.RESIDENT, shot.getString("walkInId"));
+    if (person.isEmpty()) return Future.succeededFuture();
+    ScriptArgs.Given args = new ScriptArgs.Given(person, shot.getInteger("dose"), shot.getString("day"), shot.getString("product"),
+        site.id(), GIVEN_KEEP_SEC);
+    return scripts.run(Script.GIVEN, new Scripts.At(List.of(SiteKeys.city()), clock.millis(), today().toString(), "system"), args)
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.error("shot {} recorded at {} but not in the city's record of the person's doses: {}", shot.getString("shotId"),
+              site.id(), err.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** The ticket of a reply, with the predicted wait its script put in it. */

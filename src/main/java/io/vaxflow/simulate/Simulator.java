@@ -1,5 +1,9 @@
 package io.vaxflow.simulate;
 
+import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.flow.Rejection;
+import io.vaxflow.flow.StationResult;
+import io.vaxflow.stock.Stock;
 import io.vaxflow.announce.Addresses;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.config.RateClock;
@@ -28,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * person with a tablet) calls, starts and finishes patients with random service times. Arrivals
  * and service times are in the server's (domain) time, so with {@code CLOCK_RATE} a whole day
  * plays in minutes. It uses the same API objects as real users, so displays and dashboards show
- * exactly what they would on a real day.
+ * exactly what they would on a real day. A simulated vaccinator opens a vial when the booth has none it can use.
  */
 public final class Simulator extends VerticleBase {
 
@@ -37,13 +41,15 @@ public final class Simulator extends VerticleBase {
   private final Map<String, SiteFlow> flows;
   private final Checkin checkin;
   private final Bookings bookings;
+  private final Stock stock;
   private final Random random = new Random();
   private final AtomicLong people = new AtomicLong(System.currentTimeMillis() % 1_000_000);
   /** How much faster than real time the server clock runs ({@code CLOCK_RATE}). */
   private final double rate;
 
-  public Simulator(Map<String, SiteFlow> flows, Checkin checkin, Bookings bookings, double rate) {
+  public Simulator(Map<String, SiteFlow> flows, Checkin checkin, Bookings bookings, Stock stock, double rate) {
     this.rate = rate;
+    this.stock = stock;
     this.flows = flows;
     this.checkin = checkin;
     this.bookings = bookings;
@@ -134,8 +140,25 @@ public final class Simulator extends VerticleBase {
     if (station.isEmpty() || station.get().number() == 1) return;
     double meanSec = "desk".equals(kind) ? DESK_SEC : BOOTH_SEC; // random service times: gamma, shape 4
     later(10, 40, () -> flow.act(station.get(), StationAction.START, STAFF)
-        .onSuccess(r -> after(gammaSec(meanSec), () -> flow.act(station.get(), StationAction.DONE, STAFF))));
+        .onSuccess(r -> after(gammaSec(meanSec), () -> finish(flow, station.get()))));
   }
+
+  /**
+   * A simulated station finishes its patient; a booth without a usable vial has its vaccinator open one first (of the
+   * lot that expires soonest with sealed vials left) and then give the shot.
+   */
+  private Future<StationResult> finish(SiteFlow flow, StationId station) {
+    return flow.act(station, StationAction.DONE, STAFF).recover(err -> {
+      if (!(err instanceof Rejection r) || !VIAL_NEEDED.contains(r.code())) return Future.failedFuture(err);
+      return stock.view(flow).compose(v -> v.lots().stream().filter(l -> !l.expired() && l.vials() > 0).findFirst()
+              .map(l -> stock.openVial(flow, station, l.lot(), null, STAFF))
+              .orElseGet(() -> Future.failedFuture(err)))
+          .compose(opened -> flow.act(station, StationAction.DONE, STAFF));
+    });
+  }
+
+  private static final java.util.Set<String> VIAL_NEEDED =
+      java.util.Set.of(ErrorCode.NO_OPEN_VIAL.code(), ErrorCode.VIAL_EXPIRED.code(), ErrorCode.LOT_EXPIRED.code());
 
   private double gammaSec(double mean) {
     double sum = 0;

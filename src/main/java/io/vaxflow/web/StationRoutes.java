@@ -117,6 +117,12 @@ final class StationRoutes {
   private void stationReply(RoutingContext ctx, StationResult r) {
     JsonObject out = new JsonObject().put("station", views.station(r.station()));
     r.ticket().ifPresent(t -> out.put("ticket", views.ticket(t)));
+    r.shot().ifPresent(shot -> {
+      JsonObject j = new JsonObject().put("shotId", shot.shotId()).put("product", shot.product()).put("lot", shot.lot())
+          .put("dose", shot.dose());
+      shot.dosesLeft().ifPresent(n -> j.put("dosesLeft", n));
+      out.put("shot", j);
+    });
     json(ctx, 200, out);
   }
 }

@@ -64,6 +64,7 @@ class StaffPagesTest {
     waiting = Screens.walkIn(city, "Qian Li", "310101199001010020");
     Screens.scan(city, door, observed);
     for (String a : List.of("next", "start", "done")) Screens.station(city, desk, "desk-1", a);
+    city.openVial("pudong", booth, "booth-1");
     for (String a : List.of("next", "start", "done")) Screens.station(city, booth, "booth-1", a);
     Screens.scan(city, door, waiting);
   }

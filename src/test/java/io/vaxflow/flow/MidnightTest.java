@@ -62,6 +62,8 @@ class MidnightTest {
       ok(next(city, desk, "desk-1"), "desk-1 next");
       ok(act(city, desk, "desk-1", "start"), "desk-1 start");
       ok(act(city, desk, "desk-1", "done"), "desk-1 done");
+      city.openVial(FlowKit.SITE, booth, "booth-1");
+      city.openVial(FlowKit.SITE, booth, "booth-2");
       ok(next(city, booth, "booth-1"), "booth-1 next");
       ok(act(city, booth, "booth-1", "start"), "booth-1 start");
       ok(act(city, booth, "booth-1", "done"), "booth-1 done");

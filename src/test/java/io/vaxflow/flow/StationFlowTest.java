@@ -128,6 +128,7 @@ class StationFlowTest {
     // A desk cannot take from the booths' queue, nor work a booth.
     expectError(FlowKit.next(city, staff.desk, "booth-1"), 403, "FORBIDDEN", "desk staff at a booth");
 
+    city.openVial(FlowKit.SITE, staff.booth, "booth-3");
     ok(FlowKit.next(city, staff.booth, "booth-3"), "booth next");
     assertAt(city, n, "booth", "called", 0);
     ok(FlowKit.act(city, staff.booth, "booth-3", "start"), "booth start");
@@ -400,6 +401,7 @@ class StationFlowTest {
     ok(FlowKit.next(city, staff.desk, "desk-2"), "desk next");
     ok(FlowKit.act(city, staff.desk, "desk-2", "start"), "desk start");
     ok(FlowKit.act(city, staff.desk, "desk-2", "done"), "desk done");
+    city.openVial(FlowKit.SITE, staff.booth, "booth-4");
     ok(FlowKit.next(city, staff.booth, "booth-4"), "booth next");
     ok(FlowKit.act(city, staff.booth, "booth-4", "start"), "booth start");
     ok(FlowKit.act(city, staff.booth, "booth-4", "done"), "booth done");
@@ -413,7 +415,7 @@ class StationFlowTest {
     assertEquals(List.of("room:room", "desk:desk-2", "booth:booth-4", "exit:exit"), callsOf(city, n));
     List<String> tail = FlowKit.events(city, staff.manager).stream().filter(e -> e.number().equals(n))
         .map(Event::brief).toList();
-    assertEquals(List.of("done@booth-4", "release", "call:exit"), tail.subList(tail.size() - 3, tail.size()));
+    assertEquals(List.of("done@booth-4", "shot@booth-4", "release", "call:exit"), tail.subList(tail.size() - 4, tail.size()));
     JsonObject c = assertStraight(FlowKit.state(city), "released");
     assertEquals(1, c.getInteger("released"));
     assertEquals(0, c.getInteger("observation"));
@@ -432,7 +434,8 @@ class StationFlowTest {
       String n = inTheRoom(city, staff, 1).get(0);
       ok(FlowKit.next(city, staff.desk, "desk-2"), "desk next");
       ok(FlowKit.act(city, staff.desk, "desk-2", "done"), "desk done");
-      ok(FlowKit.next(city, staff.booth, "booth-4"), "booth next");
+      city.openVial(FlowKit.SITE, staff.booth, "booth-4");
+    ok(FlowKit.next(city, staff.booth, "booth-4"), "booth next");
       ok(FlowKit.act(city, staff.booth, "booth-4", "done"), "booth done");
       long real = System.nanoTime();
       Instant observed = Instant.parse(FlowKit.state(city).getString("at"));

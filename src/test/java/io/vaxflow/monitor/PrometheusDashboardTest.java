@@ -75,6 +75,7 @@ class PrometheusDashboardTest {
           FlowKit.ok(FlowKit.next(b, desk, "desk-1"), "desk next");
           FlowKit.ok(FlowKit.act(a, desk, "desk-1", "start"), "desk start");
           FlowKit.ok(FlowKit.act(b, desk, "desk-1", "done"), "desk done");
+          a.openVial(FlowKit.SITE, booth, "booth-1");
           FlowKit.ok(FlowKit.next(a, booth, "booth-1"), "booth next");
           FlowKit.ok(FlowKit.act(b, booth, "booth-1", "start"), "booth start");
           FlowKit.ok(FlowKit.act(a, booth, "booth-1", "done"), "booth done");

@@ -61,7 +61,9 @@ class SiteMetricsTest {
     serve(api, desk, "desk-2");
     ok(city.post(api + "/stations/desk-3/next", desk, null), "desk-3 next");
     ok(city.post(api + "/stations/desk-3/start", desk, null), "desk-3 start");
-    // booths: booth-1 vaccinates two, booth-2 one; observation ends after a second
+    // booths: booth-1 vaccinates two, booth-2 one, each from a vial it opens first; observation ends after a second
+    city.openVial("pudong", booth, "booth-1");
+    city.openVial("pudong", booth, "booth-2");
     serve(api, booth, "booth-1");
     serve(api, booth, "booth-1");
     serve(api, booth, "booth-2");

@@ -270,6 +270,21 @@ public final class TestCity implements AutoCloseable {
     return r.json().getJsonObject("ticket");
   }
 
+  /**
+   * A vial opened at a booth, as its vaccinator does before the first shot ({@code POST .../stations/{booth}/vial}): of
+   * the site's demo lot whose vials hold the most doses (the demo's mRNA vaccine, 10 a vial). Where a site's stock is
+   * required (the default) a booth's {@code done} is refused without one; a test that gives more shots at a booth than
+   * a vial holds opens another, or runs its site with {@code VAXFLOW_SITES_<SITE>_STOCK_REQUIRED=false}.
+   */
+  public JsonObject openVial(String site, String cookie, String booth) {
+    String lot = config.site(site).orElseThrow().stock().demoLots().stream()
+        .max(java.util.Comparator.comparingInt(l -> config.product(l.product()).orElseThrow().dosesPerVial()))
+        .orElseThrow(() -> new AssertionError(site + " has no demo lot")).lot();
+    Reply r = post("/api/v1/sites/" + site + "/stations/" + booth + "/vial", cookie, new JsonObject().put("lot", lot));
+    if (r.status() != 200) throw new AssertionError("vial at " + booth + ": " + r.status() + " " + r.body());
+    return r.json().getJsonObject("vial");
+  }
+
   // ---- Redis ----
 
   public Response redis(Command cmd, Object... args) {
