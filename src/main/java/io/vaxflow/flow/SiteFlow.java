@@ -94,7 +94,10 @@ public final class SiteFlow {
         setting("cfg.returnLeadMin", f.returnLeadMin()),
         setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
         new ScriptArgs.Setting("cfg.products", productsSetting(config).encode()),
-        setting("cfg.retainHours", config.privacy().retainHours()));
+        setting("cfg.retainHours", config.privacy().retainHours()),
+        // a shot's ticket keeps the person's name and ID number until the registry has it (done.lua, shot_delivered.lua)
+        setting("cfg.recordHold", config.immunizationRegistry().delivers()
+            && config.immunizationRegistry().patient() == io.vaxflow.config.ImmunizationRegistry.Patient.DOCUMENT ? 1 : 0));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");

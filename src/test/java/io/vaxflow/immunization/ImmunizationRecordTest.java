@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -67,6 +68,8 @@ class ImmunizationRecordTest {
   @RegisterExtension
   static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Map.of(
       "VAXFLOW_IMMUNIZATIONREGISTRY_URL", REGISTRY.base(), "VAXFLOW_IMMUNIZATIONREGISTRY_TOKEN", TOKEN,
+      // the registry is sent the ID number and name: the ticket holds them until it has the shot
+      "VAXFLOW_IMMUNIZATIONREGISTRY_PATIENT", "document",
       "VAXFLOW_NOTIFY_RETRYCAPSEC", "1", "VAXFLOW_NOTIFY_TIMEOUTMS", "3000")));
   static TestCity city;
 
@@ -75,8 +78,9 @@ class ImmunizationRecordTest {
   private static String booth;
   private static String observer;
   private static String manager;
-  /** The ID number of each ticket given a shot here. */
+  /** The ID number and the name of each ticket given a shot here. */
   private static final Map<String, String> ids = new ConcurrentHashMap<>();
+  private static final Map<String, String> names = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void staff() {
@@ -99,6 +103,7 @@ class ImmunizationRecordTest {
     String id = FlowKit.idNumber(16, i);
     String number = city.walkIn(SITE, FlowKit.name("Record", i), id).getString("number");
     ids.put(number, id);
+    names.put(number, FlowKit.name("Record", i));
     ok(FlowKit.scan(city, door, number), "scan " + number);
     ok(FlowKit.next(city, desk, "desk-1"), "desk next");
     ok(FlowKit.act(city, desk, "desk-1", "start"), "desk start");
@@ -154,7 +159,10 @@ class ImmunizationRecordTest {
         assertEquals("511", im.getVaccineCode().getCodingFirstRep().getCode(), "the config's code of corona-vac");
         assertEquals(1, im.getProtocolAppliedFirstRep().getDoseNumberPositiveIntType().getValue());
         assertEquals("booth", im.getPerformerFirstRep().getActor().getIdentifier().getValue());
-        assertFalse(r.body().contains(ids.get(n)), "no ID number in the record (patient: key)");
+        Patient p = (Patient) im.getContained().get(0);
+        assertEquals(ids.get(n), p.getIdentifier().stream().filter(i -> i.getSystem().equals("urn:vaxflow:id:resident"))
+            .findFirst().orElseThrow().getValue(), "patient: document: the ID number, opened from the sealed ticket");
+        assertEquals(names.get(n), p.getNameFirstRep().getText());
       }
     }
     Reply stranger = city.send(HttpMethod.GET, API + "/immunizations", null, Map.of("Authorization", "Bearer not-the-token"), null);
@@ -177,7 +185,10 @@ class ImmunizationRecordTest {
     // every one of them attempted and refused (the connection), more than once, none acknowledged
     await("four shots pending for the registry", 20_000, () -> pending() >= 4);
     await("failed attempts while it is down", 20_000, () -> failedDeliveries() - failedBefore >= 8);
-    for (String n : whileDown) assertFalse(REGISTRY.has(shotId(n)), n);
+    for (String n : whileDown) {
+      assertFalse(REGISTRY.has(shotId(n)), n);
+      assertEquals(shotId(n), hold(n), n + "'s ticket holds its name and ID number for the registry");
+    }
 
     REGISTRY.start();
     await("the registry has every shot given while it was down", 30_000,
@@ -187,6 +198,7 @@ class ImmunizationRecordTest {
       assertEquals(1, REGISTRY.created(shotId(n)), n + ": created once");
       Response h = city.redis(Command.HGET, "vf:{" + SITE + "}:shot:" + shotId(n), "deliveredAt");
       assertTrue(h != null && !h.toString().isEmpty(), n + "'s record notes the delivery");
+      assertEquals(null, hold(n), n + "'s hold is cleared: erase.lua may erase its name and ID number");
       Immunization im = REGISTRY.get(shotId(n));
       assertEquals(LOT, im.getLotNumber());
       assertEquals(expiry(LOT), im.getExpirationDateElement().getValueAsString());
@@ -267,6 +279,12 @@ class ImmunizationRecordTest {
     s.initVerify(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
     s.update(input);
     return s.verify(signature);
+  }
+
+  /** The ticket's hold for the immunization record (docs/architecture.md, "People's data"), or null. */
+  private static String hold(String number) {
+    Response r = city.redis(Command.HGET, "vf:{" + SITE + "}:t:" + TestCity.TODAY + ":" + number, "hold");
+    return r == null ? null : r.toString();
   }
 
   /** Shot events of the site read by the registry's group and not acknowledged. */
