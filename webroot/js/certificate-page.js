@@ -11,7 +11,7 @@ async function load() {
   const r = await fetchCertificate(site, number, k);
   const status = $('certificate-status');
   if (!r.ok) {
-    status.textContent = errorText(r.json && r.json.error, { number });
+    status.textContent = errorText(r.json && r.json.error);
     return;
   }
   showCertificate({ qr: $('certificate-qr'), facts: $('certificate-facts'), verify: $('certificate-verify') }, r.json);

@@ -14,6 +14,7 @@ import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
+import io.vaxflow.support.Vaccinate;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -73,10 +74,7 @@ class ImmunizationRecordTest {
       "VAXFLOW_NOTIFY_RETRYCAPSEC", "1", "VAXFLOW_NOTIFY_TIMEOUTMS", "3000")));
   static TestCity city;
 
-  private static String door;
-  private static String desk;
-  private static String booth;
-  private static String observer;
+  private static Vaccinate.Staff staff;
   private static String manager;
   /** The ID number and the name of each ticket given a shot here. */
   private static final Map<String, String> ids = new ConcurrentHashMap<>();
@@ -84,10 +82,7 @@ class ImmunizationRecordTest {
 
   @BeforeAll
   static void staff() {
-    door = city.login("door", "1357");
-    desk = city.login("desk", "1234");
-    booth = city.login("booth", "4321");
-    observer = city.login("observer", "9753");
+    staff = Vaccinate.Staff.of(city);
     manager = city.login("manager", "2468");
   }
 
@@ -97,26 +92,13 @@ class ImmunizationRecordTest {
     VERTX.close().await();
   }
 
-  /** A walk-in through the door, a desk and booth-1 (a vial of {@link #LOT} opened when it needs one): the shot is given. */
+  /** A walk-in given a shot of {@link #LOT} at booth-1. */
   private static String shot() {
     int i = PEOPLE.incrementAndGet();
     String id = FlowKit.idNumber(16, i);
-    String number = city.walkIn(SITE, FlowKit.name("Record", i), id).getString("number");
+    String number = Vaccinate.walkIn(city, staff, FlowKit.name("Record", i), id, LOT).getString("number");
     ids.put(number, id);
     names.put(number, FlowKit.name("Record", i));
-    ok(FlowKit.scan(city, door, number), "scan " + number);
-    ok(FlowKit.next(city, desk, "desk-1"), "desk next");
-    ok(FlowKit.act(city, desk, "desk-1", "start"), "desk start");
-    ok(FlowKit.act(city, desk, "desk-1", "done"), "desk done");
-    ok(FlowKit.next(city, booth, "booth-1"), "booth next");
-    ok(FlowKit.act(city, booth, "booth-1", "start"), "booth start");
-    Reply done = FlowKit.act(city, booth, "booth-1", "done");
-    if (done.status() == 409 && "NO_OPEN_VIAL".equals(done.errorCode())) {
-      ok(city.post(API + "/stations/booth-1/vial", booth, new JsonObject().put("lot", LOT)), "open a vial of " + LOT);
-      done = FlowKit.act(city, booth, "booth-1", "done");
-    }
-    JsonObject given = ok(done, "booth done").getJsonObject("shot");
-    assertEquals(LOT, given.getString("lot"), done.body());
     return number;
   }
 
@@ -167,7 +149,7 @@ class ImmunizationRecordTest {
     }
     Reply stranger = city.send(HttpMethod.GET, API + "/immunizations", null, Map.of("Authorization", "Bearer not-the-token"), null);
     expectError(stranger, 401, "UNAUTHENTICATED", "a wrong token");
-    expectError(city.get(API + "/immunizations", booth), 403, "FORBIDDEN", "a vaccinator");
+    expectError(city.get(API + "/immunizations", staff.booth()), 403, "FORBIDDEN", "a vaccinator");
   }
 
   @Test
@@ -219,7 +201,7 @@ class ImmunizationRecordTest {
     assertEquals("notReleased", early.json().getJsonObject("error").getString("reason"));
     expectError(city.get(API + "/tickets/" + number + "/certificate?k=" + k.substring(1) + "A"), 404, "UNKNOWN_TICKET", "another key");
 
-    ok(city.post(API + "/observation/" + number + "/release", observer, new JsonObject()), "release " + number);
+    Vaccinate.release(city, staff, number);
     JsonObject got = ok(city.get(path), "the certificate");
     String text = got.getString("certificate");
     assertEquals(text, ok(city.get(path), "again").getString("certificate"), "the same text every time");
