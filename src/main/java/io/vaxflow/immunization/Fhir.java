@@ -123,7 +123,7 @@ public final class Fhir {
     Bundle b = new Bundle();
     b.setType(Bundle.BundleType.COLLECTION);
     b.setIdentifier(new Identifier().setSystem(system("immunizations")).setValue(site + "-" + day));
-    b.setTimestamp(Date.from(at));
+    b.setTimestampElement(new org.hl7.fhir.r4.model.InstantType(Date.from(at), TemporalPrecisionEnum.SECOND, zone));
     for (int i = 0; i < shots.size(); i++) {
       Shot s = shots.get(i);
       b.addEntry().setFullUrl(fullUrl(s)).setResource(immunization(s, people.get(i)));

@@ -65,13 +65,17 @@ class ImmunizationRecordTest {
   private static final Vertx VERTX = Vertx.vertx();
   private static final FhirRegistry REGISTRY = new FhirRegistry(VERTX).start();
   private static final SimClock CLOCK = SimClock.at(TestCity.MORNING);
+  /** pudong's key, given as production gives it (the other demo sites get one made and kept in Redis). */
+  private static final String PUDONG_KEY = io.vaxflow.security.SigningKey.generate().pkcs8();
 
   @RegisterExtension
   static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Map.of(
       "VAXFLOW_IMMUNIZATIONREGISTRY_URL", REGISTRY.base(), "VAXFLOW_IMMUNIZATIONREGISTRY_TOKEN", TOKEN,
       // the registry is sent the ID number and name: the ticket holds them until it has the shot
       "VAXFLOW_IMMUNIZATIONREGISTRY_PATIENT", "document",
-      "VAXFLOW_NOTIFY_RETRYCAPSEC", "1", "VAXFLOW_NOTIFY_TIMEOUTMS", "3000")));
+      "VAXFLOW_NOTIFY_RETRYCAPSEC", "1", "VAXFLOW_NOTIFY_TIMEOUTMS", "3000",
+      "VAXFLOW_CERTIFICATES_KEYS_0_ID", "pudong-2026", "VAXFLOW_CERTIFICATES_KEYS_0_SITE", SITE,
+      "VAXFLOW_CERTIFICATES_KEYS_0_PRIVATEKEY", PUDONG_KEY)));
   static TestCity city;
 
   private static Vaccinate.Staff staff;
@@ -222,6 +226,9 @@ class ImmunizationRecordTest {
     assertEquals("OKP", jwk.getString("kty"));
     assertEquals("Ed25519", jwk.getString("crv"));
     assertEquals(SITE, jwk.getString("site"));
+    assertEquals(io.vaxflow.security.SigningKey.fromPkcs8(PUDONG_KEY).orElseThrow().kid(), jwk.getString("kid"), "the configured key signs");
+    assertEquals(null, city.redis(Command.GET, "vf:{" + SITE + "}:certkey"), "no key made for a site that has one");
+    assertTrue(city.redis(Command.GET, "vf:{xuhui}:certkey") != null, "demo mode: a key made and kept for a site without");
     byte[] input = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
     assertTrue(jdkVerifies(jwk.getString("x"), input, Base64.getUrlDecoder().decode(parts[2])), "the JDK's Ed25519 verifies it");
 
