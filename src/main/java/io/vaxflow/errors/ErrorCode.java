@@ -85,7 +85,8 @@ public enum ErrorCode {
   WALK_INS_STOPPED(409, "Walk-ins are paused at this site for now.", "本接种点暂停接待未预约人员。"),
   /**
    * A ticket without a vaccination certificate (yet): not released from observation, no shot recorded for it, or its
-   * site issues none (no signing key); {@code reason}: notReleased | noShot | noKey.
+   * site issues none (no signing key), or the person's details were erased since; {@code reason}: notReleased | noShot |
+   * noKey | erased.
    */
   NO_CERTIFICATE(409, "There is no vaccination certificate for this number yet: it is issued when you leave observation.",
       "此号码还没有接种证明：离开留观区时签发。"),

@@ -112,8 +112,12 @@ public final class Certificates {
   /** A certificate: its compact text (what the QR holds) and its claims. */
   public record Certificate(String text, String kid, JsonObject claims) {}
 
-  /** Why a ticket has no certificate: not released yet, no shot recorded for it, or its site has no key. */
-  public enum Missing { NOT_RELEASED, NO_SHOT, NO_KEY }
+  /**
+   * Why a ticket has no certificate: not released yet, no shot recorded for it, its site has no key, or the person's
+   * details were erased since (privacy.retainHours after release: the certificate they were given stays valid, but
+   * it is not made again without the ID number it masks).
+   */
+  public enum Missing { NOT_RELEASED, NO_SHOT, NO_KEY, ERASED }
 
   /** What a ticket has: its certificate, or why none. */
   public record ForTicket(Optional<Certificate> certificate, Optional<Missing> missing) {}
@@ -124,8 +128,9 @@ public final class Certificates {
    */
   public Future<ForTicket> ofTicket(String site, String day, String number) {
     return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.ticket(site, day, number)).arg("stage").arg("updatedAt").arg("dose")
-        .arg("shotId")).compose(t -> {
+        .arg("shotId").arg("idNumber")).compose(t -> {
           if (!"released".equals(text(t, 0))) return none(Missing.NOT_RELEASED);
+          if (t.get(4) == null) return none(Missing.ERASED); // erase.lua removed it (an offline check-in keeps it, empty)
           int dose = Math.max(1, (int) number(text(t, 2)));
           String shotId = text(t, 3).isEmpty() ? Shot.id(site, day, number, dose) : text(t, 3);
           Instant released = Instant.ofEpochMilli(number(text(t, 1)));

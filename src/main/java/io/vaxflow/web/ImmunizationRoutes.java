@@ -96,6 +96,7 @@ public final class ImmunizationRoutes {
           case NOT_RELEASED -> "notReleased";
           case NO_SHOT -> "noShot";
           case NO_KEY -> "noKey";
+          case ERASED -> "erased";
         };
         ctx.fail(new Rejection(ErrorCode.NO_CERTIFICATE, new JsonObject().put("reason", reason)));
         return;

@@ -259,6 +259,19 @@ class ImmunizationRecordTest {
         .getString("reason"));
     assertEquals("malformed", ok(city.post("/api/v1/certificates/verify", new JsonObject().put("certificate", "a.b")), "two parts")
         .getString("reason"));
+
+    // privacy.retainHours after release the sweep erases the ticket's ID number (the registry has the shot: no hold);
+    // the certificate given stays valid, and none is made again without the number it masks
+    await("the registry has " + number + "'s shot", 20_000, () -> REGISTRY.has(shotId(number)));
+    await(number + "'s hold cleared", 10_000, () -> hold(number) == null);
+    CLOCK.advance(java.time.Duration.ofHours(city.config.privacy().retainHours()).plusMinutes(1));
+    String ticket = "vf:{" + SITE + "}:t:" + TestCity.TODAY + ":" + number;
+    await(number + "'s ID number erased", 20_000, () -> city.redis(Command.HEXISTS, ticket, "idNumber").toInteger() == 0);
+    Reply erased = city.get(path);
+    expectError(erased, 409, "NO_CERTIFICATE", "after erasure");
+    assertEquals("erased", erased.json().getJsonObject("error").getString("reason"));
+    assertTrue(ok(city.post("/api/v1/certificates/verify", new JsonObject().put("certificate", text)), "verify").getBoolean("valid"),
+        "the certificate given at release still verifies");
   }
 
   /** Ed25519 by the JDK alone: the JWK's x as an X.509 SubjectPublicKeyInfo (RFC 8410), Signature "Ed25519". */
