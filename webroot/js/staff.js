@@ -25,6 +25,9 @@ let live = null;
 let heartbeatTimer = null;
 let busy = false;
 let refreshTimer = null;
+let vial = null;           // the booth's open vial from GET /stock, with the moment its countdown was read
+let lots = [];             // the site's lots (the vial dialog's choice)
+let vialTimer = null;
 const calls = new Map();   // callId -> call: the site's calls today (the latest few hundred)
 const CALLS_KEPT = 300;
 
@@ -52,6 +55,7 @@ function clearStation() {
   ticket = null;
   patient = null;
   stopHeartbeat();
+  stopVialTimer();
   if (live) {
     // The bridge authorised this socket for staff messages: a signed-out tablet drops it.
     live.close();
@@ -161,6 +165,10 @@ function enterStation(id) {
   const door = kindOf(id) === 'door';
   document.body.dataset.stationKind = kindOf(id);
   $('door-scan-form').hidden = !door;
+  $('vial-card').hidden = kindOf(id) !== 'booth';
+  vial = null;
+  renderVial();
+  if (kindOf(id) === 'booth') loadVial();
   for (const b of actionButtons) {
     const a = b.dataset.action;
     // the door only calls the next batch into the room
@@ -343,7 +351,9 @@ async function act(action, payload) {
     if (action === 'next' && door) text = t(r.status === 204 ? 'page.results.batchNone' : 'page.results.batch');
     else if (action === 'next' && r.status === 204) text = t('page.results.empty');
     else if (action === 'transfer') text = t('page.results.transfer', { number, to: transferLabel(payload.to) });
-    else text = t(`page.results.${actionButtons.find((b) => b.dataset.action === action).dataset.key}`, { number });
+    else if (action === 'done' && r.data && r.data.shot && r.data.shot.dosesLeft !== undefined) {
+      text = t('page.vial.shot', { number, n: r.data.shot.dosesLeft });
+    } else text = t(`page.results.${actionButtons.find((b) => b.dataset.action === action).dataset.key}`, { number });
     feedback(r.status === 204 ? 'info' : 'ok', text);
     if (action === 'no-show') offerUndo(number);
   } else {
@@ -351,6 +361,7 @@ async function act(action, payload) {
     feedback('error', errorText(r.error, { number: before }));
   }
   render();
+  if (kindOf(id) === 'booth' && action === 'done') loadVial();
   // The server's word on the station, the patient and the queues.
   refreshStation();
   if (live) live.refresh();
@@ -361,6 +372,108 @@ $('actions').addEventListener('click', (e) => {
   if (!b || b.disabled) return;
   if (b.dataset.action === 'transfer') openTransfer();
   else act(b.dataset.action);
+});
+
+// ---- the booth's vial ----
+// The vial open at this booth (GET /stock): its lot, product, doses left and its countdown after first puncture, counted
+// down here from the seconds the server gave (its clock may not be the tablet's). A vial is opened from a lot of the
+// site or by scanning the vial or its carton (the scanner types the GS1 DataMatrix text into the field).
+
+async function loadVial() {
+  const id = stationId;
+  const r = await api('GET', `${base}/stock`);
+  if (id !== stationId) return;
+  if (!r.ok) {
+    if (sessionGone(r)) return signedOut(r.error);
+    return;
+  }
+  lots = r.data.lots || [];
+  const open = (r.data.openVials || []).find((v) => v.station === stationId) || null;
+  vial = open ? { ...open, readAt: performance.now() } : null;
+  renderVial();
+}
+
+function secondsLeft() {
+  if (!vial) return 0;
+  return Math.max(0, Math.round(vial.secondsLeft - (performance.now() - vial.readAt) / 1000));
+}
+
+function countdownText(sec) {
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  return h > 0 ? t('page.vial.countdown', { h, m }) : t('page.vial.countdownShort', { m, s: sec % 60 });
+}
+
+function productName(v) {
+  return v.productName ? v.productName[lang] || v.product : v.product;
+}
+
+function renderVial() {
+  const card = $('vial-card');
+  if (card.hidden) return stopVialTimer();
+  $('vial-none').hidden = !!vial;
+  $('vial-facts').hidden = !vial;
+  if (!vial) {
+    card.dataset.state = 'none';
+    return stopVialTimer();
+  }
+  const sec = secondsLeft();
+  card.dataset.state = sec > 0 ? 'open' : 'expired';
+  $('vial-doses').textContent = t('page.vial.doses', { n: vial.dosesLeft });
+  $('vial-countdown').textContent = sec > 0 ? countdownText(sec) : t('page.vial.expired');
+  $('vial-lot').textContent = vial.lot;
+  $('vial-product').textContent = productName(vial);
+  if (!vialTimer && sec > 0) vialTimer = setInterval(renderVial, 1000);
+  if (sec <= 0) stopVialTimer();
+}
+
+function stopVialTimer() {
+  if (vialTimer) clearInterval(vialTimer);
+  vialTimer = null;
+}
+
+$('vial-open').addEventListener('click', async () => {
+  await loadVial();
+  const select = $('vial-lot-select');
+  select.textContent = '';
+  const usable = lots.filter((l) => !l.expired && l.vials > 0);
+  for (const l of usable) {
+    select.appendChild(el('option', { value: l.lot },
+      t('page.vial.lotOption', { lot: l.lot, product: productName(l), expiry: l.expiry, vials: l.vials })));
+  }
+  select.hidden = usable.length === 0;
+  $('vial-no-lots').hidden = usable.length > 0;
+  $('vial-gs1').value = '';
+  $('vial-dialog-heading').textContent = t('page.vial.openHeading', { station: $('station-title').textContent });
+  openDialog($('vial-dialog'));
+  (usable.length ? select : $('vial-gs1')).focus();
+});
+
+$('vial-cancel').addEventListener('click', () => closeDialog($('vial-dialog')));
+
+$('vial-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const gs1 = $('vial-gs1').value.trim();
+  const lot = $('vial-lot-select').value;
+  if ((!gs1 && !lot) || busy || !stationId) return;
+  closeDialog($('vial-dialog'));
+  const id = stationId;
+  busy = true;
+  render();
+  const r = await api('POST', `${base}/stations/${encodeURIComponent(id)}/vial`, gs1 ? { gs1 } : { lot });
+  busy = false;
+  if (id !== stationId) return;
+  if (r.ok) {
+    const v = r.data.vial;
+    let text = t('page.vial.opened', { vialNo: v.vialNo, lot: v.lot, n: v.dosesLeft });
+    if (r.data.wasted > 0) text += ' ' + t('page.vial.wasted', { n: r.data.wasted });
+    feedback('ok', text);
+  } else {
+    if (sessionGone(r)) return signedOut(r.error);
+    feedback('error', errorText(r.error));
+  }
+  render();
+  loadVial();
 });
 
 // ---- transfer ----

@@ -51,6 +51,12 @@ if reason == 'start' and redis.call('EXISTS', NOWK) == 0 and redis.call('EXISTS'
   redis.call('HSET', NOWK, 'migratedAt', tostring(NOW))
   event('migrated', {'tickets', moved})
 end
+-- the config's values (cfg.*) as they are now: one the config no longer has (a product taken out) goes
+local configured = {['cfg.epoch'] = true}
+for _, s in ipairs(A.settings) do configured[s.name] = true end
+for _, name in ipairs(redis.call('HKEYS', P .. 'settings')) do
+  if string.sub(name, 1, 4) == 'cfg.' and not configured[name] then redis.call('HDEL', P .. 'settings', name) end
+end
 for _, s in ipairs(A.settings) do redis.call('HSET', P .. 'settings', s.name, s.value) end
 local fresh = redis.call('HSETNX', P .. 'settings', 'cfg.epoch', tostring(NOW)) == 1
 for _, h in ipairs(A.highest) do

@@ -14,15 +14,15 @@ if A.product ~= '' and lot.product ~= A.product then
 end
 if lot.expiry < DAY then return fail('LOT_EXPIRED', {lot = A.lot, expiry = lot.expiry}) end
 if tonumber(lot.vials) < 1 then return fail('NO_VIALS_LEFT', {lot = A.lot}) end
-local product = products_cfg()[lot.product]
-if not product then return fail('WRONG_PRODUCT', {product = lot.product}) end
+local discard_min = setting('discardMin.' .. lot.product)
+if discard_min <= 0 then return fail('WRONG_PRODUCT', {product = lot.product}) end
 
 local wasted = 0
 local old = hgetall(vial_key(A.station))
 if old.lot then wasted = discard_vial(A.station, old, 'replaced') end
 local opened = redis.call('HINCRBY', P .. 'lot:' .. A.lot, 'opened', 1)
 redis.call('HINCRBY', P .. 'lot:' .. A.lot, 'vials', -1)
-local expires = math.min(NOW + product.discardMin * 60000, tonumber(lot.usableUntil))
+local expires = math.min(NOW + discard_min * 60000, tonumber(lot.usableUntil))
 local v = {lot = A.lot, product = lot.product, openedAt = NOW, expiresAt = expires, dosesLeft = tonumber(lot.dosesPerVial),
            vialNo = opened, openedBy = ACTOR}
 redis.call('HSET', vial_key(A.station), 'lot', v.lot, 'product', v.product, 'openedAt', v.openedAt, 'expiresAt', v.expiresAt,

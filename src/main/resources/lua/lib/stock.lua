@@ -12,16 +12,14 @@
 --   P..'stock:'..D        hash: the day's doses given and wasted at the site: given, wasted, given:<lot>, wasted:<lot>
 -- A lot keeps given + wasted + (doses left in its open vials) = opened x dosesPerVial; its doses left are
 -- vials x dosesPerVial and those of its open vials.
--- The settings (P..'settings') hold cfg.stockRequired (1: a booth's done needs an open vial) and cfg.products: the
--- configured products as JSON, {id: {discardMin, allow: {"<dose>": [products that dose of its series may be]}}}.
+-- The settings (P..'settings') hold cfg.stockRequired (1: a booth's done needs an open vial), cfg.discardMin.<product>
+-- (the minutes an opened vial lasts) and cfg.allow.<dose>.<series>.<product> = 1 (that dose of the series may be given
+-- with the product), from the config (flow/SiteFlow.productSettings).
 
 local SHOT_KEEP = 2592000 -- a shot's record is kept 30 days at most (the registry's delivery removes it sooner)
 
 local function vial_key(station) return P .. 'vial:' .. station end
 
-local function products_cfg()
-  return cjson.decode(settings_cache['cfg.products'] or '{}')
-end
 
 local function stock_day(field, by, lot)
   local key = P .. 'stock:' .. DAY
@@ -46,13 +44,9 @@ end
 -- Whether product may be given as dose of a series: the series' product when the ticket's booking names one (series),
 -- else any configured series whose dose allows it.
 local function product_allowed(product, dose, series)
-  local key = tostring(dose)
-  for id, p in pairs(products_cfg()) do
-    if series == '' or series == nil or id == series then
-      for _, allowed in ipairs((p.allow or {})[key] or {}) do
-        if allowed == product then return true end
-      end
-    end
+  for name in pairs(settings_cache) do
+    local d, s, p = string.match(name, '^cfg%.allow%.(%d+)%.([^.]+)%.([^.]+)$')
+    if d and tonumber(d) == dose and p == product and (series == '' or series == nil or s == series) then return true end
   end
   return false
 end
@@ -94,8 +88,8 @@ local function record_shot(s, t, shot)
   stock_day('given', 1, shot.lot ~= '' and shot.lot or nil)
   local site = string.match(KEYS[1], '{(.*)}')
   local id = site .. '-' .. t.day .. '-' .. t.number .. '-d' .. shot.dose
-  local person = ''
-  if t.appointment and t.appointment ~= '' then person = redis.call('HGET', P .. 'appt:' .. t.appointment, 'person') or '' end
+  local person = t.person or '' -- the ticket's PersonKey ('' for an offline check-in: the booking's then)
+  if person == '' and (t.appointment or '') ~= '' then person = redis.call('HGET', P .. 'appt:' .. t.appointment, 'person') or '' end
   local key = P .. 'shot:' .. id
   redis.call('HSET', key, 'product', shot.product, 'lot', shot.lot, 'expiry', shot.expiry, 'dose', shot.dose,
              'at', NOW, 'by', ACTOR, 'station', s.id, 'day', DAY, 'number', t.number, 'appointment', t.appointment or '',
@@ -103,9 +97,7 @@ local function record_shot(s, t, shot)
   redis.call('EXPIRE', key, SHOT_KEEP)
   event('shot', {'number', t.number, 'station', s.id, 'product', shot.product, 'lot', shot.lot, 'expiry', shot.expiry,
                  'dose', shot.dose, 'vialNo', shot.vialNo, 'shotId', id})
-  local out = {shotId = id, dose = shot.dose, product = shot.product, lot = shot.lot, day = DAY, personKey = person,
-               dosesLeft = shot.dosesLeft}
-  -- a walk-in has no booking to name the person: the server makes the key from the ID number, never stored with the shot
-  if person == '' and (t.idNumber or '') ~= '' then out.walkInId = t.idNumber end
-  return out
+  -- the immunization record's delivery sets the ticket's hold here when it needs the person's name kept (erase.lua)
+  return {shotId = id, dose = shot.dose, product = shot.product, lot = shot.lot, day = DAY, personKey = person,
+          dosesLeft = shot.dosesLeft}
 end

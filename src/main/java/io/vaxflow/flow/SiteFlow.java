@@ -4,8 +4,6 @@ import io.vaxflow.config.SiteConfig;
 import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.security.PersonalData;
-import io.vaxflow.security.IdDocument;
-import io.vaxflow.security.PersonKey;
 import io.vaxflow.store.Script;
 import io.vaxflow.store.SiteKeys;
 import io.vaxflow.store.ScriptArgs;
@@ -40,7 +38,6 @@ public final class SiteFlow {
   private final List<String> stationIds;
   private final DataGuard guard;
   private final PersonalData personal;
-  private final PersonKey people;
   private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
 
   public SiteFlow(SiteConfig site, VaxflowConfig config, Scripts scripts, Clock clock, DataGuard guard) {
@@ -50,7 +47,6 @@ public final class SiteFlow {
     this.clock = clock;
     this.guard = guard;
     this.personal = PersonalData.fromVoucherSecret(config.voucherSecret());
-    this.people = PersonKey.fromVoucherSecret(config.voucherSecret());
     this.stationIds = StationId.all(site).stream().map(StationId::id).toList();
   }
 
@@ -79,7 +75,7 @@ public final class SiteFlow {
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
-    List<ScriptArgs.Setting> settings = List.of(
+    List<ScriptArgs.Setting> settings = new ArrayList<>(List.of(
         setting("cfg.desks", site.desks()), setting("cfg.booths", site.booths()),
         setting("cfg.deskServiceMin", f.deskServiceMin()), setting("cfg.boothServiceMin", f.boothServiceMin()),
         setting("cfg.announceRepeats", config.announce().repeats()),
@@ -93,11 +89,11 @@ public final class SiteFlow {
         setting("cfg.priorityInARow", f.priorityInARow()),
         setting("cfg.returnLeadMin", f.returnLeadMin()),
         setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
-        new ScriptArgs.Setting("cfg.products", productsSetting(config).encode()),
         setting("cfg.retainHours", config.privacy().retainHours()),
         // a shot's ticket keeps the person's name and ID number until the registry has it (done.lua, shot_delivered.lua)
         setting("cfg.recordHold", config.immunizationRegistry().delivers()
-            && config.immunizationRegistry().patient() == io.vaxflow.config.ImmunizationRegistry.Patient.DOCUMENT ? 1 : 0));
+            && config.immunizationRegistry().patient() == io.vaxflow.config.ImmunizationRegistry.Patient.DOCUMENT ? 1 : 0)));
+    settings.addAll(productSettings(config));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {
       String[] dc = dayAndCategory.split("\\|");
@@ -128,15 +124,17 @@ public final class SiteFlow {
   }
 
   /**
-   * The products as the stock's scripts read them (lua/lib/stock.lua): each one's minutes an opened vial lasts and,
-   * per dose of its series, the products that dose may be given with.
+   * The products as the stock's scripts read them (lua/lib/stock.lua), each value short (a site's settings stay a
+   * small hash): {@code cfg.discardMin.<product>}, the minutes an opened vial lasts; {@code
+   * cfg.allow.<dose>.<series>.<product>} = 1, a product that dose of the series may be given with.
    */
-  static JsonObject productsSetting(VaxflowConfig config) {
-    JsonObject out = new JsonObject();
+  static List<ScriptArgs.Setting> productSettings(VaxflowConfig config) {
+    List<ScriptArgs.Setting> out = new ArrayList<>();
     for (io.vaxflow.config.Product p : config.products()) {
-      JsonObject allow = new JsonObject();
-      for (io.vaxflow.config.Product.Dose d : p.schedule()) allow.put(String.valueOf(d.dose()), new JsonArray(p.allowedFor(d.dose())));
-      out.put(p.id(), new JsonObject().put("discardMin", p.discardAfterMin()).put("allow", allow));
+      out.add(setting("cfg.discardMin." + p.id(), p.discardAfterMin()));
+      for (io.vaxflow.config.Product.Dose d : p.schedule()) {
+        for (String allowed : p.allowedFor(d.dose())) out.add(setting("cfg.allow." + d.dose() + "." + p.id() + "." + allowed, 1));
+      }
     }
     return out;
   }
@@ -355,14 +353,12 @@ public final class SiteFlow {
   }
 
   /**
-   * A shot given here recorded for the city too (lua/given.lua): the person's doses, by their key: the booking's, or
-   * for a walk-in made here from the ID number the ticket holds (a resident ID: the kiosk's walk-in form takes no
-   * other). The city's keys are in another hash slot, so this is a second script after the site's; the same shot
+   * A shot given here recorded for the city too (lua/given.lua): the person's doses, by their key (the ticket's
+   * PersonKey). The city's keys are in another hash slot, so this is a second script after the site's; the same shot
    * again changes nothing. If it fails the shot stays recorded at the site (and the answer is still the done's).
    */
   private Future<Void> given(JsonObject shot) {
     String person = shot.getString("personKey", "");
-    if (person.isEmpty() && shot.containsKey("walkInId")) person = people.person(IdDocument.RESIDENT, shot.getString("walkInId"));
     if (person.isEmpty()) return Future.succeededFuture();
     ScriptArgs.Given args = new ScriptArgs.Given(person, shot.getInteger("dose"), shot.getString("day"), shot.getString("product"),
         site.id(), GIVEN_KEEP_SEC);

@@ -85,7 +85,7 @@ final class StockRoutes {
     return new JsonObject().put("lot", l.lot()).put("product", l.product()).put("gtin", l.gtin()).put("expiry", l.expiry().toString())
         .put("expired", l.expired()).put("dosesPerVial", l.dosesPerVial()).put("dosesLeft", l.dosesLeft()).put("vials", l.vials())
         .put("opened", l.opened()).put("given", l.given()).put("wasted", l.wasted()).put("addedAt", views.time(l.addedAt()))
-        .put("addedBy", l.addedBy());
+        .put("addedBy", l.addedBy()).put("productName", productName(l.product()));
   }
 
   private JsonObject vial(Stock.Vial v, Instant now) {
@@ -93,11 +93,12 @@ final class StockRoutes {
         .put("openedAt", views.time(v.openedAt())).put("expiresAt", views.time(v.expiresAt()))
         .put("secondsLeft", Math.max(0, Duration.between(now, v.expiresAt()).toSeconds())).put("dosesLeft", v.dosesLeft())
         .put("vialNo", v.vialNo());
-    config.product(v.product()).map(p -> names(p)).ifPresent(n -> out.put("productName", n));
-    return out;
+    return out.put("productName", productName(v.product()));
   }
 
-  private static JsonObject names(Product p) {
-    return new JsonObject().put("zh", p.name("zh")).put("en", p.name("en"));
+  /** The product's names in both languages; its id where the config no longer has it. */
+  private JsonObject productName(String id) {
+    Product p = config.product(id).orElse(null);
+    return new JsonObject().put("zh", p == null ? id : p.name("zh")).put("en", p == null ? id : p.name("en"));
   }
 }

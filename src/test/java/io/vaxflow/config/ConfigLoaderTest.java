@@ -520,9 +520,14 @@ class ConfigLoaderTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badWebhooks")
   void badWebhookFailsNamingTheKey(String label, UnaryOperator<String> edit, String expected) throws IOException {
-    String yaml = edit.apply(base() + HOOKS);
-    assertFalse(yaml.equals(base() + HOOKS), "edit changed nothing: " + label);
-    Path f = write("bad-hooks.yaml", yaml);
+    refusedAfterEdit(base() + HOOKS, label, edit, expected);
+  }
+
+  /** {@code good} edited is refused at load with a message (naming the file first) that says {@code expected}. */
+  private void refusedAfterEdit(String good, String label, UnaryOperator<String> edit, String expected) throws IOException {
+    String yaml = edit.apply(good);
+    assertFalse(yaml.equals(good), "edit changed nothing: " + label);
+    Path f = write("bad-edit.yaml", yaml);
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()), label);
     assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
     assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
@@ -585,11 +590,7 @@ class ConfigLoaderTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badProducts")
   void badProductFailsNamingTheKey(String label, UnaryOperator<String> edit, String expected) throws IOException {
-    String yaml = edit.apply(base() + PRODUCTS);
-    assertFalse(yaml.equals(base() + PRODUCTS), "edit changed nothing: " + label);
-    Path f = write("bad-products.yaml", yaml);
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()), label);
-    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+    refusedAfterEdit(base() + PRODUCTS, label, edit, expected);
   }
 
   static Stream<Arguments> badProducts() {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.security.IdDocument;
 import io.vaxflow.security.PersonKey;
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.Ids;
 import io.vaxflow.support.SimClock;
@@ -21,10 +22,9 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 16, at the booth: a vial opened, each done giving a shot from it in the same script (its record, its event,
@@ -39,27 +39,18 @@ class BoothShotsTest {
   private static final String CV = "PD-CV2611A"; // the demo's: 400 vials of 2 doses, 360 minutes after first puncture
   private static final String MR = "PD-MR2611B"; // 80 vials of 10 doses
   private static final SimClock CLOCK = SimClock.at(TestCity.MORNING);
-  private static TestCity city;
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_TICKMS", "60000",
+      "VAXFLOW_FLOW_LEASESEC", "86400", "VAXFLOW_FLOW_ARRIVALTIMEOUTSEC", "86400", "VAXFLOW_FLOW_OBSERVATIONSEC", "86400"))).fresh();
+  static TestCity city; // set by CITY
   private static String door, desk, booth;
   private static int people;
 
-  @BeforeAll
-  static void start() {
-    city = TestCity.startOn(CLOCK, Map.of("VAXFLOW_FLOW_TICKMS", "60000", "VAXFLOW_FLOW_LEASESEC", "86400",
-        "VAXFLOW_FLOW_ARRIVALTIMEOUTSEC", "86400", "VAXFLOW_FLOW_OBSERVATIONSEC", "86400"));
-  }
-
   @BeforeEach
-  void fresh() {
-    city = city.reset();
+  void signIn() {
     door = city.login("door", "1357");
     desk = city.login("desk", "1234");
     booth = city.login("booth", "4321");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   /** A walk-in of this dose through the door and desk-1 to {@code station}, started there; its ticket number. */

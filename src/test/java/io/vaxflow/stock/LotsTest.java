@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 16, the stock: lots added by a manager, typed or scanned from the carton's GS1 DataMatrix; every refusal with
@@ -21,20 +22,16 @@ class LotsTest {
 
   private static final String API = "/api/v1/sites/xuhui";
   private static final String GS = "\u001d";
-  private static TestCity city;
+  @RegisterExtension
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of()));
+  static TestCity city; // set by CITY
   private static String manager, booth, door;
 
   @BeforeAll
-  static void start() {
-    city = TestCity.start(Map.of());
+  static void signIn() {
     manager = city.login("manager", "2468");
     booth = city.login("booth", "4321");
     door = city.login("door", "1357");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (city != null) city.close();
   }
 
   private static Reply add(JsonObject body) {
