@@ -5,6 +5,7 @@
 
 import { site, lang, otherLang, t, el, bilingual, destination, hhmm, compareEventIds, clockText, waitRange, randomKey } from './page.js';
 import { connectLive } from './live.js';
+import { chime as tones } from './chime.js';
 
 const body = document.body;
 const INTERVAL_MS = (Number(body.dataset.intervalSec) || 8) * 1000;
@@ -299,21 +300,7 @@ const sound = (() => {
   /** Two soft tones, "ding-dong". */
   async function chime() {
     if (!(await start())) return sleep(300);
-    const a = ctx;
-    const now = a.currentTime;
-    [[880, 0], [659.25, 0.38]].forEach(([freq, at]) => {
-      const osc = a.createOscillator();
-      const gain = a.createGain();
-      osc.type = 'sine';
-      osc.frequency.value = freq;
-      gain.gain.setValueAtTime(0.0001, now + at);
-      gain.gain.exponentialRampToValueAtTime(0.35, now + at + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.9);
-      osc.connect(gain).connect(a.destination);
-      osc.start(now + at);
-      osc.stop(now + at + 0.95);
-    });
-    return sleep(1300);
+    return sleep(tones(ctx));
   }
 
   /** Says the text with a voice of the language; nothing where there is none. */

@@ -186,32 +186,15 @@ function stationName(id, l) {
   return destination({ kind: id.split('-')[0], id }, l);
 }
 
-/** Where to go or wait, from the ticket's stage, state and last call. */
+/** Where to go or wait: the ticket's where (lib/waits.lua, as the phone shows it) in words. */
 function whereText(ticket, l) {
-  const called = ticket.state === 'called';
+  if (!ticket.where) return '';
   const to = ticket.lastCall && ticket.lastCall.to;
-  const station = stationName(ticket.station || (to && to.id), l);
-  if (ticket.state === 'no-show') return t('page.where.noShow', null, l);
-  if (ticket.away) return t('page.where.away', null, l);
-  switch (ticket.stage) {
-    case 'outside': return t(called ? 'page.where.hall' : 'page.where.outside', null, l);
-    case 'hall': return t(called ? 'page.where.toRoom' : 'page.where.hall', null, l);
-    case 'room': return t('page.where.room', null, l);
-    case 'desk': return t(called ? 'page.where.toDesk' : 'page.where.desk', { station }, l);
-    case 'vaccination': return t('page.where.vaccination', null, l);
-    case 'booth': return t(called ? 'page.where.toBooth' : 'page.where.booth', { station }, l);
-    case 'observation': return t(called && to && to.kind === 'exit' ? 'page.where.exit' : 'page.where.observation', null, l);
-    case 'released': return t('page.where.released', null, l);
-    default: return '';
-  }
+  return t(`common.where.${ticket.where}`, { station: stationName(ticket.station || (to && to.id), l) }, l);
 }
 
 function both(fn) {
   return bilingual(fn(lang), fn(otherLang));
-}
-
-function ticketUrl(number) {
-  return `${location.origin}/sites/${encodeURIComponent(site)}/kiosk?lang=${lang}&ticket=${encodeURIComponent(number)}`;
 }
 
 function showTicket(ticket) {
@@ -224,7 +207,10 @@ function showTicket(ticket) {
   document.getElementById('ticket-ahead').textContent = String(ticket.peopleAhead ?? 0);
   replaceChildren(document.getElementById('ticket-wait'), both((l) => waitRange(ticket, l)));
   document.getElementById('ticket-time').textContent = `${hhmm(ticket.createdAt)} · ${(ticket.createdAt || '').slice(0, 10)}`;
-  drawQr(document.getElementById('ticket-qr'), ticketUrl(ticket.number));
+  // the ticket's own page on a phone (PUBLIC_URL/t/site/number?k=), in the kiosk's language
+  const qr = document.getElementById('ticket-qr');
+  qr.dataset.url = `${ticket.trackUrl}&lang=${lang}`;
+  drawQr(qr, qr.dataset.url);
   show('ticket');
   status.textContent = `${t('page.ticketHeading')} ${ticket.number}. ${whereText(ticket, lang)}`;
 }

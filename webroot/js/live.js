@@ -18,6 +18,12 @@
 //     onHistory(calls), onCall(call, {replayed}), onState(state), onStaff(message),
 //     onConnection('live' | 'polling' | 'reconnecting' | 'offline'), displayId, sound() });
 //   live.ack(call); live.hello(); live.serverNow(); live.refresh();
+//
+// A phone follows one ticket instead ({ticket: {number, k}, calls: false, state: false}): it
+// registers for the ticket's address with the link's key, gets {type: 'view'|'call'} messages in
+// onTicket(message), and catches up with GET .../tickets/{number}/track?k= (onTicket({type:
+// 'view', view}); onTicketGone() when that says the link opens nothing). Its heartbeat rests on the
+// bridge's own (quietMs: a phone asks the server only after a bridge heartbeat is overdue).
 
 import { api, compareEventIds } from './page.js';
 
@@ -30,7 +36,7 @@ const MAX_PENDING_ACKS = 100;
 // and closes one that floods it (AckGate); a display that comes back with 100 held sends them in 25 s.
 const ACK_GAP_MS = 250;
 // The heartbeat: quiet this long, the server is asked; no answer within PROBE_TIMEOUT_MS is a cut.
-const QUIET_MS = 2000;
+const QUIET_MS = 2000; // a connectLive option (quietMs)
 const PROBE_TIMEOUT_MS = 3000;
 // The bridge's pings: a display's tell the server it is there (online while heard within 10 s).
 const PING_MS = 10000;
@@ -42,9 +48,9 @@ const WATCHDOG_MS = 1000;
 
 export function connectLive(options) {
   const o = {
-    calls: true, state: true, staff: false, pollMs: 2000,
+    calls: true, state: true, staff: false, ticket: null, pollMs: 2000, quietMs: QUIET_MS,
     onHistory() {}, onCall() {}, onState() {}, onStaff() {}, onStaffDenied() {}, onConnection() {},
-    sound: () => undefined,
+    onTicket() {}, onTicketGone() {}, sound: () => undefined,
     ...options,
   };
   // the addresses' prefix comes from the server (announce/Addresses), in a meta tag of every page
@@ -52,6 +58,8 @@ export function connectLive(options) {
   const address = (what) => `${busPrefix}${o.site}.${what}`;
   const callsPath = `/api/v1/sites/${encodeURIComponent(o.site)}/calls`;
   const statePath = `/api/v1/sites/${encodeURIComponent(o.site)}/state`;
+  const trackPath = o.ticket && `/api/v1/sites/${encodeURIComponent(o.site)}/tickets/${encodeURIComponent(o.ticket.number)}/track?k=${encodeURIComponent(o.ticket.k)}`;
+  const probePath = o.state || !o.ticket ? statePath : trackPath;
 
   let bus = null;          // the current EventBus, open or opening
   let open = false;        // registered on an open bridge
@@ -169,6 +177,21 @@ export function connectLive(options) {
     return r.ok;
   }
 
+  /** The followed ticket's view over HTTP; a link that opens nothing (404) is said once. */
+  async function fetchTicket() {
+    if (!o.ticket) return true;
+    const r = await request(trackPath);
+    if (r.ok && r.data) o.onTicket({ type: 'view', view: r.data });
+    else if (r.status === 404) o.onTicketGone();
+    return r.ok;
+  }
+
+  /** Everything the page follows, fetched over HTTP: true when all of it came. */
+  async function catchUp() {
+    const all = await Promise.all([sync(), fetchState(), fetchTicket()]);
+    return all.every(Boolean);
+  }
+
   // ---- the bridge ----
 
   function connect() {
@@ -203,6 +226,12 @@ export function connectLive(options) {
         // A dropped bus may still deliver what was held up in the network: only the current one is heard.
         if (o.calls) eb.registerHandler(address('calls'), (err, msg) => { if (bus === eb && !err && msg) { heard(); acceptLive(msg.body); } });
         if (o.state) eb.registerHandler(address('state'), (err, msg) => { if (bus === eb && !err && msg) { heard(); acceptState(msg.body); } });
+        if (o.ticket) {
+          eb.registerHandler(address(`ticket.${o.ticket.number}`), { k: o.ticket.k }, (err, msg) => {
+            if (bus !== eb) return;
+            if (!err && msg) { heard(); o.onTicket(msg.body); }
+          });
+        }
         if (o.staff) {
           eb.registerHandler(address('staff'), (err, msg) => {
             if (bus !== eb) return;
@@ -220,11 +249,11 @@ export function connectLive(options) {
       hello();
       flushAcks();
       // Registered first; now catch up on what was missed while away.
-      Promise.all([sync(), fetchState()]).then(([callsOk, stateOk]) => {
+      catchUp().then((ok) => {
         if (bus !== eb || !open) return;
         stopPolling();
         setConnection('live');
-        if (!callsOk || !stateOk) setTimeout(() => { if (bus === eb && open) refresh(); }, o.pollMs);
+        if (!ok) setTimeout(() => { if (bus === eb && open) refresh(); }, o.pollMs);
       });
     };
     eb.onclose = () => {
@@ -269,12 +298,13 @@ export function connectLive(options) {
     scheduleReconnect();
   }
 
-  /** The heartbeat's ping: /state, answered quickly or taken as a cut. */
+  /** The heartbeat's ping: /state (a phone: its ticket's view), answered quickly or taken as a cut. */
   async function probe() {
     probing = true;
-    const r = await request(statePath, PROBE_TIMEOUT_MS);
+    const r = await request(probePath, PROBE_TIMEOUT_MS);
     probing = false;
-    if (r.ok && o.state) acceptState(r.data);
+    if (r.ok && probePath === statePath && o.state) acceptState(r.data);
+    if (r.ok && probePath === trackPath) o.onTicket({ type: 'view', view: r.data });
     if (r.status === 0 && open) dropBridge('offline');
   }
 
@@ -283,7 +313,7 @@ export function connectLive(options) {
     const now = Date.now();
     if (open) {
       if (now - lastBridgeAt > BRIDGE_SILENT_MS) dropBridge('silent');
-      else if (!probing && now - lastHeardAt > QUIET_MS) probe();
+      else if (!probing && now - lastHeardAt > o.quietMs) probe();
     } else if (bus && now - connectStartedAt > CONNECT_TIMEOUT_MS) {
       dropBridge('hung');
     }
@@ -298,11 +328,11 @@ export function connectLive(options) {
     const tick = async () => {
       pollTimer = null;
       if (!polling) return;
-      const [callsOk, stateOk] = await Promise.all([sync(), fetchState()]);
+      const ok = await catchUp();
       if (!polling) return;
       const wasOffline = connection === 'offline';
       if (!reachable) setConnection('offline');
-      else setConnection(callsOk && stateOk ? 'polling' : 'reconnecting');
+      else setConnection(ok ? 'polling' : 'reconnecting');
       // The network is back: dial the bridge now rather than at the end of a long backoff.
       if (wasOffline && reachable && !open) reconnectNow();
       pollTimer = setTimeout(tick, o.pollMs);
@@ -354,7 +384,7 @@ export function connectLive(options) {
   }
 
   function refresh() {
-    return Promise.all([sync(), fetchState()]);
+    return catchUp();
   }
 
   // ---- start ----

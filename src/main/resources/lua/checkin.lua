@@ -38,11 +38,7 @@ if idem ~= '' then
   if prior then
     local day, num = string.match(prior, '^([^|]+)|(.+)$')
     local t = day and load_ticket_on(day, num)
-    if t then
-      local v = view(t)
-      v.wait = predict_ticket(t)
-      return reply({ok = true, replay = true, ticket = v, counts = counts()})
-    end
+    if t then return reply({ok = true, replay = true, ticket = public_ticket(t), counts = counts()}) end
   end
 end
 
@@ -100,11 +96,9 @@ redis.call('HSET', LIVE, num, DAY)
 redis.call('HINCRBY', DAYK, 'issued', 1)
 redis.call('EXPIRE', DAYK, KEEP)
 bump('new', 1)
--- The wait predicted now is kept on the ticket and in its check-in event (lib/waits.lua).
+-- The ticket joins the end of its queue: its wait predicted now, as it will be behind everyone waiting.
 local w = predict_new(category)
-redis.call('HSET', tkey(t), 'predMin', w.min, 'predLo', w.lo, 'predHi', w.hi)
 local checkin_fields = {'category', category, 'predMin', w.min, 'predLo', w.lo, 'predHi', w.hi}
-
 if count('hall') < setting('hallCapacity') and queue_length('outside') == 0 then
   transition(t, 'hall', 'waiting', 'checkin', checkin_fields)
   enqueue('hall', t)
@@ -116,6 +110,11 @@ fill()
 
 if used_key then redis.call('SET', used_key, num, 'EX', 259200) end
 if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'EX', 172800) end
-local v = view(load_ticket_on(DAY, num))
-v.wait = w
+-- What the kiosk shows is the ticket's public view once the buffers are filled: the one the
+-- lookup and the phone show at the same moment (lib/waits.lua public_view). The wait kept for
+-- scoring (waits_scored) is the one shown. The check-in event's, predicted as the ticket joined
+-- its queue, is the same: filling only moves this ticket on (the buffers were full or their
+-- queues empty before it came), and a ticket called to the room keeps those called before it ahead.
+local v = public_ticket(load_ticket_on(DAY, num))
+redis.call('HSET', tkey(t), 'predMin', v.wait.min, 'predLo', v.wait.lo, 'predHi', v.wait.hi)
 return reply({ok = true, replay = false, ticket = v, counts = counts()})

@@ -2,6 +2,7 @@ package io.vaxflow;
 
 import io.vaxflow.announce.Announcer;
 import io.vaxflow.announce.Displays;
+import io.vaxflow.announce.Followers;
 import io.vaxflow.announce.LiveBridge;
 import io.vaxflow.checkin.Checkin;
 import io.vaxflow.appointment.RegistryClient;
@@ -21,6 +22,7 @@ import io.vaxflow.gateway.Revocations;
 import io.vaxflow.gateway.Sessions;
 import io.vaxflow.gateway.StaffAuth;
 import io.vaxflow.gateway.StaffLogin;
+import io.vaxflow.gateway.TicketLinks;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
@@ -32,10 +34,12 @@ import io.vaxflow.immunization.Registry;
 import io.vaxflow.immunization.Shots;
 import io.vaxflow.notify.Destination;
 import io.vaxflow.notify.Webhooks;
+import io.vaxflow.security.TrackToken;
 import io.vaxflow.stock.Stock;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.view.Views;
 import io.vaxflow.web.Api;
 import io.vaxflow.web.ImmunizationRoutes;
 import io.vaxflow.web.Pages;
@@ -151,13 +155,16 @@ public final class VaxflowServer {
           Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
+          TicketLinks links = new TicketLinks(TrackToken.fromVoucherSecret(config.voucherSecret()));
+          Followers followers = new Followers(vertx.eventBus(), new Views(config.timeZone()), config.announce().repeats());
           Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
-              new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock, new ImmunizationRoutes(config, vertx, shots, fhir, certificates));
-          LiveBridge bridge = new LiveBridge(vertx, sessions, flows.keySet(), displays, devices);
-          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, devices), new StaffAuth(sessions), devices,
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock, links,
+              new ImmunizationRoutes(config, vertx, shots, fhir, certificates, links));
+          LiveBridge bridge = new LiveBridge(vertx, sessions, flows, displays, devices, links, followers);
+          WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, flows, devices, links), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
-          Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics);
+          Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics, followers);
           announcer.listen(webhooks::wake);
           return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))

@@ -28,6 +28,8 @@
 --   P..'daystart'            hash: D -> id of the day's first event
 --   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it;
 --                            name, idNumber, phone sealed until erased, person its PersonKey)
+--   P..'away:tickets'        set: numbers of tickets waiting outside or in the hall that wait away or were called
+--                            back: their public view reads their hash (lua/follow.lua); kept by transition, call_back
 --   P..'reminders'           zset: appointment code scored by ms its reminder is due (book.lua adds it, remind.lua
 --                            moves it into the stream); a booking cancelled or erased removes it (ZREM)
 --   P..'alerts'              hash: 'CODE' or 'CODE|subject' of an alert raised -> 'wall ms|severity|value|limit'
@@ -157,6 +159,13 @@ local function event(kind, fields)
   return id
 end
 
+-- A ticket waiting in a queue whose public view is more than its queue's (away, or called back):
+-- lua/follow.lua reads its hash.
+local function mark_away(t)
+  redis.call('SADD', P .. 'away:tickets', t.number)
+  redis.call('EXPIRE', P .. 'away:tickets', KEEP)
+end
+
 -- Move a ticket to a stage and state, keeping the counters and recording the event; away: it waits
 -- away from the hall after the move (only a ticket waiting outside or in the hall can).
 local function transition(t, stage, state, kind, extra, away)
@@ -164,6 +173,12 @@ local function transition(t, stage, state, kind, extra, away)
   if from_b ~= to_b then
     bump(from_b, -1, t.day)
     bump(to_b, 1, t.day)
+  end
+  local marked = is_away(t) or t.calledBack == '1'
+  if to_b == 'away' or (t.calledBack == '1' and state == 'waiting' and (stage == 'outside' or stage == 'hall')) then
+    mark_away(t)
+  elseif marked then
+    redis.call('SREM', P .. 'away:tickets', t.number)
   end
   if is_away(t) ~= (to_b == 'away') then
     t.away = to_b == 'away' and '1' or nil
@@ -318,11 +333,11 @@ local function counts()
   return c
 end
 
--- The public view of a ticket: no name, no id number.
-local function view(t)
+-- A ticket's record without its holder: no name, no id number (ahead: its place, if known).
+local function view(t, ahead)
   return {number = t.number, day = t.day, category = t.category, stage = t.stage, state = t.state,
           station = t.station or '', createdAt = tonumber(t.createdAt), updatedAt = tonumber(t.updatedAt),
-          peopleAhead = people_ahead(t), recalls = tonumber(t.recalls or '0'),
+          peopleAhead = ahead or people_ahead(t), recalls = tonumber(t.recalls or '0'),
           lastCallId = t.lastCallId or '', lastCallKind = t.lastCallKind or '',
           lastCallTo = t.lastCallTo or '', lastCallAt = tonumber(t.lastCallAt or '0'),
           lastCallBack = t.lastCallBack == '1', verified = t.verified or '',
@@ -337,6 +352,7 @@ local function call_back(t)
   transition(t, t.stage, 'waiting', 'come_back')
   t.calledBack = '1'
   redis.call('HSET', tkey(t), 'calledBack', '1')
+  mark_away(t)
   call(t, 'hall', 'hall', nil, true)
 end
 

@@ -42,27 +42,39 @@ local function rate_of(kind)
   return {mean = mean, sd = math.sqrt(var), open = math.max(open, 1)}
 end
 
-local function qlen(q, priority)
-  if priority then return redis.call('LLEN', qkey(q, 'p')) end
-  return queue_length(q)
+-- The site at one moment, as every prediction reads it: the stations' rates, who is at a desk or
+-- booth or on the way to the room, each queue's lanes. Read once, it serves any number of
+-- predictions of the same moment (the phones' views: lua/follow.lua).
+local function moment()
+  local m = {desk = rate_of('desk'), booth = rate_of('booth'), busy_desk = count('desk'),
+             busy_booth = count('booth'), to_room = count('to_room'), p = {}, all = {}}
+  for _, q in pairs(QUEUE_OF) do
+    m.p[q] = redis.call('LLEN', qkey(q, 'p'))
+    m.all[q] = m.p[q] + redis.call('LLEN', qkey(q, 'r'))
+  end
+  return m
+end
+
+local function qlen(m, q, priority)
+  if priority then return m.p[q] end
+  return m.all[q]
 end
 
 -- The wait (ms) until a booth call of someone with desk_ahead people to be called to a desk before
 -- them (0 and at_desk: at a desk now; nil: past the desks) and booth_ahead people to be called to a
 -- booth before them. Two limits, the slower one binds: the desks (their turn at a desk, then its
 -- service) and the booths (everyone ahead served through the open booths).
-local function predict(desk_ahead, booth_ahead, at_desk)
-  local d, b = rate_of('desk'), rate_of('booth')
-  local busy_d, busy_b = count('desk'), count('booth')
+local function predict(m, desk_ahead, booth_ahead, at_desk)
+  local d, b = m.desk, m.booth
   local t_desk, var_desk = 0, 0
   if at_desk then
     t_desk, var_desk = d.mean / 2, (d.sd / 2) ^ 2
   elseif desk_ahead then
-    local k = math.max(0, desk_ahead + 1 - math.max(0, d.open - busy_d))
+    local k = math.max(0, desk_ahead + 1 - math.max(0, d.open - m.busy_desk))
     t_desk = k * d.mean / d.open + d.mean
     var_desk = k * (d.sd / d.open) ^ 2 + d.sd ^ 2
   end
-  local k_b = math.max(0, booth_ahead + 1 - math.max(0, b.open - busy_b))
+  local k_b = math.max(0, booth_ahead + 1 - math.max(0, b.open - m.busy_booth))
   local t_booth = k_b * b.mean / b.open
   local var_booth = k_b * (b.sd / b.open) ^ 2
   local ms, var = t_desk, var_desk
@@ -74,43 +86,86 @@ local function predict(desk_ahead, booth_ahead, at_desk)
 end
 
 -- For someone checking in now (category A, P or W): behind everyone waiting (a priority
--- ticket: behind the priority lanes only).
-local function predict_new(category)
+-- ticket: behind the priority lanes only). m: the moment (read now when absent).
+local function predict_new(category, m)
+  m = m or moment()
   local p = category == 'P'
-  local desk_ahead = qlen('outside', p) + qlen('hall', p) + count('to_room') + qlen('room', p)
-  return predict(desk_ahead, desk_ahead + count('desk') + qlen('vacc', p))
+  local desk_ahead = qlen(m, 'outside', p) + qlen(m, 'hall', p) + m.to_room + qlen(m, 'room', p)
+  return predict(m, desk_ahead, desk_ahead + m.busy_desk + qlen(m, 'vacc', p))
 end
 
--- For a ticket on its way: from its place in its queue and the queues after it.
-local function predict_ticket(t)
+-- For a ticket on its way: from its place in its queue (ahead: people_ahead(t), unless the
+-- caller found it in a pass over the queue) and the queues after it, at moment m. A ticket called
+-- to the room counts those called before it as still ahead, as it did while it waited in the hall,
+-- so its wait does not jump at the call.
+local function predict_ticket(t, ahead, m)
+  m = m or moment()
+  if ahead == nil then ahead = people_ahead(t) end
   local p = t.category == 'P'
-  local ahead = people_ahead(t)
   local desk_ahead
   if t.stage == 'outside' then
-    desk_ahead = ahead + qlen('hall', p) + count('to_room') + qlen('room', p)
+    desk_ahead = ahead + qlen(m, 'hall', p) + m.to_room + qlen(m, 'room', p)
   elseif t.stage == 'hall' and t.state == 'called' then
-    desk_ahead = qlen('room', p)
+    desk_ahead = math.max(0, m.to_room - 1) + qlen(m, 'room', p)
   elseif t.stage == 'hall' then
-    desk_ahead = ahead + count('to_room') + qlen('room', p)
+    desk_ahead = ahead + m.to_room + qlen(m, 'room', p)
   elseif t.stage == 'room' then
     desk_ahead = ahead
   elseif t.stage == 'desk' then
-    return predict(nil, count('desk') - 1 + qlen('vacc', p), true)
+    return predict(m, nil, m.busy_desk - 1 + qlen(m, 'vacc', p), true)
   elseif t.stage == 'vaccination' and t.state == 'waiting' then
-    return predict(nil, ahead)
+    return predict(m, nil, ahead)
   else
     return {min = 0, lo = 0, hi = 0}
   end
-  return predict(desk_ahead, desk_ahead + count('desk') + qlen('vacc', p))
+  return predict(m, desk_ahead, desk_ahead + m.busy_desk + qlen(m, 'vacc', p))
+end
+
+-- Where the ticket's holder should be or go now: a key of common.where in the dictionaries.
+local function where_to(t)
+  if t.state == 'no_show' then return 'noShow' end
+  if is_away(t) then return 'away' end
+  local called = t.state == 'called'
+  local s = t.stage
+  if s == 'outside' then return called and 'hall' or 'outside' end
+  if s == 'hall' then return called and 'toRoom' or 'hall' end
+  if s == 'desk' then return called and 'toDesk' or 'desk' end
+  if s == 'booth' then return called and 'toBooth' or 'booth' end
+  if s == 'observation' then return 'observation' end
+  return s -- room, vaccination, released
+end
+
+-- The public view of a ticket at one moment m (moment()): its stage, how many are ahead (ahead:
+-- its place, when the caller found it in a pass over the queue), its predicted wait, where to go,
+-- whether its person waits away or may, and the call it answers (while it is called, or called back
+-- to the hall) with its station. No name, no ID number, no phone. The kiosk's check-in reply, the
+-- lookup, the phone's track API and its live push (lua/follow.lua) all show this, so they agree; a
+-- ticket waiting in a queue, not away nor called back, needs nothing but its number, day and stage.
+local function public_view(t, m, ahead)
+  if ahead == nil then ahead = people_ahead(t) end
+  local waiting = t.state == 'waiting'
+  local answers = (t.state == 'called' or (waiting and t.lastCallBack == '1')) and t.lastCallId
+  return {number = t.number, day = t.day, category = t.category, stage = t.stage, state = t.state,
+          station = (not waiting and t.station) or '', peopleAhead = ahead, wait = predict_ticket(t, ahead, m),
+          where = where_to(t), away = is_away(t), awayAllowed = may_go_away(t),
+          lastCallId = answers and t.lastCallId or '', lastCallKind = answers and t.lastCallKind or '',
+          lastCallTo = answers and t.lastCallTo or '', lastCallAt = answers and tonumber(t.lastCallAt) or 0,
+          lastCallBack = answers and t.lastCallBack == '1' or false}
+end
+
+-- A ticket as the API shows it (check-in reply, lookup): its record, with the figures of its public
+-- view at one moment (people ahead, wait, where to go).
+local function public_ticket(t, m)
+  local pv = public_view(t, m)
+  local v = view(t, pv.peopleAhead)
+  v.wait, v.where = pv.wait, pv.where
+  return v
 end
 
 -- The reply of a script acting on one ticket for its holder (away.lua, back.lua): the ticket as it
--- is now, with its predicted wait, and the site's counts.
+-- is now, with its public view's figures, and the site's counts.
 local function ticket_reply(day, num)
-  local t = load_ticket_on(day, num)
-  local v = view(t)
-  v.wait = predict_ticket(t)
-  return reply({ok = true, ticket = v, counts = counts()})
+  return reply({ok = true, ticket = public_ticket(load_ticket_on(day, num)), counts = counts()})
 end
 
 -- A ticket's booth call (call_next.lua): how its wait compares with its prediction at check-in.

@@ -27,9 +27,11 @@ import java.util.Set;
  * to its SockJS clients). A call is said {@code announce.repeats} times {@code intervalSec} apart:
  * the first saying is the call event itself; the later ones are state in Redis (lua/say.lua), so
  * whichever server is up says them, once, and they stop once the ticket is acted on. Counts go
- * out on {@code .state}, coalesced; station changes on {@code .staff}. What the hall displays say
- * back (acks, hellos, pings) the bridge hears ({@link LiveBridge}); this writes it to Redis once a
- * second ({@link Displays#flush}).
+ * out on {@code .state}, coalesced; station changes on {@code .staff}; the views of the tickets
+ * this server's phones follow on their own addresses, coalesced too, and every saying of a call to
+ * the called ticket's phones at once ({@link Followers}). What the hall displays say back (acks,
+ * hellos, pings) the bridge hears ({@link LiveBridge}); this writes it to Redis once a second
+ * ({@link Displays#flush}).
  */
 public final class Announcer extends VerticleBase {
 
@@ -51,6 +53,7 @@ public final class Announcer extends VerticleBase {
   private final Views views;
   private final Displays displays;
   private final AppMetrics metrics;
+  private final Followers followers;
   private final List<SiteStreamTail> tails = new ArrayList<>();
   /** A site's claim timer, set for when its next saying is due. */
   private record Armed(long dueMs, long timer) {}
@@ -65,8 +68,9 @@ public final class Announcer extends VerticleBase {
   private final List<java.util.function.BiConsumer<String, Entry>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Announcer(VaxflowConfig config, Map<String, SiteFlow> flows, String redisUrl, Clock clock,
-                   Displays displays, AppMetrics metrics) {
+                   Displays displays, AppMetrics metrics, Followers followers) {
     this.metrics = metrics;
+    this.followers = followers;
     this.config = config;
     this.flows = flows;
     this.redisUrl = redisUrl;
@@ -84,7 +88,10 @@ public final class Announcer extends VerticleBase {
       dirty.add(site);
       claim(site); // sayings left due by a server that stopped, and when the next one is
     }
-    stateTimer = vertx.setPeriodic(STATE_EVERY_MS, id -> publishStates());
+    stateTimer = vertx.setPeriodic(STATE_EVERY_MS, id -> {
+      publishStates();
+      followers.push(flows);
+    });
     ackTimer = vertx.setPeriodic(Displays.FLUSH_MS, id -> displays.flush());
     return Future.succeededFuture();
   }
@@ -110,6 +117,7 @@ public final class Announcer extends VerticleBase {
     listeners.forEach(l -> l.accept(site, e));
     dirty.add(site);
     String type = e.get("type");
+    followers.changed(site, type, e.get("category"));
     if ("call".equals(type)) {
       Call call = CallText.call(e.id(), site, e.get("number"), e.get("toKind"), e.get("toId"), at(e, "at"),
           e.get("batch"), config.announce().repeats(), "1".equals(e.get("back")));
@@ -148,6 +156,7 @@ public final class Announcer extends VerticleBase {
   private void say(String site, Call call) {
     JsonObject msg = views.call(call).put("sentAt", System.currentTimeMillis());
     vertx.eventBus().publish(Addresses.calls(site), msg);
+    followers.called(site, call.number(), msg);
     metrics.called(site, call.to().kind());
   }
 

@@ -2,15 +2,15 @@ package io.vaxflow.announce;
 
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
+import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.DeviceCaller;
 import io.vaxflow.gateway.DeviceRole;
 import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.Forwarded;
 import io.vaxflow.gateway.Sessions;
-import io.vaxflow.flow.Rejection;
+import io.vaxflow.gateway.TicketLinks;
 import io.vertx.core.Future;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +23,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +32,9 @@ import java.util.regex.Pattern;
 
 /**
  * The SockJS event-bus bridge at {@code /eventbus}: anonymous clients may receive calls and
- * state; only logged-in staff of a site may register for its {@code .staff} address; the only
+ * state; only logged-in staff of a site may register for its {@code .staff} address, and only
+ * the holder of a ticket's link for the ticket's own address (registered with {@code headers: {k}},
+ * checked by {@link TicketLinks}; each one a follower of this server, {@link Followers}); the only
  * thing accepted from browsers is a display's acknowledgement (or hello), and only from one of the
  * site's enrolled hall displays (gateway/Devices; in demo mode also the local computer): anything
  * else is refused before it draws on the allowances of {@link AckGate}, which throttles the acks,
@@ -46,12 +49,16 @@ import java.util.regex.Pattern;
 public final class LiveBridge {
 
   private static final Pattern STAFF = Addresses.STAFF_ONLY;
+  private static final Pattern TICKET = Addresses.TICKET_ONLY;
   private static final Pattern ACK = Addresses.INBOUND;
 
   private final Vertx vertx;
   private final Sessions sessions;
   private final Set<String> sites;
   private final Displays displays;
+  private final Map<String, SiteFlow> flows;
+  private final TicketLinks links;
+  private final Followers followers;
   private final Devices devices;
   private final AckGate acks = new AckGate();
   /** The display devices confirmed enrolled, by connection: the hash of the credential, and when (nanoTime). */
@@ -68,11 +75,15 @@ public final class LiveBridge {
   public static final long HOLD_MS = 1_000;
   static final int MAX_HELD = 1_000;
 
-  public LiveBridge(Vertx vertx, Sessions sessions, Set<String> sites, Displays displays, Devices devices) {
+  public LiveBridge(Vertx vertx, Sessions sessions, Map<String, SiteFlow> flows, Displays displays, Devices devices,
+                    TicketLinks links, Followers followers) {
     this.vertx = vertx;
     this.sessions = sessions;
-    this.sites = sites;
+    this.sites = flows.keySet();
     this.displays = displays;
+    this.flows = flows;
+    this.links = links;
+    this.followers = followers;
     this.devices = devices;
     // a device revoked on any instance: the connections it has here are closed
     devices.onRevoked((site, hash) -> {
@@ -128,11 +139,19 @@ public final class LiveBridge {
     });
   }
 
-  /** Staff addresses need a staff session of that site; acks pass the {@link AckGate}. */
+  /**
+   * Staff addresses need a staff session of that site; a ticket's address its link's key (a
+   * follower of this server from then on); acks pass the {@link AckGate}.
+   */
   private void guard(BridgeEvent event) {
     BridgeEventType type = event.type();
+    String address = event.getRawMessage() == null ? "" : event.getRawMessage().getString("address", "");
+    Matcher ticket = TICKET.matcher(address);
+    if (ticket.matches() && (type == BridgeEventType.REGISTER || type == BridgeEventType.UNREGISTER)) {
+      follow(event, ticket.group(1), ticket.group(2));
+      return;
+    }
     if (type == BridgeEventType.REGISTER || type == BridgeEventType.RECEIVE) {
-      String address = event.getRawMessage() == null ? "" : event.getRawMessage().getString("address", "");
       Matcher m = STAFF.matcher(address);
       if (!m.matches()) {
         event.complete(true);
@@ -153,7 +172,6 @@ public final class LiveBridge {
     }
     if (type == BridgeEventType.SEND || type == BridgeEventType.PUBLISH) {
       // The inbound permissions (checked after this hook) refuse every address but .ack; acks pass the gate.
-      String address = event.getRawMessage() == null ? "" : event.getRawMessage().getString("address", "");
       Matcher ack = ACK.matcher(address);
       if (!ack.matches()) {
         event.complete(true);
@@ -180,8 +198,30 @@ public final class LiveBridge {
     } else if (type == BridgeEventType.SOCKET_CLOSED) {
       confirmed.remove(event.socket());
       acks.closed(event.socket()).ifPresent(v -> displays.closed(v.site(), v.displayId()));
+      followers.closed(event.socket());
     }
     event.complete(true);
+  }
+
+  /** A phone registers for a ticket with its link's key ({@code headers.k}: checked against Redis), or unregisters. */
+  private void follow(BridgeEvent event, String site, String number) {
+    if (event.type() == BridgeEventType.UNREGISTER) {
+      followers.unfollow(event.socket(), site, number);
+      event.complete(true);
+      return;
+    }
+    SiteFlow flow = flows.get(site);
+    JsonObject headers = event.getRawMessage().getJsonObject("headers");
+    String k = headers == null || !(headers.getValue("k") instanceof String s) ? null : s;
+    if (flow == null || k == null) {
+      event.complete(false);
+      return;
+    }
+    links.admit(flow, number, k).onComplete(ar -> {
+      boolean admitted = ar.succeeded() && ar.result().isPresent();
+      if (admitted) followers.follow(event.socket(), site, number, ar.result().get());
+      event.complete(admitted);
+    });
   }
 
   /**

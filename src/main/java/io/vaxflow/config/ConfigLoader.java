@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * the tree into the records (an unknown key fails there) and checks each record as it is bound.
  *
  * <p>Environment overrides (names match case-insensitively; blank values are ignored): the short names
- * {@code HTTP_PORT, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
+ * {@code HTTP_PORT, PUBLIC_URL, REDIS_URL, REDIS_TYPE, REDIS_MASTER, REDIS_WAIT_REPLICAS, DATA_DIR, VOUCHER_SECRET,
  * CLOCK, CLOCK_RATE, SIMULATE} ({@link #NAMED_ENV}), and {@code VAXFLOW_<PATH>} for any value by its path in upper
  * case with dots and dashes as underscores, list entries by id or index: {@code VAXFLOW_FLOW_LEASESEC=30},
  * {@code VAXFLOW_SITES_XUHUI_HALLCAPACITY=80}, {@code VAXFLOW_STAFF_DESK_SITES=xuhui,jingan}. The short
@@ -53,6 +53,7 @@ public final class ConfigLoader {
   private static final String GENERIC_PREFIX = "VAXFLOW_";
   private static final Map<String, String> NAMED_ENV = Map.ofEntries(
       Map.entry("HTTP_PORT", "http.port"),
+      Map.entry("PUBLIC_URL", "http.publicUrl"),
       Map.entry("REDIS_URL", "redis.url"),
       Map.entry("REDIS_TYPE", "redis.type"),
       Map.entry("REDIS_MASTER", "redis.master"),

@@ -161,7 +161,11 @@ public record VaxflowConfig(
       @Setting(value = "16384", min = 256, max = 67108864) int bodyLimitBytes,
       @Setting(value = "60", min = 1, max = 86400) int idleTimeoutSec,
       @Setting(value = "10000", min = 100, max = 600000) int requestTimeoutMs,
-      @Setting("[loopback]") List<String> trustedProxies) implements Checked {
+      @Setting("[loopback]") List<String> trustedProxies,
+      @Setting("''") String publicUrl) implements Checked {
+
+    /** What a public URL may be: http(s), a host, an optional port and path, no query or fragment. */
+    private static final java.util.regex.Pattern PUBLIC_URL = java.util.regex.Pattern.compile("https?://[^/?#\\s]+(/[^?#\\s]*)?");
 
     @Override
     public void check() {
@@ -169,6 +173,19 @@ public record VaxflowConfig(
         require(proxy.equals("loopback") || NetUtil.isValidIpV4Address(proxy) || NetUtil.isValidIpV6Address(proxy), "trustedProxies",
             quote(proxy) + " is not an IP address (or loopback)");
       }
+      require(publicUrl.isBlank() || PUBLIC_URL.matcher(publicUrl.strip()).matches(), "publicUrl",
+          "must be empty (http://localhost:<port>) or an http:// or https:// origin, optionally with a path, not " + quote(publicUrl));
+    }
+
+    /**
+     * The origin phones and printed QR codes reach this server at ({@code PUBLIC_URL}), without a
+     * trailing slash; unset, the local origin {@code http://localhost:<port>} (a demo on one machine),
+     * {@code port} the one the server listens on.
+     */
+    public String publicOrigin(int port) {
+      String url = publicUrl.strip();
+      if (url.isEmpty()) return "http://localhost:" + port;
+      return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
   }
 

@@ -257,6 +257,38 @@ public final class SiteFlow {
   }
 
   /**
+   * The public views of the tickets this server's phones follow, at one moment (lua/follow.lua):
+   * {@code numbers} with the day of each one's link; a ticket no longer kept has none. A ticket
+   * waiting in a queue comes as its queue's view with its own number, day, people ahead and wait.
+   */
+  public Future<List<Ticket>> follow(List<String> numbers, List<String> days) {
+    return run("public", at -> scripts.run(Script.FOLLOW, at, new ScriptArgs.Follow(numbers, days))).map(r -> {
+      JsonArray keys = array(r, "keys");
+      JsonArray rows = array(r, "views");
+      List<JsonObject> views = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        JsonArray row = rows.getJsonArray(i);
+        JsonObject v = new JsonObject();
+        for (int k = 0; k < keys.size(); k++) v.put(keys.getString(k), row.getValue(k));
+        views.add(v);
+      }
+      JsonArray figures = array(r, "figures");
+      List<Ticket> out = new ArrayList<>(numbers.size());
+      for (int i = 0; i < numbers.size(); i++) {
+        int view = figures.getInteger(5 * i);
+        if (view > 0) out.add(Ticket.from(site.id(), views.get(view - 1)));
+        if (view >= 0) continue;
+        JsonObject queued = views.get(-view - 1).copy().put("number", numbers.get(i)).put("day", days.get(i))
+            .put("peopleAhead", figures.getInteger(5 * i + 1))
+            .put("wait", new JsonObject().put("min", figures.getValue(5 * i + 2)).put("lo", figures.getValue(5 * i + 3))
+                .put("hi", figures.getValue(5 * i + 4)));
+        out.add(Ticket.from(site.id(), queued));
+      }
+      return out;
+    });
+  }
+
+  /**
    * The day of the ticket with this number still in the site (or today's), if there is one: what a
    * track token of the number is checked against. Read-only, one HGET.
    */

@@ -21,10 +21,13 @@ public record Ticket(
     Optional<LastCall> lastCall,
     Optional<String> verified,
     String day,
+    String where,
     boolean away,
     boolean awayAllowed) {
 
   // day: the site-local date the ticket was issued on (a ticket may outlive its day, see lua/lib/site.lua).
+  // where: where its holder should be or go now, a key of common.where (lib/waits.lua where_to); empty
+  // in the replies to staff actions, which do not compute it.
   // away: the person waits away from the hall (lua/away.lua); awayAllowed: they may go and wait away
   // now (waiting outside or in the hall, not away, not called back).
 
@@ -52,6 +55,6 @@ public record Ticket(
             callId, v.getString("lastCallKind"), v.getString("lastCallTo"),
             Instant.ofEpochMilli(v.getLong("lastCallAt", 0L)), v.getBoolean("lastCallBack", false))),
         Optional.ofNullable(v.getString("verified")).filter(x -> !x.isEmpty()),
-        v.getString("day", ""), v.getBoolean("away", false), v.getBoolean("awayAllowed", false));
+        v.getString("day", ""), v.getString("where", ""), v.getBoolean("away", false), v.getBoolean("awayAllowed", false));
   }
 }

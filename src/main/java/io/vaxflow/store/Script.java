@@ -79,6 +79,7 @@ public final class Script<A extends Record> {
   // ---- reads: nothing a client is told about changes ----
   public static final Script<ScriptArgs.Snapshot> SNAPSHOT = unwaited("snapshot", ScriptArgs.Snapshot.class);
   public static final Script<ScriptArgs.OfNumber> TICKET = unwaited("ticket", ScriptArgs.OfNumber.class);
+  public static final Script<ScriptArgs.Follow> FOLLOW = unwaited("follow", ScriptArgs.Follow.class);
   public static final Script<ScriptArgs.Observation> OBSERVATION = unwaited("observation", ScriptArgs.Observation.class);
   public static final Script<ScriptArgs.None> DAY_STATS = unwaited("day_stats", ScriptArgs.None.class);
   public static final Script<ScriptArgs.None> WAIT_ACCURACY = unwaited("wait_accuracy", ScriptArgs.None.class);

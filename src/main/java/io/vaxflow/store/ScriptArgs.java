@@ -27,6 +27,9 @@ public final class ScriptArgs {
   /** door_scan, reinstate, ticket: a ticket by its number. */
   public record OfNumber(String number) {}
 
+  /** follow: the tickets a server's phones follow, by number, each with the day of its link (same order). */
+  public record Follow(List<String> numbers, List<String> days) {}
+
   /** away, back: a ticket by its number and the day its track token was made for (the person's own phone). */
   public record OfTrackedTicket(String number, String day) {}
 

@@ -65,6 +65,8 @@ public final class SiteKeys {
     DISPLAY_LAST("displays:last"),
     /** hash: D -> id of the day's first event. */
     DAY_START("daystart"),
+    /** set: numbers of tickets waiting outside or in the hall that wait away or were called back (lua/follow.lua reads their hash). */
+    AWAY_TICKETS("away:tickets"),
     /** hash per appointment code: one appointment (name, idNumber, phone sealed until erased; person its PersonKey). */
     APPOINTMENT("appt:"),
     /** zset: appointment code scored by ms its reminder is due (lua/book.lua, lua/remind.lua); a cancellation removes it. */

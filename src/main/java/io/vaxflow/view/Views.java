@@ -46,6 +46,7 @@ public final class Views {
         .put("station", t.station().orElse(null))
         .put("verified", t.verified().orElse(null))
         .put("away", t.away()).put("awayAllowed", t.awayAllowed());
+    if (!t.where().isEmpty()) j.put("where", t.where());
     t.lastCall().ifPresentOrElse(c -> {
       Call.Destination to = CallText.destination(c.toKind(), c.toId());
       String says = CallText.says(to, c.back());
@@ -55,6 +56,25 @@ public final class Views {
           .put("at", time(c.at())).put("back", c.back())
           .put("text", i18n(CallText.text(t.number(), to, says))).put("speech", i18n(CallText.speech(t.number(), to, says))));
     }, () -> j.putNull("lastCall"));
+    return j;
+  }
+
+  /**
+   * A ticket as its phone sees it (the track API, the per-ticket live push): the public view of
+   * lib/waits.lua and nothing else, no name, ID number or phone; {@code lastCall} (the call, as the
+   * hall says it) while the ticket answers it (lib/waits.lua decides). {@code repeats}: how often a call is said.
+   */
+  public JsonObject track(Ticket t, int repeats) {
+    JsonObject j = new JsonObject()
+        .put("number", t.number()).put("siteId", t.siteId()).put("category", t.category())
+        .put("stage", t.stage().wire()).put("state", t.state().wire()).put("peopleAhead", t.peopleAhead())
+        .put("wait", new JsonObject().put("min", t.predictedWaitMin()).put("lo", t.predictedWaitLowMin())
+            .put("hi", t.predictedWaitHighMin()))
+        .put("where", t.where()).put("away", t.away()).put("awayAllowed", t.awayAllowed());
+    t.station().ifPresent(s -> j.put("station", new JsonObject().put("id", s)
+        .put("label", i18n(CallText.destination(s.substring(0, s.indexOf('-')), s).label()))));
+    t.lastCall().ifPresent(c -> j.put("lastCall", call(CallText.call(c.eventId(), t.siteId(), t.number(), c.toKind(),
+        c.toId(), c.at(), "", repeats, c.back()))));
     return j;
   }
 

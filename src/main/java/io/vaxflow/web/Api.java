@@ -8,6 +8,7 @@ import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.StaffLogin;
+import io.vaxflow.gateway.TicketLinks;
 import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.store.EventStream;
@@ -15,8 +16,8 @@ import io.vertx.core.Vertx;
 import java.util.Map;
 
 /**
- * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link BookingRoutes}, {@link KioskRoutes}, {@link AwayRoutes} (a person's own phone),
- * {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices), {@link StockRoutes} (the vaccine stock), {@link ImmunizationRoutes} (the immunization record, certificates). Each module
+ * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link BookingRoutes}, {@link KioskRoutes},
+ * {@link PhoneRoutes} (a ticket's phone), {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices), {@link StockRoutes} (the vaccine stock), {@link ImmunizationRoutes} (the immunization record, certificates). Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
@@ -25,7 +26,7 @@ public final class Api {
   private final PublicRoutes publicRoutes;
   private final BookingRoutes bookingRoutes;
   private final KioskRoutes kiosk;
-  private final AwayRoutes away;
+  private final PhoneRoutes phone;
   private final StationRoutes stations;
   private final ManagerRoutes manager;
   private final PlanRoutes plan;
@@ -39,7 +40,7 @@ public final class Api {
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
              Dispatcher dispatcher, io.vaxflow.dispatch.Bookings bookings, StaffLogin staffLogin, Devices devices, EventStream events, RateLimiter limiter,
-             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, io.vaxflow.stock.Stock stock,
+             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, io.vaxflow.stock.Stock stock, TicketLinks links,
              ImmunizationRoutes immunizations) {
     this.config = config;
     this.limiter = limiter;
@@ -50,8 +51,8 @@ public final class Api {
     this.publicRoutes = new PublicRoutes(config, flows, dispatcher, events, limiter, city, views, monitorViews);
     this.bookingRoutes = new BookingRoutes(dispatcher, bookings, limiter,
         io.vaxflow.security.PeerProof.fromVoucherSecret(config.voucherSecret()));
-    this.kiosk = new KioskRoutes(checkin, views);
-    this.away = new AwayRoutes(io.vaxflow.security.TrackToken.fromVoucherSecret(config.voucherSecret()), limiter, views);
+    this.kiosk = new KioskRoutes(checkin, views, links, config);
+    this.phone = new PhoneRoutes(links, views, config, limiter);
     this.stations = new StationRoutes(views);
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
     this.plan = new PlanRoutes(plans);
@@ -66,7 +67,7 @@ public final class Api {
     publicRoutes.mount(api);
     bookingRoutes.mount(api);
     kiosk.mount(api);
-    away.mount(api);
+    phone.mount(api);
     new AuthRoutes(config, staffLogin, limiter, views, routes::specs).mount(api);
     stations.mount(api);
     new ObservationRoutes(views).mount(api);

@@ -9,11 +9,11 @@ import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.RateLimiter.RouteClass;
+import io.vaxflow.gateway.TicketLinks;
 import io.vaxflow.immunization.Certificates;
 import io.vaxflow.immunization.Fhir;
 import io.vaxflow.immunization.Shot;
 import io.vaxflow.immunization.Shots;
-import io.vaxflow.security.TrackToken;
 import io.vaxflow.view.Views;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,15 +36,16 @@ public final class ImmunizationRoutes {
   private final Shots shots;
   private final Fhir fhir;
   private final Certificates certificates;
-  private final TrackToken links;
+  private final TicketLinks links;
 
-  public ImmunizationRoutes(VaxflowConfig config, Vertx vertx, Shots shots, Fhir fhir, Certificates certificates) {
+  public ImmunizationRoutes(VaxflowConfig config, Vertx vertx, Shots shots, Fhir fhir, Certificates certificates,
+      TicketLinks links) {
     this.config = config;
     this.vertx = vertx;
     this.shots = shots;
     this.fhir = fhir;
     this.certificates = certificates;
-    this.links = TrackToken.fromVoucherSecret(config.voucherSecret());
+    this.links = links;
   }
 
   /** The API's routes ({@code api}: path parameters checked) and the keys' well-known address ({@code root}). */
@@ -77,20 +78,17 @@ public final class ImmunizationRoutes {
   }
 
   /**
-   * A ticket's certificate, for whoever holds its link: its key {@code k} checked like the phone page's (any other
-   * key is the 404 of a number that does not exist); {@code 409 NO_CERTIFICATE} until it is released with a shot.
+   * A ticket's certificate, for whoever holds its link: its key {@code k} checked as the phone's routes check it
+   * ({@link TicketLinks}: any other key is the 404 of a number that does not exist); {@code 409 NO_CERTIFICATE} until
+   * it is released with a shot.
    */
   private void certificate(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
     String site = flow.site().id();
     String number = SiteParams.number(ctx);
     String k = ctx.request().getParam("k");
-    flow.liveDay(number).compose(day -> {
-      if (day.isEmpty() || !links.matches(site, day.get(), number, k)) {
-        return Future.failedFuture(new Rejection(ErrorCode.UNKNOWN_TICKET, new JsonObject().put("field", "number")));
-      }
-      return certificates.ofTicket(site, day.get(), number);
-    }).onSuccess(found -> {
+    links.admit(flow, number, k).compose(day -> day.isPresent() ? certificates.ofTicket(site, day.get(), number)
+        : Future.failedFuture(TicketLinks.unknown())).onSuccess(found -> {
       if (found.certificate().isEmpty()) {
         String reason = switch (found.missing().orElseThrow()) {
           case NOT_RELEASED -> "notReleased";

@@ -4,6 +4,9 @@ import io.vaxflow.view.Views;
 import static io.vaxflow.web.SiteParams.json;
 
 import io.vaxflow.checkin.Checkin;
+import io.vaxflow.config.VaxflowConfig;
+import io.vaxflow.flow.Ticket;
+import io.vaxflow.gateway.TicketLinks;
 import io.vaxflow.flow.Rejection;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.DeviceRole;
@@ -12,15 +15,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
-/** The kiosk's one route: checking in with a voucher, or as a walk-in, at one of the site's enrolled kiosks. */
+/**
+ * The kiosk's one route: checking in with a voucher, or as a walk-in, at one of the site's enrolled
+ * kiosks. The ticket carries its phone link ({@code trackUrl}, {@link TicketLinks}), which the kiosk
+ * prints as its QR code.
+ */
 final class KioskRoutes {
 
   private final Checkin checkin;
   private final Views views;
+  private final TicketLinks links;
+  private final VaxflowConfig config;
 
-  KioskRoutes(Checkin checkin, Views views) {
+  KioskRoutes(Checkin checkin, Views views, TicketLinks links, VaxflowConfig config) {
     this.checkin = checkin;
     this.views = views;
+    this.links = links;
+    this.config = config;
   }
 
   void mount(Routes routes) {
@@ -44,7 +55,14 @@ final class KioskRoutes {
     Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key"));
     Checkin.Request request = request(Input.body(ctx), SiteParams.flow(ctx).today());
     checkin.checkIn(SiteParams.flow(ctx), request, key, Devices.of(ctx))
-        .onSuccess(r -> json(ctx, r.replay() ? 200 : 201, new JsonObject().put("ticket", views.ticket(r.ticket()))))
+        .onSuccess(r -> json(ctx, r.replay() ? 200 : 201, new JsonObject().put("ticket", views.ticket(r.ticket())
+            .put("trackUrl", trackUrl(ctx, r.ticket())))))
         .onFailure(ctx::fail);
+  }
+
+  /** The ticket's phone link at the public URL (unset: this server's local origin, at the port asked). */
+  private String trackUrl(RoutingContext ctx, Ticket t) {
+    String origin = config.http().publicOrigin(ctx.request().localAddress().port());
+    return links.link(origin, t.siteId(), t.day(), t.number());
   }
 }

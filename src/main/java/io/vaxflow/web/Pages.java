@@ -1,6 +1,8 @@
 package io.vaxflow.web;
 
 import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.flow.Rejection;
+import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.Station;
 import io.vaxflow.flow.StationAction;
 import io.vaxflow.view.Views;
@@ -10,7 +12,7 @@ import io.vaxflow.config.VaxflowConfig;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.DeviceRole;
 import io.vaxflow.gateway.Devices;
-import io.vaxflow.flow.Rejection;
+import io.vaxflow.gateway.TicketLinks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -19,9 +21,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,16 +38,28 @@ import java.util.Optional;
  */
 public final class Pages {
 
+  /** A ticket number as a link carries it (capitals; the API's form). */
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[APW][0-9]{3,5}");
+
   private final VaxflowConfig config;
   private final HandlebarsTemplateEngine engine;
   private final Clock clock;
+  private final Map<String, SiteFlow> flows;
   private final Devices devices;
+  private final TicketLinks links;
+  private final Views views;
 
-  /** With the server's clock (the booking page offers days from the site's today) and the sites' devices. */
-  public Pages(Vertx vertx, VaxflowConfig config, Clock clock, Devices devices) {
+  /**
+   * With the server's clock (the booking page offers days from the site's today), its sites' flows,
+   * their devices and the tickets' links (a ticket's page on its phone).
+   */
+  public Pages(Vertx vertx, VaxflowConfig config, Clock clock, Map<String, SiteFlow> flows, Devices devices, TicketLinks links) {
     this.config = config;
     this.clock = clock;
+    this.flows = flows;
     this.devices = devices;
+    this.links = links;
+    this.views = new Views(config.timeZone());
     this.engine = HandlebarsTemplateEngine.create(vertx);
     // The JVM's default charset is not UTF-8 everywhere on Java 17.
     engine.unwrap().getLoader().setCharset(StandardCharsets.UTF_8);
@@ -61,24 +77,80 @@ public final class Pages {
     routes.get("/book", Access.anyone()).handler(this::book);
     routes.get("/city", Access.anyone()).handler(this::city);
     routes.get("/t/:site/:number/certificate", Access.anyone()).handler(this::certificate);
+    routes.get("/t/:site/:number", Access.anyone()).handler(this::ticket);
   }
 
   /**
-   * A ticket's vaccination certificate, printable: the page opens it with the ticket's link key ({@code k}, read by
-   * its script from the address) through the API, which says whether there is one yet.
+   * A ticket's vaccination certificate, printable ({@code /t/{site}/{number}/certificate?k=}, linked from the phone
+   * page once released): opened with the key of the ticket's link as the phone page is (any other key gets the 404
+   * page); its script asks the API for the certificate, which says whether there is one yet.
    */
   private void certificate(RoutingContext ctx) {
     String lang = Lang.of(ctx);
-    Optional<SiteConfig> site = config.site(ctx.pathParam("site"));
+    String siteId = ctx.pathParam("site");
+    if (redirectedToRemote(ctx, siteId, "t/" + siteId + "/" + ctx.pathParam("number") + "/certificate")) return;
+    SiteFlow flow = flows.get(siteId);
     String number = ctx.pathParam("number").toUpperCase(Locale.ROOT);
-    if (site.isEmpty() || !number.matches("[A-Z][0-9]{1,5}")) {
-      notFound(ctx, site.isEmpty() ? "site" : "page");
+    String k = ctx.request().getParam("k");
+    if (flow == null || !NUMBER.matcher(number).matches() || k == null) {
+      notFound(ctx, "ticket");
       return;
     }
-    JsonObject words = Words.of(lang).getJsonObject("common").getJsonObject("certificate");
-    render(ctx, 200, "certificate", page(ctx, lang, "index")
-        .put("pageTitle", words.getString("title") + " · " + site.get().name(lang))
-        .put("site", siteView(site.get(), lang)).put("number", number).put("timeZone", config.timeZone().getId()));
+    links.open(flow, number, k).onSuccess(t -> {
+      SiteConfig site = flow.site();
+      JsonObject words = Words.of(lang).getJsonObject("common").getJsonObject("certificate");
+      render(ctx, 200, "certificate", page(ctx, lang, "track")
+          .put("pageTitle", t.number() + " · " + words.getString("title") + " · " + site.name(lang))
+          .put("switchHref", "/t/" + site.id() + "/" + t.number() + "/certificate?k="
+              + java.net.URLEncoder.encode(k, StandardCharsets.UTF_8) + "&lang=" + other(lang))
+          .put("site", siteView(site, lang)).put("number", t.number()).put("timeZone", config.timeZone().getId()));
+    }).onFailure(err -> {
+      if (err instanceof Rejection r && r.is(ErrorCode.UNKNOWN_TICKET)) notFound(ctx, "ticket");
+      else ctx.fail(err);
+    });
+  }
+
+  /**
+   * A ticket on its holder's phone: the page of its link ({@code /t/{site}/{number}?k=}, its QR
+   * code), with its public view as it is now; the page follows it live from there (track.js). A
+   * key that is not the ticket's gets the 404 page a number that does not exist gets.
+   */
+  private void ticket(RoutingContext ctx) {
+    String lang = Lang.of(ctx);
+    String siteId = ctx.pathParam("site");
+    if (redirectedToRemote(ctx, siteId, "t/" + siteId + "/" + ctx.pathParam("number"))) return;
+    SiteFlow flow = flows.get(siteId);
+    String number = ctx.pathParam("number").toUpperCase(Locale.ROOT);
+    String k = ctx.request().getParam("k");
+    if (flow == null || !NUMBER.matcher(number).matches() || k == null) {
+      notFound(ctx, "ticket");
+      return;
+    }
+    Instant at = flow.now();
+    links.open(flow, number, k).onSuccess(t -> {
+      SiteConfig site = flow.site();
+      JsonObject view = views.track(t, config.announce().repeats()).put("at", views.time(at));
+      JsonObject words = Words.of(lang).getJsonObject("track");
+      render(ctx, 200, "track", page(ctx, lang, "track")
+          .put("pageTitle", t.number() + " · " + words.getString("title") + " · " + site.name(lang))
+          .put("switchHref", "/t/" + site.id() + "/" + t.number() + "?k=" + java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)
+              + "&lang=" + other(lang))
+          .put("site", siteView(site, lang)).put("siteOther", siteView(site, other(lang)))
+          .put("number", t.number()).put("viewJson", view.encode())
+          .put("intervalSec", config.announce().intervalSec()));
+    }).onFailure(err -> {
+      if (err instanceof Rejection r && r.is(ErrorCode.UNKNOWN_TICKET)) notFound(ctx, "ticket");
+      else ctx.fail(err);
+    });
+  }
+
+  /** A site another server runs: its pages are there (the same path and query); true when redirected. */
+  private boolean redirectedToRemote(RoutingContext ctx, String siteId, String path) {
+    Optional<String> remote = config.anySite(siteId).flatMap(SiteConfig::remote);
+    if (remote.isEmpty()) return false;
+    String query = ctx.request().query();
+    ctx.redirect(remote.get() + "/" + path + (query == null ? "" : "?" + query));
+    return true;
   }
 
   /** Booking: the person's details, a dose, a day from today to 14 days ahead, a community or their location. */
@@ -129,13 +201,8 @@ public final class Pages {
   private void sitePage(RoutingContext ctx, String template) {
     String lang = Lang.of(ctx);
     Optional<SiteConfig> found = config.site(ctx.pathParam("site"));
-    Optional<String> remote = config.anySite(ctx.pathParam("site")).flatMap(SiteConfig::remote);
-    if (remote.isPresent()) {
-      // another server runs this site: its kiosk, hall and staff pages are there
-      String query = ctx.request().query();
-      ctx.redirect(remote.get() + "/sites/" + ctx.pathParam("site") + "/" + template + (query == null ? "" : "?" + query));
-      return;
-    }
+    // another server runs this site: its kiosk, hall and staff pages are there
+    if (redirectedToRemote(ctx, ctx.pathParam("site"), "sites/" + ctx.pathParam("site") + "/" + template)) return;
     if (found.isEmpty()) {
       notFound(ctx, "site");
       return;
@@ -199,8 +266,8 @@ public final class Pages {
   }
 
   /**
-   * The 404 page, in the page's language: for a site that does not exist ({@code what} "site") or any
-   * other address a person mistyped ("page"). Only for browsers asking for a page; the API answers JSON.
+   * The 404 page, in the page's language: for a site that does not exist ({@code what} "site"), a
+   * ticket link that opens nothing ("ticket") or any other address a person mistyped ("page"). Only for browsers asking for a page; the API answers JSON.
    */
   void notFound(RoutingContext ctx, String what) {
     String lang = Lang.of(ctx);

@@ -57,7 +57,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a booking spike: 2,000 bookings at once for 1,000 seats (throughput, latency, outcomes);</li>
  *   <li>call-to-screen latency (the message's server timestamp to its receipt) at 1,000 SockJS
  *       clients, every repetition counted, next to a bare WebSocket broadcast to as many;</li>
- *   <li>the server's resident memory at that load.</li>
+ *   <li>the server's resident memory at that load;</li>
+ *   <li>5,000 phones following their tickets at one site while it calls someone every second (issue 15,
+ *       {@link #phones}): call to the called phone, people ahead current after each change, the follow
+ *       script's time, CPU and memory, check-ins beside them, next to the bare broadcast to as many.</li>
  * </ul>
  * Run it with {@code bench/run}; it writes bench/results.md, bench/results.json and bench/latency.svg.
  */
@@ -93,6 +96,16 @@ public final class Benchmark {
   /** {@code -Dbench.metrics=only}: just the dashboard's request time at a 300- and a 10,000-person day. */
   private static final boolean METRICS_ONLY = "only".equals(System.getProperty("bench.metrics"));
 
+  /**
+   * {@code -Dbench.phones=only}: just the phones following their tickets ({@link #phones}), spliced into
+   * bench/results.md and results.json; a full run ends with it, on a fresh server and Redis.
+   */
+  private static final boolean PHONES_ONLY = "only".equals(System.getProperty("bench.phones"));
+  private static final int PHONES = Integer.getInteger("bench.phones.clients", 5000);
+  private static final int PHONES_SECONDS = Integer.getInteger("bench.phones.seconds", 30);
+  /** Check-ins a second at the phones' site while it calls and they follow (-Dbench.phones.checkins). */
+  private static final int PHONES_CHECKINS = Integer.getInteger("bench.phones.checkins", 50);
+
   private final StringBuilder out = new StringBuilder();
   private final Vertx vertx = Vertx.vertx();
   private HttpClient http;
@@ -100,6 +113,7 @@ public final class Benchmark {
   private String cookie;
   private String csrf;
   private Process server;
+  private String redisUrl;
   private long redisPid = -1;
 
   public static void main(String[] args) throws Exception {
@@ -110,6 +124,7 @@ public final class Benchmark {
   private void run() throws Exception {
     Path dir = Files.createTempDirectory("vaxflow-bench");
     RedisLauncher redis = RedisLauncher.start(dir.resolve("redis"));
+    redisUrl = redis.url();
     port = freePort();
     server = startServer(redis.url(), dir);
     redisPid = redisPid(redis);
@@ -147,6 +162,10 @@ public final class Benchmark {
       }
       if (METRICS_ONLY) {
         metricsDay(redis, dir);
+        return;
+      }
+      if (PHONES_ONLY) {
+        splice(phones(), loadBefore);
         return;
       }
       if (SEARCH_ONLY) { // the headline ratio alone: the search, then redis-benchmark of the script at the same concurrency
@@ -211,6 +230,10 @@ public final class Benchmark {
       line("");
       JsonObject metricsDay = metricsDay(redis, dir);
       line("");
+      // phones following their tickets: on a server and Redis of their own (the runs above filled the sites)
+      restart(redis, dir.resolve("phones"));
+      JsonObject phones = phones();
+      line("");
       String loadAfter = loadAverage();
       line("Load average at the end: " + loadAfter + ".");
 
@@ -260,6 +283,7 @@ public final class Benchmark {
           + "(**×%s**); Redis `used_memory` with the 10,000-person day %s MiB | within 2× |\n",
           fmt(metricsDay.getJsonObject("small").getDouble("p50Ms")), fmt(metricsDay.getJsonObject("big").getDouble("p50Ms")),
           fmt(metricsDay.getDouble("ratioP50")), metricsDay.getJsonObject("redis").getLong("usedMemoryMiB")));
+      sum.append(phonesSummary(phones));
       sum.append("\n![p50 and p99 against the offered check-in rate](latency.svg)\n\n");
       String header = out.substring(0, out.indexOf("## Redis round trips"));
       out.insert(header.length(), sum);
@@ -285,6 +309,7 @@ public final class Benchmark {
           .put("edgeFlood", edge)
           .put("callToScreen", live)
           .put("metricsDay", metricsDay)
+          .put("phones", phones)
           .put("memory", new JsonObject().put("serverRssMiB", rss / 1024).put("clients", CLIENTS).put("serverXmx", "512m")
               .put("bareRssMiB", bareRss / 1024));
       Files.writeString(Path.of("bench/results.json"), json.encodePrettily() + "\n");
@@ -1228,10 +1253,18 @@ public final class Benchmark {
   }
 
   private void bareBroadcast(int barePort) throws Exception {
-    WebSocketClient wsc = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(CLIENTS + 10));
+    JsonObject r = bareBroadcast(barePort, CLIENTS, 60, 33);
+    report("bare", "bare Vert.x WebSocket broadcast (own process)", r.getInteger("expected"), r.getInteger("received"), bareLatencies);
+  }
+
+  private List<Long> bareLatencies = List.of();
+
+  /** {@code clients} on the bare broadcast, {@code messages} sent {@code gapMs} apart: expected, received, percentiles. */
+  private JsonObject bareBroadcast(int barePort, int clients, int messages, long gapMs) throws Exception {
+    WebSocketClient wsc = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 10));
     List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger received = new AtomicInteger();
-    for (int i = 0; i < CLIENTS; i++) {
+    for (int i = 0; i < clients; i++) {
       WebSocket ws = wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(barePort).setURI("/")).await();
       ws.handler(b -> {
         long now = System.currentTimeMillis();
@@ -1240,13 +1273,422 @@ public final class Benchmark {
       });
     }
     Thread.sleep(500);
-    int messages = 60;
     java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + barePort + "/go?n=" + messages + "&ms=33")).build(), HttpResponse.BodyHandlers.ofString());
-    int expected = messages * CLIENTS;
-    long end = System.currentTimeMillis() + 15_000;
+        URI.create("http://127.0.0.1:" + barePort + "/go?n=" + messages + "&ms=" + gapMs)).build(), HttpResponse.BodyHandlers.ofString());
+    int expected = messages * clients;
+    long end = System.currentTimeMillis() + messages * gapMs + 15_000;
     while (received.get() < expected && System.currentTimeMillis() < end) Thread.sleep(100);
-    report("bare", "bare Vert.x WebSocket broadcast (own process)", expected, received.get(), latencies);
+    wsc.close();
+    bareLatencies = latencies;
+    long[] sorted;
+    synchronized (latencies) {
+      sorted = latencies.stream().mapToLong(Long::longValue).map(ms -> ms * 1_000_000L).sorted().toArray();
+    }
+    return new JsonObject().put("clients", clients).put("expected", expected).put("received", received.get())
+        .put("p50Ms", msD(sorted, 0.5)).put("p90Ms", msD(sorted, 0.9)).put("p99Ms", msD(sorted, 0.99)).put("maxMs", msD(sorted, 1.0));
+  }
+
+  // ---- phones following their tickets (issue 15) ----
+
+  private static final String PHONES_SITE = "pudong";
+  private static final String PHONES_API = "/api/v1/sites/" + PHONES_SITE;
+  /** The phones' site: a hall of this many, a room of one seat, one desk calling someone every second. */
+  private static final int PHONES_HALL = 100;
+
+  /** One phone page following its ticket: the views it received, as they came (System.nanoTime). */
+  private static final class Phone {
+    final int index; // the ticket's place in the order of check-in
+    final String number;
+    long[] at = new long[64];
+    long[] progress = new long[64];
+    int views;
+    volatile WebSocket ws;
+
+    Phone(int index, String number) {
+      this.index = index;
+      this.number = number;
+    }
+
+    /** How far a view has got: outside (0) or in the hall (1) with fewer ahead, or past the queues (2). */
+    static long progress(String stage, String state, int ahead) {
+      boolean waiting = "waiting".equals(state);
+      int rank = "outside".equals(stage) && waiting ? 0 : "hall".equals(stage) && waiting ? 1 : 2;
+      return rank * 1_000_000L + (rank == 2 ? 0 : 999_999 - ahead);
+    }
+
+    synchronized void viewed(long when, JsonObject view) {
+      if (views == at.length) {
+        at = Arrays.copyOf(at, views * 2);
+        progress = Arrays.copyOf(progress, views * 2);
+      }
+      at[views] = when;
+      progress[views++] = progress(view.getString("stage"), view.getString("state"), view.getInteger("peopleAhead", 0));
+    }
+
+    synchronized boolean viewing() {
+      return views > 0;
+    }
+
+    /** When this phone first showed at least {@code wanted} (views only move on); -1 if it never did. */
+    synchronized long reached(long wanted) {
+      for (int i = 0; i < views; i++) if (progress[i] >= wanted) return at[i];
+      return -1;
+    }
+  }
+
+  /**
+   * The site calls someone every second: the door lets in the one called to the room, desk-1 calls
+   * them and serves them, which frees the room's seat: the hall's first is called in (and at the
+   * door scan, the first outside moved into the hall). Cycle k (from 1) serves ticket k-1 in the
+   * order of check-in; each request's send time (System.nanoTime) is kept by cycle, and by the call
+   * it makes.
+   */
+  private final class Caller extends Thread {
+    final List<String> numbers;
+    final Map<Integer, long[]> cycles = new java.util.concurrent.ConcurrentHashMap<>(); // k -> scan, next, done
+    final Map<String, Long> calledAt = new java.util.concurrent.ConcurrentHashMap<>();  // number|kind -> its request
+    final AtomicInteger failures = new AtomicInteger();
+    volatile String firstFailure;
+    final AtomicInteger retries = new AtomicInteger();
+    volatile boolean running = true;
+    volatile int cycle;
+
+    Caller(List<String> numbers) {
+      super("bench-caller");
+      this.numbers = numbers;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      long start = System.nanoTime();
+      for (int k = 1; running && k + PHONES_HALL < numbers.size(); k++) {
+        LockSupport.parkNanos(start + (k - 1) * 1_000_000_000L - System.nanoTime());
+        long[] t = new long[3];
+        t[0] = System.nanoTime();
+        calledAt.put(numbers.get(k + PHONES_HALL - 1) + "|hall", t[0]); // the first outside moves into the hall
+        ok(PHONES_API + "/door/scan", new JsonObject().put("number", numbers.get(k - 1)));
+        t[1] = System.nanoTime();
+        calledAt.put(numbers.get(k - 1) + "|desk", t[1]);
+        ok(PHONES_API + "/stations/desk-1/next", new JsonObject());
+        ok(PHONES_API + "/stations/desk-1/start", new JsonObject());
+        t[2] = System.nanoTime();
+        calledAt.put(numbers.get(k) + "|room", t[2]); // the room's seat is free: the hall's first is called in
+        ok(PHONES_API + "/stations/desk-1/done", new JsonObject());
+        cycles.put(k, t);
+        cycle = k;
+      }
+    }
+
+    /**
+     * A staff request, sent again after a 503 (a store timeout on a loaded machine, as staff would
+     * press again; at most 3 times): one left undone would put every later cycle out of step.
+     */
+    private void ok(String path, JsonObject body) {
+      try {
+        Reply r = send("POST", path, body.toBuffer(), true).await(10, TimeUnit.SECONDS);
+        for (int attempt = 1; r.statusCode() == 503 && attempt <= 3; attempt++) {
+          retries.incrementAndGet();
+          Thread.sleep(500);
+          r = send("POST", path, body.toBuffer(), true).await(10, TimeUnit.SECONDS);
+        }
+        if (r.statusCode() != 200) failed(r.statusCode() + " " + r.body());
+      } catch (Exception e) {
+        failed(e.toString());
+      }
+    }
+
+    private void failed(String what) {
+      if (failures.incrementAndGet() == 1) firstFailure = what;
+    }
+  }
+
+  /**
+   * Issue 15's benchmark: {@link #PHONES} phone pages follow as many tickets of one site on one server
+   * while the site calls someone every second. Figures: from each call (the staff request that made it)
+   * to the called phone; from each change of a ticket's place (its request) to its phone showing the
+   * new number of people ahead; the follow script's time (SLOWLOG); the server's and Redis' CPU a second
+   * and the server's memory with the phones connected; check-ins at the same site beside it, with and
+   * without the phones. Next to it, the same clients on the bare WebSocket broadcast.
+   */
+  private JsonObject phones() throws Exception {
+    login();
+    JsonObject settings = new JsonObject().put("hallCapacity", PHONES_HALL).put("roomCapacity", 1);
+    Reply set = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI(PHONES_API + "/settings"))
+        .compose(req -> req.putHeader("Cookie", cookie).putHeader("X-CSRF-Token", csrf).putHeader("Content-Type", "application/json")
+            .send(settings.encode()).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())))).await();
+    if (set.statusCode() != 200) throw new IllegalStateException("settings: " + set.statusCode() + " " + set.body());
+
+    // the tickets and their links' keys, in the order of their numbers (the order of check-in)
+    // W999 comes before W1000: by length, then as written
+    java.util.TreeMap<String, String> keyOf = new java.util.TreeMap<>(
+        java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder()));
+    for (int from = 0; from < PHONES; from += 64) {
+      List<Future<Reply>> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(PHONES, from + 64); i++) batch.add(send("POST", PHONES_API + "/checkins", walkIn(), false));
+      for (Future<Reply> f : batch) {
+        Reply r = f.await();
+        // a store timeout on a loaded machine (503, Retry-After: 2): the kiosk tries again, as a person would
+        for (int attempt = 1; r.statusCode() == 503 && attempt <= 5; attempt++) {
+          Thread.sleep(2000);
+          r = send("POST", PHONES_API + "/checkins", walkIn(), false).await();
+        }
+        if (r.statusCode() != 201) throw new IllegalStateException("a phone's check-in: " + r.statusCode() + " " + r.body());
+        JsonObject ticket = r.json().getJsonObject("ticket");
+        String url = ticket.getString("trackUrl");
+        keyOf.put(ticket.getString("number"), url.substring(url.indexOf("?k=") + 3));
+      }
+    }
+    List<String> numbers = new ArrayList<>(keyOf.keySet());
+
+    line("## Phones following their tickets (issue 15)");
+    line("");
+    Caller caller = new Caller(numbers);
+    caller.start();
+    Thread.sleep(3000);
+    String checkins = PHONES_API + "/checkins";
+    Run without = openLoop("phones-off", "POST", checkins, this::walkIn, PHONES_CHECKINS, PHONES_SECONDS, false);
+
+    // the phones: each registers for its ticket with its link's key, and pings the bridge every 10 s as vertx-eventbus.js does
+    WebSocketClient wsc = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(PHONES + 10));
+    List<Long> callMs = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicLong messages = new AtomicLong();
+    AtomicLong callFrames = new AtomicLong(); // first sayings received by any phone, matched to a request or not
+    List<Phone> phones = new ArrayList<>();
+    long connectStart = System.nanoTime();
+    for (int i = 0; i < numbers.size(); i++) {
+      Phone phone = new Phone(i, numbers.get(i));
+      WebSocket ws = wsc.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")).await();
+      ws.handler(b -> {
+        long now = System.nanoTime();
+        JsonObject f = new JsonObject(b.toString());
+        if (!"rec".equals(f.getString("type"))) return;
+        messages.incrementAndGet();
+        JsonObject m = f.getJsonObject("body");
+        if ("view".equals(m.getString("type"))) {
+          phone.viewed(now, m.getJsonObject("view"));
+        } else if ("call".equals(m.getString("type")) && m.getJsonObject("call").getInteger("repeat", 1) == 1) {
+          callFrames.incrementAndGet();
+          Long sent = caller.calledAt.get(phone.number + "|" + m.getJsonObject("call").getJsonObject("to").getString("kind"));
+          if (sent != null) callMs.add((now - sent) / 1_000_000);
+        }
+      });
+      ws.writeTextMessage(new JsonObject().put("type", "register").put("address", Addresses.ticket(PHONES_SITE, phone.number))
+          .put("headers", new JsonObject().put("k", keyOf.get(phone.number))).encode());
+      phone.ws = ws;
+      phones.add(phone);
+    }
+    long pinger = vertx.setPeriodic(10_000, id -> phones.forEach(p -> p.ws.writeTextMessage("{\"type\":\"ping\"}")));
+    double connectSec = (System.nanoTime() - connectStart) / 1e9;
+    // every phone has its ticket's view once a change after its registration has reached it
+    long until = System.currentTimeMillis() + 60_000;
+    while (phones.stream().filter(Phone::viewing).count() < PHONES && System.currentTimeMillis() < until) Thread.sleep(200);
+    long viewing = phones.stream().filter(Phone::viewing).count();
+
+    // the site calling every second with the phones following, nothing else: CPU a second
+    long[] cpuBefore = cpuMs();
+    long idleFrom = System.nanoTime();
+    long messagesBefore = messages.get();
+    Thread.sleep(10_000);
+    Cpu idle = cpuSince(cpuBefore, cpuMs(), System.nanoTime() - idleFrom);
+    double messagesPerSec = (messages.get() - messagesBefore) / ((System.nanoTime() - idleFrom) / 1e9);
+    long rss = rssKb(server);
+
+    // with check-ins beside it: each call and change to the phones, and the follow script's time
+    Redis client = Redis.createClient(vertx, redisUrl);
+    client.send(Request.cmd(Command.CONFIG).arg("SET").arg("slowlog-log-slower-than").arg(0)).await();
+    client.send(Request.cmd(Command.CONFIG).arg("SET").arg("slowlog-max-len").arg(100_000)).await();
+    client.send(Request.cmd(Command.SLOWLOG).arg("RESET")).await();
+    callMs.clear();
+    callFrames.set(0);
+    int firstCycle = caller.cycle + 1;
+    Run with = openLoop("phones-on", "POST", checkins, this::walkIn, PHONES_CHECKINS, PHONES_SECONDS, false);
+    int lastCycle = caller.cycle - 2; // its changes had 2 s to reach every phone
+    Thread.sleep(2500);
+    rss = Math.max(rss, rssKb(server));
+    List<Long> scriptUs = slowlog(client, new Scripts(null, 0).sha(Script.FOLLOW));
+    client.send(Request.cmd(Command.CONFIG).arg("SET").arg("slowlog-log-slower-than").arg(10_000)).await();
+    client.send(Request.cmd(Command.CONFIG).arg("SET").arg("slowlog-max-len").arg(128)).await();
+    client.close();
+    caller.running = false;
+    caller.join(15_000);
+
+    // each change of a ticket's place, from the request that made it to its phone showing it
+    List<Long> lagMs = new ArrayList<>();
+    int missed = 0;
+    for (int k = firstCycle; k <= lastCycle; k++) {
+      long[] t = caller.cycles.get(k);
+      if (t == null) continue;
+      for (Phone p : phones) {
+        int j = p.index;
+        long wanted;
+        long changedAt;
+        if (j >= k + PHONES_HALL) { // outside: one fewer ahead since the door scan moved the first outside in
+          wanted = Phone.progress("outside", "waiting", j - k - PHONES_HALL);
+          changedAt = t[0];
+        } else if (j == k + PHONES_HALL - 1) { // that first outside: into the hall, last in it
+          wanted = Phone.progress("hall", "waiting", PHONES_HALL - 1);
+          changedAt = t[0];
+        } else if (j > k) { // in the hall: one fewer ahead once the room's seat is free
+          wanted = Phone.progress("hall", "waiting", j - k - 1);
+          changedAt = t[2];
+        } else if (j == k) { // the hall's first: called to the room
+          wanted = Phone.progress("hall", "called", 0);
+          changedAt = t[2];
+        } else {
+          continue;
+        }
+        long shown = p.reached(wanted);
+        if (shown < 0) missed++;
+        else lagMs.add(Math.max(0, shown - changedAt) / 1_000_000);
+      }
+    }
+    vertx.cancelTimer(pinger);
+    for (Phone p : phones) p.ws.close();
+    wsc.close();
+
+    // the same clients on the bare broadcast: one message a second to all of them
+    int barePort = freePort();
+    Process bare = startBare(barePort);
+    JsonObject bareLive;
+    long bareRss;
+    try {
+      bareLive = bareBroadcast(barePort, PHONES, PHONES_SECONDS, 1000);
+      bareRss = rssKb(bare);
+    } finally {
+      bare.destroyForcibly();
+    }
+
+    long[] callSorted = callMs.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] lagSorted = lagMs.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] scriptSorted = scriptUs.stream().mapToLong(Long::longValue).sorted().toArray();
+    long within2s = lagMs.stream().filter(ms -> ms <= 2000).count();
+    int changes = lagSorted.length + missed;
+    double within = changes == 0 ? 0 : round1(100.0 * within2s / changes);
+    int cyclesMeasured = Math.max(0, lastCycle - firstCycle + 1);
+    JsonObject result = new JsonObject().put("phones", PHONES).put("viewing", viewing).put("connectSeconds", round1(connectSec))
+        .put("callToPhone", new JsonObject().put("calls", callSorted.length).put("firstSayingsReceived", callFrames.get()).put("p50Ms", pct(callSorted, 0.5))
+            .put("p99Ms", pct(callSorted, 0.99)).put("maxMs", pct(callSorted, 1.0)))
+        .put("peopleAhead", new JsonObject().put("cycles", cyclesMeasured).put("changes", changes).put("missed", missed)
+            .put("within2sPercent", within).put("p50Ms", pct(lagSorted, 0.5)).put("p99Ms", pct(lagSorted, 0.99))
+            .put("maxMs", pct(lagSorted, 1.0)))
+        .put("followScript", new JsonObject().put("runs", scriptSorted.length).put("p50Us", pct(scriptSorted, 0.5))
+            .put("p99Us", pct(scriptSorted, 0.99)).put("maxUs", pct(scriptSorted, 1.0))
+            .put("runsPerSecond", round1(scriptSorted.length / (double) PHONES_SECONDS)))
+        .put("idle", new JsonObject().put("cpuPercent", idle.json()).put("messagesPerSecond", Math.round(messagesPerSec)))
+        .put("serverRssMiB", rss / 1024).put("callerFailures", caller.failures.get()).put("callerRetries", caller.retries.get())
+        .put("checkins", new JsonObject().put("perSecond", PHONES_CHECKINS).put("without", without.json()).put("with", with.json())
+            .put("p99Ratio", Math.round(with.p99() / without.p99() * 100) / 100.0))
+        .put("bare", bareLive.put("rssMiB", bareRss / 1024));
+
+    line("Site `" + PHONES_SITE + "`: a hall of " + PHONES_HALL + ", a room of one seat, " + PHONES + " walk-ins, each followed by a "
+        + "phone: a raw SockJS WebSocket client (in the bench's own process) that registers for its ticket's address with its link's key "
+        + "and pings every 10 s. Every second the door lets in the one called to the room and desk-1 calls, starts and finishes them: "
+        + "the hall's first is called to the room, the first outside moves into the hall, and every waiting ticket's people ahead goes "
+        + "down by one (about " + PHONES + " changed views a second, and three calls). " + String.format(Locale.ROOT,
+        "%d of %d phones had their ticket's view within 60 s of registering; registering all of them took %.0f s.", viewing, PHONES, connectSec));
+    line("");
+    line("| figure | measured | target |");
+    line("|---|---|---|");
+    line(String.format(Locale.ROOT, "| from a call (the staff request that made it) to the called phone, first saying | %d calls (%d first sayings received): p50 %d ms, **p99 %d ms**, max %d ms | p99 ≤ 1,000 ms |",
+        callSorted.length, callFrames.get(), pct(callSorted, 0.5), pct(callSorted, 0.99), pct(callSorted, 1.0)));
+    line(String.format(Locale.ROOT, "| from a change of a ticket's place (the request that made it) to its phone showing the new people ahead | %,d changes in %d s: p50 %d ms, p99 %d ms, max %d ms; **%.1f%% within 2 s**, %d never shown | every one within 2 s |",
+        changes, cyclesMeasured, pct(lagSorted, 0.5), pct(lagSorted, 0.99), pct(lagSorted, 1.0), within, missed));
+    line(String.format(Locale.ROOT, "| the follow script (`lua/follow.lua`: all %d followed tickets at one moment), from SLOWLOG | %d runs (%.1f a second): p50 %.1f ms, p99 %.1f ms, max %.1f ms | a few ms |",
+        PHONES, scriptSorted.length, scriptSorted.length / (double) PHONES_SECONDS, pct(scriptSorted, 0.5) / 1000.0,
+        pct(scriptSorted, 0.99) / 1000.0, pct(scriptSorted, 1.0) / 1000.0));
+    line(String.format(Locale.ROOT, "| CPU with the phones connected and a call every second (no check-ins), %% of a core: server / Redis / bench (the phones) | %s (%,.0f messages a second to the phones) | |",
+        idle.text(), messagesPerSec));
+    line(String.format(Locale.ROOT, "| server resident memory with %d phones connected | **%d MiB** (JVM `-Xmx512m`) | ≤ 1,024 MiB |", PHONES, rss / 1024));
+    line(String.format(Locale.ROOT, "| check-ins at the same site, %d/s for %d s, open loop: p99 without the phones → with them | %.1f ms → %.1f ms (**×%.2f**); p50 %.1f → %.1f ms; CPU server / Redis / bench %s → %s | within 1.5× |",
+        PHONES_CHECKINS, PHONES_SECONDS, without.p99(), with.p99(), with.p99() / without.p99(), without.p50(), with.p50(),
+        without.cpu().text(), with.cpu().text()));
+    line(String.format(Locale.ROOT, "| the same %d clients on the bare Vert.x WebSocket broadcast (own process), one message a second for %d s | %s of %s received: p50 %s ms, p99 %s ms; resident memory %d MiB | |",
+        PHONES, PHONES_SECONDS, bareLive.getValue("received"), bareLive.getValue("expected"), fmt(bareLive.getDouble("p50Ms", Double.NaN)),
+        fmt(bareLive.getDouble("p99Ms", Double.NaN)), bareRss / 1024));
+    if (caller.retries.get() > 0) {
+      line("");
+      line("The caller sent " + caller.retries.get() + " requests again after a 503 (a store timeout).");
+    }
+    if (caller.failures.get() > 0) {
+      line("");
+      line("**The caller's requests failed " + caller.failures.get() + " times** (the first: " + caller.firstFailure + ").");
+    }
+    return result;
+  }
+
+  /** The durations (µs) SLOWLOG kept of EVALSHA {@code sha}. */
+  private static List<Long> slowlog(Redis client, String sha) {
+    List<Long> out = new ArrayList<>();
+    for (io.vertx.redis.client.Response e : client.send(Request.cmd(Command.SLOWLOG).arg("GET").arg(100_000)).await()) {
+      io.vertx.redis.client.Response args = e.get(3);
+      if (args.size() > 1 && "EVALSHA".equalsIgnoreCase(args.get(0).toString()) && sha.equals(args.get(1).toString())) {
+        out.add(e.get(2).toLong());
+      }
+    }
+    return out;
+  }
+
+  /** The q-quantile of sorted values (nearest rank); -1 for none. */
+  private static long pct(long[] sorted, double q) {
+    if (sorted.length == 0) return -1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
+  }
+
+  /** The summary's rows of the phones' run. */
+  private static String phonesSummary(JsonObject p) {
+    JsonObject call = p.getJsonObject("callToPhone");
+    JsonObject ahead = p.getJsonObject("peopleAhead");
+    JsonObject script = p.getJsonObject("followScript");
+    JsonObject checkins = p.getJsonObject("checkins");
+    return String.format(Locale.ROOT, "| %d phones following their tickets at one site, a call every second: call → called phone | **p99 %s ms** | p99 ≤ 1,000 ms |\n"
+            + "| … people ahead current on every phone after a change | **%s%% within 2 s**, p99 %s ms | all within 2 s |\n"
+            + "| … the follow script for %d tickets (SLOWLOG) | p50 %.1f ms, p99 %.1f ms | a few ms |\n"
+            + "| … server resident memory with them connected | **%d MiB** | ≤ 1,024 MiB |\n"
+            + "| … check-in p99 beside them / without them | **×%s** | within 1.5× |\n",
+        p.getInteger("phones"), call.getValue("p99Ms"), ahead.getValue("within2sPercent"), ahead.getValue("p99Ms"), p.getInteger("phones"),
+        script.getLong("p50Us") / 1000.0, script.getLong("p99Us") / 1000.0, p.getLong("serverRssMiB"), checkins.getValue("p99Ratio"));
+  }
+
+  /** A fresh server on an emptied Redis (the phones' run, after the rest of a full run). */
+  private void restart(RedisLauncher redis, Path dir) throws Exception {
+    server.destroy();
+    server.waitFor(10, TimeUnit.SECONDS);
+    server.destroyForcibly();
+    Redis client = Redis.createClient(vertx, redis.url());
+    client.send(Request.cmd(Command.FLUSHALL)).await();
+    client.close();
+    Files.createDirectories(dir);
+    server = startServer(redis.url(), dir);
+    waitHealthy();
+  }
+
+  /**
+   * bench/results.md and results.json with the phones' section of this run in place of the last one
+   * ({@code -Dbench.phones=only}): the rest stays as the last full run wrote it.
+   */
+  private void splice(JsonObject phones, String loadBefore) throws IOException {
+    String loadAfter = loadAverage();
+    String section = out.substring(out.indexOf("## Phones following their tickets")) + "\n_This section: run " + Instant.now()
+        + " alone (`-Dbench.phones=only`, after the warm-up); load average at its start " + loadBefore + ", at its end " + loadAfter
+        + (NOTE.isEmpty() ? "" : "; " + NOTE) + "._\n\n";
+    Path md = Path.of("bench/results.md");
+    String text = Files.exists(md) ? Files.readString(md) : "# Vaxflow benchmark\n\n";
+    int at = text.indexOf("## Phones following their tickets");
+    if (at >= 0) {
+      int end = text.indexOf("\n## ", at + 3);
+      int tail = text.indexOf("\nLoad average at the end:", at);
+      int cut = end >= 0 ? end + 1 : tail >= 0 ? tail + 1 : text.length();
+      text = text.substring(0, at) + text.substring(cut);
+    }
+    int before = text.indexOf("\nLoad average at the end:");
+    text = before < 0 ? text + "\n" + section : text.substring(0, before + 1) + section + text.substring(before + 1);
+    Files.writeString(md, text);
+    Path json = Path.of("bench/results.json");
+    JsonObject all = Files.exists(json) ? new JsonObject(Files.readString(json)) : new JsonObject();
+    Files.writeString(json, all.put("phones", phones.copy().put("runAt", Instant.now().toString()).put("machine", machine())
+        .put("loadAverageBefore", loadBefore).put("loadAverageAfter", loadAfter)).encodePrettily() + "\n");
+    System.out.println(out);
   }
 
   private final JsonObject live = new JsonObject();

@@ -42,7 +42,7 @@ class HallOfflineTest {
   static final Duration POLL = Duration.ofSeconds(2);
 
   /** While cut off the page's requests fail or time out: the network errors it logs are expected, nothing else. */
-  private static final Predicate<String> CUT_OFF = m ->
+  static final Predicate<String> CUT_OFF = m ->
       m.contains("net::ERR_") || m.contains("WebSocket connection to") || m.contains("Failed to fetch");
 
   static TestCity city;
@@ -143,7 +143,7 @@ class HallOfflineTest {
     hall.assertCleanConsole(CUT_OFF);
   }
 
-  private static void sleepUntil(long startNanos, Duration after) {
+  static void sleepUntil(long startNanos, Duration after) {
     long left = startNanos + after.toNanos() - System.nanoTime();
     if (left <= 0) return;
     try {

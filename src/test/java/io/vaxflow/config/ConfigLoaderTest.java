@@ -182,7 +182,7 @@ class ConfigLoaderTest {
   @Test
   void defaultsApplyWhenKeysAreAbsent() throws IOException {
     VaxflowConfig c = ConfigLoader.load(write("base.yaml", base()), Map.of());
-    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback")), c.http());
+    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback"), ""), c.http());
     assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
     assertEquals(new VaxflowConfig.Announce(3, 8), c.announce());
     assertEquals(new VaxflowConfig.Flow(300, 600, 1800, 2, 60, 1000, 3.0, 4.0, new VaxflowConfig.ObservationMinutes(0, 30), 10), c.flow());
@@ -209,7 +209,7 @@ class ConfigLoaderTest {
         voucherSecret: "0123456789abcdef-test"
         sites: [{id: alpha, code: AL, name: {zh: 甲, en: Alpha}, lat: 31.2, lon: 121.4}]
         """), Map.of());
-    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback")), c.http());
+    assertEquals(new VaxflowConfig.Http("0.0.0.0", 8080, 16384, 60, 10_000, List.of("loopback"), ""), c.http());
     assertEquals(new VaxflowConfig.Redis("", 32, 2000), c.redis());
     assertEquals(Path.of("./data"), c.dataDir());
     assertEquals(Optional.empty(), c.clockStart());
@@ -393,6 +393,18 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
     assertEquals("(syntax)", e.key());
     assertTrue(e.reason().matches("line \\d+, column \\d+: .*"), e.reason());
+  }
+
+  /** PUBLIC_URL: the origin of phones' and printed QR codes' links; unset, the local origin at the port listened on. */
+  @Test
+  void publicUrlComesFromTheEnvironmentAndDefaultsToTheLocalOrigin() {
+    assertEquals("http://localhost:8123", ConfigLoader.load(DEMO, Map.of()).http().publicOrigin(8123));
+    assertEquals("https://q.example.org", ConfigLoader.load(DEMO, Map.of("PUBLIC_URL", "https://q.example.org/")).http().publicOrigin(8123));
+    assertEquals("https://example.org/vax", ConfigLoader.load(DEMO, Map.of("PUBLIC_URL", "https://example.org/vax")).http().publicOrigin(1));
+    for (String bad : List.of("q.example.org", "ftp://q.example.org", "https://q.example.org/?a=1", "https://")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(DEMO, Map.of("PUBLIC_URL", bad)), bad);
+      assertEquals("PUBLIC_URL", e.key(), bad);
+    }
   }
 
   @Test

@@ -64,7 +64,8 @@ class RouteAccessTest {
   private static final Set<String> PUBLIC_SITE_ROUTES = Set.of(
       "GET /api/v1/sites/:site/state", "GET /api/v1/sites/:site/calls",
       "GET /api/v1/sites/:site/tickets/:number",
-      // a person's own phone: the ticket's track token is the key (web/AwayRoutes)
+      // a ticket's phone: the key of the ticket's link (web/PhoneRoutes)
+      "GET /api/v1/sites/:site/tickets/:number/track",
       "POST /api/v1/sites/:site/tickets/:number/away", "POST /api/v1/sites/:site/tickets/:number/back",
       // ... and its certificate (web/ImmunizationRoutes)
       "GET /api/v1/sites/:site/tickets/:number/certificate",
@@ -443,8 +444,9 @@ class RouteAccessTest {
       for (String action : actions) {
         String path = action == null ? p : p.replace(":action", action);
         assertFalse(path.contains(":"), "a path parameter this test cannot fill: " + key);
-        // a person's own phone: the ticket's track token
-        if (path.endsWith("/away") || path.endsWith("/back") || path.endsWith("/certificate")) {
+        // a ticket's phone, its page and its routes: with the key of the ticket's link
+        if (path.startsWith("/t/") || path.endsWith("/track") || path.endsWith("/away") || path.endsWith("/back")
+            || path.endsWith("/certificate")) {
           path += "?k=" + io.vaxflow.support.FlowKit.trackKey(city, TICKET, TestCity.TODAY);
         }
         out.add(new Call(key, access, method, path, station, body(key, method)));

@@ -1,0 +1,179 @@
+package io.vaxflow.announce;
+
+import io.vaxflow.flow.SiteFlow;
+import io.vaxflow.flow.Stage;
+import io.vaxflow.flow.Ticket;
+import io.vaxflow.flow.TicketState;
+import io.vaxflow.view.Views;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tickets this server's phones follow, and their live push on each ticket's address
+ * ({@link Addresses#ticket}): {@code {type: "view", view}} when a ticket's public view changed,
+ * {@code {type: "call", call}} at once for every saying of a call of it. The bridge adds a follower
+ * once its link's key is checked ({@link LiveBridge}) and drops it when it unregisters or its socket
+ * closes; every server pushes to its own followers only. A site that changed ({@link #changed}, from
+ * its stream tail) has all its followed tickets' views computed by one script ({@code lua/follow.lua})
+ * when the announcer next publishes the site's {@code .state} (at most 4 times a second, {@link #push},
+ * one run at a time), and only the views that changed go out.
+ */
+public final class Followers {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Followers.class);
+
+  /** A followed ticket: the day of its link, how many sockets follow it, the view they were last sent. */
+  private static final class Followed {
+    final String day;
+    int sockets;
+    String last;
+    boolean over; // released or a no-show: no call of this number is its anymore
+
+    Followed(String day) {
+      this.day = day;
+    }
+  }
+
+  private final EventBus bus;
+  private final Views views;
+  private final int repeats;
+  /** site -> number -> follower; guarded by this. */
+  private final Map<String, Map<String, Followed>> sites = new HashMap<>();
+  /** socket -> its "site|number"s; guarded by this. */
+  private final Map<Object, Set<String>> sockets = new HashMap<>();
+  private final Set<String> dirty = new HashSet<>();
+  private final Set<String> running = new HashSet<>();
+
+  public Followers(EventBus bus, Views views, int repeats) {
+    this.bus = bus;
+    this.views = views;
+    this.repeats = repeats;
+  }
+
+  /**
+   * {@code socket} follows the ticket of {@code day} with that number (its key was checked). Its view
+   * goes out with the site's next run, even if nothing changes: whatever changed between the page's
+   * own look and its registration reaches it.
+   */
+  public synchronized void follow(Object socket, String site, String number, String day) {
+    if (!sockets.computeIfAbsent(socket, s -> new HashSet<>()).add(site + "|" + number)) return;
+    Map<String, Followed> numbers = sites.computeIfAbsent(site, s -> new HashMap<>());
+    Followed f = numbers.get(number);
+    if (f == null || !f.day.equals(day)) numbers.put(number, f = new Followed(day));
+    f.sockets++;
+    f.last = null;
+    dirty.add(site);
+  }
+
+  public synchronized void unfollow(Object socket, String site, String number) {
+    Set<String> mine = sockets.get(socket);
+    if (mine == null || !mine.remove(site + "|" + number)) return;
+    if (mine.isEmpty()) sockets.remove(socket);
+    drop(site, number);
+  }
+
+  /** The socket closed: it follows nothing anymore. */
+  public synchronized void closed(Object socket) {
+    Set<String> mine = sockets.remove(socket);
+    if (mine == null) return;
+    for (String key : mine) {
+      int bar = key.indexOf('|');
+      drop(key.substring(0, bar), key.substring(bar + 1));
+    }
+  }
+
+  private void drop(String site, String number) {
+    Map<String, Followed> numbers = sites.get(site);
+    Followed f = numbers == null ? null : numbers.get(number);
+    if (f == null || --f.sockets > 0) return;
+    numbers.remove(number);
+    if (numbers.isEmpty()) sites.remove(site);
+  }
+
+  /** How many tickets of the site this server's phones follow. */
+  public synchronized int following(String site) {
+    Map<String, Followed> numbers = sites.get(site);
+    return numbers == null ? 0 : numbers.size();
+  }
+
+  /** Entries of a site's stream that move no ticket: a later saying of a call, an alert, a booking's reminder. */
+  private static final Set<String> STILL = Set.of("say", "alert", "reminder");
+
+  /**
+   * An event of the site's stream: its followed views are due again, unless the event cannot change
+   * one: one that moves no ticket, or a check-in of a regular ticket, which joins the end of its lane
+   * behind everyone (the wait of a ticket depends on who is ahead of it only; a priority check-in
+   * passes the regular lane, and a ticket the buffers move on at once has events of its own).
+   */
+  public void changed(String site, String type, String category) {
+    if (STILL.contains(type) || ("checkin".equals(type) && !"P".equals(category))) return;
+    synchronized (this) {
+      if (sites.containsKey(site)) dirty.add(site);
+    }
+  }
+
+  /** A saying of a call ({@code call}: its live message, as on {@code .calls}): to the ticket's phones, at once. */
+  public void called(String site, String number, JsonObject call) {
+    synchronized (this) {
+      Map<String, Followed> numbers = sites.get(site);
+      Followed f = numbers == null ? null : numbers.get(number);
+      if (f == null || f.over) return;
+    }
+    bus.publish(Addresses.ticket(site, number), new JsonObject().put("type", "call").put("call", call));
+  }
+
+  /** Runs the follow script of every site that changed since its last run, unless one is still running. */
+  public void push(Map<String, SiteFlow> flows) {
+    List<String> due = new ArrayList<>();
+    synchronized (this) {
+      for (String site : dirty) if (!running.contains(site) && sites.containsKey(site)) due.add(site);
+      due.forEach(dirty::remove);
+      running.addAll(due);
+    }
+    for (String site : due) push(site, flows.get(site));
+  }
+
+  private void push(String site, SiteFlow flow) {
+    List<String> numbers = new ArrayList<>();
+    List<String> days = new ArrayList<>();
+    synchronized (this) {
+      sites.getOrDefault(site, Map.of()).forEach((number, f) -> {
+        numbers.add(number);
+        days.add(f.day);
+      });
+    }
+    Instant at = flow.now();
+    flow.follow(numbers, days).onComplete(ar -> {
+      try {
+        if (ar.succeeded()) ar.result().forEach(t -> send(site, t, at));
+        else LOG.warn("the followed tickets of {} were not computed ({}); trying again", site, ar.cause().toString());
+      } finally {
+        synchronized (this) {
+          running.remove(site);
+          if (ar.failed()) dirty.add(site); // try again next round
+        }
+      }
+    });
+  }
+
+  /** The ticket's view to its phones, if it is not the one they were last sent. */
+  private void send(String site, Ticket t, Instant at) {
+    JsonObject view = views.track(t, repeats);
+    String encoded = view.encode();
+    synchronized (this) {
+      Map<String, Followed> numbers = sites.get(site);
+      Followed f = numbers == null ? null : numbers.get(t.number());
+      if (f == null || !f.day.equals(t.day()) || encoded.equals(f.last)) return;
+      f.last = encoded;
+      f.over = t.stage() == Stage.RELEASED || t.state() == TicketState.NO_SHOW;
+    }
+    bus.publish(Addresses.ticket(site, t.number()), new JsonObject().put("type", "view").put("view", view.put("at", views.time(at))));
+  }
+}
