@@ -17,11 +17,12 @@ export async function fetchCertificate(site, number, k) {
   }
 }
 
-function when(iso, options) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', { timeZone: document.body.dataset.timeZone || undefined, ...options })
-    .format(d);
+/** A date or time as the site wrote it (its own offset: the wall clock at the site, wherever the phone is), in words. */
+function siteTime(iso, options) {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}))?/.exec(iso || '');
+  if (!m) return iso || '';
+  const d = new Date(`${m[1]}T${m[2] || '12'}:${m[3] || '00'}:00Z`);
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', { timeZone: 'UTC', ...options }).format(d);
 }
 
 /** Draws the certificate {certificate, claims, productName, siteName} into {qr, facts}. */
@@ -32,10 +33,10 @@ export function showCertificate({ qr, facts, verify }, c) {
     ['product', (c.productName && c.productName[lang]) || claims.product],
     ['lot', claims.lot],
     ['dose', t('common.certificate.doseN', { dose: claims.dose })],
-    ['date', when(`${claims.date}T12:00:00Z`, { dateStyle: 'long', timeZone: 'UTC' })],
+    ['date', siteTime(claims.date, { dateStyle: 'long' })],
     ['site', (c.siteName && c.siteName[lang]) || claims.site],
     ['maskedId', claims.maskedId || '—'],
-    ['issuedAt', when(claims.issuedAt, { dateStyle: 'medium', timeStyle: 'short' })],
+    ['issuedAt', siteTime(claims.issuedAt, { dateStyle: 'medium', timeStyle: 'short' })],
   ];
   facts.textContent = '';
   for (const [key, value] of rows) {

@@ -103,7 +103,7 @@ public final class Pages {
           .put("pageTitle", t.number() + " · " + words.getString("title") + " · " + site.name(lang))
           .put("switchHref", "/t/" + site.id() + "/" + t.number() + "/certificate?k="
               + java.net.URLEncoder.encode(k, StandardCharsets.UTF_8) + "&lang=" + other(lang))
-          .put("site", siteView(site, lang)).put("number", t.number()).put("timeZone", config.timeZone().getId()));
+          .put("site", siteView(site, lang)).put("number", t.number()));
     }).onFailure(err -> {
       if (err instanceof Rejection r && r.is(ErrorCode.UNKNOWN_TICKET)) notFound(ctx, "ticket");
       else ctx.fail(err);

@@ -17,9 +17,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * The printable vaccination certificate in Chromium, at a phone's size and a desktop's, in both languages: after
- * release its QR code (the signed text) and what it says (the lot, the dose, the masked ID number) with a print
- * button; before release what the person is told instead; axe-core finds no violation in either.
+ * The vaccination certificate in Chromium, at a phone's size and a desktop's, in both languages: the printable page
+ * after release with its QR code (the signed text) and what it says (the lot, the dose, the masked ID number) and a
+ * print button, before release what the person is told instead; the phone page of the ticket (track.js) showing it
+ * once released, linking the printable page, and not before; axe-core finds no violation in any of them.
  */
 class CertificatePageTest {
 
@@ -63,6 +64,21 @@ class CertificatePageTest {
         assertEquals(io.vaxflow.errors.ErrorCode.NO_CERTIFICATE.message(lang), said, what);
         assertTrue(browser.find("#certificate-body").getAttribute("hidden") != null, what + ": no certificate shown before release");
         Axe.assertNoViolations(browser, "certificate not yet " + what);
+
+        if (size[0] > 390) continue; // the phone page at a phone's size (PhonePageTest covers its other sizes)
+        // the phone page of the released ticket shows it too, and links the printable page
+        String k = FlowKit.trackKey(city, released, TestCity.TODAY);
+        browser.get(base + "/t/pudong/" + released + "?lang=" + lang + "&k=" + k);
+        browser.until("the certificate on the phone page (" + what + ")",
+            d -> d.findElements(By.cssSelector("#certificate:not([hidden]) #certificate-qr svg")).isEmpty() ? null : true);
+        assertTrue(browser.find("#certificate-facts").getText().contains(LOT), what);
+        String href = browser.find("#certificate-open").getAttribute("href");
+        assertTrue(href.endsWith("/t/pudong/" + released + "/certificate?k=" + k + "&lang=" + lang), href);
+        Axe.assertNoViolations(browser, "phone page with its certificate " + what);
+        // ... and not before release
+        browser.get(base + "/t/pudong/" + waiting + "?lang=" + lang + "&k=" + FlowKit.trackKey(city, waiting, TestCity.TODAY));
+        browser.until("the phone page's ticket (" + what + ")", d -> d.findElement(By.id("where")).getText().isBlank() ? null : true);
+        assertFalse(browser.find("#certificate").isDisplayed(), what + ": no certificate on the phone before release");
       }
     }
     browser.assertCleanConsole(line -> line.contains("409"));
