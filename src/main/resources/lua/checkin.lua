@@ -12,13 +12,18 @@
 --                   [{rate, burst}] (absent when the caller already took the tokens, before
 --                   asking the registry)
 -- A.appointment {day, slotStart (ms), category A|P}   (modes appt and offline)
+-- A.floors      {A, P, W}: the highest number of each category the server saw issued today (its replies,
+--               its stream tail): numbering continues above it even on a Redis that lost its last writes
 -- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline. An ID
 -- number typed at the kiosk proves nothing, so it neither refuses nor answers another ticket: a
 -- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
--- Returns {ok, replay, ticket, counts} or {err = VOUCHER_WRONG_DAY (day) | TOO_EARLY (from) |
--- ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | DEVICE_REVOKED | DEVICE_REQUIRED | STORE_RESET}.
+-- Returns {ok, replay, ticket, counts, redis (its run id), restarted} or {err = VOUCHER_WRONG_DAY (day) |
+-- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | DEVICE_REVOKED | DEVICE_REQUIRED |
+-- STORE_RESET}.
 -- include: site, tokens, waits, stats, devices
 if not site_ready() then return fail('STORE_RESET') end
+local floors = A.floors or {}
+local run_id, restarted = restart_check(floors)
 local mode, code, idem = A.mode, A.code, A.idemKey
 local early = A.earlyMs
 
@@ -38,7 +43,10 @@ if idem ~= '' then
   if prior then
     local day, num = string.match(prior, '^([^|]+)|(.+)$')
     local t = day and load_ticket_on(day, num)
-    if t then return reply({ok = true, replay = true, ticket = public_ticket(t), counts = counts()}) end
+    if t then
+      return reply({ok = true, replay = true, ticket = public_ticket(t), counts = counts(), redis = run_id,
+                    restarted = restarted})
+    end
   end
 end
 
@@ -73,9 +81,14 @@ local function free(num)
   redis.call('HDEL', LIVE, num)
   return true
 end
+local floor = tonumber(floors[category] or '0')
 local num
 repeat
   local seq = redis.call('HINCRBY', DAYK, 'seq:' .. category, 1)
+  if seq <= floor then -- Redis lost numbers the server saw issued
+    seq = floor + 1
+    redis.call('HSET', DAYK, 'seq:' .. category, seq)
+  end
   num = category .. string.format('%03d', seq)
 until free(num)
 
@@ -117,4 +130,4 @@ if idem ~= '' then redis.call('SET', P .. 'idem:' .. idem, DAY .. '|' .. num, 'E
 -- queues empty before it came), and a ticket called to the room keeps those called before it ahead.
 local v = public_ticket(load_ticket_on(DAY, num))
 redis.call('HSET', tkey(t), 'predMin', v.wait.min, 'predLo', v.wait.lo, 'predHi', v.wait.hi)
-return reply({ok = true, replay = false, ticket = v, counts = counts()})
+return reply({ok = true, replay = false, ticket = v, counts = counts(), redis = run_id, restarted = restarted})

@@ -2,9 +2,11 @@
 -- publishes the config (and carries on a day written by the release that kept the people of a
 -- site per day, see below); after a Redis that lost its data it also lifts the day's numbering
 -- above every number this server knows was issued, so no number is issued twice.
--- A.reason 'start' | 'reset', A.settings [{name, value}], A.highest [{day, category, seq}]: the
+-- After a Redis restart ('restart') it lifts the numbering the same way. The Redis it runs on is
+-- checked (restart_check, lib/site.lua) like the check-in's and the sweep's.
+-- A.reason 'start' | 'reset' | 'restart', A.settings [{name, value}], A.highest [{day, category, seq}]: the
 -- highest sequence number this server knows was issued.
--- Returns {ok, fresh}: fresh when the marker was missing (a new or an emptied Redis).
+-- Returns {ok, fresh, redis, restarted}: fresh when the marker was missing (a new or an emptied Redis).
 -- include: site, stats
 local reason = A.reason
 
@@ -59,6 +61,11 @@ for _, name in ipairs(redis.call('HKEYS', P .. 'settings')) do
 end
 for _, s in ipairs(A.settings) do redis.call('HSET', P .. 'settings', s.name, s.value) end
 local fresh = redis.call('HSETNX', P .. 'settings', 'cfg.epoch', tostring(NOW)) == 1
+local floors = {}
+for _, h in ipairs(A.highest) do
+  if h.day == DAY then floors[h.category] = h.seq end
+end
+local run_id, restarted = restart_check(floors)
 for _, h in ipairs(A.highest) do
   local key, field = daykey(h.day), 'seq:' .. h.category
   if tonumber(redis.call('HGET', key, field) or '0') < h.seq then
@@ -67,4 +74,4 @@ for _, h in ipairs(A.highest) do
   end
 end
 if fresh and reason == 'reset' then event('store_reset', {}) end
-return reply({ok = true, fresh = fresh})
+return reply({ok = true, fresh = fresh, redis = run_id, restarted = restarted})

@@ -6,9 +6,13 @@
 -- vial past its time is discarded, its doses left counted wasted (lib/stock.lua). Safe to run from
 -- every server at once: each due timer is handled exactly once, and a call back clears the away
 -- mark it is made for.
+-- The Redis it runs on is checked first (restart_check, lib/site.lua): a restarted one has today's numbering
+-- lifted above the server's floors before anyone checks in.
 -- A.most     how many due timers at most
+-- A.floors   {A, P, W}: the highest number of each category the server saw issued today
 -- include: site, waits, stats, stock
 if not site_ready() then return fail('STORE_RESET') end
+local run_id, restarted = restart_check(A.floors)
 local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, A.most)
 local handled = 0
 for _, member in ipairs(due) do
@@ -43,4 +47,5 @@ for _, member in ipairs(due) do
 end
 local called = fill()
 local called_back = call_back_due()
-return reply({ok = true, handled = handled, called = #called, calledBack = called_back})
+return reply({ok = true, handled = handled, called = #called, calledBack = called_back, redis = run_id,
+               restarted = restarted})

@@ -59,11 +59,19 @@ public final class Main {
       return;
     }
 
+    // outside demo mode an insecure default stops the server here, before anything starts (VaxflowServer.start refuses too)
+    List<VaxflowConfig.Insecure> insecure = config.insecureDefaults();
+    if (!config.demoMode() && !insecure.isEmpty()) {
+      System.err.println("Vaxflow: " + new VaxflowServer.InsecureStart(insecure).getMessage());
+      System.exit(2);
+      return;
+    }
+
     RedisLauncher embedded = null;
     String url = config.redis().url();
     if (config.redis().embedded()) {
       try {
-        embedded = RedisLauncher.start(config.dataDir());
+        embedded = RedisLauncher.start(config.dataDir(), config.redis().appendfsync());
         url = embedded.url();
       } catch (Exception e) {
         System.err.println("Could not start the embedded Redis: " + e.getMessage());

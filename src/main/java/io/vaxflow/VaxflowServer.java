@@ -98,9 +98,14 @@ public final class VaxflowServer {
 
   /** As {@link #start(Vertx, VaxflowConfig, String)}, on {@code clock} (a test's simulated day). */
   public static Future<VaxflowServer> start(Vertx vertx, VaxflowConfig config, String redisUrl, Clock clock) {
-    if (config.usesDemoVoucherSecret()) {
-      LOG.warn("VOUCHER_SECRET is not set: vouchers are signed with the public demo secret, so anyone can make one; "
-          + "set VOUCHER_SECRET (at least 16 random characters) outside a demo. /health says voucherSigning: DEMO meanwhile");
+    List<VaxflowConfig.Insecure> insecure = config.insecureDefaults();
+    if (!insecure.isEmpty() && !config.demoMode()) return Future.failedFuture(new InsecureStart(insecure));
+    if (config.demoMode()) {
+      StringBuilder b = new StringBuilder("DEMO MODE (demo: true, env DEMO): one-time codes are shown on pages, the local "
+          + "browser is enrolled, and these public demo values are in use; never run it so for real people:");
+      insecure.forEach(i -> b.append("\n  - ").append(i.setting()).append(" (").append(i.env()).append(") ").append(i.problem()));
+      b.append("\n/health lists them (checks.security). Outside demo mode (DEMO=false) the server refuses to start with any of them.");
+      LOG.warn(b.toString());
     }
     if (!config.demoMode() && !Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.OTP)) {
       LOG.warn("No webhook takes otp events: the one-time codes of bookings reach no phone, so nobody can book, look up, "
@@ -163,9 +168,13 @@ public final class VaxflowServer {
               new ImmunizationRoutes(config, vertx, shots, fhir, certificates, links));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows, displays, devices, links, followers);
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, flows, devices, links), new StaffAuth(sessions), devices,
-              new Health(scripts, registry, guard, flows, config.usesDemoVoucherSecret(), webhooks::status), bridge);
+              new Health(scripts, registry, guard, flows, config, webhooks::status), bridge);
           Announcer announcer = new Announcer(config, flows, redisUrl, clock, displays, metrics, followers);
           announcer.listen(webhooks::wake);
+          // every instance's numbers as its tail reads them: a restarted Redis is numbered above them too
+          announcer.listen((site, e) -> {
+            if ("checkin".equals(e.get("type"))) guard.seen(site, e.get("day"), e.get("number"));
+          });
           return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
               .compose(v -> webhooks.anyReceiver() ? vertx.deployVerticle(webhooks) : Future.succeededFuture())
@@ -187,6 +196,21 @@ public final class VaxflowServer {
     Map<String, SiteConfig> out = new LinkedHashMap<>();
     config.allSites().forEach(s -> out.put(s.id(), s));
     return out;
+  }
+
+  /** A start refused outside demo mode: each insecure default still in use, by its setting and its variable. */
+  public static final class InsecureStart extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    InsecureStart(List<VaxflowConfig.Insecure> insecure) {
+      super(message(insecure));
+    }
+
+    private static String message(List<VaxflowConfig.Insecure> insecure) {
+      StringBuilder b = new StringBuilder("refusing to start outside demo mode (demo: false) with insecure defaults:");
+      insecure.forEach(i -> b.append("\n  - ").append(i.setting()).append(" (").append(i.env()).append(") ").append(i.problem()));
+      return b.append("\nSet each of them, or run the demo city with DEMO=true.").toString();
+    }
   }
 
   /** Redis may still be starting (a container next to ours): retry the first contact for a while. */

@@ -19,13 +19,15 @@
 --                            'observe' timer is off until staff clear it), scored by ms of the reaction
 --   P..'settings'            hash: cfg.<name> from the config file (cfg.epoch marks a Redis that
 --                            has the site's data), <name> overridden by a manager; walkInsStoppedUntil
---                            (ms) and closedOn (D closed early) set by a manager (site_mode.lua)
---   P..'events'              stream: every transition (the audit log)
+--                            (ms) and closedOn (D closed early) set by a manager (site_mode.lua);
+--                            redisRunId: the Redis process that last ran the site's scripts (restart_check)
+--   P..'events'              stream: every transition (the audit log), each day's events kept
+--                            cfg.auditRetentionDays days after it (drop_old_days)
 --   P..'calls'               stream: the call events only, same ids, capped (the calls feed)
 --   P..'says'                zset: a call's repeat sayings 'callId|n' scored by due ms (lua/say.lua)
 --   P..'displays:acks'       zset: hall display id scored by ms of the last contact with it (bounded, expires)
 --   P..'displays:last'       hash: hall display id -> 'ackMs|callId|contactMs|sound|closed' (same members)
---   P..'daystart'            hash: D -> id of the day's first event
+--   P..'daystart'            hash: D -> id of the day's first event (the days the stream still keeps)
 --   P..'appt:'..code         hash: one appointment (book.lua; book_change.lua sets its flag, book_cancel.lua removes it;
 --                            name, idNumber, phone sealed until erased, person its PersonKey)
 --   P..'away:tickets'        set: numbers of tickets waiting outside or in the hall that wait away or were called
@@ -128,11 +130,47 @@ local function load_ticket(num)
   return load_ticket_on(redis.call('HGET', LIVE, num) or DAY, num)
 end
 
+-- Days since 1970-01-01 of a day 'yyyy-mm-dd' (the proleptic Gregorian calendar; H. Hinnant's days_from_civil).
+local function day_number(d)
+  local y, m, dd = tonumber(string.sub(d, 1, 4)), tonumber(string.sub(d, 6, 7)), tonumber(string.sub(d, 9, 10))
+  if m <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local doy = math.floor((153 * ((m + 9) % 12) + 2) / 5) + dd - 1
+  return era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
+end
+
+-- Whether stream id a ('ms-seq') is older than b.
+local function id_older(a, b)
+  local am, as = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+  if tonumber(am) ~= tonumber(bm) then return tonumber(am) < tonumber(bm) end
+  return tonumber(as) < tonumber(bs)
+end
+
+-- The audit log keeps every event of a day for cfg.auditRetentionDays days after it: on a day's first event
+-- the days older than that leave the stream together (XTRIM MINID: the first event of the oldest day kept; the
+-- stream frees whole blocks of ~100 entries at once, so it is cheap however big the days were), and their
+-- daystart entries. A count cap would drop the morning of a big day; this never drops an event of a day kept.
+local function drop_old_days()
+  local keep = setting('auditRetentionDays')
+  if keep <= 0 then return end -- not published yet (settings of an earlier release): nothing is dropped
+  local oldest = day_number(DAY) - keep
+  local first
+  for d, id in pairs(hgetall(P .. 'daystart')) do
+    if day_number(d) < oldest then
+      redis.call('HDEL', P .. 'daystart', d)
+    elseif not first or id_older(id, first) then
+      first = id
+    end
+  end
+  if first then redis.call('XTRIM', P .. 'events', 'MINID', first) end
+end
+
 -- Append one entry to the site's stream (the audit log, and what every instance and webhook reads);
 -- fields without a value are left out.
 local function append(kind, fields)
-  local args = {'XADD', P .. 'events', 'MAXLEN', '~', '200000', '*',
-                'type', kind, 'day', DAY, 'at', tostring(NOW), 'by', ACTOR}
+  local args = {'XADD', P .. 'events', '*', 'type', kind, 'day', DAY, 'at', tostring(NOW), 'by', ACTOR}
   for i = 1, #fields, 2 do
     if fields[i + 1] ~= nil and fields[i + 1] ~= false then
       args[#args + 1] = fields[i]
@@ -140,8 +178,40 @@ local function append(kind, fields)
     end
   end
   local id = redis.call(unpack(args))
-  redis.call('HSETNX', P .. 'daystart', DAY, id)
+  if redis.call('HSETNX', P .. 'daystart', DAY, id) == 1 then drop_old_days() end
   return id
+end
+
+-- The Redis process the site's data is in, by its run id (INFO server). P..'settings' redisRunId names the one
+-- that last ran the site's scripts; another one restarted (from an append-only file that may miss its last
+-- second: appendfsync everysec) or took over (a replica that may lag). The first script on it lifts today's
+-- numbering of each category in use above the highest number the server running it saw issued (floors
+-- {A, P, W}: from its replies and its stream tail) and RESTART_MARGIN more, for numbers another server issued
+-- in the moment before that this one had not read yet (its tail is milliseconds behind), and records the
+-- restart in the audit log. Every number a kiosk was told stays issued once. Returns the run id and whether
+-- this call found the restart.
+local RESTART_MARGIN = 10
+local function restart_check(floors)
+  if not settings_cache then settings_cache = hgetall(P .. 'settings') end
+  local rid = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
+  local was = settings_cache['redisRunId']
+  if rid == nil or rid == was then return rid, false end
+  redis.call('HSET', P .. 'settings', 'redisRunId', rid)
+  settings_cache['redisRunId'] = rid
+  if was == nil then return rid, false end -- the first script on this site's data
+  local lifted = {}
+  for _, c in ipairs({'A', 'P', 'W'}) do
+    local seq = tonumber(redis.call('HGET', DAYK, 'seq:' .. c) or '0')
+    local floor = tonumber((floors or {})[c] or '0')
+    if seq > 0 or floor > 0 then
+      local to = math.max(seq, floor) + RESTART_MARGIN
+      redis.call('HSET', DAYK, 'seq:' .. c, to)
+      lifted[#lifted + 1] = c .. seq .. '>' .. to
+    end
+  end
+  if #lifted > 0 then redis.call('EXPIRE', DAYK, KEEP) end
+  append('redis_restart', {'runId', rid, 'was', was, 'lifted', table.concat(lifted, ' ')})
+  return rid, true
 end
 
 -- A booking's reminder, due now: a 'reminder' event naming the appointment (never its phone: the

@@ -152,6 +152,10 @@ class DeploymentFilesTest {
       String text = Files.readString(file);
       Matcher secret = Pattern.compile("VOUCHER_SECRET: (.*)").matcher(text);
       while (secret.find()) assertEquals("${VOUCHER_SECRET:-}", secret.group(1).strip(), file + ": " + secret.group());
+      // the compose files are deployments, not the demo: outside demo mode unless DEMO says so (insecure defaults refused)
+      Matcher demo = Pattern.compile("\n\\s+DEMO: (.*)").matcher(text);
+      assertTrue(demo.find(), file + " sets DEMO for its instances");
+      do assertEquals("${DEMO:-false}", demo.group(1).strip(), file + ": " + demo.group()); while (demo.find());
     }
   }
 

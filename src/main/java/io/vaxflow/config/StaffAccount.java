@@ -27,6 +27,17 @@ public record StaffAccount(
 
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
 
+  /**
+   * The PIN hashes of the demo accounts as shipped in config/vaxflow.yaml (their PINs are in the README): a
+   * server outside demo mode refuses to start with one ({@link VaxflowConfig#insecureDefaults}).
+   */
+  public static final Set<String> DEMO_PIN_HASHES = Set.of(
+      "pbkdf2-sha256$210000$r1EcWrjhdep/FW4uP1+rtg==$FmVXunQxqlDWTdB+alV9mKaSDOGxTt6UBGZBTY7sxV0=",
+      "pbkdf2-sha256$210000$X0bsEI+1XwDd2u8XHmfBPg==$fCFwPwkxYOlLFpklswM0QfzaRLDA1n1R5nxXfCKOj1E=",
+      "pbkdf2-sha256$210000$SADpVuFyjtYnEIbmhoDIYQ==$0/EBSoR7AmnBoXZAQoMZHbyaNURmqJv5AHWCGFbK/zs=",
+      "pbkdf2-sha256$210000$K9c3u7qqmKyXC3msDiiTcA==$sTSQozfYlTNVMr67NA1lTXZrJo7Wq4Q30zUBzMlVlEE=",
+      "pbkdf2-sha256$210000$3R4KgzRtZ0pyfDmYf6JmiQ==$zpjuzPwWJ6m1iZoke5OqOQ5JOYawsEJhBdW8iCz0+a0=");
+
   /** Without a name the id is shown; roles in their order, sites in the file's. */
   public StaffAccount {
     name = name == null ? id : name;

@@ -49,6 +49,7 @@ public record VaxflowConfig(
     Remote remote,
     @JsonProperty("notify") Notify notifications,
     List<Webhook> webhooks,
+    Audit audit,
     ImmunizationRegistry immunizationRegistry,
     Certificates certificates) implements Checked {
 
@@ -75,6 +76,32 @@ public record VaxflowConfig(
     return DEMO_VOUCHER_SECRET.equals(voucherSecret);
   }
 
+  /** An insecure default still in use: the config key, the environment variable that sets it, what is wrong. */
+  public record Insecure(String setting, String env, String problem) {}
+
+  /**
+   * The public demo values still in use: the demo voucher secret, a staff account with its shipped demo PIN
+   * ({@link StaffAccount#DEMO_PIN_HASHES}), no public URL. Outside demo mode the server refuses to start with any of
+   * them; in demo mode it warns at start and {@code /health} lists them ({@code checks.security}).
+   */
+  public List<Insecure> insecureDefaults() {
+    List<Insecure> out = new java.util.ArrayList<>();
+    if (usesDemoVoucherSecret()) {
+      out.add(new Insecure("voucherSecret", "VOUCHER_SECRET", "is the public demo secret: anyone can sign a voucher "
+          + "(a priority one too) that checks in while the appointment registry cannot be asked"));
+    }
+    for (StaffAccount a : staff) {
+      if (StaffAccount.DEMO_PIN_HASHES.contains(a.pinHash())) {
+        out.add(new Insecure("staff." + a.id() + ".pinHash", "VAXFLOW_STAFF_" + a.id().toUpperCase(Locale.ROOT).replace('-', '_')
+            + "_PINHASH", "is the shipped demo PIN of " + a.id() + ", printed in the README"));
+      }
+    }
+    if (http.publicUrl().isBlank()) {
+      out.add(new Insecure("http.publicUrl", "PUBLIC_URL", "is not set: links and QR codes for phones would point at "
+          + "http://localhost (set the https:// address people reach this server at)"));
+    }
+    return List.copyOf(out);
+  }
   /** The rules across records: at least one site run here, unique site ids and codes and staff ids, staff at known sites. */
   @Override
   public void check() {
@@ -190,18 +217,29 @@ public record VaxflowConfig(
   }
 
   /**
-   * url empty: the server runs its own redis-server in dataDir. Otherwise {@code endpoints} are the
+   * url empty: the server runs its own redis-server in dataDir, whose append-only file is fsynced as
+   * {@code appendfsync} says ({@code always}: a write is on disk before its client is answered, so a power cut
+   * loses nothing acknowledged; {@code everysec}: up to about a second of writes). Otherwise {@code endpoints} are the
    * URLs of {@code url} (a comma-separated list): the one standalone Redis, any nodes of a Cluster,
-   * or the Sentinels that monitor {@code master}. {@code waitReplicas} &gt; 0: every write a
-   * client is told succeeded has first been confirmed by that many replicas ({@code WAIT}).
+   * or the Sentinels that monitor {@code master}; their persistence is theirs to configure. {@code waitReplicas} &gt; 0:
+   * every write a client is told succeeded has first been confirmed by that many replicas ({@code WAIT}).
    */
   public record Redis(String url, int poolSize, int timeoutMs, Type type, List<String> endpoints, String master,
-                      int waitReplicas) {
+                      int waitReplicas, Fsync appendfsync) {
     public enum Type { STANDALONE, CLUSTER, SENTINEL }
 
-    /** A standalone Redis at {@code url} (empty: embedded), no replicas waited for. */
+    /** The embedded redis-server's {@code appendfsync}, as redis.conf spells it. */
+    public enum Fsync {
+      ALWAYS, EVERYSEC;
+
+      public String word() {
+        return name().toLowerCase(Locale.ROOT);
+      }
+    }
+
+    /** A standalone Redis at {@code url} (empty: embedded, fsync always), no replicas waited for. */
     public Redis(String url, int poolSize, int timeoutMs) {
-      this(url, poolSize, timeoutMs, Type.STANDALONE, url == null || url.isBlank() ? List.of() : List.of(url), "", 0);
+      this(url, poolSize, timeoutMs, Type.STANDALONE, url == null || url.isBlank() ? List.of() : List.of(url), "", 0, Fsync.ALWAYS);
     }
 
     /**
@@ -215,7 +253,8 @@ public record VaxflowConfig(
         @JsonProperty("master") @Setting("''") String master,
         @JsonProperty("waitReplicas") @Setting(value = "0", min = 0, max = 16) int waitReplicas,
         @JsonProperty("poolSize") @Setting(value = "32", min = 1, max = 4096) int poolSize,
-        @JsonProperty("timeoutMs") @Setting(value = "2000", min = 10, max = 600000) int timeoutMs) {
+        @JsonProperty("timeoutMs") @Setting(value = "2000", min = 10, max = 600000) int timeoutMs,
+        @JsonProperty("appendfsync") @Setting("always") Fsync appendfsync) {
       String urls = url.strip();
       String name = type.name().toLowerCase(Locale.ROOT);
       List<String> endpoints = urls.isEmpty() ? List.of() : Arrays.stream(urls.split(",")).map(String::strip).toList();
@@ -233,7 +272,7 @@ public record VaxflowConfig(
           "is required for redis.type sentinel (the master name the sentinels monitor)");
       require(type == Type.SENTINEL || sentinelMaster.isEmpty(), "master", "is only for redis.type sentinel");
       require(waitReplicas == 0 || !endpoints.isEmpty(), "waitReplicas", "must be 0 with the embedded redis-server (it has no replicas)");
-      return new Redis(urls, poolSize, timeoutMs, type, endpoints, sentinelMaster, waitReplicas);
+      return new Redis(urls, poolSize, timeoutMs, type, endpoints, sentinelMaster, waitReplicas, appendfsync);
     }
 
     public boolean embedded() { return url == null || url.isBlank(); }
@@ -454,6 +493,12 @@ public record VaxflowConfig(
       }
     }
   }
+
+  /**
+   * The audit log: each site's event stream keeps every event of a day for {@code retentionDays} days after it (a
+   * day's events are dropped, all at once, on the first event of the day {@code retentionDays + 1} days later).
+   */
+  public record Audit(@Setting(value = "30", min = 1, max = 3660) int retentionDays) {}
 
   /** A named place people may type when booking ("Tianlin", "田林"): its location picks the nearest site. */
   public record Community(

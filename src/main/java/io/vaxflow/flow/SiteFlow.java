@@ -39,6 +39,7 @@ public final class SiteFlow {
   private final DataGuard guard;
   private final PersonalData personal;
   private volatile Future<Void> restoring; // the flow is shared by every event loop: a restore in progress is seen by all
+  private volatile Future<Void> lifting; // likewise the lift after a Redis restart
 
   public SiteFlow(SiteConfig site, VaxflowConfig config, Scripts scripts, Clock clock, DataGuard guard) {
     this.site = site;
@@ -70,8 +71,9 @@ public final class SiteFlow {
   }
 
   /**
-   * Settings and the data marker written again; with {@code reset}, the day's numbering lifted
-   * above every number this server has seen issued. Answers whether the marker was missing.
+   * Settings and the data marker written again, and the numbering of every day lifted above every
+   * number this server has seen issued ({@code reset}: after a loss of all the site's data;
+   * {@code restart}: after a Redis restart). Answers whether the marker was missing.
    */
   private Future<Boolean> restore(String reason) {
     VaxflowConfig.Flow f = config.flow();
@@ -90,6 +92,7 @@ public final class SiteFlow {
         setting("cfg.returnLeadMin", f.returnLeadMin()),
         setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
         setting("cfg.retainHours", config.privacy().retainHours()),
+        setting("cfg.auditRetentionDays", config.audit().retentionDays()),
         // a shot's ticket keeps the person's name and ID number until the registry has it (done.lua, shot_delivered.lua)
         setting("cfg.recordHold", config.immunizationRegistry().delivers()
             && config.immunizationRegistry().patient() == io.vaxflow.config.ImmunizationRegistry.Patient.DOCUMENT ? 1 : 0)));
@@ -100,7 +103,29 @@ public final class SiteFlow {
       highest.add(new ScriptArgs.Highest(dc[0], dc[1], seq));
     });
     return scripts.run(Script.RESTORE, at(Actor.of("system"), List.of()), new ScriptArgs.Restore(reason, settings, highest))
-        .map(r -> r.getBoolean("fresh", false));
+        .map(r -> {
+          noticeRedis(r);
+          return r.getBoolean("fresh", false);
+        });
+  }
+
+  /**
+   * A script's reply names the Redis process it ran on (lib/site.lua restart_check): one this server has not seen
+   * the site's scripts run on is a restart or a failover. Said once (whichever site finds it first), then the
+   * numbering of every day is lifted above what this server saw issued: another server's script may have found
+   * the restart first, with its own floors.
+   */
+  private void noticeRedis(JsonObject reply) {
+    DataGuard.Restart restart = guard.redis(site.id(), reply.getString("redis"), reply.getBoolean("restarted", false),
+        clock.instant());
+    if (restart == DataGuard.Restart.NONE) return;
+    if (restart == DataGuard.Restart.NEW) {
+      LOG.error("REDIS RESTARTED (or failed over): site {} now runs on Redis process {}. Writes it had not saved may be lost "
+          + "(with appendfsync everysec, up to about a second); numbering goes on above the highest numbers this server saw "
+          + "issued {}. Recorded in the audit log (redis_restart) and in /health (redisRestarts)",
+          site.id(), reply.getString("redis"), guard.highest(site.id()));
+    }
+    if (lifting == null) lifting = restore("restart").<Void>mapEmpty().onComplete(ar -> lifting = null);
   }
 
   /**
@@ -173,7 +198,8 @@ public final class SiteFlow {
             : Future.succeededFuture(reply))
         .compose(reply -> {
           if (reply.containsKey("err")) return Future.failedFuture(rejection(reply));
-          if (reply.getValue("ticket") instanceof JsonObject t) guard.issued(site.id(), t.getString("day"), t.getString("number"));
+          if (reply.getValue("ticket") instanceof JsonObject t) guard.seen(site.id(), t.getString("day"), t.getString("number"));
+          if (reply.containsKey("redis")) noticeRedis(reply);
           return Future.succeededFuture(reply);
         });
   }
@@ -183,9 +209,13 @@ public final class SiteFlow {
     return run(by, at -> scripts.run(script, at, args));
   }
 
-  /** The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}). */
+  /**
+   * The check-in script: {@code buckets} the rate-limit keys it takes a token of (their limits in {@code args}); its
+   * number above the highest this server saw issued today (a Redis that lost its last writes would reissue them).
+   */
   public Future<JsonObject> checkin(List<String> buckets, ScriptArgs.Checkin args) {
-    return run(Actor.of("kiosk"), buckets, at -> scripts.run(Script.CHECKIN, at, args));
+    return run(Actor.of("kiosk"), buckets,
+        at -> scripts.run(Script.CHECKIN, at, args.withFloors(guard.floors(site.id(), at.day()))));
   }
 
   public Future<JsonObject> book(ScriptArgs.Book args) {
@@ -339,7 +369,8 @@ public final class SiteFlow {
    * whose room call is {@code flow.returnLeadMin} or less away; returns how many timers it handled.
    */
   public Future<Integer> tick() {
-    return run("system", at -> scripts.run(Script.TICK, at, new ScriptArgs.Tick(200))).map(r -> r.getInteger("handled", 0));
+    return run("system", at -> scripts.run(Script.TICK, at, new ScriptArgs.Tick(200, guard.floors(site.id(), at.day()))))
+        .map(r -> r.getInteger("handled", 0));
   }
 
   public Future<SiteSnapshot> snapshot(int recentCalls) {

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *       answers 2xx; then what the delivery settles ({@link Destination#delivered}) and XACK. Until then the entry stays in the group's pending entries, owned by this instance,
  *       which {@link #touch}es what it holds every third of {@code claimIdleSec} so no one takes it over;
  *   <li>{@link #claim}: XAUTOCLAIM of entries pending longer than {@code claimIdleSec} (an instance stopped or
- *       died holding them), delivered here. Before it, pending entries the stream's trim (MAXLEN ~200,000) removed
- *       are logged as lost and acknowledged: read from XPENDING, so Redis 6.2 and 7 say the same (never from
+ *       died holding them), delivered here. Before it, pending entries the stream's trim (a day leaves it
+ *       {@code audit.retentionDays} days after) removed are logged as lost and acknowledged: read from XPENDING, so Redis 6.2 and 7 say the same (never from
  *       XAUTOCLAIM's 7.0-only list of deleted ids).
  * </ul>
  * Everything here runs on the verticle's event loop.
@@ -258,7 +258,7 @@ final class Lane {
   }
 
   /**
-   * Pending entries the stream no longer has (its trim, MAXLEN ~200,000 a site, went past them while their
+   * Pending entries the stream no longer has (its trim, days older than audit.retentionDays, went past them while their
    * receiver was down and no instance held them): logged as lost, counted, acknowledged.
    */
   private Future<Void> trimmed(long idleMs) {
@@ -275,7 +275,7 @@ final class Lane {
             if (!held.containsKey(p.get(0).toString())) lost.add(p.get(0).toString());
           }
           if (lost.isEmpty()) return Future.<Void>succeededFuture();
-          LOG.warn("receiver {}: {} events of {} were trimmed from the stream (MAXLEN) before they were delivered: lost ({} .. {})",
+          LOG.warn("receiver {}: {} events of {} were trimmed from the stream (audit.retentionDays) before they were delivered: lost ({} .. {})",
               hook.receiver.id(), lost.size(), site, lost.get(0), lost.get(lost.size() - 1));
           lost.forEach(id -> hook.metrics.delivery(hook.receiver.id(), "lost"));
           ack(lost);
@@ -322,7 +322,7 @@ final class Lane {
                 && !trimWarned.equals(lastRead)) {
               trimWarned = lastRead;
               LOG.warn("receiver {}: the stream of {} was trimmed past events it had not read yet: events after {} and before {} "
-                  + "may be lost (the stream keeps about 200,000 events a site)", hook.receiver.id(), site, lastRead, first.get());
+                  + "may be lost (the stream keeps audit.retentionDays days of events)", hook.receiver.id(), site, lastRead, first.get());
             }
             return (Void) null;
           });

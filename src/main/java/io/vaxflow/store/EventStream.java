@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads a site's event stream (the audit log): one day's entries, from its first event or after a
- * given id; and its calls index, which holds the call events alone (same ids), capped.
+ * Reads a site's event stream (the audit log): one day's entries page by page, from its first event; and its calls
+ * index, which holds the call events alone (same ids), capped.
  */
 public final class EventStream {
 
@@ -27,33 +27,72 @@ public final class EventStream {
     }
   }
 
-  private static final int PAGE = 1000;
+  /**
+   * Where a day's entries are: from its first event ({@code from}, inclusive) to {@code to}, the next kept day's
+   * first event (exclusive, written {@code (id}), or for the last day the stream's last entry when asked
+   * (inclusive): an export of today ends with what there was when it began.
+   */
+  public record DayRange(String from, String to) {}
+
+  /** A page of a range: its entries, oldest first, and where the next page starts (empty: the range is done). */
+  public record Page(List<Entry> entries, Optional<String> next) {}
+
+  /** Entries read at a time by {@link #dayOf}. */
+  private static final int TYPE_PAGE = 1000;
+
   private final Scripts store;
 
   public EventStream(Scripts store) {
     this.store = store;
   }
 
-  /** The day's entries after {@code after} (exclusive), or all of the day's, oldest first, at most {@code limit}. */
-  public Future<List<Entry>> day(String site, String day, Optional<String> after, int limit) {
-    Future<Optional<String>> start = after.isPresent()
-        ? Future.succeededFuture(Optional.of("(" + after.get()))
-        : store.send(Request.cmd(Command.HGET).arg(SiteKeys.dayStart(site)).arg(day))
-            .map(r -> Optional.ofNullable(r).map(Response::toString));
-    return start.compose(from -> {
-      List<Entry> out = new ArrayList<>();
-      if (from.isEmpty()) return Future.succeededFuture(out);
-      return page(site, day, from.get(), limit, out);
+  /** The stream ids of {@code day}'s entries at {@code site}, if the stream still keeps that day. */
+  public Future<Optional<DayRange>> dayRange(String site, String day) {
+    return store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.dayStart(site))).compose(r -> {
+      Map<String, String> starts = new java.util.TreeMap<>();
+      if (r != null) for (String k : r.getKeys()) starts.put(k, r.get(k).toString());
+      String from = starts.get(day);
+      if (from == null) return Future.succeededFuture(Optional.<DayRange>empty());
+      Optional<String> next = starts.entrySet().stream().filter(e -> e.getKey().compareTo(day) > 0)
+          .map(Map.Entry::getValue).min(EventStream::compare);
+      if (next.isPresent()) return Future.succeededFuture(Optional.of(new DayRange(from, "(" + next.get())));
+      return store.send(Request.cmd(Command.XREVRANGE).arg(SiteKeys.events(site)).arg("+").arg("-").arg("COUNT").arg(1))
+          .map(last -> last == null || last.size() == 0 ? Optional.<DayRange>empty()
+              : Optional.of(new DayRange(from, last.get(0).get(0).toString())));
     });
   }
 
-  /** The day's entries of one type ({@code shot}), oldest first: the day's stream read page by page from its first event. */
+  /** The day's entries of one type ({@code shot}), oldest first: the day's range read a page at a time. */
   public Future<List<Entry>> dayOf(String site, String day, String type) {
-    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.dayStart(site)).arg(day)).compose(r -> {
+    return dayRange(site, day).compose(range -> {
       List<Entry> out = new ArrayList<>();
-      if (r == null) return Future.succeededFuture(out);
-      return page(site, day, r.toString(), Integer.MAX_VALUE, e -> type.equals(e.get("type")), out);
+      if (range.isEmpty()) return Future.succeededFuture(out);
+      return ofType(site, range.get().from(), range.get().to(), type, out);
     });
+  }
+
+  private Future<List<Entry>> ofType(String site, String from, String to, String type, List<Entry> out) {
+    return read(site, from, to, TYPE_PAGE).compose(reply -> {
+      Page p = page(reply, TYPE_PAGE);
+      for (Entry e : p.entries()) if (type.equals(e.get("type"))) out.add(e);
+      return p.next().isPresent() ? ofType(site, p.next().get(), to, type, out) : Future.succeededFuture(out);
+    });
+  }
+
+  /**
+   * Up to {@code count} entries of the site's stream from {@code from} to {@code to} (XRANGE bounds), one round trip:
+   * Redis's reply as it came, to be read into a {@link #page} where that costs no one (off the event loop).
+   */
+  public Future<Response> read(String site, String from, String to, int count) {
+    return store.send(Request.cmd(Command.XRANGE).arg(SiteKeys.events(site)).arg(from).arg(to).arg("COUNT").arg(count));
+  }
+
+  /** A {@link #read} reply of at most {@code count} entries as a page. */
+  public static Page page(Response reply, int count) {
+    List<Entry> out = new ArrayList<>(reply == null ? 0 : reply.size());
+    if (reply != null) for (Response e : reply) out.add(entry(e));
+    Optional<String> next = out.size() < count ? Optional.empty() : Optional.of("(" + out.get(out.size() - 1).id());
+    return new Page(out, next);
   }
 
   /**
@@ -89,25 +128,5 @@ public final class EventStream {
     Map<String, String> fields = new LinkedHashMap<>();
     for (int i = 0; i + 1 < f.size(); i += 2) fields.put(f.get(i).toString(), f.get(i + 1).toString());
     return new Entry(e.get(0).toString(), fields);
-  }
-
-  private Future<List<Entry>> page(String site, String day, String from, int limit, List<Entry> out) {
-    return page(site, day, from, limit, e -> true, out);
-  }
-
-  private Future<List<Entry>> page(String site, String day, String from, int limit, java.util.function.Predicate<Entry> wanted,
-      List<Entry> out) {
-    Request req = Request.cmd(Command.XRANGE).arg(SiteKeys.events(site)).arg(from).arg("+").arg("COUNT").arg(PAGE);
-    return store.send(req).compose(resp -> {
-      String last = null;
-      for (Response e : resp) {
-        Entry entry = entry(e);
-        last = entry.id();
-        if (day.equals(entry.get("day")) && wanted.test(entry)) out.add(entry);
-        if (out.size() >= limit) return Future.succeededFuture(out);
-      }
-      if (resp.size() < PAGE || last == null) return Future.succeededFuture(out);
-      return page(site, day, "(" + last, limit, wanted, out);
-    });
   }
 }

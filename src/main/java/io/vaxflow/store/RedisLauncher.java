@@ -20,12 +20,15 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.vaxflow.config.VaxflowConfig.Redis.Fsync;
 import redis.embedded.core.ExecutableProvider;
 
 /**
  * The embedded default: runs a real {@code redis-server} of the server's own — the one on
  * {@code PATH}, else the binary shipped inside {@code com.github.codemonstur:embedded-redis} — on a
- * loopback port, with append-only persistence ({@code appendfsync everysec}) in the data directory.
+ * loopback port, with append-only persistence in the data directory, fsynced as {@code redis.appendfsync}
+ * says: {@code always} by default (Redis answers a write once it is on disk, fsyncing once per event-loop cycle for
+ * every client served in it), so a power cut that takes the server and its Redis together loses nothing acknowledged.
  * A JVM shutdown hook stops it on exit. It talks to the redis-server it starts (is it ready, whose is
  * it) through the Vert.x Redis client, on a small Vert.x of its own with daemon threads.
  *
@@ -62,14 +65,19 @@ public final class RedisLauncher {
     this.shutdownHook = new Thread(this::stopQuietly, "redis-launcher-shutdown-" + port);
   }
 
-  /** Starts redis-server on a free loopback port with its data (and {@code redis.log}) in {@code dataDir}. */
+  /** Starts redis-server on a free loopback port with its data (and {@code redis.log}) in {@code dataDir}, fsync always. */
   public static RedisLauncher start(Path dataDir) throws IOException {
+    return start(dataDir, Fsync.ALWAYS);
+  }
+
+  /** As {@link #start(Path)}, its append-only file fsynced as {@code fsync} says. */
+  public static RedisLauncher start(Path dataDir, Fsync fsync) throws IOException {
     Path dir = prepare(dataDir);
     Path binary = binary(dir);
     IOException last = null;
     for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt++) {
       try {
-        return launch(binary, dir, freePort());
+        return launch(binary, dir, freePort(), fsync);
       } catch (PortTakenException e) {
         last = e;
         LOG.warn("{}; trying another port", e.getMessage());
@@ -82,7 +90,7 @@ public final class RedisLauncher {
   public static RedisLauncher start(Path dataDir, int port) throws IOException {
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
     Path dir = prepare(dataDir);
-    return launch(binary(dir), dir, port);
+    return launch(binary(dir), dir, port, Fsync.ALWAYS);
   }
 
   /** {@code redis://127.0.0.1:<port>}. */
@@ -164,13 +172,13 @@ public final class RedisLauncher {
     return dir;
   }
 
-  private static RedisLauncher launch(Path binary, Path dir, int port) throws IOException {
+  private static RedisLauncher launch(Path binary, Path dir, int port, Fsync fsync) throws IOException {
     stopLeftover(dir);
     Path logFile = dir.resolve("redis.log");
     long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
     Process process = new ProcessBuilder(binary.toString(),
         "--port", Integer.toString(port), "--bind", LOOPBACK, "--dir", dir.toString(),
-        "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--protected-mode", "yes",
+        "--appendonly", "yes", "--appendfsync", fsync.word(), "--save", "", "--daemonize", "no", "--protected-mode", "yes",
         "--logfile", logFile.toString(), "--pidfile", dir.resolve("redis.pid").toString())
         .directory(dir.toFile())
         .redirectErrorStream(true)

@@ -33,8 +33,11 @@ public final class ScriptArgs {
   /** away, back: a ticket by its number and the day its track token was made for (the person's own phone). */
   public record OfTrackedTicket(String number, String day) {}
 
-  /** tick: due timers handled in one run, at most. */
-  public record Tick(int most) {}
+  /**
+   * tick: due timers handled in one run, at most; {@code floors} the highest number of each category (A, P, W)
+   * the server saw issued today (a restarted Redis has its numbering lifted above them first).
+   */
+  public record Tick(int most, java.util.Map<String, Long> floors) {}
 
   /** say: due sayings claimed at most, and how late a saying may still be said. */
   public record Say(int most, long staleMs) {}
@@ -50,7 +53,7 @@ public final class ScriptArgs {
   /** The highest sequence number of a day and category this server saw issued. */
   public record Highest(String day, String category, long seq) {}
 
-  /** restore: 'start' | 'reset', the configured settings, the numbering to stay above. */
+  /** restore: 'start' | 'reset' | 'restart', the configured settings, the numbering to stay above. */
   public record Restore(String reason, List<Setting> settings, List<Highest> highest) {}
 
   /** checkin: the appointment as the registry (or the signed voucher) told it. */
@@ -63,7 +66,20 @@ public final class ScriptArgs {
    * sealed ({@code security/PersonalData}), {@code person} the person's keyed hash ('' when none is known).
    */
   public record Checkin(String mode, String code, String idemKey, String name, String idNumber, String person, int dose,
-                        long earlyMs, String device, List<Limit> buckets, Appointment appointment) {}
+                        long earlyMs, String device, List<Limit> buckets, Appointment appointment,
+                        java.util.Map<String, Long> floors) {
+
+    /** Without floors: {@code SiteFlow.checkin} adds the server's ({@link #withFloors}). */
+    public Checkin(String mode, String code, String idemKey, String name, String idNumber, String person, int dose,
+                   long earlyMs, String device, List<Limit> buckets, Appointment appointment) {
+      this(mode, code, idemKey, name, idNumber, person, dose, earlyMs, device, buckets, appointment, null);
+    }
+
+    /** The same check-in, numbered above {@code floors}: the highest number of each category the server saw issued today. */
+    public Checkin withFloors(java.util.Map<String, Long> floors) {
+      return new Checkin(mode, code, idemKey, name, idNumber, person, dose, earlyMs, device, buckets, appointment, floors);
+    }
+  }
 
   /** kiosk_gate: the kiosk's credential hash ('' for the demo's local computer), then one limit per bucket key. */
   public record KioskGate(String device, List<Limit> buckets) {}

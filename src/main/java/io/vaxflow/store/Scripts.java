@@ -45,6 +45,7 @@ public final class Scripts {
   private record Loaded(Script<?> script, String source, String sha) {}
 
   private final Redis redis;
+  private final StoreOutages outages = new StoreOutages();
   private final long timeoutMs;
   private final int waitReplicas;
   private final Map<Script<?>, Loaded> scripts = new LinkedHashMap<>();
@@ -140,12 +141,12 @@ public final class Scripts {
     long waitMs = Math.max(1, timeoutMs / 2);
     return redis.batch(List.of(call, Request.cmd(Command.WAIT).arg(waitReplicas).arg(waitMs)))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(unbatched(err)))
+        .recover(err -> Future.failedFuture(outage(unbatched(err))))
         .compose(replies -> {
           int confirmed = replies.get(1).toInteger();
           if (confirmed < waitReplicas) {
-            return Future.failedFuture(new StoreUnavailable(new io.vertx.core.VertxException(
-                confirmed + " of " + waitReplicas + " replicas confirmed the write within " + waitMs + " ms", true)));
+            return Future.failedFuture(outage(new StoreUnavailable(new io.vertx.core.VertxException(
+                confirmed + " of " + waitReplicas + " replicas confirmed the write within " + waitMs + " ms", true))));
           }
           return Future.succeededFuture(replies.get(0));
         });
@@ -165,11 +166,19 @@ public final class Scripts {
 
   private static final java.util.regex.Pattern BATCH_ERROR = java.util.regex.Pattern.compile("^ERR \\[\\d+\\] (.*)", java.util.regex.Pattern.DOTALL);
 
-  /** Any Redis command with the store's timeout; connection problems become {@link StoreUnavailable}. */
+  /**
+   * Any Redis command with the store's timeout; connection problems and refusals to write (OOM, READONLY, MISCONF)
+   * become {@link StoreUnavailable}, logged in proportion ({@link StoreOutages}).
+   */
   public Future<Response> send(Request request) {
     return redis.send(request)
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(StoreUnavailable.isScriptOrCommandError(err) ? err : new StoreUnavailable(err)));
+        .recover(err -> Future.failedFuture(StoreUnavailable.isScriptOrCommandError(err) ? err : outage(new StoreUnavailable(err))));
+  }
+
+  private Throwable outage(Throwable err) {
+    if (err instanceof StoreUnavailable e) outages.met(e);
+    return err;
   }
 
   /** The includes a script names in its header: "-- include: site, tokens" ("(core only)": none). */

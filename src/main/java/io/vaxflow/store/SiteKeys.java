@@ -221,6 +221,14 @@ public final class SiteKeys {
     return Site.TICKET.of(site, day, number);
   }
 
+  /**
+   * A key of the site's slot that is never written: {@code /health} probes each site with a write of nothing to it
+   * ({@code SETRANGE key 0 ""}), which a full, read-only or disk-failing Redis refuses like any write.
+   */
+  public static String probe(String site) {
+    return prefix(site) + ":probe";
+  }
+
   public static String dayStart(String site) {
     return Site.DAY_START.of(site);
   }

@@ -27,7 +27,8 @@ final class Errors {
       }
       send(ctx, r.status(), r.code(), r.getMessage(), r.details());
     } else if (err instanceof StoreUnavailable || isTimeout(err)) {
-      LOG.warn("store unavailable for {} {}: {}", ctx.request().method(), ctx.request().path(), err.getMessage());
+      // logged where it is met, once a minute at most (store/StoreOutages): not once per request
+      LOG.debug("store unavailable for {} {}: {}", ctx.request().method(), ctx.request().path(), err.getMessage());
       ctx.response().putHeader("Retry-After", "2");
       send(ctx, ErrorCode.UNAVAILABLE, null);
     } else if (err == null || ctx.statusCode() != 500 && ctx.statusCode() > 0) {

@@ -30,6 +30,8 @@ final class ManagerRoutes {
   private final MonitorViews monitorViews;
   private final SiteMetrics siteMetrics;
   private final EventStream events;
+  /** The turns this server's events.csv exports take (one page at a time for all of them). */
+  private final EventsCsv.Turns exports = new EventsCsv.Turns();
 
   ManagerRoutes(Views views, MonitorViews monitorViews, SiteMetrics siteMetrics, EventStream events) {
     this.views = views;
@@ -104,9 +106,6 @@ final class ManagerRoutes {
     SiteFlow flow = SiteParams.flow(ctx);
     String dayParam = ctx.request().getParam("day");
     LocalDate day = dayParam == null ? flow.today() : LocalDate.parse(dayParam);
-    events.day(flow.site().id(), day.toString(), Optional.empty(), 500_000).onSuccess(entries ->
-        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"" + flow.site().id() + "-" + day + ".csv\"")
-            .end(EventsCsv.of(entries, views))).onFailure(ctx::fail);
+    EventsCsv.send(ctx, events, views, exports, flow.site().id(), day.toString());
   }
 }

@@ -95,6 +95,23 @@ public final class Benchmark {
   private static final boolean SEARCH_ONLY = "only".equals(System.getProperty("bench.search"));
   /** {@code -Dbench.metrics=only}: just the dashboard's request time at a 300- and a 10,000-person day. */
   private static final boolean METRICS_ONLY = "only".equals(System.getProperty("bench.metrics"));
+  /**
+   * {@code -Dbench.fsync=only}: what the power-cut defences cost check-ins: fixed rates with the embedded Redis'
+   * append-only file fsynced every second, then always (the default), alternating, twice (bench/fsync.md, or
+   * {@code -Dbench.fsync.out}). With {@code -Dbench.server.jar} naming a build without the floors and the run-id check
+   * (main before issue 17's durability), the same rows without them.
+   */
+  private static final boolean FSYNC_ONLY = "only".equals(System.getProperty("bench.fsync"));
+  private static final String FSYNC_OUT = System.getProperty("bench.fsync.out", "bench/fsync.md");
+  private static final int[] FSYNC_RATES = Arrays.stream(System.getProperty("bench.fsync.rates", "250,1000").split(","))
+      .mapToInt(Integer::parseInt).toArray();
+  /** {@code -Dbench.server.jar}: the server's jar (default target/vaxflow.jar, e.g. another build to compare with). */
+  private static final Path SERVER_JAR = Path.of(System.getProperty("bench.server.jar", "target/vaxflow.jar"));
+  /**
+   * {@code -Dbench.export=only}: check-in latency alone and while six exports of a 20,000-person day's events.csv
+   * run at once, again and again (bench/export.md; {@link Exports}).
+   */
+  private static final boolean EXPORT_ONLY = "only".equals(System.getProperty("bench.export"));
 
   /**
    * {@code -Dbench.phones=only}: just the phones following their tickets ({@link #phones}), spliced into
@@ -109,8 +126,8 @@ public final class Benchmark {
   private final StringBuilder out = new StringBuilder();
   private final Vertx vertx = Vertx.vertx();
   private HttpClient http;
-  private int port;
-  private String cookie;
+  int port;
+  String cookie;
   private String csrf;
   private Process server;
   private String redisUrl;
@@ -125,6 +142,8 @@ public final class Benchmark {
     Path dir = Files.createTempDirectory("vaxflow-bench");
     RedisLauncher redis = RedisLauncher.start(dir.resolve("redis"));
     redisUrl = redis.url();
+    // the big day to export, laid before the server starts (its stream tails never read it)
+    if (EXPORT_ONLY) Exports.layDay(vertx, redis.url());
     port = freePort();
     server = startServer(redis.url(), dir);
     redisPid = redisPid(redis);
@@ -139,7 +158,7 @@ public final class Benchmark {
       line("");
       line("Run " + Instant.now() + " on " + machine.getInteger("nproc") + " cores (" + machine.getString("cpu") + "), "
           + machine.getLong("memoryMiB") + " MiB of memory, " + machine.getString("os") + ", Java " + machine.getString("java")
-          + ". Server: `java -jar target/vaxflow.jar` (own process, Redis " + redisVersion(redis) + " on loopback); "
+          + ". Server: `java -jar " + SERVER_JAR + "` (own process, Redis " + redisVersion(redis) + " on loopback); "
           + "load generator: this JVM, " + CONCURRENCY + " keep-alive connections, open loop, "
           + SECONDS + " s per fixed rate. Load average at the start: " + loadBefore + ".");
       line("");
@@ -162,6 +181,17 @@ public final class Benchmark {
       }
       if (METRICS_ONLY) {
         metricsDay(redis, dir);
+        return;
+      }
+      if (FSYNC_ONLY) {
+        fsync(redis);
+        Files.writeString(Path.of(FSYNC_OUT), out.toString());
+        return;
+      }
+      if (EXPORT_ONLY) {
+        login();
+        new Exports(this, server).run();
+        Files.writeString(Path.of("bench/export.md"), out.toString());
         return;
       }
       if (PHONES_ONLY) {
@@ -336,7 +366,7 @@ public final class Benchmark {
 
   private final AtomicLong seq = new AtomicLong();
 
-  private Buffer walkIn() {
+  Buffer walkIn() {
     long n = seq.incrementAndGet();
     return new JsonObject().put("walkIn", new JsonObject().put("name", "Bench Person")
         .put("idNumber", Ids.resident(34, n)).put("dose", 1)).toBuffer();
@@ -412,7 +442,7 @@ public final class Benchmark {
     return openLoop(report ? "fixed" : "warm-up", method, path, body, rate, seconds, report);
   }
 
-  private Run openLoop(String phase, String method, String path, java.util.function.Supplier<Buffer> body, int rate,
+  Run openLoop(String phase, String method, String path, java.util.function.Supplier<Buffer> body, int rate,
                        int seconds, boolean report) throws InterruptedException {
     int total = rate * seconds;
     long[] latencyNs = new long[total];
@@ -467,12 +497,12 @@ public final class Benchmark {
     return run;
   }
 
-  private static String row(Run r) {
+  static String row(Run r) {
     return String.format(Locale.ROOT, "| `%s` | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %.1f / %d | %s |", r.endpoint(),
         r.offered(), r.done(), r.p50(), r.p90(), r.p99(), r.max(), r.errors(), r.inFlightMean(), r.inFlightPeak(), r.cpu().text());
   }
 
-  private static final String RUN_HEAD = "| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors "
+  static final String RUN_HEAD = "| endpoint | offered /s | done /s | p50 ms | p90 ms | p99 ms | max ms | errors "
       + "| in flight mean / peak | CPU % server / Redis / load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
   private static double msD(long[] sortedNs, double q) {
@@ -503,7 +533,7 @@ public final class Benchmark {
    * xuhui, whose room is kept full: past its first few, every check-in takes the same path, a ticket queued in
    * the hall (one script, its events, its predicted wait). Calls are measured on their own (call-to-screen).
    */
-  private static final String CHECKIN = "/api/v1/sites/xuhui/checkins";
+  static final String CHECKIN = "/api/v1/sites/xuhui/checkins";
   /** Check-ins that each call someone to the room (pudong's room has 10,000 places), at fixed rates. */
   private static final String CALLING_CHECKIN = "/api/v1/sites/pudong/checkins";
   private static final int[] CALLING_RATES = {250, 500};
@@ -683,7 +713,7 @@ public final class Benchmark {
         .put("java", System.getProperty("java.version"));
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return f[0] + " " + f[1] + " " + f[2];
@@ -781,6 +811,43 @@ public final class Benchmark {
 
   private static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  // ---- the embedded Redis' fsync ----
+
+  /**
+   * Check-ins at fixed rates with the append-only file fsynced every second, then always (Redis fsyncs once per
+   * event-loop cycle, for every client served in it, before answering them), alternating, twice: the p99 of each.
+   */
+  private void fsync(RedisLauncher redis) throws Exception {
+    Redis client = Redis.createClient(vertx, redis.url());
+    java.util.Map<String, List<Run>> runsOf = new java.util.LinkedHashMap<>();
+    line("## Check-ins with appendfsync everysec and always (open loop, " + SECONDS + " s each, alternating, twice)");
+    line("");
+    line(RUN_HEAD.replace("| endpoint |", "| appendfsync | endpoint |").replace("|---|", "|---|---|"));
+    try {
+      for (int round = 1; round <= 2; round++) {
+        for (String policy : List.of("everysec", "always")) {
+          client.send(Request.cmd(Command.CONFIG).arg("SET").arg("appendfsync").arg(policy)).await();
+          for (int rate : FSYNC_RATES) {
+            Run r = openLoop("fsync-" + policy, "POST", CHECKIN, this::walkIn, rate, SECONDS, false);
+            line("| " + policy + " " + row(r));
+            runsOf.computeIfAbsent(policy + " " + rate, k -> new ArrayList<>()).add(r);
+          }
+        }
+      }
+    } finally {
+      client.close();
+    }
+    line("");
+    for (int rate : FSYNC_RATES) {
+      List<Run> every = runsOf.get("everysec " + rate);
+      List<Run> always = runsOf.get("always " + rate);
+      line(String.format(Locale.ROOT, "At %d/s: p99 everysec %s ms, always %s ms; p50 %s and %s ms.", rate,
+          range(every, Run::p99), range(always, Run::p99), range(every, Run::p50), range(always, Run::p50)));
+    }
+    line("");
+    line("Load average at the end: " + loadAverage() + ".");
   }
 
   // ---- warm-up ----
@@ -1805,8 +1872,8 @@ public final class Benchmark {
     List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
     String jvm = System.getProperty("bench.server.jvm", "").strip();
     if (!jvm.isEmpty()) command.addAll(List.of(jvm.split("\\s+")));
-    command.addAll(Files.exists(Path.of("target/vaxflow.jar"))
-        ? List.of("-jar", Files.copy(Path.of("target/vaxflow.jar"), dir.resolve("vaxflow.jar")).toString())
+    command.addAll(Files.exists(SERVER_JAR)
+        ? List.of("-jar", Files.copy(SERVER_JAR, dir.resolve("vaxflow.jar")).toString())
         : List.of("-cp", System.getProperty("java.class.path"), "io.vaxflow.Main"));
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
@@ -1879,7 +1946,7 @@ public final class Benchmark {
     throw new IllegalStateException("server did not become healthy; see its log");
   }
 
-  private static long rssKb(Process p) throws IOException {
+  static long rssKb(Process p) throws IOException {
     for (String l : Files.readAllLines(new File("/proc/" + p.pid() + "/status").toPath())) {
       if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
     }
@@ -1896,7 +1963,7 @@ public final class Benchmark {
     }
   }
 
-  private void line(String s) {
+  void line(String s) {
     out.append(s).append('\n');
     System.out.println(s);
   }

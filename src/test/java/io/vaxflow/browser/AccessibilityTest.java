@@ -102,7 +102,7 @@ class AccessibilityTest {
       Screens.awaitHoldingACalledTicket(tablet);
       check(tablet, "staff at desk-1 holding " + number + " (" + lang + ")", failures);
     }
-    tablet.driver.manage().deleteAllCookies();
+    tablet.signOut();
     tablet.get(base + "/sites/pudong/staff?lang=zh");
     tablet.waitVisible("#staff-id");
     check(tablet, "staff sign-in (zh)", failures);
@@ -128,7 +128,7 @@ class AccessibilityTest {
       settle(dash);
       check(dash, "dashboard signed in (" + lang + ")", failures);
     }
-    dash.driver.manage().deleteAllCookies();
+    dash.signOut();
     dash.get(base + "/sites/pudong/dashboard?lang=zh");
     dash.waitVisible("#staff-id");
     check(dash, "dashboard sign-in (zh)", failures);

@@ -71,7 +71,7 @@ class StaffPagesTest {
 
   @BeforeEach
   void signedOut() {
-    b.driver.manage().deleteAllCookies();
+    b.signOut();
     size(1280, 800);
   }
 
@@ -154,7 +154,7 @@ class StaffPagesTest {
   @Test
   void theObservationTabletNeverSaysNobodyIsThereWhileSomeoneIs() {
     for (String lang : List.of("en", "zh")) {
-      b.driver.manage().deleteAllCookies();
+      b.signOut();
       b.get(base + "/sites/pudong/observation?lang=" + lang);
       b.waitVisible("#staff-id");
       // what the list shows, at every change, from the sign-in on

@@ -480,6 +480,7 @@ class BookingTrustTest {
     Map<String, String> production = new HashMap<>(webhook());
     production.put("DEMO", "false");
     production.put("VOUCHER_SECRET", "a-production-secret-of-this-test");
+    production.put("PUBLIC_URL", "http://127.0.0.1"); // outside demo mode a server without it refuses to start
     production.put("VAXFLOW_BOOKING_CODESPERADDRESSHOUR", "3");
     TestCity prod = TestCity.on(city.redis, CLOCK, production);
     try {

@@ -16,10 +16,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,9 +121,7 @@ class EmptyRedisTest {
       stop.set(true);
       for (Thread t : kiosks) t.join(10_000);
 
-      Set<String> seen = new HashSet<>();
-      List<String> twice = new ArrayList<>();
-      for (String n : acknowledged) if (!seen.add(n)) twice.add(n);
+      List<String> twice = FlowKit.issuedTwice(acknowledged);
       System.out.printf("EmptyRedisTest: %d check-ins acknowledged (%d before Redis was emptied), %d numbers issued twice%n",
           acknowledged.size(), before, twice.size());
       assertEquals(List.of(), twice, "numbers acknowledged twice");

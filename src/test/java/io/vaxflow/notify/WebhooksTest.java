@@ -266,7 +266,7 @@ class WebhooksTest {
    * and the board, up all along, is not held up. Why a few seconds stand for an hour: once a failing delivery's backoff
    * has reached its cap (2 s here, 60 s by default) each further minute is the same retry again; the pending entries
    * of the stopped server are taken over after claimIdleSec (4 s here, 120 s by default), shown below; and what a
-   * longer outage adds is only more unread entries in the stream, which keeps about 200,000 per site (README).
+   * longer outage adds is only more unread entries in the stream, which keeps audit.retentionDays days of events (README).
    */
   @Test
   @Order(6)

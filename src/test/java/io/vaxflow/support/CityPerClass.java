@@ -61,6 +61,16 @@ public final class CityPerClass implements BeforeAllCallback, BeforeEachCallback
     return city;
   }
 
+  /**
+   * A fresh city now, {@code seed} run on its emptied Redis before the new server starts ({@link TestCity#reset(
+   * java.util.function.Consumer)}: data a test lays in directly); the class's field is set to it, and it is the one
+   * stopped after the last test.
+   */
+  public TestCity reset(java.util.function.Consumer<TestCity> seed) {
+    city = city.reset(seed);
+    return city;
+  }
+
   public Browser browser() {
     return browser;
   }

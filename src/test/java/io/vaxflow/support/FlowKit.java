@@ -270,4 +270,12 @@ public final class FlowKit {
   public static String idNumber(int series, int i) {
     return Ids.resident(series, 14_600 + i); // born from 1990 on
   }
+
+  /** The numbers acknowledged more than once (to two people), in the order the second came. */
+  public static List<String> issuedTwice(List<String> acknowledged) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<String> twice = new ArrayList<>();
+    for (String n : acknowledged) if (!seen.add(n)) twice.add(n);
+    return twice;
+  }
 }

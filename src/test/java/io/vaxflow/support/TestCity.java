@@ -74,6 +74,12 @@ public final class TestCity implements AutoCloseable {
    */
   private TestCity(RedisLauncher redis, String redisUrl, boolean ownsRedis, Map<String, String> overrides, Path configFile,
                    java.time.Clock clock, boolean flush) {
+    this(redis, redisUrl, ownsRedis, overrides, configFile, clock, flush, c -> { });
+  }
+
+  /** {@code seed}: what the test writes into the emptied Redis before the server starts (its tails then never read it). */
+  private TestCity(RedisLauncher redis, String redisUrl, boolean ownsRedis, Map<String, String> overrides, Path configFile,
+                   java.time.Clock clock, boolean flush, java.util.function.Consumer<TestCity> seed) {
     this.redis = redis;
     this.redisUrl = redisUrl;
     this.ownsRedis = ownsRedis;
@@ -103,6 +109,7 @@ public final class TestCity implements AutoCloseable {
     this.vertx = Vertx.vertx(io.vaxflow.Main.vertxOptions());
     this.redisClient = Redis.createClient(vertx, io.vaxflow.store.RedisDeployment.options(config.redis(), redisUrl));
     if (flush) redis(Command.FLUSHALL);
+    seed.accept(this);
     this.server = (clock == null ? VaxflowServer.start(vertx, config, redisUrl)
         : VaxflowServer.start(vertx, config, redisUrl, clock)).await();
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
@@ -120,10 +127,18 @@ public final class TestCity implements AutoCloseable {
    * test's own on the same Redis must be stopped first.
    */
   public TestCity reset() {
+    return reset(c -> { });
+  }
+
+  /**
+   * As {@link #reset()}, with {@code seed} run on the emptied Redis before the new server starts (data a test lays
+   * in directly, e.g. a big day's events, which the server's stream tails then start after).
+   */
+  public TestCity reset(java.util.function.Consumer<TestCity> seed) {
     if (redis == null) throw new IllegalStateException("reset() needs the city's own redis-server");
     stopServer();
     if (clock instanceof SimClock simulated) simulated.rewind();
-    TestCity fresh = new TestCity(redis, redisUrl, ownsRedis, overrides, configFile, clock, true);
+    TestCity fresh = new TestCity(redis, redisUrl, ownsRedis, overrides, configFile, clock, true, seed);
     ownsRedis = false; // handed on: closing this one later stops nothing more
     return fresh;
   }
@@ -286,6 +301,11 @@ public final class TestCity implements AutoCloseable {
   }
 
   // ---- Redis ----
+
+  /** The test's own Redis client (for requests built elsewhere, e.g. {@link BigDay}). */
+  public Redis redisClient() {
+    return redisClient;
+  }
 
   public Response redis(Command cmd, Object... args) {
     Request req = Request.cmd(cmd);
