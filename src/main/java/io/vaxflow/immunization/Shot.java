@@ -36,6 +36,14 @@ public record Shot(
         Optional.ofNullable(h.get("deliveredAt")).filter(s -> !s.isEmpty()).map(s -> Instant.ofEpochMilli(number(s, 0)))));
   }
 
+  private static final java.util.regex.Pattern TICKET_DAY = java.util.regex.Pattern.compile("-(\\d{4}-\\d{2}-\\d{2})-[^-]+-d\\d+$");
+
+  /** The day of the ticket it was given to (its id's: a ticket may outlive the day it was issued), else the shot's. */
+  public String ticketDay() {
+    java.util.regex.Matcher m = TICKET_DAY.matcher(shotId);
+    return m.find() ? m.group(1) : day;
+  }
+
   /** The id of dose {@code dose} given to the ticket {@code number} of {@code day} at {@code site} (issue 16's contract). */
   public static String id(String site, String day, String number, int dose) {
     return site + "-" + day + "-" + number + "-d" + dose;

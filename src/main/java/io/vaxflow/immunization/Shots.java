@@ -24,6 +24,8 @@ public final class Shots {
 
   /** The stream event of a shot (lua/done.lua at a booth): its fields name the shot, never the person. */
   public static final String EVENT = "shot";
+  /** Shots (or people) asked of Redis at once when a whole day is read. */
+  private static final int CHUNK = 100;
 
   private final Scripts store;
   private final EventStream events;
@@ -46,14 +48,27 @@ public final class Shots {
 
   /** The shots given at {@code site} on {@code day}, in the order they were given (those whose record is still kept). */
   public Future<List<Shot>> day(String site, String day) {
-    return events.dayOf(site, day, EVENT).compose(entries -> {
-      List<Future<Optional<Shot>>> each = new ArrayList<>();
-      for (EventStream.Entry e : entries) each.add(shot(site, e.get("shotId")));
-      return Future.all(each).map(all -> {
-        List<Shot> out = new ArrayList<>();
-        each.forEach(f -> f.result().ifPresent(out::add));
-        return out;
-      });
+    return events.dayOf(site, day, EVENT).compose(entries -> inChunks(entries, e -> shot(site, e.get("shotId"))))
+        .map(found -> found.stream().flatMap(Optional::stream).toList());
+  }
+
+  /** Who each of {@code shots} was given to ({@link #person}), in the same order. */
+  public Future<List<Shot.Person>> people(List<Shot> shots) {
+    return inChunks(shots, this::person);
+  }
+
+  /** {@code ask} of every item, {@link #CHUNK} at a time (a day of a big site is thousands: never all at once), in order. */
+  static <T, R> Future<List<R>> inChunks(List<T> items, java.util.function.Function<T, Future<R>> ask) {
+    List<R> out = new ArrayList<>(items.size());
+    return chunk(items, 0, ask, out).map(v -> out);
+  }
+
+  private static <T, R> Future<Void> chunk(List<T> items, int from, java.util.function.Function<T, Future<R>> ask, List<R> out) {
+    if (from >= items.size()) return Future.succeededFuture();
+    List<Future<R>> each = items.subList(from, Math.min(items.size(), from + CHUNK)).stream().map(ask).toList();
+    return Future.all(each).compose(v -> {
+      each.forEach(f -> out.add(f.result()));
+      return chunk(items, from + CHUNK, ask, out);
     });
   }
 
@@ -62,7 +77,7 @@ public final class Shots {
    * ({@code security/PersonalData}); {@link Shot.Person#UNKNOWN}'s empty strings for what is erased or was never kept.
    */
   public Future<Shot.Person> person(Shot shot) {
-    Future<Response> ticket = store.send(Request.cmd(Command.HMGET).arg(SiteKeys.ticket(shot.site(), shot.day(), shot.number()))
+    Future<Response> ticket = store.send(Request.cmd(Command.HMGET).arg(SiteKeys.ticket(shot.site(), shot.ticketDay(), shot.number()))
         .arg("name").arg("idNumber").arg("person"));
     Future<Response> appt = shot.appointment().isEmpty() ? Future.succeededFuture(null)
         : store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(shot.site(), shot.appointment()))

@@ -19,8 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -65,15 +63,10 @@ public final class ImmunizationRoutes {
     SiteFlow flow = SiteParams.flow(ctx);
     String site = flow.site().id();
     String day = Optional.ofNullable(ctx.request().getParam("day")).orElse(flow.today().toString());
-    shots.day(site, day).compose(list -> {
-      List<Future<Shot.Person>> people = new ArrayList<>();
-      for (Shot s : list) people.add(shots.person(s)); // the record says who only as the config allows (Fhir)
-      return Future.all(people).compose(all -> {
-        List<Shot.Person> each = people.stream().map(Future::result).toList();
+    // the people as the record may name them (Fhir: their key, or in patient: document mode their ID number and name)
+    shots.day(site, day).compose(list -> shots.people(list)
         // HAPI's encoding off the event loop (its first use scans the FHIR model)
-        return vertx.executeBlocking(() -> Fhir.json(fhir.bundle(site, day, list, each, flow.now())), false);
-      });
-    }).onSuccess(body -> ctx.response().setStatusCode(200).putHeader("Content-Type", Fhir.JSON + "; charset=utf-8").end(body))
+        .compose(people -> vertx.executeBlocking(() -> Fhir.json(fhir.bundle(site, day, list, people, flow.now())), false))).onSuccess(body -> ctx.response().setStatusCode(200).putHeader("Content-Type", Fhir.JSON + "; charset=utf-8").end(body))
         .onFailure(ctx::fail);
   }
 

@@ -127,6 +127,32 @@ class FhirMappingTest {
   }
 
   @Test
+  void aShotsTicketIsTheDayInItsIdAndADayIsReadInChunksInOrder() {
+    Shot late = new Shot("pudong-east", "pudong-east-2026-11-23-A120-d2", "corona-vac", "L1", "", 2,
+        Instant.parse("2026-11-23T16:05:00Z"), "booth", "booth-1", "2026-11-24", "A120", "", "", Optional.empty());
+    assertEquals("2026-11-23", late.ticketDay(), "checked in before midnight, the shot after it");
+    List<Integer> items = java.util.stream.IntStream.range(0, 250).boxed().toList();
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      List<Integer> out = Shots.inChunks(items, i -> {
+        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        io.vertx.core.Promise<Integer> p = io.vertx.core.Promise.promise();
+        vertx.setTimer(1 + (i * 7) % 5, t -> {
+          inFlight.decrementAndGet();
+          p.complete(i * 2);
+        });
+        return p.future();
+      }).await();
+      assertEquals(items.stream().map(i -> i * 2).toList(), out, "every answer, in the order asked");
+      assertEquals(100, most.get(), "at most a chunk at once");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
   void aProductTheConfigNoLongerHasIsNamedByItsId() {
     Shot s = new Shot("pudong", "pudong-2026-11-24-A009-d1", "old-vac", "L1", "", 1, Instant.parse("2026-11-24T02:00:00Z"),
         "booth", "booth-1", "2026-11-24", "A009", "", "", Optional.empty());
