@@ -7,7 +7,8 @@ import io.vaxflow.security.SigningKey;
 import java.util.List;
 
 /**
- * The keys the sites sign vaccination certificates with (README "The immunization record and certificates"): Ed25519 private keys, PKCS#8 in
+ * The keys the sites sign vaccination certificates with (README "The immunization record and certificates"):
+ * Ed25519 private keys, PKCS#8 in
  * base64 ({@code openssl genpkey -algorithm ed25519 | sed '1d;$d'}), each for one site. A site signs with its last key
  * not {@code retired}; a retired key still verifies what it signed (it stays in {@code /.well-known/vaxflow-keys}).
  * Give the key from the environment, not the file: {@code VAXFLOW_CERTIFICATES_KEYS_<ID>_PRIVATEKEY}. In demo mode a

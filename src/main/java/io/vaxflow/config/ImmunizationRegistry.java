@@ -4,7 +4,8 @@ import static io.vaxflow.config.Checked.quote;
 import static io.vaxflow.config.Checked.require;
 
 /**
- * The city's immunization registry (README "The immunization record and certificates"): every shot given here is delivered to the FHIR
+ * The city's immunization registry (README "The immunization record and certificates"): every shot given here is
+ * delivered to the FHIR
  * server at {@code url} (its base URL) as an {@code Immunization}, at least once, like the webhooks' events
  * ({@code notify}'s retries and take-over); empty: not delivered. {@code authorization}: the {@code Authorization}
  * header each delivery carries (e.g. {@code Bearer ...}), if the registry wants one. {@code token}: a Bearer token with

@@ -32,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Vaccination certificates (README "The immunization record and certificates"): what a person leaves with once released from observation, signed
+ * Vaccination certificates (README "The immunization record and certificates"): what a person leaves with once
+ * released from observation, signed
  * with their site's Ed25519 key so anyone can check it offline against the keys published at
  * {@code /.well-known/vaxflow-keys} (a JWK set). A certificate is a JWS in compact form (RFC 7515, {@code alg EdDSA},
  * RFC 8037): {@code base64url(header).base64url(claims).base64url(signature)}, the header naming the key
