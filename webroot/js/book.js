@@ -347,8 +347,16 @@ $('manage-form').addEventListener('submit', async (e) => {
     person = who;
     personCode = code;
     showHeld(found.bookings || [], '');
+    nextDose(found.nextDose);
   });
 });
+
+/** A dose given offers the next one of its series: from which day it may be booked (none: nothing said). */
+function nextDose(next) {
+  const box = $('next-dose');
+  box.hidden = !next;
+  box.textContent = next ? t('page.nextDose', { dose: next.dose, day: next.earliestDay }) : '';
+}
 
 function heldStatus(text) {
   const box = $('held-status');

@@ -1,6 +1,7 @@
 // dashboard.js — the site manager's dashboard: live counts and capacities per stage (the site's
 // .state over the bridge), and every 5 s the day's figures from GET /metrics: wait percentiles,
-// throughput per hour, station utilisation (with pause/resume), displays, the registry breaker,
+// throughput per hour, the doses given and wasted (per hour, per lot, open vials, the standby list),
+// station utilisation (with pause/resume), displays, the registry breaker,
 // rate limits and alerts, each with its advice and (when one press can do it) its action. Capacities
 // are changed with PUT /settings; walk-ins, closing early and reinstating a no-show from "Site today";
 // every action asks for a confirmation first.
@@ -100,6 +101,7 @@ function render() {
   renderStages();
   renderKpis();
   renderThroughput();
+  renderDoses();
   renderStations();
   renderAlerts();
   renderDisplays();
@@ -167,6 +169,39 @@ function renderThroughput() {
     { key: 'released', label: t('page.released'), cls: 'bar-released' },
   ];
   replaceChildren($('throughput'), barChart(rows, series, { title: t('page.throughputLabel'), width: 760, height: 380 }));
+}
+
+// The day's doses: given and wasted (and the waste rate), per hour and per lot; the open vials with the time they have
+// left (as of the figures); the standby list's invitations.
+function renderDoses() {
+  const d = metrics.doses;
+  if (!d) return;
+  $('doses-given').textContent = fmt(d.given);
+  $('doses-wasted').textContent = fmt(d.wasted);
+  $('doses-rate').textContent = new Intl.NumberFormat(htmlLang(lang), { style: 'percent', maximumFractionDigits: 1 }).format(d.wasteRate);
+  const rows = d.byHour.map((h) => ({ label: String(h.hour).padStart(2, '0'), values: { given: h.given, wasted: h.wasted } }));
+  const series = [
+    { key: 'given', label: t('page.doses.given'), cls: 'bar-given' },
+    { key: 'wasted', label: t('page.doses.wasted'), cls: 'bar-wasted' },
+  ];
+  replaceChildren($('doses-hours'), barChart(rows, series, { title: t('page.doses.byHourLabel'), width: 760, height: 260 }));
+  replaceChildren($('doses-lots'), d.byLot.length
+    ? d.byLot.map((l) => el('tr', null, el('td', null, l.lot), el('td', null, l.product),
+      el('td', { class: 'num' }, fmt(l.given)), el('td', { class: 'num' }, fmt(l.wasted))))
+    : [el('tr', null, el('td', { colspan: '4', class: 'muted' }, t('page.doses.noLots')))]);
+  replaceChildren($('doses-vials'), d.openVials.length
+    ? d.openVials.map((v) => el('li', { 'data-station': v.station }, t(v.secondsLeft > 0 ? 'page.doses.vial' : 'page.doses.expired', {
+      station: stationLabel(v.station), lot: v.lot, left: fmt(v.dosesLeft), time: countdown(v.secondsLeft) })))
+    : [el('li', { class: 'muted' }, t('page.doses.noVials'))]);
+  $('doses-standby').textContent = t('page.doses.standby', {
+    waiting: fmt(d.standby.waiting), invited: fmt(d.standby.invited), accepted: fmt(d.standby.accepted),
+    gone: fmt(d.standby.gone), out: fmt(d.standby.out) });
+}
+
+/** 4:05:09 — hours, minutes and seconds left. */
+function countdown(sec) {
+  const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60), s = sec % 60;
+  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }
 
 function stationLabel(id) {

@@ -11,22 +11,30 @@
 -- A.remindAt  when the booking's reminder is due (ms: the day before, notify.reminderAt); at once if that is past
 -- A.changed   '' a new booking; else what a change changed ('day', 'site,anaphylaxisHistory', ...)
 -- A.previous  (a change) 'site/code' of the booking this one replaces
--- include: site, stats
+-- A.epochDay  A.day as days since 1970-01-01: the lots not expired by then hold its doses (lib/doses.lua)
+-- Where the site's stock is required (cfg.stockRequired), a booking also takes one of the doses expected that day; refused
+-- NO_CAPACITY with reason SLOTS (no slot with room left) or DOSES (a slot, but no dose left for it).
+-- include: site, stats, doses
 if not site_ready() then return fail('STORE_RESET') end
 local code, book_day = A.code, A.day
 -- closed early today by its manager (site_mode.lua): no slot left today; the dispatcher tries the next site
-if book_day == DAY and settings_cache['closedOn'] == DAY then return fail('NO_CAPACITY', {closedEarly = true}) end
+if book_day == DAY and settings_cache['closedOn'] == DAY then return fail('NO_CAPACITY', {reason = 'SLOTS', closedEarly = true}) end
 local cap, keep = A.slotCapacity, A.keepSec
 local slots_key = P .. 'slots:' .. book_day
 for _, s in ipairs(A.slots) do
   local slot, start = s.slot, s.start
   if tonumber(redis.call('HGET', slots_key, slot) or '0') < cap then
+    if setting('stockRequired') == 1 then
+      local left, usable, booked = doses_bookable(book_day, A.epochDay)
+      if left < 1 then return fail('NO_CAPACITY', {reason = 'DOSES', doses = usable, booked = booked}) end
+    end
     local position = redis.call('HINCRBY', slots_key, slot, 1)
     redis.call('EXPIRE', slots_key, keep)
     local key = P .. 'appt:' .. code
     redis.call('HSET', key, 'code', code, 'name', A.name, 'idType', A.idType, 'idNumber', A.idNumber, 'person', A.person,
                'phone', A.phone, 'dose', A.dose, 'priority', A.priority, 'day', book_day, 'slot', slot, 'slotStart', start,
                'createdAt', tostring(NOW), 'anaphylaxis', A.anaphylaxisHistory and '1' or '0')
+    if setting('stockRequired') == 1 then dose_booked(code, book_day, start) end
     redis.call('EXPIRE', key, keep)
     redis.call('ZADD', P .. 'erase', A.eraseAt, 'a|' .. code)
     if A.changed == '' then
@@ -40,4 +48,4 @@ for _, s in ipairs(A.slots) do
     return reply({ok = true, position = position, appointment = hgetall(key)})
   end
 end
-return fail('NO_CAPACITY')
+return fail('NO_CAPACITY', {reason = 'SLOTS'})

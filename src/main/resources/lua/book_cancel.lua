@@ -7,8 +7,9 @@
 -- A.code       the appointment's code
 -- A.reason     cancelled | changed | erased
 -- A.movedTo    (changed) 'site/code' of the booking that replaces it
+-- A booking that still holds a dose lets it go (lib/doses.lua): a later booking may have it.
 -- Returns {ok, day, slot} or {err = NO_BOOKING | ALREADY_CHECKED_IN (number) | STORE_RESET}.
--- include: site, stats
+-- include: site, stats, doses
 if not site_ready() then return fail('STORE_RESET') end
 local key = P .. 'appt:' .. A.code
 local a = redis.call('HMGET', key, 'day', 'slot')
@@ -22,6 +23,7 @@ else
   local slots_key = P .. 'slots:' .. a[1]
   if tonumber(redis.call('HGET', slots_key, a[2]) or '0') > 0 then redis.call('HINCRBY', slots_key, a[2], -1) end
 end
+dose_let_go(A.code)
 redis.call('ZREM', P .. 'reminders', A.code)
 redis.call('ZREM', P .. 'erase', 'a|' .. A.code)
 redis.call('DEL', key)

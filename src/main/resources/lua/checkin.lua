@@ -11,7 +11,7 @@
 -- KEYS[2], KEYS[3]  optional rate-limit buckets (the kiosk, the site), A.buckets their
 --                   [{rate, burst}] (absent when the caller already took the tokens, before
 --                   asking the registry)
--- A.appointment {day, slotStart (ms), category A|P}   (modes appt and offline)
+-- A.appointment {day, slotStart (ms), category A|P|S}   (modes appt and offline; S a standby invitation)
 -- A.floors      {A, P, W}: the highest number of each category the server saw issued today (its replies,
 --               its stream tail): numbering continues above it even on a Redis that lost its last writes
 -- The used-set (P..'used:'..code) makes a voucher good for one ticket, online or offline. An ID
@@ -19,8 +19,9 @@
 -- second ticket with the same ID number is marked (sameIdAs) for the desk, which sees the person.
 -- Returns {ok, replay, ticket, counts, redis (its run id), restarted} or {err = VOUCHER_WRONG_DAY (day) |
 -- TOO_EARLY (from) | ALREADY_CHECKED_IN (number) | RATE_LIMITED (retryAfterMs) | DEVICE_REVOKED | DEVICE_REQUIRED |
--- STORE_RESET}.
--- include: site, tokens, waits, stats, devices
+-- STANDBY_GONE | STORE_RESET}. A standby invitation (category S) checks in while the site's open vials still hold a
+-- dose beyond the people expected (lib/doses.lua), else STANDBY_GONE.
+-- include: site, tokens, waits, stats, devices, stock, doses
 if not site_ready() then return fail('STORE_RESET') end
 local floors = A.floors or {}
 local run_id, restarted = restart_check(floors)
@@ -67,6 +68,16 @@ if mode == 'appt' or mode == 'offline' then
   local used = redis.call('GET', used_key)
   if used then return fail('ALREADY_CHECKED_IN', {number = used}) end
   if NOW < slot_start - early then return fail('TOO_EARLY', {from = slot_start - early}) end
+  if category == 'S' then
+    -- a standby invitation (standby.lua): the first to come get the doses left over; later, or once it expired, gone
+    local invite = redis.call('HMGET', P .. 'appt:' .. code, 'expiresAt', 'lateMs')
+    redis.call('ZREM', P .. 'invites:' .. DAY, code)
+    if NOW > tonumber(invite[1] or '0') or standby_spare(tonumber(invite[2] or '0')) < 1 then
+      stock_day('standbyGone', 1)
+      return fail('STANDBY_GONE')
+    end
+    stock_day('standbyAccepted', 1)
+  end
 end
 
 -- The day's next number of the category that no ticket still in the site holds (people from an

@@ -4,7 +4,7 @@
 -- last one. A booking's code is not sent to a person who holds that dose already, nor to a phone whose day is full.
 -- KEYS[1] = 'vf:{city}'
 -- A.phone       the phone's key;  A.person  the person's key (PersonKey)
--- A.purpose     book | lookup | change | cancel | erase (for the message)
+-- A.purpose     book | lookup | change | cancel | erase | standby (for the message)
 -- A.hash        the code's keyed hash;  A.ref  the delivery's reference;  A.sealed  phone and code, sealed
 -- A.ttlMs       how long the code is good;  A.attempts  tries it takes
 -- A.perHour     codes one phone is sent an hour, at most

@@ -3,6 +3,7 @@
 --   book    the person's dose claimed for the city (pending until claim_set.lua records the booking, or gone after
 --           A.pendingMs) and a place among the phone's bookings of that day;
 --   lookup  the person's bookings made with this phone;
+--   standby the phone proven to join a site's standby list (the code used up);
 --   change, cancel, erase  the person's booking of that dose, if it was made with this phone (a change to another day
 --           needs a place among the phone's bookings of that day).
 -- The code stays good until a booking, change, cancellation or erasure uses it up (claim_set.lua, claim_drop.lua): a look-up
@@ -10,7 +11,7 @@
 -- KEYS[1] = 'vf:{city}'
 -- A.phone, A.person   the phone's and the person's keys;  A.hash  the keyed hash of the code given
 -- A.peer        true: a peer server vouched for the phone (it checked the code); no code here
--- A.purpose     book | lookup | change | cancel | erase
+-- A.purpose     book | lookup | change | cancel | erase | standby
 -- A.dose        the dose (0: every dose, lookup);  A.day  the day booked (book) or asked for (change; '' the same)
 -- A.maxPerPhone the bookings a phone may hold a day;  A.pendingMs  how long a claim waits for its booking
 -- A.keepSec     how long a day's list of a phone's bookings is kept
@@ -50,6 +51,10 @@ if A.purpose == 'book' then
   local family = C .. 'phone:' .. A.phone .. ':' .. A.day
   redis.call('SADD', family, A.person .. ':' .. A.dose)
   if redis.call('TTL', family) < A.keepSec then redis.call('EXPIRE', family, A.keepSec) end
+  return reply({ok = true})
+elseif A.purpose == 'standby' then
+  -- joining a standby list (standby_add.lua): the code is used up here
+  redis.call('DEL', C .. 'otp:' .. A.phone)
   return reply({ok = true})
 elseif A.purpose == 'lookup' then
   local held = {}

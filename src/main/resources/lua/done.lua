@@ -3,9 +3,10 @@
 -- recorded from the booth's open vial in the same round trip (lib/stock.lua): refused, with nothing
 -- changed, without an open vial (NO_OPEN_VIAL, where the site's stock is required), past the vial's
 -- time (VIAL_EXPIRED: the sweep counts its doses wasted) or its lot's expiry (LOT_EXPIRED), or with a
--- product not allowed for the ticket's dose (WRONG_PRODUCT).
+-- product not allowed for the ticket's dose (WRONG_PRODUCT). A booked patient's shot lets go of the dose its
+-- booking held (lib/doses.lua: the stock has one dose fewer now, so the day's bookable doses are unchanged).
 -- A.station  station id
--- include: site, waits, stats, stock
+-- include: site, waits, stats, stock, doses
 if not site_ready() then return fail('STORE_RESET') end
 local s = load_station(A.station)
 local t = held(s)
@@ -35,4 +36,5 @@ local given = shot and record_shot(s, t, shot) or nil
 -- the immunization registry is sent the person's name and ID number (immunizationRegistry.patient: document): the
 -- ticket keeps them until it has the shot (erase.lua waits; shot_delivered.lua clears the hold)
 if given and setting('recordHold') == 1 then redis.call('HSET', tkey(t), 'hold', given.shotId) end
+if kind == 'booth' then dose_let_go(t.appointment) end
 return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts(), shot = given})

@@ -41,7 +41,7 @@ if reason == 'start' and redis.call('EXISTS', NOWK) == 0 and redis.call('EXISTS'
       end
     end
   end
-  for _, category in ipairs({'A', 'P', 'W'}) do
+  for _, category in ipairs({'A', 'P', 'W', 'S'}) do
     for seq = 1, tonumber(redis.call('HGET', DAYK, 'seq:' .. category) or '0') do
       local num = category .. string.format('%03d', seq)
       if redis.call('EXISTS', tkey_on(DAY, num)) == 1 then

@@ -10,7 +10,7 @@
 -- lifted above the server's floors before anyone checks in.
 -- A.most     how many due timers at most
 -- A.floors   {A, P, W}: the highest number of each category the server saw issued today
--- include: site, waits, stats, stock
+-- include: site, waits, stats, stock, doses
 if not site_ready() then return fail('STORE_RESET') end
 local run_id, restarted = restart_check(A.floors)
 local due = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', NOW, 'LIMIT', 0, A.most)
@@ -27,6 +27,7 @@ for _, member in ipairs(due) do
         redis.call('ZADD', TIMERS, NOW + setting('arrivalTimeoutSec') * 1000, member)
       else
         transition(t, 'hall', 'no_show', 'no_show')
+        dose_let_go(t.appointment) -- a booked patient's dose goes back to the day's bookable ones (lib/doses.lua)
       end
     end
   elseif what == 'lease' then

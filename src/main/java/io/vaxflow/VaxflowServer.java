@@ -16,6 +16,7 @@ import io.vaxflow.dispatch.Dispatcher;
 import io.vaxflow.flow.DataGuard;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.flow.TimerSweep;
+import io.vaxflow.dispatch.Standby;
 import io.vaxflow.gateway.RateLimiter;
 import io.vaxflow.gateway.Devices;
 import io.vaxflow.gateway.Revocations;
@@ -157,6 +158,7 @@ public final class VaxflowServer {
                   config.notifications().inFlight()))
               : List.of();
           Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet(), receivers);
+          Standby standby = new Standby(config, flows);
           Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
@@ -176,7 +178,7 @@ public final class VaxflowServer {
             if ("checkin".equals(e.get("type"))) guard.seen(site, e.get("day"), e.get("number"));
           });
           return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
-              .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs())))
+              .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs(), standby::invite)))
               .compose(v -> webhooks.anyReceiver() ? vertx.deployVerticle(webhooks) : Future.succeededFuture())
               // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)
               .compose(v -> Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.ALERT)

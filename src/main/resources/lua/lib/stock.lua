@@ -9,7 +9,9 @@
 --                         (the lot's n-th vial opened), openedBy; gone once empty, discarded or past its time
 --   P..'shot:'..shotId    hash: one shot given (product, lot, expiry, dose, at, by, station, day, number, appointment,
 --                         personKey): what the immunization record is made from
---   P..'stock:'..D        hash: the day's doses given and wasted at the site: given, wasted, given:<lot>, wasted:<lot>
+--   P..'stock:'..D        hash: the day's doses given and wasted at the site: given, wasted, given:<lot>, wasted:<lot>,
+--                         given@<q>, wasted@<q> (quarter hour q = epoch ms / 900000); standbyInvited, standbyAccepted,
+--                         standbyGone (the standby list's invitations: lib/doses.lua)
 -- A lot keeps given + wasted + (doses left in its open vials) = opened x dosesPerVial; its doses left are
 -- vials x dosesPerVial and those of its open vials.
 -- The settings (P..'settings') hold cfg.stockRequired (1: a booth's done needs an open vial), cfg.discardMin.<product>
@@ -25,6 +27,8 @@ local function stock_day(field, by, lot)
   local key = P .. 'stock:' .. DAY
   redis.call('HINCRBY', key, field, by)
   if lot then redis.call('HINCRBY', key, field .. ':' .. lot, by) end
+  -- by quarter hour too (epoch ms / 900000, as lib/stats.lua): the dashboard sums them into local hours
+  if field == 'given' or field == 'wasted' then redis.call('HINCRBY', key, field .. '@' .. math.floor(NOW / 900000), by) end
   redis.call('EXPIRE', key, KEEP)
 end
 

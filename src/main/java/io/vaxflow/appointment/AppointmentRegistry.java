@@ -82,7 +82,7 @@ public final class AppointmentRegistry extends VerticleBase {
           .put("slot", a.getString("slot")).put("slotStart", Long.parseLong(a.getString("slotStart")))
           .put("priority", a.getString("priority", "")).put("name", personal.open(a.getString("name")))
           .put("idType", a.getString("idType", "resident")).put("idNumber", personal.open(a.getString("idNumber")))
-          .put("dose", Integer.parseInt(a.getString("dose", "1")))
+          .put("dose", Integer.parseInt(a.getString("dose", "1"))).put("category", a.getString("category", ""))
           .encode());
     });
   }

@@ -23,9 +23,9 @@ public final class RegistryClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
 
-  /** What the registry knows of an appointment. */
+  /** What the registry knows of an appointment; {@code category} S for a standby invitation ('' a booking: A or P). */
   public record Appointment(String code, String siteId, String day, long slotStart, String priority,
-                            String name, String idType, String idNumber, int dose) {}
+                            String name, String idType, String idNumber, int dose, String category) {}
 
   private final WebClient http; // kept in a field: an unreferenced client is closed mid-request
   private final CircuitBreaker breaker;
@@ -62,7 +62,7 @@ public final class RegistryClient {
             JsonObject a = r.bodyAsJsonObject();
             yield Future.succeededFuture(Optional.of(new Appointment(a.getString("code"), a.getString("siteId"),
                 a.getString("day"), a.getLong("slotStart"), a.getString("priority", ""), a.getString("name"),
-                a.getString("idType", "resident"), a.getString("idNumber"), a.getInteger("dose", 1))));
+                a.getString("idType", "resident"), a.getString("idNumber"), a.getInteger("dose", 1), a.getString("category", ""))));
           }
           case 404 -> Future.succeededFuture(Optional.<Appointment>empty());
           default -> Future.failedFuture("registry answered " + r.statusCode());

@@ -22,6 +22,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public record Voucher(String code, Optional<LocalDate> day, Optional<LocalTime> slot, Optional<String> category) {
 
+  /** The category of a standby invitation's voucher (a dose left over at the end of a day). */
+  public static final String STANDBY = "S";
+
   private static final String ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32
   private static final Pattern CODE = Pattern.compile("[A-Z]{2}[0-9A-HJKMNP-TV-Z]{8}");
   private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;

@@ -90,7 +90,9 @@ public final class Checkin {
   private Future<Result> attempt(SiteFlow flow, Request request, Optional<String> idempotencyKey, DeviceCaller kiosk) {
     SiteConfig site = flow.site();
     Instant now = flow.now();
-    if (!site.hours().isOpen(now)) throw Rejection.siteClosed(site, now);
+    // A closed site takes nobody, before anything about the voucher but its signature: a standby invitation's signed
+    // voucher (category S, today) still checks in after hours, for the doses left over (checkin.lua checks it holds).
+    if (!site.hours().isOpen(now) && !standbyToday(request, flow)) throw Rejection.siteClosed(site, now);
     String key = idempotencyKey.orElse("");
     if (request instanceof WalkIn w) {
       if (!site.walkIns()) {
@@ -113,7 +115,7 @@ public final class Checkin {
         if (!a.siteId().equals(site.id())) throw wrongSite(a.code().substring(0, 2));
         IdDocument idType = IdDocument.of(a.idType()).orElse(IdDocument.RESIDENT);
         return issue(flow, kiosk, false, "appt", a.code(), key, a.name(), idType, a.idNumber(), a.dose(),
-            new ScriptArgs.Appointment(a.day(), a.slotStart(), a.priority().isEmpty() ? "A" : "P"));
+            new ScriptArgs.Appointment(a.day(), a.slotStart(), !a.category().isEmpty() ? a.category() : a.priority().isEmpty() ? "A" : "P"));
       }
       // The registry cannot be asked (down, slow, or its breaker open): a signed voucher carries
       // its site, day, slot and category, so it can be checked here; the desk checks identity.
@@ -144,6 +146,13 @@ public final class Checkin {
     return flow.checkin(keys, args)
         .recover(err -> Future.failedFuture(closedEarly(flow, explain(err))))
         .map(reply -> new Result(flow.ticketOf(reply), reply.getBoolean("replay", false)));
+  }
+
+  private boolean standbyToday(Request request, SiteFlow flow) {
+    if (!(request instanceof WithVoucher v)) return false;
+    return Voucher.read(config.voucherSecret(), v.voucher())
+        .filter(x -> x.category().filter(Voucher.STANDBY::equals).isPresent() && x.day().filter(flow.today()::equals).isPresent())
+        .isPresent();
   }
 
   /** The site was closed early today by its manager: refused as closed, opening again on its next day. */

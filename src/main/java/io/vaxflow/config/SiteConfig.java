@@ -35,7 +35,29 @@ public record SiteConfig(
     @Setting(value = "3", min = 1, max = 50) int booths,
     @Setting(value = "30", min = 1, max = 1440) int targetWaitMin,
     @Setting("''") Optional<String> remote,
-    Stock stock) implements Checked {
+    Stock stock,
+    LastHour lastHour) implements Checked {
+
+  /**
+   * The site's last hour (issue 16: the last hour of the day decides the waste of multi-dose vials): from
+   * {@code stopOpeningAt} (local HH:MM; '' never) a booth opens no new vial unless at least {@code minWaitingToOpen}
+   * people wait for a shot (at a desk, in the vaccination queue or at a booth) beyond the doses left in the site's other
+   * open vials, the people on its standby list counting once one does; refused 409 STOP_OPENING.
+   */
+  public record LastHour(@Setting("''") String stopOpeningAt,
+                         @Setting(value = "5", min = 0, max = 10000) int minWaitingToOpen) implements Checked {
+    @Override
+    public void check() {
+      require(stopOpeningAt.isEmpty() || stopOpeningAt.matches("([01][0-9]|2[0-3]):[0-5][0-9]"), "stopOpeningAt",
+          "must be a time of day HH:MM (quoted) or empty, not " + quote(stopOpeningAt));
+    }
+
+    /** When today's stop comes: the instant of {@code stopOpeningAt} on {@code day} in the site's zone, if any. */
+    public Optional<java.time.Instant> stopOn(java.time.LocalDate day, java.time.ZoneId zone) {
+      if (stopOpeningAt.isEmpty()) return Optional.empty();
+      return Optional.of(day.atTime(java.time.LocalTime.parse(stopOpeningAt)).atZone(zone).toInstant());
+    }
+  }
 
   /**
    * The site's vaccine stock: with {@code required} (the default) a booth's {@code done} records the shot from the

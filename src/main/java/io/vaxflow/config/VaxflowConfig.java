@@ -41,6 +41,7 @@ public record VaxflowConfig(
     Limits limits,
     @JsonProperty("booking") Bookings bookings,
     Privacy privacy,
+    Standby standby,
     Registry registry,
     @JsonProperty("sites") List<SiteConfig> allSites,
     List<Community> communities,
@@ -360,6 +361,17 @@ public record VaxflowConfig(
    * A ticket whose shot still waits for delivery to the immunization record keeps them until that delivery clears
    * its {@code hold} (README "What is kept where"; lua/erase.lua).
    */
+  /**
+   * The standby list (issue 16): when a site's open vials hold more doses than the people still expected, people on its
+   * list are invited, {@code overbookFactor} x the spare doses (some do not come; the first to check in get them), each
+   * invitation good {@code inviteMin} minutes; a booking not checked in is still expected {@code lateMin} after its
+   * slot's start.
+   */
+  public record Standby(
+      @Setting(value = "1.5", min = 1, max = 5) double overbookFactor,
+      @Setting(value = "45", min = 5, max = 480) int inviteMin,
+      @Setting(value = "30", min = 0, max = 480) int lateMin) {}
+
   public record Privacy(
       @Setting(value = "24", min = 0, max = 8760) int retainHours) {}
 
@@ -445,7 +457,9 @@ public record VaxflowConfig(
     public enum Event {
       CALL(false), TICKET(false), ALERT(false), REMINDER(true),
       /** A one-time code for a phone (the city's stream, {@code vf:{city}:events}): for the SMS gateway alone. */
-      OTP(true);
+      OTP(true),
+      /** An invitation to a dose left over, for a person on a site's standby list: to their phone. */
+      STANDBY(true);
 
       private final boolean personal;
 

@@ -35,7 +35,7 @@ public final class Bookings {
 
   /** What a code is asked for (the text message says it). */
   public enum Purpose {
-    BOOK, LOOKUP, CHANGE, CANCEL, ERASE;
+    BOOK, LOOKUP, CHANGE, CANCEL, ERASE, STANDBY;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
@@ -120,22 +120,86 @@ public final class Bookings {
     String day = b.day().toString();
     long keep = dispatcher.keepSec(b.day());
     return verify(phoneKey, personKey, proof, Purpose.BOOK, b.dose(), day, keep)
-        .compose(v -> dispatcher.book(b, personKey, Dispatcher.Origin.NEW)
+        .compose(v -> inOrder(personKey, b.dose(), b.day())
+            .compose(ok -> dispatcher.book(b, personKey, Dispatcher.Origin.NEW))
             .compose(a -> city(Script.CLAIM_SET, new ScriptArgs.ClaimSet(personKey, b.dose(), phoneKey, a.site().id(),
                 a.appointmentId(), day, "", keep)).map(a))
             .recover(err -> city(Script.CLAIM_DROP, new ScriptArgs.ClaimDrop(personKey, b.dose(), phoneKey, day, ""))
                 .transform(ar -> Future.<Dispatcher.Appointment>failedFuture(err))));
   }
 
-  /** The person's bookings made with this phone (every dose), with the code of the phone. */
-  public Future<List<Dispatcher.Held>> lookup(Person who, Proof proof) {
-    return verify(keys.phone(who.phone()), keys.person(who.idType(), who.idNumber()), proof, Purpose.LOOKUP, 0, "", 0)
+  /**
+   * Doses in order: a dose after the first is not booked for a day before the series' interval after the person's
+   * previous dose as the city recorded it ({@code vf:{city}:given:<person>}, written when a booth gave it: lua/given.lua),
+   * 409 TOO_SOON with {@code earliestDay}. The interval is that of the product the previous dose was given with (its
+   * schedule's entry for this dose); a previous dose recorded without a product (a site that keeps no stock) is held to
+   * the shortest interval any product has for this dose. A previous dose not recorded here (given elsewhere) is not
+   * held against the booking. Asked after the phone's code is checked: whether and when a person had a dose is told
+   * only to their phone.
+   */
+  private Future<Void> inOrder(String personKey, int dose, LocalDate day) {
+    if (dose <= 1) return Future.succeededFuture();
+    return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGET)
+        .arg(SiteKeys.City.GIVEN.of(personKey)).arg(String.valueOf(dose - 1))).compose(r -> {
+          if (r == null) return Future.succeededFuture();
+          String[] given = r.toString().split("\\|", -1); // day|product|site
+          LocalDate earliest = LocalDate.parse(given[0]).plusDays(intervalDays(given.length > 1 ? given[1] : "", dose));
+          if (!day.isBefore(earliest)) return Future.succeededFuture();
+          return Future.failedFuture(new Rejection(ErrorCode.TOO_SOON, "Dose " + dose + " can be booked from " + earliest + ".",
+              new JsonObject().put("dose", dose).put("earliestDay", earliest.toString())));
+        });
+  }
+
+  /** The days at least between dose - 1 and {@code dose} of {@code product}'s series (any product's least when unknown). */
+  private int intervalDays(String product, int dose) {
+    return config.product(product).flatMap(p -> p.dose(dose)).map(io.vaxflow.config.Product.Dose::minIntervalDays)
+        .orElseGet(() -> config.products().stream().flatMap(p -> p.dose(dose).stream())
+            .mapToInt(io.vaxflow.config.Product.Dose::minIntervalDays).min().orElse(0));
+  }
+
+  /**
+   * The phone proven with its code for {@code purpose} (one that asks for nothing more of the city: joining a standby
+   * list); the code is used up.
+   */
+  public Future<Void> proven(String phone, Proof proof, Purpose purpose) {
+    return verify(keys.phone(phone), keys.person(IdDocument.RESIDENT, ""), proof, purpose, 0, "", 0).mapEmpty();
+  }
+
+  /** The next dose of a person's series: which, and the first day it may be booked for (and with which product's series). */
+  public record NextDose(int dose, LocalDate earliestDay, String product) {}
+
+  /** A look-up: the person's bookings made with this phone, and the next dose of their series once one was given. */
+  public record Lookup(List<Dispatcher.Held> bookings, Optional<NextDose> nextDose) {}
+
+  /**
+   * The person's bookings made with this phone (every dose), with the code of the phone; and, once the city has a dose
+   * of theirs recorded (a booth gave it), the next dose of its product's series and the first day it may be booked
+   * ({@link #inOrder}): how a dose 1 given offers the dose 2 booking.
+   */
+  public Future<Lookup> lookup(Person who, Proof proof) {
+    String personKey = keys.person(who.idType(), who.idNumber());
+    return verify(keys.phone(who.phone()), personKey, proof, Purpose.LOOKUP, 0, "", 0)
         .compose(r -> {
           List<Future<Optional<Dispatcher.Held>>> each = new ArrayList<>();
           for (JsonObject c : claims(r.getValue("bookings"))) {
             each.add(dispatcher.held(c.getString("site"), c.getString("appointment"), c.getInteger("dose"), who));
           }
           return Future.all(each).map(all -> each.stream().map(Future::result).flatMap(Optional::stream).toList());
+        })
+        .compose(held -> nextDose(personKey).map(next -> new Lookup(held, next)));
+  }
+
+  /** The dose after the person's last recorded one, if their product's series has one. */
+  private Future<Optional<NextDose>> nextDose(String personKey) {
+    return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
+        .arg(SiteKeys.City.GIVEN.of(personKey))).map(r -> {
+          if (r == null || r.size() == 0) return Optional.<NextDose>empty();
+          int last = r.getKeys().stream().mapToInt(Integer::parseInt).max().orElse(0);
+          String[] given = r.get(String.valueOf(last)).toString().split("\\|", -1); // day|product|site
+          String product = given.length > 1 ? given[1] : "";
+          int next = last + 1;
+          return config.product(product).flatMap(p -> p.dose(next))
+              .map(d -> new NextDose(next, LocalDate.parse(given[0]).plusDays(d.minIntervalDays()), product));
         });
   }
 
@@ -229,7 +293,8 @@ public final class Bookings {
           Optional.of(change.siteId().orElse(oldSite)), held.priority(),
           change.anaphylaxisHistory().orElse(held.anaphylaxisHistory()));
       dispatcher.check(again);
-      return dispatcher.book(again, personKey, new Dispatcher.Origin(String.join(",", changed), oldSite + "/" + held.appointmentId()))
+      return inOrder(personKey, dose, day)
+          .compose(ok -> dispatcher.book(again, personKey, new Dispatcher.Origin(String.join(",", changed), oldSite + "/" + held.appointmentId())))
           .compose(a -> dispatcher.cancelAt(oldSite, held.appointmentId(), "changed", a.site().id() + "/" + a.appointmentId(), who, dose)
               .recover(err -> dispatcher.cancelAt(a.site().id(), a.appointmentId(), "cancelled", null, who, dose) // checked in meanwhile
                   .transform(ar -> Future.failedFuture(err)))

@@ -208,14 +208,29 @@ public final class Dispatcher {
     });
   }
 
+  /** Why a site had no place for a booking ({@code NO_CAPACITY}'s {@code reason}): no slot left, or no dose for one. */
+  static final String SLOTS = "SLOTS", DOSES = "DOSES";
+
   private Future<Appointment> tryBook(Booking b, String person, Origin origin, List<Candidate> order,
                                       List<Candidate> byDistance, int i) {
+    return tryBook(b, person, origin, order, byDistance, i, true);
+  }
+
+  /** {@code onlyDoses}: every site tried before refused for want of doses (then so does the answer, if all refuse). */
+  private Future<Appointment> tryBook(Booking b, String person, Origin origin, List<Candidate> order,
+                                      List<Candidate> byDistance, int i, boolean onlyDoses) {
     Candidate c = order.get(i);
     return bookAt(b, person, origin, c, byDistance.get(0)).recover(err -> {
-      // full, or (when the person left the choice to us) a remote site that cannot be reached now
+      // full (of slots or of doses: the next site may have both), or (when the person left the choice to us) a remote
+      // site that cannot be reached now
       boolean full = err instanceof Rejection r && (r.is(ErrorCode.NO_CAPACITY)
           || (r.is(ErrorCode.UNAVAILABLE) && c.site().isRemote() && b.siteId().isEmpty()));
-      if (full && i + 1 < order.size()) return tryBook(b, person, origin, order, byDistance, i + 1);
+      boolean doses = onlyDoses && err instanceof Rejection r && r.is(ErrorCode.NO_CAPACITY) && DOSES.equals(r.details().getString("reason"));
+      if (full && i + 1 < order.size()) return tryBook(b, person, origin, order, byDistance, i + 1, doses);
+      if (full && err instanceof Rejection r && r.is(ErrorCode.NO_CAPACITY) && !doses && DOSES.equals(r.details().getString("reason"))) {
+        // the last site had no doses, an earlier one no slot: the city's answer is that slots ran out first
+        return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, r.getMessage(), r.details().copy().put("reason", SLOTS)));
+      }
       return Future.failedFuture(err);
     });
   }
@@ -279,7 +294,10 @@ public final class Dispatcher {
       if (!start.plus(Duration.ofMinutes(site.slotMin())).isAfter(now)) continue; // slot already over
       slots.add(new ScriptArgs.Slot(t.toString(), start.toEpochMilli()));
     }
-    if (slots.isEmpty()) return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, "No slot is left that day at " + site.name("en") + "."));
+    if (slots.isEmpty()) {
+      return Future.failedFuture(new Rejection(ErrorCode.NO_CAPACITY, "No slot is left that day at " + site.name("en") + ".",
+          new JsonObject().put("reason", SLOTS)));
+    }
     long keepSec = keepSec(b.day());
     // reminded the day before at notify.reminderAt, local time (the script reminds at once when that is past)
     long remindAt = b.day().minusDays(1).atTime(config.notifications().reminderTime()).atZone(config.timeZone()).toInstant().toEpochMilli();
@@ -289,7 +307,8 @@ public final class Dispatcher {
     return flow.book(new ScriptArgs.Book(code, personal.seal(b.name()), b.idType().wire(),
         personal.seal(IdDocument.normalize(b.idNumber())), person, personal.seal(b.phone()), b.dose(),
         b.priority().map(p -> p.name().toLowerCase(Locale.ROOT)).orElse(""), site.slotCapacity(), keepSec,
-        b.day().toString(), slots, b.anaphylaxisHistory(), remindAt, eraseAt, origin.changed(), origin.previous())).map(reply -> {
+        b.day().toString(), slots, b.anaphylaxisHistory(), remindAt, eraseAt, origin.changed(), origin.previous(),
+        b.day().toEpochDay())).map(reply -> {
       JsonObject a = reply.getJsonObject("appointment");
       LocalTime slot = LocalTime.parse(a.getString("slot"));
       String cat = a.getString("priority", "").isEmpty() ? "A" : "P";

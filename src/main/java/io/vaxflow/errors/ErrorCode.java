@@ -45,7 +45,18 @@ public enum ErrorCode {
       "此人已预约本剂次。可用预约时的手机号码查询、修改或取消。"),
   /** The phone holds as many bookings for that day as one phone may (a family's). */
   PHONE_LIMIT(409, "This phone number has as many bookings for that day as one phone may hold.", "此手机号码当天的预约数已达上限。"),
-  NO_CAPACITY(409, "Every slot of that day is fully booked.", "当天号源已满。"),
+  /** No place left that day: {@code reason} SLOTS (every slot booked) or DOSES (every dose expected that day booked). */
+  NO_CAPACITY(409, "No place is left that day: every slot, or every vaccine dose expected, is booked.",
+      "当天已无可预约名额：号源或预计可用的疫苗剂次已约满。"),
+  /** A dose booked before the series' interval after the person's recorded previous dose; {@code earliestDay} says when. */
+  TOO_SOON(409, "It is too soon for this dose after the previous one. Book it from the earliest day given.",
+      "距上一剂次接种时间过短，请在可预约的最早日期之后预约本剂次。"),
+  /** A standby invitation checked in after the doses left over were taken, or after it expired. */
+  STANDBY_GONE(409, "Sorry: the leftover doses this invitation was for have been given to those who came first.",
+      "抱歉，本次邀请所对应的剩余疫苗已由先到者接种完毕。"),
+  /** The site's last hour: no new vial is opened unless enough people wait for one (lastHour). */
+  STOP_OPENING(409, "No new vial is opened this late unless enough people are waiting. Send the patient to a booth with an open vial.",
+      "此时段除非有足够多的人等待，否则不再开启新的疫苗瓶。请将患者引导至有已开启疫苗瓶的接种台。"),
   NOT_IN_OBSERVATION(409, "This number is not in the observation area.", "该号码不在留观区。"),
   REACTION_HELD(409, "A severe reaction holds this person: clear it first.", "此人有严重反应，需先解除后才能离开。"),
   SITE_CLOSED(409, "The site is closed now.", "接种点现在不开放。"),

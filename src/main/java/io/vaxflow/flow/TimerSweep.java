@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Sweeps every site's due timers (arrival timeouts, station leases, observation) every tick, and
  * calls back the people waiting away whose turn nears (lua/tick.lua); and, at most once a second (neither
  * is to the second), its bookings' due reminders (lua/remind.lua) and the people's names, ID numbers and
- * phones due for erasure (lua/erase.lua). Sweeps never overlap; every server instance sweeps, and the
+ * phones due for erasure (lua/erase.lua); at every sweep too, what the server adds (the standby list's invitations). Sweeps never overlap; every server instance sweeps, and the
  * scripts make that safe.
  */
 public final class TimerSweep extends VerticleBase {
@@ -19,6 +19,8 @@ public final class TimerSweep extends VerticleBase {
 
   private final Collection<SiteFlow> flows;
   private final long everyMs;
+  /** What else looks at each site at every sweep (the standby list's invitations: one short script). */
+  private final java.util.function.Function<SiteFlow, Future<?>> alsoEachSweep;
   private static final long REMIND_EVERY_MS = 1_000;
 
   private volatile boolean stopped;
@@ -26,8 +28,13 @@ public final class TimerSweep extends VerticleBase {
   private long remindedAt;
 
   public TimerSweep(Collection<SiteFlow> flows, long everyMs) {
+    this(flows, everyMs, f -> Future.succeededFuture());
+  }
+
+  public TimerSweep(Collection<SiteFlow> flows, long everyMs, java.util.function.Function<SiteFlow, Future<?>> alsoEachSweep) {
     this.flows = flows;
     this.everyMs = everyMs;
+    this.alsoEachSweep = alsoEachSweep;
   }
 
   @Override
@@ -53,7 +60,8 @@ public final class TimerSweep extends VerticleBase {
   }
 
   private void sweep(boolean remind) {
-    Future.join(flows.stream().map(f -> remind ? Future.join(f.tick(), f.remind(), f.erase()) : f.tick()).toList()).onComplete(ar -> {
+    Future.join(flows.stream().map(f -> remind ? Future.join(f.tick(), alsoEachSweep.apply(f), f.remind(), f.erase())
+        : Future.join(f.tick(), alsoEachSweep.apply(f))).toList()).onComplete(ar -> {
       if (ar.failed() && !warned) {
         LOG.warn("timer sweep failed (will keep trying): {}", ar.cause().getMessage());
       }

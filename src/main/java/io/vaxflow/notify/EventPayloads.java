@@ -31,6 +31,9 @@ import java.util.Set;
  *   <li>{@code ticket}: a check-in and every move of a ticket: number, kind (the transition), from, to;
  *   <li>{@code alert}: raised or cleared, its code, subject, severity, value, limit and message in zh and en;
  *   <li>{@code reminder}: a booking's reminder: appointment, day, slot;
+ *   <li>{@code standby}: an invitation to a dose left over, for a person on a site's standby list: appointment (its
+ *       code), voucher (signed, category S: it checks in even after the site's hours while the invitation holds), dose,
+ *       expiresAt; with the phone;
  *   <li>{@code otp}: a one-time code for a phone, from the city's stream ({@code site} is {@code city}): phone, code,
  *       purpose, expiresAt. The stream holds only a reference: the phone and code are read, sealed, from a key that
  *       expires with the code ({@link OneTimeCode}), and opened here for a receiver of otp alone.
@@ -88,6 +91,9 @@ final class EventPayloads {
       case REMINDER -> booked(site, e.get("appointment"), out.put("appointment", e.get("appointment"))
           .put("day", e.get("bookedDay")).put("slot", e.get("slot")), personal);
       case OTP -> code(e, out, personal);
+      case STANDBY -> invitation(site, e.get("appointment"), out.put("appointment", e.get("appointment"))
+          .put("dose", (int) number(e.get("dose"))).put("expiresAt", views.time(Instant.ofEpochMilli(number(e.get("expiresAt"))))),
+          personal);
       default -> booked(site, e.get("appointment"), fields(e, out), kind.personal() && personal);
     };
   }
@@ -125,6 +131,17 @@ final class EventPayloads {
     if (code.isEmpty()) return Future.succeededFuture(Optional.of(out));
     return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(site, code)).arg("code").arg("phone")).map(r -> {
       if (r == null || r.get(0) == null) return Optional.empty();
+      String phone = r.get(1) == null ? "" : personal.open(r.get(1).toString());
+      if (withPhone && !phone.isBlank()) out.put("phone", phone);
+      return Optional.of(out);
+    });
+  }
+
+  /** A standby invitation: its signed voucher (and for a personal receiver its phone), read from it; empty when it is gone. */
+  private Future<Optional<JsonObject>> invitation(String site, String code, JsonObject out, boolean withPhone) {
+    return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(site, code)).arg("voucher").arg("phone")).map(r -> {
+      if (r == null || r.get(0) == null) return Optional.empty();
+      out.put("voucher", r.get(0).toString());
       String phone = r.get(1) == null ? "" : personal.open(r.get(1).toString());
       if (withPhone && !phone.isBlank()) out.put("phone", phone);
       return Optional.of(out);

@@ -145,7 +145,8 @@ public final class Simulator extends VerticleBase {
 
   /**
    * A simulated station finishes its patient; a booth without a usable vial has its vaccinator open one first (of the
-   * lot that expires soonest with sealed vials left) and then give the shot.
+   * lot that expires soonest with sealed vials left) and then give the shot; in the site's last hour, when it may not
+   * open one, it gives the patient back to the queue.
    */
   private Future<StationResult> finish(SiteFlow flow, StationId station) {
     return flow.act(station, StationAction.DONE, STAFF).recover(err -> {
@@ -153,7 +154,11 @@ public final class Simulator extends VerticleBase {
       return stock.view(flow).compose(v -> v.lots().stream().filter(l -> !l.expired() && l.vials() > 0).findFirst()
               .map(l -> stock.openVial(flow, station, l.lot(), null, STAFF))
               .orElseGet(() -> Future.failedFuture(err)))
-          .compose(opened -> flow.act(station, StationAction.DONE, STAFF));
+          .compose(opened -> flow.act(station, StationAction.DONE, STAFF))
+          // the site's last hour (lastHour): no new vial for too few waiting; the patient goes back to the queue, for a
+          // booth with a vial still open (or one opened once enough wait)
+          .recover(refused -> refused instanceof Rejection s && s.is(ErrorCode.STOP_OPENING)
+              ? flow.act(station, StationAction.RETURN, STAFF) : Future.failedFuture(refused));
     });
   }
 

@@ -91,7 +91,9 @@ public final class Stock {
       product = productOf(carton).id();
       lot = carton.lot();
     }
-    return flow.run(Script.VIAL_OPEN, new ScriptArgs.VialOpen(booth.id(), lot, product), by)
+    SiteConfig.LastHour last = flow.site().lastHour();
+    long stop = last.stopOn(flow.today(), config.timeZone()).map(java.time.Instant::toEpochMilli).orElse(0L);
+    return flow.run(Script.VIAL_OPEN, new ScriptArgs.VialOpen(booth.id(), lot, product, stop, last.minWaitingToOpen()), by)
         .map(r -> new Opened(vial(booth.id(), r.getJsonObject("vial")), r.getInteger("wasted", 0)));
   }
 

@@ -51,6 +51,9 @@ public final class Script<A extends Record> {
   // ---- the site's stock: lots, vials opened at booths (done.lua records the shots) ----
   public static final Script<ScriptArgs.LotAdd> LOT_ADD = waited("lot_add", ScriptArgs.LotAdd.class);
   public static final Script<ScriptArgs.VialOpen> VIAL_OPEN = waited("vial_open", ScriptArgs.VialOpen.class);
+  // ---- the last hour: the standby list and its invitations to the doses left over (lib/doses.lua) ----
+  public static final Script<ScriptArgs.StandbyAdd> STANDBY_ADD = waited("standby_add", ScriptArgs.StandbyAdd.class);
+  public static final Script<ScriptArgs.StandbyInvite> STANDBY = waited("standby", ScriptArgs.StandbyInvite.class);
   // ---- the city's (KEYS[1] vf:{city}): people's bookings and their phones' codes, their doses given ----
   public static final Script<ScriptArgs.CodeSend> CODE_SEND = waited("code_send", ScriptArgs.CodeSend.class);
   public static final Script<ScriptArgs.CodeVerify> CODE_VERIFY = waited("code_verify", ScriptArgs.CodeVerify.class);
@@ -84,6 +87,8 @@ public final class Script<A extends Record> {
   public static final Script<ScriptArgs.None> DAY_STATS = unwaited("day_stats", ScriptArgs.None.class);
   public static final Script<ScriptArgs.None> WAIT_ACCURACY = unwaited("wait_accuracy", ScriptArgs.None.class);
   public static final Script<ScriptArgs.Stock> STOCK = unwaited("stock", ScriptArgs.Stock.class);
+  /** The dashboard's doses of the day: given and wasted by lot and by quarter hour, open vials, standby invitations. */
+  public static final Script<ScriptArgs.Stock> DOSES_DAY = unwaited("doses_day", ScriptArgs.Stock.class);
 
   private final String name;
   private final Class<A> args;

@@ -114,7 +114,7 @@ public final class ScriptArgs {
    */
   public record Book(String code, String name, String idType, String idNumber, String person, String phone, int dose,
                      String priority, int slotCapacity, long keepSec, String day, List<Slot> slots,
-                     boolean anaphylaxisHistory, long remindAt, long eraseAt, String changed, String previous) {}
+                     boolean anaphylaxisHistory, long remindAt, long eraseAt, String changed, String previous, long epochDay) {}
 
   /** book_cancel: an appointment given up ({@code reason} cancelled | changed | erased; {@code movedTo} 'site/code' after a change). */
   public record BookCancel(String code, String reason, String movedTo) {}
@@ -185,7 +185,22 @@ public final class ScriptArgs {
                        int dosesPerVial, int vials, boolean seed) {}
 
   /** vial_open: a vial of a lot opened at a booth; {@code product} the scanned carton's ('' when chosen by lot number). */
-  public record VialOpen(String station, String lot, String product) {}
+  public record VialOpen(String station, String lot, String product, long stopOpeningAt, int minWaitingToOpen) {}
+
+  /**
+   * standby_add: a person joins the site's standby list ({@code id} their phone's key; name and phone sealed), ranked
+   * {@code rank} (nearest, then oldest), erased at {@code expireAt} (ms).
+   */
+  public record StandbyAdd(String id, String name, String phone, String community, int dose, double rank, long expireAt) {}
+
+  /**
+   * standby: invitations to the doses left over ({@code codes} new appointment codes, at most this many, and their signed
+   * vouchers, category S), each good
+   * {@code inviteMs}; {@code overbook} x the spare doses less those still out; a booking not checked in is expected up to
+   * {@code lateMs} after its slot's start; {@code slot} now (local HH:MM); kept and erased as a booking's.
+   */
+  public record StandbyInvite(List<String> codes, List<String> vouchers, double overbook, long inviteMs, long lateMs, String slot,
+                              long keepSec, long eraseAt) {}
 
   /** stock: the site's booths (their open vials). */
   public record Stock(List<String> booths) {}

@@ -125,7 +125,20 @@ public final class SiteKeys {
     /** hash per D: the day's doses given and wasted (given, wasted, given:&lt;lot&gt;, wasted:&lt;lot&gt;). */
     STOCK("stock:"),
     /** string: the site's certificate signing key, PKCS#8 base64, made in demo mode only (lua/cert_key.lua). */
-    CERT_KEY("certkey");
+    CERT_KEY("certkey"),
+    /**
+     * hash: D -> doses booked for D not yet given nor let go (a cancellation, the shot, a no-show); a booking within the
+     * doses (lua/lib/doses.lua).
+     */
+    DOSES_BOOKED("doses:booked"),
+    /** zset per D: appointment code -> its slot's start (ms) while its dose is held: the bookings still expected. */
+    ARRIVALS("arrivals:"),
+    /** zset: standby id -> rank (nearest community, then oldest registration): the site's standby list. */
+    STANDBY("standby"),
+    /** hash per standby id: one person on the list (name, phone sealed; community, dose, at), erased with the day. */
+    STANDBY_PERSON("standby:"),
+    /** zset per D: appointment code of a standby invitation -> when it expires (ms), until checked in or expired. */
+    INVITES("invites:");
 
     private final String name;
 

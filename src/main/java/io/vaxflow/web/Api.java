@@ -49,12 +49,12 @@ public final class Api {
     this.params = new SiteParams(flows);
     this.staffLogin = staffLogin;
     this.publicRoutes = new PublicRoutes(config, flows, dispatcher, events, limiter, city, views, monitorViews);
-    this.bookingRoutes = new BookingRoutes(dispatcher, bookings, limiter,
+    this.bookingRoutes = new BookingRoutes(dispatcher, bookings, new io.vaxflow.dispatch.Standby(config, flows), limiter,
         io.vaxflow.security.PeerProof.fromVoucherSecret(config.voucherSecret()));
     this.kiosk = new KioskRoutes(checkin, views, links, config);
     this.phone = new PhoneRoutes(links, views, config, limiter);
     this.stations = new StationRoutes(views);
-    this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events);
+    this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events, new io.vaxflow.monitor.DoseFigures(config.timeZone()));
     this.plan = new PlanRoutes(plans);
     this.devices = new DeviceRoutes(devices, limiter, views);
     this.immunizations = immunizations;

@@ -6,6 +6,7 @@ import io.vaxflow.dispatch.Bookings;
 import io.vaxflow.dispatch.Bookings.Proof;
 import io.vaxflow.dispatch.Bookings.Purpose;
 import io.vaxflow.dispatch.Dispatcher;
+import io.vaxflow.dispatch.Standby;
 import io.vaxflow.security.PeerProof;
 import io.vaxflow.errors.ErrorCode;
 import io.vaxflow.flow.Rejection;
@@ -32,12 +33,14 @@ final class BookingRoutes {
 
   private final Dispatcher dispatcher;
   private final Bookings bookings;
+  private final Standby standby;
   private final RateLimiter limiter;
   private final PeerProof peers;
 
-  BookingRoutes(Dispatcher dispatcher, Bookings bookings, RateLimiter limiter, PeerProof peers) {
+  BookingRoutes(Dispatcher dispatcher, Bookings bookings, Standby standby, RateLimiter limiter, PeerProof peers) {
     this.dispatcher = dispatcher;
     this.bookings = bookings;
+    this.standby = standby;
     this.limiter = limiter;
     this.peers = peers;
   }
@@ -54,6 +57,29 @@ final class BookingRoutes {
     routes.post("/api/v1/bookings/change", Access.anyone(), limiter.per(RouteClass.BOOKING)).handler(this::change);
     routes.post("/api/v1/bookings/cancel", Access.anyone(), limiter.per(RouteClass.BOOKING)).handler(this::cancel);
     routes.post("/api/v1/bookings/erase", Access.anyone(), limiter.per(RouteClass.BOOKING)).handler(this::erase);
+    routes.post("/api/v1/standby", Access.anyone(), limiter.per(RouteClass.BOOKING)).handler(this::joinStandby);
+  }
+
+  /**
+   * Joins the standby list of the site nearest the community given, for today, in two steps like a booking (the code of
+   * the phone the invitation will go to); 201 with the site, the place in its list and how many are on it.
+   */
+  private void joinStandby(RoutingContext ctx) {
+    JsonObject body = Input.body(ctx);
+    Standby.Join join = new Standby.Join(Input.text(body, "name"), Input.text(body, "phone"), Input.text(body, "community"),
+        body.getInteger("dose"));
+    Optional<Proof> proof = proof(ctx, body);
+    if (proof.isEmpty()) standby.check(join);
+    if (codeFirst(ctx, proof, new Bookings.Person(io.vaxflow.security.IdDocument.RESIDENT, "", join.phone()), Purpose.STANDBY, 0,
+        dispatcher.today())) {
+      return;
+    }
+    bookings.proven(join.phone(), proof.get(), Purpose.STANDBY).compose(v -> standby.join(join))
+        .onSuccess(j -> json(ctx, 201, new JsonObject().put("siteId", j.site().id()).put("siteName", j.site().name(Lang.of(ctx)))
+            .put("siteNames", Views.i18n(j.site().name())).put("address", Views.i18n(j.site().address()))
+            .put("distanceKm", Math.round(j.distanceKm() * 10) / 10.0).put("day", dispatcher.today().toString())
+            .put("position", j.position()).put("waiting", j.waiting())))
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -95,10 +121,13 @@ final class BookingRoutes {
     Bookings.Person who = person(body);
     Optional<Proof> proof = proof(ctx, body);
     if (codeFirst(ctx, proof, who, Purpose.LOOKUP, 0, dispatcher.today())) return;
-    bookings.lookup(who, proof.get()).onSuccess(held -> {
+    bookings.lookup(who, proof.get()).onSuccess(found -> {
       JsonArray out = new JsonArray();
-      held.forEach(h -> out.add(view(h, Lang.of(ctx))));
-      json(ctx, 200, new JsonObject().put("bookings", out));
+      found.bookings().forEach(h -> out.add(view(h, Lang.of(ctx))));
+      JsonObject reply = new JsonObject().put("bookings", out);
+      found.nextDose().ifPresent(n -> reply.put("nextDose", new JsonObject().put("dose", n.dose())
+          .put("earliestDay", n.earliestDay().toString()).put("product", n.product())));
+      json(ctx, 200, reply);
     }).onFailure(ctx::fail);
   }
 

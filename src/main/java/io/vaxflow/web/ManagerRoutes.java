@@ -9,6 +9,7 @@ import io.vaxflow.flow.SiteMode;
 import io.vaxflow.flow.SiteFlow;
 import io.vaxflow.gateway.Access;
 import io.vaxflow.gateway.StaffAuth;
+import io.vaxflow.monitor.DoseFigures;
 import io.vaxflow.monitor.SiteMetrics;
 import io.vaxflow.store.EventStream;
 import io.vertx.core.Future;
@@ -32,12 +33,14 @@ final class ManagerRoutes {
   private final EventStream events;
   /** The turns this server's events.csv exports take (one page at a time for all of them). */
   private final EventsCsv.Turns exports = new EventsCsv.Turns();
+  private final DoseFigures doses;
 
-  ManagerRoutes(Views views, MonitorViews monitorViews, SiteMetrics siteMetrics, EventStream events) {
+  ManagerRoutes(Views views, MonitorViews monitorViews, SiteMetrics siteMetrics, EventStream events, DoseFigures doses) {
     this.views = views;
     this.monitorViews = monitorViews;
     this.siteMetrics = siteMetrics;
     this.events = events;
+    this.doses = doses;
   }
 
   void mount(Routes routes) {
@@ -97,8 +100,10 @@ final class ManagerRoutes {
   private void metrics(RoutingContext ctx) {
     SiteFlow flow = SiteParams.flow(ctx);
     Future<SiteMode> mode = SiteMode.of(flow);
+    Future<DoseFigures.Day> day = doses.of(flow);
     siteMetrics.report(flow).compose(r -> mode.map(m -> monitorViews.report(r, flow.site()).put("siteMode", mode(m)
         .put("walkIns", flow.site().walkIns()))))
+        .compose(out -> day.map(d -> out.put("doses", monitorViews.doses(d, flow.now()))))
         .onSuccess(out -> json(ctx, 200, out)).onFailure(ctx::fail);
   }
 

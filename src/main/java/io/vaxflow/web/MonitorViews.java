@@ -25,6 +25,24 @@ final class MonitorViews {
     this.views = views;
   }
 
+  /** The day's doses at a site (the dashboard's doses panel), as of {@code now}. */
+  JsonObject doses(io.vaxflow.monitor.DoseFigures.Day d, java.time.Instant now) {
+    JsonArray lots = new JsonArray();
+    d.lots().forEach(l -> lots.add(new JsonObject().put("lot", l.lot()).put("product", l.product()).put("given", l.given())
+        .put("wasted", l.wasted())));
+    JsonArray hours = new JsonArray();
+    d.hours().forEach(h -> hours.add(new JsonObject().put("hour", h.hour()).put("given", h.given()).put("wasted", h.wasted())));
+    JsonArray vials = new JsonArray();
+    d.openVials().forEach(v -> vials.add(new JsonObject().put("station", v.station()).put("lot", v.lot()).put("product", v.product())
+        .put("dosesLeft", v.dosesLeft()).put("openedAt", views.time(v.openedAt())).put("expiresAt", views.time(v.expiresAt()))
+        .put("secondsLeft", Math.max(0, java.time.Duration.between(now, v.expiresAt()).toSeconds()))));
+    io.vaxflow.monitor.DoseFigures.Standby s = d.standby();
+    return new JsonObject().put("given", d.given()).put("wasted", d.wasted())
+        .put("wasteRate", Math.round(d.wasteRate() * 1000) / 1000.0).put("byLot", lots).put("byHour", hours)
+        .put("openVials", vials).put("standby", new JsonObject().put("waiting", s.waiting()).put("invited", s.invited())
+            .put("accepted", s.accepted()).put("gone", s.gone()).put("out", s.out()));
+  }
+
   JsonObject report(SiteReport r, SiteConfig site) {
     JsonObject out = views.snapshot(r.snapshot(), site);
     // The snapshot's stations, each with its figures of the day.

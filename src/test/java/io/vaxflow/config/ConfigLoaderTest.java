@@ -225,7 +225,7 @@ class ConfigLoaderTest {
     assertEquals(new VaxflowConfig.Remote(5000, 1000, 3, 5000), c.remote());
     assertEquals(List.of(new SiteConfig("alpha", "AL", Map.of("zh", "甲", "en", "Alpha"), Map.of(), 31.2, 121.4, false,
         new OpeningHours(8 * 60, 17 * 60, ZoneId.of("Asia/Shanghai")), 30, 60, 100, 10, 1, 2, 3, 30, Optional.empty(),
-        new SiteConfig.Stock(true, List.of()))), c.sites());
+        new SiteConfig.Stock(true, List.of()), new SiteConfig.LastHour("", 5))), c.sites());
     assertEquals(List.of(), c.remoteSites());
     assertEquals(List.of(), c.communities());
     assertEquals(List.of(), c.staff());
@@ -550,7 +550,7 @@ class ConfigLoaderTest {
         bad("ftp url", y -> y.replace("https://sms.example.gov.cn/vaxflow", "ftp://sms.example.gov.cn"),
             "webhooks[0].url: must be an http:// or https:// URL"),
         bad("unknown event", y -> y.replace("[reminder, Call]", "[reminder, sms]"),
-            "must be call, ticket, alert, reminder or otp, not \"sms\""),
+            "must be call, ticket, alert, reminder, otp or standby, not \"sms\""),
         bad("no events", y -> y.replace("[reminder, Call]", "[]"), "webhooks[0].events: at least one of call, ticket, alert, reminder"),
         bad("short secret", y -> y.replace("a-secret-of-16-or-more", "short"), "webhooks[0].secret: must be at least 16 characters"),
         bad("no secret", y -> y.replace("    secret: \"a-secret-of-16-or-more\"\n", ""), "webhooks[0].secret: is required"),

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * from check-in to release, driven by door, desk and booth staff, with the books checked after
  * every step and every ticket's history and every queue's order checked against the event log.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // a bound, not a figure: the loop fails a stalled day itself
 public class FullDayTest {
 
   private static final int PEOPLE = 200;
@@ -118,7 +119,9 @@ public class FullDayTest {
     }
     maxOutside = Math.max(maxOutside, FlowKit.state(city).getJsonObject("counts").getInteger("outside"));
 
-    long deadline = System.currentTimeMillis() + 60_000;
+    // a day that stops moving fails; a slow one (a loaded machine) only takes longer
+    long stalledSince = System.currentTimeMillis();
+    String lastCounts = "";
     while (true) {
       boolean progress = false;
       for (int k = 0; k < 2 && !arriving.isEmpty(); k++) {
@@ -170,7 +173,12 @@ public class FullDayTest {
       JsonObject c = assertStraight(s, "after round");
       maxOutside = Math.max(maxOutside, c.getInteger("outside"));
       if (c.getInteger("released") == PEOPLE && arriving.isEmpty()) break;
-      if (System.currentTimeMillis() > deadline) fail("the day did not finish; counts " + c);
+      if (!c.encode().equals(lastCounts)) {
+        lastCounts = c.encode();
+        stalledSince = System.currentTimeMillis();
+      } else if (System.currentTimeMillis() - stalledSince > 30_000) {
+        fail("the day stopped moving for 30 s; counts " + c);
+      }
       if (!progress) FlowKit.sleep(25); // only observation timers left to run out
     }
 

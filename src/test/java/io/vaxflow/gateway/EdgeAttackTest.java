@@ -73,6 +73,8 @@ class EdgeAttackTest {
         Map.entry("DEMO", "false"), Map.entry("VOUCHER_SECRET", "edge-attack-test-voucher-secret-7f3a9c"),
         Map.entry("PUBLIC_URL", "http://127.0.0.1"),
         Map.entry("VAXFLOW_SITES_PUDONG_HALLCAPACITY", "1000"), Map.entry("VAXFLOW_SITES_PUDONG_ROOMCAPACITY", "1000"),
+        // outside demo mode no lot is seeded: a site keeping its stock elsewhere books by its slots alone
+        Map.entry("VAXFLOW_SITES_PUDONG_STOCK_REQUIRED", "false"),
         // the limits as shipped, but the site's bucket: exactly the real kiosk's check-ins, next to nothing refilled
         Map.entry("VAXFLOW_LIMITS_KIOSK_RATE", "1"), Map.entry("VAXFLOW_LIMITS_KIOSK_BURST", "100"),
         Map.entry("VAXFLOW_LIMITS_SITE_RATE", "0.001"), Map.entry("VAXFLOW_LIMITS_SITE_BURST", String.valueOf(WALK_INS + VOUCHERS)),

@@ -473,6 +473,8 @@ class RouteAccessTest {
     if (key.endsWith("/bookings/change") || key.endsWith("/bookings/cancel") || key.endsWith("/bookings/erase")) {
       return new JsonObject().put("idNumber", "310101199001010098").put("phone", "13800138000").put("dose", 1);
     }
+    // joining a standby list: its first step (a code to the phone)
+    if (key.endsWith("/standby")) return new JsonObject().put("name", "Li Wei").put("phone", "13800138000").put("community", "Lujiazui").put("dose", 1);
     if (key.endsWith("/checkins")) {
       return new JsonObject().put("walkIn", new JsonObject().put("name", "Zhou Min").put("idNumber", "310101199001010098")
           .put("dose", 1));

@@ -28,7 +28,7 @@ class AdviceTest {
   private static SiteConfig site(boolean walkIns, int targetWaitMin) {
     return new SiteConfig("pudong", "PD", Map.of("en", "Pudong"), Map.of(), 31.2, 121.5, walkIns,
         new OpeningHours(8 * 60, 17 * 60, ZoneId.of("Asia/Shanghai")), 30, 60, 150, 12, 1, 2, 3, targetWaitMin, Optional.empty(),
-        new SiteConfig.Stock(true, List.of()));
+        new SiteConfig.Stock(true, List.of()), new SiteConfig.LastHour("", 5));
   }
 
   /** Stations by "desk-1=paused" and so on; queues for the desks (room) and the booths (vaccination). */

@@ -313,6 +313,18 @@ public final class TestCity implements AutoCloseable {
     return redisClient.send(req).await();
   }
 
+  /** The keys matching {@code pattern} (SCAN, a thousand at a time). */
+  public java.util.List<String> keys(String pattern) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    String cursor = "0";
+    do {
+      Response r = redis(Command.SCAN, cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = r.get(0).toString();
+      for (Response k : r.get(1)) out.add(k.toString());
+    } while (!cursor.equals("0"));
+    return out;
+  }
+
   /** Every key of a site with a dump of its value: to show that a failed request changed nothing. */
   public Map<String, String> siteDump(String site) {
     Map<String, String> out = new TreeMap<>();
