@@ -8,6 +8,7 @@
 import { site, lang, otherLang, t, parseJson, bilingual, replaceChildren, destination, waitRange, api, errorText, openDialog, closeDialog } from './page.js';
 import { connectLive } from './live.js';
 import { chime } from './chime.js';
+import { fetchCertificate, showCertificate } from './certificate.js';
 
 const body = document.body;
 const number = body.dataset.number;
@@ -71,6 +72,26 @@ function render(v) {
   $('updated').textContent = t('page.updated', { time: clock(v.at) });
   // over (released, a no-show): nothing more will ring
   $('alerts').hidden = v.stage === 'released' || v.state === 'no-show';
+  if (v.stage === 'released') loadCertificate();
+}
+
+// ---- the vaccination certificate, once released (certificate.js) ----
+
+let certificate = 'none'; // none | asking | shown | missing
+async function loadCertificate() {
+  if (certificate !== 'none') return;
+  certificate = 'asking';
+  const r = await fetchCertificate(site, number, k);
+  if (!r.ok) {
+    // not yet (a release seen before the server issues it) is asked again with the next view; anything else is final
+    const reason = r.json && r.json.error && r.json.error.reason;
+    certificate = r.status === 0 || reason === 'notReleased' ? 'none' : 'missing';
+    return;
+  }
+  showCertificate({ qr: $('certificate-qr'), facts: $('certificate-facts') }, r.json);
+  $('certificate-open').href = `/t/${encodeURIComponent(site)}/${encodeURIComponent(number)}/certificate?k=${encodeURIComponent(k)}&lang=${lang}`;
+  $('certificate').hidden = false;
+  certificate = 'shown';
 }
 
 /** A view of the ticket (pushed, or fetched): kept unless an older one arrives after a newer. */

@@ -33,5 +33,8 @@ redis.call('ZREM', TIMERS, 'lease|' .. s.id)
 set_station(s, 'idle')
 if kind == 'desk' then fill() end -- the patient's room seat is free
 local given = shot and record_shot(s, t, shot) or nil
+-- the immunization registry is sent the person's name and ID number (immunizationRegistry.patient: document): the
+-- ticket keeps them until it has the shot (erase.lua waits; shot_delivered.lua clears the hold)
+if given and setting('recordHold') == 1 then redis.call('HSET', tkey(t), 'hold', given.shotId) end
 if kind == 'booth' then dose_let_go(t.appointment) end
 return reply({ok = true, ticket = view(t), station = station_view(s), counts = counts(), shot = given})

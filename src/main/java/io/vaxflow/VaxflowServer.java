@@ -29,6 +29,11 @@ import io.vaxflow.monitor.Health;
 import io.vaxflow.monitor.CityOverview;
 import io.vaxflow.monitor.AlertWatch;
 import io.vaxflow.monitor.SiteMetrics;
+import io.vaxflow.immunization.Certificates;
+import io.vaxflow.immunization.Fhir;
+import io.vaxflow.immunization.Registry;
+import io.vaxflow.immunization.Shots;
+import io.vaxflow.notify.Destination;
 import io.vaxflow.notify.Webhooks;
 import io.vaxflow.security.TrackToken;
 import io.vaxflow.stock.Stock;
@@ -37,6 +42,7 @@ import io.vaxflow.store.RedisDeployment;
 import io.vaxflow.store.Scripts;
 import io.vaxflow.view.Views;
 import io.vaxflow.web.Api;
+import io.vaxflow.web.ImmunizationRoutes;
 import io.vaxflow.web.Pages;
 import io.vaxflow.web.WebServer;
 import io.vertx.core.Future;
@@ -127,13 +133,17 @@ public final class VaxflowServer {
         ? vertx.deployVerticle(builtIn).map(id -> "http://127.0.0.1:" + builtIn.port())
         : Future.succeededFuture(config.registry().url());
 
+    Shots shots = new Shots(scripts, clock, config.timeZone(), io.vaxflow.security.PersonalData.fromVoucherSecret(config.voucherSecret()));
     Stock stock = new Stock(config);
     return untilReady(vertx, () -> scripts.preload()
             .compose(v -> Future.all(flows.values().stream().map(SiteFlow::publishSettings).toList()))
             .compose(v -> Future.all(flows.values().stream().map(stock::seedDemo).toList())),
         System.currentTimeMillis() + 30_000)
-        .compose(v -> registryUrl)
-        .compose(url -> {
+        .compose(v -> Certificates.load(config, scripts, shots, clock))
+        .compose(certificates -> registryUrl.map(url -> Map.entry(url, certificates)))
+        .compose(started -> {
+          String url = started.getKey();
+          Certificates certificates = started.getValue();
           RegistryClient registry = new RegistryClient(vertx, config.registry(), url);
           metrics.breaker("registry", registry::state);
           Checkin checkin = new Checkin(config, limiter, registry, metrics);
@@ -141,7 +151,13 @@ public final class VaxflowServer {
           dispatcher.remotes().forEach(r -> metrics.breaker("remote-" + r.site().id(), r::breakerState));
           EventStream events = new EventStream(scripts);
           SiteMetrics siteMetrics = new SiteMetrics(config, displays, registry, scripts);
-          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet());
+          Fhir fhir = new Fhir(config.immunizationRegistry(), Fhir.vaccines(config.products()), sitesById(config), config.timeZone(),
+              io.vaxflow.security.PersonKey.fromVoucherSecret(config.voucherSecret()));
+          List<Destination> receivers = config.immunizationRegistry().delivers()
+              ? List.of(new Registry(vertx, config.immunizationRegistry(), shots, fhir, config.notifications().timeoutMs(),
+                  config.notifications().inFlight()))
+              : List.of();
+          Webhooks webhooks = new Webhooks(config, scripts, metrics, flows.keySet(), receivers);
           Standby standby = new Standby(config, flows);
           Bookings bookings = new Bookings(config, dispatcher, scripts, limiter, () -> webhooks.wake(VaxflowConfig.CITY, null));
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
@@ -150,7 +166,8 @@ public final class VaxflowServer {
           Followers followers = new Followers(vertx.eventBus(), new Views(config.timeZone()), config.announce().repeats());
           Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
-              new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock, links);
+              new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock, links,
+              new ImmunizationRoutes(config, vertx, shots, fhir, certificates, links));
           LiveBridge bridge = new LiveBridge(vertx, sessions, flows, displays, devices, links, followers);
           WebServer web = new WebServer(config, api, new Pages(vertx, config, clock, flows, devices, links), new StaffAuth(sessions), devices,
               new Health(scripts, registry, guard, flows, config, webhooks::status), bridge);
@@ -162,7 +179,7 @@ public final class VaxflowServer {
           });
           return vertx.deployVerticle(new Revocations(sessions, devices, RedisDeployment.options(config.redis(), redisUrl)))
               .compose(v -> vertx.deployVerticle(new TimerSweep(flows.values(), config.flow().tickMs(), standby::invite)))
-              .compose(v -> config.webhooks().isEmpty() ? Future.succeededFuture() : vertx.deployVerticle(webhooks))
+              .compose(v -> webhooks.anyReceiver() ? vertx.deployVerticle(webhooks) : Future.succeededFuture())
               // the sites' alerts become events while a webhook wants them (each look is a dashboard report per site)
               .compose(v -> Webhooks.subscribed(config).contains(VaxflowConfig.Webhook.Event.ALERT)
                   ? vertx.deployVerticle(new AlertWatch(flows.values(), siteMetrics, config.notifications().alertCheckSec() * 1000L))
@@ -175,6 +192,12 @@ public final class VaxflowServer {
               .map(v -> new VaxflowServer(vertx, redis, web, flows, registry));
         })
         .onFailure(err -> redis.close());
+  }
+
+  private static Map<String, SiteConfig> sitesById(VaxflowConfig config) {
+    Map<String, SiteConfig> out = new LinkedHashMap<>();
+    config.allSites().forEach(s -> out.put(s.id(), s));
+    return out;
   }
 
   /** A start refused outside demo mode: each insecure default still in use, by its setting and its variable. */

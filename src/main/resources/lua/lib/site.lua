@@ -49,6 +49,8 @@
 --   P..'hist:'..D..':'..w    hash: the day's waits ended, w = desk | booth, by tenths of a minute (lib/stats.lua)
 --   P..'device:'.., P..'devices', P..'enrol:'.., P..'device_sessions:'..   the site's enrolled devices (lib/devices.lua)
 --   P..'lot:'.., P..'lots', P..'vial:'.., P..'shot:'.., P..'stock:'..D      the site's vaccine stock (lib/stock.lua)
+--   P..'shot:'..id           (also) deliveredAt, deliveredTo once the immunization registry has the shot (shot_delivered.lua)
+--   P..'certkey'             string: the site's certificate signing key, demo mode only (cert_key.lua)
 --   P..'doses:booked'        hash: D -> doses booked for D and not given or let go yet (lib/doses.lua)
 
 -- The day's figures, set by lib/stats.lua: every script that writes includes it after this file.

@@ -50,7 +50,9 @@ public record VaxflowConfig(
     Remote remote,
     @JsonProperty("notify") Notify notifications,
     List<Webhook> webhooks,
-    Audit audit) implements Checked {
+    Audit audit,
+    ImmunizationRegistry immunizationRegistry,
+    Certificates certificates) implements Checked {
 
   /**
    * The voucher secret of the shipped config/vaxflow.yaml: public, so anyone could sign vouchers
@@ -119,6 +121,12 @@ public record VaxflowConfig(
     Set<String> siteIds = new LinkedHashSet<>(allSites.stream().map(SiteConfig::id).toList());
     for (int i = 0; i < webhooks.size(); i++) {
       unique(seen, "webhook id", webhooks.get(i).id(), "webhooks[" + i + "]", "id");
+    }
+    for (int i = 0; i < certificates.keys().size(); i++) {
+      Certificates.Key k = certificates.keys().get(i);
+      unique(seen, "certificate key id", k.id(), "certificates.keys[" + i + "]", "id");
+      require(siteIds.contains(k.site()), "certificates.keys[" + i + "].site",
+          "unknown site " + quote(k.site()) + " (sites: " + String.join(", ", siteIds) + ")");
     }
     checkProducts(seen);
     for (int i = 0; i < staff.size(); i++) {

@@ -94,6 +94,13 @@ public enum ErrorCode {
       "登记码错误或已过期，请向接种点负责人索取新的登记码。"),
   /** A manager has stopped walk-ins for a while (appointments still check in). */
   WALK_INS_STOPPED(409, "Walk-ins are paused at this site for now.", "本接种点暂停接待未预约人员。"),
+  /**
+   * A ticket without a vaccination certificate (yet): not released from observation, no shot recorded for it, or its
+   * site issues none (no signing key), or the person's details were erased since; {@code reason}: notReleased | noShot |
+   * noKey | erased.
+   */
+  NO_CERTIFICATE(409, "There is no vaccination certificate for this number yet: it is issued when you leave observation.",
+      "此号码还没有接种证明：离开留观区时签发。"),
   RATE_LIMITED(429, "Too many requests. Please wait a moment and try again.", "请求过多，请稍后再试。"),
   HEADERS_TOO_LARGE(431, "The request headers are too large.", "请求头过大。"),
   INTERNAL(500, "Something went wrong on our side.", "服务器内部错误。"),

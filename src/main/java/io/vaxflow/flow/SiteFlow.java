@@ -92,7 +92,10 @@ public final class SiteFlow {
         setting("cfg.returnLeadMin", f.returnLeadMin()),
         setting("cfg.stockRequired", site.stock().required() ? 1 : 0),
         setting("cfg.retainHours", config.privacy().retainHours()),
-        setting("cfg.auditRetentionDays", config.audit().retentionDays())));
+        setting("cfg.auditRetentionDays", config.audit().retentionDays()),
+        // a shot's ticket keeps the person's name and ID number until the registry has it (done.lua, shot_delivered.lua)
+        setting("cfg.recordHold", config.immunizationRegistry().delivers()
+            && config.immunizationRegistry().patient() == io.vaxflow.config.ImmunizationRegistry.Patient.DOCUMENT ? 1 : 0)));
     settings.addAll(productSettings(config));
     List<ScriptArgs.Highest> highest = new ArrayList<>();
     guard.highest(site.id()).forEach((dayAndCategory, seq) -> {

@@ -19,7 +19,7 @@ import java.util.Set;
  * one of the site's enrolled devices of its role). Managers and admins pass every rule at the sites
  * they run. A route's {@code :site} (and {@code :station}) parameter is checked before this runs.
  */
-public record Access(Rule rule, Set<Role> roles, Optional<DeviceRole> device) implements Handler<RoutingContext> {
+public record Access(Rule rule, Set<Role> roles, Optional<DeviceRole> device, Optional<String> bearer) implements Handler<RoutingContext> {
 
   public enum Rule {
     /** Anyone, no session needed. */
@@ -51,10 +51,29 @@ public record Access(Rule rule, Set<Role> roles, Optional<DeviceRole> device) im
   public Access {
     roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
     if ((rule == Rule.DEVICE) != device.isPresent()) throw new IllegalArgumentException("a device role goes with the DEVICE rule only");
+    if (bearer.isPresent() && rule != Rule.ROLES) throw new IllegalArgumentException("a bearer token goes with a ROLES rule only");
   }
 
   private Access(Rule rule, Set<Role> roles) {
-    this(rule, roles, Optional.empty());
+    this(rule, roles, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The same rule, or else a request whose {@code Authorization} is {@code Bearer <token>} (another system of the
+   * city, not a person: the immunization registry reading a day's shots). A blank token (none configured) is declared
+   * all the same and lets nobody in.
+   */
+  public Access orBearer(String token) {
+    return new Access(rule, roles, device, Optional.of(token == null ? "" : token.strip()));
+  }
+
+  /** Whether the request carries the rule's bearer token (compared in constant time). */
+  private boolean bearerMatches(RoutingContext ctx) {
+    if (bearer.isEmpty() || bearer.get().isEmpty()) return false;
+    String h = ctx.request().getHeader("Authorization");
+    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
+    return java.security.MessageDigest.isEqual(bearer.get().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        h.substring(7).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   public static Access anyone() {
@@ -93,7 +112,7 @@ public record Access(Rule rule, Set<Role> roles, Optional<DeviceRole> device) im
 
   /** One of the site's enrolled devices of that role (a kiosk, a staff tablet), or the demo's local computer. */
   public static Access device(DeviceRole role) {
-    return new Access(Rule.DEVICE, Set.of(), Optional.of(role));
+    return new Access(Rule.DEVICE, Set.of(), Optional.of(role), Optional.empty());
   }
 
   /** Whether the route needs a staff session at all. */
@@ -128,7 +147,7 @@ public record Access(Rule rule, Set<Role> roles, Optional<DeviceRole> device) im
       ctx.next();
       return;
     }
-    if (!needsStaff()) {
+    if (!needsStaff() || (StaffAuth.staff(ctx).isEmpty() && bearerMatches(ctx))) {
       ctx.next();
       return;
     }
@@ -153,6 +172,7 @@ public record Access(Rule rule, Set<Role> roles, Optional<DeviceRole> device) im
 
   @Override
   public String toString() {
-    return rule == Rule.ROLES ? "ROLES" + roles : rule == Rule.DEVICE ? "DEVICE[" + device.get().wire() + "]" : rule.name();
+    return (rule == Rule.ROLES ? "ROLES" + roles : rule == Rule.DEVICE ? "DEVICE[" + device.get().wire() + "]" : rule.name())
+        + (bearer.isPresent() ? "+bearer" : "");
   }
 }

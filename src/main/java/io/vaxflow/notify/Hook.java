@@ -1,15 +1,10 @@
 package io.vaxflow.notify;
 
 import io.vaxflow.config.VaxflowConfig;
-import io.vaxflow.config.VaxflowConfig.Webhook;
 import io.vaxflow.metrics.AppMetrics;
 import io.vaxflow.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One webhook on this instance: its lanes (one per site) and its budget of deliveries at a time
- * ({@code notify.inFlight}), which its lanes reserve before they read, so a receiver that is down holds only its
- * own budget and never delays another webhook. Posts each attempt, signed.
+ * One receiver (a webhook, the immunization registry) on this instance: its lanes (one per site) and its budget of
+ * deliveries at a time ({@code notify.inFlight}), which its lanes reserve before they read, so a receiver that is
+ * down holds only its own budget and never delays another.
  */
 final class Hook {
 
@@ -28,14 +23,12 @@ final class Hook {
   /** A failing receiver is logged at most this often (each attempt is counted in the metrics). */
   private static final long LOG_EVERY_MS = 60_000;
 
-  final Webhook webhook;
+  final Destination receiver;
   final VaxflowConfig.Notify settings;
   final Scripts store;
-  final EventPayloads payloads;
   final AppMetrics metrics;
   final String consumer;
   final Vertx vertx;
-  private final WebClient http;
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   /** Deliveries running and slots reserved by reads in flight. */
   private int busy;
@@ -44,19 +37,16 @@ final class Hook {
   private volatile long pending;
   private volatile long oldestMs;
 
-  Hook(Webhook webhook, VaxflowConfig.Notify settings, WebClient http, Scripts store, EventPayloads payloads,
-       AppMetrics metrics, String consumer, Vertx vertx, Collection<String> sites) {
-    this.webhook = webhook;
+  Hook(Destination receiver, VaxflowConfig.Notify settings, Scripts store, AppMetrics metrics, String consumer, Vertx vertx,
+       Collection<String> sites) {
+    this.receiver = receiver;
     this.settings = settings;
-    this.http = http;
     this.store = store;
-    this.payloads = payloads;
     this.metrics = metrics;
     this.consumer = consumer;
     this.vertx = vertx;
     for (String site : sites) lanes.put(site, new Lane(this, site));
-    // the one-time codes of bookings are in the city's stream, vf:{city}:events: read only for a receiver of otp
-    if (webhook.events().contains(Webhook.Event.OTP)) lanes.put(VaxflowConfig.CITY, new Lane(this, VaxflowConfig.CITY));
+    if (receiver.readsCity()) lanes.put(VaxflowConfig.CITY, new Lane(this, VaxflowConfig.CITY));
   }
 
   Collection<Lane> lanes() {
@@ -88,23 +78,12 @@ final class Hook {
     lanes.values().forEach(Lane::pumpIfStarved);
   }
 
-  /** One attempt: the body POSTed with its delivery id, kind and signature; the receiver's status. */
-  Future<Integer> post(String deliveryId, Webhook.Event kind, Buffer body) {
-    return http.requestAbs(HttpMethod.POST, webhook.url()).timeout(settings.timeoutMs())
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("X-Vaxflow-Delivery", deliveryId)
-        .putHeader("X-Vaxflow-Event", kind.wire())
-        .putHeader(Signature.HEADER, Signature.of(webhook.secret(), body))
-        .sendBuffer(body)
-        .map(HttpResponse::statusCode);
-  }
-
   /** A failed attempt or read, logged once a minute per webhook; every attempt is counted. */
   void failed(String what, Throwable err) {
     long now = System.currentTimeMillis();
     if (now - loggedAt < LOG_EVERY_MS) return;
     loggedAt = now;
-    LOG.warn("webhook {} ({}): {} failed: {} (retrying; logged once a minute)", webhook.id(), webhook.url(), what,
+    LOG.warn("receiver {}: {} failed: {} (retrying; logged once a minute)", receiver.id(), what,
         err.getMessage() == null ? err.toString() : err.getMessage());
   }
 
@@ -141,6 +120,6 @@ final class Hook {
   WebhookStatus status(long staleMs) {
     long o = oldestMs;
     OptionalLong age = o == 0 ? OptionalLong.empty() : OptionalLong.of(oldestSec());
-    return new WebhookStatus(webhook.id(), pending, age, o != 0 && System.currentTimeMillis() - o > staleMs);
+    return new WebhookStatus(receiver.id(), pending, age, o != 0 && System.currentTimeMillis() - o > staleMs);
   }
 }

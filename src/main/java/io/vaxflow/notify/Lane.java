@@ -1,12 +1,10 @@
 package io.vaxflow.notify;
 
-import io.vaxflow.config.VaxflowConfig.Webhook;
 import io.vaxflow.store.EventStream;
 import io.vaxflow.store.EventStream.Entry;
 import io.vaxflow.store.SiteKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -19,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One webhook reading one site's stream, {@code vf:{site}:events}, through its consumer group {@code webhook:<id>}
- * as this instance's consumer:
+ * One receiver (a webhook, the immunization registry) reading one site's stream, {@code vf:{site}:events}, through
+ * its consumer group ({@code webhook:<id>}, {@link Destination#group}) as this instance's consumer:
  * <ul>
- *   <li>{@link #pump}: XREADGROUP of new entries, as many as the webhook's budget has room for; entries of kinds
- *       the webhook does not take are acknowledged at once, each other one is delivered;
+ *   <li>{@link #pump}: XREADGROUP of new entries, as many as the receiver's budget has room for; entries it does not
+ *       take are acknowledged at once, each other one is delivered;
  *   <li>a delivery is retried 1 s after a failure, doubling up to {@code notify.retryCapSec}, until the receiver
- *       answers 2xx; then XACK. Until then the entry stays in the group's pending entries, owned by this instance,
+ *       answers 2xx; then what the delivery settles ({@link Destination#delivered}) and XACK. Until then the entry stays in the group's pending entries, owned by this instance,
  *       which {@link #touch}es what it holds every third of {@code claimIdleSec} so no one takes it over;
  *   <li>{@link #claim}: XAUTOCLAIM of entries pending longer than {@code claimIdleSec} (an instance stopped or
  *       died holding them), delivered here. Before it, pending entries the stream's trim (a day leaves it
@@ -60,15 +58,13 @@ final class Lane {
   /** An entry being delivered: its delivery id, its body once built, its attempts and retry timer. */
   private static final class Delivery {
     final Entry entry;
-    final Webhook.Event kind;
     final String id;
     Buffer body;
     int attempts;
     long timer = -1;
 
-    Delivery(Entry entry, Webhook.Event kind, String id) {
+    Delivery(Entry entry, String id) {
       this.entry = entry;
-      this.kind = kind;
       this.id = id;
     }
   }
@@ -77,15 +73,15 @@ final class Lane {
     this.hook = hook;
     this.site = site;
     this.key = SiteKeys.events(site);
-    this.group = "webhook:" + hook.webhook.id();
+    this.group = hook.receiver.group();
   }
 
   /**
-   * The delivery id of an event for a webhook: the same for every attempt and every instance (a receiver dedups by
-   * it), different for each webhook and event.
+   * The delivery id of an event for a receiver: the same for every attempt and every instance (a receiver dedups by
+   * it), different for each receiver and event.
    */
-  static String deliveryId(String webhook, String site, String eventId) {
-    return webhook + "." + site + "." + eventId;
+  static String deliveryId(String receiver, String site, String eventId) {
+    return receiver + "." + site + "." + eventId;
   }
 
   /**
@@ -151,8 +147,8 @@ final class Lane {
   private void readFailed(Throwable err) {
     if (String.valueOf(err.getMessage()).contains("NOGROUP")) {
       // the stream or the group is gone (Redis lost its data, or someone removed it): created again at the end
-      LOG.warn("webhook {}: the consumer group of {} was missing; created again at the stream's end (events before are not sent)",
-          hook.webhook.id(), site);
+      LOG.warn("receiver {}: the consumer group of {} was missing; created again at the stream's end (events before are not sent)",
+          hook.receiver.id(), site);
       createGroup();
     } else {
       hook.failed("reading " + site + "'s events", err);
@@ -160,18 +156,17 @@ final class Lane {
   }
 
   /**
-   * Starts delivering each entry of a kind the webhook takes, each on a reserved slot; acknowledges the others at
-   * once. Returns how many slots were used.
+   * Starts delivering each entry the receiver takes, each on a reserved slot; acknowledges the others at once.
+   * Returns how many slots were used.
    */
   private int take(List<Entry> entries) {
     List<String> skip = new ArrayList<>();
     int started = 0;
     for (Entry e : entries) {
-      Optional<Webhook.Event> kind = EventPayloads.kind(e).filter(hook.webhook.events()::contains);
-      if (kind.isEmpty()) {
+      if (!hook.receiver.takes(e)) {
         skip.add(e.id());
       } else if (!held.containsKey(e.id())) {
-        Delivery d = new Delivery(e, kind.get(), deliveryId(hook.webhook.id(), site, e.id()));
+        Delivery d = new Delivery(e, deliveryId(hook.receiver.id(), site, e.id()));
         held.put(e.id(), d);
         started++;
         attempt(d);
@@ -185,19 +180,19 @@ final class Lane {
     if (hook.stopped()) return;
     d.timer = -1;
     d.attempts++;
-    Future<Optional<Buffer>> body = d.body != null ? Future.succeededFuture(Optional.of(d.body))
-        : hook.payloads.payload(site, d.entry, d.kind, hook.webhook.personal()).map(p -> p.map(JsonObject::toBuffer));
+    Future<Optional<Buffer>> body = d.body != null ? Future.succeededFuture(Optional.of(d.body)) : hook.receiver.body(site, d.entry);
     body.compose(b -> {
       if (b.isEmpty()) return done(d, "skipped"); // nothing left to send (a reminder whose booking is gone)
       d.body = b.get();
-      return hook.post(d.id, d.kind, d.body).compose(status -> status / 100 == 2 ? done(d, "delivered")
+      return hook.receiver.send(d.id, site, d.entry, d.body).compose(status -> status / 100 == 2
+          ? hook.receiver.delivered(site, d.entry).compose(v -> done(d, "delivered"))
           : Future.failedFuture("the receiver answered " + status));
     }).onFailure(err -> retry(d, err));
   }
 
   private void retry(Delivery d, Throwable err) {
     if (hook.stopped()) return;
-    hook.metrics.delivery(hook.webhook.id(), "failed");
+    hook.metrics.delivery(hook.receiver.id(), "failed");
     hook.failed("delivering " + d.id, err);
     long delay = Math.min(hook.settings.retryCapSec() * 1000L, 1000L << Math.min(d.attempts - 1, 20));
     d.timer = hook.vertx.setTimer(delay, id -> attempt(d));
@@ -205,7 +200,7 @@ final class Lane {
 
   /** The receiver has it (or there is nothing to send): acknowledged, its slot given back. */
   private Future<Void> done(Delivery d, String outcome) {
-    hook.metrics.delivery(hook.webhook.id(), outcome);
+    hook.metrics.delivery(hook.receiver.id(), outcome);
     held.remove(d.entry.id());
     hook.release(1);
     // an acknowledgement lost to a Redis outage leaves it pending: claimed and sent again later (a duplicate)
@@ -253,9 +248,9 @@ final class Lane {
             if (e == null || e.size() < 2 || e.get(1) == null) gone++; // 6.2: an entry trimmed since the check above
             else entries.add(EventStream.entry(e));
           }
-          if (gone > 0) LOG.warn("webhook {}: {} pending events of {} were trimmed from the stream before delivery (lost)",
-              hook.webhook.id(), gone, site);
-          if (!entries.isEmpty()) LOG.info("webhook {}: took over {} events of {} pending on a stopped instance", hook.webhook.id(),
+          if (gone > 0) LOG.warn("receiver {}: {} pending events of {} were trimmed from the stream before delivery (lost)",
+              hook.receiver.id(), gone, site);
+          if (!entries.isEmpty()) LOG.info("receiver {}: took over {} events of {} pending on a stopped instance", hook.receiver.id(),
               entries.size(), site);
           hook.release(n - take(entries));
           if (!"0-0".equals(claimFrom) && r.get(1).size() == n) claim(); // more to take over
@@ -280,9 +275,9 @@ final class Lane {
             if (!held.containsKey(p.get(0).toString())) lost.add(p.get(0).toString());
           }
           if (lost.isEmpty()) return Future.<Void>succeededFuture();
-          LOG.warn("webhook {}: {} events of {} were trimmed from the stream (audit.retentionDays) before they were delivered: lost ({} .. {})",
-              hook.webhook.id(), lost.size(), site, lost.get(0), lost.get(lost.size() - 1));
-          lost.forEach(id -> hook.metrics.delivery(hook.webhook.id(), "lost"));
+          LOG.warn("receiver {}: {} events of {} were trimmed from the stream (audit.retentionDays) before they were delivered: lost ({} .. {})",
+              hook.receiver.id(), lost.size(), site, lost.get(0), lost.get(lost.size() - 1));
+          lost.forEach(id -> hook.metrics.delivery(hook.receiver.id(), "lost"));
           ack(lost);
           return Future.<Void>succeededFuture();
         });
@@ -326,8 +321,8 @@ final class Lane {
             if (!"0-0".equals(lastRead) && first.isPresent() && EventStream.compare(lastRead, first.get()) < 0
                 && !trimWarned.equals(lastRead)) {
               trimWarned = lastRead;
-              LOG.warn("webhook {}: the stream of {} was trimmed past events it had not read yet: events after {} and before {} "
-                  + "may be lost (the stream keeps audit.retentionDays days of events)", hook.webhook.id(), site, lastRead, first.get());
+              LOG.warn("receiver {}: the stream of {} was trimmed past events it had not read yet: events after {} and before {} "
+                  + "may be lost (the stream keeps audit.retentionDays days of events)", hook.receiver.id(), site, lastRead, first.get());
             }
             return (Void) null;
           });

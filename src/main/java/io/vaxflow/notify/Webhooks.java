@@ -20,12 +20,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Delivers the sites' events to the configured webhooks (README "Webhooks"). Each webhook reads each site's
- * stream through a consumer group of its own ({@code webhook:<id>}), so every webhook gets every event of its
- * kinds once it answers 2xx, whatever happened meanwhile: a receiver down for an hour, a server restarted or
- * gone. Instances share a webhook's deliveries, each reading as a consumer of its own name; an entry is
+ * Delivers the sites' events to the configured webhooks (README "Webhooks") and to the other receivers the server
+ * has ({@link Destination}: the immunization registry). Each receiver reads each site's stream through a consumer group
+ * of its own ({@code webhook:<id>}), so every receiver gets every event it takes once it answers 2xx, whatever
+ * happened meanwhile: a receiver down for an hour, a server restarted or gone. Instances share a webhook's deliveries, each reading as a consumer of its own name; an entry is
  * acknowledged (XACK) only after a 2xx, and one an instance stopped holding is taken over by another
- * ({@link Lane#claim}). One webhook × site is a {@link Lane}; the webhook's budget of deliveries at a time is
+ * ({@link Lane#claim}). One receiver × site is a {@link Lane}; the receiver's budget of deliveries at a time is
  * its {@link Hook}. A lane reads when this instance's stream tail sees a new entry of its site (the announcer
  * hands each one over: {@link #wake}) and once a second besides.
  */
@@ -42,6 +42,7 @@ public final class Webhooks extends VerticleBase {
   private final Scripts store;
   private final AppMetrics metrics;
   private final Collection<String> sites;
+  private final List<Destination> others;
   /** This instance's consumer name in every group: a host, a process and a start of its own. */
   private final String consumer;
   private final List<Hook> hooks = new ArrayList<>();
@@ -49,16 +50,23 @@ public final class Webhooks extends VerticleBase {
   private final List<Long> timers = new ArrayList<>();
   private Context context;
 
-  public Webhooks(VaxflowConfig config, Scripts store, AppMetrics metrics, Collection<String> sites) {
+  /** {@code others}: receivers besides the configured webhooks (the immunization registry), delivered to alike. */
+  public Webhooks(VaxflowConfig config, Scripts store, AppMetrics metrics, Collection<String> sites, List<Destination> others) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
     this.sites = List.copyOf(sites);
+    this.others = List.copyOf(others);
     String host = System.getenv().getOrDefault("HOSTNAME", "vaxflow");
     this.consumer = host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** The webhooks as this instance last read their backlogs: for /health. */
+  /** Whether there is anyone to deliver to (else the verticle need not run). */
+  public boolean anyReceiver() {
+    return !config.webhooks().isEmpty() || !others.isEmpty();
+  }
+
+  /** The receivers as this instance last read their backlogs: for /health. */
   public List<WebhookStatus> status() {
     long staleMs = config.notifications().staleSec() * 1000L;
     return hooks.stream().map(h -> h.status(staleMs)).toList();
@@ -88,10 +96,14 @@ public final class Webhooks extends VerticleBase {
     // holds only its own connections; connect and each attempt are bounded by timeoutMs
     WebClient http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(n.timeoutMs()).setKeepAlive(true)
         .setIdleTimeout(60).setUserAgent("Vaxflow-Webhooks/1").setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(pool));
-    for (Webhook w : config.webhooks()) {
-      Hook hook = new Hook(w, n, http, store, new EventPayloads(config, store), metrics, consumer, vertx, sites);
+    EventPayloads payloads = new EventPayloads(config, store);
+    List<Destination> receivers = new ArrayList<>();
+    for (Webhook w : config.webhooks()) receivers.add(new WebhookDestination(w, http, payloads, n.timeoutMs()));
+    receivers.addAll(others);
+    for (Destination r : receivers) {
+      Hook hook = new Hook(r, n, store, metrics, consumer, vertx, sites);
       hooks.add(hook);
-      metrics.webhook(w.id(), hook::pending, hook::oldestSec);
+      metrics.webhook(r.id(), hook::pending, hook::oldestSec);
     }
     List<Future<?>> groups = new ArrayList<>();
     hooks.forEach(h -> h.lanes().forEach(l -> groups.add(l.createGroup().compose(v -> l.forgetConsumers(FORGET_CONSUMER_MS)))));

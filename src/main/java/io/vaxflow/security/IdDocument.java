@@ -59,6 +59,18 @@ public enum IdDocument {
   }
 
   /**
+   * The number as a certificate shows it, enough for an inspector to match it with the document in front of them and
+   * too little to be anyone's number: a resident ID's region and its last four ({@code 1101**********123X}); of a
+   * shorter number its first and last two ({@code E******78}); of a very short one its last character.
+   */
+  public static String mask(String number) {
+    String n = normalize(number);
+    int head = n.length() >= 12 ? 4 : n.length() >= 6 ? 1 : 0;
+    int tail = n.length() >= 12 ? 4 : n.length() >= 6 ? 2 : Math.min(1, n.length());
+    return n.substring(0, head) + "*".repeat(n.length() - head - tail) + n.substring(n.length() - tail);
+  }
+
+  /**
    * Why {@code number} is not a number of this document on {@code today} (a sentence for the person), or empty when
    * it is one.
    */

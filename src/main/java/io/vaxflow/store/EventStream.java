@@ -37,6 +37,9 @@ public final class EventStream {
   /** A page of a range: its entries, oldest first, and where the next page starts (empty: the range is done). */
   public record Page(List<Entry> entries, Optional<String> next) {}
 
+  /** Entries read at a time by {@link #dayOf}. */
+  private static final int TYPE_PAGE = 1000;
+
   private final Scripts store;
 
   public EventStream(Scripts store) {
@@ -56,6 +59,23 @@ public final class EventStream {
       return store.send(Request.cmd(Command.XREVRANGE).arg(SiteKeys.events(site)).arg("+").arg("-").arg("COUNT").arg(1))
           .map(last -> last == null || last.size() == 0 ? Optional.<DayRange>empty()
               : Optional.of(new DayRange(from, last.get(0).get(0).toString())));
+    });
+  }
+
+  /** The day's entries of one type ({@code shot}), oldest first: the day's range read a page at a time. */
+  public Future<List<Entry>> dayOf(String site, String day, String type) {
+    return dayRange(site, day).compose(range -> {
+      List<Entry> out = new ArrayList<>();
+      if (range.isEmpty()) return Future.succeededFuture(out);
+      return ofType(site, range.get().from(), range.get().to(), type, out);
+    });
+  }
+
+  private Future<List<Entry>> ofType(String site, String from, String to, String type, List<Entry> out) {
+    return read(site, from, to, TYPE_PAGE).compose(reply -> {
+      Page p = page(reply, TYPE_PAGE);
+      for (Entry e : p.entries()) if (type.equals(e.get("type"))) out.add(e);
+      return p.next().isPresent() ? ofType(site, p.next().get(), to, type, out) : Future.succeededFuture(out);
     });
   }
 

@@ -74,6 +74,11 @@ public final class Script<A extends Record> {
   /** A device still enrolled, its lastSeen brought up to now (a note, not waited for). */
   public static final Script<ScriptArgs.DeviceSeen> DEVICE_SEEN = unwaited("device_seen", ScriptArgs.DeviceSeen.class);
   public static final Script<ScriptArgs.None> DEVICES = unwaited("devices", ScriptArgs.None.class);
+  // ---- the immunization record ----
+  /** The registry has a shot: its record notes it (no client waits on it: the delivery is retried until it is noted). */
+  public static final Script<ScriptArgs.ShotDelivered> SHOT_DELIVERED = unwaited("shot_delivered", ScriptArgs.ShotDelivered.class);
+  /** Demo mode: the site's certificate key, made by the first server that needs one. */
+  public static final Script<ScriptArgs.CertKey> CERT_KEY = waited("cert_key", ScriptArgs.CertKey.class);
   // ---- reads: nothing a client is told about changes ----
   public static final Script<ScriptArgs.Snapshot> SNAPSHOT = unwaited("snapshot", ScriptArgs.Snapshot.class);
   public static final Script<ScriptArgs.OfNumber> TICKET = unwaited("ticket", ScriptArgs.OfNumber.class);

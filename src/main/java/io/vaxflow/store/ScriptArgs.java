@@ -87,6 +87,12 @@ public final class ScriptArgs {
   /** device_seen: a device by its credential's hash, and the role it must be enrolled for ('' any). */
   public record DeviceSeen(String device, String role) {}
 
+  /** shot_delivered: the immunization registry ({@code to}, its base URL) has the shot {@code shot}. */
+  public record ShotDelivered(String shot, String to) {}
+
+  /** cert_key: a new Ed25519 private key (PKCS#8 base64), kept unless the site has one already (demo mode). */
+  public record CertKey(String privateKey) {}
+
   /** enrol_code: a one-time code (its hash) that enrols one device for a role, named, for ttlMs. */
   public record EnrolCode(String code, String role, String name, long ttlMs) {}
 

@@ -118,11 +118,14 @@ public final class SiteKeys {
     VIAL("vial:"),
     /**
      * hash per shot id ({@code <site>-<day>-<number>-d<dose>}): one shot given (product, lot, expiry, dose, at, by,
-     * station, day, number, appointment, personKey), the immunization record's source.
+     * station, day, number, appointment, personKey), the immunization record's source; deliveredAt, deliveredTo once
+     * the immunization registry has it (lua/shot_delivered.lua).
      */
     SHOT("shot:"),
     /** hash per D: the day's doses given and wasted (given, wasted, given:&lt;lot&gt;, wasted:&lt;lot&gt;). */
     STOCK("stock:"),
+    /** string: the site's certificate signing key, PKCS#8 base64, made in demo mode only (lua/cert_key.lua). */
+    CERT_KEY("certkey"),
     /**
      * hash: D -> doses booked for D not yet given nor let go (a cancellation, the shot, a no-show); a booking within the
      * doses (lua/lib/doses.lua).

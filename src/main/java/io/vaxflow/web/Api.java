@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The HTTP API v1 (its contract: {@link ApiContract}, src/main/resources/openapi/vaxflow.yaml), by audience: {@link PublicRoutes}, {@link BookingRoutes}, {@link KioskRoutes},
- * {@link PhoneRoutes} (a ticket's phone), {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices), {@link StockRoutes} (the vaccine stock). Each module
+ * {@link PhoneRoutes} (a ticket's phone), {@link AuthRoutes}, {@link StationRoutes} (the staff tablet), {@link ObservationRoutes}, {@link ManagerRoutes}, {@link DeviceRoutes} (a site's devices), {@link StockRoutes} (the vaccine stock), {@link ImmunizationRoutes} (the immunization record, certificates). Each module
  * mounts its routes with their {@link io.vaxflow.gateway.Access} rule on the route; JSON at this edge only.
  */
 public final class Api {
@@ -36,10 +36,12 @@ public final class Api {
   private final StaffLogin staffLogin;
   private final RateLimiter limiter;
   private final Views views;
+  private final ImmunizationRoutes immunizations;
 
   public Api(Vertx vertx, VaxflowConfig config, Map<String, SiteFlow> flows, Checkin checkin,
              Dispatcher dispatcher, io.vaxflow.dispatch.Bookings bookings, StaffLogin staffLogin, Devices devices, EventStream events, RateLimiter limiter,
-             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, io.vaxflow.stock.Stock stock, TicketLinks links) {
+             SiteMetrics siteMetrics, CityOverview city, io.vaxflow.plan.SitePlans plans, io.vaxflow.stock.Stock stock, TicketLinks links,
+             ImmunizationRoutes immunizations) {
     this.config = config;
     this.limiter = limiter;
     this.views = new Views(config.timeZone());
@@ -55,6 +57,7 @@ public final class Api {
     this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events, new io.vaxflow.monitor.DoseFigures(config.timeZone()));
     this.plan = new PlanRoutes(plans);
     this.devices = new DeviceRoutes(devices, limiter, views);
+    this.immunizations = immunizations;
     this.stock = new StockRoutes(stock, config, views);
   }
 
@@ -71,6 +74,7 @@ public final class Api {
     manager.mount(api);
     plan.mount(api);
     devices.mount(api);
+    immunizations.mount(api, routes, limiter);
     stock.mount(api);
   }
 }

@@ -76,6 +76,7 @@ public final class Pages {
     routes.get("/sites/:site/enrol", Access.anyone()).handler(ctx -> sitePage(ctx, "enrol"));
     routes.get("/book", Access.anyone()).handler(this::book);
     routes.get("/city", Access.anyone()).handler(this::city);
+    routes.get("/t/:site/:number/certificate", Access.anyone()).handler(this::certificate);
     routes.get("/t/:site/:number", Access.anyone()).handler(this::ticket);
   }
 
@@ -85,9 +86,42 @@ public final class Pages {
    * key that is not the ticket's gets the 404 page a number that does not exist gets.
    */
   private void ticket(RoutingContext ctx) {
+    ticketPage(ctx, "", "track", (t, flow, at, lang) -> {
+      JsonObject view = views.track(t, config.announce().repeats()).put("at", views.time(at));
+      return new JsonObject().put("title", Words.of(lang).getJsonObject("track").getString("title"))
+          .put("siteOther", siteView(flow.site(), other(lang))).put("viewJson", view.encode())
+          .put("intervalSec", config.announce().intervalSec());
+    });
+  }
+
+  /**
+   * A ticket's vaccination certificate, printable ({@code /t/{site}/{number}/certificate?k=}, linked from the phone
+   * page once released), opened with the key of the ticket's link as the phone page is; its script asks the API for
+   * the certificate, which says whether there is one yet.
+   */
+  private void certificate(RoutingContext ctx) {
+    ticketPage(ctx, "/certificate", "certificate", (t, flow, at, lang) -> new JsonObject()
+        .put("title", Words.of(lang).getJsonObject("common").getJsonObject("certificate").getString("title")));
+  }
+
+  /**
+   * What a page of a ticket adds to the page's data: its {@code title}, and whatever else its template reads; {@code at}
+   * is the moment before the ticket was read (a view pushed later is newer than it).
+   */
+  @FunctionalInterface
+  private interface TicketData {
+    JsonObject of(io.vaxflow.flow.Ticket ticket, SiteFlow flow, Instant at, String lang);
+  }
+
+  /**
+   * A page of a ticket's link ({@code /t/{site}/{number}<suffix>?k=}): the site another server runs redirects there;
+   * a number that does not exist, or a key that is not the ticket's, gets the 404 page; else {@code template} with
+   * the ticket's site, number, title and language switch (keeping the key), and {@code data}.
+   */
+  private void ticketPage(RoutingContext ctx, String suffix, String template, TicketData data) {
     String lang = Lang.of(ctx);
     String siteId = ctx.pathParam("site");
-    if (redirectedToRemote(ctx, siteId, "t/" + siteId + "/" + ctx.pathParam("number"))) return;
+    if (redirectedToRemote(ctx, siteId, "t/" + siteId + "/" + ctx.pathParam("number") + suffix)) return;
     SiteFlow flow = flows.get(siteId);
     String number = ctx.pathParam("number").toUpperCase(Locale.ROOT);
     String k = ctx.request().getParam("k");
@@ -98,15 +132,12 @@ public final class Pages {
     Instant at = flow.now();
     links.open(flow, number, k).onSuccess(t -> {
       SiteConfig site = flow.site();
-      JsonObject view = views.track(t, config.announce().repeats()).put("at", views.time(at));
-      JsonObject words = Words.of(lang).getJsonObject("track");
-      render(ctx, 200, "track", page(ctx, lang, "track")
-          .put("pageTitle", t.number() + " · " + words.getString("title") + " · " + site.name(lang))
-          .put("switchHref", "/t/" + site.id() + "/" + t.number() + "?k=" + java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)
+      JsonObject extra = data.of(t, flow, at, lang);
+      render(ctx, 200, template, page(ctx, lang, "track")
+          .put("pageTitle", t.number() + " · " + extra.remove("title") + " · " + site.name(lang))
+          .put("switchHref", "/t/" + site.id() + "/" + t.number() + suffix + "?k=" + java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)
               + "&lang=" + other(lang))
-          .put("site", siteView(site, lang)).put("siteOther", siteView(site, other(lang)))
-          .put("number", t.number()).put("viewJson", view.encode())
-          .put("intervalSec", config.announce().intervalSec()));
+          .put("site", siteView(site, lang)).put("number", t.number()).mergeIn(extra));
     }).onFailure(err -> {
       if (err instanceof Rejection r && r.is(ErrorCode.UNKNOWN_TICKET)) notFound(ctx, "ticket");
       else ctx.fail(err);

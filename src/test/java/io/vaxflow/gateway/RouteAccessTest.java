@@ -67,6 +67,8 @@ class RouteAccessTest {
       // a ticket's phone: the key of the ticket's link (web/PhoneRoutes)
       "GET /api/v1/sites/:site/tickets/:number/track",
       "POST /api/v1/sites/:site/tickets/:number/away", "POST /api/v1/sites/:site/tickets/:number/back",
+      // ... and its certificate (web/ImmunizationRoutes)
+      "GET /api/v1/sites/:site/tickets/:number/certificate",
       // a device redeeming its one-time code: the code is the key (web/DeviceRoutes)
       "POST /api/v1/sites/:site/devices/enrol");
 
@@ -315,6 +317,10 @@ class RouteAccessTest {
         // a made-up code: the guard let the request in, the code was refused
         assertEquals(422, r.status(), call + ": " + r.body());
         assertEquals("ENROL_CODE_INVALID", r.errorCode());
+      } else if (call.path().startsWith("/api/") && call.path().contains("/certificate?")) {
+        // W001 is not released: the guard let the request in, there is no certificate yet
+        assertEquals(409, r.status(), call + ": " + r.body());
+        assertEquals("NO_CERTIFICATE", r.errorCode());
       } else if (call.path().contains("/away?")) {
         // the ticket (W001) was called to the room: the guard let the request in, the flow refused it
         assertTrue(r.status() == 200 || (r.status() == 409 && "INVALID_TRANSITION".equals(r.errorCode())), call + ": " + r.body());
@@ -439,7 +445,8 @@ class RouteAccessTest {
         String path = action == null ? p : p.replace(":action", action);
         assertFalse(path.contains(":"), "a path parameter this test cannot fill: " + key);
         // a ticket's phone, its page and its routes: with the key of the ticket's link
-        if (path.startsWith("/t/") || path.endsWith("/track") || path.endsWith("/away") || path.endsWith("/back")) {
+        if (path.startsWith("/t/") || path.endsWith("/track") || path.endsWith("/away") || path.endsWith("/back")
+            || path.endsWith("/certificate")) {
           path += "?k=" + io.vaxflow.support.FlowKit.trackKey(city, TICKET, TestCity.TODAY);
         }
         out.add(new Call(key, access, method, path, station, body(key, method)));
@@ -475,6 +482,7 @@ class RouteAccessTest {
     if (key.endsWith("/auth/login")) return new JsonObject().put("staffId", "booth").put("pin", "4321");
     if (key.endsWith("/devices/codes")) return new JsonObject().put("role", "kiosk").put("name", "Route walk");
     if (key.endsWith("/devices/enrol")) return new JsonObject().put("code", "AAAA-AAAA");
+    if (key.endsWith("/certificates/verify")) return new JsonObject().put("certificate", "not.a.certificate");
     if (key.endsWith("/stock/lots")) {
       return new JsonObject().put("product", "corona-vac").put("lot", "ROUTE-1").put("expiry", "2027-06-30").put("vials", 1);
     }
