@@ -165,7 +165,7 @@ public final class Devices {
         .map(r -> Device.of(r.getJsonObject("device")));
   }
 
-  /** A one-time code, as shown (XXXX-XXXX), and until when it may be redeemed. */
+  /** A one-time code as shown (four characters, a dash, four more: e.g. K7QM-3XPA), and until when it may be redeemed. */
   public record EnrolmentCode(String site, DeviceRole role, String name, String code, Instant expiresAt) {}
 
   /** A one-time code that enrols one device of the site for the role, made by {@code by}: a manager (with their session), {@link #OPERATOR} or {@link #DEMO}. */
