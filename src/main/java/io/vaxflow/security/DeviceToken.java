@@ -23,7 +23,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class DeviceToken {
 
-  private static final String ALGORITHM = "HmacSHA256";
   private static final int TAG_BYTES = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern FORM = Pattern.compile("([a-z][a-z0-9-]{0,31})\\.([a-z]{1,16})\\.([a-z0-9-]{1,32})\\.([A-Za-z0-9_-]{43})\\.([A-Za-z0-9_-]{22})");
@@ -31,7 +30,7 @@ public final class DeviceToken {
   private final SecretKeySpec key;
 
   private DeviceToken(byte[] key) {
-    this.key = new SecretKeySpec(key.clone(), ALGORITHM);
+    this.key = new SecretKeySpec(key.clone(), Hmac.ALGORITHM);
   }
 
   /** The credentials' key: HMAC(voucherSecret, "vaxflow-device-v1"). */

@@ -5,10 +5,13 @@ import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256, and the keys the server derives from its voucher secret: one per use, {@code HMAC(secret, label)}. */
-final class Hmac {
+/**
+ * HMAC-SHA256, and the keys the server derives from its voucher secret: one per use, {@code HMAC(secret, label)}.
+ * Public for {@link #mac(SecretKeySpec, byte[])} alone (a webhook's signature).
+ */
+public final class Hmac {
 
-  static final String ALGORITHM = "HmacSHA256";
+  public static final String ALGORITHM = "HmacSHA256";
 
   private Hmac() {}
 
@@ -21,7 +24,7 @@ final class Hmac {
     return mac(key, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  static byte[] mac(SecretKeySpec key, byte[] bytes) {
+  public static byte[] mac(SecretKeySpec key, byte[] bytes) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);

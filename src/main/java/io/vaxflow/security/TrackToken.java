@@ -15,13 +15,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class TrackToken {
 
-  private static final String ALGORITHM = "HmacSHA256";
   private static final int BYTES = 16;
 
   private final SecretKeySpec key;
 
   TrackToken(byte[] key) {
-    this.key = new SecretKeySpec(key.clone(), ALGORITHM);
+    this.key = new SecretKeySpec(key.clone(), Hmac.ALGORITHM);
   }
 
   /** The links' key: HMAC(voucherSecret, "vaxflow-track-v1"). */
