@@ -163,7 +163,7 @@ public final class VaxflowServer {
           StaffLogin staffLogin = new StaffLogin(vertx, config, limiter, sessions, devices);
           metrics.pinChecks(staffLogin, StaffLogin::pinChecks);
           TicketLinks links = new TicketLinks(TrackToken.fromVoucherSecret(config.voucherSecret()));
-          Followers followers = new Followers(vertx.eventBus(), new Views(config.timeZone()), config.announce().repeats());
+          Followers followers = new Followers(vertx, new Views(config.timeZone()), config.announce().repeats());
           Api api = new Api(vertx, config, flows, checkin, dispatcher, bookings, staffLogin, devices, events, limiter,
               siteMetrics, new CityOverview(config, flows, scripts),
               new io.vaxflow.plan.SitePlans(config.flow(), scripts), stock, links,

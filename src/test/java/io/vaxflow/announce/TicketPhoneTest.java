@@ -290,6 +290,79 @@ class TicketPhoneTest {
     assertEquals(city.get(API + "/tickets/W999/track?k=" + key(mine)).body(), stranger.body(), "a wrong key: the unknown number's answer");
   }
 
+  /**
+   * A busy site's views go out a slice a round of the event loop, its sockets read between slices: a request that
+   * comes while 480 followed tickets' views go out is answered before the last of them. Netty 4.2 runs queued tasks,
+   * and the tasks they queue, for up to a second before it reads its sockets again: slices queued one after another
+   * with runOnContext, or all in one turn, fail this test. Seen without a clock: the server's own count of messages
+   * its event bus delivered, read by the {@code /metrics} requests the loop served meanwhile, is seen part-way.
+   */
+  @Test
+  void requestsAreServedBetweenTheSlicesOfABusySitesViews(Vertx vertx) {
+    int perSocket = 16; // as many tickets as a browser may follow (LiveBridge)
+    int phones = 30 * perSocket; // five slices
+    FlowKit.capacities(city, 1000, 1);
+    String door = city.login("door", "1357");
+    String desk = city.login("desk", "1234");
+    List<String> numbers = new ArrayList<>();
+    for (int i = 0; i < phones + 10; i++) {
+      numbers.add(walkIn(FlowKit.name("Fan", i), FlowKit.idNumber(7, i)).getString("number"));
+    }
+    List<BridgeClient> clients = new ArrayList<>();
+    try {
+      for (int from = 10; from < numbers.size(); from += perSocket) {
+        BridgeClient client = new BridgeClient(vertx, city.port(), null);
+        clients.add(client);
+        for (String number : numbers.subList(from, from + perSocket)) {
+          client.send(new JsonObject().put("type", "register").put("address", Addresses.ticket("pudong", number))
+              .put("headers", new JsonObject().put("k", FlowKit.trackKey(city, number, TestCity.TODAY))));
+        }
+        client.sync();
+      }
+      BridgeClient.await("every phone's first view", 20, () -> clients.stream().allMatch(c -> viewed(c) == perSocket));
+
+      // each round: the room's seat is freed and the next is called in; every follower's people ahead goes down
+      List<Double> partWay = new ArrayList<>();
+      for (int round = 0; round < 10 && partWay.isEmpty(); round++) {
+        int heard = clients.stream().mapToInt(TicketPhoneTest::views).sum();
+        double before = delivered();
+        serve(door, desk, numbers.get(round), "desk-1");
+        double seen = before;
+        for (int scrape = 0; scrape < 2000 && clients.stream().mapToInt(TicketPhoneTest::views).sum() < heard + phones; scrape++) {
+          double now = delivered();
+          if (now > before + phones / 10.0 && now < before + phones * 0.9 && now > seen) partWay.add(now - before);
+          seen = Math.max(seen, now);
+        }
+        BridgeClient.await("round " + round + "'s views", 20,
+            () -> clients.stream().mapToInt(TicketPhoneTest::views).sum() >= heard + phones);
+      }
+      assertFalse(partWay.isEmpty(), "no request was served while a round's " + phones + " views went out");
+    } finally {
+      clients.forEach(BridgeClient::close);
+    }
+  }
+
+  /** How many tickets' views {@code client} has had. */
+  private static long viewed(BridgeClient client) {
+    return client.frames.stream().filter(f -> "rec".equals(f.getString("type")) && "view".equals(f.getJsonObject("body").getString("type")))
+        .map(f -> f.getString("address")).distinct().count();
+  }
+
+  private static int views(BridgeClient client) {
+    return (int) client.frames.stream()
+        .filter(f -> "rec".equals(f.getString("type")) && "view".equals(f.getJsonObject("body").getString("type"))).count();
+  }
+
+  /** The messages the server's event bus has delivered to its consumers (its {@code /metrics}). */
+  private static double delivered() {
+    String metrics = city.get("/metrics").body();
+    double sum = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("vertx_eventbus_delivered_total")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
+  }
+
   private static JsonObject without(JsonObject o, String field) {
     JsonObject copy = o.copy();
     copy.remove(field);

@@ -483,6 +483,7 @@ public final class Benchmark {
     finished.await(seconds + 60L, TimeUnit.SECONDS);
     vertx.cancelTimer(timer);
     long elapsed = System.nanoTime() - start;
+    trace(phase, start, rate, latencyNs, done.get());
     Cpu cpu = cpuSince(cpuBefore, cpuMs(), elapsed);
     int n = done.get();
     long[] sorted = Arrays.copyOf(latencyNs, n);
@@ -495,6 +496,22 @@ public final class Benchmark {
     if (!phase.equals("warm-up")) runs.add(run);
     if (report) line(row(run));
     return run;
+  }
+
+  /** {@code -Dbench.trace=DIR}: each request of a run as "sent at (epoch ms), latency (ms)" in DIR/{phase}.csv, to set beside GC logs. */
+  private static void trace(String phase, long startNs, int rate, long[] latencyNs, int n) {
+    String dir = System.getProperty("bench.trace");
+    if (dir == null) return;
+    long epochStartMs = System.currentTimeMillis() - (System.nanoTime() - startNs) / 1_000_000;
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      out.append(String.format(Locale.ROOT, "%d,%.2f%n", epochStartMs + (long) i * 1000 / rate, latencyNs[i] / 1e6));
+    }
+    try {
+      Files.writeString(Path.of(dir, phase + ".csv"), out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String row(Run r) {
