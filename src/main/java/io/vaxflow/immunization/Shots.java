@@ -77,10 +77,11 @@ public final class Shots {
    * ({@code security/PersonalData}); {@link Shot.Person#UNKNOWN}'s empty strings for what is erased or was never kept.
    */
   public Future<Shot.Person> person(Shot shot) {
-    Future<Response> ticket = store.send(Request.cmd(Command.HMGET).arg(SiteKeys.ticket(shot.site(), shot.ticketDay(), shot.number()))
+    Future<Response> ticket = store.send(Request.cmd(Command.HMGET)
+        .arg(SiteKeys.Site.TICKET.of(shot.site(), shot.ticketDay(), shot.number()))
         .arg("name").arg("idNumber").arg("person"));
     Future<Response> appt = shot.appointment().isEmpty() ? Future.succeededFuture(null)
-        : store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(shot.site(), shot.appointment()))
+        : store.send(Request.cmd(Command.HMGET).arg(SiteKeys.Site.APPOINTMENT.of(shot.site(), shot.appointment()))
             .arg("name").arg("idType").arg("idNumber"));
     return Future.all(ticket, appt).map(v -> {
       String name = personal.open(first(ticket.result(), 0, appt.result(), 0));

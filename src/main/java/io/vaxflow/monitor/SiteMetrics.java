@@ -77,7 +77,7 @@ public final class SiteMetrics {
 
   /** People in observation held by a severe reaction not cleared yet (lua/observe_reaction.lua): one alert each. */
   private Future<List<Alert>> severeReactions(String site, long now) {
-    return store.send(Request.cmd(Command.ZRANGE).arg(SiteKeys.observeHeld(site)).arg(0).arg(-1).arg("WITHSCORES")).map(r -> {
+    return store.send(Request.cmd(Command.ZRANGE).arg(SiteKeys.Site.OBSERVE_HELD.of(site)).arg(0).arg(-1).arg("WITHSCORES")).map(r -> {
       List<Alert> out = new ArrayList<>();
       List<String> flat = new ArrayList<>();
       for (Response e : r == null ? List.<Response>of() : r) { // RESP3: [member, score] pairs; RESP2: flat

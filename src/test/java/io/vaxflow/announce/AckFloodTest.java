@@ -153,7 +153,7 @@ class AckFloodTest {
 
     // bounded keys that expire; the unbounded hash of the old code is gone
     String acks = SiteKeys.prefix(SITE) + ":displays:acks";
-    String lastAcks = SiteKeys.displayLast(SITE);
+    String lastAcks = SiteKeys.Site.DISPLAY_LAST.of(SITE);
     assertEquals(0, city.redis(Command.EXISTS, SiteKeys.prefix(SITE) + ":displays").toInteger(), "the old unbounded hash");
     assertTrue(city.redis(Command.ZCARD, acks).toInteger() <= Displays.MAX_PER_SITE);
     assertTrue(city.redis(Command.HLEN, lastAcks).toInteger() <= Displays.MAX_PER_SITE);
@@ -270,7 +270,7 @@ class AckFloodTest {
   void displaysNotHeardForADayAreForgottenAndAtMostFiftyAreKept(Vertx vertx) throws Exception {
     String site = "xuhui";
     String acks = SiteKeys.prefix(site) + ":displays:acks";
-    String lastAcks = SiteKeys.displayLast(site);
+    String lastAcks = SiteKeys.Site.DISPLAY_LAST.of(site);
     long now = System.currentTimeMillis();
     city.redis(Command.ZADD, acks, now - Displays.KEEP_MS - 60_000, "hall-gone");
     city.redis(Command.HSET, lastAcks, "hall-gone", (now - Displays.KEEP_MS - 60_000) + "|1-0");

@@ -164,7 +164,7 @@ class RepeatsSurviveTest {
 
   /** The 'say' events of a call in the site's stream: which repeats were claimed (each once). */
   private static List<String> sayEvents(String callId) {
-    Response r = redis(Command.XRANGE, SiteKeys.events(SITE), callId, "+");
+    Response r = redis(Command.XRANGE, SiteKeys.Site.EVENTS.of(SITE), callId, "+");
     return r.stream().map(EventStream::entry)
         .filter(e -> "say".equals(e.get("type")) && callId.equals(e.get("callId"))).map(e -> e.get("repeat")).sorted().toList();
   }

@@ -114,7 +114,7 @@ class DevicesTest {
     // Redis keeps only the hash of the credential's secret, never the credential
     String token = kiosk.cookie().substring(DeviceKit.COOKIE.length());
     String secret = token.split("\\.")[3];
-    assertEquals(1, city.redis(Command.EXISTS, io.vaxflow.store.SiteKeys.device(SITE, DeviceToken.hash(secret))).toInteger());
+    assertEquals(1, city.redis(Command.EXISTS, io.vaxflow.store.SiteKeys.Site.DEVICE.of(SITE, DeviceToken.hash(secret))).toInteger());
     Map<String, String> dump = city.siteDump(SITE);
     for (var e : dump.entrySet()) {
       assertFalse(e.getKey().contains(secret), "the secret in a key name: " + e.getKey());

@@ -161,7 +161,7 @@ class SentinelTest {
             String other = byNumber.put(a.number(), a.key());
             if (other != null) twice.add(a.number() + " (" + other + ", " + a.key() + ")");
             String day = String.valueOf(promoted.send(Request.cmd(Command.HGET).arg(SiteKeys.prefix(SITE) + ":live").arg(a.number())).await());
-            long exists = promoted.send(Request.cmd(Command.EXISTS).arg(SiteKeys.ticket(SITE, day, a.number()))).await().toLong();
+            long exists = promoted.send(Request.cmd(Command.EXISTS).arg(SiteKeys.Site.TICKET.of(SITE, day, a.number()))).await().toLong();
             if (exists != 1) missing.add(a.number());
           }
           String figures = String.format(
