@@ -39,7 +39,7 @@ import java.util.OptionalDouble;
  * A report costs the same at 50 or 10,000 people, every server instance answers the same, and the
  * figures cover the whole day.
  */
-public final class SiteMetrics {
+public record SiteMetrics(VaxflowConfig config, Displays displays, RegistryClient registry, Scripts store) {
 
   /** The hall counts as nearly full from this share of its capacity. */
   static final double HALL_ALERT_SHARE = 0.9;
@@ -48,18 +48,6 @@ public final class SiteMetrics {
   static final double BUCKET_ALERT_SHARE = 0.1;
   private static final long QUARTER_MS = 900_000;
   private static final java.util.regex.Pattern PER_QUARTER = java.util.regex.Pattern.compile("([a-z_]+)@([0-9]+)");
-
-  private final VaxflowConfig config;
-  private final Displays displays;
-  private final RegistryClient registry;
-  private final Scripts store;
-
-  public SiteMetrics(VaxflowConfig config, Displays displays, RegistryClient registry, Scripts store) {
-    this.config = config;
-    this.displays = displays;
-    this.registry = registry;
-    this.store = store;
-  }
 
   public Future<SiteReport> report(SiteFlow flow) {
     String site = flow.site().id();
