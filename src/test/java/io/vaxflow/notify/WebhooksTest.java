@@ -74,11 +74,8 @@ class WebhooksTest {
     vertx = Vertx.vertx();
     sms = new Receiver(vertx, SMS_SECRET).start();
     board = new Receiver(vertx, BOARD_SECRET).start();
-    settings = new HashMap<>(Map.of(
-        "VAXFLOW_WEBHOOKS_0_ID", "sms", "VAXFLOW_WEBHOOKS_0_URL", sms.url("/vaxflow"),
-        "VAXFLOW_WEBHOOKS_0_EVENTS", "call,ticket,alert,reminder", "VAXFLOW_WEBHOOKS_0_SECRET", SMS_SECRET,
-        "VAXFLOW_WEBHOOKS_1_ID", "board", "VAXFLOW_WEBHOOKS_1_URL", board.url("/board"),
-        "VAXFLOW_WEBHOOKS_1_EVENTS", "call,ticket,alert", "VAXFLOW_WEBHOOKS_1_SECRET", BOARD_SECRET));
+    settings = new HashMap<>(sms.webhook(0, "sms", "/vaxflow", "call,ticket,alert,reminder"));
+    settings.putAll(board.webhook(1, "board", "/board", "call,ticket,alert"));
     // short enough for a test, the same mechanism as the defaults (60 s cap, 120 s claim, 5 s alerts, 300 s stale)
     settings.putAll(Map.of("VAXFLOW_NOTIFY_RETRYCAPSEC", "2", "VAXFLOW_NOTIFY_CLAIMIDLESEC", "4",
         "VAXFLOW_NOTIFY_TIMEOUTMS", "5000", "VAXFLOW_NOTIFY_ALERTCHECKSEC", "1", "VAXFLOW_NOTIFY_STALESEC", "3"));
