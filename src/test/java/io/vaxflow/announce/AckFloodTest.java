@@ -2,6 +2,7 @@ package io.vaxflow.announce;
 
 import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(VertxExtension.class)
 class AckFloodTest {
 
-  private static final String SITE = "pudong";
   private static final String ATTACKER = "203.0.113.9";
   private static TestCity city;
 

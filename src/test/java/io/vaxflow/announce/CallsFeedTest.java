@@ -2,6 +2,7 @@ package io.vaxflow.announce;
 
 import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CallsFeedTest {
 
-  private static final String SITE = "pudong";
   private static final String PATH = "/api/v1/sites/" + SITE + "/calls";
   private static TestCity city;
 

@@ -1,5 +1,6 @@
 package io.vaxflow.announce;
 
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class RepeatsSurviveTest {
 
-  private static final String SITE = "pudong";
   private static final String CALLS = Addresses.calls(SITE);
   private static final Map<String, String> REPEATS = Map.of("VAXFLOW_ANNOUNCE_INTERVALSEC", "1", "VAXFLOW_ANNOUNCE_REPEATS", "3");
   /** Past both later sayings of a call made at the clock's time. */

@@ -1,5 +1,7 @@
 package io.vaxflow.gateway;
 
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -42,8 +44,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(VertxExtension.class)
 class DevicesTest {
 
-  private static final String SITE = "pudong";
-  private static final String API = "/api/v1/sites/" + SITE;
   private static TestCity city;
   private static SiteStaff staff;
   private static TestCity other;

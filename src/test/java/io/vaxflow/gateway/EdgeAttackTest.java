@@ -1,5 +1,7 @@
 package io.vaxflow.gateway;
 
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,8 +47,6 @@ import org.junit.jupiter.api.Test;
  */
 class EdgeAttackTest {
 
-  private static final String SITE = "pudong";
-  private static final String API = "/api/v1/sites/" + SITE;
   /** The real kiosk's check-ins: walk-ins and vouchers, one after another while the crowd sends. */
   private static final int WALK_INS = 41;
   private static final int VOUCHERS = 20;

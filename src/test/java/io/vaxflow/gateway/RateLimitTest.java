@@ -1,6 +1,7 @@
 package io.vaxflow.gateway;
 
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class RateLimitTest {
 
-  private static final String SITE = "pudong";
   private static final String CHECKINS = "/api/v1/sites/" + SITE + "/checkins";
 
   /** What a burst got: statuses, and the time from the first request sent to the last answer. */

@@ -1,6 +1,7 @@
 package io.vaxflow.gateway;
 
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryBreakerTest {
 
-  private static final String SITE = "pudong";
   private static final String CHECKINS = "/api/v1/sites/" + SITE + "/checkins";
   private static final long SLOW_MS = 2_000;
   private static final int FAILURES = 3;

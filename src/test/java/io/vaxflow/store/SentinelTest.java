@@ -2,6 +2,7 @@ package io.vaxflow.store;
 
 import io.vaxflow.support.Ids;
 import io.vaxflow.announce.Addresses;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Test;
 class SentinelTest {
 
   private static final String MASTER = "vfmaster";
-  private static final String SITE = "pudong";
   private static final int WORKERS = 6;
 
   /** One check-in: its idempotency key, and once acknowledged, its number and when. */
