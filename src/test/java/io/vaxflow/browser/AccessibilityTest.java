@@ -8,6 +8,7 @@ import io.vaxflow.support.TestCity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,17 @@ class AccessibilityTest {
       Screens.kioskWalkIn(kiosk, "Wang Fang", "zh".equals(lang) ? "310101199203030070" : "310101199203030089", 1);
       kiosk.until("the ticket's QR code", d -> d.findElements(By.cssSelector("#ticket-qr svg")).isEmpty() ? null : true);
       check(kiosk, "kiosk ticket (" + lang + ")");
+
+      // the same number looked up: the kiosk shows the ticket it issued
+      String number = kiosk.find("#ticket-number").getText().trim();
+      kiosk.get(url);
+      kiosk.waitVisible("#lookup-open").click();
+      kiosk.waitVisible("#lookup-number").sendKeys(number);
+      kiosk.find("#lookup-form button[type=submit]").click();
+      kiosk.waitVisible("#screen-lookup-result");
+      assertEquals(number, kiosk.find("#lookup-result").getAttribute("data-number"));
+      assertEquals(number, kiosk.find("#lookup-result-number").getText().trim());
+      assertTrue(kiosk.find("#lookup-ahead").getText().trim().matches("[0-9]+"), "people ahead: " + kiosk.find("#lookup-ahead").getText());
 
       kiosk.get(url);
       kiosk.waitVisible("#voucher-input").sendKeys("PD-0000-0000");
