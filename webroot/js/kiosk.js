@@ -197,15 +197,20 @@ function both(fn) {
   return bilingual(fn(lang), fn(otherLang));
 }
 
+/**
+ * A ticket in the box of id `box` (its number, stage and state on the box's data) and in its fields (element ids):
+ * the number, where to go or wait, the people ahead and the predicted wait, as the new ticket and the look-up show them.
+ */
+function fillTicket(ticket, box, fields) {
+  Object.assign(document.getElementById(box).dataset, { number: ticket.number, stage: ticket.stage, state: ticket.state });
+  document.getElementById(fields.number).textContent = ticket.number;
+  replaceChildren(document.getElementById(fields.where), both((l) => whereText(ticket, l)));
+  document.getElementById(fields.ahead).textContent = String(ticket.peopleAhead ?? 0);
+  replaceChildren(document.getElementById(fields.wait), both((l) => waitRange(ticket, l)));
+}
+
 function showTicket(ticket) {
-  const box = document.getElementById('ticket');
-  box.dataset.number = ticket.number;
-  box.dataset.stage = ticket.stage;
-  box.dataset.state = ticket.state;
-  document.getElementById('ticket-number').textContent = ticket.number;
-  replaceChildren(document.getElementById('ticket-where'), both((l) => whereText(ticket, l)));
-  document.getElementById('ticket-ahead').textContent = String(ticket.peopleAhead ?? 0);
-  replaceChildren(document.getElementById('ticket-wait'), both((l) => waitRange(ticket, l)));
+  fillTicket(ticket, 'ticket', { number: 'ticket-number', where: 'ticket-where', ahead: 'ticket-ahead', wait: 'ticket-wait' });
   document.getElementById('ticket-time').textContent = `${hhmm(ticket.createdAt)} · ${(ticket.createdAt || '').slice(0, 10)}`;
   // the ticket's own page on a phone (PUBLIC_URL/t/site/number?k=), in the kiosk's language
   const qr = document.getElementById('ticket-qr');
@@ -286,17 +291,10 @@ async function lookUp(number) {
     return;
   }
   const tk = r.data;
-  const box = document.getElementById('lookup-result');
-  box.dataset.number = tk.number;
-  box.dataset.stage = tk.stage;
-  box.dataset.state = tk.state;
-  document.getElementById('lookup-result-number').textContent = tk.number;
-  replaceChildren(document.getElementById('lookup-where'), both((l) => whereText(tk, l)));
+  fillTicket(tk, 'lookup-result', { number: 'lookup-result-number', where: 'lookup-where', ahead: 'lookup-ahead', wait: 'lookup-wait' });
   const stageKey = tk.state === 'no-show' ? 'noShow' : tk.stage;
   replaceChildren(document.getElementById('lookup-stage'), both((l) => t(`common.stages.${stageKey}`, null, l)));
   replaceChildren(document.getElementById('lookup-state'), both((l) => t(`common.states.${tk.state}`, null, l)));
-  document.getElementById('lookup-ahead').textContent = String(tk.peopleAhead ?? 0);
-  replaceChildren(document.getElementById('lookup-wait'), both((l) => waitRange(tk, l)));
   replaceChildren(document.getElementById('lookup-last-call'), both((l) => (tk.lastCall
     ? t('page.lastCallValue', { time: hhmm(tk.lastCall.at), to: destination(tk.lastCall.to, l) }, l)
     : t('page.notCalled', null, l))));

@@ -116,7 +116,7 @@ public final class Displays {
 
   /** The site's displays (at most {@link #MAX_PER_SITE}), online or not as of now (the wall clock). */
   public Future<List<Seen>> status(String site) {
-    return store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.displayLast(site))).map(r -> {
+    return store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.Site.DISPLAY_LAST.of(site))).map(r -> {
       long now = System.currentTimeMillis();
       List<Seen> out = new ArrayList<>();
       if (r == null) return out;

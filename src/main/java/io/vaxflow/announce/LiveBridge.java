@@ -152,45 +152,12 @@ public final class LiveBridge {
       return;
     }
     if (type == BridgeEventType.REGISTER || type == BridgeEventType.RECEIVE) {
-      Matcher m = STAFF.matcher(address);
-      if (!m.matches()) {
-        event.complete(true);
-        return;
-      }
-      String site = m.group(1);
-      // SockJS strips cookies from socket.headers(); the routing context of the opening request has them.
-      Optional<String> token = Optional.ofNullable(event.socket().routingContext())
-          .map(rc -> rc.request().getCookie(Sessions.COOKIE)).map(c -> c.getValue());
-      if (token.isEmpty() || !sites.contains(site)) {
-        event.complete(false);
-        return;
-      }
-      // Registering asks Redis; each message pushed afterwards may use the remembered answer.
-      (type == BridgeEventType.REGISTER ? sessions.resolve(token.get()) : sessions.remembered(token.get())).onComplete(ar -> event.complete(
-          ar.succeeded() && ar.result().map(s -> s.worksAt(site)).orElse(false)));
+      governed(STAFF, address, event).ifPresent(site -> staff(event, site));
       return;
     }
     if (type == BridgeEventType.SEND || type == BridgeEventType.PUBLISH) {
       // The inbound permissions (checked after this hook) refuse every address but .ack; acks pass the gate.
-      Matcher ack = ACK.matcher(address);
-      if (!ack.matches()) {
-        event.complete(true);
-        return;
-      }
-      String site = ack.group(1);
-      // only the site's hall displays: anyone else's ack is refused before it draws on any allowance
-      Optional<DeviceCaller> display = sites.contains(site)
-          ? devices.caller(event.socket().routingContext(), DeviceRole.HALL, Optional.of(site)) : Optional.empty();
-      if (display.isEmpty()) {
-        event.complete(false);
-        return;
-      }
-      enrolled(event.socket(), display.get()).onComplete(yes -> {
-        Optional<Ack> admitted = yes.succeeded() && yes.result()
-            ? acks.admit(event.socket(), site, event.getRawMessage()) : Optional.empty();
-        admitted.ifPresent(a -> displays.heard(site, a.displayId(), a.callId(), a.sound()));
-        event.complete(admitted.isPresent());
-      });
+      governed(ACK, address, event).ifPresent(site -> ack(event, site));
       return;
     }
     if (type == BridgeEventType.SOCKET_PING) {
@@ -201,6 +168,46 @@ public final class LiveBridge {
       followers.closed(event.socket());
     }
     event.complete(true);
+  }
+
+  /** The site of an address {@code pattern} governs; any other address passes here ({@code event} completed true). */
+  private static Optional<String> governed(Pattern pattern, String address, BridgeEvent event) {
+    Matcher m = pattern.matcher(address);
+    if (m.matches()) return Optional.of(m.group(1));
+    event.complete(true);
+    return Optional.empty();
+  }
+
+  /**
+   * A staff address of {@code site}: registering asks Redis for the session; each message pushed afterwards may use
+   * the remembered answer.
+   */
+  private void staff(BridgeEvent event, String site) {
+    // SockJS strips cookies from socket.headers(); the routing context of the opening request has them.
+    Optional<String> token = Optional.ofNullable(event.socket().routingContext())
+        .map(rc -> rc.request().getCookie(Sessions.COOKIE)).map(c -> c.getValue());
+    if (token.isEmpty() || !sites.contains(site)) {
+      event.complete(false);
+      return;
+    }
+    (event.type() == BridgeEventType.REGISTER ? sessions.resolve(token.get()) : sessions.remembered(token.get())).onComplete(ar -> event.complete(
+        ar.succeeded() && ar.result().map(s -> s.worksAt(site)).orElse(false)));
+  }
+
+  /** An ack to {@code site}: only the site's hall displays, anyone else's refused before it draws on any allowance. */
+  private void ack(BridgeEvent event, String site) {
+    Optional<DeviceCaller> display = sites.contains(site)
+        ? devices.caller(event.socket().routingContext(), DeviceRole.HALL, Optional.of(site)) : Optional.empty();
+    if (display.isEmpty()) {
+      event.complete(false);
+      return;
+    }
+    enrolled(event.socket(), display.get()).onComplete(yes -> {
+      Optional<Ack> admitted = yes.succeeded() && yes.result()
+          ? acks.admit(event.socket(), site, event.getRawMessage()) : Optional.empty();
+      admitted.ifPresent(a -> displays.heard(site, a.displayId(), a.callId(), a.sound()));
+      event.complete(admitted.isPresent());
+    });
   }
 
   /** A phone registers for a ticket with its link's key ({@code headers.k}: checked against Redis), or unregisters. */

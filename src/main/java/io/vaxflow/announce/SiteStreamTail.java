@@ -73,7 +73,7 @@ final class SiteStreamTail {
   private void read(RedisConnection c) {
     if (stopped || c != conn) return;
     Request req = Request.cmd(Command.XREAD).arg("COUNT").arg(500).arg("BLOCK").arg(BLOCK_MS)
-        .arg("STREAMS").arg(SiteKeys.events(site)).arg(lastId);
+        .arg("STREAMS").arg(SiteKeys.Site.EVENTS.of(site)).arg(lastId);
     c.send(req).timeout(BLOCK_MS + 5_000L, TimeUnit.MILLISECONDS).onComplete(ar -> {
       if (ar.failed()) {
         lost(c, ar.cause());

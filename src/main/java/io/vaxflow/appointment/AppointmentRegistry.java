@@ -65,7 +65,7 @@ public final class AppointmentRegistry extends VerticleBase {
       notFound(ctx);
       return;
     }
-    store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.appointment(site.get().id(), code))).onComplete(ar -> {
+    store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.Site.APPOINTMENT.of(site.get().id(), code))).onComplete(ar -> {
       if (ar.failed()) {
         ctx.response().setStatusCode(503).putHeader("Retry-After", "2").end();
         return;

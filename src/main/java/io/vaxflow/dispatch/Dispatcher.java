@@ -352,7 +352,7 @@ public final class Dispatcher {
               .findFirst().map(j -> held(j, site)));
     }
     return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
-            .arg(io.vaxflow.store.SiteKeys.appointment(siteId, code)))
+            .arg(io.vaxflow.store.SiteKeys.Site.APPOINTMENT.of(siteId, code)))
         .map(r -> {
           if (r == null || r.size() == 0 || !r.containsKey("code")) return Optional.<Held>empty();
           return Optional.of(held(site, r.get("code").toString(), dose, LocalDate.parse(r.get("day").toString()),
@@ -364,7 +364,7 @@ public final class Dispatcher {
   /** The appointment hash's fields (name, idNumber, phone opened; ...) of a booking at a site run here. */
   Future<Map<String, String>> appointmentFields(String siteId, String code) {
     return store.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
-        .arg(io.vaxflow.store.SiteKeys.appointment(siteId, code))).map(r -> {
+        .arg(io.vaxflow.store.SiteKeys.Site.APPOINTMENT.of(siteId, code))).map(r -> {
           Map<String, String> out = new LinkedHashMap<>();
           if (r != null) r.getKeys().forEach(k -> out.put(k, r.get(k).toString()));
           for (String sealed : List.of("name", "idNumber", "phone")) out.computeIfPresent(sealed, (k, v) -> personal.open(v));

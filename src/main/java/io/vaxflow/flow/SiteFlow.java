@@ -331,7 +331,7 @@ public final class SiteFlow {
    * track token of the number is checked against. Read-only, one HGET.
    */
   public Future<java.util.Optional<String>> liveDay(String number) {
-    return scripts.send(Request.cmd(Command.HGET).arg(SiteKeys.live(site.id())).arg(number))
+    return scripts.send(Request.cmd(Command.HGET).arg(SiteKeys.Site.LIVE.of(site.id())).arg(number))
         .map(r -> java.util.Optional.ofNullable(r).map(Object::toString));
   }
 
@@ -356,7 +356,7 @@ public final class SiteFlow {
   public record Patient(String name, int dose, String category, String sameIdAs) {}
 
   public Future<java.util.Optional<Patient>> patient(Ticket ticket) {
-    String key = SiteKeys.ticket(site.id(), ticket.day(), ticket.number());
+    String key = SiteKeys.Site.TICKET.of(site.id(), ticket.day(), ticket.number());
     return scripts.send(Request.cmd(Command.HMGET).arg(key).arg("name").arg("dose").arg("category").arg("sameIdAs")).map(r -> {
       if (r == null || r.get(0) == null) return java.util.Optional.<Patient>empty();
       return java.util.Optional.of(new Patient(personal.open(r.get(0).toString()),
@@ -368,7 +368,7 @@ public final class SiteFlow {
   /** The station's tablet is alive: its ticket's lease runs from now again (if it holds one). */
   public Future<Void> heartbeat(StationId station) {
     long due = clock.millis() + config.flow().leaseSec() * 1000L;
-    return scripts.send(Request.cmd(Command.ZADD).arg(SiteKeys.timers(site.id())).arg("XX")
+    return scripts.send(Request.cmd(Command.ZADD).arg(SiteKeys.Site.TIMERS.of(site.id())).arg("XX")
         .arg(due).arg("lease|" + station.id())).mapEmpty();
   }
 

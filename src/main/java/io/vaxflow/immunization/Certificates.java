@@ -128,7 +128,7 @@ public final class Certificates {
    * booth recorded.
    */
   public Future<ForTicket> ofTicket(String site, String day, String number) {
-    return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.ticket(site, day, number)).arg("stage").arg("updatedAt").arg("dose")
+    return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.Site.TICKET.of(site, day, number)).arg("stage").arg("updatedAt").arg("dose")
         .arg("shotId").arg("idNumber")).compose(t -> {
           if (!"released".equals(text(t, 0))) return none(Missing.NOT_RELEASED);
           if (t.get(4) == null) return none(Missing.ERASED); // erase.lua removed it (an offline check-in keeps it, empty)

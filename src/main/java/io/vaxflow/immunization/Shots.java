@@ -20,26 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The shots the store holds: one by its id, a day's at a site (from its events), the person of one; noting a delivery. */
-public final class Shots {
+public record Shots(Scripts store, Clock clock, ZoneId zone, PersonalData personal) {
 
   /** The stream event of a shot (lua/done.lua at a booth): its fields name the shot, never the person. */
   public static final String EVENT = "shot";
   /** Shots (or people) asked of Redis at once when a whole day is read. */
   private static final int CHUNK = 100;
-
-  private final Scripts store;
-  private final EventStream events;
-  private final Clock clock;
-  private final ZoneId zone;
-  private final PersonalData personal;
-
-  public Shots(Scripts store, Clock clock, ZoneId zone, PersonalData personal) {
-    this.store = store;
-    this.personal = personal;
-    this.events = new EventStream(store);
-    this.clock = clock;
-    this.zone = zone;
-  }
 
   /** The shot with that id at {@code site}, while its record is kept. */
   public Future<Optional<Shot>> shot(String site, String shotId) {
@@ -48,7 +34,7 @@ public final class Shots {
 
   /** The shots given at {@code site} on {@code day}, in the order they were given (those whose record is still kept). */
   public Future<List<Shot>> day(String site, String day) {
-    return events.dayOf(site, day, EVENT).compose(entries -> inChunks(entries, e -> shot(site, e.get("shotId"))))
+    return new EventStream(store).dayOf(site, day, EVENT).compose(entries -> inChunks(entries, e -> shot(site, e.get("shotId"))))
         .map(found -> found.stream().flatMap(Optional::stream).toList());
   }
 
@@ -77,10 +63,11 @@ public final class Shots {
    * ({@code security/PersonalData}); {@link Shot.Person#UNKNOWN}'s empty strings for what is erased or was never kept.
    */
   public Future<Shot.Person> person(Shot shot) {
-    Future<Response> ticket = store.send(Request.cmd(Command.HMGET).arg(SiteKeys.ticket(shot.site(), shot.ticketDay(), shot.number()))
+    Future<Response> ticket = store.send(Request.cmd(Command.HMGET)
+        .arg(SiteKeys.Site.TICKET.of(shot.site(), shot.ticketDay(), shot.number()))
         .arg("name").arg("idNumber").arg("person"));
     Future<Response> appt = shot.appointment().isEmpty() ? Future.succeededFuture(null)
-        : store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(shot.site(), shot.appointment()))
+        : store.send(Request.cmd(Command.HMGET).arg(SiteKeys.Site.APPOINTMENT.of(shot.site(), shot.appointment()))
             .arg("name").arg("idType").arg("idNumber"));
     return Future.all(ticket, appt).map(v -> {
       String name = personal.open(first(ticket.result(), 0, appt.result(), 0));

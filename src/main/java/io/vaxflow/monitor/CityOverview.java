@@ -76,7 +76,7 @@ public final class CityOverview {
     List<Future<DayBookings>> days = new ArrayList<>();
     for (int i = 0; i < DAYS; i++) {
       LocalDate day = today.plusDays(i);
-      days.add(store.send(Request.cmd(Command.HVALS).arg(SiteKeys.slots(s.id(), day.toString()))).map(r -> {
+      days.add(store.send(Request.cmd(Command.HVALS).arg(SiteKeys.Site.SLOTS.of(s.id(), day.toString()))).map(r -> {
         int booked = 0;
         if (r != null) for (Response v : r) booked += v.toInteger();
         return new DayBookings(day, booked);

@@ -73,7 +73,7 @@ public final class Health {
     List<Future<Response>> markers = new ArrayList<>();
     List<Future<Response>> writes = new ArrayList<>();
     for (String site : flows.keySet()) {
-      markers.add(store.send(Request.cmd(Command.HEXISTS).arg(SiteKeys.settings(site)).arg("cfg.epoch")));
+      markers.add(store.send(Request.cmd(Command.HEXISTS).arg(SiteKeys.Site.SETTINGS.of(site)).arg("cfg.epoch")));
       writes.add(store.send(Request.cmd(Command.SETRANGE).arg(SiteKeys.probe(site)).arg(0).arg("")));
     }
     Future.all(markers).onComplete(ar -> Future.join(writes).onComplete(written -> {

@@ -39,7 +39,7 @@ import java.util.OptionalDouble;
  * A report costs the same at 50 or 10,000 people, every server instance answers the same, and the
  * figures cover the whole day.
  */
-public final class SiteMetrics {
+public record SiteMetrics(VaxflowConfig config, Displays displays, RegistryClient registry, Scripts store) {
 
   /** The hall counts as nearly full from this share of its capacity. */
   static final double HALL_ALERT_SHARE = 0.9;
@@ -48,18 +48,6 @@ public final class SiteMetrics {
   static final double BUCKET_ALERT_SHARE = 0.1;
   private static final long QUARTER_MS = 900_000;
   private static final java.util.regex.Pattern PER_QUARTER = java.util.regex.Pattern.compile("([a-z_]+)@([0-9]+)");
-
-  private final VaxflowConfig config;
-  private final Displays displays;
-  private final RegistryClient registry;
-  private final Scripts store;
-
-  public SiteMetrics(VaxflowConfig config, Displays displays, RegistryClient registry, Scripts store) {
-    this.config = config;
-    this.displays = displays;
-    this.registry = registry;
-    this.store = store;
-  }
 
   public Future<SiteReport> report(SiteFlow flow) {
     String site = flow.site().id();
@@ -77,7 +65,7 @@ public final class SiteMetrics {
 
   /** People in observation held by a severe reaction not cleared yet (lua/observe_reaction.lua): one alert each. */
   private Future<List<Alert>> severeReactions(String site, long now) {
-    return store.send(Request.cmd(Command.ZRANGE).arg(SiteKeys.observeHeld(site)).arg(0).arg(-1).arg("WITHSCORES")).map(r -> {
+    return store.send(Request.cmd(Command.ZRANGE).arg(SiteKeys.Site.OBSERVE_HELD.of(site)).arg(0).arg(-1).arg("WITHSCORES")).map(r -> {
       List<Alert> out = new ArrayList<>();
       List<String> flat = new ArrayList<>();
       for (Response e : r == null ? List.<Response>of() : r) { // RESP3: [member, score] pairs; RESP2: flat

@@ -108,7 +108,7 @@ final class EventPayloads {
     out.put("back", true);
     if (!personal) return Future.succeededFuture(Optional.of(out));
     // the come-back call of a ticket from a booking: its phone, read now from the booking
-    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.ticket(site, e.get("day"), call.number())).arg("appointment"))
+    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.Site.TICKET.of(site, e.get("day"), call.number())).arg("appointment"))
         .compose(code -> phone(site, code == null ? "" : code.toString()))
         .map(phone -> {
           phone.ifPresent(p -> out.put("phone", p));
@@ -129,7 +129,7 @@ final class EventPayloads {
   /** An event about a booking: with its phone for a personal receiver; empty when the booking is gone. */
   private Future<Optional<JsonObject>> booked(String site, String code, JsonObject out, boolean withPhone) {
     if (code.isEmpty()) return Future.succeededFuture(Optional.of(out));
-    return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(site, code)).arg("code").arg("phone")).map(r -> {
+    return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.Site.APPOINTMENT.of(site, code)).arg("code").arg("phone")).map(r -> {
       if (r == null || r.get(0) == null) return Optional.empty();
       String phone = r.get(1) == null ? "" : personal.open(r.get(1).toString());
       if (withPhone && !phone.isBlank()) out.put("phone", phone);
@@ -139,7 +139,7 @@ final class EventPayloads {
 
   /** A standby invitation: its signed voucher (and for a personal receiver its phone), read from it; empty when it is gone. */
   private Future<Optional<JsonObject>> invitation(String site, String code, JsonObject out, boolean withPhone) {
-    return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.appointment(site, code)).arg("voucher").arg("phone")).map(r -> {
+    return store.send(Request.cmd(Command.HMGET).arg(SiteKeys.Site.APPOINTMENT.of(site, code)).arg("voucher").arg("phone")).map(r -> {
       if (r == null || r.get(0) == null) return Optional.empty();
       out.put("voucher", r.get(0).toString());
       String phone = r.get(1) == null ? "" : personal.open(r.get(1).toString());
@@ -150,7 +150,7 @@ final class EventPayloads {
 
   private Future<Optional<String>> phone(String site, String code) {
     if (code.isEmpty()) return Future.succeededFuture(Optional.empty());
-    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.appointment(site, code)).arg("phone"))
+    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.Site.APPOINTMENT.of(site, code)).arg("phone"))
         .map(r -> Optional.ofNullable(r).map(Response::toString).map(personal::open).filter(p -> !p.isBlank()));
   }
 

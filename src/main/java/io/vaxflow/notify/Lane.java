@@ -72,7 +72,7 @@ final class Lane {
   Lane(Hook hook, String site) {
     this.hook = hook;
     this.site = site;
-    this.key = SiteKeys.events(site);
+    this.key = SiteKeys.Site.EVENTS.of(site);
     this.group = hook.receiver.group();
   }
 

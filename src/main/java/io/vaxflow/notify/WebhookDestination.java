@@ -11,19 +11,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.Optional;
 
 /** A configured webhook as a {@link Destination}: the events of its kinds POSTed as JSON ({@link EventPayloads}), signed. */
-final class WebhookDestination implements Destination {
-
-  private final Webhook webhook;
-  private final WebClient http;
-  private final EventPayloads payloads;
-  private final int timeoutMs;
-
-  WebhookDestination(Webhook webhook, WebClient http, EventPayloads payloads, int timeoutMs) {
-    this.webhook = webhook;
-    this.http = http;
-    this.payloads = payloads;
-    this.timeoutMs = timeoutMs;
-  }
+record WebhookDestination(Webhook webhook, WebClient http, EventPayloads payloads, int timeoutMs) implements Destination {
 
   @Override
   public String id() {

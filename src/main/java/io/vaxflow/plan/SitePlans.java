@@ -88,8 +88,8 @@ public final class SitePlans {
    * One round trip.
    */
   public Future<Arrivals> arrivals(SiteConfig site, LocalDate day, Instant now, Optional<Double> entered) {
-    return store.redis().batch(List.of(Request.cmd(Command.HGETALL).arg(SiteKeys.slots(site.id(), day.toString())),
-            Request.cmd(Command.HGETALL).arg(SiteKeys.dayStats(site.id(), day.toString()))))
+    return store.redis().batch(List.of(Request.cmd(Command.HGETALL).arg(SiteKeys.Site.SLOTS.of(site.id(), day.toString())),
+            Request.cmd(Command.HGETALL).arg(SiteKeys.Site.STATS.of(site.id(), day.toString()))))
         .map(r -> {
           int n = hours(site);
           long opens = site.hours().start(day, site.hours().opens()).toEpochMilli();

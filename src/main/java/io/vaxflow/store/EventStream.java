@@ -48,7 +48,7 @@ public final class EventStream {
 
   /** The stream ids of {@code day}'s entries at {@code site}, if the stream still keeps that day. */
   public Future<Optional<DayRange>> dayRange(String site, String day) {
-    return store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.dayStart(site))).compose(r -> {
+    return store.send(Request.cmd(Command.HGETALL).arg(SiteKeys.Site.DAY_START.of(site))).compose(r -> {
       Map<String, String> starts = new java.util.TreeMap<>();
       if (r != null) for (String k : r.getKeys()) starts.put(k, r.get(k).toString());
       String from = starts.get(day);
@@ -56,7 +56,7 @@ public final class EventStream {
       Optional<String> next = starts.entrySet().stream().filter(e -> e.getKey().compareTo(day) > 0)
           .map(Map.Entry::getValue).min(EventStream::compare);
       if (next.isPresent()) return Future.succeededFuture(Optional.of(new DayRange(from, "(" + next.get())));
-      return store.send(Request.cmd(Command.XREVRANGE).arg(SiteKeys.events(site)).arg("+").arg("-").arg("COUNT").arg(1))
+      return store.send(Request.cmd(Command.XREVRANGE).arg(SiteKeys.Site.EVENTS.of(site)).arg("+").arg("-").arg("COUNT").arg(1))
           .map(last -> last == null || last.size() == 0 ? Optional.<DayRange>empty()
               : Optional.of(new DayRange(from, last.get(0).get(0).toString())));
     });
@@ -84,7 +84,7 @@ public final class EventStream {
    * Redis's reply as it came, to be read into a {@link #page} where that costs no one (off the event loop).
    */
   public Future<Response> read(String site, String from, String to, int count) {
-    return store.send(Request.cmd(Command.XRANGE).arg(SiteKeys.events(site)).arg(from).arg(to).arg("COUNT").arg(count));
+    return store.send(Request.cmd(Command.XRANGE).arg(SiteKeys.Site.EVENTS.of(site)).arg(from).arg(to).arg("COUNT").arg(count));
   }
 
   /** A {@link #read} reply of at most {@code count} entries as a page. */
@@ -100,11 +100,11 @@ public final class EventStream {
    * absent), the latest {@code max} of them, oldest first: one bounded read of the calls index.
    */
   public Future<List<Entry>> calls(String site, String day, Optional<String> after, int max) {
-    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.dayStart(site)).arg(day)).compose(r -> {
+    return store.send(Request.cmd(Command.HGET).arg(SiteKeys.Site.DAY_START.of(site)).arg(day)).compose(r -> {
       if (r == null) return Future.succeededFuture(List.of());
       String dayStart = r.toString();
       String from = after.filter(a -> compare(a, dayStart) >= 0).map(a -> "(" + a).orElse(dayStart);
-      Request req = Request.cmd(Command.XREVRANGE).arg(SiteKeys.calls(site)).arg("+").arg(from).arg("COUNT").arg(max);
+      Request req = Request.cmd(Command.XREVRANGE).arg(SiteKeys.Site.CALLS.of(site)).arg("+").arg(from).arg("COUNT").arg(max);
       return store.send(req).map(resp -> {
         List<Entry> out = new ArrayList<>();
         for (Response e : resp) out.add(entry(e));

@@ -216,24 +216,6 @@ public final class SiteKeys {
     return SYSTEM + "{" + site + "}";
   }
 
-  public static String settings(String site) {
-    return Site.SETTINGS.of(site);
-  }
-
-  public static String events(String site) {
-    return Site.EVENTS.of(site);
-  }
-
-  /** hash: number -> D of the latest ticket with that number. */
-  public static String live(String site) {
-    return Site.LIVE.of(site);
-  }
-
-  /** One ticket, under the day it was issued on. */
-  public static String ticket(String site, String day, String number) {
-    return Site.TICKET.of(site, day, number);
-  }
-
   /**
    * A key of the site's slot that is never written: {@code /health} probes each site with a write of nothing to it
    * ({@code SETRANGE key 0 ""}), which a full, read-only or disk-failing Redis refuses like any write.
@@ -242,58 +224,9 @@ public final class SiteKeys {
     return prefix(site) + ":probe";
   }
 
-  public static String dayStart(String site) {
-    return Site.DAY_START.of(site);
-  }
-
-  /** The call events only, with their event ids: the calls feed's bounded index. */
-  public static String calls(String site) {
-    return Site.CALLS.of(site);
-  }
-
-  /** Repeat sayings due: 'callId|n' scored by due ms. */
-  public static String says(String site) {
-    return Site.SAYS.of(site);
-  }
-
-  public static String displayLast(String site) {
-    return Site.DISPLAY_LAST.of(site);
-  }
-
-  public static String displayAcks(String site) {
-    return Site.DISPLAY_ACKS.of(site);
-  }
-
-  public static String timers(String site) {
-    return Site.TIMERS.of(site);
-  }
-
-  /** People in observation held by a severe reaction until staff clear it. */
-  public static String observeHeld(String site) {
-    return Site.OBSERVE_HELD.of(site);
-  }
-
-  /** Reminders of bookings not yet due: appointment code scored by due ms. */
-  public static String reminders(String site) {
-    return Site.REMINDERS.of(site);
-  }
-
-  public static String appointment(String site, String code) {
-    return Site.APPOINTMENT.of(site, code);
-  }
-
   /** The latest service durations (ms, newest first) of a station kind: desk, booth. */
   public static String serviceTimes(String site, String kind) {
     return prefix(site) + ":" + Site.SERVICE_TIMES.keyName() + kind;
-  }
-
-  public static String slots(String site, String day) {
-    return Site.SLOTS.of(site, day);
-  }
-
-  /** The day's figures kept as it happens (lua/lib/stats.lua). */
-  public static String dayStats(String site, String day) {
-    return Site.STATS.of(site, day);
   }
 
   /** A staff session. */
@@ -309,11 +242,6 @@ public final class SiteKeys {
   /** The check-in buckets (the kiosk: {@code dev:<id>} or the demo's local address; the whole site), in the site's hash slot. */
   public static List<String> kioskBuckets(String site, String kiosk) {
     return List.of(LIMITS + "{" + site + "}:kiosk:" + kiosk, LIMITS + "{" + site + "}:site");
-  }
-
-  /** One enrolled device, by the hash of its credential's secret. */
-  public static String device(String site, String hash) {
-    return Site.DEVICE.of(site, hash);
   }
 
   /**

@@ -54,7 +54,8 @@ public final class Api {
     this.kiosk = new KioskRoutes(checkin, views, links, config);
     this.phone = new PhoneRoutes(links, views, config, limiter);
     this.stations = new StationRoutes(views);
-    this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events, new io.vaxflow.monitor.DoseFigures(config.timeZone()));
+    this.manager = new ManagerRoutes(views, monitorViews, siteMetrics, events, new io.vaxflow.monitor.DoseFigures(config.timeZone()),
+        new EventsCsv.Turns());
     this.plan = new PlanRoutes(plans);
     this.devices = new DeviceRoutes(devices, limiter, views);
     this.immunizations = immunizations;

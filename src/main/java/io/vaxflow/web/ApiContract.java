@@ -26,26 +26,23 @@ import java.util.Optional;
  * <p>vertx-openapi 5.0 validates JSON and text bodies only and refuses a contract that names another
  * media type, so the copy it is given leaves out the pages' {@code text/html} and the CSV: those
  * bodies are described, not validated.
+ *
+ * <p>{@code document}: as written (YAML read into JSON); {@code json}: the document as served; {@code contract}: as
+ * vertx-openapi holds it (for validating responses in tests); {@code byRoute}: its operations by method and path.
  */
-public final class ApiContract {
+public record ApiContract(JsonObject document, Buffer json, OpenAPIContract contract, Map<String, Operation> byRoute) {
 
   /** Where the document is, on the class path. */
   public static final String RESOURCE = "openapi/vaxflow.yaml";
 
   private static volatile ApiContract loaded;
 
-  private final JsonObject document;
-  private final Buffer json;
-  private final OpenAPIContract contract;
-  private final Map<String, Operation> byRoute = new HashMap<>();
-
-  private ApiContract(JsonObject document, OpenAPIContract contract) {
-    this.document = document;
-    this.json = document.toBuffer();
-    this.contract = contract;
+  private static ApiContract of(JsonObject document, OpenAPIContract contract) {
+    Map<String, Operation> byRoute = new HashMap<>();
     for (Path p : contract.getPaths()) {
       for (Operation op : p.getOperations()) byRoute.put(op.getHttpMethod().name() + " " + p.getName(), op);
     }
+    return new ApiContract(document, document.toBuffer(), contract, Map.copyOf(byRoute));
   }
 
   /**
@@ -57,7 +54,7 @@ public final class ApiContract {
     if (c != null) return Future.succeededFuture(c);
     JsonObject document = read();
     return OpenAPIContract.from(vertx, validatable(document)).map(contract -> {
-      ApiContract made = new ApiContract(document, contract);
+      ApiContract made = of(document, contract);
       loaded = made;
       return made;
     });
@@ -95,20 +92,6 @@ public final class ApiContract {
       content.fieldNames().removeIf(type -> !MediaType.isMediaTypeSupported(type));
       if (content.isEmpty()) r.remove("content");
     }
-  }
-
-  /** The document as JSON, as served. */
-  public Buffer json() {
-    return json;
-  }
-
-  public JsonObject document() {
-    return document;
-  }
-
-  /** The contract as vertx-openapi holds it (for validating responses in tests). */
-  public OpenAPIContract contract() {
-    return contract;
   }
 
   /** The operation of a route as the router writes it ({@code POST}, {@code /api/v1/sites/:site/checkins}). */

@@ -23,21 +23,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Staff sign-in (on one of a site's enrolled tablets): login, logout, and who is signed in with what they may do. */
-final class AuthRoutes {
-
-  private final VaxflowConfig config;
-  private final StaffLogin staffLogin;
-  private final RateLimiter limiter;
-  private final Views views;
-  private final Supplier<List<RouteSpec>> specs;
-
-  AuthRoutes(VaxflowConfig config, StaffLogin staffLogin, RateLimiter limiter, Views views, Supplier<List<RouteSpec>> specs) {
-    this.config = config;
-    this.staffLogin = staffLogin;
-    this.limiter = limiter;
-    this.views = views;
-    this.specs = specs;
-  }
+record AuthRoutes(VaxflowConfig config, StaffLogin staffLogin, RateLimiter limiter, Views views,
+    Supplier<List<RouteSpec>> specs) {
 
   void mount(Routes routes) {
     // only a site's tablet gets as far as the login's rate limit, its guard and the PIN (Access.device)

@@ -29,21 +29,7 @@ import java.util.Optional;
  * went; in demo mode the code itself as {@code demoCode}); with it, the request is done. A request a peer server of
  * the city vouches for ({@link PeerProof}: the person proved their phone there) takes one step.
  */
-final class BookingRoutes {
-
-  private final Dispatcher dispatcher;
-  private final Bookings bookings;
-  private final Standby standby;
-  private final RateLimiter limiter;
-  private final PeerProof peers;
-
-  BookingRoutes(Dispatcher dispatcher, Bookings bookings, Standby standby, RateLimiter limiter, PeerProof peers) {
-    this.dispatcher = dispatcher;
-    this.bookings = bookings;
-    this.standby = standby;
-    this.limiter = limiter;
-    this.peers = peers;
-  }
+record BookingRoutes(Dispatcher dispatcher, Bookings bookings, Standby standby, RateLimiter limiter, PeerProof peers) {
 
   void mount(Routes routes) {
     // the city-wide spike bucket shapes bookings (the step with the code), not the codes sent before them

@@ -19,17 +19,7 @@ import io.vertx.ext.web.RoutingContext;
  * A site's devices (gateway/Devices): its manager lists them, makes one-time codes that enrol one and revokes them;
  * a device redeems its code here and gets its credential as the {@code vf_device} cookie.
  */
-final class DeviceRoutes {
-
-  private final Devices devices;
-  private final RateLimiter limiter;
-  private final Views views;
-
-  DeviceRoutes(Devices devices, RateLimiter limiter, Views views) {
-    this.devices = devices;
-    this.limiter = limiter;
-    this.views = views;
-  }
+record DeviceRoutes(Devices devices, RateLimiter limiter, Views views) {
 
   void mount(Routes routes) {
     routes.get("/api/v1/sites/:site/devices", Access.manager()).handler(this::list);

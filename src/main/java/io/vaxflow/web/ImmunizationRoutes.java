@@ -27,24 +27,8 @@ import java.util.Optional;
  * (the track key {@code k}, as the phone page has it); checking a certificate; the sites' public keys
  * ({@code /.well-known/vaxflow-keys}, a JWK set) for anyone who checks certificates offline.
  */
-public final class ImmunizationRoutes {
-
-  private final VaxflowConfig config;
-  private final Vertx vertx;
-  private final Shots shots;
-  private final Fhir fhir;
-  private final Certificates certificates;
-  private final TicketLinks links;
-
-  public ImmunizationRoutes(VaxflowConfig config, Vertx vertx, Shots shots, Fhir fhir, Certificates certificates,
-      TicketLinks links) {
-    this.config = config;
-    this.vertx = vertx;
-    this.shots = shots;
-    this.fhir = fhir;
-    this.certificates = certificates;
-    this.links = links;
-  }
+public record ImmunizationRoutes(VaxflowConfig config, Vertx vertx, Shots shots, Fhir fhir, Certificates certificates,
+    TicketLinks links) {
 
   /** The API's routes ({@code api}: path parameters checked) and the keys' well-known address ({@code root}). */
   void mount(Routes api, Routes root, RateLimiter limiter) {

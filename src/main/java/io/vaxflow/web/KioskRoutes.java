@@ -20,19 +20,7 @@ import java.util.Optional;
  * kiosks. The ticket carries its phone link ({@code trackUrl}, {@link TicketLinks}), which the kiosk
  * prints as its QR code.
  */
-final class KioskRoutes {
-
-  private final Checkin checkin;
-  private final Views views;
-  private final TicketLinks links;
-  private final VaxflowConfig config;
-
-  KioskRoutes(Checkin checkin, Views views, TicketLinks links, VaxflowConfig config) {
-    this.checkin = checkin;
-    this.views = views;
-    this.links = links;
-    this.config = config;
-  }
+record KioskRoutes(Checkin checkin, Views views, TicketLinks links, VaxflowConfig config) {
 
   void mount(Routes routes) {
     routes.post("/api/v1/sites/:site/checkins", Access.device(DeviceRole.KIOSK)).handler(this::checkIn);

@@ -24,24 +24,11 @@ import java.util.Optional;
  * The site manager's routes: capacities, the day's figures, the day's events as CSV, and the day's
  * switches (walk-ins stopped for a while, the site closed early). Stations are paused and resumed,
  * and no-shows reinstated, on the staff routes, which a manager passes.
+ *
+ * <p>{@code exports}: the turns this server's events.csv exports take (one page at a time for all of them).
  */
-final class ManagerRoutes {
-
-  private final Views views;
-  private final MonitorViews monitorViews;
-  private final SiteMetrics siteMetrics;
-  private final EventStream events;
-  /** The turns this server's events.csv exports take (one page at a time for all of them). */
-  private final EventsCsv.Turns exports = new EventsCsv.Turns();
-  private final DoseFigures doses;
-
-  ManagerRoutes(Views views, MonitorViews monitorViews, SiteMetrics siteMetrics, EventStream events, DoseFigures doses) {
-    this.views = views;
-    this.monitorViews = monitorViews;
-    this.siteMetrics = siteMetrics;
-    this.events = events;
-    this.doses = doses;
-  }
+record ManagerRoutes(Views views, MonitorViews monitorViews, SiteMetrics siteMetrics, EventStream events, DoseFigures doses,
+    EventsCsv.Turns exports) {
 
   void mount(Routes routes) {
     routes.get("/api/v1/sites/:site/metrics", Access.manager()).handler(this::metrics);

@@ -23,18 +23,12 @@ import java.time.Instant;
  * staff do (extend, record a reaction, clear a severe one, release early). Observers and
  * vaccinators work the area (managers pass every rule); a person is named by their ticket number.
  */
-final class ObservationRoutes {
+record ObservationRoutes(Views views) {
 
   private static final String BASE = "/api/v1/sites/:site/observation";
   private static final String PERSON = BASE + "/:number";
   /** How far back a reaction's start may be given. */
   private static final Duration AT_MAX_AGO = Duration.ofHours(12);
-
-  private final Views views;
-
-  ObservationRoutes(Views views) {
-    this.views = views;
-  }
 
   /** Who works the observation area. */
   static Access staff() {

@@ -21,19 +21,7 @@ import java.time.Instant;
  * {@code back} takes a seat again before the call back. Each answers with the public view; with any
  * other key the answer is the one a number that does not exist gets.
  */
-final class PhoneRoutes {
-
-  private final TicketLinks links;
-  private final Views views;
-  private final VaxflowConfig config;
-  private final RateLimiter limiter;
-
-  PhoneRoutes(TicketLinks links, Views views, VaxflowConfig config, RateLimiter limiter) {
-    this.links = links;
-    this.views = views;
-    this.config = config;
-    this.limiter = limiter;
-  }
+record PhoneRoutes(TicketLinks links, Views views, VaxflowConfig config, RateLimiter limiter) {
 
   void mount(Routes routes) {
     routes.get("/api/v1/sites/:site/tickets/:number/track", Access.anyone(), limiter.per(RouteClass.LOOKUP)).handler(this::track);

@@ -23,15 +23,9 @@ import java.util.Optional;
  * the service times, staffing and target as overrides (query or body); the answer is the plan hour
  * by hour ({@link Planner}).
  */
-final class PlanRoutes {
+record PlanRoutes(SitePlans plans) {
 
   private static final String PATH = "/api/v1/sites/:site/plan";
-
-  private final SitePlans plans;
-
-  PlanRoutes(SitePlans plans) {
-    this.plans = plans;
-  }
 
   void mount(Routes routes) {
     routes.get(PATH, Access.manager()).handler(this::planBookings);

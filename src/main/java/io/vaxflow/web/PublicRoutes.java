@@ -26,31 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** What anyone may ask: the sites and their load, a site's state, its calls, a ticket, the city overview (booking: {@link BookingRoutes}). */
-final class PublicRoutes {
+record PublicRoutes(VaxflowConfig config, Map<String, SiteFlow> flows, Dispatcher dispatcher, EventStream events,
+    RateLimiter limiter, CityOverview city, Views views, MonitorViews monitorViews) {
 
   /** /calls answers at most the latest this many (the contract's siteCalls). */
   private static final int MAX_CALLS = 500;
-
-  private final VaxflowConfig config;
-  private final Map<String, SiteFlow> flows;
-  private final Dispatcher dispatcher;
-  private final EventStream events;
-  private final RateLimiter limiter;
-  private final CityOverview city;
-  private final Views views;
-  private final MonitorViews monitorViews;
-
-  PublicRoutes(VaxflowConfig config, Map<String, SiteFlow> flows, Dispatcher dispatcher, EventStream events,
-               RateLimiter limiter, CityOverview city, Views views, MonitorViews monitorViews) {
-    this.config = config;
-    this.flows = flows;
-    this.dispatcher = dispatcher;
-    this.events = events;
-    this.limiter = limiter;
-    this.city = city;
-    this.views = views;
-    this.monitorViews = monitorViews;
-  }
 
   void mount(Routes routes) {
     routes.get("/api/v1/sites", Access.anyone()).handler(this::sites);

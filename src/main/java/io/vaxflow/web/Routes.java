@@ -24,29 +24,15 @@ import java.util.List;
  * route's own handlers, the request is checked against the route's operation in the API's
  * contract ({@link ApiContract}, {@link RequestCheck}); an API route the contract does not describe
  * cannot be mounted.
+ *
+ * <p>{@link #withParams} and {@link #actingByScript} give copies that declare into the same table ({@code specs}).
  */
-public final class Routes {
-
-  private final Router router;
-  private final ApiContract contract;
-  private final List<RouteSpec> specs;
-  private final Handler<RoutingContext> params;
-  private final Handler<RoutingContext> confirm;
-  private final boolean byScript;
+public record Routes(Router router, ApiContract contract, List<RouteSpec> specs, Handler<RoutingContext> params,
+    Handler<RoutingContext> confirm, boolean byScript) {
 
   /** {@code confirm}: before a staff route, asks Redis for a session that was answered from memory. */
   public Routes(Router router, ApiContract contract, Handler<RoutingContext> confirm) {
     this(router, contract, new ArrayList<>(), null, java.util.Objects.requireNonNull(confirm, "confirm"), false);
-  }
-
-  private Routes(Router router, ApiContract contract, List<RouteSpec> specs, Handler<RoutingContext> params,
-      Handler<RoutingContext> confirm, boolean byScript) {
-    this.router = router;
-    this.contract = contract;
-    this.specs = specs;
-    this.params = params;
-    this.confirm = confirm;
-    this.byScript = byScript;
   }
 
   /** The same table, with {@code params} checking the path parameters of each route before its rule. */
@@ -60,10 +46,6 @@ public final class Routes {
    */
   Routes actingByScript() {
     return new Routes(router, contract, specs, params, confirm, true);
-  }
-
-  public Router router() {
-    return router;
   }
 
   @SafeVarargs
@@ -116,6 +98,7 @@ public final class Routes {
   }
 
   /** Every route declared so far, in mounting order. */
+  @Override
   public List<RouteSpec> specs() {
     return Collections.unmodifiableList(specs);
   }

@@ -18,15 +18,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** The staff tablet's routes: the site's stations, working one (call, act, transfer), the door's scan, reinstating a no-show. */
-final class StationRoutes {
+record StationRoutes(Views views) {
 
   private static final String STATION = "/api/v1/sites/:site/stations/:station";
-
-  private final Views views;
-
-  StationRoutes(Views views) {
-    this.views = views;
-  }
 
   void mount(Routes routes) {
     routes.get("/api/v1/sites/:site/stations", Access.siteStaff()).handler(this::stations);

@@ -17,17 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /** The site's vaccine stock: its lots (a manager adds them), the view of it (its staff), a vial opened at a booth. */
-final class StockRoutes {
-
-  private final Stock stock;
-  private final VaxflowConfig config;
-  private final Views views;
-
-  StockRoutes(Stock stock, VaxflowConfig config, Views views) {
-    this.stock = stock;
-    this.config = config;
-    this.views = views;
-  }
+record StockRoutes(Stock stock, VaxflowConfig config, Views views) {
 
   void mount(Routes routes) {
     routes.get("/api/v1/sites/:site/stock", Access.siteStaff()).handler(this::view);

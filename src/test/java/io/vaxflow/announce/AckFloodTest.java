@@ -2,6 +2,7 @@ package io.vaxflow.announce;
 
 import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(VertxExtension.class)
 class AckFloodTest {
 
-  private static final String SITE = "pudong";
   private static final String ATTACKER = "203.0.113.9";
   private static TestCity city;
 
@@ -153,7 +153,7 @@ class AckFloodTest {
 
     // bounded keys that expire; the unbounded hash of the old code is gone
     String acks = SiteKeys.prefix(SITE) + ":displays:acks";
-    String lastAcks = SiteKeys.displayLast(SITE);
+    String lastAcks = SiteKeys.Site.DISPLAY_LAST.of(SITE);
     assertEquals(0, city.redis(Command.EXISTS, SiteKeys.prefix(SITE) + ":displays").toInteger(), "the old unbounded hash");
     assertTrue(city.redis(Command.ZCARD, acks).toInteger() <= Displays.MAX_PER_SITE);
     assertTrue(city.redis(Command.HLEN, lastAcks).toInteger() <= Displays.MAX_PER_SITE);
@@ -270,7 +270,7 @@ class AckFloodTest {
   void displaysNotHeardForADayAreForgottenAndAtMostFiftyAreKept(Vertx vertx) throws Exception {
     String site = "xuhui";
     String acks = SiteKeys.prefix(site) + ":displays:acks";
-    String lastAcks = SiteKeys.displayLast(site);
+    String lastAcks = SiteKeys.Site.DISPLAY_LAST.of(site);
     long now = System.currentTimeMillis();
     city.redis(Command.ZADD, acks, now - Displays.KEEP_MS - 60_000, "hall-gone");
     city.redis(Command.HSET, lastAcks, "hall-gone", (now - Displays.KEEP_MS - 60_000) + "|1-0");

@@ -2,6 +2,7 @@ package io.vaxflow.announce;
 
 import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CallsFeedTest {
 
-  private static final String SITE = "pudong";
   private static final String PATH = "/api/v1/sites/" + SITE + "/calls";
   private static TestCity city;
 
@@ -47,10 +47,10 @@ class CallsFeedTest {
     String junk = "for i = 1, tonumber(ARGV[1]) do redis.call('XADD', KEYS[1], '*', 'type', 'heartbeat', "
         + "'day', ARGV[2], 'at', ARGV[3], 'by', 'system') end return 1";
     for (int i = 0; i < 10; i++) {
-      city.redis(Command.EVAL, junk, 1, SiteKeys.events(SITE), 20_000, TestCity.TODAY, System.currentTimeMillis());
+      city.redis(Command.EVAL, junk, 1, SiteKeys.Site.EVENTS.of(SITE), 20_000, TestCity.TODAY, System.currentTimeMillis());
     }
-    assertTrue(city.redis(Command.XLEN, SiteKeys.events(SITE)).toLong() >= 200_000);
-    String lastJunk = city.redis(Command.XREVRANGE, SiteKeys.events(SITE), "+", "-", "COUNT", 1).get(0).get(0).toString();
+    assertTrue(city.redis(Command.XLEN, SiteKeys.Site.EVENTS.of(SITE)).toLong() >= 200_000);
+    String lastJunk = city.redis(Command.XREVRANGE, SiteKeys.Site.EVENTS.of(SITE), "+", "-", "COUNT", 1).get(0).get(0).toString();
     for (int i = 0; i < 3; i++) city.walkIn(SITE, "Feed Test", Ids.resident(23, i));
     List<String> late = callIds("(" + lastJunk);
     assertTrue(late.size() >= 3, "calls after the 200,000 events: " + late);
@@ -112,7 +112,7 @@ class CallsFeedTest {
   /** The ids of the call events in the site's stream from {@code from}, read directly. */
   private static List<String> callIds(String from) {
     List<String> out = new ArrayList<>();
-    for (var e : city.redis(Command.XRANGE, SiteKeys.events(SITE), from, "+", "COUNT", 5000)) {
+    for (var e : city.redis(Command.XRANGE, SiteKeys.Site.EVENTS.of(SITE), from, "+", "COUNT", 5000)) {
       EventStream.Entry entry = EventStream.entry(e);
       if ("call".equals(entry.get("type"))) out.add(entry.id());
     }

@@ -114,8 +114,8 @@ class DisplayContactTest {
   @Test
   void aDisplayRecordedByAnEarlierReleaseIsReadAsHeardAtItsLastAck() {
     long now = System.currentTimeMillis();
-    city.redis(Command.ZADD, SiteKeys.displayAcks("pudong"), now - 2_000, "hall-before");
-    city.redis(Command.HSET, SiteKeys.displayLast("pudong"), "hall-before", (now - 2_000) + "|1-0");
+    city.redis(Command.ZADD, SiteKeys.Site.DISPLAY_ACKS.of("pudong"), now - 2_000, "hall-before");
+    city.redis(Command.HSET, SiteKeys.Site.DISPLAY_LAST.of("pudong"), "hall-before", (now - 2_000) + "|1-0");
     JsonObject d = display(metrics("pudong"), "hall-before");
     assertTrue(d.getBoolean("online"), d.encode());
     assertNotNull(d.getString("lastAckAt"));

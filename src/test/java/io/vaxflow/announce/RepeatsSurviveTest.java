@@ -1,5 +1,6 @@
 package io.vaxflow.announce;
 
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class RepeatsSurviveTest {
 
-  private static final String SITE = "pudong";
   private static final String CALLS = Addresses.calls(SITE);
   private static final Map<String, String> REPEATS = Map.of("VAXFLOW_ANNOUNCE_INTERVALSEC", "1", "VAXFLOW_ANNOUNCE_REPEATS", "3");
   /** Past both later sayings of a call made at the clock's time. */
@@ -164,7 +164,7 @@ class RepeatsSurviveTest {
 
   /** The 'say' events of a call in the site's stream: which repeats were claimed (each once). */
   private static List<String> sayEvents(String callId) {
-    Response r = redis(Command.XRANGE, SiteKeys.events(SITE), callId, "+");
+    Response r = redis(Command.XRANGE, SiteKeys.Site.EVENTS.of(SITE), callId, "+");
     return r.stream().map(EventStream::entry)
         .filter(e -> "say".equals(e.get("type")) && callId.equals(e.get("callId"))).map(e -> e.get("repeat")).sorted().toList();
   }

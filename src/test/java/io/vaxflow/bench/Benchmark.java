@@ -1250,14 +1250,7 @@ public final class Benchmark {
 
   private long commands(Redis r) {
     String info = r.send(Request.cmd(Command.INFO).arg("commandstats")).await().toString();
-    long sum = 0;
-    for (String l : info.split("\r?\n")) {
-      if (l.startsWith("cmdstat_")) {
-        String c = l.substring(l.indexOf("calls=") + 6);
-        sum += Long.parseLong(c.substring(0, c.indexOf(',')));
-      }
-    }
-    return sum;
+    return io.vaxflow.support.TestCity.commandStats(info).values().stream().mapToLong(Long::longValue).sum();
   }
 
   private void login() {

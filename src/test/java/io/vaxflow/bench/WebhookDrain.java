@@ -45,7 +45,7 @@ public final class WebhookDrain {
       Redis redis = Redis.createClient(vertx, city.redis.url());
       List<Request> batch = new ArrayList<>();
       for (int i = 0; i < events; i++) {
-        batch.add(Request.cmd(Command.XADD).arg(SiteKeys.events("pudong")).arg("*").arg("type").arg("call")
+        batch.add(Request.cmd(Command.XADD).arg(SiteKeys.Site.EVENTS.of("pudong")).arg("*").arg("type").arg("call")
             .arg("day").arg(TestCity.TODAY).arg("at").arg(System.currentTimeMillis()).arg("by").arg("bench")
             .arg("number").arg(String.format("A%03d", i % 1000)).arg("toKind").arg("room").arg("toId").arg("room"));
         if (batch.size() == 1000) {

@@ -8,6 +8,7 @@ import io.vaxflow.support.TestCity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -39,26 +40,27 @@ class AccessibilityTest {
     return browser;
   }
 
+  /** What axe found on the pages a test checked (each test has its own), reported together at its end. */
+  private final List<String> failures = new ArrayList<>();
+
   @Test
   void publicPagesAndTheNotFoundPages() {
-    List<String> failures = new ArrayList<>();
     Browser b = open(1280, 900);
     String base = Screens.base(city);
     for (String lang : LANGS) {
       for (String path : List.of("/", "/book", "/city", "/sitess", "/sites/pudong/kiosc", "/sites/nowhere/hall")) {
         b.get(base + path + "?lang=" + lang);
         settle(b);
-        check(b, path + " (" + lang + ")", failures);
+        check(b, path + " (" + lang + ")");
       }
       Screens.openHall(b, base, lang);
-      check(b, "hall (" + lang + ")", failures);
+      check(b, "hall (" + lang + ")");
     }
-    assertNone(failures);
+    assertNone();
   }
 
   @Test
   void kioskStartTicketAndRefusal() {
-    List<String> failures = new ArrayList<>();
     Browser kiosk = open(1080, 1920);
     String base = Screens.base(city);
     for (String lang : LANGS) {
@@ -66,24 +68,34 @@ class AccessibilityTest {
       kiosk.get(url);
       kiosk.waitVisible("#voucher-input");
       kiosk.waitVisible("#wait-now-box");
-      check(kiosk, "kiosk start (" + lang + ")", failures);
+      check(kiosk, "kiosk start (" + lang + ")");
 
       Screens.kioskWalkIn(kiosk, "Wang Fang", "zh".equals(lang) ? "310101199203030070" : "310101199203030089", 1);
       kiosk.until("the ticket's QR code", d -> d.findElements(By.cssSelector("#ticket-qr svg")).isEmpty() ? null : true);
-      check(kiosk, "kiosk ticket (" + lang + ")", failures);
+      check(kiosk, "kiosk ticket (" + lang + ")");
+
+      // the same number looked up: the kiosk shows the ticket it issued
+      String number = kiosk.find("#ticket-number").getText().trim();
+      kiosk.get(url);
+      kiosk.waitVisible("#lookup-open").click();
+      kiosk.waitVisible("#lookup-number").sendKeys(number);
+      kiosk.find("#lookup-form button[type=submit]").click();
+      kiosk.waitVisible("#screen-lookup-result");
+      assertEquals(number, kiosk.find("#lookup-result").getAttribute("data-number"));
+      assertEquals(number, kiosk.find("#lookup-result-number").getText().trim());
+      assertTrue(kiosk.find("#lookup-ahead").getText().trim().matches("[0-9]+"), "people ahead: " + kiosk.find("#lookup-ahead").getText());
 
       kiosk.get(url);
       kiosk.waitVisible("#voucher-input").sendKeys("PD-0000-0000");
       kiosk.find("#voucher-submit").click();
       kiosk.waitVisible("#screen-rejection");
-      check(kiosk, "kiosk refusal (" + lang + ")", failures);
+      check(kiosk, "kiosk refusal (" + lang + ")");
     }
-    assertNone(failures);
+    assertNone();
   }
 
   @Test
   void staffTabletSignInAndAStationHoldingATicket() {
-    List<String> failures = new ArrayList<>();
     Browser tablet = open(1280, 800);
     String base = Screens.base(city);
     String number = Screens.walkIn(city, "Lin Xiao", "310101199404040099");
@@ -92,47 +104,38 @@ class AccessibilityTest {
       tablet.get(base + "/sites/pudong/staff?lang=" + lang);
       if (lang.equals(LANGS.get(0))) {
         tablet.waitVisible("#staff-id");
-        check(tablet, "staff sign-in (" + lang + ")", failures);
+        check(tablet, "staff sign-in (" + lang + ")");
         Screens.tabletLogin(tablet, "desk", "1234");
         tablet.waitVisible("#station-select button");
-        check(tablet, "staff station choice (" + lang + ")", failures);
+        check(tablet, "staff station choice (" + lang + ")");
         Screens.pickStation(tablet, "desk-1");
         Screens.press(tablet, "next");
       }
       Screens.awaitHoldingACalledTicket(tablet);
-      check(tablet, "staff at desk-1 holding " + number + " (" + lang + ")", failures);
+      check(tablet, "staff at desk-1 holding " + number + " (" + lang + ")");
     }
-    tablet.signOut();
-    tablet.get(base + "/sites/pudong/staff?lang=zh");
-    tablet.waitVisible("#staff-id");
-    check(tablet, "staff sign-in (zh)", failures);
-    assertNone(failures);
+    checkSignedOut(tablet, "staff");
+    assertNone();
   }
 
   @Test
   void dashboardSignInAndFigures() {
-    List<String> failures = new ArrayList<>();
     Browser dash = open(1440, 900);
     String base = Screens.base(city);
     for (String lang : LANGS) {
       dash.get(base + "/sites/pudong/dashboard?lang=" + lang);
       if (lang.equals(LANGS.get(0))) {
         dash.waitVisible("#staff-id");
-        check(dash, "dashboard sign-in (" + lang + ")", failures);
-        dash.find("#staff-id").sendKeys("manager");
-        dash.find("#staff-pin").sendKeys("2468");
-        dash.find("#login-form button[type=submit]").click();
+        check(dash, "dashboard sign-in (" + lang + ")");
+        Screens.tabletLogin(dash, "manager", "2468");
       }
       dash.waitVisible("#dash-view");
       dash.waitFor("#connection[data-state=live]");
       settle(dash);
-      check(dash, "dashboard signed in (" + lang + ")", failures);
+      check(dash, "dashboard signed in (" + lang + ")");
     }
-    dash.signOut();
-    dash.get(base + "/sites/pudong/dashboard?lang=zh");
-    dash.waitVisible("#staff-id");
-    check(dash, "dashboard sign-in (zh)", failures);
-    assertNone(failures);
+    checkSignedOut(dash, "dashboard");
+    assertNone();
   }
 
   /**
@@ -142,7 +145,6 @@ class AccessibilityTest {
    */
   @Test
   void dashboardDevicesAndTheEnrolPageAtTabletSize() {
-    List<String> failures = new ArrayList<>();
     Browser tablet = open(1280, 800);
     String base = Screens.base(city);
     String manager = city.login("manager", "2468");
@@ -151,9 +153,7 @@ class AccessibilityTest {
       String name = "Hall east " + lang;
       tablet.get(base + "/sites/pudong/dashboard?lang=" + lang);
       if (lang.equals(LANGS.get(0))) {
-        tablet.waitVisible("#staff-id").sendKeys("manager");
-        tablet.find("#staff-pin").sendKeys("2468");
-        tablet.find("#login-form button[type=submit]").click();
+        Screens.tabletLogin(tablet, "manager", "2468");
       }
       tablet.waitVisible("#devices-panel");
       tablet.until("the kiosk and this browser listed", d -> d.findElements(By.cssSelector("#devices-body tr[data-device]")).size() >= 2 ? true : null);
@@ -165,18 +165,18 @@ class AccessibilityTest {
       assertTrue(code.matches("[0-9A-Z]{4}-[0-9A-Z]{4}"), code);
       assertTrue(tablet.find("#enrol-qr").getAttribute("data-content").endsWith("/sites/pudong/enrol?code=" + code));
       settle(tablet);
-      check(tablet, "dashboard devices with a code (" + lang + ")", failures);
+      check(tablet, "dashboard devices with a code (" + lang + ")");
 
       // the device: the enrol page, the code typed, enrolled
       tablet.get(base + "/sites/pudong/enrol?lang=" + lang);
       tablet.waitVisible("#enrol-code");
-      check(tablet, "enrol page (" + lang + ")", failures);
+      check(tablet, "enrol page (" + lang + ")");
       tablet.find("#enrol-code").sendKeys(code.toLowerCase(java.util.Locale.ROOT));
       tablet.find("#enrol-submit").click();
       tablet.waitVisible("#enrol-done");
       assertTrue(tablet.find("#enrol-done-text").getText().contains(name), tablet.find("#enrol-done-text").getText());
       assertTrue(tablet.find("#enrol-open").getAttribute("href").contains("/sites/pudong/hall"));
-      check(tablet, "enrol page, enrolled (" + lang + ")", failures);
+      check(tablet, "enrol page, enrolled (" + lang + ")");
 
       // back on the dashboard: listed; revoked after the confirmation
       tablet.get(base + "/sites/pudong/dashboard?lang=" + lang);
@@ -186,13 +186,13 @@ class AccessibilityTest {
           .findElement(By.cssSelector("button[data-revoke]"));
       revoke.click();
       tablet.waitVisible("#revoke-dialog");
-      check(tablet, "dashboard devices, revoking (" + lang + ")", failures);
+      check(tablet, "dashboard devices, revoking (" + lang + ")");
       tablet.find("#revoke-yes").click();
       tablet.until(name + " off the list", d -> d.findElements(By.cssSelector(row)).stream().noneMatch(e -> e.getText().contains(name)) ? true : null);
       tablet.until("the revocation said", d -> "ok".equals(tablet.find("#devices-feedback").getAttribute("data-kind")) ? true : null);
-      check(tablet, "dashboard devices, revoked (" + lang + ")", failures);
+      check(tablet, "dashboard devices, revoked (" + lang + ")");
     }
-    assertNone(failures);
+    assertNone();
   }
 
   /** The page loaded and its live feed (if it has one) connected. */
@@ -203,7 +203,15 @@ class AccessibilityTest {
     }
   }
 
-  private static void check(Browser b, String what, List<String> failures) {
+  /** Signed out, the staff {@code page} (staff, dashboard) shows its sign-in again (checked in Chinese). */
+  private void checkSignedOut(Browser b, String page) {
+    b.signOut();
+    b.get(Screens.base(city) + "/sites/pudong/" + page + "?lang=zh");
+    b.waitVisible("#staff-id");
+    check(b, page + " sign-in (zh)");
+  }
+
+  private void check(Browser b, String what) {
     try {
       Axe.assertNoViolations(b, what);
     } catch (AssertionError e) {
@@ -211,7 +219,7 @@ class AccessibilityTest {
     }
   }
 
-  private static void assertNone(List<String> failures) {
+  private void assertNone() {
     if (!failures.isEmpty()) throw new AssertionError(String.join("\n\n", failures));
   }
 }

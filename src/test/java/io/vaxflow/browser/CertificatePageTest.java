@@ -8,6 +8,7 @@ import io.vaxflow.support.Axe;
 import io.vaxflow.support.Browser;
 import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.Vaccinate;
 import java.util.List;
@@ -33,7 +34,7 @@ class CertificatePageTest {
 
   @Test
   void aReleasedPersonsCertificateAndOneNotYetIssued() {
-    Vaccinate.Staff staff = Vaccinate.Staff.of(city);
+    SiteStaff staff = SiteStaff.signIn(city);
     String id = FlowKit.idNumber(17, 1);
     String released = Vaccinate.walkIn(city, staff, "Qian Li", id, LOT).getString("number");
     Vaccinate.release(city, staff, released);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.Axe;
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -114,9 +115,8 @@ class HallDisplayTest {
   void theHallSaysEachCallsSpeechInChineseThenEnglishAndTheServerHearsItsSoundIsOn() {
     String stub = addScript(sound(true, false));
     try {
-      browser.get(Screens.base(city) + "/sites/jingan/hall?lang=en");
-      Screens.waitLive(browser, Browser.WAIT);
-      browser.until("the hall's sound on", d -> "on".equals(browser.find("body").getAttribute("data-sound")) ? true : null);
+      openHall("jingan", "en");
+      awaitSound("on", "the hall's sound on");
       assertFalse(browser.find("#sound-toggle").isDisplayed(), "no \"Turn sound on\" where the browser plays sound");
       String display = displayId("jingan");
       Poll.until("the display's hello on the dashboard", () -> metricsDisplay("jingan", display)
@@ -153,9 +153,8 @@ class HallDisplayTest {
     // ---- no voice: the call is shown and acknowledged, chimed, not spoken ----
     String stub = addScript(sound(false, false));
     try {
-      browser.get(Screens.base(city) + "/sites/xuhui/hall?lang=zh");
-      Screens.waitLive(browser, Browser.WAIT);
-      browser.until("the hall's sound: chime only", d -> "no-voice".equals(browser.find("body").getAttribute("data-sound")) ? true : null);
+      openHall("xuhui", "zh");
+      awaitSound("no-voice", "the hall's sound: chime only");
       assertFalse(browser.find("#sound-toggle").isDisplayed());
       String display = displayId("xuhui");
       JsonObject booking = city.book("xuhui", "No Voice", "310101198001018888", null);
@@ -171,8 +170,7 @@ class HallDisplayTest {
     // ---- the browser refuses sound: "Turn sound on" shows, the display says its sound is off ----
     stub = addScript(sound(true, true));
     try {
-      browser.get(Screens.base(city) + "/sites/xuhui/hall?lang=en");
-      Screens.waitLive(browser, Browser.WAIT);
+      openHall("xuhui", "en");
       browser.waitVisible("#sound-toggle");
       assertEquals("off", browser.find("body").getAttribute("data-sound"));
       String display = displayId("xuhui");
@@ -182,7 +180,7 @@ class HallDisplayTest {
 
       // a click turns it on; the dashboard hears so
       browser.find("#sound-toggle").click();
-      browser.until("the sound on after the click", d -> "on".equals(browser.find("body").getAttribute("data-sound")) ? true : null);
+      awaitSound("on", "the sound on after the click");
       assertFalse(browser.find("#sound-toggle").isDisplayed());
       Poll.until("the display's sound on", () -> metricsDisplay("xuhui", display).map(d -> "on".equals(d.getString("sound"))).orElse(false));
       assertFalse(alertCodes("xuhui", display).contains("DISPLAY_MUTED"));
@@ -220,7 +218,7 @@ class HallDisplayTest {
         if (city.post(Screens.API + "/stations/desk-1/recall", desk, new JsonObject()).status() == 200) calls.incrementAndGet();
         next += 1_000_000_000L;
         long wait = next - System.nanoTime();
-        if (wait > 0) sleep(wait / 1_000_000);
+        if (wait > 0) FlowKit.sleep(wait / 1_000_000);
       }
     }, "a call every second");
     caller.start();
@@ -382,12 +380,15 @@ class HallDisplayTest {
     return (Map<String, Object>) m;
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** The hall display of {@code site} in {@code lang}, live. */
+  private static void openHall(String site, String lang) {
+    browser.get(Screens.base(city) + "/sites/" + site + "/hall?lang=" + lang);
+    Screens.waitLive(browser, Browser.WAIT);
+  }
+
+  /** Waits until the hall says its sound is {@code sound} (its {@code data-sound}: on, off, no-voice). */
+  private static void awaitSound(String sound, String what) {
+    browser.until(what, d -> sound.equals(browser.find("body").getAttribute("data-sound")) ? true : null);
   }
 
   /** Bounded polling of the server's answers. */
@@ -400,7 +401,7 @@ class HallDisplayTest {
       long end = System.nanoTime() + seconds * 1_000_000_000L;
       while (!ok.getAsBoolean()) {
         if (System.nanoTime() > end) throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-        sleep(100);
+        FlowKit.sleep(100);
       }
     }
   }

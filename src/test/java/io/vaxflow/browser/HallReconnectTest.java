@@ -69,7 +69,7 @@ class HallReconnectTest {
         // Every repeat of those calls said while the display is away: a saying still due when its
         // server is back is said live then (RepeatsSurviveTest), which is not what this test is about.
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (other.redis(Command.ZCARD, SiteKeys.says(Screens.SITE)).toLong() > 0 && System.nanoTime() < until) {
+        while (other.redis(Command.ZCARD, SiteKeys.Site.SAYS.of(Screens.SITE)).toLong() > 0 && System.nanoTime() < until) {
           Thread.sleep(100);
         }
       } finally {

@@ -3,6 +3,7 @@ package io.vaxflow.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vaxflow.support.Browser;
+import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -15,8 +16,8 @@ import org.openqa.selenium.WebElement;
 /** What the browser tests do on the kiosk, hall display and staff tablet, by the ids the pages expose. */
 final class Screens {
 
-  static final String SITE = "pudong";
-  static final String API = "/api/v1/sites/" + SITE;
+  static final String SITE = FlowKit.SITE;
+  static final String API = FlowKit.API;
   /** Calls said three times one second apart: the tests see every repetition quickly. */
   static final int INTERVAL_SEC = 1;
   static final Map<String, String> FAST = Map.of(

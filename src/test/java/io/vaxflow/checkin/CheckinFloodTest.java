@@ -1,6 +1,7 @@
 package io.vaxflow.checkin;
 
 import io.vaxflow.appointment.Voucher;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CheckinFloodTest {
 
   private static final String SECRET = "vaxflow-demo-voucher-secret-change-me";
-  private static final String SITE = "pudong";
   private static final int ATTEMPTS = 1_000;
   private static final int BURST = 20;
   private static TestCity city;

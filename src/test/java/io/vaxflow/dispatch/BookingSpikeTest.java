@@ -48,12 +48,11 @@ class BookingSpikeTest {
     env.put("VAXFLOW_LIMITS_BOOKINGS_BURST", "100");
     env.put("VAXFLOW_LIMITS_BOOKINGQUEUESEC", "60");
     try (TestCity city = TestCity.start(env)) {
-      Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-      Map<String, Integer> errorCodes = new ConcurrentHashMap<>();
-      Map<String, String> codeOf = new ConcurrentHashMap<>();
       long started = System.nanoTime();
       // IN_FLIGHT requests in flight at all times until every person has been answered
-      spike(city, DAY, PEOPLE, IN_FLIGHT, statuses, errorCodes, codeOf);
+      Answers answers = spike(city, DAY, PEOPLE, IN_FLIGHT);
+      Map<Integer, Integer> statuses = answers.statuses();
+      Map<String, Integer> errorCodes = answers.errorCodes();
       double seconds = (System.nanoTime() - started) / 1e9;
       System.out.printf("booking spike: %d bookings, %d in flight, %.1f s, statuses %s, errors %s%n",
           PEOPLE, IN_FLIGHT, seconds, new TreeMap<>(statuses), errorCodes);
@@ -74,7 +73,7 @@ class BookingSpikeTest {
       assertEquals(1000, sum, "slot counters " + slots);
       // every appointment belongs to a different person, and the city's claim of every person's dose names theirs
       Set<String> people = new HashSet<>();
-      List<String> codes = new ArrayList<>(codeOf.values());
+      List<String> codes = new ArrayList<>(answers.codeOf().values());
       for (String code : codes) {
         Response a = city.redis(Command.HGET, "vf:{xuhui}:appt:" + code, "person");
         assertTrue(a != null, "appointment " + code + " is in Redis");
@@ -88,20 +87,38 @@ class BookingSpikeTest {
     }
   }
 
+  /** What a spike was answered: each reply's status counted, each error's code (with its reason), each appointment by ID number. */
+  record Answers(Map<Integer, Integer> statuses, Map<String, Integer> errorCodes, Map<String, String> codeOf) {
+    Answers() {
+      this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
+    void record(HttpResponse<Buffer> r, String id) {
+      statuses.merge(r.statusCode(), 1, Integer::sum);
+      JsonObject json = r.bodyAsJsonObject();
+      if (r.statusCode() == 201) {
+        if (codeOf.put(id, json.getString("appointmentId")) != null) throw new AssertionError(id + " booked twice");
+      } else if (json != null && json.containsKey("error")) {
+        JsonObject error = json.getJsonObject("error"); // a code with its reason: NO_CAPACITY/SLOTS
+        errorCodes.merge(error.getString("code") + (error.containsKey("reason") ? "/" + error.getString("reason") : ""), 1, Integer::sum);
+      }
+    }
+  }
+
   /**
    * {@code people} people book dose 1 at xuhui for {@code day} at once, {@code inFlight} requests in flight at all times
-   * until every one has been answered; each reply's status counted, each error's code, each booking's appointment.
+   * until every one has been answered.
    */
-  static void spike(TestCity city, String day, int people, int inFlight, Map<Integer, Integer> statuses,
-                    Map<String, Integer> errorCodes, Map<String, String> codeOf) {
+  static Answers spike(TestCity city, String day, int people, int inFlight) {
     AtomicInteger next = new AtomicInteger();
+    Answers answers = new Answers();
     Future.all(java.util.stream.IntStream.range(0, inFlight)
-        .mapToObj(i -> lane(city, day, people, next, statuses, errorCodes, codeOf)).toList()).await();
+        .mapToObj(i -> lane(city, day, people, next, answers)).toList()).await();
+    return answers;
   }
 
   /** One lane of the load: books the next person until everyone has been answered. */
-  private static Future<Void> lane(TestCity city, String day, int people, AtomicInteger next, Map<Integer, Integer> statuses,
-                                   Map<String, Integer> errorCodes, Map<String, String> codeOf) {
+  private static Future<Void> lane(TestCity city, String day, int people, AtomicInteger next, Answers answers) {
     int i = next.getAndIncrement();
     if (i >= people) return Future.succeededFuture();
     String id = Ids.resident(33, i);
@@ -113,20 +130,8 @@ class BookingSpikeTest {
             : city.http.post("/api/v1/bookings").putHeader("Content-Type", "application/json")
                 .sendBuffer(body.copy().put("code", sent.bodyAsJsonObject().getString("demoCode")).toBuffer()))
         .compose(r -> {
-          record(r, id, statuses, errorCodes, codeOf);
-          return lane(city, day, people, next, statuses, errorCodes, codeOf);
+          answers.record(r, id);
+          return lane(city, day, people, next, answers);
         });
-  }
-
-  private static void record(HttpResponse<Buffer> r, String id, Map<Integer, Integer> statuses,
-                             Map<String, Integer> errorCodes, Map<String, String> codeOf) {
-    statuses.merge(r.statusCode(), 1, Integer::sum);
-    JsonObject json = r.bodyAsJsonObject();
-    if (r.statusCode() == 201) {
-      if (codeOf.put(id, json.getString("appointmentId")) != null) throw new AssertionError(id + " booked twice");
-    } else if (json != null && json.containsKey("error")) {
-      JsonObject error = json.getJsonObject("error"); // a code with its reason: NO_CAPACITY/SLOTS
-      errorCodes.merge(error.getString("code") + (error.containsKey("reason") ? "/" + error.getString("reason") : ""), 1, Integer::sum);
-    }
   }
 }

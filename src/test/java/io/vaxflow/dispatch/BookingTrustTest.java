@@ -16,7 +16,6 @@ import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -56,14 +55,12 @@ class BookingTrustTest {
   private static final AtomicInteger PHONES = new AtomicInteger();
   private static final SimClock CLOCK = SimClock.at(TestCity.MORNING);
 
-  private static Vertx vertx;
   private static Receiver sms;
   private static TestCity city;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    sms = new Receiver(vertx, SMS_SECRET).start();
+    sms = Receiver.start(SMS_SECRET);
     Map<String, String> settings = new HashMap<>(webhook());
     // the shipped limits (TestCity lifts them for other tests): 4 bookings a phone a day, 5 codes a phone an hour
     settings.put("VAXFLOW_BOOKING_MAXPERPHONE", "4");
@@ -78,13 +75,12 @@ class BookingTrustTest {
     try {
       if (city != null) city.close();
     } finally {
-      vertx.close().await();
+      sms.close();
     }
   }
 
   private static Map<String, String> webhook() {
-    return Map.of("VAXFLOW_WEBHOOKS_0_ID", "sms", "VAXFLOW_WEBHOOKS_0_URL", sms.url("/sms"),
-        "VAXFLOW_WEBHOOKS_0_EVENTS", "otp,reminder", "VAXFLOW_WEBHOOKS_0_SECRET", SMS_SECRET);
+    return sms.webhook(0, "sms", "/sms", "otp,reminder");
   }
 
   /** A phone number of its own for each use. */
@@ -240,7 +236,7 @@ class BookingTrustTest {
     long started = System.nanoTime();
     Future.all(java.util.stream.IntStream.range(0, 40).mapToObj(lane -> bot(attempts, addresses, next, r, statuses, codes)).toList()).await();
     double seconds = (System.nanoTime() - started) / 1e9;
-    for (HttpResponse<Buffer> a : ANSWERS) ContractCheck.response(vertx, HttpMethod.POST, BOOK, a.statusCode(), a.headers(), a.bodyAsString());
+    for (HttpResponse<Buffer> a : ANSWERS) ContractCheck.response(city.vertx, HttpMethod.POST, BOOK, a.statusCode(), a.headers(), a.bodyAsString());
 
     long slots = 0;
     for (String site : List.of("xuhui", "jingan", "pudong")) {

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,16 +28,13 @@ class DoseCapTest {
     env.put("VAXFLOW_LIMITS_BOOKINGS_RATE", "2000");
     env.put("VAXFLOW_LIMITS_BOOKINGS_BURST", "2000");
     try (TestCity city = TestCity.start(env)) {
-      Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-      Map<String, Integer> errorCodes = new ConcurrentHashMap<>();
-      Map<String, String> codeOf = new ConcurrentHashMap<>();
-      BookingSpikeTest.spike(city, DAY, 2000, 200, statuses, errorCodes, codeOf);
+      BookingSpikeTest.Answers answers = BookingSpikeTest.spike(city, DAY, 2000, 200);
       System.out.printf("doses cap: 2000 bookings for 1000 seats and 600 doses: statuses %s, errors %s%n",
-          new TreeMap<>(statuses), errorCodes);
+          new TreeMap<>(answers.statuses()), answers.errorCodes());
 
-      assertEquals(Map.of(201, 600, 409, 1400), statuses, "statuses " + errorCodes);
-      assertEquals(Map.of("NO_CAPACITY/DOSES", 1400), errorCodes);
-      assertEquals(600, codeOf.size());
+      assertEquals(Map.of(201, 600, 409, 1400), answers.statuses(), "statuses " + answers.errorCodes());
+      assertEquals(Map.of("NO_CAPACITY/DOSES", 1400), answers.errorCodes());
+      assertEquals(600, answers.codeOf().size());
       assertEquals("600", city.redis(Command.HGET, "vf:{xuhui}:doses:booked", DAY).toString());
       int seats = 0;
       var slots = city.redis(Command.HGETALL, "vf:{xuhui}:slots:" + DAY);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.store.RedisLauncher;
+import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -108,18 +109,9 @@ public class RemoteSitesTest {
   private static void awaitHealth(TestCity a, String health) {
     for (int i = 0; i < 200; i++) {
       if (health.equals(remote(a).getString("health"))) return;
-      sleep(50);
+      FlowKit.sleep(50);
     }
     throw new AssertionError("pudong never became " + health + ": " + remote(a).encode());
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 
   /**

@@ -10,7 +10,6 @@ import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vaxflow.web.ApiContract;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.JsonSchema;
@@ -35,23 +34,19 @@ class StandbyTest {
 
   private static final String SECRET = "standby-receiver-secret-0123456789";
   private static final SimClock CLOCK = SimClock.at("2026-11-24T08:30:00Z"); // 16:30 in Shanghai
-  private static Vertx vertx;
   private static Receiver sms;
   private static TestCity city;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    sms = new Receiver(vertx, SECRET).start();
-    city = TestCity.startOn(CLOCK, Map.of("VAXFLOW_WEBHOOKS_0_ID", "sms", "VAXFLOW_WEBHOOKS_0_URL", sms.url("/sms"),
-        "VAXFLOW_WEBHOOKS_0_EVENTS", "standby", "VAXFLOW_WEBHOOKS_0_SECRET", SECRET));
+    sms = Receiver.start(SECRET);
+    city = TestCity.startOn(CLOCK, sms.webhook(0, "sms", "/sms", "standby"));
   }
 
   @AfterAll
   static void stop() {
     if (city != null) city.close();
-    if (sms != null) sms.stop();
-    if (vertx != null) vertx.close().await();
+    if (sms != null) sms.close();
   }
 
   private static JsonObject join(String phone, String community) {
@@ -85,8 +80,8 @@ class StandbyTest {
     List<JsonObject> invited = invitations();
     assertEquals(List.of("13900000001", "13900000002"), invited.stream().map(j -> j.getString("phone")).sorted().toList(),
         "the two nearest are invited");
-    Validator contract = ApiContract.load(vertx).await().contract().getSchemaRepository().validator(JsonSchema.of(
-        ApiContract.load(vertx).await().contract().getRawContract().getJsonObject("components").getJsonObject("schemas")
+    Validator contract = ApiContract.load(city.vertx).await().contract().getSchemaRepository().validator(JsonSchema.of(
+        ApiContract.load(city.vertx).await().contract().getRawContract().getJsonObject("components").getJsonObject("schemas")
             .getJsonObject("WebhookEvent")));
     for (Receiver.Got g : sms.delivered()) assertTrue(contract.validate(Json.decodeValue(g.body())).getValid(), g.body());
 

@@ -16,6 +16,7 @@ import static io.vaxflow.support.FlowKit.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vaxflow.support.SimClock;
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -43,22 +44,21 @@ class CapacityTest {
   @Test
   void fourDesksReturningIntoAFullRoomDoNotOverfillIt() {
     FlowKit.capacities(city, null, 3);
-    String door = city.login("door", "1357");
-    String desk = city.login("desk", "1234");
+    SiteStaff staff = SiteStaff.signIn(city);
     for (int i = 0; i < 12; i++) city.walkIn(SITE, FlowKit.name("Return", i), FlowKit.idNumber(80, i));
     for (int round = 0; round < 3; round++) {
-      scanCalled(city, door);
+      scanCalled(city, staff.door());
       for (int d = 1; d <= 4; d++) {
-        var r = next(city, desk, "desk-" + d);
+        var r = next(city, staff.desk(), "desk-" + d);
         assertStraight(state(city), "desk-" + d + " next, round " + round);
         if (r.status() == 200) {
-          ok(act(city, desk, "desk-" + d, "recall"), "recall");
+          ok(act(city, staff.desk(), "desk-" + d, "recall"), "recall");
           assertStraight(state(city), "desk-" + d + " recall");
         }
       }
-      scanCalled(city, door);
+      scanCalled(city, staff.door());
       for (int d = 1; d <= 4; d++) {
-        act(city, desk, "desk-" + d, "return");
+        act(city, staff.desk(), "desk-" + d, "return");
         assertStraight(state(city), "desk-" + d + " return, round " + round);
       }
     }
@@ -67,9 +67,8 @@ class CapacityTest {
   @Test
   void reinstatedNoShowsWaitForASeat() {
     FlowKit.capacities(city, 6, 3);
+    SiteStaff staff = SiteStaff.signIn(city);
     Duration timeout = Duration.ofSeconds(city.config.flow().arrivalTimeoutSec());
-    String door = city.login("door", "1357");
-    String desk = city.login("desk", "1234");
     List<String> numbers = new ArrayList<>();
     for (int i = 0; i < 24; i++) numbers.add(city.walkIn(SITE, FlowKit.name("Absent", i), FlowKit.idNumber(81, i)).getString("number"));
 
@@ -83,7 +82,7 @@ class CapacityTest {
     List<String> noShows = new ArrayList<>();
     for (String n : numbers) if ("no_show".equals(ticket(city, n).getString("state"))) noShows.add(n);
     for (String n : noShows) {
-      ok(reinstate(city, door, n), "reinstate " + n);
+      ok(reinstate(city, staff.door(), n), "reinstate " + n);
       JsonObject c = assertStraight(state(city), "reinstated " + n);
       assertEquals(true, c.getInteger("hall") <= 6, "hall " + c);
     }
@@ -92,20 +91,19 @@ class CapacityTest {
   @Test
   void deskNoShowsReinstatedIntoAFullRoomWaitInTheHall() {
     FlowKit.capacities(city, null, 3);
-    String door = city.login("door", "1357");
-    String desk = city.login("desk", "1234");
+    SiteStaff staff = SiteStaff.signIn(city);
     for (int i = 0; i < 20; i++) city.walkIn(SITE, FlowKit.name("Desk", i), FlowKit.idNumber(82, i));
     List<String> noShows = new ArrayList<>();
     for (int k = 0; k < 8; k++) {
-      scanCalled(city, door);
-      JsonObject got = ok(next(city, desk, "desk-1"), "next");
+      scanCalled(city, staff.door());
+      JsonObject got = ok(next(city, staff.desk(), "desk-1"), "next");
       noShows.add(got.getJsonObject("ticket").getString("number"));
-      ok(act(city, desk, "desk-1", "no-show"), "no-show");
+      ok(act(city, staff.desk(), "desk-1", "no-show"), "no-show");
       assertStraight(state(city), "no-show " + k);
     }
-    scanCalled(city, door);
+    scanCalled(city, staff.door());
     for (String n : noShows) {
-      ok(reinstate(city, desk, n), "reinstate " + n);
+      ok(reinstate(city, staff.desk(), n), "reinstate " + n);
       assertStraight(state(city), "reinstated " + n);
     }
   }
@@ -113,20 +111,18 @@ class CapacityTest {
   @Test
   void aBoothCannotSendItsPatientBackToTheRoom() {
     FlowKit.capacities(city, null, 2);
-    String door = city.login("door", "1357");
-    String desk = city.login("desk", "1234");
-    String booth = city.login("booth", "4321");
+    SiteStaff staff = SiteStaff.signIn(city);
     for (int i = 0; i < 6; i++) city.walkIn(SITE, FlowKit.name("Booth", i), FlowKit.idNumber(83, i));
-    scanCalled(city, door);
-    ok(next(city, desk, "desk-1"), "desk next");
-    ok(act(city, desk, "desk-1", "done"), "desk done");
-    ok(next(city, booth, "booth-1"), "booth next");
-    scanCalled(city, door);
-    expectError(transfer(city, booth, "booth-1", "room"), 409, "INVALID_TRANSITION", "booth to the room");
-    ok(transfer(city, booth, "booth-1", "vaccination"), "booth back to the head of its own queue");
+    scanCalled(city, staff.door());
+    ok(next(city, staff.desk(), "desk-1"), "desk next");
+    ok(act(city, staff.desk(), "desk-1", "done"), "desk done");
+    ok(next(city, staff.booth(), "booth-1"), "booth next");
+    scanCalled(city, staff.door());
+    expectError(transfer(city, staff.booth(), "booth-1", "room"), 409, "INVALID_TRANSITION", "booth to the room");
+    ok(transfer(city, staff.booth(), "booth-1", "vaccination"), "booth back to the head of its own queue");
     assertStraight(state(city), "after the transfers");
-    ok(next(city, desk, "desk-1"), "desk next");
-    ok(transfer(city, desk, "desk-1", "room"), "desk back to the head of its own queue");
+    ok(next(city, staff.desk(), "desk-1"), "desk next");
+    ok(transfer(city, staff.desk(), "desk-1", "room"), "desk back to the head of its own queue");
     assertStraight(state(city), "desk transfer to the room");
   }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.SimClock;
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonArray;
@@ -46,15 +47,8 @@ class ObservationTest {
   private static final String OBS = API + "/observation";
   private static final AtomicInteger PEOPLE = new AtomicInteger();
 
-  private record Staff(String door, String desk, String booth, String observer, String manager) {
-    static Staff of(TestCity city) {
-      return new Staff(city.login("door", "1357"), city.login("desk", "1234"), city.login("booth", "4321"),
-          city.login("observer", "9753"), city.login("manager", "2468"));
-    }
-  }
-
   /** A checked-in ticket through the door, a desk and a booth into observation. */
-  private static String toObservation(TestCity city, Staff staff, String number) {
+  private static String toObservation(TestCity city, SiteStaff staff, String number) {
     ok(FlowKit.scan(city, staff.door(), number), "scan " + number);
     assertEquals(number, ok(FlowKit.next(city, staff.desk(), "desk-1"), "desk next").getJsonObject("ticket").getString("number"));
     ok(FlowKit.act(city, staff.desk(), "desk-1", "start"), "desk start");
@@ -98,7 +92,7 @@ class ObservationTest {
 
   @Test
   void extendHoldClearReleaseAndAnaphylaxisHistory() {
-    Staff staff = Staff.of(city);
+    SiteStaff staff = SiteStaff.signIn(city);
 
     // A: extended to 30 minutes from the start of its observation
     String a = toObservation(city, staff, walkIn(city));
@@ -175,7 +169,7 @@ class ObservationTest {
 
   @Test
   void deskStaffAreRefusedAndForgedOrUnknownNumbersRejected() {
-    Staff staff = Staff.of(city);
+    SiteStaff staff = SiteStaff.signIn(city);
     String n = toObservation(city, staff, walkIn(city));
     expectError(post(city, staff.desk(), n, "reaction", reaction("severe")), 403, "FORBIDDEN", "desk records a reaction");
     expectError(city.get(OBS, staff.desk()), 403, "FORBIDDEN", "desk lists observation");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.SimClock;
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,10 +56,7 @@ class WaitAccuracyTest {
         "VAXFLOW_FLOW_DESKSERVICEMIN", "3", "VAXFLOW_FLOW_BOOTHSERVICEMIN", "4",
         "VAXFLOW_FLOW_ARRIVALTIMEOUTSEC", "3600", "VAXFLOW_FLOW_LEASESEC", "7200",
         "VAXFLOW_SITES_PUDONG_STOCK_REQUIRED", "false"))) { // a morning's shots without vials to open (StockDayTest has them)
-      String door = city.login("door", "1357");
-      String desk = city.login("desk", "1234");
-      String booth = city.login("booth", "4321");
-      String manager = city.login("manager", "2468");
+      SiteStaff staff = SiteStaff.signIn(city);
       Random random = new Random(20261127);
 
       // The arrival times (simulated ms from the start): a Poisson process thinned to the curve.
@@ -99,22 +97,22 @@ class WaitAccuracyTest {
           JsonObject c = (JsonObject) o;
           lastCall = c.getString("eventId");
           if ("room".equals(c.getJsonObject("to").getString("kind")) && c.getInteger("repeat", 1) == 1) {
-            FlowKit.scan(city, door, c.getString("number"));
+            FlowKit.scan(city, staff.door(), c.getString("number"));
           }
         }
         // desk-2 takes a break in the peak: from minute 45 it calls nobody new, pauses once its
         // patient is done, and resumes at minute 75.
         boolean onBreak = now >= 45 * MIN && !resumed;
         if (onBreak && !paused && !doneAt.containsKey("desk-2")) {
-          FlowKit.ok(FlowKit.act(city, desk, "desk-2", "pause"), "pause desk-2");
+          FlowKit.ok(FlowKit.act(city, staff.desk(), "desk-2", "pause"), "pause desk-2");
           paused = true;
         }
         if (!resumed && now >= 75 * MIN) {
-          if (paused) FlowKit.ok(FlowKit.act(city, desk, "desk-2", "resume"), "resume desk-2");
+          if (paused) FlowKit.ok(FlowKit.act(city, staff.desk(), "desk-2", "resume"), "resume desk-2");
           resumed = true;
         }
         for (String s : stationsInOrder()) {
-          String cookie = s.startsWith("desk") ? desk : booth;
+          String cookie = s.startsWith("desk") ? staff.desk() : staff.booth();
           Long due = doneAt.get(s);
           if (due != null && now >= due) {
             FlowKit.ok(FlowKit.act(city, cookie, s, "done"), s + " done");
@@ -140,7 +138,7 @@ class WaitAccuracyTest {
       assertNotNull(looked.getInteger("predictedWaitHighMin"), looked.encode());
 
       // From events.csv only: each ticket's check-in (with its prediction) and its first booth call.
-      TestCity.Reply csv = city.get(FlowKit.API + "/events.csv", manager);
+      TestCity.Reply csv = city.get(FlowKit.API + "/events.csv", staff.manager());
       assertEquals(200, csv.status(), csv.body());
       Map<String, long[]> checkins = new HashMap<>(); // number -> at ms, predicted ms
       Map<String, Long> boothCalls = new HashMap<>();
@@ -192,7 +190,7 @@ class WaitAccuracyTest {
       assertTrue(share >= 0.8, "share within tolerance " + share);
 
       // The dashboard's live accuracy: tickets called to a booth within their predicted range.
-      JsonObject acc = FlowKit.ok(city.get(FlowKit.API + "/metrics", manager), "metrics").getJsonObject("predictionAccuracy");
+      JsonObject acc = FlowKit.ok(city.get(FlowKit.API + "/metrics", staff.manager()), "metrics").getJsonObject("predictionAccuracy");
       System.out.println("WAIT ACCURACY (live, metrics): " + acc.encode());
       assertTrue(acc.getInteger("calls") > 0, acc.encode());
     }

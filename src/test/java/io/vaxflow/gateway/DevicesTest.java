@@ -1,5 +1,7 @@
 package io.vaxflow.gateway;
 
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,6 +15,7 @@ import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.DeviceKit;
 import io.vaxflow.support.DeviceKit.Device;
 import io.vaxflow.support.Ids;
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.Vertx;
@@ -26,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,19 +44,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(VertxExtension.class)
 class DevicesTest {
 
-  private static final String SITE = "pudong";
-  private static final String API = "/api/v1/sites/" + SITE;
   private static TestCity city;
+  private static SiteStaff staff;
   private static TestCity other;
-  private static String manager;
 
   @RegisterExtension
-  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1")));
-
-  @BeforeAll
-  static void start() {
-    manager = city.login("manager", "2468");
-  }
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"))).signedIn();
 
   @AfterAll
   static void stop() {
@@ -70,13 +65,13 @@ class DevicesTest {
   }
 
   private static Optional<JsonObject> listed(TestCity at, String id) {
-    JsonArray devices = at.get(API + "/devices", manager).json().getJsonArray("devices");
+    JsonArray devices = at.get(API + "/devices", staff.manager()).json().getJsonArray("devices");
     return devices.stream().map(JsonObject.class::cast).filter(d -> id.equals(d.getString("id"))).findFirst();
   }
 
   @Test
   void aManagersOneTimeCodeEnrolsAKioskThatKeepsAnHttpOnlyCredential() {
-    Reply code = city.post(API + "/devices/codes", manager, new JsonObject().put("role", "kiosk").put("name", "Kiosk by the door"));
+    Reply code = city.post(API + "/devices/codes", staff.manager(), new JsonObject().put("role", "kiosk").put("name", "Kiosk by the door"));
     assertEquals(201, code.status(), code.body());
     String typed = code.json().getString("code");
     assertTrue(typed.matches("[0-9A-Z]{4}-[0-9A-Z]{4}"), typed);
@@ -114,7 +109,7 @@ class DevicesTest {
     // Redis keeps only the hash of the credential's secret, never the credential
     String token = kiosk.cookie().substring(DeviceKit.COOKIE.length());
     String secret = token.split("\\.")[3];
-    assertEquals(1, city.redis(Command.EXISTS, io.vaxflow.store.SiteKeys.device(SITE, DeviceToken.hash(secret))).toInteger());
+    assertEquals(1, city.redis(Command.EXISTS, io.vaxflow.store.SiteKeys.Site.DEVICE.of(SITE, DeviceToken.hash(secret))).toInteger());
     Map<String, String> dump = city.siteDump(SITE);
     for (var e : dump.entrySet()) {
       assertFalse(e.getKey().contains(secret), "the secret in a key name: " + e.getKey());
@@ -137,7 +132,7 @@ class DevicesTest {
     assertEquals("DEVICE_REQUIRED", elsewhere.errorCode());
 
     // behind a trusted proxy on HTTPS the credential is Secure
-    String httpsCode = DeviceKit.code(city, manager, SITE, "hall", "Hall east");
+    String httpsCode = DeviceKit.code(city, staff.manager(), SITE, "hall", "Hall east");
     Reply https = city.send(HttpMethod.POST, API + "/devices/enrol", null,
         Map.of("X-Forwarded-For", "198.51.100.22", "X-Forwarded-Proto", "https"), new JsonObject().put("code", httpsCode).toBuffer());
     assertEquals(201, https.status(), https.body());
@@ -147,9 +142,9 @@ class DevicesTest {
 
   @Test
   void staffSignInOnlyOnTheSitesTabletsAndWrongPinsLockThatTabletOnly() {
-    Device one = DeviceKit.enrol(city, manager, SITE, "tablet", "Desk tablet 1", "198.51.100.31");
-    Device two = DeviceKit.enrol(city, manager, SITE, "tablet", "Desk tablet 2", "198.51.100.32");
-    Device kiosk = DeviceKit.enrol(city, manager, SITE, "kiosk", "Kiosk", "198.51.100.33");
+    Device one = DeviceKit.enrol(city, staff.manager(), SITE, "tablet", "Desk tablet 1", "198.51.100.31");
+    Device two = DeviceKit.enrol(city, staff.manager(), SITE, "tablet", "Desk tablet 2", "198.51.100.32");
+    Device kiosk = DeviceKit.enrol(city, staff.manager(), SITE, "kiosk", "Kiosk", "198.51.100.33");
     JsonObject desk = new JsonObject().put("staffId", "desk").put("pin", "1234");
     // from anywhere else, or on a kiosk: refused before the PIN
     for (Device d : new Device[] {new Device("none", "198.51.100.34", null), kiosk}) {
@@ -186,9 +181,9 @@ class DevicesTest {
     other = TestCity.on(city.redis, Map.of("VAXFLOW_ANNOUNCE_REPEATS", "1"));
     for (int i = 0; i < 200 && city.redis(Command.PUBSUB, "NUMSUB", Devices.REVOKED).get(1).toLong() < 2; i++) Thread.sleep(50);
     assertEquals(2, city.redis(Command.PUBSUB, "NUMSUB", Devices.REVOKED).get(1).toLong(), "both instances hear revocations");
-    Device kiosk = DeviceKit.enrol(city, manager, SITE, "kiosk", "Kiosk to revoke", "198.51.100.41");
-    Device tablet = DeviceKit.enrol(city, manager, SITE, "tablet", "Tablet to revoke", "198.51.100.42");
-    Device hall = DeviceKit.enrol(city, manager, SITE, "hall", "Display to revoke", "198.51.100.43");
+    Device kiosk = DeviceKit.enrol(city, staff.manager(), SITE, "kiosk", "Kiosk to revoke", "198.51.100.41");
+    Device tablet = DeviceKit.enrol(city, staff.manager(), SITE, "tablet", "Tablet to revoke", "198.51.100.42");
+    Device hall = DeviceKit.enrol(city, staff.manager(), SITE, "hall", "Display to revoke", "198.51.100.43");
 
     assertEquals(201, checkIn(other, kiosk.cookie(), kiosk.headers(), walkIn("Before Revoke", Ids.valid("31010119800101710"))).status());
     String session = DeviceKit.login(other, tablet, "desk", "1234");
@@ -199,7 +194,7 @@ class DevicesTest {
       assertTrue(display.errors().isEmpty(), "its ack was taken: " + display.errors());
 
       for (Device d : List.of(kiosk, tablet, hall)) {
-        Reply revoked = city.post(API + "/devices/" + d.id() + "/revoke", manager, null);
+        Reply revoked = city.post(API + "/devices/" + d.id() + "/revoke", staff.manager(), null);
         assertEquals(200, revoked.status(), revoked.body());
         assertEquals(d.id(), revoked.json().getString("revoked"));
       }
@@ -220,7 +215,7 @@ class DevicesTest {
       assertEquals("rejected", again.errors().get(0).getString("body"));
     }
     for (Device d : List.of(kiosk, tablet, hall)) assertTrue(listed(other, d.id()).isEmpty(), d.id() + " is off the list");
-    assertEquals(404, city.post(API + "/devices/" + kiosk.id() + "/revoke", manager, null).status(), "revoked already");
+    assertEquals(404, city.post(API + "/devices/" + kiosk.id() + "/revoke", staff.manager(), null).status(), "revoked already");
   }
 
   @Test
@@ -231,7 +226,7 @@ class DevicesTest {
     assertTrue(printed.out().contains("http://127.0.0.1:" + city.port() + "/sites/jingan/enrol?code=" + printed.code()), printed.out());
     Device tablet = DeviceKit.redeem(city, "jingan", printed.code(), "198.51.100.51");
     DeviceKit.login(city, tablet, "manager", "2468");
-    JsonObject listed = city.get("/api/v1/sites/jingan/devices", manager).json().getJsonArray("devices").stream()
+    JsonObject listed = city.get("/api/v1/sites/jingan/devices", staff.manager()).json().getJsonArray("devices").stream()
         .map(JsonObject.class::cast).filter(d -> tablet.id().equals(d.getString("id"))).findFirst().orElseThrow();
     assertEquals("operator", listed.getString("enrolledBy"));
     assertEquals("tablet", listed.getString("role"));
@@ -247,13 +242,13 @@ class DevicesTest {
     String cookie = DeviceKit.cookie(kioskPage.headers().getAll("Set-Cookie"));
     assertTrue(kioskPage.body().contains("enrolled as this site&#x27;s kiosk by itself")
         || kioskPage.body().contains("enrolled as this site's kiosk by itself"), "the page says so");
-    JsonObject demo = city.get("/api/v1/sites/xuhui/devices", manager).json().getJsonArray("devices").stream()
+    JsonObject demo = city.get("/api/v1/sites/xuhui/devices", staff.manager()).json().getJsonArray("devices").stream()
         .map(JsonObject.class::cast).filter(d -> "demo-kiosk".equals(d.getString("id"))).findFirst().orElseThrow();
     assertEquals("demo", demo.getString("enrolledBy"));
     // enrolled already: nothing new; the hall page enrols it as the hall's (the same id again, not one more)
     assertTrue(city.get("/sites/xuhui/kiosk?lang=en", cookie).headers().getAll("Set-Cookie").stream().noneMatch(c -> c.startsWith(DeviceKit.COOKIE)));
     for (int i = 0; i < 2; i++) DeviceKit.cookie(city.get("/sites/xuhui/hall?lang=en").headers().getAll("Set-Cookie"));
-    long demoHalls = city.get("/api/v1/sites/xuhui/devices", manager).json().getJsonArray("devices").stream()
+    long demoHalls = city.get("/api/v1/sites/xuhui/devices", staff.manager()).json().getJsonArray("devices").stream()
         .map(JsonObject.class::cast).filter(d -> d.getString("id").startsWith("demo-hall")).count();
     assertEquals(1, demoHalls);
 
@@ -264,7 +259,7 @@ class DevicesTest {
     assertTrue(stranger.body().contains("not an enrolled kiosk"), "the page says it is not enrolled");
     assertTrue(stranger.body().contains("/sites/xuhui/enrol"), "and where to enrol it");
     // an enrolled kiosk elsewhere is told it is, by its name
-    Device kiosk = DeviceKit.enrol(city, manager, "xuhui", "kiosk", "Xuhui kiosk 2", "203.0.113.61");
+    Device kiosk = DeviceKit.enrol(city, staff.manager(), "xuhui", "kiosk", "Xuhui kiosk 2", "203.0.113.61");
     Reply enrolled = city.send(HttpMethod.GET, "/sites/xuhui/kiosk?lang=en", kiosk.cookie(), kiosk.headers(), null);
     assertTrue(enrolled.body().contains("Xuhui kiosk 2"), "the page names the kiosk");
   }
@@ -275,7 +270,7 @@ class DevicesTest {
   }
 
   private static boolean shows(TestCity at, String displayId) {
-    return at.get(API + "/metrics", manager).json().getJsonArray("displays").stream()
+    return at.get(API + "/metrics", staff.manager()).json().getJsonArray("displays").stream()
         .map(JsonObject.class::cast).anyMatch(d -> displayId.equals(d.getString("id")));
   }
 }

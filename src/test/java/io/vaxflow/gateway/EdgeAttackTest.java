@@ -1,5 +1,7 @@
 package io.vaxflow.gateway;
 
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,8 +47,6 @@ import org.junit.jupiter.api.Test;
  */
 class EdgeAttackTest {
 
-  private static final String SITE = "pudong";
-  private static final String API = "/api/v1/sites/" + SITE;
   /** The real kiosk's check-ins: walk-ins and vouchers, one after another while the crowd sends. */
   private static final int WALK_INS = 41;
   private static final int VOUCHERS = 20;
@@ -57,18 +58,15 @@ class EdgeAttackTest {
   private static TestCity city;
   /** The city's SMS gateway: outside demo mode a booking's code comes only by text. */
   private static Receiver sms;
-  private static io.vertx.core.Vertx receiverVertx;
   private static String manager;
   private static Device kiosk;
   private static Device deskTablet;
 
   @BeforeAll
   static void start() {
-    receiverVertx = io.vertx.core.Vertx.vertx();
-    sms = new Receiver(receiverVertx, SMS_SECRET).start();
-    city = TestCity.start(Map.ofEntries(
-        Map.entry("VAXFLOW_WEBHOOKS_0_ID", "sms"), Map.entry("VAXFLOW_WEBHOOKS_0_URL", sms.url("/sms")),
-        Map.entry("VAXFLOW_WEBHOOKS_0_EVENTS", "otp"), Map.entry("VAXFLOW_WEBHOOKS_0_SECRET", SMS_SECRET),
+    sms = Receiver.start(SMS_SECRET);
+    Map<String, String> settings = new HashMap<>(sms.webhook(0, "sms", "/sms", "otp"));
+    settings.putAll(Map.ofEntries(
         // outside demo mode: no device is enrolled by itself, and the secrets are not the public demo ones
         Map.entry("DEMO", "false"), Map.entry("VOUCHER_SECRET", "edge-attack-test-voucher-secret-7f3a9c"),
         Map.entry("PUBLIC_URL", "http://127.0.0.1"),
@@ -80,6 +78,7 @@ class EdgeAttackTest {
         Map.entry("VAXFLOW_LIMITS_SITE_RATE", "0.001"), Map.entry("VAXFLOW_LIMITS_SITE_BURST", String.valueOf(WALK_INS + VOUCHERS)),
         Map.entry("VAXFLOW_LIMITS_LOGIN_RATE", "0.5"), Map.entry("VAXFLOW_LIMITS_LOGIN_BURST", "10"),
         Map.entry("VAXFLOW_LIMITS_LOGINFAILURES", "5")));
+    city = TestCity.start(settings);
     // the site's first tablet comes from the operator's command; its manager enrols the rest
     Device managersTablet = DeviceKit.redeem(city, SITE, DeviceKit.operatorCode(city, SITE, "tablet"), "198.51.100.1");
     manager = DeviceKit.login(city, managersTablet, "manager", "2468");
@@ -90,8 +89,7 @@ class EdgeAttackTest {
   @AfterAll
   static void stop() {
     if (city != null) city.close();
-    if (sms != null) sms.stop();
-    if (receiverVertx != null) receiverVertx.close().await();
+    if (sms != null) sms.close();
   }
 
   /** A real person's booking outside demo mode: the code read from the text the SMS gateway got. */

@@ -1,6 +1,8 @@
 package io.vaxflow.gateway;
 
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -45,8 +47,6 @@ import org.junit.jupiter.api.Test;
 @Alone
 class FaultsUnderLoadTest {
 
-  private static final String SITE = "pudong";
-  private static final String API = "/api/v1/sites/" + SITE;
   private static final int RATE_PER_S = 200;
   private static final int MAX_IN_FLIGHT = 64;
   /** Load before the fault (a few hundred check-ins acknowledged that must survive it) and after it. */

@@ -1,6 +1,7 @@
 package io.vaxflow.gateway;
 
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class RateLimitTest {
 
-  private static final String SITE = "pudong";
   private static final String CHECKINS = "/api/v1/sites/" + SITE + "/checkins";
 
   /** What a burst got: statuses, and the time from the first request sent to the last answer. */
@@ -44,39 +44,31 @@ class RateLimitTest {
   void aBurstOfAThousandKioskRequestsGetsTheBudgetAndTheRest429() {
     int rate = 1;
     int burst = 20;
-    try (TestCity city = TestCity.start(Map.of(
-        "VAXFLOW_LIMITS_KIOSK_RATE", String.valueOf(rate), "VAXFLOW_LIMITS_KIOSK_BURST", String.valueOf(burst)))) {
-      WebClient one = client(city, "127.0.0.1");
-      WebClient two = client(city, "127.0.0.2");
-      try {
-        Burst b = checkInBurst(one, 1000, "1");
-        long ok = b.count(201);
-        long limited = b.count(429);
-        long budget = burst + (long) Math.floor(rate * b.elapsedSec()) + 1;
-        System.out.printf("RateLimitTest kiosk: 1000 requests in %.2f s from 127.0.0.1: %d × 201, %d × 429; budget %d "
-            + "(burst %d + rate %d/s × elapsed + 1)%n", b.elapsedSec(), ok, limited, budget, burst, rate);
-        assertEquals(1000, ok + limited, "every answer is 201 or 429: " + statuses(b));
-        assertTrue(ok >= burst, "the burst itself is served: " + ok);
-        assertTrue(ok <= budget, ok + " check-ins succeeded, more than the budget " + budget);
-        for (HttpResponse<Buffer> r : b.replies()) {
-          if (r.statusCode() == 429) assertRateLimited(r);
-        }
-        // only the acknowledged check-ins issued tickets
-        JsonObject state = city.get("/api/v1/sites/" + SITE + "/state").json();
-        assertEquals(ok, state.getJsonObject("counts").getLong("issued").longValue(), "tickets issued");
-
-        // another address has its own bucket: its check-ins go through at once
-        for (int i = 0; i < 5; i++) {
-          HttpResponse<Buffer> r = checkIn(two, Ids.resident(18, i)).await();
-          assertEquals(201, r.statusCode(), "from 127.0.0.2: " + r.bodyAsString());
-        }
-        assertEquals(1L, city.redis(Command.EXISTS, "rl:{" + SITE + "}:kiosk:127.0.0.2").toLong(),
-            "the server saw the second address as 127.0.0.2");
-      } finally {
-        one.close();
-        two.close();
+    fromTwoAddresses(bucket("kiosk", rate, burst), (city, one, two) -> {
+      Burst b = checkInBurst(one, 1000, "1");
+      long ok = b.count(201);
+      long limited = b.count(429);
+      long budget = burst + (long) Math.floor(rate * b.elapsedSec()) + 1;
+      System.out.printf("RateLimitTest kiosk: 1000 requests in %.2f s from 127.0.0.1: %d × 201, %d × 429; budget %d "
+          + "(burst %d + rate %d/s × elapsed + 1)%n", b.elapsedSec(), ok, limited, budget, burst, rate);
+      assertEquals(1000, ok + limited, "every answer is 201 or 429: " + statuses(b));
+      assertTrue(ok >= burst, "the burst itself is served: " + ok);
+      assertTrue(ok <= budget, ok + " check-ins succeeded, more than the budget " + budget);
+      for (HttpResponse<Buffer> r : b.replies()) {
+        if (r.statusCode() == 429) assertRateLimited(r);
       }
-    }
+      // only the acknowledged check-ins issued tickets
+      JsonObject state = city.get("/api/v1/sites/" + SITE + "/state").json();
+      assertEquals(ok, state.getJsonObject("counts").getLong("issued").longValue(), "tickets issued");
+
+      // another address has its own bucket: its check-ins go through at once
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<Buffer> r = checkIn(two, Ids.resident(18, i)).await();
+        assertEquals(201, r.statusCode(), "from 127.0.0.2: " + r.bodyAsString());
+      }
+      assertEquals(1L, city.redis(Command.EXISTS, "rl:{" + SITE + "}:kiosk:127.0.0.2").toLong(),
+          "the server saw the second address as 127.0.0.2");
+    });
   }
 
   @Test
@@ -84,49 +76,41 @@ class RateLimitTest {
     int siteRate = 1;
     int siteBurst = 10;
     // the kiosk (per-address) buckets stay lifted: only the site's bucket can refuse
-    try (TestCity city = TestCity.start(Map.of(
-        "VAXFLOW_LIMITS_SITE_RATE", String.valueOf(siteRate), "VAXFLOW_LIMITS_SITE_BURST", String.valueOf(siteBurst)))) {
-      WebClient one = client(city, "127.0.0.1");
-      WebClient two = client(city, "127.0.0.2");
-      try {
-        long started = System.nanoTime();
-        List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-          all.add(checkIn(one, Ids.resident(19, i)));
-          all.add(checkIn(two, Ids.resident(20, i)));
-        }
-        Future.join(all).await();
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        long ok = 0;
-        long okOne = 0;
-        long okTwo = 0;
-        for (int i = 0; i < all.size(); i++) {
-          HttpResponse<Buffer> r = all.get(i).result();
-          if (r.statusCode() == 201) {
-            ok++;
-            if (i % 2 == 0) okOne++;
-            else okTwo++;
-          } else {
-            assertEquals(429, r.statusCode(), r.bodyAsString());
-            assertRateLimited(r);
-          }
-        }
-        long budget = siteBurst + (long) Math.floor(siteRate * elapsed) + 1;
-        System.out.printf("RateLimitTest site: 2 × 30 requests in %.2f s: %d × 201 (127.0.0.1: %d, 127.0.0.2: %d); "
-            + "site budget %d%n", elapsed, ok, okOne, okTwo, budget);
-        assertTrue(ok >= siteBurst, "the site's burst is served: " + ok);
-        assertTrue(ok <= budget, "two addresses together got " + ok + " check-ins, more than the site's budget " + budget);
-        assertTrue(60 - ok > 0 && okOne < 30 && okTwo < 30, "each address was refused some, though its own bucket was full");
-
-        // the bucket is the site's: another site checks in as usual
-        JsonObject booking = city.book("xuhui", "Wang Fang", "310101197001010013", null);
-        TestCity.Reply r = city.post("/api/v1/sites/xuhui/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
-        assertEquals(201, r.status(), "xuhui is not limited by pudong's bucket: " + r.body());
-      } finally {
-        one.close();
-        two.close();
+    fromTwoAddresses(bucket("site", siteRate, siteBurst), (city, one, two) -> {
+      long started = System.nanoTime();
+      List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        all.add(checkIn(one, Ids.resident(19, i)));
+        all.add(checkIn(two, Ids.resident(20, i)));
       }
-    }
+      Future.join(all).await();
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      long ok = 0;
+      long okOne = 0;
+      long okTwo = 0;
+      for (int i = 0; i < all.size(); i++) {
+        HttpResponse<Buffer> r = all.get(i).result();
+        if (r.statusCode() == 201) {
+          ok++;
+          if (i % 2 == 0) okOne++;
+          else okTwo++;
+        } else {
+          assertEquals(429, r.statusCode(), r.bodyAsString());
+          assertRateLimited(r);
+        }
+      }
+      long budget = siteBurst + (long) Math.floor(siteRate * elapsed) + 1;
+      System.out.printf("RateLimitTest site: 2 × 30 requests in %.2f s: %d × 201 (127.0.0.1: %d, 127.0.0.2: %d); "
+          + "site budget %d%n", elapsed, ok, okOne, okTwo, budget);
+      assertTrue(ok >= siteBurst, "the site's burst is served: " + ok);
+      assertTrue(ok <= budget, "two addresses together got " + ok + " check-ins, more than the site's budget " + budget);
+      assertTrue(60 - ok > 0 && okOne < 30 && okTwo < 30, "each address was refused some, though its own bucket was full");
+
+      // the bucket is the site's: another site checks in as usual
+      JsonObject booking = city.book("xuhui", "Wang Fang", "310101197001010013", null);
+      TestCity.Reply r = city.post("/api/v1/sites/xuhui/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
+      assertEquals(201, r.status(), "xuhui is not limited by pudong's bucket: " + r.body());
+    });
   }
 
   @Test
@@ -220,6 +204,12 @@ class RateLimitTest {
         two.close();
       }
     }
+  }
+
+  /** The overrides that set the bucket {@code limits.<name>} (kiosk, site) to {@code rate} a second and {@code burst}. */
+  private static Map<String, String> bucket(String name, int rate, int burst) {
+    String key = "VAXFLOW_LIMITS_" + name.toUpperCase(java.util.Locale.ROOT);
+    return Map.of(key + "_RATE", String.valueOf(rate), key + "_BURST", String.valueOf(burst));
   }
 
   /** A client whose connections come from {@code localAddress}. */

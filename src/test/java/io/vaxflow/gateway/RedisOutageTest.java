@@ -2,6 +2,8 @@ package io.vaxflow.gateway;
 
 import io.vaxflow.support.Ids;
 import io.vaxflow.announce.Addresses;
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,8 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 class RedisOutageTest {
 
-  private static final String SITE = "pudong";
-  private static final String API = "/api/v1/sites/" + SITE;
   private static final AtomicInteger ID = new AtomicInteger();
   private static final int KIOSK_BEFORE_KILL = 100;
 

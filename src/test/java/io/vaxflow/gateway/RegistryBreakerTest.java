@@ -1,12 +1,14 @@
 package io.vaxflow.gateway;
 
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.appointment.AppointmentRegistry;
 import io.vaxflow.store.Scripts;
+import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.Vertx;
@@ -35,7 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryBreakerTest {
 
-  private static final String SITE = "pudong";
   private static final String CHECKINS = "/api/v1/sites/" + SITE + "/checkins";
   private static final long SLOW_MS = 2_000;
   private static final int FAILURES = 3;
@@ -206,7 +207,7 @@ class RegistryBreakerTest {
       while (System.nanoTime() - repaired < 10_000_000_000L) {
         state = health(city).getString("breaker");
         if (state.equals("HALF_OPEN")) break;
-        sleep(50);
+        FlowKit.sleep(50);
       }
       long halfOpenMs = (System.nanoTime() - repaired) / 1_000_000;
       assertEquals("HALF_OPEN", state, "the breaker lets a probe through after its reset time");
@@ -244,14 +245,5 @@ class RegistryBreakerTest {
 
   private static void assertBreaker(TestCity city, String state) {
     assertEquals(state, health(city).getString("breaker"));
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

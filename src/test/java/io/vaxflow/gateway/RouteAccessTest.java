@@ -1,6 +1,7 @@
 package io.vaxflow.gateway;
 
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -53,7 +54,6 @@ import org.junit.jupiter.api.Test;
  */
 class RouteAccessTest {
 
-  private static final String SITE = "pudong";
   private static final List<String> STATIONS = List.of("door-1", "desk-1", "booth-1");
   private static final String TICKET = "W001";
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vaxflow.support.CityPerClass;
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.SimClock;
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vaxflow.support.Vaccinate;
@@ -78,7 +79,7 @@ class ImmunizationRecordTest {
       "VAXFLOW_CERTIFICATES_KEYS_0_PRIVATEKEY", PUDONG_KEY)));
   static TestCity city;
 
-  private static Vaccinate.Staff staff;
+  private static SiteStaff staff;
   private static String manager;
   /** The ID number and the name of each ticket given a shot here. */
   private static final Map<String, String> ids = new ConcurrentHashMap<>();
@@ -86,7 +87,7 @@ class ImmunizationRecordTest {
 
   @BeforeAll
   static void staff() {
-    staff = Vaccinate.Staff.of(city);
+    staff = SiteStaff.signIn(city);
     manager = city.login("manager", "2468");
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vaxflow.support.FlowKit;
 import io.vaxflow.support.SimClock;
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonArray;
@@ -63,10 +64,7 @@ class DayFiguresTest {
     SimClock clock = new SimClock(OPENS);
     // a day's shots without vials to open (StockDayTest runs booths on vials)
     try (TestCity city = TestCity.startOn(clock, Map.of("VAXFLOW_FLOW_TICKMS", "20", "VAXFLOW_SITES_PUDONG_STOCK_REQUIRED", "false"))) {
-      String manager = city.login("manager", "2468");
-      String door = city.login("door", "1357");
-      String deskStaff = city.login("desk", "1234");
-      String boothStaff = city.login("booth", "4321");
+      SiteStaff staff = SiteStaff.signIn(city);
       Random rnd = new Random(20261124);
 
       // arrivals over 90 minutes, most around 08:30 (a triangular curve)
@@ -95,13 +93,13 @@ class DayFiguresTest {
         }
         // the door lets in whoever was called to the room, in the order they were called
         while (!toScan.isEmpty()) {
-          Reply r = city.post(API + "/door/scan", door, new JsonObject().put("number", toScan.peek()));
+          Reply r = city.post(API + "/door/scan", staff.door(), new JsonObject().put("number", toScan.peek()));
           if (r.status() != 200) break;
           toScan.poll();
           waiting[0]++;
         }
         for (Desk d : stations) {
-          String cookie = d.booth ? boothStaff : deskStaff;
+          String cookie = d.booth ? staff.booth() : staff.desk();
           String base = API + "/stations/" + d.id;
           switch (d.state) {
             case "called" -> {
@@ -125,7 +123,7 @@ class DayFiguresTest {
             }
             case "paused" -> {
               if (d.id.equals("desk-2") && t >= pauseUntil) {
-                ok(city.post(base + "/resume", manager, null), "resume desk-2");
+                ok(city.post(base + "/resume", staff.manager(), null), "resume desk-2");
                 d.state = "idle";
                 desk2Resumed = true;
               }
@@ -133,7 +131,7 @@ class DayFiguresTest {
             default -> { }
           }
           if (d.state.equals("idle") && d.id.equals("desk-2") && !desk2Paused && t >= pauseFrom) {
-            ok(city.post(base + "/pause", manager, null), "pause desk-2");
+            ok(city.post(base + "/pause", staff.manager(), null), "pause desk-2");
             d.state = "paused";
             desk2Paused = true;
           }
@@ -153,11 +151,11 @@ class DayFiguresTest {
         }
         if (!midChecked && t >= OPENS + 75 * MIN) {
           midChecked = true;
-          JsonObject m = settledFigures(city, manager);
+          JsonObject m = settledFigures(city, staff.manager());
           assertTrue(m.getJsonObject("counts").getInteger("hall") > 20, "a long line at the check: " + m.getJsonObject("counts"));
           assertEquals("paused", station(m, "desk-2").getString("state"));
           assertTrue(m.getJsonObject("waits").getJsonObject("headOfLine").getDouble("hall") > 10, "the head of the hall's line waits");
-          assertFigures(m, events(city, manager));
+          assertFigures(m, events(city, staff.manager()));
         }
       }
       assertEquals(PEOPLE, vaccinatedOrGone, "the day was played to its end");
@@ -166,12 +164,12 @@ class DayFiguresTest {
       // the last observations end; then desk-4 goes on a break that lasts past the check
       t += 31 * MIN;
       clock.set(t);
-      awaitReleased(city, manager);
-      ok(city.post(API + "/stations/desk-4/pause", manager, null), "pause desk-4");
+      awaitReleased(city, staff.manager());
+      ok(city.post(API + "/stations/desk-4/pause", staff.manager(), null), "pause desk-4");
       clock.set(t + 7 * MIN + 1_234);
-      JsonObject m = settledFigures(city, manager);
+      JsonObject m = settledFigures(city, staff.manager());
       assertEquals(PEOPLE, m.getJsonObject("totals").getInteger("checkins"));
-      assertFigures(m, events(city, manager));
+      assertFigures(m, events(city, staff.manager()));
       System.out.println("DayFiguresTest: waits " + m.getJsonObject("waits").encode() + "; totals " + m.getJsonObject("totals").encode());
     }
   }

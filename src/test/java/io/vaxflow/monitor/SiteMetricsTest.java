@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.http.HttpMethod;
@@ -16,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,22 +29,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SiteMetricsTest {
 
   private static TestCity city;
-  private static String manager;
-  private static String door;
-  private static String desk;
-  private static String booth;
+  private static SiteStaff staff;
 
     // observation of one second: released patients show up in the figures within the test
   @RegisterExtension
-  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_FLOW_OBSERVATIONSEC", "1")));
-
-  @BeforeAll
-  static void start() {
-    manager = city.login("manager", "2468");
-    door = city.login("door", "1357");
-    desk = city.login("desk", "1234");
-    booth = city.login("booth", "4321");
-  }
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_FLOW_OBSERVATIONSEC", "1"))).signedIn();
 
   @Test
   void aMiniDayIsCountedFromItsEvents() {
@@ -53,23 +42,23 @@ class SiteMetricsTest {
     for (int i = 0; i < 6; i++) {
       numbers.add(city.walkIn("pudong", "Metrics Patient " + (char) ('A' + i), Ids.resident(38, i)).getString("number"));
     }
-    for (String n : numbers) ok(city.post(api + "/door/scan", door, new JsonObject().put("number", n)), "scan " + n);
+    for (String n : numbers) ok(city.post(api + "/door/scan", staff.door(), new JsonObject().put("number", n)), "scan " + n);
 
     // desks: desk-1 serves two, desk-2 one, desk-3 takes one and keeps it
-    serve(api, desk, "desk-1");
-    serve(api, desk, "desk-1");
-    serve(api, desk, "desk-2");
-    ok(city.post(api + "/stations/desk-3/next", desk, null), "desk-3 next");
-    ok(city.post(api + "/stations/desk-3/start", desk, null), "desk-3 start");
+    serve(api, staff.desk(), "desk-1");
+    serve(api, staff.desk(), "desk-1");
+    serve(api, staff.desk(), "desk-2");
+    ok(city.post(api + "/stations/desk-3/next", staff.desk(), null), "desk-3 next");
+    ok(city.post(api + "/stations/desk-3/start", staff.desk(), null), "desk-3 start");
     // booths: booth-1 vaccinates two, booth-2 one, each from a vial it opens first; observation ends after a second
-    city.openVial("pudong", booth, "booth-1");
-    city.openVial("pudong", booth, "booth-2");
-    serve(api, booth, "booth-1");
-    serve(api, booth, "booth-1");
-    serve(api, booth, "booth-2");
+    city.openVial("pudong", staff.booth(), "booth-1");
+    city.openVial("pudong", staff.booth(), "booth-2");
+    serve(api, staff.booth(), "booth-1");
+    serve(api, staff.booth(), "booth-1");
+    serve(api, staff.booth(), "booth-2");
     awaitReleased(api, 3);
 
-    Reply r = city.get(api + "/metrics", manager);
+    Reply r = city.get(api + "/metrics", staff.manager());
     assertEquals(200, r.status(), r.body());
     JsonObject m = r.json();
 
@@ -157,10 +146,10 @@ class SiteMetricsTest {
   @Test
   void aHallOverNinetyPercentFullRaisesAnAlert() {
     String api = "/api/v1/sites/xuhui";
-    Reply set = city.send(HttpMethod.PUT, api + "/settings", manager, Map.of(),
+    Reply set = city.send(HttpMethod.PUT, api + "/settings", staff.manager(), Map.of(),
         new JsonObject().put("hallCapacity", 2).put("roomCapacity", 1).toBuffer());
     assertEquals(200, set.status(), set.body());
-    assertFalse(codes(city.get(api + "/metrics", manager).json().getJsonArray("alerts")).contains("HALL_NEARLY_FULL"),
+    assertFalse(codes(city.get(api + "/metrics", staff.manager()).json().getJsonArray("alerts")).contains("HALL_NEARLY_FULL"),
         "an empty hall raises nothing");
 
     // one called to the room (still in the hall until the door), one waiting: 2 of 2 seats; the third waits outside
@@ -169,7 +158,7 @@ class SiteMetricsTest {
       Reply in = city.post(api + "/checkins", new JsonObject().put("voucher", booking.getString("voucher")));
       assertEquals(201, in.status(), in.body());
     }
-    JsonObject m = city.get(api + "/metrics", manager).json();
+    JsonObject m = city.get(api + "/metrics", staff.manager()).json();
     assertEquals(2, m.getJsonObject("counts").getInteger("hall"));
     assertEquals(1, m.getJsonObject("counts").getInteger("outside"));
     JsonObject full = alert(m.getJsonArray("alerts"), "HALL_NEARLY_FULL");
@@ -185,11 +174,11 @@ class SiteMetricsTest {
   @Test
   void aManagerPausesAndResumesStationsThroughTheStationRoutes() {
     String api = "/api/v1/sites/jingan";
-    ok(city.post(api + "/stations/booth-2/pause", manager, null), "manager pauses booth-2");
-    JsonObject paused = station(city.get(api + "/metrics", manager).json(), "booth-2");
+    ok(city.post(api + "/stations/booth-2/pause", staff.manager(), null), "manager pauses booth-2");
+    JsonObject paused = station(city.get(api + "/metrics", staff.manager()).json(), "booth-2");
     assertEquals("paused", paused.getString("state"));
-    ok(city.post(api + "/stations/booth-2/resume", manager, null), "manager resumes booth-2");
-    JsonObject open = station(city.get(api + "/metrics", manager).json(), "booth-2");
+    ok(city.post(api + "/stations/booth-2/resume", staff.manager(), null), "manager resumes booth-2");
+    JsonObject open = station(city.get(api + "/metrics", staff.manager()).json(), "booth-2");
     assertEquals("idle", open.getString("state"));
     assertTrue(open.getDouble("pausedMin") >= 0 && open.getDouble("pausedMin") < 1, open.encode());
   }
@@ -198,13 +187,13 @@ class SiteMetricsTest {
   void onlyAManagerOfTheSiteReadsItsMetrics() {
     String path = "/api/v1/sites/pudong/metrics";
     assertEquals(401, city.get(path).status());
-    for (String cookie : List.of(desk, booth, door)) {
+    for (String cookie : List.of(staff.desk(), staff.booth(), staff.door())) {
       Reply r = city.get(path, cookie);
       assertEquals(403, r.status(), r.body());
       assertEquals("FORBIDDEN", r.errorCode());
     }
-    assertEquals(200, city.get(path, manager).status());
-    assertEquals(404, city.get("/api/v1/sites/nowhere/metrics", manager).status());
+    assertEquals(200, city.get(path, staff.manager()).status());
+    assertEquals(404, city.get("/api/v1/sites/nowhere/metrics", staff.manager()).status());
   }
 
   @Test

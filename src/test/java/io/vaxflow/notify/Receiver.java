@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToIntFunction;
@@ -17,9 +18,11 @@ import javax.crypto.spec.SecretKeySpec;
  * A webhook receiver as a city would run one: a real HTTP server on a loopback port, which records every request
  * (its headers, its body, what it answered) and answers {@link #answer} (200 unless a test says otherwise). It can
  * be stopped and started again on the same port (a receiver that is down for a while). The booking tests read the
- * one-time codes of {@code otp} deliveries from one ({@link #code}).
+ * one-time codes of {@code otp} deliveries from one ({@link #code}). A city is pointed at it by {@link #webhook}; one
+ * made by {@link #start(String)} runs on a Vert.x of its own (as a city's SMS gateway is a system of its own), which
+ * {@link #close} closes.
  */
-public final class Receiver {
+public final class Receiver implements AutoCloseable {
 
   /** One request as it arrived, and the status it was answered. */
   public record Got(String delivery, String event, String signature, String body, int answered, boolean signed) {
@@ -33,6 +36,7 @@ public final class Receiver {
   }
 
   private final Vertx vertx;
+  private final boolean ownVertx;
   private final String secret;
   private final List<Got> got = new CopyOnWriteArrayList<>();
   private HttpServer server;
@@ -43,8 +47,18 @@ public final class Receiver {
   volatile long delayMs;
 
   public Receiver(Vertx vertx, String secret) {
+    this(vertx, false, secret);
+  }
+
+  private Receiver(Vertx vertx, boolean ownVertx, String secret) {
     this.vertx = vertx;
+    this.ownVertx = ownVertx;
     this.secret = secret;
+  }
+
+  /** A receiver started on a Vert.x of its own, signing with {@code secret}; {@link #close} stops it and its Vert.x. */
+  public static Receiver start(String secret) {
+    return new Receiver(Vertx.vertx(), true, secret).start();
   }
 
   public Receiver start() {
@@ -66,6 +80,22 @@ public final class Receiver {
 
   public void stop() {
     server.close().await();
+  }
+
+  /** Stops it, and closes its Vert.x when it has its own. */
+  @Override
+  public void close() {
+    stop();
+    if (ownVertx) vertx.close().await();
+  }
+
+  /**
+   * The settings ({@code VAXFLOW_WEBHOOKS_<index>_...}) of a city's webhook {@code id} that delivers {@code events}
+   * (comma-separated kinds) to this receiver at {@code path}, signed with its secret.
+   */
+  public Map<String, String> webhook(int index, String id, String path, String events) {
+    String key = "VAXFLOW_WEBHOOKS_" + index + "_";
+    return Map.of(key + "ID", id, key + "URL", url(path), key + "EVENTS", events, key + "SECRET", secret);
   }
 
   public String url(String path) {

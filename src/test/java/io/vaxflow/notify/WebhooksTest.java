@@ -74,11 +74,8 @@ class WebhooksTest {
     vertx = Vertx.vertx();
     sms = new Receiver(vertx, SMS_SECRET).start();
     board = new Receiver(vertx, BOARD_SECRET).start();
-    settings = new HashMap<>(Map.of(
-        "VAXFLOW_WEBHOOKS_0_ID", "sms", "VAXFLOW_WEBHOOKS_0_URL", sms.url("/vaxflow"),
-        "VAXFLOW_WEBHOOKS_0_EVENTS", "call,ticket,alert,reminder", "VAXFLOW_WEBHOOKS_0_SECRET", SMS_SECRET,
-        "VAXFLOW_WEBHOOKS_1_ID", "board", "VAXFLOW_WEBHOOKS_1_URL", board.url("/board"),
-        "VAXFLOW_WEBHOOKS_1_EVENTS", "call,ticket,alert", "VAXFLOW_WEBHOOKS_1_SECRET", BOARD_SECRET));
+    settings = new HashMap<>(sms.webhook(0, "sms", "/vaxflow", "call,ticket,alert,reminder"));
+    settings.putAll(board.webhook(1, "board", "/board", "call,ticket,alert"));
     // short enough for a test, the same mechanism as the defaults (60 s cap, 120 s claim, 5 s alerts, 300 s stale)
     settings.putAll(Map.of("VAXFLOW_NOTIFY_RETRYCAPSEC", "2", "VAXFLOW_NOTIFY_CLAIMIDLESEC", "4",
         "VAXFLOW_NOTIFY_TIMEOUTMS", "5000", "VAXFLOW_NOTIFY_ALERTCHECKSEC", "1", "VAXFLOW_NOTIFY_STALESEC", "3"));
@@ -155,7 +152,7 @@ class WebhooksTest {
     String number = checkin.json().getJsonObject("ticket").getString("number");
     // The come-back call of this ticket as the sweep makes it for a ticket waiting away from the hall (lib/site.lua
     // call_back: a call to the hall with back = 1), written here as that script writes it: the away flow has its own test.
-    String back = server.redis(Command.XADD, SiteKeys.events(SITE), "*", "type", "call", "day", TestCity.TODAY,
+    String back = server.redis(Command.XADD, SiteKeys.Site.EVENTS.of(SITE), "*", "type", "call", "day", TestCity.TODAY,
         "at", clock.millis(), "by", "system", "number", number, "toKind", "hall", "toId", "hall", "stage", "hall", "back", "1").toString();
     for (Receiver r : List.of(sms, board)) await("the come-back call at " + r.url(""), 10_000, () -> r.eventIds("call").contains(back));
     JsonObject toSms = callOf(sms, back);
@@ -346,7 +343,7 @@ class WebhooksTest {
 
   private static long score(String code) {
     String site = code.startsWith("XH") ? "xuhui" : SITE;
-    return (long) Double.parseDouble(server.redis(Command.ZSCORE, SiteKeys.reminders(site), code).toString());
+    return (long) Double.parseDouble(server.redis(Command.ZSCORE, SiteKeys.Site.REMINDERS.of(site), code).toString());
   }
 
   private static TestCity.Reply capacity(String manager, int hall) {
@@ -377,7 +374,7 @@ class WebhooksTest {
   private static List<Map<String, String>> events(String after) {
     List<Map<String, String>> out = new ArrayList<>();
     for (String site : List.of(SITE, "xuhui", "jingan")) {
-      Response r = server.redis(Command.XRANGE, SiteKeys.events(site), "0-0".equals(after) ? "-" : "(" + after, "+");
+      Response r = server.redis(Command.XRANGE, SiteKeys.Site.EVENTS.of(site), "0-0".equals(after) ? "-" : "(" + after, "+");
       for (Response e : r) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("id", e.get(0).toString());
@@ -404,14 +401,14 @@ class WebhooksTest {
 
   /** The last id of pudong's stream. */
   private static String lastId() {
-    Response r = server.redis(Command.XREVRANGE, SiteKeys.events(SITE), "+", "-", "COUNT", "1");
+    Response r = server.redis(Command.XREVRANGE, SiteKeys.Site.EVENTS.of(SITE), "+", "-", "COUNT", "1");
     return r.size() == 0 ? "0-0" : r.get(0).get(0).toString();
   }
 
   /** Pending entries of the sms webhook's group at pudong, by consumer. */
   private static Map<String, Long> consumers() {
     Map<String, Long> out = new HashMap<>();
-    for (Response c : server.redis(Command.XINFO, "CONSUMERS", SiteKeys.events(SITE), "webhook:sms")) {
+    for (Response c : server.redis(Command.XINFO, "CONSUMERS", SiteKeys.Site.EVENTS.of(SITE), "webhook:sms")) {
       out.put(c.get("name").toString(), c.get("pending").toLong());
     }
     return out;

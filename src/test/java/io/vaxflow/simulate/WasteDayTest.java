@@ -10,7 +10,6 @@ import io.vaxflow.support.Ids;
 import io.vaxflow.support.SimClock;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import java.time.Duration;
@@ -214,11 +213,10 @@ class WasteDayTest {
 
   @Test
   void theLastHourPolicyAndTheStandbyListAgainstTheSameDayWithout() {
-    Vertx vertx = Vertx.vertx();
-    Receiver sms = new Receiver(vertx, SECRET).start();
+    Receiver sms = Receiver.start(SECRET);
     SimClock clock = new SimClock(START.toEpochMilli());
-    Map<String, String> env = new HashMap<>(Map.of("VAXFLOW_WEBHOOKS_0_ID", "sms", "VAXFLOW_WEBHOOKS_0_URL", sms.url("/sms"),
-        "VAXFLOW_WEBHOOKS_0_EVENTS", "standby", "VAXFLOW_WEBHOOKS_0_SECRET", SECRET, "VAXFLOW_FLOW_TICKMS", "10",
+    Map<String, String> env = new HashMap<>(sms.webhook(0, "sms", "/sms", "standby"));
+    env.putAll(Map.of("VAXFLOW_FLOW_TICKMS", "10",
         "VAXFLOW_STANDBY_LATEMIN", "20", "VAXFLOW_SITES_JINGAN_LASTHOUR_STOPOPENINGAT", "11:00",
         "VAXFLOW_SITES_JINGAN_LASTHOUR_MINWAITINGTOOPEN", "3", "VAXFLOW_SITES_PUDONG_LASTHOUR_STOPOPENINGAT", "11:00",
         "VAXFLOW_SITES_PUDONG_LASTHOUR_MINWAITINGTOOPEN", "3"));
@@ -322,8 +320,7 @@ class WasteDayTest {
       assertTrue(with.standbyIn > 0, "standby people came for the leftover: " + figures.get("jingan"));
       assertFalse(invited.isEmpty());
     } finally {
-      sms.stop();
-      vertx.close().await();
+      sms.close();
     }
   }
 }

@@ -78,12 +78,12 @@ class ClusterTest {
       // Each site's data is on the master of its slot; the others redirect there.
       for (String site : SITES) {
         for (Node n : nodes) {
-          String exists = RedisProcesses.cli(n.port(), "EXISTS", SiteKeys.settings(site));
+          String exists = RedisProcesses.cli(n.port(), "EXISTS", SiteKeys.Site.SETTINGS.of(site));
           if (n.port() == ownerPort.get(site)) assertEquals("1", exists, site + " settings on its shard " + owner);
           else assertTrue(exists.startsWith("MOVED"), site + " on " + n.port() + ": " + exists);
         }
       }
-      assertTrue(Long.parseLong(RedisProcesses.cli(ownerPort.get("pudong"), "XLEN", SiteKeys.events("pudong"))) > 1000,
+      assertTrue(Long.parseLong(RedisProcesses.cli(ownerPort.get("pudong"), "XLEN", SiteKeys.Site.EVENTS.of("pudong"))) > 1000,
           "pudong's day is in its stream on its shard");
       Set<String> shards = new TreeSet<>(owner.values());
       System.out.println("ClusterTest: sites on shards " + owner + " (" + shards.size() + " shards)");

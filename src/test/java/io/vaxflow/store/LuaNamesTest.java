@@ -89,13 +89,13 @@ class LuaNamesTest {
   @Test
   void theKeysJavaBuildsHaveTheNamesTheScriptsUse() {
     assertEquals("vf:{pudong}", SiteKeys.prefix("pudong"));
-    assertEquals("vf:{pudong}:t:2026-11-24:A001", SiteKeys.ticket("pudong", "2026-11-24", "A001"));
-    assertEquals("vf:{pudong}:appt:PD123", SiteKeys.appointment("pudong", "PD123"));
-    assertEquals("vf:{pudong}:slots:2026-11-24", SiteKeys.slots("pudong", "2026-11-24"));
-    assertEquals("vf:{pudong}:displays:last", SiteKeys.displayLast("pudong"));
+    assertEquals("vf:{pudong}:t:2026-11-24:A001", SiteKeys.Site.TICKET.of("pudong", "2026-11-24", "A001"));
+    assertEquals("vf:{pudong}:appt:PD123", SiteKeys.Site.APPOINTMENT.of("pudong", "PD123"));
+    assertEquals("vf:{pudong}:slots:2026-11-24", SiteKeys.Site.SLOTS.of("pudong", "2026-11-24"));
+    assertEquals("vf:{pudong}:displays:last", SiteKeys.Site.DISPLAY_LAST.of("pudong"));
     assertEquals("vf:session:abc", SiteKeys.session("abc"));
     assertEquals("vf:sessions:revoked", SiteKeys.SESSIONS_REVOKED);
-    assertEquals("vf:{pudong}:device:ab12", SiteKeys.device("pudong", "ab12"));
+    assertEquals("vf:{pudong}:device:ab12", SiteKeys.Site.DEVICE.of("pudong", "ab12"));
     assertEquals("vf:{pudong}:device_sessions:k7", SiteKeys.Site.DEVICE_SESSIONS.of("pudong", "k7"));
     assertEquals("vf:devices:revoked", SiteKeys.DEVICES_REVOKED);
     assertEquals("rl:{127.0.0.1}:read", SiteKeys.routeBucket("127.0.0.1", "read"));

@@ -2,6 +2,7 @@ package io.vaxflow.store;
 
 import io.vaxflow.support.Ids;
 import io.vaxflow.announce.Addresses;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Test;
 class SentinelTest {
 
   private static final String MASTER = "vfmaster";
-  private static final String SITE = "pudong";
   private static final int WORKERS = 6;
 
   /** One check-in: its idempotency key, and once acknowledged, its number and when. */
@@ -161,7 +161,7 @@ class SentinelTest {
             String other = byNumber.put(a.number(), a.key());
             if (other != null) twice.add(a.number() + " (" + other + ", " + a.key() + ")");
             String day = String.valueOf(promoted.send(Request.cmd(Command.HGET).arg(SiteKeys.prefix(SITE) + ":live").arg(a.number())).await());
-            long exists = promoted.send(Request.cmd(Command.EXISTS).arg(SiteKeys.ticket(SITE, day, a.number()))).await().toLong();
+            long exists = promoted.send(Request.cmd(Command.EXISTS).arg(SiteKeys.Site.TICKET.of(SITE, day, a.number()))).await().toLong();
             if (exists != 1) missing.add(a.number());
           }
           String figures = String.format(

@@ -11,16 +11,17 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One city, and where asked one browser, for a test class: started before its first test (before
- * the class's own {@code @BeforeAll} methods, which may log in), optionally made fresh before each
- * test ({@link TestCity#reset}, the browser back to its size), stopped after the last. The city and
- * the browser are put into the class's one static field of type {@link TestCity} and {@link
- * Browser}, so a test reads them as plain fields:
+ * One city, and where asked one browser and the site's staff signed in, for a test class: started before its first
+ * test (before the class's own {@code @BeforeAll} methods, which may log in), optionally made fresh before each
+ * test ({@link TestCity#reset}, the browser back to its size, the staff signed in again), stopped after the last. The
+ * city, the browser and the staff are put into the class's one static field of type {@link TestCity}, {@link
+ * Browser} and {@link SiteStaff}, so a test reads them as plain fields:
  *
  * <pre>
  * &#64;RegisterExtension static final CityPerClass CITY = CityPerClass.of(() -&gt; TestCity.start(Screens.FAST)).fresh().browser(1440, 1000);
  * static TestCity city;   // set by CITY
  * static Browser browser; // set by CITY
+ * static SiteStaff staff; // set by CITY, with .signedIn()
  * </pre>
  *
  * A class with a browser is skipped where no Chromium is installed ({@link Browser#assumeAvailable}).
@@ -33,6 +34,7 @@ public final class CityPerClass implements BeforeAllCallback, BeforeEachCallback
   private int height;
   private TestCity city;
   private Browser browser;
+  private boolean signedIn;
   private boolean firstTest;
 
   private CityPerClass(Supplier<TestCity> start) {
@@ -54,6 +56,12 @@ public final class CityPerClass implements BeforeAllCallback, BeforeEachCallback
   public CityPerClass browser(int width, int height) {
     this.width = width;
     this.height = height;
+    return this;
+  }
+
+  /** The demo staff signed in to the city ({@link SiteStaff#signIn}), again to each fresh one. */
+  public CityPerClass signedIn() {
+    this.signedIn = true;
     return this;
   }
 
@@ -105,6 +113,7 @@ public final class CityPerClass implements BeforeAllCallback, BeforeEachCallback
   private void inject(Class<?> testClass) {
     set(testClass, TestCity.class, "city", city);
     if (browser != null) set(testClass, Browser.class, "browser", browser);
+    if (signedIn) set(testClass, SiteStaff.class, "staff", SiteStaff.signIn(city));
   }
 
   private static void set(Class<?> testClass, Class<?> type, String name, Object value) {

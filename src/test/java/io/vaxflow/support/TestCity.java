@@ -340,29 +340,21 @@ public final class TestCity implements AutoCloseable {
     return out;
   }
 
-  /** calls of a command in INFO commandstats (e.g. "evalsha"). */
+  /** Calls of a command in INFO commandstats (e.g. "evalsha"). */
   public long commandCalls(String command) {
-    String info = redis(Command.INFO, "commandstats").toString();
-    for (String line : info.split("\r?\n")) {
-      if (line.startsWith("cmdstat_" + command + ":")) {
-        String calls = line.substring(line.indexOf("calls=") + 6);
-        return Long.parseLong(calls.substring(0, calls.indexOf(',')));
-      }
-    }
-    return 0;
+    return commandStats(redis(Command.INFO, "commandstats").toString()).getOrDefault(command, 0L);
   }
 
-  /** All calls of every command, summed from INFO commandstats. */
-  public long allCommandCalls() {
-    String info = redis(Command.INFO, "commandstats").toString();
-    long sum = 0;
+  /** The calls of each command (e.g. "evalsha") in a reply of INFO commandstats. */
+  public static Map<String, Long> commandStats(String info) {
+    Map<String, Long> calls = new TreeMap<>();
     for (String line : info.split("\r?\n")) {
       if (line.startsWith("cmdstat_")) {
-        String calls = line.substring(line.indexOf("calls=") + 6);
-        sum += Long.parseLong(calls.substring(0, calls.indexOf(',')));
+        String n = line.substring(line.indexOf("calls=") + 6);
+        calls.put(line.substring("cmdstat_".length(), line.indexOf(':')), Long.parseLong(n.substring(0, n.indexOf(','))));
       }
     }
-    return sum;
+    return calls;
   }
 
   /** Stops the server (and its Redis when this city started it). */

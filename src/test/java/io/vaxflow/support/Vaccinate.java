@@ -12,18 +12,10 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Vaccinate {
 
-  /** The staff who see a person through: signed in once per class. */
-  public record Staff(String door, String desk, String booth, String observer) {
-    public static Staff of(TestCity city) {
-      return new Staff(city.login("door", "1357"), city.login("desk", "1234"), city.login("booth", "4321"),
-          city.login("observer", "9753"));
-    }
-  }
-
   private Vaccinate() {}
 
   /** A walk-in of that name and ID number given dose 1 of {@code lot} at booth-1: their ticket's number, and the booth's reply's shot. */
-  public static JsonObject walkIn(TestCity city, Staff staff, String name, String idNumber, String lot) {
+  public static JsonObject walkIn(TestCity city, SiteStaff staff, String name, String idNumber, String lot) {
     String number = city.walkIn(FlowKit.SITE, name, idNumber).getString("number");
     ok(FlowKit.scan(city, staff.door(), number), "scan " + number);
     ok(FlowKit.next(city, staff.desk(), "desk-1"), "desk next");
@@ -42,7 +34,7 @@ public final class Vaccinate {
   }
 
   /** The person of ticket {@code number} leaves observation (the observer releases them). */
-  public static void release(TestCity city, Staff staff, String number) {
+  public static void release(TestCity city, SiteStaff staff, String number) {
     ok(city.post(FlowKit.API + "/observation/" + number + "/release", staff.observer(), new JsonObject()), "release " + number);
   }
 }

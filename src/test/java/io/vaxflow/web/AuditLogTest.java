@@ -1,5 +1,7 @@
 package io.vaxflow.web;
 
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,8 +35,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AuditLogTest {
 
-  private static final String SITE = "pudong";
-  private static final String API = "/api/v1/sites/" + SITE;
   private static final String EVENTS = "vf:{" + SITE + "}:events";
   private static final String DAY_START = "vf:{" + SITE + "}:daystart";
   /** A 20,000-person day at about ten events a person, and more than the old cap of 200,000. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vaxflow.errors.ErrorCode;
+import io.vaxflow.support.SiteStaff;
 import io.vaxflow.support.TestCity;
 import io.vaxflow.support.TestCity.Reply;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,33 +32,26 @@ class ManagerActionsTest {
 
   private static final String API = "/api/v1/sites/pudong";
   private static TestCity city;
-  private static String manager, door, desk;
+  private static SiteStaff staff;
   private static int people;
 
   @RegisterExtension
-  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_SITES_PUDONG_TARGETWAITMIN", "1")));
-
-  @BeforeAll
-  static void start() {
-    manager = city.login("manager", "2468");
-    door = city.login("door", "1357");
-    desk = city.login("desk", "1234");
-  }
+  static final CityPerClass CITY = CityPerClass.of(() -> TestCity.start(Map.of("VAXFLOW_SITES_PUDONG_TARGETWAITMIN", "1"))).signedIn();
 
   /** Each test leaves the site as it found it: open, taking walk-ins, every station open. */
   @AfterEach
   void reopen() {
-    assertEquals(200, city.post(API + "/close-early", manager, new JsonObject().put("closed", false)).status());
-    assertEquals(200, city.post(API + "/walk-ins", manager, new JsonObject().put("allow", true)).status());
+    assertEquals(200, city.post(API + "/close-early", staff.manager(), new JsonObject().put("closed", false)).status());
+    assertEquals(200, city.post(API + "/walk-ins", staff.manager(), new JsonObject().put("allow", true)).status());
     for (String s : List.of("desk-1", "desk-2", "desk-3", "desk-4")) {
-      city.post(API + "/stations/" + s + "/return", manager, null); // whoever a test left at the desk goes back to the queue
-      city.post(API + "/stations/" + s + "/resume", manager, null);
+      city.post(API + "/stations/" + s + "/return", staff.manager(), null); // whoever a test left at the desk goes back to the queue
+      city.post(API + "/stations/" + s + "/resume", staff.manager(), null);
     }
   }
 
   @Test
   void stoppedWalkInsAreRefusedWhileAppointmentsStillCheckIn() {
-    Reply stop = city.post(API + "/walk-ins", manager, new JsonObject().put("allow", false).put("minutes", 30));
+    Reply stop = city.post(API + "/walk-ins", staff.manager(), new JsonObject().put("allow", false).put("minutes", 30));
     assertEquals(200, stop.status(), stop.body());
     // 10:00 in Shanghai plus 30 minutes
     assertTrue(stop.json().getString("walkInsStoppedUntil").startsWith("2026-11-24T10:30"), stop.body());
@@ -76,7 +69,7 @@ class ManagerActionsTest {
     Reply appointment = city.post(API + "/checkins", new JsonObject().put("voucher", booked.getString("voucher")));
     assertEquals(201, appointment.status(), "an appointment still checks in: " + appointment.body());
 
-    JsonObject mode = city.get(API + "/metrics", manager).json().getJsonObject("siteMode");
+    JsonObject mode = city.get(API + "/metrics", staff.manager()).json().getJsonObject("siteMode");
     assertTrue(mode.getString("walkInsStoppedUntil").startsWith("2026-11-24T10:30"), mode.encode());
 
     assertNull(switched("/walk-ins", new JsonObject().put("allow", true)).getString("walkInsStoppedUntil"));
@@ -96,7 +89,7 @@ class ManagerActionsTest {
   void closedEarlyRefusesEveryNewCheckInAndThePeopleInsideCarryOn() {
     String inside = walkInNumber();
     JsonObject booked = city.book("pudong", "Sun Li", "310101199201010025", null); // booked before the site closed
-    Reply close = city.post(API + "/close-early", manager, new JsonObject().put("closed", true));
+    Reply close = city.post(API + "/close-early", staff.manager(), new JsonObject().put("closed", true));
     assertEquals(200, close.status(), close.body());
     assertTrue(close.json().getBoolean("closedToday"));
 
@@ -124,8 +117,8 @@ class ManagerActionsTest {
     assertEquals("2026-11-25T08:00+08:00", state.getString("opensAt"), state.encode());
 
     // the people inside carry on: scanned into the room, called to a desk
-    assertEquals(200, city.post(API + "/door/scan", door, new JsonObject().put("number", inside)).status());
-    Reply next = city.post(API + "/stations/desk-1/next", desk, null);
+    assertEquals(200, city.post(API + "/door/scan", staff.door(), new JsonObject().put("number", inside)).status());
+    Reply next = city.post(API + "/stations/desk-1/next", staff.desk(), null);
     assertEquals(200, next.status(), next.body());
     assertNotNull(next.json().getJsonObject("ticket"), next.body());
 
@@ -137,7 +130,7 @@ class ManagerActionsTest {
 
   /** A switch the manager turns (200): the site's mode after it. */
   private static JsonObject switched(String path, JsonObject body) {
-    Reply r = city.post(API + path, manager, body);
+    Reply r = city.post(API + path, staff.manager(), body);
     assertEquals(200, r.status(), r.body());
     return r.json();
   }
@@ -146,7 +139,7 @@ class ManagerActionsTest {
   void onlyTheManagerSwitchesAndBadInputIsNamed() {
     for (String path : List.of("/walk-ins", "/close-early")) {
       JsonObject body = path.equals("/walk-ins") ? new JsonObject().put("allow", true) : new JsonObject().put("closed", false);
-      Reply asDesk = city.post(API + path, desk, body);
+      Reply asDesk = city.post(API + path, staff.desk(), body);
       assertEquals(403, asDesk.status(), path + " as desk staff: " + asDesk.body());
       assertEquals("FORBIDDEN", asDesk.errorCode());
       assertEquals(401, city.post(API + path, null, body).status(), path + " without a session");
@@ -163,7 +156,7 @@ class ManagerActionsTest {
     badInput("/close-early", new JsonObject(), "closed");
     badInput("/close-early", new JsonObject().put("closed", 1), "closed");
     badInput("/close-early", new JsonObject().put("closed", true).put("day", "2026-11-24"), "day");
-    Reply noBody = city.post(API + "/close-early", manager, null);
+    Reply noBody = city.post(API + "/close-early", staff.manager(), null);
     assertEquals(400, noBody.status(), noBody.body());
     assertEquals(201, walkIn().status(), "nothing was switched by the refused requests");
   }
@@ -171,11 +164,11 @@ class ManagerActionsTest {
   @Test
   void theManagerReinstatesANoShowFromTheDashboard() {
     String number = walkInNumber();
-    assertEquals(200, city.post(API + "/door/scan", door, new JsonObject().put("number", number)).status());
-    Reply next = city.post(API + "/stations/desk-2/next", desk, null);
+    assertEquals(200, city.post(API + "/door/scan", staff.door(), new JsonObject().put("number", number)).status());
+    Reply next = city.post(API + "/stations/desk-2/next", staff.desk(), null);
     assertEquals(number, next.json().getJsonObject("ticket").getString("number"), next.body());
-    assertEquals(200, city.post(API + "/stations/desk-2/no-show", desk, null).status());
-    Reply r = city.post(API + "/tickets/" + number + "/reinstate", manager, new JsonObject());
+    assertEquals(200, city.post(API + "/stations/desk-2/no-show", staff.desk(), null).status());
+    Reply r = city.post(API + "/tickets/" + number + "/reinstate", staff.manager(), new JsonObject());
     assertEquals(200, r.status(), r.body());
     assertEquals("waiting", r.json().getJsonObject("ticket").getString("state"));
   }
@@ -183,12 +176,12 @@ class ManagerActionsTest {
   @Test
   void aDeskPausedWhileItsQueueWaitsAdvisesResumingItAndResumingClearsIt() {
     // desks 2-4 busy, desk-1 paused: the people scanned into the room wait for a desk
-    assertEquals(200, city.post(API + "/stations/desk-1/pause", manager, null).status());
+    assertEquals(200, city.post(API + "/stations/desk-1/pause", staff.manager(), null).status());
     for (int i = 0; i < 6; i++) {
       String n = walkInNumber();
-      assertEquals(200, city.post(API + "/door/scan", door, new JsonObject().put("number", n)).status(), "scan " + n);
+      assertEquals(200, city.post(API + "/door/scan", staff.door(), new JsonObject().put("number", n)).status(), "scan " + n);
     }
-    for (String d : List.of("desk-2", "desk-3", "desk-4")) assertEquals(200, city.post(API + "/stations/" + d + "/next", desk, null).status());
+    for (String d : List.of("desk-2", "desk-3", "desk-4")) assertEquals(200, city.post(API + "/stations/" + d + "/next", staff.desk(), null).status());
 
     JsonObject alert = alert("STATION_PAUSED_QUEUE_WAITING").orElseThrow(() -> new AssertionError("no advice: " + alerts()));
     assertEquals("desk-1", alert.getString("subject"));
@@ -202,7 +195,7 @@ class ManagerActionsTest {
     assertNotNull(wait.getJsonObject("advice").getString("zh"));
 
     // doing what the action says clears the alert
-    assertEquals(200, city.post(API + "/stations/desk-1/resume", manager, null).status());
+    assertEquals(200, city.post(API + "/stations/desk-1/resume", staff.manager(), null).status());
     assertTrue(alert("STATION_PAUSED_QUEUE_WAITING").isEmpty(), alerts().encode());
   }
 
@@ -211,13 +204,13 @@ class ManagerActionsTest {
   }
 
   private static io.vertx.core.json.JsonArray alerts() {
-    Reply r = city.get(API + "/metrics", manager);
+    Reply r = city.get(API + "/metrics", staff.manager());
     assertEquals(200, r.status(), r.body());
     return r.json().getJsonArray("alerts");
   }
 
   private static void badInput(String path, JsonObject body, String field) {
-    Reply r = city.post(API + path, manager, body);
+    Reply r = city.post(API + path, staff.manager(), body);
     assertEquals(400, r.status(), path + " " + body.encode() + ": " + r.body());
     assertEquals("INVALID_INPUT", r.errorCode());
     assertEquals(field, r.json().getJsonObject("error").getString("field"), path + " " + body.encode());

@@ -1,6 +1,8 @@
 package io.vaxflow.web;
 
 import io.vaxflow.support.Ids;
+import static io.vaxflow.support.FlowKit.API;
+import static io.vaxflow.support.FlowKit.SITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,9 +33,6 @@ import org.junit.jupiter.api.Test;
  * <p>The demo accounts, with the door account limited to jingan for the wrong-site checks.
  */
 class StaffAccessTest {
-
-  private static final String SITE = "pudong";
-  private static final String API = "/api/v1/sites/" + SITE;
 
   /**
    * The tests share a 2-core machine with other builds: a Redis reply may come later than the
