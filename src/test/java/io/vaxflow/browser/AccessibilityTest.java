@@ -84,6 +84,7 @@ class AccessibilityTest {
       assertEquals(number, kiosk.find("#lookup-result").getAttribute("data-number"));
       assertEquals(number, kiosk.find("#lookup-result-number").getText().trim());
       assertTrue(kiosk.find("#lookup-ahead").getText().trim().matches("[0-9]+"), "people ahead: " + kiosk.find("#lookup-ahead").getText());
+      check(kiosk, "kiosk look-up (" + lang + ")");
 
       kiosk.get(url);
       kiosk.waitVisible("#voucher-input").sendKeys("PD-0000-0000");
