@@ -5,7 +5,7 @@
 // the person allowed it, raises a notification. The page receives the ticket's public view only:
 // no name, ID number or phone.
 
-import { site, lang, otherLang, t, parseJson, bilingual, replaceChildren, destination, waitRange, api, errorText, openDialog, closeDialog } from './page.js';
+import { $, site, lang, otherLang, t, parseJson, bilingual, replaceChildren, destination, waitRange, api, errorText, openDialog, closeDialog } from './page.js';
 import { connectLive } from './live.js';
 import { chime } from './chime.js';
 import { fetchCertificate, showCertificate } from './certificate.js';
@@ -13,7 +13,6 @@ import { fetchCertificate, showCertificate } from './certificate.js';
 const body = document.body;
 const number = body.dataset.number;
 const k = new URLSearchParams(location.search).get('k') || '';
-const $ = (id) => document.getElementById(id);
 const dialog = $('call');
 const STAGES = ['outside', 'hall', 'room', 'desk', 'vaccination', 'booth', 'observation', 'released'];
 // Every saying of a call rings again, as the hall says it again.
