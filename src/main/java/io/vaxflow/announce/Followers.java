@@ -35,9 +35,9 @@ public final class Followers {
   /**
    * Views sent in one round of the event loop, a round every {@link #YIELD_MS}; other requests are served between. What
    * the pacing bought, in the phones benchmark (5,000 phones, a change a second, check-ins at 50/s beside them):
-   * check-in p99 with the phones ×1.13-1.41 of without, against ×1.7-2.2 with 100 views every 1 ms (a burst of about
-   * 150 ms a second that the check-ins, the phones and Redis shared on 2 cores); a change reaches its phone within
-   * 0.3-0.9 s, inside the 2 s asked for.
+   * check-in p99 with the phones ×1.09-1.41 of without in five runs, against ×1.7-2.2 with 100 views every 1 ms (a
+   * burst of about 150 ms a second that the check-ins, the phones and Redis shared on 2 cores); a change reaches its
+   * phone within 0.9 s, inside the 2 s asked for.
    */
   static final int SLICE = 50;
   /**
@@ -272,10 +272,10 @@ public final class Followers {
   private void send(String site, Ticket t, Instant at) {
     JsonObject view = views.track(t, repeats);
     String encoded = view.encode();
+    long fingerprint = fingerprint(encoded);
     synchronized (this) {
       Map<String, Followed> numbers = sites.get(site);
       Followed f = numbers == null ? null : numbers.get(t.number());
-      long fingerprint = fingerprint(encoded);
       if (f == null || !f.day.equals(t.day()) || fingerprint == f.last) return;
       f.last = fingerprint;
       f.over = t.stage() == Stage.RELEASED || t.state() == TicketState.NO_SHOW;
