@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The fuse around the appointment registry, with a real registry we control: the server's own
  * {@link AppointmentRegistry} (on the city's Redis) behind a small HTTP proxy in this test that can
  * be made slow (2 s per answer) or stopped (its port closed: connection refused). The city asks
- * the proxy with a 200 ms timeout, a breaker of 3 failures and a 1 s reset.
+ * the proxy with an 800 ms timeout (a cold JVM's first call through the proxy once took over 200 ms on a loaded
+ * machine, and the healthy check-in came out offline), a breaker of 3 failures and a 1 s reset.
  *
  * <p>Shown for both faults: while the registry answers, check-ins are verified online and the
  * breaker is CLOSED; after exactly 3 failed calls it is OPEN; signed vouchers check in through the
@@ -39,6 +40,8 @@ class RegistryBreakerTest {
 
   private static final String CHECKINS = "/api/v1/sites/" + SITE + "/checkins";
   private static final long SLOW_MS = 2_000;
+  /** Well under {@link #SLOW_MS}, well over what a healthy answer takes on a loaded 2-core machine. */
+  private static final int TIMEOUT_MS = 800;
   private static final int FAILURES = 3;
   private static final int RESET_MS = 1_000;
 
@@ -127,7 +130,7 @@ class RegistryBreakerTest {
     proxy.listen(0);
     try (TestCity city = TestCity.start(Map.of(
         "VAXFLOW_REGISTRY_URL", "http://127.0.0.1:" + proxy.port,
-        "VAXFLOW_REGISTRY_TIMEOUTMS", "200",
+        "VAXFLOW_REGISTRY_TIMEOUTMS", String.valueOf(TIMEOUT_MS),
         "VAXFLOW_REGISTRY_BREAKERFAILURES", String.valueOf(FAILURES),
         "VAXFLOW_REGISTRY_BREAKERRESETMS", String.valueOf(RESET_MS)))) {
       // the real registry, on the city's data
@@ -221,8 +224,8 @@ class RegistryBreakerTest {
       JsonObject after = checkIn(city, bookings.get(9).getString("voucher"), 201).getJsonObject("ticket");
       assertEquals("appt", after.getString("verified"), "signed vouchers are verified online again: " + after);
 
-      System.out.printf("RegistryBreakerTest %s: offline check-ins took %s ms (registry %s; its slow answers take %d ms, the timeout is 200 ms); "
-          + "HALF_OPEN %d ms after the repair%n", label, offlineMs, label, SLOW_MS, halfOpenMs);
+      System.out.printf("RegistryBreakerTest %s: offline check-ins took %s ms (registry %s; its slow answers take %d ms, the timeout is %d ms); "
+          + "HALF_OPEN %d ms after the repair%n", label, offlineMs, label, SLOW_MS, TIMEOUT_MS, halfOpenMs);
     } finally {
       side.close().await();
     }
