@@ -344,13 +344,16 @@ class TicketPhoneTest {
 
   /** How many tickets' views {@code client} has had. */
   private static long viewed(BridgeClient client) {
-    return client.frames.stream().filter(f -> "rec".equals(f.getString("type")) && "view".equals(f.getJsonObject("body").getString("type")))
-        .map(f -> f.getString("address")).distinct().count();
+    return viewFrames(client).map(f -> f.getString("address")).distinct().count();
   }
 
   private static int views(BridgeClient client) {
-    return (int) client.frames.stream()
-        .filter(f -> "rec".equals(f.getString("type")) && "view".equals(f.getJsonObject("body").getString("type"))).count();
+    return (int) viewFrames(client).count();
+  }
+
+  /** The views {@code client} has had, as the bridge's frames. */
+  private static java.util.stream.Stream<JsonObject> viewFrames(BridgeClient client) {
+    return client.frames.stream().filter(f -> "rec".equals(f.getString("type")) && "view".equals(f.getJsonObject("body").getString("type")));
   }
 
   /** The messages the server's event bus has delivered to its consumers (its {@code /metrics}). */
